@@ -1,0 +1,30 @@
+# The project's verbs. A fresh machine needs only Go: `make generate`, then
+# `make test`.
+GO ?= go
+
+.PHONY: generate test lint bench fuzz
+
+# Regenerate every provider package that specs/hookgen.yaml lists.
+generate:
+	$(GO) run ./cmd/hookgen generate
+
+# Everything CI checks about the code: lint, unit and golden tests, the race
+# detector on the runtime, the generated test packages, a short fuzz run.
+test: lint
+	$(GO) test ./...
+	$(GO) test ./generator/testdata/constructs/golden
+	$(GO) test -race ./webhook/...
+	$(MAKE) fuzz FUZZTIME=5s
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./... ./generator/testdata/constructs/golden
+	$(GO) tool staticcheck ./... ./generator/testdata/constructs/golden
+
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./parser -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+
+bench:
+	$(GO) test ./generator -run '^$$' -bench . -benchmem -count 5

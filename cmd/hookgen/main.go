@@ -1,0 +1,186 @@
+// Command hookgen turns a webhook provider's AsyncAPI 2.x document into a Go
+// package that receives that provider's callbacks.
+//
+// In a repository of your own, put a go:generate line beside the spec:
+//
+//	//go:generate go tool hookgen generate -spec doordash.yaml -package doordash -out .
+//
+// In this repository, `hookgen generate` regenerates every package that
+// specs/hookgen.yaml lists.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/hookgen/hookgen/config"
+	"github.com/hookgen/hookgen/generator"
+	"github.com/hookgen/hookgen/parser"
+)
+
+const usage = `hookgen turns a webhook provider's AsyncAPI 2.x document into a Go package
+that receives its callbacks: typed payloads and examples, from the spec.
+
+Usage:
+
+  hookgen generate [-config FILE]
+        regenerate every package the config lists (default specs/hookgen.yaml)
+
+  hookgen generate -spec FILE -package NAME -out DIR
+        generate one package, e.g. from a //go:generate line:
+        //go:generate go tool hookgen generate -spec doordash.yaml -package doordash -out .
+
+  hookgen version
+        print hookgen's version
+
+Problems in a spec are reported as file:line:col: message, and hookgen exits
+with status 1. Nothing is written unless the whole package generates.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "generate":
+		return generate(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "hookgen", version())
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "hookgen: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
+func generate(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("hookgen generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	cfgPath := fs.String("config", "specs/hookgen.yaml", "the config file listing specs to generate")
+	spec := fs.String("spec", "", "one AsyncAPI document to generate (instead of -config)")
+	pkg := fs.String("package", "", "with -spec: the Go package name")
+	out := fs.String("out", "", "with -spec: the output directory")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var pkgs []config.Package
+	if *spec != "" {
+		if *pkg == "" || *out == "" {
+			fmt.Fprintln(stderr, "hookgen generate: -spec needs -package and -out")
+			return 2
+		}
+		pkgs = []config.Package{{Spec: *spec, Package: *pkg, Out: *out}}
+	} else {
+		cfg, err := config.Load(*cfgPath)
+		if err != nil {
+			fmt.Fprintln(stderr, "hookgen:", err)
+			return 1
+		}
+		pkgs = cfg.Packages
+	}
+	failed := false
+	for _, p := range pkgs {
+		if err := generateOne(p); err != nil {
+			fmt.Fprintln(stderr, err)
+			failed = true
+			continue
+		}
+		fmt.Fprintf(stdout, "hookgen: %s -> %s\n", p.Spec, p.Out)
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}
+
+// generateOne parses one spec and writes its package, all or nothing.
+func generateOne(p config.Package) error {
+	api, err := parser.ParseFile(relToCwd(p.Spec))
+	if err != nil {
+		return err
+	}
+	files, err := generator.Generate(api, generator.Config{Package: p.Package, Spec: filepath.Base(p.Spec)})
+	if err != nil {
+		return err
+	}
+	return write(p.Out, files)
+}
+
+// relToCwd shortens a path for messages: errors read specs/x.yaml:3:1, not
+// a path that names the user's machine.
+func relToCwd(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// write puts the files in dir, leaves unchanged files untouched, and removes
+// generated files that the spec no longer produces.
+func write(dir string, files []generator.File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, f := range files {
+		keep[f.Name] = true
+		path := filepath.Join(dir, f.Name)
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, f.Content) {
+			continue
+		}
+		if err := os.WriteFile(path, f.Content, 0o644); err != nil {
+			return err
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		if keep[name] || !(strings.HasSuffix(name, ".gen.go") || strings.HasSuffix(name, ".gen_test.go")) {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		if isGenerated(path) {
+			errs = append(errs, os.Remove(path))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func isGenerated(path string) bool {
+	data, err := os.ReadFile(path)
+	return err == nil && bytes.HasPrefix(data, []byte("// Code generated by hookgen. DO NOT EDIT."))
+}

@@ -1,0 +1,120 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/hookgen/hookgen/model"
+)
+
+// channelOf returns the path of the first channel that carries m.
+func (g *gen) channelOf(m *model.Message) string {
+	for _, c := range g.api.Channels {
+		for _, cm := range c.Messages {
+			if cm == m {
+				return c.Path
+			}
+		}
+	}
+	return ""
+}
+
+// examples writes Examples: the spec's example deliveries as values a test
+// can send.
+func (g *gen) examples(f *jen.File) {
+	var items []jen.Code
+	for _, m := range g.api.Messages {
+		for _, ex := range m.Examples {
+			d := jen.Dict{
+				jen.Id("Message"): jen.Lit(m.Key),
+				jen.Id("Channel"): jen.Lit(g.channelOf(m)),
+			}
+			if ex.Name != "" {
+				d[jen.Id("Name")] = jen.Lit(ex.Name)
+			}
+			if ex.Summary != "" {
+				d[jen.Id("Summary")] = jen.Lit(ex.Summary)
+			}
+			if len(ex.Headers) > 0 {
+				h := jen.Dict{}
+				for k, v := range ex.Headers {
+					h[jen.Lit(k)] = jen.Lit(v)
+				}
+				d[jen.Id("Headers")] = jen.Map(jen.String()).String().Values(h)
+			}
+			if ex.Payload != nil {
+				d[jen.Id("Payload")] = jen.Index().Byte().Call(rawLit(indentJSON(ex.Payload)))
+			}
+			items = append(items, jen.Values(d))
+		}
+	}
+	f.Comment("Examples returns the spec's example deliveries, every example of every")
+	f.Comment("message in spec order. Each call returns fresh values.")
+	f.Func().Id("Examples").Params().Index().Qual(webhookPkg, "Example").Block(
+		jen.Return(multiline(jen.Index().Qual(webhookPkg, "Example"), items)),
+	)
+}
+
+// multiline is a composite literal of typ with each element on its own line.
+func multiline(typ *jen.Statement, items []jen.Code) *jen.Statement {
+	return typ.Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, items...)
+}
+
+func indentJSON(b []byte) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return string(b)
+	}
+	return buf.String()
+}
+
+// rawLit spells s as a raw string literal when it can, which keeps JSON
+// readable in the generated source.
+func rawLit(s string) jen.Code {
+	if strings.ContainsAny(s, "`\r") {
+		return jen.Lit(s)
+	}
+	return jen.Op("`" + s + "`")
+}
+
+// examplesTest writes a test that decodes every example into its payload
+// type and re-encodes it: a field the types cannot hold fails it.
+func (g *gen) examplesTest(f *jen.File) {
+	var entries []jen.Code
+	for _, m := range g.api.Messages {
+		if m.Payload == nil || len(m.Examples) == 0 {
+			continue
+		}
+		entries = append(entries, jen.Lit(m.Key).Op(":").Func().Params().Any().Block(jen.Return(jen.New(g.goType(m.Payload)))))
+	}
+	f.Comment("TestExamplesRoundTrip decodes every example of the spec into its payload")
+	f.Comment("type and encodes it again: nothing may be lost or changed on the way.")
+	f.Func().Id("TestExamplesRoundTrip").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.Id("payloads").Op(":=").Add(multiline(jen.Map(jen.String()).Func().Params().Any(), entries)),
+		jen.For(jen.List(jen.Id("_"), jen.Id("ex")).Op(":=").Range().Id("Examples").Call()).Block(
+			jen.Id("newPayload").Op(",").Id("ok").Op(":=").Id("payloads").Index(jen.Id("ex").Dot("Message")),
+			jen.If(jen.Op("!").Id("ok").Op("||").Id("ex").Dot("Payload").Op("==").Nil()).Block(jen.Continue()),
+			jen.Id("t").Dot("Run").Call(jen.Id("ex").Dot("Message").Op("+").Lit("/").Op("+").Id("ex").Dot("Name"), jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+				jen.Id("v").Op(":=").Id("newPayload").Call(),
+				jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("ex").Dot("Payload"), jen.Id("v")), jen.Err().Op("!=").Nil()).Block(
+					jen.Id("t").Dot("Fatalf").Call(jen.Lit("decode: %v"), jen.Err()),
+				),
+				jen.List(jen.Id("out"), jen.Err()).Op(":=").Qual(jsonPkg, "Marshal").Call(jen.Id("v")),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatalf").Call(jen.Lit("encode: %v"), jen.Err())),
+				jen.Var().List(jen.Id("want"), jen.Id("got")).Any(),
+				jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("ex").Dot("Payload"), jen.Op("&").Id("want")), jen.Err().Op("!=").Nil()).Block(
+					jen.Id("t").Dot("Fatal").Call(jen.Err()),
+				),
+				jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("out"), jen.Op("&").Id("got")), jen.Err().Op("!=").Nil()).Block(
+					jen.Id("t").Dot("Fatal").Call(jen.Err()),
+				),
+				jen.If(jen.Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("want"), jen.Id("got"))).Block(
+					jen.Id("t").Dot("Errorf").Call(jen.Lit("the round trip changed the payload:\n got %s\nwant %s"), jen.Id("out"), jen.Id("ex").Dot("Payload")),
+				),
+			)),
+		),
+	)
+}

@@ -1,0 +1,244 @@
+// Package model is hookgen's intermediate representation of a webhook
+// provider's AsyncAPI document: what the provider sends, how it is shaped,
+// and how deliveries are authenticated.
+//
+// The parser builds it and the generator reads it. It holds plain data only:
+// no YAML, no Go syntax, no I/O. Names are the spec's own; turning them into
+// Go identifiers is the generator's job.
+package model
+
+import "fmt"
+
+// Pos is a location in a spec file. Line and Col start at 1.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// String formats the position as file:line:col.
+func (p Pos) String() string {
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Extensions holds a spec object's `x-` fields, decoded to JSON-like values
+// (map[string]any, []any, string, float64, bool, nil).
+type Extensions map[string]any
+
+// API is one provider's webhook API.
+type API struct {
+	// AsyncAPI is the document's `asyncapi` version, e.g. "2.6.0".
+	AsyncAPI    string
+	Title       string
+	Version     string
+	Description string
+
+	Servers         []*Server
+	Channels        []*Channel
+	SecuritySchemes []*SecurityScheme
+
+	// Messages lists every distinct message of every channel in spec order.
+	Messages []*Message
+	// Types lists every type that needs a declaration of its own (objects,
+	// enums, unions) in a stable order: components first, then the order in
+	// which messages reach them.
+	Types []*Type
+
+	Extensions Extensions
+	Pos        Pos
+}
+
+// Server is where the provider delivers: for webhooks, the receiver's URL.
+type Server struct {
+	Name        string
+	URL         string
+	Protocol    string
+	Description string
+	// Security lists alternatives: satisfying any one requirement
+	// authenticates a delivery. Empty means the spec asks for none.
+	Security   []SecurityRequirement
+	Extensions Extensions
+	Pos        Pos
+}
+
+// SecurityRequirement is satisfied when every scheme it names is.
+type SecurityRequirement []SecurityUse
+
+// SecurityUse is one scheme of a requirement with the scopes it asks for.
+type SecurityUse struct {
+	Scheme *SecurityScheme
+	Scopes []string
+}
+
+// SecurityScheme is an entry of components.securitySchemes.
+type SecurityScheme struct {
+	// Key is the scheme's name in components.securitySchemes.
+	Key         string
+	Type        string // userPassword, apiKey, httpApiKey, http, oauth2, openIdConnect, ...
+	Description string
+	Name        string // httpApiKey: the header, query or cookie name
+	In          string // apiKey: user or password; httpApiKey: header, query or cookie
+	Scheme      string // http: basic, bearer, ...
+	// BearerFormat is a hint such as "JWT".
+	BearerFormat     string
+	OpenIDConnectURL string
+	Flows            []OAuthFlow
+	Extensions       Extensions
+	Pos              Pos
+}
+
+// OAuthFlow is one OAuth 2.0 flow of a security scheme.
+type OAuthFlow struct {
+	Kind             string // implicit, password, clientCredentials, authorizationCode
+	AuthorizationURL string
+	TokenURL         string
+	RefreshURL       string
+	Scopes           map[string]string
+}
+
+// Channel is an address the provider delivers to; for webhooks, a path.
+type Channel struct {
+	Path        string
+	Description string
+	Parameters  []*Parameter
+	// Operation is "publish" or "subscribe", as the document says. Webhook
+	// documents describe the provider's side: it publishes to the receiver.
+	Operation            string
+	OperationID          string
+	OperationSummary     string
+	OperationDescription string
+	Messages             []*Message
+	Extensions           Extensions
+	Pos                  Pos
+}
+
+// Parameter is a channel parameter such as {orderId}.
+type Parameter struct {
+	Name        string
+	Description string
+	Location    string
+	Schema      *Type
+	Pos         Pos
+}
+
+// Message is one kind of event the provider sends.
+type Message struct {
+	// Key identifies the message: its components.messages key, else its
+	// messageId, else its name. Unique within an API.
+	Key         string
+	Name        string
+	Title       string
+	Summary     string
+	Description string
+	ContentType string
+	Payload     *Type
+	Headers     *Type
+	// CorrelationID is where the message's unique id lives, as a runtime
+	// expression such as "$message.header#/Budbee-Event-ID". Empty if none.
+	CorrelationID string
+	Examples      []*Example
+	Deprecated    bool
+	Extensions    Extensions
+	Pos           Pos
+}
+
+// Example is one example of a message.
+type Example struct {
+	Name    string
+	Summary string
+	// Payload is the example payload as compact JSON, keys in spec order;
+	// nil when the example has none.
+	Payload []byte
+	// Headers are the example's header values, by header name.
+	Headers map[string]string
+	Extensions Extensions
+	Pos        Pos
+}
+
+// Kind is the shape of a Type.
+type Kind int
+
+// The kinds of types.
+const (
+	Any     Kind = iota // any JSON value
+	Bool                // true or false
+	Integer             // a whole number
+	Number              // any number
+	String              // a string
+	Array               // Elem is the item type
+	Map                 // an object with arbitrary keys; Elem is the value type
+	Object              // an object with known Fields
+	Union               // exactly one (oneOf) or at least one (anyOf) of Variants
+)
+
+var kindNames = [...]string{"any", "boolean", "integer", "number", "string", "array", "map", "object", "union"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Type is a schema, reduced to what code generation needs.
+//
+// Types form a graph: several fields may share one *Type (a component
+// schema), and recursive schemas point back to themselves.
+type Type struct {
+	Kind Kind
+	// Name is the name the spec suggests, from the component key, the
+	// message, or the path from the nearest named parent (e.g.
+	// "DriverAssignedPayload.driver"). Named is set for types that need a
+	// declaration of their own.
+	Name  string
+	Named bool
+	// Ref is where the schema is defined, as a JSON reference relative to
+	// the root document: "#/components/schemas/Order" or
+	// "common.yaml#/schemas/Geo".
+	Ref         string
+	Title       string
+	Description string
+	// Format is the schema's format: date-time, int32, int64, float,
+	// double, uuid, uri, ...
+	Format string
+	// Nullable is set when the schema admits null (type: [x, "null"]).
+	Nullable bool
+	// Enum lists the allowed values of a String or Integer type.
+	Enum []any
+	// Elem is the item type of an Array and the value type of a Map.
+	Elem *Type
+	// Fields are an Object's properties, in spec order. allOf parts are
+	// already merged in.
+	Fields []*Field
+	// Variants are a Union's alternatives.
+	Variants []*Variant
+	// Exclusive is set for oneOf (exactly one variant), clear for anyOf.
+	Exclusive bool
+	// Discriminator is the property whose value selects a Union's variant.
+	Discriminator string
+	Deprecated    bool
+	Examples      []any
+	Extensions    Extensions
+	Pos           Pos
+}
+
+// Field is a property of an Object.
+type Field struct {
+	// Name is the wire name, exactly as the spec spells it.
+	Name        string
+	Description string
+	Type        *Type
+	Required    bool
+	// Const is the single value the field may have, when HasConst is set.
+	Const      any
+	HasConst   bool
+	Deprecated bool
+	Pos        Pos
+}
+
+// Variant is one alternative of a Union.
+type Variant struct {
+	Type *Type
+	// Tags are the discriminator values that select this variant.
+	Tags []string
+}

@@ -1,0 +1,580 @@
+// Package parser reads an AsyncAPI 2.0–2.6 document (YAML or JSON, with
+// $refs to local pointers and to other files), checks it, and builds the
+// model hookgen generates code from.
+//
+// Every problem is reported as file:line:col: message. Payload schemas are
+// read with kin-openapi; the parser keeps positions itself from the yaml.v3
+// node tree.
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/hookgen/hookgen/model"
+)
+
+type parser struct {
+	files    map[string]*file
+	readFile func(abs string) ([]byte, error)
+	root     *file
+	errs     ErrorList
+
+	api      *model.API
+	schemes  map[string]*model.SecurityScheme
+	messages map[target]*model.Message
+	msgKeys  map[string]*model.Message
+	schemas  *schemaReader
+}
+
+// ParseFile reads the AsyncAPI document at path and the files it references.
+// Errors are an ErrorList; each names file:line:col.
+func ParseFile(path string) (*model.API, error) {
+	return parse(path, nil)
+}
+
+// Parse reads an AsyncAPI document held in memory. name locates errors and
+// anchors relative $refs, which are read from disk.
+func Parse(name string, data []byte) (*model.API, error) {
+	if data == nil {
+		data = []byte{}
+	}
+	return parse(name, data)
+}
+
+func parse(name string, data []byte) (*model.API, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{
+		files:    map[string]*file{},
+		messages: map[target]*model.Message{},
+		msgKeys:  map[string]*model.Message{},
+		schemes:  map[string]*model.SecurityScheme{},
+		readFile: func(path string) ([]byte, error) {
+			if path == abs && data != nil {
+				return data, nil
+			}
+			return os.ReadFile(path)
+		},
+	}
+	root, err := p.load(abs, filepath.ToSlash(name), model.Pos{File: name, Line: 1, Col: 1})
+	if err != nil {
+		return nil, ErrorList{asError(err)}
+	}
+	p.root = root
+	api := p.document(at{root, root.root, ""})
+	if len(p.errs) > 0 {
+		return nil, p.errs.sorted()
+	}
+	return api, nil
+}
+
+var version2 = regexp.MustCompile(`^2\.[0-6]\.\d+$`)
+
+func (p *parser) document(doc at) *model.API {
+	if doc.n.Kind != yaml.MappingNode {
+		p.errorf(doc.pos(), "an AsyncAPI document must be a mapping, not %s", kindName(doc.n))
+		return nil
+	}
+	v, ok := doc.get("asyncapi")
+	switch {
+	case !ok:
+		p.errorf(doc.pos(), "missing the asyncapi field: this does not look like an AsyncAPI document")
+		return nil
+	case strings.HasPrefix(v.n.Value, "3."):
+		p.errorf(v.pos(), "AsyncAPI 3 is not supported yet (asyncapi: %s); hookgen reads AsyncAPI 2.0.0 to 2.6.0", v.n.Value)
+		return nil
+	case !version2.MatchString(v.n.Value):
+		p.errorf(v.pos(), "unsupported AsyncAPI version %q; hookgen reads 2.0.0 to 2.6.0", v.n.Value)
+		return nil
+	}
+	p.checkRefs(doc, map[*yaml.Node]bool{})
+	if len(p.errs) > 0 {
+		return nil // every later step follows $refs
+	}
+	api := &model.API{AsyncAPI: v.n.Value, Pos: doc.pos(), Extensions: p.extensions(doc)}
+	p.api = api
+	if info, ok := p.mapping(doc, "info", true); ok {
+		api.Title = p.str(info, "title", true)
+		api.Version = p.str(info, "version", true)
+		api.Description = p.str(info, "description", false)
+	}
+	comps, _ := p.mapping(doc, "components", false)
+	p.schemas = newSchemaReader(p, comps)
+	if ss, ok := p.mapping(comps, "securitySchemes", false); ok {
+		for _, kv := range ss.pairs() {
+			if s := p.securityScheme(kv.key, kv.v); s != nil {
+				api.SecuritySchemes = append(api.SecuritySchemes, s)
+				p.schemes[kv.key] = s
+			}
+		}
+	}
+	if servers, ok := p.mapping(doc, "servers", false); ok {
+		for _, kv := range servers.pairs() {
+			if s := p.server(kv.key, kv.v); s != nil {
+				api.Servers = append(api.Servers, s)
+			}
+		}
+	}
+	defaultCT := p.str(doc, "defaultContentType", false)
+	if chans, ok := p.mapping(doc, "channels", true); ok {
+		for _, kv := range chans.pairs() {
+			if c := p.channel(kv.key, kv.v, defaultCT); c != nil {
+				api.Channels = append(api.Channels, c)
+			}
+		}
+	}
+	if len(p.errs) == 0 {
+		api.Types = p.schemas.finish()
+	}
+	return api
+}
+
+func (p *parser) server(name string, a at) *model.Server {
+	a, ok := p.object(a, "server "+name)
+	if !ok {
+		return nil
+	}
+	s := &model.Server{
+		Name:        name,
+		URL:         p.str(a, "url", true),
+		Protocol:    p.str(a, "protocol", true),
+		Description: p.str(a, "description", false),
+		Extensions:  p.extensions(a),
+		Pos:         a.pos(),
+	}
+	if sec, ok := a.get("security"); ok {
+		if sec.n.Kind != yaml.SequenceNode {
+			p.errorf(sec.pos(), "security must be a list of requirements, not %s", kindName(sec.n))
+			return s
+		}
+		for _, req := range sec.items() {
+			if req.n.Kind != yaml.MappingNode {
+				p.errorf(req.pos(), "a security requirement must be a mapping of scheme names to scopes, not %s", kindName(req.n))
+				continue
+			}
+			var r model.SecurityRequirement
+			for _, kv := range req.pairs() {
+				scheme, ok := p.schemes[kv.key]
+				if !ok {
+					p.errorf(kv.keyAt.pos(), "security requirement names %q, which is not in components.securitySchemes", kv.key)
+					continue
+				}
+				r = append(r, model.SecurityUse{Scheme: scheme, Scopes: p.strings(kv.v)})
+			}
+			s.Security = append(s.Security, r)
+		}
+	}
+	return s
+}
+
+func (p *parser) securityScheme(key string, a at) *model.SecurityScheme {
+	a, ok := p.object(a, "security scheme "+key)
+	if !ok {
+		return nil
+	}
+	s := &model.SecurityScheme{
+		Key:              key,
+		Type:             p.str(a, "type", true),
+		Description:      p.str(a, "description", false),
+		Name:             p.str(a, "name", false),
+		In:               p.str(a, "in", false),
+		Scheme:           p.str(a, "scheme", false),
+		BearerFormat:     p.str(a, "bearerFormat", false),
+		OpenIDConnectURL: p.str(a, "openIdConnectUrl", false),
+		Extensions:       p.extensions(a),
+		Pos:              a.pos(),
+	}
+	if flows, ok := p.mapping(a, "flows", false); ok {
+		for _, kv := range flows.pairs() {
+			f, ok := p.object(kv.v, "OAuth flow "+kv.key)
+			if !ok {
+				continue
+			}
+			flow := model.OAuthFlow{
+				Kind:             kv.key,
+				AuthorizationURL: p.str(f, "authorizationUrl", false),
+				TokenURL:         p.str(f, "tokenUrl", false),
+				RefreshURL:       p.str(f, "refreshUrl", false),
+				Scopes:           map[string]string{},
+			}
+			if scopes, ok := p.mapping(f, "scopes", false); ok {
+				for _, sc := range scopes.pairs() {
+					flow.Scopes[sc.key] = sc.v.n.Value
+				}
+			}
+			s.Flows = append(s.Flows, flow)
+		}
+	}
+	return s
+}
+
+func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
+	a, ok := p.object(a, "channel "+path)
+	if !ok {
+		return nil
+	}
+	c := &model.Channel{
+		Path:        path,
+		Description: p.str(a, "description", false),
+		Extensions:  p.extensions(a),
+		Pos:         a.pos(),
+	}
+	if params, ok := p.mapping(a, "parameters", false); ok {
+		for _, kv := range params.pairs() {
+			pa, ok := p.object(kv.v, "parameter "+kv.key)
+			if !ok {
+				continue
+			}
+			if !strings.Contains(path, "{"+kv.key+"}") {
+				p.errorf(kv.keyAt.pos(), "parameter %q does not appear in the channel name %q", kv.key, path)
+			}
+			param := &model.Parameter{
+				Name:        kv.key,
+				Description: p.str(pa, "description", false),
+				Location:    p.str(pa, "location", false),
+				Pos:         pa.pos(),
+			}
+			if sch, ok := pa.get("schema"); ok {
+				p.schemas.site(sch, c.Path+"."+kv.key, func(t *model.Type) { param.Schema = t })
+			}
+			c.Parameters = append(c.Parameters, param)
+		}
+	}
+	ops := 0
+	for _, opName := range []string{"publish", "subscribe"} {
+		op, ok := p.mapping(a, opName, false)
+		if !ok {
+			continue
+		}
+		ops++
+		c.Operation = opName
+		c.OperationID = p.str(op, "operationId", false)
+		c.OperationSummary = p.str(op, "summary", false)
+		c.OperationDescription = p.str(op, "description", false)
+		msg, ok := op.get("message")
+		if !ok {
+			p.errorf(op.pos(), "the %s operation of channel %q has no message", opName, path)
+			continue
+		}
+		c.Messages = p.operationMessages(msg, c, defaultCT)
+	}
+	if ops > 1 {
+		p.errorf(a.pos(), "channel %q has both publish and subscribe; a webhook channel describes one direction", path)
+	}
+	return c
+}
+
+// operationMessages reads an operation's message: one message, or oneOf.
+func (p *parser) operationMessages(a at, c *model.Channel, defaultCT string) []*model.Message {
+	a, err := p.deref(a)
+	if err != nil {
+		p.errs = append(p.errs, asError(err))
+		return nil
+	}
+	var sites []at
+	if one, ok := a.get("oneOf"); ok {
+		if one.n.Kind != yaml.SequenceNode {
+			p.errorf(one.pos(), "message oneOf must be a list, not %s", kindName(one.n))
+			return nil
+		}
+		sites = one.items()
+	} else {
+		sites = []at{a}
+	}
+	var out []*model.Message
+	byName := map[string]model.Pos{}
+	for i, s := range sites {
+		m := p.message(s, fmt.Sprintf("%s%d", c.OperationID, i+1), defaultCT)
+		if m == nil {
+			continue
+		}
+		if m.Name != "" {
+			if first, dup := byName[m.Name]; dup {
+				p.errorf(s.pos(), "channel %q has two messages named %q (the other at %s)", c.Path, m.Name, first)
+				continue
+			}
+			byName[m.Name] = s.pos()
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// message reads a message once, however many channels name it.
+func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message {
+	a, err := p.deref(site)
+	if err != nil {
+		p.errs = append(p.errs, asError(err))
+		return nil
+	}
+	if m, ok := p.messages[target{a.f, a.ptr}]; ok {
+		return m
+	}
+	a, ok := p.object(a, "message")
+	if !ok {
+		return nil
+	}
+	traits := p.traits(a)
+	get := func(key string) (at, bool) {
+		if v, ok := a.get(key); ok {
+			return v, true
+		}
+		for _, t := range traits {
+			if v, ok := t.get(key); ok {
+				return v, true
+			}
+		}
+		return at{}, false
+	}
+	str := func(key string) string {
+		v, ok := get(key)
+		if !ok {
+			return ""
+		}
+		return p.scalar(v, key)
+	}
+	m := &model.Message{
+		Name:        str("name"),
+		Title:       str("title"),
+		Summary:     str("summary"),
+		Description: str("description"),
+		ContentType: str("contentType"),
+		Extensions:  p.extensions(a),
+		Pos:         a.pos(),
+	}
+	if m.ContentType == "" {
+		m.ContentType = defaultCT
+	}
+	m.Key = messageKey(a, str("messageId"), m.Name, fallbackKey)
+	if other, dup := p.msgKeys[m.Key]; dup {
+		p.errorf(a.pos(), "two different messages are both called %q (the other at %s)", m.Key, other.Pos)
+		return nil
+	}
+	p.msgKeys[m.Key] = m
+	p.messages[target{a.f, a.ptr}] = m
+	if d, ok := get("deprecated"); ok {
+		m.Deprecated = d.n.Value == "true"
+	}
+	if sf, ok := get("schemaFormat"); ok && !jsonSchemaFormat(sf.n.Value) {
+		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads", sf.n.Value)
+	}
+	if pl, ok := get("payload"); ok {
+		p.schemas.site(pl, m.Key, func(t *model.Type) { m.Payload = t })
+	}
+	if h, ok := get("headers"); ok {
+		p.schemas.site(h, m.Key+"Headers", func(t *model.Type) { m.Headers = t })
+	}
+	if cid, ok := get("correlationId"); ok {
+		if cid, err := p.deref(cid); err != nil {
+			p.errs = append(p.errs, asError(err))
+		} else if cid, ok := p.object(cid, "correlationId"); ok {
+			m.CorrelationID = p.str(cid, "location", true)
+			if !strings.HasPrefix(m.CorrelationID, "$message.header#") && !strings.HasPrefix(m.CorrelationID, "$message.payload#") {
+				p.errorf(cid.pos(), "correlationId location %q must start with $message.header# or $message.payload#", m.CorrelationID)
+			}
+		}
+	}
+	if ex, ok := get("examples"); ok {
+		m.Examples = p.examples(ex)
+	}
+	p.api.Messages = append(p.api.Messages, m)
+	return m
+}
+
+func messageKey(a at, messageID, name, fallback string) string {
+	if rest, ok := strings.CutPrefix(a.ptr, "/components/messages/"); ok && !strings.Contains(rest, "/") {
+		return unescapePtr(rest)
+	}
+	switch {
+	case messageID != "":
+		return messageID
+	case name != "":
+		return name
+	}
+	return fallback
+}
+
+func jsonSchemaFormat(f string) bool {
+	return strings.HasPrefix(f, "application/vnd.aai.asyncapi") ||
+		strings.HasPrefix(f, "application/schema+json") ||
+		strings.HasPrefix(f, "application/schema+yaml")
+}
+
+// traits returns a message's traits; the message's own fields win over them.
+func (p *parser) traits(a at) []at {
+	tr, ok := a.get("traits")
+	if !ok {
+		return nil
+	}
+	if tr.n.Kind != yaml.SequenceNode {
+		p.errorf(tr.pos(), "traits must be a list, not %s", kindName(tr.n))
+		return nil
+	}
+	var out []at
+	for _, t := range tr.items() {
+		t, err := p.deref(t)
+		if err != nil {
+			p.errs = append(p.errs, asError(err))
+			continue
+		}
+		if t, ok := p.object(t, "message trait"); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (p *parser) examples(a at) []*model.Example {
+	if a.n.Kind != yaml.SequenceNode {
+		p.errorf(a.pos(), "examples must be a list, not %s", kindName(a.n))
+		return nil
+	}
+	var out []*model.Example
+	for _, e := range a.items() {
+		e, ok := p.object(e, "example")
+		if !ok {
+			continue
+		}
+		ex := &model.Example{
+			Name:       p.str(e, "name", false),
+			Summary:    p.str(e, "summary", false),
+			Extensions: p.extensions(e),
+			Pos:        e.pos(),
+		}
+		if pl, ok := e.get("payload"); ok {
+			ex.Payload = jsonOf(pl.n)
+		}
+		if h, ok := e.get("headers"); ok {
+			if h.n.Kind != yaml.MappingNode {
+				p.errorf(h.pos(), "example headers must be a mapping, not %s", kindName(h.n))
+			}
+			for _, kv := range h.pairs() {
+				if kv.v.n.Kind != yaml.ScalarNode {
+					p.errorf(kv.v.pos(), "example header %s must be a single value, not %s", kv.key, kindName(kv.v.n))
+					continue
+				}
+				if ex.Headers == nil {
+					ex.Headers = map[string]string{}
+				}
+				ex.Headers[kv.key] = kv.v.n.Value
+			}
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+// ---- typed reads with located errors ----
+
+// object derefs a node and checks that it is a mapping.
+func (p *parser) object(a at, what string) (at, bool) {
+	a, err := p.deref(a)
+	if err != nil {
+		p.errs = append(p.errs, asError(err))
+		return at{}, false
+	}
+	if a.n.Kind != yaml.MappingNode {
+		p.errorf(a.pos(), "%s must be a mapping, not %s", what, kindName(a.n))
+		return at{}, false
+	}
+	return a, true
+}
+
+// mapping reads a field that must hold a mapping.
+func (p *parser) mapping(a at, key string, required bool) (at, bool) {
+	if a.n == nil {
+		return at{}, false
+	}
+	v, ok := a.get(key)
+	if !ok {
+		if required {
+			p.errorf(a.pos(), "missing required field %q", key)
+		}
+		return at{}, false
+	}
+	return p.object(v, key)
+}
+
+// str reads a field that must hold a scalar.
+func (p *parser) str(a at, key string, required bool) string {
+	if a.n == nil {
+		return ""
+	}
+	v, ok := a.get(key)
+	if !ok {
+		if required {
+			p.errorf(a.pos(), "missing required field %q", key)
+		}
+		return ""
+	}
+	return p.scalar(v, key)
+}
+
+func (p *parser) scalar(v at, key string) string {
+	if v.n.Kind != yaml.ScalarNode {
+		p.errorf(v.pos(), "%s must be a string, not %s", key, kindName(v.n))
+		return ""
+	}
+	return v.n.Value
+}
+
+func (p *parser) strings(a at) []string {
+	var out []string
+	for _, it := range a.items() {
+		out = append(out, p.scalar(it, "scope"))
+	}
+	return out
+}
+
+func (p *parser) extensions(a at) model.Extensions {
+	var ext model.Extensions
+	for _, kv := range a.pairs() {
+		if strings.HasPrefix(kv.key, "x-") {
+			if ext == nil {
+				ext = model.Extensions{}
+			}
+			ext[kv.key] = value(kv.v.n)
+		}
+	}
+	return ext
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!int", "!!float":
+			return "a number (" + n.Value + ")"
+		case "!!bool":
+			return "a boolean (" + n.Value + ")"
+		case "!!null":
+			return "null"
+		}
+		return fmt.Sprintf("the string %q", n.Value)
+	}
+	return "empty"
+}
+
+// Errors returns the located problems of a Parse error, or nil.
+func Errors(err error) ErrorList {
+	var l ErrorList
+	if errors.As(err, &l) {
+		return l
+	}
+	return nil
+}

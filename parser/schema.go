@@ -1,0 +1,524 @@
+package parser
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+
+	"github.com/hookgen/hookgen/model"
+)
+
+// schemaReader turns the document's JSON Schemas into model types.
+//
+// kin-openapi reads the schemas and resolves their $refs, but its loader
+// accepts only OpenAPI documents. So the reader wraps every schema the
+// AsyncAPI document uses in a minimal OpenAPI 3.1 document, loads that, and
+// walks the result beside the yaml.v3 nodes it came from: kin-openapi gives
+// the meaning, the nodes give positions and property order.
+type schemaReader struct {
+	p     *parser
+	comps at // the document's components, if any
+
+	sites []schemaSite
+	// synth maps the wrapper's synthetic component names back to the nodes
+	// they stand for.
+	synth map[string]at
+	memo  map[string]*model.Type
+	types []*model.Type
+}
+
+// schemaSite is a schema the document uses outside components.schemas: a
+// payload, headers or a parameter.
+type schemaSite struct {
+	at   at
+	hint string
+	set  func(*model.Type)
+}
+
+const synthPrefix = "hookgen-"
+
+func newSchemaReader(p *parser, comps at) *schemaReader {
+	return &schemaReader{p: p, comps: comps, synth: map[string]at{}, memo: map[string]*model.Type{}}
+}
+
+// site records a schema to read; set receives its type once all schemas are
+// loaded.
+func (r *schemaReader) site(a at, hint string, set func(*model.Type)) {
+	r.sites = append(r.sites, schemaSite{a, hint, set})
+}
+
+// finish loads every schema with kin-openapi, converts them and hands each
+// site its type. It returns the types that need declarations.
+func (r *schemaReader) finish() []*model.Type {
+	p := r.p
+	entries := &yaml.Node{Kind: yaml.MappingNode}
+	add := func(name string, n *yaml.Node) {
+		entries.Content = append(entries.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: name}, n)
+	}
+	var local []at // root-file schema nodes whose local $refs may need rewriting
+	schemas, _ := r.comps.get("schemas")
+	for _, kv := range schemas.pairs() {
+		add(kv.key, kv.v.n)
+		local = append(local, kv.v)
+	}
+	siteNames := make([]string, len(r.sites))
+	for i, s := range r.sites {
+		siteNames[i] = fmt.Sprintf("%ssite-%d", synthPrefix, i)
+		r.synth[siteNames[i]] = s.at
+		if s.at.f == p.root {
+			add(siteNames[i], s.at.n)
+			local = append(local, s.at)
+			continue
+		}
+		// A schema in another file: let kin-openapi read that file itself,
+		// so refs inside it resolve against it.
+		add(siteNames[i], refNode(relPath(p.root, s.at.f)+"#"+s.at.ptr))
+	}
+	shapes := map[*yaml.Node]bool{}
+	for _, kv := range schemas.pairs() {
+		r.checkShape(kv.v, shapes)
+	}
+	for _, s := range r.sites {
+		r.checkShape(s.at, shapes)
+	}
+	if len(p.errs) > 0 {
+		return nil
+	}
+	r.rewriteLocalRefs(local, add)
+
+	wrapper := &yaml.Node{Kind: yaml.MappingNode}
+	for _, kv := range [][2]any{
+		{"openapi", scalar("3.1.0")},
+		{"info", mapNode("title", scalar("hookgen"), "version", scalar("0"))},
+		{"paths", &yaml.Node{Kind: yaml.MappingNode}},
+		{"components", mapNode("schemas", entries)},
+	} {
+		wrapper.Content = append(wrapper.Content, scalar(kv[0].(string)), kv[1].(*yaml.Node))
+	}
+	data, err := yaml.Marshal(wrapper)
+	if err != nil {
+		p.errorf(p.api.Pos, "cannot prepare the schemas: %v", err)
+		return nil
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: p.root.abs})
+	if err != nil {
+		p.errorf(p.api.Pos, "reading schemas: %v", err)
+		return nil
+	}
+	for _, kv := range schemas.pairs() {
+		r.ref(doc.Components.Schemas[kv.key], kv.v, kv.key, true)
+	}
+	for i, s := range r.sites {
+		s.set(r.ref(doc.Components.Schemas[siteNames[i]], s.at, s.hint, true))
+	}
+	return r.types
+}
+
+// rewriteLocalRefs gives every root-file $ref that points outside
+// components.schemas a synthetic component of its own, since the wrapper
+// document has only components.schemas.
+func (r *schemaReader) rewriteLocalRefs(work []at, add func(string, *yaml.Node)) {
+	byPtr := map[string]string{}
+	visited := map[*yaml.Node]bool{}
+	for len(work) > 0 {
+		a := work[len(work)-1]
+		work = work[:len(work)-1]
+		if a.n == nil || visited[a.n] {
+			continue
+		}
+		visited[a.n] = true
+		if rn, ref, ok := refOf(a); ok && strings.HasPrefix(ref, "#") && !strings.HasPrefix(ref, "#/components/schemas/") {
+			ptr := ref[1:]
+			name, seen := byPtr[ptr]
+			if !seen {
+				t, _ := a.f.lookup(ptr)
+				name = fmt.Sprintf("%sref-%d", synthPrefix, len(byPtr))
+				byPtr[ptr] = name
+				r.synth[name] = t
+				add(name, t.n)
+				work = append(work, t)
+			}
+			rn.n.Value = "#/components/schemas/" + name
+			continue
+		}
+		for _, kv := range a.pairs() {
+			work = append(work, kv.v)
+		}
+		work = append(work, a.items()...)
+	}
+}
+
+// resolve finds the node a schema $ref names, following the wrapper's
+// synthetic names back to the document.
+func (r *schemaReader) resolve(from at, ref string) (at, bool) {
+	if from.f == r.p.root {
+		if name, ok := strings.CutPrefix(ref, "#/components/schemas/"+synthPrefix); ok {
+			t, ok := r.synth[synthPrefix+name]
+			if !ok {
+				return at{}, false
+			}
+			t, err := r.p.deref(t)
+			return t, err == nil
+		}
+	}
+	t, err := r.p.resolveRef(from, ref)
+	if err != nil {
+		r.p.errs = append(r.p.errs, asError(err))
+		return at{}, false
+	}
+	t, err = r.p.deref(t)
+	if err != nil {
+		r.p.errs = append(r.p.errs, asError(err))
+		return at{}, false
+	}
+	return t, true
+}
+
+// refTo spells a node's location as a JSON reference from the root document.
+func (r *schemaReader) refTo(a at) string {
+	if a.f == r.p.root {
+		return "#" + a.ptr
+	}
+	return relPath(r.p.root, a.f) + "#" + a.ptr
+}
+
+func memoKey(a at) string { return a.f.abs + "#" + a.ptr }
+
+// ref converts a schema or a reference to one. loc is the node that holds
+// it; a reference converts its target once, named after it.
+func (r *schemaReader) ref(sr *openapi3.SchemaRef, loc at, hint string, register bool) *model.Type {
+	if sr == nil || sr.Value == nil {
+		return &model.Type{Kind: model.Any, Pos: loc.pos()}
+	}
+	if sr.Ref != "" {
+		t, ok := r.resolve(loc, sr.Ref)
+		if !ok {
+			return &model.Type{Kind: model.Any, Pos: loc.pos()}
+		}
+		if typ := r.memo[memoKey(t)]; typ != nil {
+			return typ
+		}
+		return r.schema(sr.Value, t, nameFromPtr(t.ptr), true)
+	}
+	if typ := r.memo[memoKey(loc)]; typ != nil {
+		return typ
+	}
+	return r.schema(sr.Value, loc, hint, register)
+}
+
+// nameFromPtr names a referenced schema after the end of its pointer.
+func nameFromPtr(ptr string) string {
+	toks := strings.Split(ptr, "/")
+	last := unescapePtr(toks[len(toks)-1])
+	switch last {
+	case "payload", "headers", "schema", "items", "":
+		if len(toks) > 1 {
+			return unescapePtr(toks[len(toks)-2]) + "." + last
+		}
+	}
+	return last
+}
+
+var knownTypes = []string{"object", "array", "string", "integer", "number", "boolean", "null"}
+
+func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register bool) *model.Type {
+	t := &model.Type{
+		Name:        hint,
+		Ref:         r.refTo(loc),
+		Title:       s.Title,
+		Description: s.Description,
+		Format:      s.Format,
+		Deprecated:  s.Deprecated,
+		Enum:        s.Enum,
+		Examples:    s.Examples,
+		Extensions:  r.p.extensions(loc),
+		Pos:         loc.pos(),
+	}
+	r.memo[memoKey(loc)] = t
+	var types []string
+	for _, typ := range s.Type.Slice() {
+		if !slices.Contains(knownTypes, typ) {
+			tn, _ := loc.get("type")
+			r.p.errorf(tn.pos(), "unknown schema type %q; JSON Schema types are %s", typ, strings.Join(knownTypes, ", "))
+			continue
+		}
+		if typ == "null" {
+			t.Nullable = true
+			continue
+		}
+		types = append(types, typ)
+	}
+	t.Nullable = t.Nullable || s.Nullable
+	addl := s.AdditionalProperties
+	hasAddl := addl.Schema != nil || (addl.Has != nil && *addl.Has)
+	switch {
+	case len(s.AllOf) > 0:
+		t.Kind = model.Object
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		t.Kind = model.Union
+	case len(types) > 1:
+		t.Kind = model.Any
+	case len(types) == 1:
+		t.Kind = map[string]model.Kind{
+			"object": model.Object, "array": model.Array, "string": model.String,
+			"integer": model.Integer, "number": model.Number, "boolean": model.Bool,
+		}[types[0]]
+	case len(s.Properties) > 0 || hasAddl:
+		t.Kind = model.Object
+	case len(s.Enum) > 0:
+		t.Kind = enumKind(s.Enum)
+	default:
+		t.Kind = model.Any
+	}
+	if t.Kind == model.Object && len(s.Properties) == 0 && len(s.AllOf) == 0 && hasAddl {
+		t.Kind = model.Map
+	}
+	if len(t.Enum) > 0 && t.Kind != model.String && t.Kind != model.Integer {
+		t.Enum = nil // enums of other kinds are validated, not typed
+	}
+	// Declare parents before their children so the output reads top-down.
+	if register && (t.Kind == model.Object || t.Kind == model.Union || len(t.Enum) > 0) {
+		t.Named = true
+		r.types = append(r.types, t)
+	}
+	switch t.Kind {
+	case model.Object:
+		for i, part := range s.AllOf {
+			pt := r.ref(part, child(loc, "allOf", strconv.Itoa(i)), hint, false)
+			for _, f := range pt.Fields {
+				t.Fields = mergeField(t.Fields, f)
+			}
+		}
+		r.fields(t, s, loc)
+	case model.Map:
+		if addl.Schema != nil {
+			t.Elem = r.ref(addl.Schema, child(loc, "additionalProperties"), hint+".value", true)
+		} else {
+			t.Elem = &model.Type{Kind: model.Any, Pos: loc.pos()}
+		}
+	case model.Array:
+		t.Elem = r.ref(s.Items, child(loc, "items"), hint+".item", true)
+	case model.Union:
+		r.union(t, s, loc)
+	}
+	return t
+}
+
+func enumKind(values []any) model.Kind {
+	for _, v := range values {
+		if _, ok := v.(string); ok {
+			return model.String
+		}
+	}
+	return model.Integer
+}
+
+// fields reads an object's own properties in document order.
+func (r *schemaReader) fields(t *model.Type, s *openapi3.Schema, loc at) {
+	props, _ := loc.get("properties")
+	for _, kv := range props.pairs() {
+		sr := s.Properties[kv.key]
+		if sr == nil || sr.Value == nil {
+			continue
+		}
+		f := &model.Field{
+			Name:       kv.key,
+			Type:       r.ref(sr, kv.v, t.Name+"."+kv.key, true),
+			Required:   slices.Contains(s.Required, kv.key),
+			Deprecated: sr.Value.Deprecated,
+			Pos:        kv.keyAt.pos(),
+		}
+		if sr.Ref == "" {
+			f.Description = sr.Value.Description
+		}
+		if sr.Value.Const != nil {
+			f.Const, f.HasConst = sr.Value.Const, true
+		}
+		t.Fields = mergeField(t.Fields, f)
+	}
+	if req, ok := loc.get("required"); ok && req.n.Kind != yaml.SequenceNode {
+		r.p.errorf(req.pos(), "required must be a list of property names, not %s", kindName(req.n))
+	}
+	for _, name := range s.Required {
+		if !slices.ContainsFunc(t.Fields, func(f *model.Field) bool { return f.Name == name }) && len(s.AllOf) == 0 {
+			req, _ := loc.get("required")
+			r.p.errorf(req.pos(), "required property %q is not among the properties", name)
+		}
+	}
+}
+
+// mergeField adds f, or merges it into the field of the same name that an
+// earlier allOf part declared: required if either says so.
+func mergeField(fields []*model.Field, f *model.Field) []*model.Field {
+	for i, old := range fields {
+		if old.Name == f.Name {
+			merged := *f
+			merged.Required = old.Required || f.Required
+			if merged.Description == "" {
+				merged.Description = old.Description
+			}
+			fields[i] = &merged
+			return fields
+		}
+	}
+	return append(fields, f)
+}
+
+func (r *schemaReader) union(t *model.Type, s *openapi3.Schema, loc at) {
+	list, kw := s.OneOf, "oneOf"
+	t.Exclusive = true
+	if len(list) == 0 {
+		list, kw, t.Exclusive = s.AnyOf, "anyOf", false
+	}
+	for i, sr := range list {
+		hint := t.Name + ".option" + strconv.Itoa(i+1)
+		if sr.Value != nil && sr.Value.Title != "" {
+			hint = t.Name + "." + sr.Value.Title
+		}
+		vt := r.ref(sr, child(loc, kw, strconv.Itoa(i)), hint, true)
+		v := &model.Variant{Type: vt}
+		if sr.Ref != "" {
+			v.Tags = []string{vt.Name}
+		}
+		t.Variants = append(t.Variants, v)
+	}
+	if s.Discriminator == nil {
+		return
+	}
+	t.Discriminator = s.Discriminator.PropertyName
+	if len(s.Discriminator.Mapping) == 0 {
+		return
+	}
+	for _, v := range t.Variants {
+		v.Tags = nil
+	}
+	tags := make([]string, 0, len(s.Discriminator.Mapping))
+	for tag := range s.Discriminator.Mapping {
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	disc, _ := loc.get("discriminator")
+	for _, tag := range tags {
+		ref := s.Discriminator.Mapping[tag].Ref
+		if !strings.Contains(ref, "#") && !strings.Contains(ref, "/") {
+			ref = "#/components/schemas/" + ref // a bare name, as OpenAPI allows
+		}
+		tgt, ok := r.resolve(disc, ref)
+		if !ok {
+			continue
+		}
+		vt := r.memo[memoKey(tgt)]
+		i := slices.IndexFunc(t.Variants, func(v *model.Variant) bool { return v.Type == vt })
+		if i < 0 {
+			r.p.errorf(disc.pos(), "discriminator mapping %q names %s, which is not one of the %s alternatives", tag, ref, kw)
+			continue
+		}
+		t.Variants[i].Tags = append(t.Variants[i].Tags, tag)
+	}
+}
+
+// child returns the node at a relative path, or a position-only stand-in.
+func child(a at, toks ...string) at {
+	cur := a
+	for _, tok := range toks {
+		next, ok := cur.get(tok)
+		if !ok {
+			if i, err := strconv.Atoi(tok); err == nil && cur.n != nil && cur.n.Kind == yaml.SequenceNode && i < len(cur.n.Content) {
+				next = at{cur.f, cur.n.Content[i], cur.ptr + "/" + tok}
+			} else {
+				return at{a.f, a.n, a.ptr + "/" + strings.Join(toks, "/")}
+			}
+		}
+		cur = next
+	}
+	return cur
+}
+
+func relPath(root, f *file) string {
+	rel, err := relativeTo(root.abs, f.abs)
+	if err != nil {
+		return f.abs
+	}
+	return rel
+}
+
+func refNode(ref string) *yaml.Node { return mapNode("$ref", scalar(ref)) }
+
+func scalar(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+func mapNode(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(kv); i += 2 {
+		n.Content = append(n.Content, scalar(kv[i].(string)), kv[i+1].(*yaml.Node))
+	}
+	return n
+}
+
+// checkShape reports schema keywords whose values have the wrong shape,
+// at their own position, before kin-openapi reads them: its messages
+// would name a line of the wrapper document, not of the spec.
+func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
+	a, err := r.p.deref(a)
+	if err != nil || a.n == nil || visited[a.n] {
+		return
+	}
+	visited[a.n] = true
+	if a.n.Kind != yaml.MappingNode {
+		r.p.errorf(a.pos(), "a schema must be a mapping, not %s", kindName(a.n))
+		return
+	}
+	want := func(v at, kind yaml.Kind, what string) bool {
+		if v.n.Kind != kind {
+			r.p.errorf(v.pos(), "%s, not %s", what, kindName(v.n))
+			return false
+		}
+		return true
+	}
+	for _, kv := range a.pairs() {
+		v := kv.v
+		switch kv.key {
+		case "properties", "patternProperties", "definitions", "$defs", "dependentSchemas":
+			if want(v, yaml.MappingNode, kv.key+" must be a mapping of names to schemas") {
+				for _, p := range v.pairs() {
+					r.checkShape(p.v, visited)
+				}
+			}
+		case "items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "additionalItems":
+			if v.n.Kind == yaml.ScalarNode && v.n.ShortTag() == "!!bool" && kv.key != "items" {
+				continue
+			}
+			r.checkShape(v, visited)
+		case "allOf", "oneOf", "anyOf", "prefixItems":
+			if want(v, yaml.SequenceNode, kv.key+" must be a list of schemas") {
+				for _, it := range v.items() {
+					r.checkShape(it, visited)
+				}
+			}
+		case "required", "enum", "examples":
+			if want(v, yaml.SequenceNode, kv.key+" must be a list") && kv.key == "required" {
+				for _, it := range v.items() {
+					want(it, yaml.ScalarNode, "required must list property names")
+				}
+			}
+		case "type":
+			if v.n.Kind == yaml.SequenceNode {
+				for _, it := range v.items() {
+					want(it, yaml.ScalarNode, "type must list type names")
+				}
+			} else {
+				want(v, yaml.ScalarNode, "type must be a type name or a list of them")
+			}
+		case "format", "pattern", "title", "description":
+			want(v, yaml.ScalarNode, kv.key+" must be a string")
+		}
+	}
+}
