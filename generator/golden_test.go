@@ -125,4 +125,3 @@ func firstDiff(want, got []byte) string {
 	}
 	return "(same lines, different bytes)"
 }
-

@@ -1,3 +1,127 @@
 package generator
 
-func (g *gen) readme() ([]byte, error) { return []byte("# " + g.cfg.Package + "\n"), nil }
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/hookgen/hookgen/model"
+	"github.com/hookgen/hookgen/templates"
+)
+
+// The README's view of the API: everything already spelled as it is shown,
+// so that the template only lays it out.
+type readmeData struct {
+	Package, Title, Version, Description, Spec, AsyncAPI string
+
+	Messages     []readmeMessage
+	Channels     []readmeChannel
+	Requirements []string
+	Schemes      []readmeScheme
+}
+
+type readmeMessage struct {
+	Key, Anchor, Name, Title, Summary, Description string
+	Channel, ContentType, CorrelationID, Payload   string
+	Examples                                       []string
+	Fields                                         []readmeField
+}
+
+type readmeField struct {
+	Wire, Go, Type, Description string
+	Required                    bool
+}
+
+type readmeChannel struct {
+	Path, Operation, Description string
+	Messages                     []string
+}
+
+type readmeScheme struct {
+	Key, Type, Details, Description string
+}
+
+func (g *gen) readme() ([]byte, error) {
+	a := g.api
+	d := readmeData{
+		Package: g.cfg.Package, Title: a.Title, Version: a.Version,
+		Description: a.Description, Spec: path.Base(g.cfg.Spec), AsyncAPI: a.AsyncAPI,
+	}
+	for _, m := range a.Messages {
+		rm := readmeMessage{
+			Key: m.Key, Anchor: strings.ToLower(m.Key), Name: m.Name, Title: m.Title,
+			Summary: m.Summary, Description: m.Description, Channel: g.channelOf(m),
+			ContentType: m.ContentType, CorrelationID: m.CorrelationID,
+		}
+		if rm.Summary == "" {
+			rm.Summary, rm.Description = rm.Description, ""
+		}
+		for _, ex := range m.Examples {
+			rm.Examples = append(rm.Examples, ex.Name)
+		}
+		if m.Payload != nil {
+			rm.Payload = goString(g.goType(m.Payload))
+			for _, f := range m.Payload.Fields {
+				rm.Fields = append(rm.Fields, readmeField{
+					Wire: f.Name, Go: g.fields[f], Type: goString(g.fieldType(m.Payload, f)),
+					Description: f.Description, Required: f.Required,
+				})
+			}
+		}
+		d.Messages = append(d.Messages, rm)
+	}
+	for _, c := range a.Channels {
+		rc := readmeChannel{Path: c.Path, Operation: c.Operation, Description: c.Description}
+		for _, m := range c.Messages {
+			rc.Messages = append(rc.Messages, m.Key)
+		}
+		d.Channels = append(d.Channels, rc)
+	}
+	seen := map[string]bool{}
+	for _, s := range a.Servers {
+		for _, req := range s.Security {
+			var names []string
+			for _, u := range req {
+				names = append(names, "`"+u.Scheme.Key+"`")
+			}
+			r := strings.Join(names, " and ")
+			if !seen[r] {
+				seen[r] = true
+				d.Requirements = append(d.Requirements, r)
+			}
+		}
+	}
+	for _, s := range a.SecuritySchemes {
+		d.Schemes = append(d.Schemes, readmeScheme{Key: s.Key, Type: s.Type, Details: schemeDetails(s), Description: s.Description})
+	}
+	var buf bytes.Buffer
+	if err := templates.Readme.Execute(&buf, d); err != nil {
+		return nil, fmt.Errorf("generator: README.md: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// schemeDetails says in a few words where a scheme's credentials travel.
+func schemeDetails(s *model.SecurityScheme) string {
+	var parts []string
+	if s.Scheme != "" {
+		parts = append(parts, "scheme "+s.Scheme)
+	}
+	if s.Name != "" {
+		parts = append(parts, fmt.Sprintf("%s %s", s.In, s.Name))
+	} else if s.In != "" {
+		parts = append(parts, "in "+s.In)
+	}
+	for _, f := range s.Flows {
+		p := f.Kind
+		if f.TokenURL != "" {
+			p += " (token URL " + f.TokenURL + ")"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// goString renders a type expression the way it reads in Go source.
+func goString(c fmt.GoStringer) string { return c.GoString() }

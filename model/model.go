@@ -150,7 +150,7 @@ type Example struct {
 	// nil when the example has none.
 	Payload []byte
 	// Headers are the example's header values, by header name.
-	Headers map[string]string
+	Headers    map[string]string
 	Extensions Extensions
 	Pos        Pos
 }

@@ -1,0 +1,188 @@
+package parser_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/hookgen/hookgen/model"
+	"github.com/hookgen/hookgen/parser"
+)
+
+func mustParse(t *testing.T, path string) *model.API {
+	t.Helper()
+	api, err := parser.ParseFile(path)
+	if err != nil {
+		t.Fatalf("%s:\n%v", path, err)
+	}
+	return api
+}
+
+func typeNamed(t *testing.T, api *model.API, name string) *model.Type {
+	t.Helper()
+	for _, typ := range api.Types {
+		if typ.Name == name {
+			return typ
+		}
+	}
+	t.Fatalf("no type %q", name)
+	return nil
+}
+
+func field(t *testing.T, typ *model.Type, name string) *model.Field {
+	t.Helper()
+	for _, f := range typ.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("%s has no field %q", typ.Name, name)
+	return nil
+}
+
+func TestDoorDash(t *testing.T) {
+	api := mustParse(t, "../specs/doordash.yaml")
+	if api.AsyncAPI != "2.6.0" || api.Title != "DoorDash Drive Delivery Webhooks" || api.Version != "2.0" {
+		t.Errorf("info = %q %q %q", api.AsyncAPI, api.Title, api.Version)
+	}
+	if len(api.Channels) != 1 || api.Channels[0].Path != "/webhook" || api.Channels[0].Operation != "publish" {
+		t.Fatalf("channels = %+v", api.Channels)
+	}
+	if got := len(api.Channels[0].Messages); got != 9 {
+		t.Fatalf("9 messages on /webhook, got %d", got)
+	}
+	// Nine messages, one payload schema: the type is shared, not copied.
+	payload := api.Messages[0].Payload
+	for _, m := range api.Messages {
+		if m.Payload != payload {
+			t.Errorf("%s: payload is not the shared DeliveryWebhookPayload", m.Key)
+		}
+	}
+	if payload.Name != "DeliveryWebhookPayload" || payload.Ref != "#/components/schemas/DeliveryWebhookPayload" {
+		t.Errorf("payload named %q at %q", payload.Name, payload.Ref)
+	}
+	m := api.Messages[1]
+	if m.Key != "DasherConfirmedPickupArrival" || m.Name != "DASHER_CONFIRMED_PICKUP_ARRIVAL" || m.Title != "Dasher Confirmed Pickup Arrival" {
+		t.Errorf("message 1 = %q %q %q", m.Key, m.Name, m.Title)
+	}
+	// Positions point into the spec: the message's mapping and a property key.
+	if m.Pos.File != "../specs/doordash.yaml" || m.Pos.Line < 100 {
+		t.Errorf("message position %v", m.Pos)
+	}
+	et := field(t, payload, "event_type")
+	if et.Type.Kind != model.String || len(et.Type.Enum) != 9 || !et.Type.Named {
+		t.Errorf("event_type = %+v", et.Type)
+	}
+	if f := field(t, payload, "pickup_time_estimated"); f.Type.Format != "date-time" || f.Required {
+		t.Errorf("pickup_time_estimated = %+v", f)
+	}
+	if f := field(t, payload, "dasher_id"); f.Type.Kind != model.Integer {
+		t.Errorf("dasher_id kind %v", f.Type.Kind)
+	}
+	// Examples keep spec order and exact values.
+	var ex map[string]any
+	if err := json.Unmarshal(m.Examples[0].Payload, &ex); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(m.Examples[0].Payload), `{"external_delivery_id":"D-12345","event_type":"DASHER_CONFIRMED"`) || ex["cancellation_reason"] != "37.422" {
+		t.Errorf("example payload %s", m.Examples[0].Payload)
+	}
+	// Security: one requirement, and both schemes read.
+	if len(api.Servers) != 1 || len(api.Servers[0].Security) != 1 || api.Servers[0].Security[0][0].Scheme.Key != "basicAuth" {
+		t.Errorf("server security = %+v", api.Servers)
+	}
+	oauth := api.SecuritySchemes[1]
+	if oauth.Type != "oauth2" || len(oauth.Flows) != 1 || oauth.Flows[0].Kind != "clientCredentials" || oauth.Flows[0].TokenURL != "" {
+		t.Errorf("oauth2 scheme = %+v", oauth)
+	}
+}
+
+func TestGrubhub(t *testing.T) {
+	api := mustParse(t, "../specs/grubhub.yaml")
+	if len(api.Channels) != 2 || len(api.Channels[0].Messages) != 4 || len(api.Channels[1].Messages) != 1 {
+		t.Fatalf("channels: %d", len(api.Channels))
+	}
+	if sec := api.Servers[0].Security; len(sec) != 2 || sec[0][0].Scheme.Type != "userPassword" || sec[1][0].Scheme.Type != "httpApiKey" {
+		t.Errorf("two alternative requirements expected, got %+v", sec)
+	}
+	p := api.Messages[0].Payload
+	et := field(t, p, "event_type")
+	if !et.HasConst || et.Const != "DRIVER_ASSIGNED" {
+		t.Errorf("event_type const = %v", et.Const)
+	}
+	driver := field(t, p, "driver").Type
+	if driver.Name != "DriverAssignedPayload.driver" || driver.Kind != model.Object || !driver.Named {
+		t.Errorf("inline driver object = %+v", driver)
+	}
+	if dm := field(t, driver, "delivery_method").Type; len(dm.Enum) != 3 {
+		t.Errorf("delivery_method enum = %v", dm.Enum)
+	}
+}
+
+func TestConstructs(t *testing.T) {
+	api := mustParse(t, "../generator/testdata/constructs/spec.json")
+	if api.AsyncAPI != "2.4.0" {
+		t.Errorf("version %q", api.AsyncAPI)
+	}
+	// A $ref into another file, and from there into a third, resolved
+	// against the file that holds it; positions name the file.
+	geo := typeNamed(t, api, "GeoPoint")
+	if !strings.HasPrefix(geo.Ref, "shared/geo.yaml#") || geo.Pos.File != "../generator/testdata/constructs/shared/geo.yaml" {
+		t.Errorf("GeoPoint at %q %v", geo.Ref, geo.Pos)
+	}
+	// Message traits add headers and a content type.
+	var created *model.Message
+	for _, m := range api.Messages {
+		if m.Key == "OrderCreated" {
+			created = m
+		}
+	}
+	if created == nil || created.Headers == nil || created.ContentType != "application/json" {
+		t.Fatalf("OrderCreated with trait headers: %+v", created)
+	}
+	if f := field(t, created.Headers, "X-Schema-Version"); !f.HasConst || !f.Required {
+		t.Errorf("X-Schema-Version = %+v", f)
+	}
+	// Channel parameters.
+	ch := api.Channels[0]
+	if len(ch.Parameters) != 1 || ch.Parameters[0].Name != "orderId" || ch.Parameters[0].Schema.Format != "uuid" {
+		t.Errorf("parameters = %+v", ch.Parameters)
+	}
+	// Recursion: a tree whose children are itself.
+	tree := typeNamed(t, api, "TreeNode")
+	if kids := field(t, tree, "children").Type; kids.Kind != model.Array || kids.Elem != tree {
+		t.Errorf("children = %+v", kids)
+	}
+	// allOf merges the parts' fields; a discriminated oneOf keeps its tags.
+	pay := typeNamed(t, api, "Payment")
+	if pay.Kind != model.Union || pay.Discriminator == "" || len(pay.Variants) < 2 {
+		t.Fatalf("Payment = %+v", pay)
+	}
+	for _, v := range pay.Variants {
+		if len(v.Tags) == 0 {
+			t.Errorf("variant %s has no discriminator value", v.Type.Name)
+		}
+	}
+	// x- extensions are kept for later stages.
+	if api.Channels[0].Extensions["x-channel-owner"] != "orders-team" {
+		t.Errorf("channel extensions = %v", api.Channels[0].Extensions)
+	}
+}
+
+// TestParseJSONEqualsYAML parses one document written both ways.
+func TestParseJSONEqualsYAML(t *testing.T) {
+	yamlDoc := "asyncapi: 2.0.0\ninfo: {title: T, version: '1'}\nchannels:\n  /h:\n    publish:\n      message:\n        name: Ping\n        payload: {type: object, properties: {id: {type: integer, format: int64}}}\n"
+	jsonDoc := `{"asyncapi":"2.0.0","info":{"title":"T","version":"1"},"channels":{"/h":{"publish":{"message":{"name":"Ping","payload":{"type":"object","properties":{"id":{"type":"integer","format":"int64"}}}}}}}}`
+	a, err := parser.Parse("a.yaml", []byte(yamlDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := parser.Parse("b.json", []byte(jsonDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa, fb := a.Messages[0].Payload.Fields[0], b.Messages[0].Payload.Fields[0]
+	if fa.Name != fb.Name || fa.Type.Kind != fb.Type.Kind || fa.Type.Format != "int64" || a.Messages[0].Key != "Ping" {
+		t.Errorf("yaml %+v, json %+v", fa, fb)
+	}
+}
