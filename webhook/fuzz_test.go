@@ -1,0 +1,172 @@
+package webhook
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The fuzz targets feed hostile header values to every parser. The
+// properties: no panic, every failure wraps ErrUnauthorized, and the
+// signature-part cap holds.
+
+func FuzzHMACSignatureHeader(f *testing.F) {
+	seeds := []string{
+		"sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+		"t=1614265330,v1=abc,v1=def",
+		"t=1614265330, v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd,v0=x",
+		"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,bm9wZQ==",
+		"v1a,xyz v1,",
+		"t=,v1=",
+		"t=1,t=2,v1=00",
+		",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+		strings.Repeat("v1=00,", 40),
+		strings.Repeat(" ", 100),
+		"sha256=",
+		"\x00\xff=,",
+	}
+	for _, s := range seeds {
+		f.Add(s, "1614265330", "msg_1")
+	}
+	now := fixedNow(time.Unix(1614265330, 0))
+	var verifiers []*HMAC
+	for _, mk := range []func() (*HMAC, error){
+		func() (*HMAC, error) { return GitHubSignature("secret") },
+		func() (*HMAC, error) { return StripeSignature("secret") },
+		func() (*HMAC, error) { return StandardWebhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") },
+		func() (*HMAC, error) {
+			return NewHMAC(HMACConfig{Header: "X-Sig", Separator: " ", Encoding: "base64url", Secrets: [][]byte{[]byte("k")}})
+		},
+		func() (*HMAC, error) {
+			return NewHMAC(HMACConfig{Header: "X-Sig", Encoding: "base64", Algorithm: "sha1", Secrets: [][]byte{[]byte("k")}})
+		},
+	} {
+		h, err := mk()
+		if err != nil {
+			f.Fatal(err)
+		}
+		verifiers = append(verifiers, withNow(h, now))
+	}
+	body := []byte(`{"test": 2432232314}`)
+	f.Fuzz(func(t *testing.T, value, ts, id string) {
+		for _, h := range verifiers {
+			sigs, _, err := h.parseHeader(value)
+			if err != nil {
+				mustUnauthorized(t, err)
+			}
+			if len(sigs) > MaxSignatureParts {
+				t.Fatalf("%d signatures examined, cap %d", len(sigs), MaxSignatureParts)
+			}
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.Header[http.CanonicalHeaderKey(h.header)] = []string{value}
+			if h.tsHeader != "" {
+				r.Header.Set(h.tsHeader, ts)
+			}
+			if h.idHeader != "" {
+				r.Header.Set(h.idHeader, id)
+			}
+			if err := h.Verify(r, body); err != nil {
+				mustUnauthorized(t, err)
+			}
+		}
+	})
+}
+
+func FuzzParseBasicAuth(f *testing.F) {
+	for _, s := range []string{
+		basicHeader("user", "pass"), "Basic ", "basic Og==", "Basic dXNlcg", "Basic !!", "Bearer x",
+		"Basic " + strings.Repeat("A", 1000), "Basic\tdXNlcjpwYXNz", "BASIC   dXNlcjpwYXNz  ",
+	} {
+		f.Add(s)
+	}
+	v := BasicAuth("r", Credential{"user", "pass"})
+	f.Fuzz(func(t *testing.T, header string) {
+		u, _, ok := ParseBasicAuth(header)
+		if ok && strings.Contains(u, ":") {
+			t.Fatalf("user name %q contains a colon", u)
+		}
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Header["Authorization"] = []string{header}
+		if err := v.Verify(r, nil); err != nil {
+			mustUnauthorized(t, err)
+		} else if header != basicHeader("user", "pass") {
+			// Other encodings of the same credential may pass; check that.
+			if u, p, _ := ParseBasicAuth(header); u != "user" || p != "pass" {
+				t.Fatalf("accepted %q", header)
+			}
+		}
+	})
+}
+
+func FuzzParseBearer(f *testing.F) {
+	for _, s := range []string{"Bearer abc", "bearer   abc  ", "Bearer", "Bearer a b", "Bearer \x00", "Basic abc", ""} {
+		f.Add(s)
+	}
+	v := StaticBearer("abc")
+	f.Fuzz(func(t *testing.T, header string) {
+		tok, ok := ParseBearer(header)
+		if ok && (tok == "" || strings.ContainsAny(tok, " \t\r\n")) {
+			t.Fatalf("token %q", tok)
+		}
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		r.Header["Authorization"] = []string{header}
+		if err := v.Verify(r, nil); err != nil {
+			mustUnauthorized(t, err)
+		} else if tok != "abc" {
+			t.Fatalf("accepted %q", header)
+		}
+	})
+}
+
+func FuzzTokenEndpoint(f *testing.F) {
+	te, err := NewTokenEndpoint(TokenEndpointConfig{
+		Clients: []OAuthClient{{ID: "client", Secret: "secret", Scopes: []string{"a"}}},
+		Keys:    []SigningKey{keyA},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	genuine := ""
+	{
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("grant_type=client_credentials"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.SetBasicAuth("client", "secret")
+		te.ServeHTTP(rec, r)
+		var resp struct {
+			AccessToken string `json:"access_token"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || resp.AccessToken == "" {
+			f.Fatalf("no token: %s", rec.Body)
+		}
+		genuine = resp.AccessToken
+	}
+	f.Add("grant_type=client_credentials&client_id=client&client_secret=secret", "", "Bearer x")
+	f.Add("grant_type=client_credentials&scope=a+b", basicHeader("client", "secret"), "Bearer "+genuine)
+	f.Add("grant_type=%zz", "Basic %%%", "Bearer eyJhbGciOiJub25lIn0.e30.")
+	f.Add("grant_type=password&grant_type=x", basicHeader("client:", ":secret"), "Bearer a.b.c")
+	f.Fuzz(func(t *testing.T, form, authz, bearer string) {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header["Authorization"] = []string{authz}
+		te.ServeHTTP(rec, r)
+		switch rec.Code {
+		case http.StatusOK, http.StatusBadRequest, http.StatusUnauthorized:
+		default:
+			t.Fatalf("status %d", rec.Code)
+		}
+		if rec.Header().Get("Cache-Control") != "no-store" {
+			t.Fatal("no Cache-Control")
+		}
+		vr := httptest.NewRequest(http.MethodPost, "/", nil)
+		vr.Header["Authorization"] = []string{bearer}
+		if err := te.Verifier().Verify(vr, nil); err != nil && !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("error %v does not wrap ErrUnauthorized", err)
+		}
+	})
+}

@@ -1,0 +1,580 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MaxSignatureParts caps how many entries of a multi-part signature header
+// are examined, so a hostile header cannot make the receiver compute
+// thousands of MACs. Headers with more parts are rejected.
+const MaxSignatureParts = 16
+
+// HMACConfig configures an HMAC signature verifier; see [NewHMAC]. The zero
+// values give a hex HMAC-SHA256 of the body alone in Header.
+type HMACConfig struct {
+	// Algorithm is the hash: "sha1", "sha256" (default), "sha384" or
+	// "sha512" (case-insensitive, "sha-256" accepted).
+	Algorithm string
+	// Encoding of the signature: "hex" (default), "base64" or "base64url";
+	// padded and unpadded forms are both accepted, Sign writes padded ones.
+	Encoding string
+	// Header carries the signature, e.g. "X-Hub-Signature-256". Required.
+	Header string
+	// Prefix precedes the whole header value, e.g. "sha256=" (matched
+	// case-insensitively).
+	Prefix string
+
+	// SignatureKey is the key of the signature parts in a multi-part header
+	// value such as "t=123,v1=abc,v1=def" (key "v1") or "v1,<sig> v1,<sig2>".
+	// Empty means the value (after Prefix) is one signature, or a list of
+	// bare signatures when Separator is set.
+	SignatureKey string
+	// Separator splits a multi-part value into entries: "," (the default
+	// when SignatureKey is set) or " " (Standard Webhooks).
+	Separator string
+	// KeyValueSeparator splits an entry into key and value: "=" (default)
+	// or "," (Standard Webhooks' "v1,<sig>").
+	KeyValueSeparator string
+	// TimestampKey is the key of the timestamp part inside the signature
+	// header ("t"). Requires SignatureKey.
+	TimestampKey string
+	// TimestampHeader is a separate header carrying the timestamp in unix
+	// seconds ("webhook-timestamp"). At most one of TimestampKey and
+	// TimestampHeader may be set.
+	TimestampHeader string
+	// IDHeader carries the message id ("webhook-id"), required when Content
+	// uses {id}.
+	IDHeader string
+
+	// Content is the template of the signed bytes over {id}, {timestamp}
+	// (the header's digits exactly as sent) and {body} (the raw body);
+	// default "{body}". Standard Webhooks: "{id}.{timestamp}.{body}",
+	// Stripe: "{timestamp}.{body}".
+	Content string
+	// Tolerance: 0 disables the timestamp check; otherwise a request whose
+	// timestamp is more than Tolerance away from now, in the past (replay)
+	// or the future, is rejected. A positive Tolerance requires the
+	// timestamp to be signed, i.e. Content to use {timestamp}.
+	Tolerance time.Duration
+	// Secrets are the keys; several allow rotation: a request passes when
+	// any one signature it carries matches any one secret. [HMAC.Sign] uses
+	// the first.
+	Secrets [][]byte
+	// Now returns the current time; default time.Now. For tests.
+	Now func() time.Time
+}
+
+// HMAC verifies (and produces) HMAC signatures over a request's raw body.
+// Create it with [NewHMAC] or a preset.
+type HMAC struct {
+	newHash  func() hash.Hash
+	size     int
+	encoding string
+	header   string
+	prefix   string
+
+	mode      headerMode
+	sigKey    string
+	sep       string
+	kvSep     string
+	tsKey     string
+	tsHeader  string
+	idHeader  string
+	content   []segment
+	usesID    bool
+	usesTS    bool
+	tolerance time.Duration
+	secrets   [][]byte
+	now       func() time.Time
+}
+
+// headerMode says how the signature header value is laid out.
+type headerMode int
+
+const (
+	modeSingle headerMode = iota // the value is one signature
+	modeList                     // Separator-separated bare signatures
+	modeKeyed                    // Separator-separated key/value entries
+)
+
+// segment is one piece of the signed-content template.
+type segment struct {
+	kind segmentKind
+	lit  string
+}
+
+type segmentKind int
+
+const (
+	segLiteral segmentKind = iota
+	segID
+	segTimestamp
+	segBody
+)
+
+// NewHMAC validates cfg and returns the verifier. Errors name the field at
+// fault.
+func NewHMAC(cfg HMACConfig) (*HMAC, error) {
+	h := &HMAC{
+		header:    cfg.Header,
+		prefix:    cfg.Prefix,
+		sigKey:    cfg.SignatureKey,
+		sep:       cfg.Separator,
+		kvSep:     cfg.KeyValueSeparator,
+		tsKey:     cfg.TimestampKey,
+		tsHeader:  cfg.TimestampHeader,
+		idHeader:  cfg.IDHeader,
+		tolerance: cfg.Tolerance,
+		now:       cfg.Now,
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	switch strings.ReplaceAll(strings.ToLower(cfg.Algorithm), "-", "") {
+	case "", "sha256":
+		h.newHash, h.size = sha256.New, sha256.Size
+	case "sha1":
+		h.newHash, h.size = sha1.New, sha1.Size
+	case "sha384":
+		h.newHash, h.size = sha512.New384, sha512.Size384
+	case "sha512":
+		h.newHash, h.size = sha512.New, sha512.Size
+	default:
+		return nil, fmt.Errorf("webhook: HMAC Algorithm %q: want sha1, sha256, sha384 or sha512", cfg.Algorithm)
+	}
+	switch enc := strings.ToLower(cfg.Encoding); enc {
+	case "":
+		h.encoding = "hex"
+	case "hex", "base64", "base64url":
+		h.encoding = enc
+	default:
+		return nil, fmt.Errorf("webhook: HMAC Encoding %q: want hex, base64 or base64url", cfg.Encoding)
+	}
+	if strings.TrimSpace(h.header) == "" {
+		return nil, errors.New("webhook: HMAC Header is required")
+	}
+	switch {
+	case h.sigKey != "":
+		h.mode = modeKeyed
+		if h.sep == "" {
+			h.sep = ","
+		}
+		if h.kvSep == "" {
+			h.kvSep = "="
+		}
+		if h.sep == h.kvSep {
+			return nil, fmt.Errorf("webhook: HMAC Separator and KeyValueSeparator are both %q", h.sep)
+		}
+	case h.sep != "":
+		h.mode = modeList
+	default:
+		h.mode = modeSingle
+	}
+	if h.tsKey != "" && h.mode != modeKeyed {
+		return nil, errors.New("webhook: HMAC TimestampKey needs SignatureKey (a multi-part header)")
+	}
+	if h.tsKey != "" && h.tsKey == h.sigKey {
+		return nil, errors.New("webhook: HMAC TimestampKey equals SignatureKey")
+	}
+	if h.tsKey != "" && h.tsHeader != "" {
+		return nil, errors.New("webhook: HMAC TimestampKey and TimestampHeader are both set; choose one")
+	}
+	content := cfg.Content
+	if content == "" {
+		content = "{body}"
+	}
+	var err error
+	if h.content, err = parseContent(content); err != nil {
+		return nil, err
+	}
+	for _, s := range h.content {
+		h.usesID = h.usesID || s.kind == segID
+		h.usesTS = h.usesTS || s.kind == segTimestamp
+	}
+	hasTS := h.tsKey != "" || h.tsHeader != ""
+	if h.usesTS && !hasTS {
+		return nil, errors.New("webhook: HMAC Content uses {timestamp} but neither TimestampKey nor TimestampHeader is set")
+	}
+	if h.usesID && h.idHeader == "" {
+		return nil, errors.New("webhook: HMAC Content uses {id} but IDHeader is not set")
+	}
+	if h.tolerance < 0 {
+		return nil, fmt.Errorf("webhook: HMAC Tolerance %v is negative", h.tolerance)
+	}
+	if h.tolerance > 0 && !h.usesTS {
+		// An unsigned timestamp can be rewritten by whoever replays the
+		// request, so checking it would only look like replay protection.
+		return nil, errors.New("webhook: HMAC Tolerance is set but Content does not sign {timestamp}")
+	}
+	if len(cfg.Secrets) == 0 {
+		return nil, errors.New("webhook: HMAC needs at least one secret")
+	}
+	for i, s := range cfg.Secrets {
+		if len(s) == 0 {
+			return nil, fmt.Errorf("webhook: HMAC secret %d is empty", i)
+		}
+		h.secrets = append(h.secrets, append([]byte(nil), s...))
+	}
+	return h, nil
+}
+
+// parseContent splits a signed-content template into literal and
+// placeholder segments; an unknown {name} is an error rather than text, to
+// catch typos.
+func parseContent(t string) ([]segment, error) {
+	var segs []segment
+	hasBody := false
+	for t != "" {
+		i := strings.IndexByte(t, '{')
+		if i < 0 {
+			segs = append(segs, segment{kind: segLiteral, lit: t})
+			break
+		}
+		if i > 0 {
+			segs = append(segs, segment{kind: segLiteral, lit: t[:i]})
+		}
+		j := strings.IndexByte(t[i:], '}')
+		if j < 0 {
+			return nil, fmt.Errorf("webhook: HMAC Content %q: unclosed {", t)
+		}
+		switch name := t[i+1 : i+j]; name {
+		case "id":
+			segs = append(segs, segment{kind: segID})
+		case "timestamp":
+			segs = append(segs, segment{kind: segTimestamp})
+		case "body":
+			segs = append(segs, segment{kind: segBody})
+			hasBody = true
+		default:
+			return nil, fmt.Errorf("webhook: HMAC Content: unknown placeholder {%s}; want {id}, {timestamp} or {body}", name)
+		}
+		t = t[i+j+1:]
+	}
+	if !hasBody {
+		return nil, errors.New("webhook: HMAC Content must include {body}")
+	}
+	return segs, nil
+}
+
+// Verify checks the request's signature over body.
+func (h *HMAC) Verify(r *http.Request, body []byte) error {
+	values := r.Header.Values(h.header)
+	if len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
+		return noCredentials("hmac: missing " + h.header + " header")
+	}
+	var value string
+	if len(values) == 1 {
+		value = values[0]
+	} else if h.mode == modeSingle {
+		return unauthorized("hmac: several " + h.header + " headers")
+	} else {
+		// Repeated header lines are one list (RFC 9110 §5.3).
+		value = strings.Join(values, h.sep)
+	}
+	sigs, tsInHeader, err := h.parseHeader(value)
+	if err != nil {
+		return err
+	}
+
+	var ts string
+	switch {
+	case h.tsKey != "":
+		ts = tsInHeader
+	case h.tsHeader != "":
+		ts = strings.TrimSpace(r.Header.Get(h.tsHeader))
+	}
+	if h.tsKey != "" || h.tsHeader != "" {
+		if ts == "" {
+			return unauthorized("hmac: missing timestamp")
+		}
+		sec, ok := parseUnix(ts)
+		if !ok {
+			return unauthorized("hmac: malformed timestamp")
+		}
+		if h.tolerance > 0 {
+			d := h.now().Sub(time.Unix(sec, 0))
+			if d > h.tolerance {
+				return unauthorized("hmac: timestamp too old")
+			}
+			if -d > h.tolerance {
+				return unauthorized("hmac: timestamp in the future")
+			}
+		}
+	}
+	var id string
+	if h.usesID {
+		id = r.Header.Get(h.idHeader)
+		if id == "" {
+			return unauthorized("hmac: missing " + h.idHeader + " header")
+		}
+	}
+
+	decoded := make([][]byte, 0, len(sigs))
+	for _, s := range sigs {
+		if b, ok := h.decode(s); ok {
+			decoded = append(decoded, b)
+		}
+	}
+	if len(decoded) == 0 {
+		return unauthorized("hmac: malformed signature")
+	}
+	for _, secret := range h.secrets {
+		want := h.mac(secret, id, ts, body)
+		for _, got := range decoded {
+			if hmac.Equal(want, got) {
+				return nil
+			}
+		}
+	}
+	return unauthorized("hmac: signature mismatch")
+}
+
+// parseHeader extracts the encoded signatures and, in keyed mode, the
+// timestamp part from a signature header value. It never allocates more
+// than MaxSignatureParts signatures whatever the input.
+func (h *HMAC) parseHeader(value string) (sigs []string, ts string, err error) {
+	v := strings.TrimSpace(value)
+	if h.prefix != "" {
+		if len(v) < len(h.prefix) || !strings.EqualFold(v[:len(h.prefix)], h.prefix) {
+			return nil, "", unauthorized("hmac: signature lacks prefix " + strconv.Quote(h.prefix))
+		}
+		v = v[len(h.prefix):]
+	}
+	if h.mode == modeSingle {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return nil, "", unauthorized("hmac: empty signature")
+		}
+		return []string{v}, "", nil
+	}
+	parts := 0
+	hasTS := false
+	for rest := v; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, h.sep)
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		parts++
+		if parts > MaxSignatureParts {
+			return nil, "", unauthorized(fmt.Sprintf("hmac: more than %d signature parts", MaxSignatureParts))
+		}
+		if h.mode == modeList {
+			sigs = append(sigs, part)
+			continue
+		}
+		key, val, ok := strings.Cut(part, h.kvSep)
+		if !ok {
+			continue // an entry of a form we do not know; others may match
+		}
+		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+		switch key {
+		case h.sigKey:
+			if val != "" {
+				sigs = append(sigs, val)
+			}
+		case h.tsKey:
+			if hasTS {
+				return nil, "", unauthorized("hmac: several timestamps in signature header")
+			}
+			hasTS = true
+			ts = val
+		}
+	}
+	if len(sigs) == 0 {
+		if h.mode == modeKeyed {
+			return nil, "", unauthorized("hmac: no " + strconv.Quote(h.sigKey) + " signature in header")
+		}
+		return nil, "", unauthorized("hmac: empty signature")
+	}
+	return sigs, ts, nil
+}
+
+// parseUnix accepts only plain decimal digits: no sign, no spaces, no
+// fractions, so the signed text and the checked value cannot disagree.
+func parseUnix(s string) (int64, bool) {
+	if s == "" || len(s) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// decode turns one encoded signature into bytes, rejecting anything that is
+// not exactly one MAC long.
+func (h *HMAC) decode(s string) ([]byte, bool) {
+	if len(s) > 2*h.size+4 { // longer than any encoding of one MAC
+		return nil, false
+	}
+	var b []byte
+	var err error
+	switch h.encoding {
+	case "hex":
+		b, err = hex.DecodeString(s)
+	case "base64":
+		b, err = decodeBase64(base64.StdEncoding, s)
+	case "base64url":
+		b, err = decodeBase64(base64.URLEncoding, s)
+	}
+	if err != nil || len(b) != h.size {
+		return nil, false
+	}
+	return b, true
+}
+
+// decodeBase64 accepts the padded and the unpadded form.
+func decodeBase64(enc *base64.Encoding, s string) ([]byte, error) {
+	if strings.HasSuffix(s, "=") {
+		return enc.DecodeString(s)
+	}
+	return enc.WithPadding(base64.NoPadding).DecodeString(s)
+}
+
+func (h *HMAC) encode(b []byte) string {
+	switch h.encoding {
+	case "base64":
+		return base64.StdEncoding.EncodeToString(b)
+	case "base64url":
+		return base64.URLEncoding.EncodeToString(b)
+	default:
+		return hex.EncodeToString(b)
+	}
+}
+
+// mac computes the MAC of the signed content, writing the body straight
+// into the hash rather than copying it into a concatenated buffer.
+func (h *HMAC) mac(secret []byte, id, ts string, body []byte) []byte {
+	m := hmac.New(h.newHash, secret)
+	for _, s := range h.content {
+		switch s.kind {
+		case segLiteral:
+			m.Write([]byte(s.lit))
+		case segID:
+			m.Write([]byte(id))
+		case segTimestamp:
+			m.Write([]byte(ts))
+		case segBody:
+			m.Write(body)
+		}
+	}
+	return m.Sum(nil)
+}
+
+// Sign sets on header what a sender would set for body: the signature (with
+// the first secret) and, as configured, the timestamp and id headers. A zero
+// ts means now. id is required when the signed content uses {id}. Test kits
+// and `hookgen send` use it to produce authentic requests.
+func (h *HMAC) Sign(header http.Header, body []byte, id string, ts time.Time) error {
+	if h.usesID && id == "" {
+		return errors.New("webhook: HMAC Sign: the signed content uses {id} but id is empty")
+	}
+	if ts.IsZero() {
+		ts = h.now()
+	}
+	tsStr := strconv.FormatInt(ts.Unix(), 10)
+	sig := h.encode(h.mac(h.secrets[0], id, tsStr, body))
+	var value string
+	switch h.mode {
+	case modeKeyed:
+		value = h.sigKey + h.kvSep + sig
+		if h.tsKey != "" {
+			value = h.tsKey + h.kvSep + tsStr + h.sep + value
+		}
+	default:
+		value = sig
+	}
+	header.Set(h.header, h.prefix+value)
+	if h.tsHeader != "" {
+		header.Set(h.tsHeader, tsStr)
+	}
+	if h.idHeader != "" && id != "" {
+		header.Set(h.idHeader, id)
+	}
+	return nil
+}
+
+// StandardWebhooks returns the Standard Webhooks 1.0 verifier: headers
+// webhook-id, webhook-timestamp and webhook-signature, the latter a
+// space-separated list of "v1,<base64 HMAC-SHA256>" over
+// "{id}.{timestamp}.{body}", a ±5 minute tolerance. Secrets are
+// "whsec_<base64>" (the prefix is optional); several allow rotation.
+func StandardWebhooks(secrets ...string) (*HMAC, error) {
+	keys := make([][]byte, 0, len(secrets))
+	for i, s := range secrets {
+		b, err := decodeBase64(base64.StdEncoding, strings.TrimPrefix(strings.TrimSpace(s), "whsec_"))
+		if err != nil {
+			return nil, fmt.Errorf("webhook: Standard Webhooks secret %d is not whsec_<base64>: %w", i, err)
+		}
+		keys = append(keys, b)
+	}
+	return NewHMAC(HMACConfig{
+		Algorithm:         "sha256",
+		Encoding:          "base64",
+		Header:            "webhook-signature",
+		SignatureKey:      "v1",
+		Separator:         " ",
+		KeyValueSeparator: ",",
+		TimestampHeader:   "webhook-timestamp",
+		IDHeader:          "webhook-id",
+		Content:           "{id}.{timestamp}.{body}",
+		Tolerance:         5 * time.Minute,
+		Secrets:           keys,
+	})
+}
+
+// GitHubSignature returns the verifier of GitHub-style signatures:
+// "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>", no timestamp.
+func GitHubSignature(secrets ...string) (*HMAC, error) {
+	return NewHMAC(HMACConfig{
+		Algorithm: "sha256",
+		Encoding:  "hex",
+		Header:    "X-Hub-Signature-256",
+		Prefix:    "sha256=",
+		Secrets:   stringSecrets(secrets),
+	})
+}
+
+// StripeSignature returns the verifier of Stripe-style signatures:
+// "Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>]" over "{timestamp}.{body}"
+// with a 300 s tolerance. The secret is used as given, "whsec_" included,
+// as Stripe does.
+func StripeSignature(secrets ...string) (*HMAC, error) {
+	return NewHMAC(HMACConfig{
+		Algorithm:         "sha256",
+		Encoding:          "hex",
+		Header:            "Stripe-Signature",
+		SignatureKey:      "v1",
+		TimestampKey:      "t",
+		Separator:         ",",
+		KeyValueSeparator: "=",
+		Content:           "{timestamp}.{body}",
+		Tolerance:         300 * time.Second,
+		Secrets:           stringSecrets(secrets),
+	})
+}
+
+func stringSecrets(ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}

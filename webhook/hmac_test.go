@@ -1,0 +1,393 @@
+package webhook
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The expected values below are computed with crypto/hmac directly, not
+// with the code under test.
+
+func hexHMACSHA256(secret string, content []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(content)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func b64HMACSHA256(secret []byte, content string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(content))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+func fixedNow(t time.Time) func() time.Time { return func() time.Time { return t } }
+
+// withNow returns a copy of h reading the given clock, for the presets
+// whose constructors take only secrets.
+func withNow(h *HMAC, now func() time.Time) *HMAC {
+	c := *h
+	c.now = now
+	return &c
+}
+
+func TestStandardWebhooksVector(t *testing.T) {
+	// Published test vector of the Standard Webhooks specification.
+	const (
+		secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+		id     = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+		ts     = "1614265330"
+		body   = `{"test": 2432232314}`
+		sig    = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+	)
+	h, err := StandardWebhooks(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = withNow(h, fixedNow(time.Unix(1614265330, 0)))
+	r := newReq(body, "webhook-id", id, "webhook-timestamp", ts, "webhook-signature", sig)
+	if err := h.Verify(r, []byte(body)); err != nil {
+		t.Fatalf("published vector rejected: %v", err)
+	}
+	// Independent computation agrees with the vector.
+	key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	if got := "v1," + b64HMACSHA256(key, id+"."+ts+"."+body); got != sig {
+		t.Fatalf("independent HMAC %s != vector", got)
+	}
+	// Sign reproduces the vector.
+	hdr := http.Header{}
+	if err := h.Sign(hdr, []byte(body), id, time.Unix(1614265330, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if hdr.Get("webhook-signature") != sig || hdr.Get("webhook-id") != id || hdr.Get("webhook-timestamp") != ts {
+		t.Fatalf("Sign headers %v", hdr)
+	}
+	// The prefix is optional on the secret.
+	h2, err := StandardWebhooks(strings.TrimPrefix(secret, "whsec_"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := withNow(h2, fixedNow(time.Unix(1614265330, 0))).Verify(r, []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("rotation: several signatures, one matching", func(t *testing.T) {
+		r := newReq(body, "webhook-id", id, "webhook-timestamp", ts,
+			"webhook-signature", "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v1a,xyz "+sig)
+		if err := h.Verify(r, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("rotation: two secrets", func(t *testing.T) {
+		other := "whsec_" + base64.StdEncoding.EncodeToString([]byte("another-secret-another-secret-32"))
+		hr, err := StandardWebhooks(other, secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := withNow(hr, fixedNow(time.Unix(1614265330, 0))).Verify(r, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("tampered id", func(t *testing.T) {
+		r := newReq(body, "webhook-id", id+"x", "webhook-timestamp", ts, "webhook-signature", sig)
+		mustContain(t, h.Verify(r, []byte(body)), "signature mismatch")
+	})
+	t.Run("tampered timestamp", func(t *testing.T) {
+		r := newReq(body, "webhook-id", id, "webhook-timestamp", "1614265331", "webhook-signature", sig)
+		mustContain(t, h.Verify(r, []byte(body)), "signature mismatch")
+	})
+	t.Run("stale and future", func(t *testing.T) {
+		stale := withNow(h, fixedNow(time.Unix(1614265330, 0).Add(5*time.Minute+time.Second)))
+		mustContain(t, stale.Verify(r, []byte(body)), "too old")
+		future := withNow(h, fixedNow(time.Unix(1614265330, 0).Add(-5*time.Minute-time.Second)))
+		mustContain(t, future.Verify(r, []byte(body)), "future")
+		edge := withNow(h, fixedNow(time.Unix(1614265330, 0).Add(5*time.Minute)))
+		if err := edge.Verify(r, []byte(body)); err != nil {
+			t.Fatalf("exactly at tolerance: %v", err)
+		}
+	})
+	t.Run("missing headers", func(t *testing.T) {
+		mustContain(t, h.Verify(newReq(body, "webhook-id", id, "webhook-timestamp", ts), []byte(body)), "missing webhook-signature")
+		mustContain(t, h.Verify(newReq(body, "webhook-id", id, "webhook-signature", sig), []byte(body)), "missing timestamp")
+		mustContain(t, h.Verify(newReq(body, "webhook-timestamp", ts, "webhook-signature", sig), []byte(body)), "missing webhook-id")
+	})
+	t.Run("bad secret", func(t *testing.T) {
+		if _, err := StandardWebhooks("whsec_not base64!"); err == nil {
+			t.Fatal("accepted")
+		}
+		if _, err := StandardWebhooks(); err == nil {
+			t.Fatal("no secrets accepted")
+		}
+	})
+}
+
+func TestGitHubSignature(t *testing.T) {
+	// GitHub's documented example: secret "It's a Secret to Everybody",
+	// payload "Hello, World!".
+	const secret, body = "It's a Secret to Everybody", "Hello, World!"
+	const want = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+	if got := hexHMACSHA256(secret, []byte(body)); got != want {
+		t.Fatalf("independent HMAC %s", got)
+	}
+	h, err := GitHubSignature(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Verify(newReq(body, "X-Hub-Signature-256", "sha256="+want), []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	// Upper-case hex is still the same signature.
+	if err := h.Verify(newReq(body, "X-Hub-Signature-256", "sha256="+strings.ToUpper(want)), []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, header, body, reason string }{
+		{"tampered body", "sha256=" + want, "Hello, World?", "signature mismatch"},
+		{"no prefix", want, body, "prefix"},
+		{"wrong prefix", "sha1=" + want, body, "prefix"},
+		{"bad hex", "sha256=" + want[:63] + "g", body, "malformed signature"},
+		{"odd length", "sha256=" + want[:63], body, "malformed signature"},
+		{"truncated", "sha256=" + want[:32], body, "malformed signature"},
+		{"empty", "sha256=", body, "empty signature"},
+		{"wrong secret", "sha256=" + hexHMACSHA256("other", []byte(body)), body, "signature mismatch"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			mustContain(t, h.Verify(newReq(c.body, "X-Hub-Signature-256", c.header), []byte(c.body)), c.reason)
+		})
+	}
+	r := newReq(body, "X-Hub-Signature-256", "sha256="+want, "X-Hub-Signature-256", "sha256="+want)
+	mustContain(t, h.Verify(r, []byte(body)), "several")
+
+	hr, err := GitHubSignature("new-secret", secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hr.Verify(newReq(body, "X-Hub-Signature-256", "sha256="+want), []byte(body)); err != nil {
+		t.Fatalf("rotation: %v", err)
+	}
+	if _, err := GitHubSignature(""); err == nil {
+		t.Fatal("empty secret accepted")
+	}
+}
+
+func TestStripeSignature(t *testing.T) {
+	const secret = "whsec_test_secret"
+	body := []byte(`{"id":"evt_1","type":"delivery.created"}`)
+	now := time.Unix(1700000000, 0)
+	ts := strconv.FormatInt(now.Unix(), 10)
+	sig := hexHMACSHA256(secret, []byte(ts+"."+string(body)))
+	h, err := StripeSignature(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = withNow(h, fixedNow(now.Add(10*time.Second)))
+
+	good := []string{
+		"t=" + ts + ",v1=" + sig,
+		"v1=" + sig + ",t=" + ts,
+		"t=" + ts + ", v1=" + hexHMACSHA256("old", []byte(ts+"."+string(body))) + ", v1=" + sig,
+		"t=" + ts + ",v0=deadbeef,v1=" + sig + ",unknown",
+	}
+	for _, v := range good {
+		if err := h.Verify(newReq(string(body), "Stripe-Signature", v), body); err != nil {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+	bad := []struct{ name, value, reason string }{
+		{"no timestamp", "v1=" + sig, "missing timestamp"},
+		{"no v1", "t=" + ts + ",v0=" + sig, `no "v1" signature`},
+		{"non-numeric t", "t=abc,v1=" + sig, "malformed timestamp"},
+		{"signed t", "t=+" + ts + ",v1=" + sig, "malformed timestamp"},
+		{"negative t", "t=-1,v1=" + sig, "malformed timestamp"},
+		{"two t", "t=" + ts + ",t=" + ts + ",v1=" + sig, "several timestamps"},
+		{"t mismatch", "t=" + strconv.FormatInt(now.Unix()+1, 10) + ",v1=" + sig, "signature mismatch"},
+		{"garbage", ",,,=,=", `no "v1" signature`},
+		{"too many parts", "t=" + ts + strings.Repeat(",v1=00", MaxSignatureParts) + ",v1=" + sig, "more than 16"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			mustContain(t, h.Verify(newReq(string(body), "Stripe-Signature", c.value), body), c.reason)
+		})
+	}
+	t.Run("stale", func(t *testing.T) {
+		old := withNow(h, fixedNow(now.Add(301*time.Second)))
+		mustContain(t, old.Verify(newReq(string(body), "Stripe-Signature", good[0]), body), "too old")
+	})
+	t.Run("future", func(t *testing.T) {
+		early := withNow(h, fixedNow(now.Add(-301*time.Second)))
+		mustContain(t, early.Verify(newReq(string(body), "Stripe-Signature", good[0]), body), "future")
+	})
+	t.Run("sign round trip", func(t *testing.T) {
+		hdr := http.Header{}
+		if err := h.Sign(hdr, body, "", now); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := hdr.Get("Stripe-Signature"), "t="+ts+",v1="+sig; got != want {
+			t.Fatalf("Sign wrote %q, want %q", got, want)
+		}
+	})
+}
+
+func TestHMACGeneric(t *testing.T) {
+	body := []byte(`{"event":"ORDER_IN_TRANSIT_TO_PICKUP"}`)
+	secret := []byte("0123456789abcdef")
+	mac := func(newHash func() hash.Hash, content string) []byte {
+		m := hmac.New(newHash, secret)
+		m.Write([]byte(content))
+		return m.Sum(nil)
+	}
+	t.Run("sha1 base64 no prefix", func(t *testing.T) {
+		h, err := NewHMAC(HMACConfig{Algorithm: "SHA1", Encoding: "base64", Header: "X-Signature", Secrets: [][]byte{secret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mac(sha1.New, string(body))
+		for _, enc := range []string{base64.StdEncoding.EncodeToString(want), base64.RawStdEncoding.EncodeToString(want)} {
+			if err := h.Verify(newReq(string(body), "X-Signature", enc), body); err != nil {
+				t.Errorf("%s: %v", enc, err)
+			}
+		}
+		// A base64url-alphabet value is not standard base64.
+		mustUnauthorized(t, h.Verify(newReq(string(body), "X-Signature", hex.EncodeToString(want)), body))
+	})
+	t.Run("sha512 base64url with timestamp header", func(t *testing.T) {
+		now := time.Unix(1_700_000_000, 0)
+		h, err := NewHMAC(HMACConfig{
+			Algorithm: "sha-512", Encoding: "base64url", Header: "X-Sig", Prefix: "HMAC ",
+			TimestampHeader: "X-Timestamp", Content: "{timestamp}:{body}", Tolerance: time.Minute,
+			Secrets: [][]byte{secret}, Now: fixedNow(now),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mac(sha512.New, "1700000000:"+string(body))
+		for _, enc := range []string{base64.URLEncoding.EncodeToString(want), base64.RawURLEncoding.EncodeToString(want)} {
+			r := newReq(string(body), "X-Sig", "hmac "+enc, "X-Timestamp", "1700000000")
+			if err := h.Verify(r, body); err != nil {
+				t.Errorf("%s: %v", enc, err)
+			}
+		}
+		r := newReq(string(body), "X-Sig", "HMAC "+base64.URLEncoding.EncodeToString(want), "X-Timestamp", "1699999000")
+		mustContain(t, h.Verify(r, body), "too old")
+	})
+	t.Run("space-separated bare list", func(t *testing.T) {
+		h, err := NewHMAC(HMACConfig{Header: "X-Sigs", Separator: " ", Secrets: [][]byte{[]byte("new"), secret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		good := hex.EncodeToString(mac(sha256.New, string(body)))
+		r := newReq(string(body), "X-Sigs", "00ff zz "+good)
+		if err := h.Verify(r, body); err != nil {
+			t.Fatal(err)
+		}
+		// Repeated header lines are one list.
+		r = newReq(string(body), "X-Sigs", "00ff", "X-Sigs", good)
+		if err := h.Verify(r, body); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, h.Verify(newReq(string(body), "X-Sigs", "   "), body), "missing")
+		mustContain(t, h.Verify(newReq(string(body), "X-Sigs", "zz yy"), body), "malformed signature")
+	})
+	t.Run("sign round trip over every layout", func(t *testing.T) {
+		cfgs := []HMACConfig{
+			{Header: "X-S"},
+			{Header: "X-S", Prefix: "sha256=", Encoding: "base64"},
+			{Header: "X-S", Separator: " ", Encoding: "base64url", Algorithm: "sha384"},
+			{Header: "X-S", SignatureKey: "v1", TimestampKey: "t", Content: "{timestamp}.{body}", Tolerance: time.Minute},
+			{Header: "X-S", SignatureKey: "s", Separator: ";", KeyValueSeparator: ":", TimestampKey: "ts", IDHeader: "X-Id", Content: "{id}|{timestamp}|{body}"},
+			{Header: "X-S", SignatureKey: "v1", Separator: " ", KeyValueSeparator: ",", IDHeader: "X-Id", TimestampHeader: "X-T", Content: "{id}.{timestamp}.{body}", Tolerance: time.Minute},
+		}
+		now := time.Unix(1_700_000_000, 0)
+		for i, cfg := range cfgs {
+			cfg.Secrets = [][]byte{secret, []byte("older")}
+			cfg.Now = fixedNow(now)
+			h, err := NewHMAC(cfg)
+			if err != nil {
+				t.Fatalf("%d: %v", i, err)
+			}
+			hdr := http.Header{}
+			if err := h.Sign(hdr, body, "msg_1", now); err != nil {
+				t.Fatalf("%d: %v", i, err)
+			}
+			r := newReq(string(body))
+			r.Header = hdr
+			if err := h.Verify(r, body); err != nil {
+				t.Errorf("%d %+v: round trip: %v (headers %v)", i, cfg, err, hdr)
+			}
+			tampered := append([]byte(nil), body...)
+			tampered[0] = '['
+			mustUnauthorized(t, h.Verify(r, tampered))
+		}
+	})
+	t.Run("sign needs id", func(t *testing.T) {
+		h, err := StandardWebhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Sign(http.Header{}, body, "", time.Time{}); err == nil {
+			t.Fatal("Sign without id accepted")
+		}
+		hdr := http.Header{}
+		if err := h.Sign(hdr, body, "msg", time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		r := newReq(string(body))
+		r.Header = hdr
+		if err := h.Verify(r, body); err != nil {
+			t.Fatalf("zero ts signs with now: %v", err)
+		}
+	})
+}
+
+func TestNewHMACConfigErrors(t *testing.T) {
+	s := [][]byte{[]byte("k")}
+	cases := []struct {
+		cfg  HMACConfig
+		want string
+	}{
+		{HMACConfig{Secrets: s}, "Header is required"},
+		{HMACConfig{Header: "X", Algorithm: "md5", Secrets: s}, "Algorithm"},
+		{HMACConfig{Header: "X", Encoding: "base32", Secrets: s}, "Encoding"},
+		{HMACConfig{Header: "X"}, "at least one secret"},
+		{HMACConfig{Header: "X", Secrets: [][]byte{{}}}, "secret 0 is empty"},
+		{HMACConfig{Header: "X", Secrets: s, Content: "{timestamp}.{body}"}, "neither TimestampKey nor TimestampHeader"},
+		{HMACConfig{Header: "X", Secrets: s, Content: "{id}.{body}"}, "IDHeader"},
+		{HMACConfig{Header: "X", Secrets: s, Content: "{id}"}, "must include {body}"},
+		{HMACConfig{Header: "X", Secrets: s, IDHeader: "I", Content: "{id}"}, "must include {body}"},
+		{HMACConfig{Header: "X", Secrets: s, Content: "{body"}, "unclosed"},
+		{HMACConfig{Header: "X", Secrets: s, Content: "{Body}"}, "unknown placeholder"},
+		{HMACConfig{Header: "X", Secrets: s, TimestampKey: "t"}, "needs SignatureKey"},
+		{HMACConfig{Header: "X", Secrets: s, SignatureKey: "v1", TimestampKey: "t", TimestampHeader: "T"}, "both set"},
+		{HMACConfig{Header: "X", Secrets: s, SignatureKey: "v1", TimestampKey: "v1"}, "equals SignatureKey"},
+		{HMACConfig{Header: "X", Secrets: s, SignatureKey: "v1", Separator: ",", KeyValueSeparator: ","}, "both"},
+		{HMACConfig{Header: "X", Secrets: s, TimestampHeader: "T", Tolerance: time.Minute}, "does not sign {timestamp}"},
+		{HMACConfig{Header: "X", Secrets: s, TimestampHeader: "T", Content: "{timestamp}{body}", Tolerance: -time.Second}, "negative"},
+	}
+	for _, c := range cases {
+		_, err := NewHMAC(c.cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: got %v, want error containing %q", c.cfg, err, c.want)
+		}
+	}
+}
+
+func TestHMACHugeTimestamp(t *testing.T) {
+	h, err := StripeSignature("s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range []string{"99999999999999999999999", "9223372036854775807", "0"} {
+		v := fmt.Sprintf("t=%s,v1=%s", ts, hexHMACSHA256("s", []byte(ts+".{}")))
+		mustUnauthorized(t, h.Verify(newReq("{}", "Stripe-Signature", v), []byte("{}")))
+	}
+}

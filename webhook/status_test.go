@@ -1,0 +1,137 @@
+package webhook
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestWriteError(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteError(rec, http.StatusBadRequest, "invalid_payload", `field "x" is "bad"`)
+	if rec.Code != http.StatusBadRequest {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	var got struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatalf("body %q: %v", rec.Body, err)
+	}
+	if got.Error.Code != "invalid_payload" || got.Error.Message != `field "x" is "bad"` {
+		t.Fatalf("body %+v", got)
+	}
+	// The exact shape, keys included.
+	var raw map[string]map[string]string
+	_ = json.Unmarshal(rec.Body.Bytes(), &raw)
+	if len(raw) != 1 || len(raw["error"]) != 2 {
+		t.Fatalf("unexpected shape %s", rec.Body)
+	}
+}
+
+func TestWriteUnauthorizedChallenge(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteUnauthorized(rec, AnyOf(BasicAuth("hooks", Credential{"u", "p"}), StaticBearer("t")), "bad credentials")
+	if rec.Code != http.StatusUnauthorized {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if got, want := rec.Header().Get("WWW-Authenticate"), `Basic realm="hooks", Bearer`; got != want {
+		t.Fatalf("WWW-Authenticate %q, want %q", got, want)
+	}
+	rec = httptest.NewRecorder()
+	WriteUnauthorized(rec, VerifierFunc(func(*http.Request, []byte) error { return nil }), "x")
+	if _, ok := rec.Header()["Www-Authenticate"]; ok {
+		t.Fatal("challenge set for a verifier that has none")
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	t.Run("under limit", func(t *testing.T) {
+		r := newReq("hello")
+		b, err := ReadBody(httptest.NewRecorder(), r, 10)
+		if err != nil || string(b) != "hello" {
+			t.Fatalf("got %q, %v", b, err)
+		}
+	})
+	t.Run("exactly at limit", func(t *testing.T) {
+		b, err := ReadBody(httptest.NewRecorder(), newReq("0123456789"), 10)
+		if err != nil || len(b) != 10 {
+			t.Fatalf("got %q, %v", b, err)
+		}
+	})
+	t.Run("declared length over limit", func(t *testing.T) {
+		_, err := ReadBody(httptest.NewRecorder(), newReq("01234567890"), 10)
+		if !errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("unknown length over limit", func(t *testing.T) {
+		r := newReq("")
+		r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", 11)))
+		r.ContentLength = -1
+		_, err := ReadBody(httptest.NewRecorder(), r, 10)
+		if !errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("default limit", func(t *testing.T) {
+		r := newReq("")
+		r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", DefaultBodyLimit+1)))
+		r.ContentLength = -1
+		if _, err := ReadBody(nil, r, 0); !errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("got %v", err)
+		}
+		r = newReq(strings.Repeat("x", DefaultBodyLimit))
+		if b, err := ReadBody(nil, r, 0); err != nil || len(b) != DefaultBodyLimit {
+			t.Fatalf("got %d bytes, %v", len(b), err)
+		}
+	})
+	t.Run("empty", func(t *testing.T) {
+		r := httptest.NewRequest(http.MethodPost, "/", nil)
+		b, err := ReadBody(nil, r, 10)
+		if err != nil || len(b) != 0 {
+			t.Fatalf("got %q, %v", b, err)
+		}
+	})
+	t.Run("read error is not too large", func(t *testing.T) {
+		r := newReq("")
+		r.Body = io.NopCloser(io.MultiReader(strings.NewReader("ab"), errReader{}))
+		r.ContentLength = -1
+		_, err := ReadBody(nil, r, 10)
+		if err == nil || errors.Is(err, ErrBodyTooLarge) || !errors.Is(err, errBoom) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("over a real server", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, err := ReadBody(w, r, 16)
+			if errors.Is(err, ErrBodyTooLarge) {
+				WriteError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		}))
+		defer srv.Close()
+		resp, err := http.Post(srv.URL, "application/json", strings.NewReader(strings.Repeat("y", 1000)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	})
+}
+
+var errBoom = errors.New("boom")
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errBoom }
