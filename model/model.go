@@ -108,8 +108,39 @@ type Channel struct {
 	OperationSummary     string
 	OperationDescription string
 	Messages             []*Message
-	Extensions           Extensions
-	Pos                  Pos
+	// Discriminator says how a delivery on this channel is matched to one
+	// of its messages. Nil only for a channel without messages.
+	Discriminator *Discriminator
+	Extensions    Extensions
+	Pos           Pos
+}
+
+// Where a discriminator is read from.
+const (
+	InPayload = "payload" // a top-level property of the JSON body
+	InHeader  = "header"  // a message header
+	InChannel = "channel" // nothing to read: the channel carries one message
+)
+
+// Discriminator matches a delivery to a message: by the value of a payload
+// property or a header, or by the channel alone.
+type Discriminator struct {
+	// In is InPayload, InHeader or InChannel.
+	In string
+	// Name is the property or header that holds the value.
+	Name string
+	// Routes give the value that selects each message of the channel, in
+	// channel order. With InChannel, the one route has no value.
+	Routes []Route
+	// Explicit is set when the spec names the discriminator with the
+	// x-hookgen-discriminator extension rather than leaving it to inference.
+	Explicit bool
+}
+
+// Route is one message and the discriminator value that selects it.
+type Route struct {
+	Message *Message
+	Value   string
 }
 
 // Parameter is a channel parameter such as {orderId}.

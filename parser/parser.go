@@ -135,6 +135,11 @@ func (p *parser) document(doc at) *model.API {
 	if len(p.errs) == 0 {
 		api.Types = p.schemas.finish()
 	}
+	if len(p.errs) == 0 {
+		for _, c := range api.Channels {
+			p.discriminate(c)
+		}
+	}
 	return api
 }
 

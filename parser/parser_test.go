@@ -186,3 +186,61 @@ func TestParseJSONEqualsYAML(t *testing.T) {
 		t.Errorf("yaml %+v, json %+v", fa, fb)
 	}
 }
+
+func routes(d *model.Discriminator) map[string]string {
+	out := map[string]string{}
+	for _, r := range d.Routes {
+		out[r.Message.Key] = r.Value
+	}
+	return out
+}
+
+func TestDiscriminatorInference(t *testing.T) {
+	dd := mustParse(t, "../specs/doordash.yaml").Channels[0].Discriminator
+	// DoorDash: event_type is an enum of the message names.
+	if dd.In != model.InPayload || dd.Name != "event_type" || routes(dd)["DasherDroppedOff"] != "DASHER_DROPPED_OFF" || len(dd.Routes) != 9 {
+		t.Errorf("doordash discriminator = %+v", dd)
+	}
+	gh := mustParse(t, "../specs/grubhub.yaml")
+	// Grubhub: each payload fixes event_type with const, even on the
+	// channel with a single message.
+	status, refund := gh.Channels[0].Discriminator, gh.Channels[1].Discriminator
+	if status.In != model.InPayload || status.Name != "event_type" || routes(status)["CourierLocationUpdate"] != "COURIER_LOCATION_UPDATE" {
+		t.Errorf("grubhub status discriminator = %+v", status)
+	}
+	if refund.In != model.InPayload || routes(refund)["DeliveryRefundUpdate"] != "DELIVERY_REFUND_UPDATE" {
+		t.Errorf("grubhub refund discriminator = %+v", refund)
+	}
+}
+
+func TestDiscriminatorExplicitAndHeader(t *testing.T) {
+	const doc = `asyncapi: 2.6.0
+info: {title: T, version: '1'}
+channels:
+  /byheader:
+    publish:
+      message:
+        oneOf:
+          - {name: A, headers: {type: object, properties: {X-Event: {type: string, const: a}}}, payload: {type: object}}
+          - {name: B, headers: {type: object, properties: {X-Event: {type: string, const: b}}}, payload: {type: object}}
+  /explicit:
+    x-hookgen-discriminator: {header: budbee-event}
+    publish:
+      message:
+        oneOf:
+          - {name: C, payload: {type: object}}
+          - {name: D, x-hookgen-discriminator-value: dee, payload: {type: object}}
+`
+	api, err := parser.Parse("doc.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := api.Channels[0].Discriminator
+	if h.In != model.InHeader || h.Name != "X-Event" || routes(h)["B"] != "b" {
+		t.Errorf("header discriminator = %+v", h)
+	}
+	e := api.Channels[1].Discriminator
+	if !e.Explicit || e.In != model.InHeader || e.Name != "Budbee-Event" || routes(e)["C"] != "C" || routes(e)["D"] != "dee" {
+		t.Errorf("explicit discriminator = %+v", e)
+	}
+}

@@ -3,6 +3,7 @@ package parser
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,6 +108,15 @@ func (r *schemaReader) finish() []*model.Type {
 	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
+	// Hand kin-openapi the files as the parser holds them: checked, and
+	// with AsyncAPI 2's forms rewritten.
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		f, ok := p.files[filepath.Clean(u.Path)]
+		if !ok {
+			return nil, fmt.Errorf("%s was not read by the parser", u.Path)
+		}
+		return yaml.Marshal(f.root)
+	}
 	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: p.root.abs})
 	if err != nil {
 		p.errorf(p.api.Pos, "reading schemas: %v", err)
@@ -465,7 +475,9 @@ func mapNode(kv ...any) *yaml.Node {
 
 // checkShape reports schema keywords whose values have the wrong shape,
 // at their own position, before kin-openapi reads them: its messages
-// would name a line of the wrapper document, not of the spec.
+// would name a line of the wrapper document, not of the spec. It also
+// rewrites AsyncAPI 2's `discriminator: name` into the object form
+// kin-openapi reads.
 func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
 	a, err := r.p.deref(a)
 	if err != nil || a.n == nil || visited[a.n] {
@@ -519,6 +531,10 @@ func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
 			}
 		case "format", "pattern", "title", "description":
 			want(v, yaml.ScalarNode, kv.key+" must be a string")
+		case "discriminator":
+			if v.n.Kind == yaml.ScalarNode {
+				*v.n = *mapNode("propertyName", scalar(v.n.Value))
+			}
 		}
 	}
 }
