@@ -85,17 +85,25 @@ func rawLit(s string) jen.Code {
 func (g *gen) examplesTest(f *jen.File) {
 	var entries []jen.Code
 	for _, m := range g.api.Messages {
-		if m.Payload == nil || len(m.Examples) == 0 {
+		if m.Payload == nil {
 			continue
 		}
 		entries = append(entries, jen.Lit(m.Key).Op(":").Func().Params().Any().Block(jen.Return(jen.New(g.goType(m.Payload)))))
 	}
+	f.Comment("testPayloads make a new payload value per message.")
+	f.Var().Id("testPayloads").Op("=").Add(multiline(jen.Map(jen.String()).Func().Params().Any(), entries))
+	f.Line()
+	f.Comment("newTestPayload returns a pointer to a new payload of message, or nil.")
+	f.Func().Id("newTestPayload").Params(jen.Id("message").String()).Any().Block(
+		jen.If(jen.List(jen.Id("f"), jen.Id("ok")).Op(":=").Id("testPayloads").Index(jen.Id("message")), jen.Id("ok")).Block(jen.Return(jen.Id("f").Call())),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
 	f.Comment("TestExamplesRoundTrip decodes every example of the spec into its payload")
 	f.Comment("type and encodes it again: nothing may be lost or changed on the way.")
 	f.Func().Id("TestExamplesRoundTrip").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-		jen.Id("payloads").Op(":=").Add(multiline(jen.Map(jen.String()).Func().Params().Any(), entries)),
 		jen.For(jen.List(jen.Id("_"), jen.Id("ex")).Op(":=").Range().Id("Examples").Call()).Block(
-			jen.Id("newPayload").Op(",").Id("ok").Op(":=").Id("payloads").Index(jen.Id("ex").Dot("Message")),
+			jen.Id("newPayload").Op(",").Id("ok").Op(":=").Id("testPayloads").Index(jen.Id("ex").Dot("Message")),
 			jen.If(jen.Op("!").Id("ok").Op("||").Id("ex").Dot("Payload").Op("==").Nil()).Block(jen.Continue()),
 			jen.Id("t").Dot("Run").Call(jen.Id("ex").Dot("Message").Op("+").Lit("/").Op("+").Id("ex").Dot("Name"), jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 				jen.Id("v").Op(":=").Id("newPayload").Call(),

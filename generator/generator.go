@@ -57,11 +57,17 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 	}{
 		{"doc.gen.go", g.doc},
 		{"types.gen.go", g.declarations},
+		{"handler.gen.go", g.handlerFile},
+		{"dispatch.gen.go", g.dispatchFile},
+		{"server.gen.go", g.serverFile},
 		{exampleFile, g.examples},
 		{"examples.gen_test.go", g.examplesTest},
+		{"server.gen_test.go", g.serverTest},
 	} {
 		f := jen.NewFile(cfg.Package)
 		f.HeaderComment(header)
+		f.ImportName(webhookPkg, "webhook")
+		f.ImportName(webhooktestPkg, "webhooktest")
 		emit.fn(f)
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
@@ -114,11 +120,22 @@ type gen struct {
 	// fields.
 	enumConsts  map[*model.Type][]string
 	fieldConsts map[*model.Field]string
+	// msgs and chans are the Go names of messages and channels, from
+	// which method and constant names are made.
+	msgs  map[*model.Message]string
+	chans map[*model.Channel]string
+	// schemeOpts are the option names of the security schemes hookgen
+	// can verify.
+	schemeOpts map[*model.SecurityScheme]string
 }
 
 // reserved are the package-level names the generated files define besides
-// the spec's types.
-var reserved = []string{"Examples"}
+// the spec's types, channels and schemes.
+var reserved = []string{
+	"Examples", "Handler", "UnimplementedHandler", "Dispatcher", "NewDispatcher",
+	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger",
+	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
+}
 
 func newGen(api *model.API, cfg Config) *gen {
 	g := &gen{
@@ -127,9 +144,26 @@ func newGen(api *model.API, cfg Config) *gen {
 		fields:      map[*model.Field]string{},
 		enumConsts:  map[*model.Type][]string{},
 		fieldConsts: map[*model.Field]string{},
+		msgs:        map[*model.Message]string{},
+		chans:       map[*model.Channel]string{},
+		schemeOpts:  map[*model.SecurityScheme]string{},
 	}
 	for _, r := range reserved {
 		g.pkg[r] = true
+	}
+	msgScope := scope{}
+	for _, m := range api.Messages {
+		g.msgs[m] = msgScope.unique(ident(m.Key, "Message"))
+	}
+	chanScope := scope{}
+	for _, c := range api.Channels {
+		g.chans[c] = chanScope.unique(ident(c.Path, "Root"))
+		g.pkg["Channel"+g.chans[c]] = true
+	}
+	for _, s := range api.SecuritySchemes {
+		if schemeKind(s) != "" {
+			g.schemeOpts[s] = g.pkg.unique("With" + ident(s.Key, "Scheme"))
+		}
 	}
 	for _, t := range api.Types {
 		g.types[t] = g.pkg.unique(ident(t.Name, "Type"))
@@ -166,6 +200,16 @@ func newGen(api *model.API, cfg Config) *gen {
 
 // check reports what Go cannot express faithfully, before any output.
 func (g *gen) check() error {
+	for _, srv := range g.api.Servers {
+		for _, req := range srv.Security {
+			for _, u := range req {
+				if schemeKind(u.Scheme) == "" {
+					return fmt.Errorf("%s: security scheme %s of type %q is not supported: hookgen verifies userPassword, http (basic, bearer), httpApiKey, apiKey, oauth2 and openIdConnect",
+						u.Scheme.Pos, u.Scheme.Key, u.Scheme.Type+strings.TrimSuffix(" "+u.Scheme.Scheme, " "))
+				}
+			}
+		}
+	}
 	for _, t := range g.api.Types {
 		for _, f := range t.Fields {
 			if strings.ContainsAny(f.Name, "\",\\`") {

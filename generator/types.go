@@ -275,7 +275,7 @@ func (g *gen) enum(f *jen.File, t *model.Type) {
 	f.Commentf("The values of %s that the spec lists.", name)
 	f.Const().Defs(defs...)
 	f.Line()
-	f.Commentf("Known reports whether v is one of the values of %s that the spec lists.", name)
+	fileComment(f, fmt.Sprintf("Known reports whether v is one of the values of %s that the spec lists.", name))
 	f.Func().Params(jen.Id("v").Id(name)).Id("Known").Params().Bool().Block(
 		jen.Switch(jen.Id("v")).Block(jen.Case(names...).Block(jen.Return(jen.True()))),
 		jen.Return(jen.False()),

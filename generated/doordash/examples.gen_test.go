@@ -8,40 +8,50 @@ import (
 	"testing"
 )
 
+// testPayloads make a new payload value per message.
+var testPayloads = map[string]func() any{
+	"DasherConfirmed": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DasherConfirmedPickupArrival": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DasherConfirmedDropoffArrival": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DasherDroppedOff": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DeliveryReturnInitialized": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DasherConfirmedReturnArrival": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DeliveryReturned": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DeliveryCancelled": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+	"DeliveryBatched": func() any {
+		return new(DeliveryWebhookPayload)
+	},
+}
+
+// newTestPayload returns a pointer to a new payload of message, or nil.
+func newTestPayload(message string) any {
+	if f, ok := testPayloads[message]; ok {
+		return f()
+	}
+	return nil
+}
+
 // TestExamplesRoundTrip decodes every example of the spec into its payload
 // type and encodes it again: nothing may be lost or changed on the way.
 func TestExamplesRoundTrip(t *testing.T) {
-	payloads := map[string]func() any{
-		"DasherConfirmed": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DasherConfirmedPickupArrival": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DasherConfirmedDropoffArrival": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DasherDroppedOff": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DeliveryReturnInitialized": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DasherConfirmedReturnArrival": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DeliveryReturned": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DeliveryCancelled": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-		"DeliveryBatched": func() any {
-			return new(DeliveryWebhookPayload)
-		},
-	}
 	for _, ex := range Examples() {
-		newPayload, ok := payloads[ex.Message]
+		newPayload, ok := testPayloads[ex.Message]
 		if !ok || ex.Payload == nil {
 			continue
 		}

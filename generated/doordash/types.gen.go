@@ -379,7 +379,8 @@ const (
 	DeliveryWebhookPayloadEventTypeDeliveryBatched               DeliveryWebhookPayloadEventType = "DELIVERY_BATCHED"
 )
 
-// Known reports whether v is one of the values of DeliveryWebhookPayloadEventType that the spec lists.
+// Known reports whether v is one of the values of
+// DeliveryWebhookPayloadEventType that the spec lists.
 func (v DeliveryWebhookPayloadEventType) Known() bool {
 	switch v {
 	case DeliveryWebhookPayloadEventTypeDasherConfirmed, DeliveryWebhookPayloadEventTypeDasherConfirmedPickupArrival, DeliveryWebhookPayloadEventTypeDasherConfirmedDropoffArrival, DeliveryWebhookPayloadEventTypeDasherDroppedOff, DeliveryWebhookPayloadEventTypeDeliveryReturnInitialized, DeliveryWebhookPayloadEventTypeDasherConfirmedReturnArrival, DeliveryWebhookPayloadEventTypeDeliveryReturned, DeliveryWebhookPayloadEventTypeDeliveryCancelled, DeliveryWebhookPayloadEventTypeDeliveryBatched:

@@ -2,7 +2,7 @@
 
 package grubhub
 
-import webhook "github.com/hookgen/hookgen/webhook"
+import "github.com/hookgen/hookgen/webhook"
 
 // Examples returns the spec's example deliveries, every example of every
 // message in spec order. Each call returns fresh values.

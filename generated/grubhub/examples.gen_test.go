@@ -8,28 +8,38 @@ import (
 	"testing"
 )
 
+// testPayloads make a new payload value per message.
+var testPayloads = map[string]func() any{
+	"DriverAssigned": func() any {
+		return new(DriverAssignedPayload)
+	},
+	"DeliveryStatusUpdate": func() any {
+		return new(DeliveryStatusPayload)
+	},
+	"CourierLocationUpdate": func() any {
+		return new(CourierLocationPayload)
+	},
+	"DeliveryCancelled": func() any {
+		return new(DeliveryCancelledPayload)
+	},
+	"DeliveryRefundUpdate": func() any {
+		return new(DeliveryRefundPayload)
+	},
+}
+
+// newTestPayload returns a pointer to a new payload of message, or nil.
+func newTestPayload(message string) any {
+	if f, ok := testPayloads[message]; ok {
+		return f()
+	}
+	return nil
+}
+
 // TestExamplesRoundTrip decodes every example of the spec into its payload
 // type and encodes it again: nothing may be lost or changed on the way.
 func TestExamplesRoundTrip(t *testing.T) {
-	payloads := map[string]func() any{
-		"DriverAssigned": func() any {
-			return new(DriverAssignedPayload)
-		},
-		"DeliveryStatusUpdate": func() any {
-			return new(DeliveryStatusPayload)
-		},
-		"CourierLocationUpdate": func() any {
-			return new(CourierLocationPayload)
-		},
-		"DeliveryCancelled": func() any {
-			return new(DeliveryCancelledPayload)
-		},
-		"DeliveryRefundUpdate": func() any {
-			return new(DeliveryRefundPayload)
-		},
-	}
 	for _, ex := range Examples() {
-		newPayload, ok := payloads[ex.Message]
+		newPayload, ok := testPayloads[ex.Message]
 		if !ok || ex.Payload == nil {
 			continue
 		}

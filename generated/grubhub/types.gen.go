@@ -165,7 +165,8 @@ const (
 	DriverAssignedPayloadDriverDeliveryMethodWalking DriverAssignedPayloadDriverDeliveryMethod = "WALKING"
 )
 
-// Known reports whether v is one of the values of DriverAssignedPayloadDriverDeliveryMethod that the spec lists.
+// Known reports whether v is one of the values of
+// DriverAssignedPayloadDriverDeliveryMethod that the spec lists.
 func (v DriverAssignedPayloadDriverDeliveryMethod) Known() bool {
 	switch v {
 	case DriverAssignedPayloadDriverDeliveryMethodCar, DriverAssignedPayloadDriverDeliveryMethodBike, DriverAssignedPayloadDriverDeliveryMethodWalking:
@@ -296,7 +297,8 @@ const (
 	DeliveryStatusPayloadStatusDelivered             DeliveryStatusPayloadStatus = "DELIVERED"
 )
 
-// Known reports whether v is one of the values of DeliveryStatusPayloadStatus that the spec lists.
+// Known reports whether v is one of the values of DeliveryStatusPayloadStatus
+// that the spec lists.
 func (v DeliveryStatusPayloadStatus) Known() bool {
 	switch v {
 	case DeliveryStatusPayloadStatusDriverEnRouteToPickup, DeliveryStatusPayloadStatusArrivedAtPickup, DeliveryStatusPayloadStatusPickedUp, DeliveryStatusPayloadStatusOutForDelivery, DeliveryStatusPayloadStatusArrivedAtDropoff, DeliveryStatusPayloadStatusDelivered:
@@ -618,7 +620,8 @@ const (
 	DeliveryRefundPayloadRefundStatusRejected DeliveryRefundPayloadRefundStatus = "REJECTED"
 )
 
-// Known reports whether v is one of the values of DeliveryRefundPayloadRefundStatus that the spec lists.
+// Known reports whether v is one of the values of
+// DeliveryRefundPayloadRefundStatus that the spec lists.
 func (v DeliveryRefundPayloadRefundStatus) Known() bool {
 	switch v {
 	case DeliveryRefundPayloadRefundStatusAccepted, DeliveryRefundPayloadRefundStatusRejected:

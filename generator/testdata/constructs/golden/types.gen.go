@@ -5,7 +5,7 @@ package constructs
 import (
 	"encoding/json"
 	"fmt"
-	webhook "github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook"
 	"time"
 )
 
@@ -298,7 +298,8 @@ const (
 	TrickyStatusEmpty      TrickyStatus = ""
 )
 
-// Known reports whether v is one of the values of TrickyStatus that the spec lists.
+// Known reports whether v is one of the values of TrickyStatus that the spec
+// lists.
 func (v TrickyStatus) Known() bool {
 	switch v {
 	case TrickyStatusActive, TrickyStatusActive2, TrickyStatusInProgress, TrickyStatusOnHold, TrickyStatusV12, TrickyStatus3rdParty, TrickyStatusEmpty:

@@ -1,0 +1,193 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+)
+
+// Delivery is one webhook delivery on its way to a handler. Handlers reach
+// it from their context with [DeliveryFrom]: the raw body (to verify or
+// store it), the headers, the event id and when it arrived.
+type Delivery struct {
+	// Channel is the spec's channel, e.g. "/webhook".
+	Channel string
+	// Message is the key of the message the delivery was routed to, e.g.
+	// "DasherConfirmed"; empty for an event the spec does not know.
+	Message string
+	Header  http.Header
+	// Params are the channel parameters, e.g. orderId of "/orders/{orderId}".
+	Params map[string]string
+	Body   []byte
+	// EventID is the de-duplication key: the message's correlationId, or
+	// the SHA-256 of the body when the spec names none.
+	EventID  string
+	Received time.Time
+}
+
+type deliveryKey struct{}
+
+// WithDelivery returns a context that carries d.
+func WithDelivery(ctx context.Context, d *Delivery) context.Context {
+	return context.WithValue(ctx, deliveryKey{}, d)
+}
+
+// DeliveryFrom returns the delivery a handler was called for.
+func DeliveryFrom(ctx context.Context) (*Delivery, bool) {
+	d, ok := ctx.Value(deliveryKey{}).(*Delivery)
+	return d, ok
+}
+
+// Errors of the dispatch contract. Each maps to one status code; see
+// [StatusOf].
+var (
+	// ErrInvalidPayload: the body is not JSON or not the schema's shape (400).
+	ErrInvalidPayload = errors.New("webhook: invalid payload")
+	// ErrInFlight: another delivery of the same event is being handled right
+	// now (409); the provider's retry will find it done, or failed and free.
+	ErrInFlight = errors.New("webhook: the same event is being handled by another delivery")
+	// ErrTimeout: the handler did not return before its deadline (500).
+	ErrTimeout = errors.New("webhook: the handler did not finish in time")
+	// ErrNotImplemented is what UnimplementedHandler returns: the spec knows
+	// the event but the program does not handle it, so it is not
+	// acknowledged (500) and the provider retries.
+	ErrNotImplemented = errors.New("webhook: no handler for this event")
+)
+
+// InvalidPayload marks err as a payload that does not fit the schema.
+func InvalidPayload(err error) error {
+	return fmt.Errorf("%w: %w", ErrInvalidPayload, err)
+}
+
+// DefaultHandlerTimeout is how long a handler may run when no timeout is
+// configured: providers give up on a delivery after a few seconds to a
+// minute, and a slower handler should retry, not hang.
+const DefaultHandlerTimeout = 30 * time.Second
+
+// Runner holds what every generated dispatcher shares: it de-duplicates
+// deliveries, gives the handler a deadline, turns panics into errors and
+// calls the hook for unknown events. The zero value uses an in-memory
+// de-duplication store and logs nothing.
+type Runner struct {
+	Deduper Deduper
+	// KeyPrefix keeps one provider's event ids apart from another's in a
+	// shared Deduper.
+	KeyPrefix string
+	Timeout   time.Duration
+	Logger    *slog.Logger
+	// Unknown receives events the spec does not know. Nil acknowledges
+	// them without a call.
+	Unknown func(ctx context.Context, d *Delivery) error
+}
+
+// Prepare fills in defaults; call it once before sharing the Runner.
+func (r *Runner) Prepare() {
+	if r.Deduper == nil {
+		r.Deduper = NewMemoryDeduper(0, 0)
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = DefaultHandlerTimeout
+	}
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Run calls handle once per event: it claims the event id before the call,
+// commits it after a success and releases it after a failure, so that
+// concurrent duplicates run the handler once and a failed event is handled
+// again when the provider retries. A duplicate of a handled event returns
+// nil without a call.
+func (r *Runner) Run(ctx context.Context, d *Delivery, handle func(context.Context) error) error {
+	if d.EventID == "" {
+		d.EventID = BodyKey(d.Body)
+	}
+	key := r.KeyPrefix + d.EventID
+	state, err := r.Deduper.Claim(ctx, key)
+	if err != nil {
+		return fmt.Errorf("webhook: de-duplication store: %w", err)
+	}
+	switch state {
+	case ClaimDone:
+		r.Logger.InfoContext(ctx, "webhook: duplicate delivery of a handled event", deliveryAttrs(d)...)
+		return nil
+	case ClaimInFlight:
+		return ErrInFlight
+	}
+	settle := func(err error) {
+		// The claim outlives the request's context: a timed-out handler
+		// settles it when it finally returns.
+		sctx := context.WithoutCancel(ctx)
+		var serr error
+		if err != nil {
+			serr = r.Deduper.Release(sctx, key)
+		} else {
+			serr = r.Deduper.Commit(sctx, key)
+		}
+		if serr != nil {
+			r.Logger.ErrorContext(sctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", serr)...)
+		}
+	}
+	return r.call(ctx, d, handle, settle)
+}
+
+// RunUnknown passes an event the spec does not know to the Unknown hook.
+func (r *Runner) RunUnknown(ctx context.Context, d *Delivery) error {
+	r.Logger.WarnContext(ctx, "webhook: event the spec does not know", deliveryAttrs(d)...)
+	if r.Unknown == nil {
+		return nil
+	}
+	return r.call(ctx, d, func(ctx context.Context) error { return r.Unknown(ctx, d) }, func(error) {})
+}
+
+// call runs handle with the delivery in its context and a deadline. A
+// handler that ignores the deadline keeps running; its answer is 500 and
+// settle waits for it.
+func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Context) error, settle func(error)) error {
+	hctx, cancel := context.WithTimeout(WithDelivery(ctx, d), r.Timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("webhook: handler panicked: %v", p)
+				r.Logger.ErrorContext(ctx, "webhook: handler panicked", append(deliveryAttrs(d), "panic", p, "stack", string(debug.Stack()))...)
+			}
+			settle(err)
+			done <- err
+		}()
+		err = handle(hctx)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-hctx.Done():
+		return fmt.Errorf("%w: %w", ErrTimeout, hctx.Err())
+	}
+}
+
+func deliveryAttrs(d *Delivery) []any {
+	return []any{"channel", d.Channel, "message", d.Message, "event_id", d.EventID}
+}
+
+// StatusOf maps a dispatch result to the status code of the contract.
+func StatusOf(err error) int {
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.Is(err, ErrInvalidPayload):
+		return http.StatusBadRequest
+	case errors.Is(err, ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrInFlight):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}

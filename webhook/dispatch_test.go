@@ -1,0 +1,130 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestPayloadValue(t *testing.T) {
+	body := []byte(`{"event_id": 1201895966044343904, "meta": {"id": "abc", "list": [1, {"x/y": "z"}]}, "nil": null}`)
+	for ptr, want := range map[string]string{
+		"/event_id":          "1201895966044343904",
+		"/meta/id":           "abc",
+		"/meta/list/1/x~1y":  "z",
+		"/meta/list/0":       "1",
+		"/missing":           "",
+		"/nil":               "",
+		"/meta/list/7":       "",
+		"/event_id/deeper":   "",
+		"/meta/list/notanum": "",
+	} {
+		if got := PayloadValue(body, ptr); got != want {
+			t.Errorf("PayloadValue(%q) = %q, want %q", ptr, got, want)
+		}
+	}
+	for _, bad := range []string{"", "   ", "not json", "[", "{"} {
+		if got := PayloadValue([]byte(bad), "/a"); got != "" {
+			t.Errorf("PayloadValue(%q) = %q", bad, got)
+		}
+	}
+}
+
+func TestRunnerClaimsCommitsReleases(t *testing.T) {
+	r := &Runner{}
+	r.Prepare()
+	d := func() *Delivery { return &Delivery{EventID: "e1", Body: []byte(`{}`)} }
+	var calls atomic.Int32
+	fail := errors.New("boom")
+	if err := r.Run(context.Background(), d(), func(context.Context) error { calls.Add(1); return fail }); !errors.Is(err, fail) {
+		t.Fatalf("first run: %v", err)
+	}
+	// The failure released the claim: the retry is handled.
+	if err := r.Run(context.Background(), d(), func(context.Context) error { calls.Add(1); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// Now it is done: a duplicate is acknowledged without a call.
+	if err := r.Run(context.Background(), d(), func(context.Context) error { calls.Add(1); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("handler ran %d times, want 2", calls.Load())
+	}
+}
+
+func TestRunnerPanicAndTimeout(t *testing.T) {
+	r := &Runner{Timeout: 20 * time.Millisecond}
+	r.Prepare()
+	err := r.Run(context.Background(), &Delivery{EventID: "p"}, func(context.Context) error { panic("kaboom") })
+	if err == nil || StatusOf(err) != http.StatusInternalServerError {
+		t.Fatalf("panic: %v", err)
+	}
+	release := make(chan struct{})
+	err = r.Run(context.Background(), &Delivery{EventID: "slow"}, func(ctx context.Context) error {
+		<-release // ignores its deadline
+		return nil
+	})
+	if !errors.Is(err, ErrTimeout) || StatusOf(err) != http.StatusInternalServerError {
+		t.Fatalf("timeout: %v", err)
+	}
+	// While the slow handler still runs, a retry is in flight, not handled twice.
+	if err := r.Run(context.Background(), &Delivery{EventID: "slow"}, func(context.Context) error { return nil }); !errors.Is(err, ErrInFlight) {
+		t.Fatalf("retry during a slow handler: %v", err)
+	}
+	close(release)
+}
+
+func TestRunnerDeliveryInContext(t *testing.T) {
+	r := &Runner{}
+	r.Prepare()
+	d := &Delivery{EventID: "ctx", Body: []byte("x")}
+	err := r.Run(context.Background(), d, func(ctx context.Context) error {
+		got, ok := DeliveryFrom(ctx)
+		if !ok || got != d {
+			return errors.New("delivery not in context")
+		}
+		if _, ok := ctx.Deadline(); !ok {
+			return errors.New("no deadline")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSettingsVerifierFailsClosed(t *testing.T) {
+	if _, err := NewSettings().Verifier([][]string{{"basic"}}); !errors.Is(err, ErrNoVerifier) {
+		t.Fatalf("no verifier: %v", err)
+	}
+	if v, err := NewSettings(AllowUnauthenticated()).Verifier([][]string{{"basic"}}); v != nil || err != nil {
+		t.Fatalf("allowed: %v %v", v, err)
+	}
+	// One requirement of two schemes: both must pass.
+	s := NewSettings(WithScheme("a", APIKey("header", "X-A", "ka")), WithScheme("b", APIKey("header", "X-B", "kb")))
+	v, err := s.Verifier([][]string{{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "/", nil)
+	req.Header.Set("X-A", "ka")
+	if err := v.Verify(req, nil); err == nil {
+		t.Fatal("one of two required schemes accepted")
+	}
+	req.Header.Set("X-B", "kb")
+	if err := v.Verify(req, nil); err != nil {
+		t.Fatalf("both schemes: %v", err)
+	}
+	// A configured scheme no requirement names is an alternative of its own.
+	s = NewSettings(WithScheme("extra", APIKey("header", "X-E", "ke")))
+	if v, err = s.Verifier([][]string{{"basic"}}); err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-E", "ke")
+	if err := v.Verify(req, nil); err != nil {
+		t.Fatalf("extra scheme: %v", err)
+	}
+}

@@ -1,0 +1,105 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Endpoint serves one channel over HTTP: it enforces the request rules of
+// the status-code contract, verifies credentials on the raw body, and hands
+// the delivery to the channel's dispatcher.
+//
+// Order matters: nothing reaches the dispatcher or the de-duplication store
+// before the credentials are checked, and nothing is decoded before that.
+type Endpoint struct {
+	Channel string
+	// Params are the names of the channel parameters, read from the
+	// request path (the route must be registered with a pattern).
+	Params []string
+	// Verifier checks credentials; nil means none (the generated NewServer
+	// only allows that when told to).
+	Verifier  Verifier
+	BodyLimit int64
+	Logger    *slog.Logger
+	Dispatch  func(ctx context.Context, d *Delivery) error
+}
+
+func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "webhook deliveries are POST requests")
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+		WriteError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be JSON, not "+ct)
+		return
+	}
+	body, err := ReadBody(w, r, e.BodyLimit)
+	if err != nil {
+		if errors.Is(err, ErrBodyTooLarge) {
+			WriteError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
+			return
+		}
+		WriteError(w, http.StatusBadRequest, "unreadable_body", "the request body could not be read")
+		return
+	}
+	if e.Verifier != nil {
+		if err := e.Verifier.Verify(r, body); err != nil {
+			e.log(r.Context(), slog.LevelWarn, "webhook: rejected credentials", "channel", e.Channel, "error", err)
+			WriteUnauthorized(w, e.Verifier, "missing or invalid credentials")
+			return
+		}
+	}
+	d := &Delivery{Channel: e.Channel, Header: r.Header, Body: body, Received: received}
+	if len(e.Params) > 0 {
+		d.Params = make(map[string]string, len(e.Params))
+		for _, p := range e.Params {
+			d.Params[p] = r.PathValue(p)
+		}
+	}
+	err = e.Dispatch(r.Context(), d)
+	status := StatusOf(err)
+	attrs := []any{"channel", d.Channel, "message", d.Message, "event_id", d.EventID, "status", status, "duration", time.Since(received)}
+	switch status {
+	case http.StatusOK:
+		e.log(r.Context(), slog.LevelInfo, "webhook: delivery", attrs...)
+		w.WriteHeader(http.StatusOK)
+	case http.StatusBadRequest:
+		e.log(r.Context(), slog.LevelWarn, "webhook: invalid payload", append(attrs, "error", err)...)
+		WriteError(w, status, "invalid_payload", err.Error())
+	case http.StatusConflict:
+		w.Header().Set("Retry-After", "1")
+		WriteError(w, status, "in_flight", "the same event is being handled; retry later")
+	default:
+		e.log(r.Context(), slog.LevelError, "webhook: handler failed", append(attrs, "error", err)...)
+		// The handler's error stays in the log: it may hold internals.
+		WriteError(w, status, "handler_failed", "the event was not handled; retry later")
+	}
+}
+
+func (e *Endpoint) log(ctx context.Context, level slog.Level, msg string, attrs ...any) {
+	if e.Logger != nil {
+		e.Logger.Log(ctx, level, msg, attrs...)
+	}
+}
+
+// isJSON accepts application/json and any application/*+json type.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// NotFound answers 404 with the contract's JSON body, for paths that are
+// no channel.
+var NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	WriteError(w, http.StatusNotFound, "not_found", "no webhook channel at "+r.URL.Path)
+})

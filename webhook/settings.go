@@ -1,0 +1,123 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// Settings is what a generated package's options configure: the runner,
+// the request limits and the verifiers of the spec's security schemes.
+// Generated packages alias [Option] and wrap these functions under their
+// own names, so users write doordash.WithLogger(l).
+type Settings struct {
+	Runner    Runner
+	BodyLimit int64
+	// Schemes are the verifiers configured per security scheme, by the
+	// scheme's key in the spec.
+	Schemes map[string]Verifier
+	// Verifiers are extra alternatives from WithVerifier.
+	Verifiers []Verifier
+	// AllowUnauthenticated lets a server start with no verifier at all.
+	AllowUnauthenticated bool
+}
+
+// Option configures a generated server or dispatcher.
+type Option func(*Settings)
+
+// NewSettings applies opts over the defaults.
+func NewSettings(opts ...Option) *Settings {
+	s := &Settings{Schemes: map[string]Verifier{}}
+	for _, o := range opts {
+		o(s)
+	}
+	s.Runner.Prepare()
+	return s
+}
+
+// WithDeduper stores event ids in d instead of the in-memory default; use
+// a shared store when several replicas receive the same provider.
+func WithDeduper(d Deduper) Option { return func(s *Settings) { s.Runner.Deduper = d } }
+
+// WithHandlerTimeout bounds each handler call (DefaultHandlerTimeout when
+// unset). A handler past its deadline gets a cancelled context and the
+// provider gets 500, so it retries.
+func WithHandlerTimeout(d time.Duration) Option { return func(s *Settings) { s.Runner.Timeout = d } }
+
+// WithLogger logs every delivery and every failure to l.
+func WithLogger(l *slog.Logger) Option { return func(s *Settings) { s.Runner.Logger = l } }
+
+// WithBodyLimit sets the largest body accepted (DefaultBodyLimit when
+// unset); larger deliveries get 413.
+func WithBodyLimit(n int64) Option { return func(s *Settings) { s.BodyLimit = n } }
+
+// WithUnknownEventHandler receives events the spec does not know, with the
+// raw body and headers in d. They are acknowledged with 200 unless f
+// returns an error.
+func WithUnknownEventHandler(f func(ctx context.Context, d *Delivery) error) Option {
+	return func(s *Settings) { s.Runner.Unknown = f }
+}
+
+// WithVerifier accepts deliveries that v accepts, besides the spec's
+// schemes: for authentication the spec does not describe.
+func WithVerifier(v Verifier) Option { return func(s *Settings) { s.Verifiers = append(s.Verifiers, v) } }
+
+// WithScheme sets the verifier of the security scheme named key. Generated
+// packages wrap it in one typed option per scheme.
+func WithScheme(key string, v Verifier) Option { return func(s *Settings) { s.Schemes[key] = v } }
+
+// AllowUnauthenticated lets a server start without any verifier. Without
+// it, a server refuses to start rather than accept anyone's deliveries.
+func AllowUnauthenticated() Option { return func(s *Settings) { s.AllowUnauthenticated = true } }
+
+// ErrNoVerifier: no verifier is configured and unauthenticated deliveries
+// were not allowed.
+var ErrNoVerifier = errors.New("webhook: no credentials configured")
+
+// Verifier combines the configured verifiers: a delivery is authenticated
+// when it satisfies any one of the spec's requirements (each a list of
+// scheme keys that must all pass), any configured scheme that no
+// requirement names, or any extra verifier. It returns nil, nil only when
+// unauthenticated deliveries were allowed.
+func (s *Settings) Verifier(requirements [][]string) (Verifier, error) {
+	var alts []Verifier
+	named := map[string]bool{}
+	for _, req := range requirements {
+		all := make([]Verifier, 0, len(req))
+		for _, key := range req {
+			named[key] = true
+			if v := s.Schemes[key]; v != nil {
+				all = append(all, v)
+			}
+		}
+		switch {
+		case len(req) == 0 || len(all) < len(req):
+		case len(all) == 1:
+			alts = append(alts, all[0])
+		default:
+			alts = append(alts, AllOf(all...))
+		}
+	}
+	keys := make([]string, 0, len(s.Schemes))
+	for k := range s.Schemes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !named[k] && s.Schemes[k] != nil {
+			alts = append(alts, s.Schemes[k])
+		}
+	}
+	alts = append(alts, s.Verifiers...)
+	switch {
+	case len(alts) == 1:
+		return alts[0], nil
+	case len(alts) > 1:
+		return AnyOf(alts...), nil
+	case s.AllowUnauthenticated:
+		return nil, nil
+	}
+	return nil, ErrNoVerifier
+}

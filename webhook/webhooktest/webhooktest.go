@@ -1,0 +1,164 @@
+// Package webhooktest helps test hookgen-generated receivers: a recorder to
+// embed in a test Handler, and a check that sends every spec example
+// through a server and asserts where it lands.
+package webhooktest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hookgen/hookgen/webhook"
+)
+
+// Call is one handler call a Recorder saw.
+type Call struct {
+	Message string
+	Event   any
+	Headers any
+}
+
+// Recorder records handler calls; safe for concurrent use. Generated test
+// handlers embed it and call Record from every Handle method.
+type Recorder struct {
+	mu    sync.Mutex
+	calls []Call
+}
+
+// Record notes a call and returns nil.
+func (r *Recorder) Record(message string, event, headers any) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, Call{message, event, headers})
+	return nil
+}
+
+// Calls returns the calls so far.
+func (r *Recorder) Calls() []Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Call(nil), r.calls...)
+}
+
+// Route says how a message is recognised: the discriminator of its
+// channel (In is "payload", "header" or "channel") and its value.
+type Route struct {
+	Message, Channel string
+	In, Name, Value  string
+}
+
+// Target describes a generated package under test.
+type Target struct {
+	Routes   []Route
+	Examples []webhook.Example
+	// NewServer returns a fresh server and the recorder behind it.
+	NewServer func(t *testing.T) (http.Handler, *Recorder)
+	// Authenticate adds valid credentials to a request.
+	Authenticate func(r *http.Request, body []byte)
+	// NewPayload returns a pointer to a new payload value of a message.
+	NewPayload func(message string) any
+}
+
+// Request builds an authenticated POST of body on a channel, setting the
+// discriminator of route and the example's headers.
+func (tg Target) Request(t testing.TB, route Route, body []byte, headers map[string]string) *http.Request {
+	t.Helper()
+	path := route.Channel
+	for strings.Contains(path, "{") {
+		i, j := strings.Index(path, "{"), strings.Index(path, "}")
+		if j < i {
+			break
+		}
+		path = path[:i] + "test-" + path[i+1:j] + path[j+1:]
+	}
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	if route.In == "header" {
+		req.Header.Set(route.Name, route.Value)
+	}
+	if tg.Authenticate != nil {
+		tg.Authenticate(req, body)
+	}
+	return req
+}
+
+// WithDiscriminator returns body with its discriminator property set to
+// the route's value, so that an example listed under a message is sent as
+// that message even when the spec's example says otherwise.
+func WithDiscriminator(t testing.TB, route Route, body []byte) []byte {
+	t.Helper()
+	if route.In != "payload" {
+		return body
+	}
+	var m map[string]json.RawMessage
+	if len(body) == 0 {
+		m = map[string]json.RawMessage{}
+	} else if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("%s: example is not a JSON object: %v", route.Message, err)
+	}
+	v, _ := json.Marshal(route.Value)
+	m[route.Name] = v
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// CheckRoutes sends every example of every message through a fresh server,
+// with the message's own discriminator value and valid credentials, and
+// checks that the answer is 200 and that exactly that message's method ran,
+// once, with the example's values.
+func CheckRoutes(t *testing.T, tg Target) {
+	for _, route := range tg.Routes {
+		bodies := map[string][]byte{}
+		headers := map[string]map[string]string{}
+		for _, ex := range tg.Examples {
+			if ex.Message == route.Message {
+				bodies[ex.Name] = ex.Payload
+				headers[ex.Name] = ex.Headers
+			}
+		}
+		if len(bodies) == 0 {
+			bodies["empty object"] = []byte(`{}`)
+		}
+		for name, body := range bodies {
+			t.Run(route.Message+"/"+name, func(t *testing.T) {
+				body := WithDiscriminator(t, route, body)
+				srv, rec := tg.NewServer(t)
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, tg.Request(t, route, body, headers[name]))
+				if w.Code != http.StatusOK {
+					t.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+				calls := rec.Calls()
+				if len(calls) != 1 || calls[0].Message != route.Message {
+					t.Fatalf("want one call of %s, got %+v", route.Message, calls)
+				}
+				want := tg.NewPayload(route.Message)
+				if err := json.Unmarshal(body, want); err != nil {
+					t.Fatal(err)
+				}
+				if got, exp := mustJSON(t, calls[0].Event), mustJSON(t, want); !bytes.Equal(got, exp) {
+					t.Errorf("the handler got\n%s\nwant\n%s", got, exp)
+				}
+			})
+		}
+	}
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
