@@ -132,7 +132,7 @@ type gen struct {
 // reserved are the package-level names the generated files define besides
 // the spec's types, channels and schemes.
 var reserved = []string{
-	"Examples", "Handler", "UnimplementedHandler", "Dispatcher", "NewDispatcher",
+	"Examples", "Handler", "UnimplementedHandler", "EventFunc", "Dispatcher", "NewDispatcher",
 	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger",
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
 }

@@ -32,6 +32,25 @@ func (g *gen) handlerFile(f *jen.File) {
 	f.Type().Id("UnimplementedHandler").Struct()
 	f.Line()
 	f.Var().Id("_").Id("Handler").Op("=").Id("UnimplementedHandler").Values()
+	f.Line()
+	fileComment(f, "EventFunc is a Handler that passes every event to one function, with the "+
+		"message's key (e.g. "+strconvQuote(g.firstKey())+") and the decoded payload: for logging, "+
+		"forwarding to a queue, or handling many messages alike. Headers and the raw body are in "+
+		"webhook.DeliveryFrom(ctx).")
+	f.Type().Id("EventFunc").Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("message").String(), jen.Id("event").Any()).Error()
+	f.Line()
+	f.Var().Id("_").Id("Handler").Op("=").Id("EventFunc").Call(jen.Nil())
+	for _, m := range g.api.Messages {
+		f.Line()
+		fileComment(f, fmt.Sprintf("%s calls f with %q.", g.handle(m), m.Key))
+		var event jen.Code = jen.Nil()
+		if m.Payload != nil {
+			event = jen.Id("event")
+		}
+		f.Func().Params(jen.Id("f").Id("EventFunc")).Id(g.handle(m)).Params(g.handleParams(m, true)...).Error().Block(
+			jen.Return(jen.Id("f").Call(jen.Id("ctx"), jen.Lit(m.Key), event)),
+		)
+	}
 	for _, m := range g.api.Messages {
 		f.Line()
 		fileComment(f, fmt.Sprintf("%s returns webhook.ErrNotImplemented.", g.handle(m)))
@@ -42,6 +61,15 @@ func (g *gen) handlerFile(f *jen.File) {
 }
 
 func (g *gen) handle(m *model.Message) string { return "Handle" + g.msgs[m] }
+
+func (g *gen) firstKey() string {
+	if len(g.api.Messages) == 0 {
+		return "Message"
+	}
+	return g.api.Messages[0].Key
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 func (g *gen) handleDoc(m *model.Message) string {
 	doc := fmt.Sprintf("%s receives %s", g.handle(m), m.Key)

@@ -62,7 +62,9 @@ func WithUnknownEventHandler(f func(ctx context.Context, d *Delivery) error) Opt
 
 // WithVerifier accepts deliveries that v accepts, besides the spec's
 // schemes: for authentication the spec does not describe.
-func WithVerifier(v Verifier) Option { return func(s *Settings) { s.Verifiers = append(s.Verifiers, v) } }
+func WithVerifier(v Verifier) Option {
+	return func(s *Settings) { s.Verifiers = append(s.Verifiers, v) }
+}
 
 // WithScheme sets the verifier of the security scheme named key. Generated
 // packages wrap it in one typed option per scheme.

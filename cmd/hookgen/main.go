@@ -83,10 +83,23 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("package", "", "with -spec: the Go package name")
 	out := fs.String("out", "", "with -spec: the output directory")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "hookgen generate: unexpected argument %q (flags go before it; did you mean -spec %s?)\n", fs.Arg(0), fs.Arg(0))
 		return 2
 	}
 	var pkgs []config.Package
 	if *spec != "" {
+		configSet := false
+		fs.Visit(func(f *flag.Flag) { configSet = configSet || f.Name == "config" })
+		if configSet {
+			fmt.Fprintln(stderr, "hookgen generate: use -config or -spec, not both")
+			return 2
+		}
 		if *pkg == "" || *out == "" {
 			fmt.Fprintln(stderr, "hookgen generate: -spec needs -package and -out")
 			return 2

@@ -60,6 +60,62 @@ type UnimplementedHandler struct{}
 
 var _ Handler = UnimplementedHandler{}
 
+// EventFunc is a Handler that passes every event to one function, with the
+// message's key (e.g. "DasherConfirmed") and the decoded payload: for logging,
+// forwarding to a queue, or handling many messages alike. Headers and the raw
+// body are in webhook.DeliveryFrom(ctx).
+type EventFunc func(ctx context.Context, message string, event any) error
+
+var _ Handler = EventFunc(nil)
+
+// HandleDasherConfirmed calls f with "DasherConfirmed".
+func (f EventFunc) HandleDasherConfirmed(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DasherConfirmed", event)
+}
+
+// HandleDasherConfirmedPickupArrival calls f with
+// "DasherConfirmedPickupArrival".
+func (f EventFunc) HandleDasherConfirmedPickupArrival(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DasherConfirmedPickupArrival", event)
+}
+
+// HandleDasherConfirmedDropoffArrival calls f with
+// "DasherConfirmedDropoffArrival".
+func (f EventFunc) HandleDasherConfirmedDropoffArrival(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DasherConfirmedDropoffArrival", event)
+}
+
+// HandleDasherDroppedOff calls f with "DasherDroppedOff".
+func (f EventFunc) HandleDasherDroppedOff(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DasherDroppedOff", event)
+}
+
+// HandleDeliveryReturnInitialized calls f with "DeliveryReturnInitialized".
+func (f EventFunc) HandleDeliveryReturnInitialized(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DeliveryReturnInitialized", event)
+}
+
+// HandleDasherConfirmedReturnArrival calls f with
+// "DasherConfirmedReturnArrival".
+func (f EventFunc) HandleDasherConfirmedReturnArrival(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DasherConfirmedReturnArrival", event)
+}
+
+// HandleDeliveryReturned calls f with "DeliveryReturned".
+func (f EventFunc) HandleDeliveryReturned(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DeliveryReturned", event)
+}
+
+// HandleDeliveryCancelled calls f with "DeliveryCancelled".
+func (f EventFunc) HandleDeliveryCancelled(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DeliveryCancelled", event)
+}
+
+// HandleDeliveryBatched calls f with "DeliveryBatched".
+func (f EventFunc) HandleDeliveryBatched(ctx context.Context, event *DeliveryWebhookPayload) error {
+	return f(ctx, "DeliveryBatched", event)
+}
+
 // HandleDasherConfirmed returns webhook.ErrNotImplemented.
 func (UnimplementedHandler) HandleDasherConfirmed(context.Context, *DeliveryWebhookPayload) error {
 	return fmt.Errorf("doordash: DasherConfirmed: %w", webhook.ErrNotImplemented)

@@ -40,6 +40,39 @@ type UnimplementedHandler struct{}
 
 var _ Handler = UnimplementedHandler{}
 
+// EventFunc is a Handler that passes every event to one function, with the
+// message's key (e.g. "DriverAssigned") and the decoded payload: for logging,
+// forwarding to a queue, or handling many messages alike. Headers and the raw
+// body are in webhook.DeliveryFrom(ctx).
+type EventFunc func(ctx context.Context, message string, event any) error
+
+var _ Handler = EventFunc(nil)
+
+// HandleDriverAssigned calls f with "DriverAssigned".
+func (f EventFunc) HandleDriverAssigned(ctx context.Context, event *DriverAssignedPayload) error {
+	return f(ctx, "DriverAssigned", event)
+}
+
+// HandleDeliveryStatusUpdate calls f with "DeliveryStatusUpdate".
+func (f EventFunc) HandleDeliveryStatusUpdate(ctx context.Context, event *DeliveryStatusPayload) error {
+	return f(ctx, "DeliveryStatusUpdate", event)
+}
+
+// HandleCourierLocationUpdate calls f with "CourierLocationUpdate".
+func (f EventFunc) HandleCourierLocationUpdate(ctx context.Context, event *CourierLocationPayload) error {
+	return f(ctx, "CourierLocationUpdate", event)
+}
+
+// HandleDeliveryCancelled calls f with "DeliveryCancelled".
+func (f EventFunc) HandleDeliveryCancelled(ctx context.Context, event *DeliveryCancelledPayload) error {
+	return f(ctx, "DeliveryCancelled", event)
+}
+
+// HandleDeliveryRefundUpdate calls f with "DeliveryRefundUpdate".
+func (f EventFunc) HandleDeliveryRefundUpdate(ctx context.Context, event *DeliveryRefundPayload) error {
+	return f(ctx, "DeliveryRefundUpdate", event)
+}
+
 // HandleDriverAssigned returns webhook.ErrNotImplemented.
 func (UnimplementedHandler) HandleDriverAssigned(context.Context, *DriverAssignedPayload) error {
 	return fmt.Errorf("grubhub: DriverAssigned: %w", webhook.ErrNotImplemented)

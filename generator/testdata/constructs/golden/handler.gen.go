@@ -40,6 +40,29 @@ type UnimplementedHandler struct{}
 
 var _ Handler = UnimplementedHandler{}
 
+// EventFunc is a Handler that passes every event to one function, with the
+// message's key (e.g. "OrderCreated") and the decoded payload: for logging,
+// forwarding to a queue, or handling many messages alike. Headers and the raw
+// body are in webhook.DeliveryFrom(ctx).
+type EventFunc func(ctx context.Context, message string, event any) error
+
+var _ Handler = EventFunc(nil)
+
+// HandleOrderCreated calls f with "OrderCreated".
+func (f EventFunc) HandleOrderCreated(ctx context.Context, event *OrderCreatedEvent, headers *OrderCreatedHeaders) error {
+	return f(ctx, "OrderCreated", event)
+}
+
+// HandleOrderStatusChanged calls f with "OrderStatusChanged".
+func (f EventFunc) HandleOrderStatusChanged(ctx context.Context, event *OrderStatusChangedEvent, headers *OrderCreatedHeaders) error {
+	return f(ctx, "OrderStatusChanged", event)
+}
+
+// HandleCatalogSync calls f with "CatalogSync".
+func (f EventFunc) HandleCatalogSync(ctx context.Context, event *CatalogSyncPayload, headers *CatalogSyncHeaders) error {
+	return f(ctx, "CatalogSync", event)
+}
+
 // HandleOrderCreated returns webhook.ErrNotImplemented.
 func (UnimplementedHandler) HandleOrderCreated(context.Context, *OrderCreatedEvent, *OrderCreatedHeaders) error {
 	return fmt.Errorf("constructs: OrderCreated: %w", webhook.ErrNotImplemented)

@@ -1,0 +1,179 @@
+// Command receiver is a runnable webhook receiver that mounts every
+// hookgen-generated provider package on one mux and logs each event it
+// receives.
+//
+//	DOORDASH_USERNAME=hookgen DOORDASH_PASSWORD=secret go run ./examples/receiver
+//
+// Each provider is served under its own prefix (/doordash/webhook,
+// /grubhub/webhook/delivery-status, ...) and only when its credentials are
+// set, or when -insecure allows unauthenticated deliveries.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/generated/grubhub"
+	"github.com/hookgen/hookgen/webhook"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "receiver:", err)
+		os.Exit(1)
+	}
+}
+
+// config is what the receiver reads from flags and the environment.
+type config struct {
+	addr     string
+	insecure bool
+	env      func(string) string
+}
+
+func run(ctx context.Context, args []string, env func(string) string, logOut io.Writer) error {
+	fs := flag.NewFlagSet("receiver", flag.ContinueOnError)
+	cfg := config{env: env}
+	fs.StringVar(&cfg.addr, "addr", envOr(env, "ADDR", "127.0.0.1:8080"), "listen address (env ADDR)")
+	fs.BoolVar(&cfg.insecure, "insecure", false, "serve providers whose credentials are not set without authentication")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: receiver [-addr host:port] [-insecure]\n\nCredentials come from the environment:\n%s\n", envHelp)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(logOut, nil))
+	mux, err := newMux(cfg, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	log.Info("listening", "addr", cfg.addr)
+	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
+  GRUBHUB_USERNAME, GRUBHUB_PASSWORD     Grubhub basic auth
+  GRUBHUB_HMAC_KEY                       Grubhub hmacAuth key (Authorization header)`
+
+func envOr(env func(string) string, key, def string) string {
+	if v := env(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// provider is one generated package to mount.
+type provider struct {
+	name string
+	// options returns the provider's credential options; none configured
+	// means the provider is served only with -insecure.
+	options func(env func(string) string) []webhook.Option
+	server  func(h func(ctx context.Context, message string, event any) error, opts ...webhook.Option) (http.Handler, error)
+}
+
+var providers = []provider{
+	{
+		name: "doordash",
+		options: func(env func(string) string) []webhook.Option {
+			if u, p := env("DOORDASH_USERNAME"), env("DOORDASH_PASSWORD"); u != "" && p != "" {
+				return []webhook.Option{doordash.WithBasicAuth(webhook.Credential{Username: u, Password: p})}
+			}
+			return nil
+		},
+		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+			return doordash.NewServer(doordash.EventFunc(h), opts...)
+		},
+	},
+	{
+		name: "grubhub",
+		options: func(env func(string) string) []webhook.Option {
+			var opts []webhook.Option
+			if u, p := env("GRUBHUB_USERNAME"), env("GRUBHUB_PASSWORD"); u != "" && p != "" {
+				opts = append(opts, grubhub.WithBasicAuth(webhook.Credential{Username: u, Password: p}))
+			}
+			if k := env("GRUBHUB_HMAC_KEY"); k != "" {
+				opts = append(opts, grubhub.WithHMACAuth(k))
+			}
+			return opts
+		},
+		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+			return grubhub.NewServer(grubhub.EventFunc(h), opts...)
+		},
+	},
+}
+
+// newMux mounts every provider whose credentials are configured (or all,
+// with insecure) under /<provider>/.
+func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
+	mux := http.NewServeMux()
+	mounted := 0
+	for _, p := range providers {
+		opts := p.options(cfg.env)
+		if len(opts) == 0 {
+			if !cfg.insecure {
+				log.Warn("not mounted: no credentials set (see -h), or run with -insecure", "provider", p.name)
+				continue
+			}
+			opts = append(opts, webhook.AllowUnauthenticated())
+			log.Warn("serving WITHOUT authentication", "provider", p.name)
+		}
+		plog := log.With("provider", p.name)
+		opts = append(opts, webhook.WithLogger(plog))
+		srv, err := p.server(logEvent(plog), opts...)
+		if err != nil {
+			return nil, err
+		}
+		prefix := "/" + p.name
+		mux.Handle(prefix+"/", http.StripPrefix(prefix, srv))
+		mounted++
+	}
+	if mounted == 0 {
+		return nil, errors.New("no provider has credentials configured; set them (see -h) or pass -insecure")
+	}
+	mux.Handle("/", webhook.NotFound)
+	return mux, nil
+}
+
+// logEvent logs each event with its payload.
+func logEvent(log *slog.Logger) func(ctx context.Context, message string, event any) error {
+	return func(ctx context.Context, message string, event any) error {
+		payload, _ := json.Marshal(event)
+		attrs := []any{"message", message, "payload", string(payload)}
+		if d, ok := webhook.DeliveryFrom(ctx); ok {
+			attrs = append(attrs, "event_id", shorten(d.EventID), "channel", d.Channel)
+		}
+		log.InfoContext(ctx, "event", attrs...)
+		return nil
+	}
+}
+
+func shorten(id string) string {
+	if len(id) > 16 && !strings.ContainsAny(id, "-_") {
+		return id[:16] + "…"
+	}
+	return id
+}

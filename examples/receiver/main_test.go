@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/generated/grubhub"
+	"github.com/hookgen/hookgen/webhook"
+)
+
+var testEnv = map[string]string{
+	"DOORDASH_USERNAME": "dd", "DOORDASH_PASSWORD": "dd-secret",
+	"GRUBHUB_USERNAME": "gh", "GRUBHUB_PASSWORD": "gh-secret",
+}
+
+func newTestServer(t *testing.T, env map[string]string, insecure bool) (*httptest.Server, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	mux, err := newMux(config{insecure: insecure, env: func(k string) string { return env[k] }}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, &logs
+}
+
+// TestReceiverDeliversEveryExample sends every example of every provider
+// over a loopback listener with the provider's credentials.
+func TestReceiverDeliversEveryExample(t *testing.T) {
+	srv, logs := newTestServer(t, testEnv, false)
+	cases := []struct {
+		provider, user, pass string
+		examples             []webhook.Example
+	}{
+		{"doordash", "dd", "dd-secret", doordash.Examples()},
+		{"grubhub", "gh", "gh-secret", grubhub.Examples()},
+	}
+	for _, c := range cases {
+		for _, ex := range c.examples {
+			req, err := http.NewRequest(http.MethodPost, srv.URL+"/"+c.provider+ex.Channel, bytes.NewReader(ex.Payload))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.SetBasicAuth(c.user, c.pass)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s %s: status %d", c.provider, ex.Name, resp.StatusCode)
+			}
+		}
+	}
+	if !strings.Contains(logs.String(), "message=DasherConfirmed") {
+		t.Errorf("events are not logged:\n%s", logs)
+	}
+}
+
+func TestReceiverRefusesWrongCredentials(t *testing.T) {
+	srv, _ := newTestServer(t, testEnv, false)
+	ex := doordash.Examples()[0]
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/doordash"+ex.Channel, bytes.NewReader(ex.Payload))
+	req.SetBasicAuth("dd", "wrong")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestReceiverNeedsCredentialsOrInsecure(t *testing.T) {
+	none := func(string) string { return "" }
+	if _, err := newMux(config{env: none}, slog.New(slog.DiscardHandler)); err == nil {
+		t.Fatal("started with no provider configured")
+	}
+	srv, _ := newTestServer(t, map[string]string{}, true)
+	ex := grubhub.Examples()[4]
+	resp, err := http.Post(srv.URL+"/grubhub"+ex.Channel, "application/json", bytes.NewReader(ex.Payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("insecure: status %d", resp.StatusCode)
+	}
+}
