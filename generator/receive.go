@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/dave/jennifer/jen"
 
@@ -475,6 +476,9 @@ func (g *gen) options(f *jen.File) {
 			doc = fmt.Sprintf("%s authenticates deliveries by a key in the %s %s: any of keys passes, so several allow rotation.", name, in, s.Name)
 			params = []jen.Code{jen.Id("keys").Op("...").String()}
 			verifier = jen.Qual(webhookPkg, "APIKey").Call(jen.Lit(in), jen.Lit(s.Name), jen.Id("keys").Op("..."))
+		case "hmac":
+			g.signatureOption(f, s, name)
+			continue
 		default:
 			doc = fmt.Sprintf("%s authenticates deliveries with v, e.g. the Verifier of a webhook.TokenEndpoint the receiver hosts, webhook.StaticBearer or webhook.NewJWKSBearer.", name)
 			params = []jen.Code{jen.Id("v").Qual(webhookPkg, "Verifier")}
@@ -506,9 +510,97 @@ func schemeKind(s *model.SecurityScheme) string {
 		}
 		return ""
 	case "httpApiKey":
+		if s.Signature != nil {
+			return "hmac"
+		}
 		return "apikey"
-	case "apiKey", "oauth2", "openIdConnect":
+	case "apiKey":
+		if s.Signature != nil {
+			return "hmac"
+		}
+		return "bearer"
+	case "oauth2", "openIdConnect":
 		return "bearer"
 	}
 	return ""
+}
+
+// signatureOption writes the option of a scheme whose deliveries are
+// signed (x-hookgen-hmac), and the function that builds its verifier, which
+// tests and request helpers share to sign.
+func (g *gen) signatureOption(f *jen.File, s *model.SecurityScheme, name string) {
+	sig := s.Signature
+	build := "new" + ident(s.Key, "Scheme") + "Verifier"
+	var doc string
+	var params []jen.Code
+	var body []jen.Code
+	arg := "secrets"
+	ret := jen.Params(jen.Op("*").Qual(webhookPkg, "HMAC"), jen.Error())
+	switch sig.Format {
+	case model.SignatureHTTPMAC:
+		doc = fmt.Sprintf("%s authenticates deliveries signed with the HTTP MAC scheme (Authorization: MAC id, nonce, bodyhash, mac): the request's key id selects one of keys, so several allow rotation.", name)
+		params = []jen.Code{jen.Id("keys").Op("...").Qual(webhookPkg, "MACKey")}
+		arg = "keys"
+		ret = jen.Params(jen.Op("*").Qual(webhookPkg, "HTTPMAC"), jen.Error())
+		d := jen.Dict{jen.Id("Keys"): jen.Id("keys")}
+		if sig.Algorithm != "" {
+			d[jen.Id("Algorithm")] = jen.Lit(sig.Algorithm)
+		}
+		body = []jen.Code{jen.Return(jen.Qual(webhookPkg, "NewHTTPMAC").Call(jen.Qual(webhookPkg, "HTTPMACConfig").Values(d)))}
+	case model.SignatureStandardWebhooks, model.SignatureGitHub, model.SignatureStripe:
+		preset := map[string]string{model.SignatureStandardWebhooks: "StandardWebhooks", model.SignatureGitHub: "GitHubSignature", model.SignatureStripe: "StripeSignature"}[sig.Format]
+		doc = fmt.Sprintf("%s authenticates deliveries signed as %s signs them (webhook.%s): any of secrets passes, so several allow rotation.", name, sig.Format, preset)
+		params = []jen.Code{jen.Id("secrets").Op("...").String()}
+		body = []jen.Code{jen.Return(jen.Qual(webhookPkg, preset).Call(jen.Id("secrets").Op("...")))}
+	default:
+		doc = fmt.Sprintf("%s authenticates deliveries by an HMAC signature in the %s header: any of secrets passes, so several allow rotation.", name, sig.Header)
+		params = []jen.Code{jen.Id("secrets").Op("...").String()}
+		d := jen.Dict{}
+		for k, v := range map[string]string{
+			"Algorithm": sig.Algorithm, "Encoding": sig.Encoding, "Header": sig.Header, "Prefix": sig.Prefix,
+			"SignatureKey": sig.SignatureKey, "Separator": sig.Separator, "KeyValueSeparator": sig.KeyValueSeparator,
+			"TimestampKey": sig.TimestampKey, "TimestampHeader": sig.TimestampHeader, "IDHeader": sig.IDHeader, "Content": sig.Content,
+		} {
+			if v != "" {
+				d[jen.Id(k)] = jen.Lit(v)
+			}
+		}
+		if sig.Tolerance != "" {
+			d[jen.Id("Tolerance")] = durationLit(sig.Tolerance)
+		}
+		body = []jen.Code{jen.Id("cfg").Op(":=").Qual(webhookPkg, "HMACConfig").Values(d)}
+		body = append(body,
+			jen.For(jen.List(jen.Id("_"), jen.Id("s")).Op(":=").Range().Id("secrets")).Block(
+				jen.Id("cfg").Dot("Secrets").Op("=").Append(jen.Id("cfg").Dot("Secrets"), jen.Index().Byte().Call(jen.Id("s"))),
+			),
+			jen.Return(jen.Qual(webhookPkg, "NewHMAC").Call(jen.Id("cfg"))),
+		)
+	}
+	doc += fmt.Sprintf(" It configures the spec's security scheme %s (%s, x-hookgen-hmac format %s).", s.Key, s.Type, sig.Format)
+	if s.Description != "" {
+		doc += "\n\n" + s.Description
+	}
+	fileComment(f, doc)
+	f.Func().Id(name).Params(params...).Id("Option").Block(
+		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id(build).Call(jen.Id(arg).Op("...")),
+		jen.Return(jen.Qual(webhookPkg, "WithSchemeErr").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err())),
+	)
+	f.Line()
+	fileComment(f, fmt.Sprintf("%s builds the verifier of scheme %s; it also signs, for tests.", build, s.Key))
+	f.Func().Id(build).Params(params...).Add(ret).Block(body...)
+}
+
+// durationLit spells a duration the parser has checked as Go source:
+// "5m" is 5 * time.Minute.
+func durationLit(text string) jen.Code {
+	d, _ := time.ParseDuration(text)
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "Hour"}, {time.Minute, "Minute"}, {time.Second, "Second"}, {time.Millisecond, "Millisecond"}} {
+		if d%u.unit == 0 {
+			return jen.Lit(int(d/u.unit)).Op("*").Qual("time", u.name)
+		}
+	}
+	return jen.Qual("time", "Duration").Call(jen.Lit(int64(d)))
 }

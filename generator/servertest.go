@@ -93,7 +93,7 @@ func (g *gen) testAuth(f *jen.File) {
 			break
 		}
 	}
-	var opts, sets []jen.Code
+	var pre, opts, sets []jen.Code
 	for _, u := range req {
 		s := u.Scheme
 		opt := jen.Id(g.schemeOpts[s])
@@ -116,6 +116,24 @@ func (g *gen) testAuth(f *jen.File) {
 			default:
 				sets = append(sets, jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(http.CanonicalHeaderKey(s.Name)), jen.Lit("test-key")))
 			}
+		case "hmac":
+			v := "signer" + ident(s.Key, "")
+			secret := jen.Lit(testSecret(s.Signature.Format))
+			if s.Signature.Format == model.SignatureHTTPMAC {
+				secret = jen.Qual(webhookPkg, "MACKey").Values(jen.Dict{jen.Id("ID"): jen.Lit("test"), jen.Id("Secret"): jen.Index().Byte().Call(jen.Lit("test-secret"))})
+			}
+			pre = append(pre,
+				jen.List(jen.Id(v), jen.Err()).Op(":=").Id("new"+ident(s.Key, "Scheme")+"Verifier").Call(secret.Clone()),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
+			)
+			opts = append(opts, opt.Call(secret))
+			var sign *jen.Statement
+			if s.Signature.Format == model.SignatureHTTPMAC {
+				sign = jen.Id(v).Dot("Sign").Call(jen.Id("r"), jen.Id("body"), jen.Lit(""), jen.Lit(""))
+			} else {
+				sign = jen.Id(v).Dot("Sign").Call(jen.Id("r").Dot("Header"), jen.Id("body"), jen.Lit("msg_test"), jen.Qual("time", "Now").Call())
+			}
+			sets = append(sets, jen.If(jen.Err().Op(":=").Add(sign), jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())))
 		default:
 			opts = append(opts, opt.Call(jen.Qual(webhookPkg, "StaticBearer").Call(jen.Lit("test-token"))))
 			sets = append(sets, jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit("Authorization"), jen.Lit("Bearer test-token")))
@@ -127,6 +145,14 @@ func (g *gen) testAuth(f *jen.File) {
 	f.Comment("testAuth returns options with test credentials and a function that adds them")
 	f.Comment("to a request.")
 	f.Func().Id("testAuth").Params().Params(jen.Index().Id("Option"), jen.Func().Params(jen.Op("*").Qual("net/http", "Request"), jen.Index().Byte())).Block(
-		jen.Return(jen.Index().Id("Option").Values(opts...), jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("_").Index().Byte()).Block(sets...)),
+		append(pre, jen.Return(jen.Index().Id("Option").Values(opts...), jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Block(sets...)))...,
 	)
+}
+
+// testSecret is a secret the signature format accepts.
+func testSecret(format string) string {
+	if format == model.SignatureStandardWebhooks {
+		return "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	}
+	return "test-secret"
 }

@@ -83,8 +83,41 @@ type SecurityScheme struct {
 	BearerFormat     string
 	OpenIDConnectURL string
 	Flows            []OAuthFlow
-	Extensions       Extensions
-	Pos              Pos
+	// Signature says how deliveries are signed, from the x-hookgen-hmac
+	// extension; nil for schemes that carry a plain credential.
+	Signature  *Signature
+	Extensions Extensions
+	Pos        Pos
+}
+
+// Signature formats of x-hookgen-hmac.
+const (
+	SignatureHeader           = "signature"         // an HMAC of the body (and timestamp, id) in a header
+	SignatureHTTPMAC          = "http-mac"          // Authorization: MAC id, nonce, bodyhash, mac
+	SignatureStandardWebhooks = "standard-webhooks" // webhook-id, webhook-timestamp, webhook-signature
+	SignatureGitHub           = "github"            // X-Hub-Signature-256: sha256=<hex>
+	SignatureStripe           = "stripe"            // Stripe-Signature: t=...,v1=...
+)
+
+// Signature is an HMAC signing scheme. For SignatureHeader every field but
+// Format may be set; the other formats fix them, except Algorithm for
+// SignatureHTTPMAC.
+type Signature struct {
+	Format            string
+	Algorithm         string // sha1, sha256, sha384, sha512
+	Encoding          string // hex, base64, base64url
+	Header            string
+	Prefix            string
+	SignatureKey      string
+	Separator         string
+	KeyValueSeparator string
+	TimestampKey      string
+	TimestampHeader   string
+	IDHeader          string
+	// Content is the signed text over {id}, {timestamp} and {body}.
+	Content string
+	// Tolerance is how far a signed timestamp may be from now, e.g. "5m".
+	Tolerance string
 }
 
 // OAuthFlow is one OAuth 2.0 flow of a security scheme.

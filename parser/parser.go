@@ -219,6 +219,7 @@ func (p *parser) securityScheme(key string, a at) *model.SecurityScheme {
 			s.Flows = append(s.Flows, flow)
 		}
 	}
+	s.Signature = p.signature(s, a)
 	return s
 }
 

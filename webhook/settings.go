@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -22,6 +23,9 @@ type Settings struct {
 	Verifiers []Verifier
 	// AllowUnauthenticated lets a server start with no verifier at all.
 	AllowUnauthenticated bool
+	// errs are configuration mistakes found while applying options,
+	// reported by Verifier so that NewServer fails.
+	errs []error
 }
 
 // Option configures a generated server or dispatcher.
@@ -70,6 +74,15 @@ func WithVerifier(v Verifier) Option {
 // packages wrap it in one typed option per scheme.
 func WithScheme(key string, v Verifier) Option { return func(s *Settings) { s.Schemes[key] = v } }
 
+// WithSchemeErr is WithScheme for a verifier whose construction may have
+// failed (a bad secret, say): the error makes NewServer fail.
+func WithSchemeErr(key string, v Verifier, err error) Option {
+	if err != nil {
+		return func(s *Settings) { s.errs = append(s.errs, fmt.Errorf("security scheme %s: %w", key, err)) }
+	}
+	return WithScheme(key, v)
+}
+
 // AllowUnauthenticated lets a server start without any verifier. Without
 // it, a server refuses to start rather than accept anyone's deliveries.
 func AllowUnauthenticated() Option { return func(s *Settings) { s.AllowUnauthenticated = true } }
@@ -84,6 +97,9 @@ var ErrNoVerifier = errors.New("webhook: no credentials configured")
 // requirement names, or any extra verifier. It returns nil, nil only when
 // unauthenticated deliveries were allowed.
 func (s *Settings) Verifier(requirements [][]string) (Verifier, error) {
+	if len(s.errs) > 0 {
+		return nil, errors.Join(s.errs...)
+	}
 	var alts []Verifier
 	named := map[string]bool{}
 	for _, req := range requirements {

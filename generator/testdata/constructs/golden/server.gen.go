@@ -27,7 +27,7 @@ type Server struct {
 }
 
 // securityRequirements are the spec's alternatives: any one authenticates.
-var securityRequirements = [][]string{{"userPass"}, {"apiKey"}}
+var securityRequirements = [][]string{{"signed"}, {"userPass"}, {"apiKey"}, {"customSignature"}}
 
 // NewServer returns a Server that passes authenticated deliveries to h. It
 // fails when no credentials are configured for any of the spec's security
@@ -37,7 +37,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	s := webhook.NewSettings(opts...)
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
-		return nil, fmt.Errorf("constructs: %w: configure WithUserPass or WithAPIKey or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
+		return nil, fmt.Errorf("constructs: %w: configure WithUserPass or WithAPIKey or WithSigned or WithCustomSignature or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
@@ -140,4 +140,50 @@ func WithUserPass(creds ...webhook.Credential) Option {
 // A static API key sent in the X-Api-Key header.
 func WithAPIKey(keys ...string) Option {
 	return webhook.WithScheme("apiKey", webhook.APIKey("header", "X-Api-Key", keys...))
+}
+
+// WithSigned authenticates deliveries signed as standard-webhooks signs them
+// (webhook.StandardWebhooks): any of secrets passes, so several allow rotation.
+// It configures the spec's security scheme signed (httpApiKey, x-hookgen-hmac
+// format standard-webhooks).
+//
+// Standard Webhooks signature over the id, timestamp and body.
+func WithSigned(secrets ...string) Option {
+	v, err := newSignedVerifier(secrets...)
+	return webhook.WithSchemeErr("signed", v, err)
+}
+
+// newSignedVerifier builds the verifier of scheme signed; it also signs, for
+// tests.
+func newSignedVerifier(secrets ...string) (*webhook.HMAC, error) {
+	return webhook.StandardWebhooks(secrets...)
+}
+
+// WithCustomSignature authenticates deliveries by an HMAC signature in the
+// X-Signature header: any of secrets passes, so several allow rotation. It
+// configures the spec's security scheme customSignature (httpApiKey,
+// x-hookgen-hmac format signature).
+//
+// A provider-specific HMAC: hex SHA-512 of timestamp and body, with a prefix.
+func WithCustomSignature(secrets ...string) Option {
+	v, err := newCustomSignatureVerifier(secrets...)
+	return webhook.WithSchemeErr("customSignature", v, err)
+}
+
+// newCustomSignatureVerifier builds the verifier of scheme customSignature; it
+// also signs, for tests.
+func newCustomSignatureVerifier(secrets ...string) (*webhook.HMAC, error) {
+	cfg := webhook.HMACConfig{
+		Algorithm:       "sha512",
+		Content:         "{timestamp}:{body}",
+		Encoding:        "hex",
+		Header:          "X-Signature",
+		Prefix:          "v1=",
+		TimestampHeader: "X-Timestamp",
+		Tolerance:       5 * time.Minute,
+	}
+	for _, s := range secrets {
+		cfg.Secrets = append(cfg.Secrets, []byte(s))
+	}
+	return webhook.NewHMAC(cfg)
 }

@@ -4,10 +4,10 @@ package constructs
 
 import (
 	"context"
-	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/webhooktest"
 	"net/http"
 	"testing"
+	"time"
 )
 
 // recorder is a Handler that records every call.
@@ -55,12 +55,15 @@ var testRoutes = []webhooktest.Route{
 // testAuth returns options with test credentials and a function that adds them
 // to a request.
 func testAuth() ([]Option, func(*http.Request, []byte)) {
-	return []Option{WithUserPass(webhook.Credential{
-			Password: "test-secret",
-			Username: "hookgen",
-		})}, func(r *http.Request, _ []byte) {
-			r.SetBasicAuth("hookgen", "test-secret")
+	signerSigned, err := newSignedVerifier("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	if err != nil {
+		panic(err)
+	}
+	return []Option{WithSigned("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}, func(r *http.Request, body []byte) {
+		if err := signerSigned.Sign(r.Header, body, "msg_test", time.Now()); err != nil {
+			panic(err)
 		}
+	}
 }
 
 // TestServerRoutesEveryMessage sends every example of every message, with the
