@@ -200,16 +200,6 @@ func newGen(api *model.API, cfg Config) *gen {
 
 // check reports what Go cannot express faithfully, before any output.
 func (g *gen) check() error {
-	for _, srv := range g.api.Servers {
-		for _, req := range srv.Security {
-			for _, u := range req {
-				if schemeKind(u.Scheme) == "" {
-					return fmt.Errorf("%s: security scheme %s of type %q is not supported: hookgen verifies userPassword, http (basic, bearer), httpApiKey, apiKey, oauth2 and openIdConnect",
-						u.Scheme.Pos, u.Scheme.Key, u.Scheme.Type+strings.TrimSuffix(" "+u.Scheme.Scheme, " "))
-				}
-			}
-		}
-	}
 	for _, t := range g.api.Types {
 		for _, f := range t.Fields {
 			if strings.ContainsAny(f.Name, "\",\\`") {

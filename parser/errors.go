@@ -13,6 +13,8 @@ import (
 type Error struct {
 	Pos model.Pos
 	Msg string
+	// Warning marks a finding that does not stop generation.
+	Warning bool
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
@@ -28,6 +30,9 @@ func (l ErrorList) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// Sorted returns findings in file order, each once.
+func Sorted(l ErrorList) ErrorList { return l.sorted() }
+
 // sorted returns the list in file order, each problem once: a broken $ref
 // that several paths reach is still one mistake.
 func (l ErrorList) sorted() ErrorList {
@@ -40,6 +45,11 @@ func (l ErrorList) sorted() ErrorList {
 		)
 	})
 	return slices.CompactFunc(l, func(a, b *Error) bool { return *a == *b })
+}
+
+// warnf records a located finding that does not stop generation.
+func (p *parser) warnf(pos model.Pos, format string, args ...any) {
+	p.warns = append(p.warns, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Warning: true})
 }
 
 // errorf records a located problem; parsing goes on so that one run reports

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
 
 	"github.com/hookgen/hookgen/model"
@@ -26,6 +27,11 @@ type parser struct {
 	root     *file
 	errs     ErrorList
 
+	// warns are findings that do not stop generation: lint reports them.
+	warns ErrorList
+	// checks keeps what lint needs of each message beyond the model.
+	checks map[*model.Message]*messageChecks
+
 	api      *model.API
 	schemes  map[string]*model.SecurityScheme
 	messages map[target]*model.Message
@@ -36,7 +42,8 @@ type parser struct {
 // ParseFile reads the AsyncAPI document at path and the files it references.
 // Errors are an ErrorList; each names file:line:col.
 func ParseFile(path string) (*model.API, error) {
-	return parse(path, nil)
+	api, _, err := parse(path, nil)
+	return api, err
 }
 
 // Parse reads an AsyncAPI document held in memory. name locates errors and
@@ -45,18 +52,28 @@ func Parse(name string, data []byte) (*model.API, error) {
 	if data == nil {
 		data = []byte{}
 	}
-	return parse(name, data)
+	api, _, err := parse(name, data)
+	return api, err
 }
 
-func parse(name string, data []byte) (*model.API, error) {
+// Lint parses the document at path like ParseFile and also returns the
+// warnings: findings that do not stop generation but that a spec's author
+// should see (examples that break their schemas, examples routed to another
+// message, unused schemas, ...). Warnings have Warning set.
+func Lint(path string) (*model.API, ErrorList, error) {
+	return parse(path, nil)
+}
+
+func parse(name string, data []byte) (*model.API, ErrorList, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := &parser{
 		files:    map[string]*file{},
 		messages: map[target]*model.Message{},
 		msgKeys:  map[string]*model.Message{},
+		checks:   map[*model.Message]*messageChecks{},
 		schemes:  map[string]*model.SecurityScheme{},
 		readFile: func(path string) ([]byte, error) {
 			if path == abs && data != nil {
@@ -67,14 +84,18 @@ func parse(name string, data []byte) (*model.API, error) {
 	}
 	root, err := p.load(abs, filepath.ToSlash(name), model.Pos{File: name, Line: 1, Col: 1})
 	if err != nil {
-		return nil, ErrorList{asError(err)}
+		return nil, nil, ErrorList{asError(err)}
 	}
 	p.root = root
 	api := p.document(at{root, root.root, ""})
 	if len(p.errs) > 0 {
-		return nil, p.errs.sorted()
+		return nil, nil, p.errs.sorted()
 	}
-	return api, nil
+	p.lint(api)
+	if len(p.errs) > 0 {
+		return nil, nil, p.errs.sorted()
+	}
+	return api, p.warns.sorted(), nil
 }
 
 var version2 = regexp.MustCompile(`^2\.[0-6]\.\d+$`)
@@ -250,7 +271,7 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 				Pos:         pa.pos(),
 			}
 			if sch, ok := pa.get("schema"); ok {
-				p.schemas.site(sch, c.Path+"."+kv.key, func(t *model.Type) { param.Schema = t })
+				p.schemas.site(sch, c.Path+"."+kv.key, func(t *model.Type, _ *openapi3.Schema) { param.Schema = t })
 			}
 			c.Parameters = append(c.Parameters, param)
 		}
@@ -367,6 +388,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	}
 	p.msgKeys[m.Key] = m
 	p.messages[target{a.f, a.ptr}] = m
+	p.checks[m] = &messageChecks{at: a}
 	if d, ok := get("deprecated"); ok {
 		m.Deprecated = d.n.Value == "true"
 	}
@@ -374,10 +396,10 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads", sf.n.Value)
 	}
 	if pl, ok := get("payload"); ok {
-		p.schemas.site(pl, m.Key, func(t *model.Type) { m.Payload = t })
+		p.schemas.site(pl, m.Key, func(t *model.Type, kin *openapi3.Schema) { m.Payload, p.checks[m].payload = t, kin })
 	}
 	if h, ok := get("headers"); ok {
-		p.schemas.site(h, m.Key+"Headers", func(t *model.Type) { m.Headers = t })
+		p.schemas.site(h, m.Key+"Headers", func(t *model.Type, kin *openapi3.Schema) { m.Headers, p.checks[m].headers = t, kin })
 	}
 	if cid, ok := get("correlationId"); ok {
 		if cid, err := p.deref(cid); err != nil {
@@ -390,7 +412,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 		}
 	}
 	if ex, ok := get("examples"); ok {
-		m.Examples = p.examples(ex)
+		m.Examples = p.examples(ex, p.checks[m])
 	}
 	p.api.Messages = append(p.api.Messages, m)
 	return m
@@ -439,7 +461,7 @@ func (p *parser) traits(a at) []at {
 	return out
 }
 
-func (p *parser) examples(a at) []*model.Example {
+func (p *parser) examples(a at, checks *messageChecks) []*model.Example {
 	if a.n.Kind != yaml.SequenceNode {
 		p.errorf(a.pos(), "examples must be a list, not %s", kindName(a.n))
 		return nil
@@ -456,6 +478,7 @@ func (p *parser) examples(a at) []*model.Example {
 			Extensions: p.extensions(e),
 			Pos:        e.pos(),
 		}
+		checks.examples = append(checks.examples, exampleAt{ex: ex, at: e})
 		if pl, ok := e.get("payload"); ok {
 			ex.Payload = jsonOf(pl.n)
 		}

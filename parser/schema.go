@@ -31,6 +31,8 @@ type schemaReader struct {
 	synth map[string]at
 	memo  map[string]*model.Type
 	types []*model.Type
+	// mergedFrom are the types whose fields allOf merged into another.
+	mergedFrom map[*model.Type]bool
 }
 
 // schemaSite is a schema the document uses outside components.schemas: a
@@ -38,18 +40,18 @@ type schemaReader struct {
 type schemaSite struct {
 	at   at
 	hint string
-	set  func(*model.Type)
+	set  func(*model.Type, *openapi3.Schema)
 }
 
 const synthPrefix = "hookgen-"
 
 func newSchemaReader(p *parser, comps at) *schemaReader {
-	return &schemaReader{p: p, comps: comps, synth: map[string]at{}, memo: map[string]*model.Type{}}
+	return &schemaReader{p: p, comps: comps, synth: map[string]at{}, memo: map[string]*model.Type{}, mergedFrom: map[*model.Type]bool{}}
 }
 
-// site records a schema to read; set receives its type once all schemas are
-// loaded.
-func (r *schemaReader) site(a at, hint string, set func(*model.Type)) {
+// site records a schema to read; set receives its type, and kin-openapi's
+// schema for validating examples, once all schemas are loaded.
+func (r *schemaReader) site(a at, hint string, set func(*model.Type, *openapi3.Schema)) {
 	r.sites = append(r.sites, schemaSite{a, hint, set})
 }
 
@@ -126,7 +128,12 @@ func (r *schemaReader) finish() []*model.Type {
 		r.ref(doc.Components.Schemas[kv.key], kv.v, kv.key, true)
 	}
 	for i, s := range r.sites {
-		s.set(r.ref(doc.Components.Schemas[siteNames[i]], s.at, s.hint, true))
+		sr := doc.Components.Schemas[siteNames[i]]
+		var kin *openapi3.Schema
+		if sr != nil {
+			kin = sr.Value
+		}
+		s.set(r.ref(sr, s.at, s.hint, true), kin)
 	}
 	return r.types
 }
@@ -302,6 +309,7 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 	case model.Object:
 		for i, part := range s.AllOf {
 			pt := r.ref(part, child(loc, "allOf", strconv.Itoa(i)), hint, false)
+			r.mergedFrom[pt] = true
 			for _, f := range pt.Fields {
 				t.Fields = mergeField(t.Fields, f)
 			}

@@ -129,9 +129,9 @@ func (p *parser) load(abs, name string, from model.Pos) (*file, error) {
 	data, err := p.readFile(abs)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, &Error{from, fmt.Sprintf("file %s does not exist", name)}
+			return nil, &Error{Pos: from, Msg: fmt.Sprintf("file %s does not exist", name)}
 		}
-		return nil, &Error{from, err.Error()}
+		return nil, &Error{Pos: from, Msg: err.Error()}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -141,7 +141,7 @@ func (p *parser) load(abs, name string, from model.Pos) (*file, error) {
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
 		f.root = doc.Content[0]
 	} else {
-		return nil, &Error{model.Pos{File: name, Line: 1, Col: 1}, "the file is empty"}
+		return nil, &Error{Pos: model.Pos{File: name, Line: 1, Col: 1}, Msg: "the file is empty"}
 	}
 	p.files[abs] = f
 	if err := p.checkDuplicateKeys(f.root, f); err != nil {
@@ -160,7 +160,7 @@ func syntaxError(name string, err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	return &Error{model.Pos{File: name, Line: line, Col: 1}, "invalid YAML or JSON: " + msg}
+	return &Error{Pos: model.Pos{File: name, Line: line, Col: 1}, Msg: "invalid YAML or JSON: " + msg}
 }
 
 // checkDuplicateKeys reports a key given twice in one mapping: yaml.v3 keeps
@@ -171,8 +171,7 @@ func (p *parser) checkDuplicateKeys(n *yaml.Node, f *file) error {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if first, dup := seen[k.Value]; dup {
-				return &Error{model.Pos{File: f.name, Line: k.Line, Col: k.Column},
-					fmt.Sprintf("key %q is already defined at line %d", k.Value, first.Line)}
+				return &Error{Pos: model.Pos{File: f.name, Line: k.Line, Col: k.Column}, Msg: fmt.Sprintf("key %q is already defined at line %d", k.Value, first.Line)}
 			}
 			seen[k.Value] = k
 		}
@@ -198,7 +197,7 @@ func (p *parser) resolveRef(from at, ref string) (at, error) {
 	f := from.f
 	if filePart != "" {
 		if strings.Contains(filePart, "://") {
-			return at{}, &Error{from.pos(), fmt.Sprintf("$ref %q: only local files can be referenced", ref)}
+			return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: only local files can be referenced", ref)}
 		}
 		abs := filepath.Join(filepath.Dir(from.f.abs), filepath.FromSlash(filePart))
 		name := filepath.ToSlash(filepath.Join(filepath.Dir(from.f.name), filepath.FromSlash(filePart)))
@@ -208,14 +207,14 @@ func (p *parser) resolveRef(from at, ref string) (at, error) {
 		}
 	}
 	if frag != "" && !strings.HasPrefix(frag, "/") {
-		return at{}, &Error{from.pos(), fmt.Sprintf("$ref %q: the part after # must be a JSON pointer starting with /", ref)}
+		return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: the part after # must be a JSON pointer starting with /", ref)}
 	}
 	t, ok := f.lookup(frag)
 	if !ok {
 		if filePart != "" {
-			return at{}, &Error{from.pos(), fmt.Sprintf("$ref %q: %s has nothing at %s", ref, f.name, frag)}
+			return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: %s has nothing at %s", ref, f.name, frag)}
 		}
-		return at{}, &Error{from.pos(), fmt.Sprintf("$ref %q: the document has nothing at %s", ref, frag)}
+		return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: the document has nothing at %s", ref, frag)}
 	}
 	return t, nil
 }
@@ -244,7 +243,7 @@ func (p *parser) deref(a at) (at, error) {
 		}
 		t := target{next.f, next.ptr}
 		if seen[t] {
-			return at{}, &Error{r.pos(), fmt.Sprintf("$ref %q leads back to itself and never reaches a definition", ref)}
+			return at{}, &Error{Pos: r.pos(), Msg: fmt.Sprintf("$ref %q leads back to itself and never reaches a definition", ref)}
 		}
 		seen[t] = true
 		a = next

@@ -37,6 +37,10 @@ Usage:
         generate one package, e.g. from a //go:generate line:
         //go:generate go tool hookgen generate -spec doordash.yaml -package doordash -out .
 
+  hookgen lint [-format text|json] [-strict] [-config FILE] [SPEC...]
+        check specs without generating: structure, examples against their
+        schemas, routing, unused schemas (default: every spec of the config)
+
   hookgen version
         print hookgen's version
 
@@ -56,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "generate":
 		return generate(args[1:], stdout, stderr)
+	case "lint":
+		return lint(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "hookgen", version())
 		return 0
@@ -115,7 +121,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	}
 	failed := false
 	for _, p := range pkgs {
-		if err := generateOne(p); err != nil {
+		if err := generateOne(p, stderr); err != nil {
 			fmt.Fprintln(stderr, err)
 			failed = true
 			continue
@@ -129,10 +135,14 @@ func generate(args []string, stdout, stderr io.Writer) int {
 }
 
 // generateOne parses one spec and writes its package, all or nothing.
-func generateOne(p config.Package) error {
-	api, err := parser.ParseFile(relToCwd(p.Spec))
+// Lint's warnings are printed to stderr; they do not stop generation.
+func generateOne(p config.Package, stderr io.Writer) error {
+	api, warns, err := parser.Lint(relToCwd(p.Spec))
 	if err != nil {
 		return err
+	}
+	for _, w := range warns {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", w.Pos, w.Msg)
 	}
 	files, err := generator.Generate(api, generator.Config{Package: p.Package, Spec: filepath.Base(p.Spec)})
 	if err != nil {
