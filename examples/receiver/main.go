@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, env func(string) string, logOut io.
 
 const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
   GRUBHUB_USERNAME, GRUBHUB_PASSWORD     Grubhub basic auth
-  GRUBHUB_HMAC_KEY                       Grubhub hmacAuth key (Authorization header)`
+  GRUBHUB_MAC_KEY_ID, GRUBHUB_MAC_KEY     Grubhub HTTP MAC key (Authorization: MAC ...)`
 
 func envOr(env func(string) string, key, def string) string {
 	if v := env(key); v != "" {
@@ -115,8 +115,8 @@ var providers = []provider{
 			if u, p := env("GRUBHUB_USERNAME"), env("GRUBHUB_PASSWORD"); u != "" && p != "" {
 				opts = append(opts, grubhub.WithBasicAuth(webhook.Credential{Username: u, Password: p}))
 			}
-			if k := env("GRUBHUB_HMAC_KEY"); k != "" {
-				opts = append(opts, grubhub.WithHMACAuth(k))
+			if id, secret := env("GRUBHUB_MAC_KEY_ID"), env("GRUBHUB_MAC_KEY"); id != "" && secret != "" {
+				opts = append(opts, grubhub.WithHMACAuth(webhook.MACKey{ID: id, Secret: []byte(secret)}))
 			}
 			return opts
 		},

@@ -124,7 +124,7 @@ func testAuth() ([]Option, func(*http.Request, []byte)) {
 	return []Option{WithBasicAuth(webhook.Credential{
 			Password: "test-secret",
 			Username: "hookgen",
-		})}, func(r *http.Request, _ []byte) {
+		})}, func(r *http.Request, body []byte) {
 			r.SetBasicAuth("hookgen", "test-secret")
 		}
 }

@@ -132,12 +132,23 @@ func WithBasicAuth(creds ...webhook.Credential) Option {
 	return webhook.WithScheme("basicAuth", webhook.BasicAuth("grubhub", creds...))
 }
 
-// WithHMACAuth authenticates deliveries by a key in the header Authorization:
-// any of keys passes, so several allow rotation. It configures the spec's
-// security scheme hmacAuth (httpApiKey).
+// WithHMACAuth authenticates deliveries signed with the HTTP MAC scheme
+// (Authorization: MAC id, nonce, bodyhash, mac): the request's key id selects
+// one of keys, so several allow rotation. It configures the spec's security
+// scheme hmacAuth (httpApiKey, x-hookgen-hmac format http-mac).
 //
 // HMAC authentication providing message integrity verification. Recommended for
 // most webhook integrations.
-func WithHMACAuth(keys ...string) Option {
-	return webhook.WithScheme("hmacAuth", webhook.APIKey("header", "Authorization", keys...))
+func WithHMACAuth(keys ...webhook.MACKey) Option {
+	v, err := newHMACAuthVerifier(keys...)
+	return webhook.WithSchemeErr("hmacAuth", v, err)
+}
+
+// newHMACAuthVerifier builds the verifier of scheme hmacAuth; it also signs,
+// for tests.
+func newHMACAuthVerifier(keys ...webhook.MACKey) (*webhook.HTTPMAC, error) {
+	return webhook.NewHTTPMAC(webhook.HTTPMACConfig{
+		Algorithm: "sha256",
+		Keys:      keys,
+	})
 }
