@@ -21,20 +21,26 @@ func BenchmarkGenerate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		// Fail on a broken spec before timing, not halfway through.
-		for _, p := range cfg.Packages {
-			generate(b, p)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
+		all := func() error {
 			for _, p := range cfg.Packages {
 				api, err := parser.ParseFile(p.Spec)
 				if err != nil {
-					b.Fatal(err)
+					return fmt.Errorf("%s:\n%w", p.Spec, err)
 				}
 				if _, err := generator.Generate(api, generator.Config{Package: p.Package, Spec: filepath.Base(p.Spec)}); err != nil {
-					b.Fatal(err)
+					return fmt.Errorf("%s: %w", p.Spec, err)
 				}
+			}
+			return nil
+		}
+		// Fail on a broken spec before timing, not halfway through.
+		if err := all(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := all(); err != nil {
+				b.Fatal(err)
 			}
 		}
 		b.ReportMetric(float64(len(cfg.Packages)), "specs")

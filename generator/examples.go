@@ -11,16 +11,7 @@ import (
 )
 
 // channelOf returns the path of the first channel that carries m.
-func (g *gen) channelOf(m *model.Message) string {
-	for _, c := range g.api.Channels {
-		for _, cm := range c.Messages {
-			if cm == m {
-				return c.Path
-			}
-		}
-	}
-	return ""
-}
+func (g *gen) channelOf(m *model.Message) string { return g.channels[m] }
 
 // examples writes Examples: the spec's example deliveries as values a test
 // can send.

@@ -127,6 +127,9 @@ type gen struct {
 	// schemeOpts are the option names of the security schemes hookgen
 	// can verify.
 	schemeOpts map[*model.SecurityScheme]string
+	// channels maps each message to the path of the first channel that
+	// carries it.
+	channels map[*model.Message]string
 }
 
 // reserved are the package-level names the generated files define besides
@@ -147,6 +150,14 @@ func newGen(api *model.API, cfg Config) *gen {
 		msgs:        map[*model.Message]string{},
 		chans:       map[*model.Channel]string{},
 		schemeOpts:  map[*model.SecurityScheme]string{},
+		channels:    map[*model.Message]string{},
+	}
+	for _, c := range api.Channels {
+		for _, m := range c.Messages {
+			if _, ok := g.channels[m]; !ok {
+				g.channels[m] = c.Path
+			}
+		}
 	}
 	for _, r := range reserved {
 		g.pkg[r] = true

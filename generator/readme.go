@@ -48,6 +48,8 @@ func (g *gen) readme() ([]byte, error) {
 		Package: g.cfg.Package, Title: a.Title, Version: a.Version,
 		Description: a.Description, Spec: path.Base(g.cfg.Spec), AsyncAPI: a.AsyncAPI,
 	}
+	// Rendering a type is costly and messages often share a payload.
+	fieldTypes := map[*model.Field]string{}
 	for _, m := range a.Messages {
 		rm := readmeMessage{
 			Key: m.Key, Anchor: strings.ToLower(m.Key), Name: m.Name, Title: m.Title,
@@ -63,8 +65,13 @@ func (g *gen) readme() ([]byte, error) {
 		if m.Payload != nil {
 			rm.Payload = goString(g.goType(m.Payload))
 			for _, f := range m.Payload.Fields {
+				typ, ok := fieldTypes[f]
+				if !ok {
+					typ = goString(g.fieldType(m.Payload, f))
+					fieldTypes[f] = typ
+				}
 				rm.Fields = append(rm.Fields, readmeField{
-					Wire: f.Name, Go: g.fields[f], Type: goString(g.fieldType(m.Payload, f)),
+					Wire: f.Name, Go: g.fields[f], Type: typ,
 					Description: f.Description, Required: f.Required,
 				})
 			}

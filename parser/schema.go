@@ -71,6 +71,10 @@ func (r *schemaReader) finish() []*model.Type {
 	}
 	siteNames := make([]string, len(r.sites))
 	for i, s := range r.sites {
+		if comp, ok := r.componentRef(s.at); ok {
+			siteNames[i] = comp // the component is in the wrapper already
+			continue
+		}
 		siteNames[i] = fmt.Sprintf("%ssite-%d", synthPrefix, i)
 		r.synth[siteNames[i]] = s.at
 		if s.at.f == p.root {
@@ -133,9 +137,29 @@ func (r *schemaReader) finish() []*model.Type {
 		if sr != nil {
 			kin = sr.Value
 		}
-		s.set(r.ref(sr, s.at, s.hint, true), kin)
+		loc, hint := s.at, s.hint
+		if _, ok := r.componentRef(s.at); ok {
+			loc, _ = p.deref(s.at) // converted above, under the component's name
+			hint = nameFromPtr(loc.ptr)
+		}
+		s.set(r.ref(sr, loc, hint, true), kin)
 	}
 	return r.types
+}
+
+// componentRef reports whether a root-file schema is only a reference to a
+// component schema, and names it: most payloads are, and they need no
+// entry of their own in the wrapper.
+func (r *schemaReader) componentRef(a at) (string, bool) {
+	_, ref, ok := refOf(a)
+	if !ok || a.f != r.p.root || len(a.n.Content) != 2 {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+	if !ok || strings.Contains(name, "/") || strings.Contains(name, "~") {
+		return "", false
+	}
+	return name, true
 }
 
 // rewriteLocalRefs gives every root-file $ref that points outside

@@ -18,7 +18,13 @@ type file struct {
 	abs  string // absolute path: the identity of the file
 	name string // path for messages, as the user would write it
 	root *yaml.Node
+	// keys indexes the keys of large mappings, so that resolving N $refs
+	// into components of N entries costs N lookups, not N² comparisons.
+	keys map[*yaml.Node]map[string]int
 }
+
+// indexFrom is the mapping size from which get uses an index.
+const indexFrom = 32
 
 // at is a node with the file it lives in and its JSON pointer there, so that
 // every value the parser reads can be located and every $ref resolved
@@ -42,12 +48,38 @@ func (a at) get(key string) (at, bool) {
 	if a.n == nil || a.n.Kind != yaml.MappingNode {
 		return at{}, false
 	}
+	if len(a.n.Content) >= 2*indexFrom && a.f != nil {
+		idx := a.f.index(a.n)
+		if i, ok := idx[key]; ok {
+			return at{a.f, a.n.Content[i+1], a.ptr + "/" + escapePtr(key)}, true
+		}
+		return at{}, false
+	}
 	for i := 0; i+1 < len(a.n.Content); i += 2 {
 		if a.n.Content[i].Value == key {
 			return at{a.f, a.n.Content[i+1], a.ptr + "/" + escapePtr(key)}, true
 		}
 	}
 	return at{}, false
+}
+
+// index returns the key index of a mapping, building it once. Mappings
+// are not changed after loading, except for scalar values.
+func (f *file) index(n *yaml.Node) map[string]int {
+	if idx, ok := f.keys[n]; ok {
+		return idx
+	}
+	if f.keys == nil {
+		f.keys = map[*yaml.Node]map[string]int{}
+	}
+	idx := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if _, dup := idx[n.Content[i].Value]; !dup { // the first wins, as in the scan
+			idx[n.Content[i].Value] = i
+		}
+	}
+	f.keys[n] = idx
+	return idx
 }
 
 // pairs returns a mapping's entries in document order.

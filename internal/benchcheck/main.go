@@ -1,0 +1,230 @@
+// Command benchcheck judges the output of BenchmarkGenerate. It reads
+// `go test -bench` output on stdin (with -count repetitions or without),
+// takes the median of every benchmark, prints them as a table and exits 1
+// when generation stops growing linearly or the provider specs get slow:
+//
+//	go test ./generator -run '^$' -bench BenchmarkGenerate -benchmem -count 5 | go run ./internal/benchcheck
+//
+// Medians, not means, because one run disturbed by a busy machine should
+// not decide the verdict.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The benchmarks the verdict is about.
+const (
+	specsBench = "BenchmarkGenerate/specs"
+	smallBench = "BenchmarkGenerate/messages=1000"
+	largeBench = "BenchmarkGenerate/messages=10000"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main with its inputs and outputs passed in, for the tests. It
+// returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("benchcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var lim limits
+	fs.Float64Var(&lim.ratio, "ratio", 12, "the most time "+largeBench+" may take, as a multiple of "+smallBench)
+	fs.DurationVar(&lim.specs, "specs", time.Second, specsBench+" must take less than this")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	res, err := parse(stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "benchcheck: reading the benchmark output: %v\n", err)
+		return 1
+	}
+	if len(res.order) == 0 {
+		fmt.Fprintln(stderr, "benchcheck: no benchmark results on stdin; pipe `go test -bench` output into it")
+	} else {
+		printTable(stdout, res)
+		fmt.Fprintln(stdout)
+	}
+	problems := verdict(stdout, res, lim)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "FAIL", p)
+		}
+		return 1
+	}
+	fmt.Fprintln(stdout, "ok: generation grows linearly and the provider specs are fast")
+	return 0
+}
+
+// limits are the thresholds of the verdict.
+type limits struct {
+	ratio float64       // largeBench / smallBench, at most
+	specs time.Duration // specsBench, strictly less than
+}
+
+// results are the runs of every benchmark in the input.
+type results struct {
+	order []string                        // names in order of first appearance
+	runs  map[string][]map[string]float64 // name → one unit→value map per run
+	fails []string                        // lines saying a test or benchmark failed
+}
+
+// procSuffix is the -GOMAXPROCS suffix go test appends to benchmark names;
+// runs on machines with different CPU counts compare under one name.
+var procSuffix = regexp.MustCompile(`-\d+$`)
+
+// parse reads benchmark result lines, "BenchmarkName-8  100  123 ns/op
+// 45 B/op ...", and ignores everything else except failures.
+func parse(r io.Reader) (*results, error) {
+	res := &results{runs: map[string][]map[string]float64{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "--- FAIL") || strings.HasPrefix(trimmed, "FAIL") || strings.HasPrefix(trimmed, "panic:") {
+			res.fails = append(res.fails, trimmed)
+			continue
+		}
+		name, vals, ok := resultLine(line)
+		if !ok {
+			continue
+		}
+		if _, seen := res.runs[name]; !seen {
+			res.order = append(res.order, name)
+		}
+		res.runs[name] = append(res.runs[name], vals)
+	}
+	return res, sc.Err()
+}
+
+// resultLine splits one result line into the benchmark's name and its
+// measurements by unit. A line that is not a result (a header, a name
+// printed before the benchmark logs something) reports false.
+func resultLine(line string) (string, map[string]float64, bool) {
+	f := strings.Fields(line)
+	if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
+		return "", nil, false
+	}
+	if _, err := strconv.Atoi(f[1]); err != nil {
+		return "", nil, false
+	}
+	vals := map[string]float64{}
+	for i := 2; i+1 < len(f); i += 2 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return "", nil, false
+		}
+		vals[f[i+1]] = v
+	}
+	if _, ok := vals["ns/op"]; !ok {
+		return "", nil, false
+	}
+	return procSuffix.ReplaceAllString(f[0], ""), vals, true
+}
+
+// median returns the median of unit over a benchmark's runs, and whether
+// any run measured it.
+func (r *results) median(name, unit string) (float64, bool) {
+	var xs []float64
+	for _, run := range r.runs[name] {
+		if v, ok := run[unit]; ok {
+			xs = append(xs, v)
+		}
+	}
+	if len(xs) == 0 {
+		return 0, false
+	}
+	slices.Sort(xs)
+	if n := len(xs); n%2 == 0 {
+		return (xs[n/2-1] + xs[n/2]) / 2, true
+	}
+	return xs[len(xs)/2], true
+}
+
+// printTable writes the median of every benchmark.
+func printTable(w io.Writer, r *results) {
+	// Numbers align right; names are padded here so they stay on the left.
+	width := len("benchmark")
+	for _, name := range r.order {
+		width = max(width, len(name))
+	}
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%-*s\truns\ttime/op\tB/op\tallocs/op\tns/message\t\n", width, "benchmark")
+	cell := func(name, unit string, format func(float64) string) string {
+		if v, ok := r.median(name, unit); ok {
+			return format(v)
+		}
+		return "-"
+	}
+	count := func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
+	for _, name := range r.order {
+		fmt.Fprintf(tw, "%-*s\t%d\t%s\t%s\t%s\t%s\t\n", width, name, len(r.runs[name]),
+			cell(name, "ns/op", duration), cell(name, "B/op", count),
+			cell(name, "allocs/op", count), cell(name, "ns/message", count))
+	}
+	tw.Flush()
+}
+
+// duration spells nanoseconds the way people read them: 81.5ms, 1.2s.
+func duration(ns float64) string {
+	d := time.Duration(ns)
+	switch {
+	case d >= time.Second:
+		return d.Round(time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(10 * time.Nanosecond).String()
+}
+
+// verdict writes what it checked to w and returns the problems found.
+func verdict(w io.Writer, r *results, lim limits) []string {
+	var problems []string
+	for _, f := range r.fails {
+		problems = append(problems, "the benchmark run failed: "+f)
+	}
+	missing := func(name string) string {
+		return fmt.Sprintf("no result for %s; run go test ./generator -run '^$' -bench BenchmarkGenerate -benchmem", name)
+	}
+
+	if specs, ok := r.median(specsBench, "ns/op"); !ok {
+		problems = append(problems, missing(specsBench))
+	} else if time.Duration(specs) >= lim.specs {
+		problems = append(problems, fmt.Sprintf("%s takes %s for all specs; it must stay under %s", specsBench, duration(specs), lim.specs))
+	} else {
+		fmt.Fprintf(w, "specs: all provider specs in %s (limit %s)\n", duration(specs), lim.specs)
+	}
+
+	small, okSmall := r.median(smallBench, "ns/op")
+	large, okLarge := r.median(largeBench, "ns/op")
+	switch {
+	case !okSmall:
+		problems = append(problems, missing(smallBench))
+	case !okLarge:
+		problems = append(problems, missing(largeBench))
+	case small <= 0:
+		problems = append(problems, fmt.Sprintf("%s reports %v ns/op; cannot compute a ratio", smallBench, small))
+	default:
+		ratio := large / small
+		if ratio > lim.ratio {
+			problems = append(problems, fmt.Sprintf(
+				"10x the messages takes %.1fx the time (%s: %s, %s: %s); linear growth allows at most %gx: something in parse or generate is super-linear, profile it with -cpuprofile",
+				ratio, largeBench, duration(large), smallBench, duration(small), lim.ratio))
+		} else {
+			fmt.Fprintf(w, "scaling: 10x the messages takes %.1fx the time (limit %gx)\n", ratio, lim.ratio)
+		}
+	}
+	return problems
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// passing is go test -bench -count 3 output in which 10,000 messages take
+// 10.5x the time of 1,000 (medians 1.05s and 100ms) and the specs 80ms.
+const passing = `goos: linux
+goarch: amd64
+pkg: github.com/hookgen/hookgen/generator
+cpu: AMD EPYC
+BenchmarkGenerate/specs-2         	      20	  81500098 ns/op	         2.000 specs	 5839982 B/op	   93520 allocs/op
+BenchmarkGenerate/specs-2         	      20	  80000000 ns/op	         2.000 specs	 5839990 B/op	   93520 allocs/op
+BenchmarkGenerate/specs-2         	      20	  79000000 ns/op	         2.000 specs	 5839970 B/op	   93520 allocs/op
+BenchmarkGenerate/messages=100-2  	      12	  10000000 ns/op	   0.23 MB/s	    100000 ns/message	58520064 B/op	  835505 allocs/op
+BenchmarkGenerate/messages=100-2  	      12	  11000000 ns/op	   0.23 MB/s	    110000 ns/message	58520064 B/op	  835505 allocs/op
+BenchmarkGenerate/messages=100-2  	      12	   9000000 ns/op	   0.23 MB/s	     90000 ns/message	58520064 B/op	  835505 allocs/op
+BenchmarkGenerate/messages=1000-2 	       1	 100000000 ns/op	   0.22 MB/s	    100000 ns/message	627258856 B/op	 8262707 allocs/op
+BenchmarkGenerate/messages=1000-2 	       1	 500000000 ns/op	   0.22 MB/s	    500000 ns/message	627258856 B/op	 8262707 allocs/op
+BenchmarkGenerate/messages=1000-2 	       1	  90000000 ns/op	   0.22 MB/s	     90000 ns/message	627258856 B/op	 8262707 allocs/op
+BenchmarkGenerate/messages=10000-2	       1	1050000000 ns/op	   0.22 MB/s	    105000 ns/message	6272588560 B/op	82627070 allocs/op
+BenchmarkGenerate/messages=10000-2	       1	1000000000 ns/op	   0.22 MB/s	    100000 ns/message	6272588560 B/op	82627070 allocs/op
+BenchmarkGenerate/messages=10000-2	       1	1100000000 ns/op	   0.22 MB/s	    110000 ns/message	6272588560 B/op	82627070 allocs/op
+PASS
+ok  	github.com/hookgen/hookgen/generator	21.218s
+`
+
+func TestParseMedians(t *testing.T) {
+	r, err := parse(strings.NewReader(passing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{specsBench, "BenchmarkGenerate/messages=100", smallBench, largeBench}
+	if strings.Join(r.order, " ") != strings.Join(want, " ") {
+		t.Fatalf("benchmarks %q, want %q", r.order, want)
+	}
+	for _, c := range []struct {
+		name, unit string
+		want       float64
+	}{
+		{specsBench, "ns/op", 80000000},
+		{smallBench, "ns/op", 100000000}, // the 500ms outlier does not count
+		{largeBench, "ns/op", 1050000000},
+		{largeBench, "allocs/op", 82627070},
+		{"BenchmarkGenerate/messages=100", "ns/message", 100000},
+	} {
+		got, ok := r.median(c.name, c.unit)
+		if !ok || got != c.want {
+			t.Errorf("median %s %s = %v, %v; want %v", c.name, c.unit, got, ok, c.want)
+		}
+	}
+	if _, ok := r.median(specsBench, "ns/message"); ok {
+		t.Error("a unit no run reported has a median")
+	}
+}
+
+func TestMedianOfEvenCount(t *testing.T) {
+	r, err := parse(strings.NewReader("BenchmarkX-4 1 10 ns/op\nBenchmarkX-4 1 40 ns/op\nBenchmarkX-4 1 20 ns/op\nBenchmarkX-4 1 30 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.median("BenchmarkX", "ns/op"); got != 25 {
+		t.Errorf("median = %v, want 25", got)
+	}
+}
+
+func TestIgnoresNonResults(t *testing.T) {
+	for _, line := range []string{
+		"BenchmarkGenerate/specs",             // printed before a benchmark logs
+		"BenchmarkGenerate/specs-2 x 1 ns/op", // no iteration count
+		"BenchmarkGenerate/specs-2 10 1 B/op", // no ns/op
+		"goos: linux",
+		"    bench_test.go:12: hello",
+	} {
+		if _, _, ok := resultLine(line); ok {
+			t.Errorf("%q read as a result", line)
+		}
+	}
+}
+
+func TestVerdict(t *testing.T) {
+	superLinear := strings.ReplaceAll(passing, "1050000000 ns/op", "9050000000 ns/op")
+	superLinear = strings.ReplaceAll(superLinear, "1100000000 ns/op", "9100000000 ns/op")
+	slowSpecs := strings.ReplaceAll(passing, "  80000000 ns/op", "1000000000 ns/op")
+	slowSpecs = strings.ReplaceAll(slowSpecs, "  79000000 ns/op", "1200000000 ns/op")
+	for _, c := range []struct {
+		name, input string
+		args        []string
+		code        int
+		stdout      []string
+		stderr      []string
+	}{
+		{name: "passing", input: passing, code: 0,
+			stdout: []string{"10.5x the time (limit 12x)", "all provider specs in 80ms", "ok:", "BenchmarkGenerate/messages=10000", "1.05s"}},
+		{name: "super-linear", input: superLinear, code: 1,
+			stderr: []string{"FAIL 10x the messages takes 90.5x the time", "at most 12x"}},
+		{name: "slow specs", input: slowSpecs, code: 1,
+			stderr: []string{"FAIL BenchmarkGenerate/specs takes 1s for all specs; it must stay under 1s"}},
+		{name: "stricter ratio flag", input: passing, args: []string{"-ratio", "10"}, code: 1,
+			stderr: []string{"10.5x the time", "at most 10x"}},
+		{name: "missing size", input: strings.ReplaceAll(passing, "messages=10000", "messages=20000"), code: 1,
+			stderr: []string{"no result for BenchmarkGenerate/messages=10000"}},
+		{name: "failed run", input: "BenchmarkGenerate/specs-2 1 100 ns/op\n--- FAIL: BenchmarkGenerate/messages=100\nFAIL\n", code: 1,
+			stderr: []string{"the benchmark run failed: --- FAIL: BenchmarkGenerate/messages=100", "no result for BenchmarkGenerate/messages=1000"}},
+		{name: "empty input", input: "", code: 1,
+			stderr: []string{"no benchmark results on stdin"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(c.args, strings.NewReader(c.input), &stdout, &stderr)
+			if code != c.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, &stdout, &stderr)
+			}
+			for _, want := range c.stdout {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, &stdout)
+				}
+			}
+			for _, want := range c.stderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, &stderr)
+				}
+			}
+		})
+	}
+}
