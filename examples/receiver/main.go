@@ -24,7 +24,10 @@ import (
 	"time"
 
 	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/generated/fulflld"
 	"github.com/hookgen/hookgen/generated/grubhub"
+	"github.com/hookgen/hookgen/generated/instabee"
+	"github.com/hookgen/hookgen/generated/instacart"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -77,7 +80,13 @@ func run(ctx context.Context, args []string, env func(string) string, logOut io.
 
 const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
   GRUBHUB_USERNAME, GRUBHUB_PASSWORD     Grubhub basic auth
-  GRUBHUB_MAC_KEY_ID, GRUBHUB_MAC_KEY     Grubhub HTTP MAC key (Authorization: MAC ...)`
+  GRUBHUB_MAC_KEY_ID, GRUBHUB_MAC_KEY     Grubhub HTTP MAC key (Authorization: MAC ...)
+  INSTACART_CLIENT_ID, INSTACART_CLIENT_SECRET, INSTACART_SIGNING_KEY
+                                         Instacart OAuth 2.0: the receiver hosts
+                                         /instacart/oauth/token; the signing key
+                                         (32+ bytes) signs the tokens it issues
+  INSTABEE_USERNAME, INSTABEE_PASSWORD   Instabee basic auth
+  FULFLLD_USERNAME, FULFLLD_PASSWORD     Fulflld basic auth`
 
 func envOr(env func(string) string, key, def string) string {
 	if v := env(key); v != "" {
@@ -90,19 +99,20 @@ func envOr(env func(string) string, key, def string) string {
 type provider struct {
 	name string
 	// options returns the provider's credential options; none configured
-	// means the provider is served only with -insecure.
-	options func(env func(string) string) []webhook.Option
+	// means the provider is served only with -insecure. extra are handlers
+	// to mount under the provider's prefix, such as a token endpoint.
+	options func(env func(string) string) (opts []webhook.Option, extra map[string]http.Handler, err error)
 	server  func(h func(ctx context.Context, message string, event any) error, opts ...webhook.Option) (http.Handler, error)
 }
 
 var providers = []provider{
 	{
 		name: "doordash",
-		options: func(env func(string) string) []webhook.Option {
+		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
 			if u, p := env("DOORDASH_USERNAME"), env("DOORDASH_PASSWORD"); u != "" && p != "" {
-				return []webhook.Option{doordash.WithBasicAuth(webhook.Credential{Username: u, Password: p})}
+				return []webhook.Option{doordash.WithBasicAuth(webhook.Credential{Username: u, Password: p})}, nil, nil
 			}
-			return nil
+			return nil, nil, nil
 		},
 		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
 			return doordash.NewServer(doordash.EventFunc(h), opts...)
@@ -110,7 +120,7 @@ var providers = []provider{
 	},
 	{
 		name: "grubhub",
-		options: func(env func(string) string) []webhook.Option {
+		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
 			var opts []webhook.Option
 			if u, p := env("GRUBHUB_USERNAME"), env("GRUBHUB_PASSWORD"); u != "" && p != "" {
 				opts = append(opts, grubhub.WithBasicAuth(webhook.Credential{Username: u, Password: p}))
@@ -118,12 +128,55 @@ var providers = []provider{
 			if id, secret := env("GRUBHUB_MAC_KEY_ID"), env("GRUBHUB_MAC_KEY"); id != "" && secret != "" {
 				opts = append(opts, grubhub.WithHMACAuth(webhook.MACKey{ID: id, Secret: []byte(secret)}))
 			}
-			return opts
+			return opts, nil, nil
 		},
 		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
 			return grubhub.NewServer(grubhub.EventFunc(h), opts...)
 		},
 	},
+	{
+		name: "instacart",
+		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
+			id, secret, key := env("INSTACART_CLIENT_ID"), env("INSTACART_CLIENT_SECRET"), env("INSTACART_SIGNING_KEY")
+			if id == "" || secret == "" || key == "" {
+				return nil, nil, nil
+			}
+			te, err := webhook.NewTokenEndpoint(webhook.TokenEndpointConfig{
+				Clients: []webhook.OAuthClient{{ID: id, Secret: secret}},
+				Keys:    []webhook.SigningKey{{ID: "receiver", Secret: []byte(key)}},
+			})
+			if err != nil {
+				return nil, nil, fmt.Errorf("instacart token endpoint: %w", err)
+			}
+			return []webhook.Option{instacart.WithRetailerOAuth(te.Verifier())}, map[string]http.Handler{"/oauth/token": te}, nil
+		},
+		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+			return instacart.NewServer(instacart.EventFunc(h), opts...)
+		},
+	},
+	basicProvider("instabee", instabee.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+		return instabee.NewServer(instabee.EventFunc(h), opts...)
+	}),
+	basicProvider("fulflld", fulflld.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+		return fulflld.NewServer(fulflld.EventFunc(h), opts...)
+	}),
+}
+
+// basicProvider is a provider authenticated with Basic credentials from
+// NAME_USERNAME and NAME_PASSWORD.
+func basicProvider(name string, withBasic func(...webhook.Credential) webhook.Option,
+	server func(func(context.Context, string, any) error, ...webhook.Option) (http.Handler, error)) provider {
+	prefix := strings.ToUpper(name)
+	return provider{
+		name: name,
+		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
+			if u, p := env(prefix+"_USERNAME"), env(prefix+"_PASSWORD"); u != "" && p != "" {
+				return []webhook.Option{withBasic(webhook.Credential{Username: u, Password: p})}, nil, nil
+			}
+			return nil, nil, nil
+		},
+		server: server,
+	}
 }
 
 // newMux mounts every provider whose credentials are configured (or all,
@@ -132,7 +185,10 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mounted := 0
 	for _, p := range providers {
-		opts := p.options(cfg.env)
+		opts, extra, err := p.options(cfg.env)
+		if err != nil {
+			return nil, err
+		}
 		if len(opts) == 0 {
 			if !cfg.insecure {
 				log.Warn("not mounted: no credentials set (see -h), or run with -insecure", "provider", p.name)
@@ -148,6 +204,9 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 			return nil, err
 		}
 		prefix := "/" + p.name
+		for path, h := range extra {
+			mux.Handle(prefix+path, h)
+		}
 		mux.Handle(prefix+"/", http.StripPrefix(prefix, srv))
 		mounted++
 	}

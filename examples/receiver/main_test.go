@@ -8,14 +8,23 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/oauth2/clientcredentials"
+
 	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/generated/fulflld"
 	"github.com/hookgen/hookgen/generated/grubhub"
+	"github.com/hookgen/hookgen/generated/instabee"
+	"github.com/hookgen/hookgen/generated/instacart"
 	"github.com/hookgen/hookgen/webhook"
 )
 
 var testEnv = map[string]string{
 	"DOORDASH_USERNAME": "dd", "DOORDASH_PASSWORD": "dd-secret",
 	"GRUBHUB_USERNAME": "gh", "GRUBHUB_PASSWORD": "gh-secret",
+	"INSTACART_CLIENT_ID": "ic", "INSTACART_CLIENT_SECRET": "ic-secret",
+	"INSTACART_SIGNING_KEY": "0123456789abcdef0123456789abcdef",
+	"INSTABEE_USERNAME":     "ib", "INSTABEE_PASSWORD": "ib-secret",
+	"FULFLLD_USERNAME": "ff", "FULFLLD_PASSWORD": "ff-secret",
 }
 
 func newTestServer(t *testing.T, env map[string]string, insecure bool) (*httptest.Server, *bytes.Buffer) {
@@ -34,12 +43,20 @@ func newTestServer(t *testing.T, env map[string]string, insecure bool) (*httptes
 // over a loopback listener with the provider's credentials.
 func TestReceiverDeliversEveryExample(t *testing.T) {
 	srv, logs := newTestServer(t, testEnv, false)
+	cc := clientcredentials.Config{ClientID: "ic", ClientSecret: "ic-secret", TokenURL: srv.URL + "/instacart/oauth/token"}
+	tok, err := cc.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		provider, user, pass string
 		examples             []webhook.Example
 	}{
 		{"doordash", "dd", "dd-secret", doordash.Examples()},
 		{"grubhub", "gh", "gh-secret", grubhub.Examples()},
+		{"instacart", "", "", instacart.Examples()},
+		{"instabee", "ib", "ib-secret", instabee.Examples()},
+		{"fulflld", "ff", "ff-secret", fulflld.Examples()},
 	}
 	for _, c := range cases {
 		for _, ex := range c.examples {
@@ -48,7 +65,14 @@ func TestReceiverDeliversEveryExample(t *testing.T) {
 				t.Fatal(err)
 			}
 			req.Header.Set("Content-Type", "application/json")
-			req.SetBasicAuth(c.user, c.pass)
+			for k, v := range ex.Headers {
+				req.Header.Set(k, v)
+			}
+			if c.user != "" {
+				req.SetBasicAuth(c.user, c.pass)
+			} else {
+				req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
