@@ -58,6 +58,14 @@ var (
 	ErrNotImplemented = errors.New("webhook: no handler for this event")
 )
 
+// HandlerError is an error a handler (or the unknown-event hook) returned.
+// Whatever it wraps, its status is 500: a handler that returns, say,
+// ErrInvalidPayload of its own has still not handled the event.
+type HandlerError struct{ Err error }
+
+func (e *HandlerError) Error() string { return "webhook: handler: " + e.Err.Error() }
+func (e *HandlerError) Unwrap() error { return e.Err }
+
 // InvalidPayload marks err as a payload that does not fit the schema.
 func InvalidPayload(err error) error {
 	return fmt.Errorf("%w: %w", ErrInvalidPayload, err)
@@ -161,7 +169,9 @@ func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Cont
 			settle(err)
 			done <- err
 		}()
-		err = handle(hctx)
+		if err = handle(hctx); err != nil {
+			err = &HandlerError{err}
+		}
 	}()
 	select {
 	case err := <-done:
@@ -177,9 +187,12 @@ func deliveryAttrs(d *Delivery) []any {
 
 // StatusOf maps a dispatch result to the status code of the contract.
 func StatusOf(err error) int {
+	var handlerErr *HandlerError
 	switch {
 	case err == nil:
 		return http.StatusOK
+	case errors.As(err, &handlerErr):
+		return http.StatusInternalServerError
 	case errors.Is(err, ErrInvalidPayload):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrUnauthorized):

@@ -128,3 +128,15 @@ func TestSettingsVerifierFailsClosed(t *testing.T) {
 		t.Fatalf("extra scheme: %v", err)
 	}
 }
+
+// A handler's error is a 500 whatever it wraps: the event was not handled.
+func TestHandlerErrorIsAlways500(t *testing.T) {
+	r := &Runner{}
+	r.Prepare()
+	for i, herr := range []error{ErrInvalidPayload, ErrUnauthorized, ErrInFlight, ErrBodyTooLarge, errors.New("db down")} {
+		err := r.Run(context.Background(), &Delivery{EventID: string(rune('a' + i))}, func(context.Context) error { return herr })
+		if StatusOf(err) != http.StatusInternalServerError || !errors.Is(err, herr) {
+			t.Errorf("handler returned %v: status %d, err %v", herr, StatusOf(err), err)
+		}
+	}
+}
