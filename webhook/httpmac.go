@@ -87,7 +87,9 @@ type HTTPMACConfig struct {
 //
 //	nonce                 the nonce parameter, unescaped, exactly as sent
 //	method                the HTTP method, upper case
-//	request URI           r.URL.RequestURI(): path and query as sent
+//	request URI           path and query as sent: r.RequestURI on a server (so a
+//	                      receiver mounted under http.StripPrefix still sees
+//	                      what the sender signed), else r.URL.RequestURI()
 //	host                  HTTPMACConfig.Host, else the Host header without port, lower case
 //	port                  HTTPMACConfig.Port, else the Host header's port, else 443 or 80
 //	bodyhash              the bodyhash parameter exactly as sent ("" when absent)
@@ -231,7 +233,7 @@ func (m *HTTPMAC) Verify(r *http.Request, body []byte) error {
 	if !macValidMethod(r.Method) {
 		return unauthorized("httpmac: malformed method")
 	}
-	want := m.mac(secret, params["nonce"], r.Method, r.URL.RequestURI(), host, port, bodyHash, params["ext"])
+	want := m.mac(secret, params["nonce"], r.Method, macRequestURI(r), host, port, bodyHash, params["ext"])
 	if !hmac.Equal(want, got) {
 		return unauthorized("httpmac: mac mismatch")
 	}
@@ -273,7 +275,7 @@ func (m *HTTPMAC) Sign(r *http.Request, body []byte, keyID, nonce string) error 
 		h.Write(body)
 		bodyHash = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
-	mac := base64.StdEncoding.EncodeToString(m.mac(secret, nonce, r.Method, r.URL.RequestURI(), host, port, bodyHash, ""))
+	mac := base64.StdEncoding.EncodeToString(m.mac(secret, nonce, r.Method, macRequestURI(r), host, port, bodyHash, ""))
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
@@ -558,4 +560,14 @@ func macTokenChar(c byte) bool {
 		return true
 	}
 	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// macRequestURI is the request target as the sender wrote it. A server
+// keeps it in r.RequestURI, which handlers such as http.StripPrefix leave
+// alone while they rewrite r.URL.
+func macRequestURI(r *http.Request) string {
+	if r.RequestURI != "" && !strings.Contains(r.RequestURI, "://") {
+		return r.RequestURI
+	}
+	return r.URL.RequestURI()
 }

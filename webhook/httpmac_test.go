@@ -725,3 +725,32 @@ func TestParseMACAuthorization(t *testing.T) {
 		t.Error("16 parameters rejected")
 	}
 }
+
+// A receiver mounted under http.StripPrefix verifies the path the sender
+// signed, not the stripped one.
+func TestHTTPMACUnderStripPrefix(t *testing.T) {
+	m, err := NewHTTPMAC(HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("secret")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var verr error
+	h := http.StripPrefix("/grubhub", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		verr = m.Verify(r, body)
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	body := []byte(`{"a":1}`)
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/grubhub/webhook?x=1", strings.NewReader(string(body)))
+	if err := m.Sign(req, body, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if verr != nil {
+		t.Fatalf("verify under StripPrefix: %v", verr)
+	}
+}

@@ -41,6 +41,12 @@ Usage:
         check specs without generating: structure, examples against their
         schemas, routing, unused schemas (default: every spec of the config)
 
+  hookgen send -spec FILE -url BASE [-message KEY] [-example NAME] [credentials]
+        replay the spec's examples to a receiver (BASE + each channel's path),
+        print each answer, exit 1 unless all were 200. Credentials:
+        -basic user:pass, -bearer TOKEN, -client-credentials id:secret
+        -token-url URL, -secret S (x-hookgen-hmac), -mac-key id:secret
+
   hookgen version
         print hookgen's version
 
@@ -62,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return generate(args[1:], stdout, stderr)
 	case "lint":
 		return lint(args[1:], stdout, stderr)
+	case "send":
+		return send(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "hookgen", version())
 		return 0

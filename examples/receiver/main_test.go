@@ -21,6 +21,7 @@ import (
 var testEnv = map[string]string{
 	"DOORDASH_USERNAME": "dd", "DOORDASH_PASSWORD": "dd-secret",
 	"GRUBHUB_USERNAME": "gh", "GRUBHUB_PASSWORD": "gh-secret",
+	"GRUBHUB_MAC_KEY_ID": "gh-key", "GRUBHUB_MAC_KEY": "gh-mac-secret",
 	"INSTACART_CLIENT_ID": "ic", "INSTACART_CLIENT_SECRET": "ic-secret",
 	"INSTACART_SIGNING_KEY": "0123456789abcdef0123456789abcdef",
 	"INSTABEE_USERNAME":     "ib", "INSTABEE_PASSWORD": "ib-secret",
