@@ -60,6 +60,7 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 		{"handler.gen.go", g.handlerFile},
 		{"dispatch.gen.go", g.dispatchFile},
 		{"server.gen.go", g.serverFile},
+		{"testkit.gen.go", g.testkitFile},
 		{exampleFile, g.examples},
 		{"examples.gen_test.go", g.examplesTest},
 		{"server.gen_test.go", g.serverTest},
@@ -138,6 +139,7 @@ var reserved = []string{
 	"Examples", "Handler", "UnimplementedHandler", "EventFunc", "Dispatcher", "NewDispatcher",
 	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger",
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
+	"Credentials",
 }
 
 func newGen(api *model.API, cfg Config) *gen {
@@ -165,6 +167,7 @@ func newGen(api *model.API, cfg Config) *gen {
 	msgScope := scope{}
 	for _, m := range api.Messages {
 		g.msgs[m] = msgScope.unique(ident(m.Key, "Message"))
+		g.pkg["New"+g.msgs[m]+"Request"] = true
 	}
 	chanScope := scope{}
 	for _, c := range api.Channels {

@@ -1,7 +1,7 @@
 package generator
 
 import (
-	"net/http"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -56,12 +56,14 @@ func (g *gen) serverTest(f *jen.File) {
 	f.Comment("TestServerRoutesEveryMessage sends every example of every message, with the")
 	f.Comment("message's own discriminator value and valid credentials, through Server.")
 	f.Func().Id("TestServerRoutesEveryMessage").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-		jen.List(jen.Id("opts"), jen.Id("auth")).Op(":=").Id("testAuth").Call(),
+		jen.List(jen.Id("opts"), jen.Id("creds"), jen.Id("_")).Op(":=").Id("testCredentials").Call(),
 		jen.Qual(webhooktestPkg, "CheckRoutes").Call(jen.Id("t"), jen.Qual(webhooktestPkg, "Target").Values(jen.Dict{
-			jen.Id("Routes"):       jen.Id("testRoutes"),
-			jen.Id("Examples"):     jen.Id("Examples").Call(),
-			jen.Id("Authenticate"): jen.Id("auth"),
-			jen.Id("NewPayload"):   jen.Id("newTestPayload"),
+			jen.Id("Routes"):   jen.Id("testRoutes"),
+			jen.Id("Examples"): jen.Id("Examples").Call(),
+			jen.Id("Authenticate"): jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Block(
+				jen.If(jen.Err().Op(":=").Id("creds").Dot("Authenticate").Call(jen.Id("r"), jen.Id("body")), jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+			),
+			jen.Id("NewPayload"): jen.Id("newTestPayload"),
 			jen.Id("NewServer"): jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Params(jen.Qual("net/http", "Handler"), jen.Op("*").Qual(webhooktestPkg, "Recorder")).Block(
 				jen.Id("rec").Op(":=").New(jen.Id("recorder")),
 				jen.List(jen.Id("srv"), jen.Err()).Op(":=").Id("NewServer").Call(jen.Id("rec"), jen.Id("opts").Op("...")),
@@ -70,6 +72,8 @@ func (g *gen) serverTest(f *jen.File) {
 			),
 		})),
 	)
+	f.Line()
+	g.requestHelpersTest(f)
 	f.Line()
 	f.Comment("TestServerFailsClosed checks that a server without credentials does not start.")
 	f.Func().Id("TestServerFailsClosed").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
@@ -82,9 +86,9 @@ func (g *gen) serverTest(f *jen.File) {
 	)
 }
 
-// testAuth writes testAuth: options with test credentials for every scheme
-// of the spec's first security requirement, and a function that puts them
-// on a request.
+// testAuth writes testCredentials: options with test credentials for every
+// scheme of the spec's first security requirement, the Credentials that
+// pass them, and Credentials with the wrong secrets.
 func (g *gen) testAuth(f *jen.File) {
 	var req model.SecurityRequirement
 	for _, s := range g.api.Servers {
@@ -93,60 +97,54 @@ func (g *gen) testAuth(f *jen.File) {
 			break
 		}
 	}
-	var pre, opts, sets []jen.Code
+	var opts []jen.Code
+	good, bad := jen.Dict{}, jen.Dict{}
 	for _, u := range req {
 		s := u.Scheme
 		opt := jen.Id(g.schemeOpts[s])
+		field, _ := g.credField(s)
 		switch schemeKind(s) {
 		case "basic":
-			opts = append(opts, opt.Call(jen.Qual(webhookPkg, "Credential").Values(jen.Dict{
-				jen.Id("Username"): jen.Lit("hookgen"), jen.Id("Password"): jen.Lit("test-secret"),
-			})))
-			sets = append(sets, jen.Id("r").Dot("SetBasicAuth").Call(jen.Lit("hookgen"), jen.Lit("test-secret")))
+			cred := func(pass string) *jen.Statement {
+				return jen.Qual(webhookPkg, "Credential").Values(jen.Dict{jen.Id("Username"): jen.Lit("hookgen"), jen.Id("Password"): jen.Lit(pass)})
+			}
+			opts = append(opts, opt.Call(cred("test-secret")))
+			good[jen.Id(field)], bad[jen.Id(field)] = jen.Op("&").Add(cred("test-secret")), jen.Op("&").Add(cred("wrong-secret"))
+		case "hmac":
+			if s.Signature.Format == model.SignatureHTTPMAC {
+				key := func(secret string) *jen.Statement {
+					return jen.Qual(webhookPkg, "MACKey").Values(jen.Dict{jen.Id("ID"): jen.Lit("test"), jen.Id("Secret"): jen.Index().Byte().Call(jen.Lit(secret))})
+				}
+				opts = append(opts, opt.Call(key("test-secret")))
+				good[jen.Id(field)], bad[jen.Id(field)] = jen.Op("&").Add(key("test-secret")), jen.Op("&").Add(key("wrong-secret"))
+				continue
+			}
+			opts = append(opts, opt.Call(jen.Lit(testSecret(s.Signature.Format))))
+			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit(testSecret(s.Signature.Format)), jen.Lit(wrongSecret(s.Signature.Format))
 		case "apikey":
 			opts = append(opts, opt.Call(jen.Lit("test-key")))
-			switch s.In {
-			case "query":
-				sets = append(sets,
-					jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call(),
-					jen.Id("q").Dot("Set").Call(jen.Lit(s.Name), jen.Lit("test-key")),
-					jen.Id("r").Dot("URL").Dot("RawQuery").Op("=").Id("q").Dot("Encode").Call())
-			case "cookie":
-				sets = append(sets, jen.Id("r").Dot("AddCookie").Call(jen.Op("&").Qual("net/http", "Cookie").Values(jen.Dict{jen.Id("Name"): jen.Lit(s.Name), jen.Id("Value"): jen.Lit("test-key")})))
-			default:
-				sets = append(sets, jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(http.CanonicalHeaderKey(s.Name)), jen.Lit("test-key")))
-			}
-		case "hmac":
-			v := "signer" + ident(s.Key, "")
-			secret := jen.Lit(testSecret(s.Signature.Format))
-			if s.Signature.Format == model.SignatureHTTPMAC {
-				secret = jen.Qual(webhookPkg, "MACKey").Values(jen.Dict{jen.Id("ID"): jen.Lit("test"), jen.Id("Secret"): jen.Index().Byte().Call(jen.Lit("test-secret"))})
-			}
-			pre = append(pre,
-				jen.List(jen.Id(v), jen.Err()).Op(":=").Id("new"+ident(s.Key, "Scheme")+"Verifier").Call(secret.Clone()),
-				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
-			)
-			opts = append(opts, opt.Call(secret))
-			var sign *jen.Statement
-			if s.Signature.Format == model.SignatureHTTPMAC {
-				sign = jen.Id(v).Dot("Sign").Call(jen.Id("r"), jen.Id("body"), jen.Lit(""), jen.Lit(""))
-			} else {
-				sign = jen.Id(v).Dot("Sign").Call(jen.Id("r").Dot("Header"), jen.Id("body"), jen.Lit("msg_test"), jen.Qual("time", "Now").Call())
-			}
-			sets = append(sets, jen.If(jen.Err().Op(":=").Add(sign), jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())))
+			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit("test-key"), jen.Lit("wrong-key")
 		default:
 			opts = append(opts, opt.Call(jen.Qual(webhookPkg, "StaticBearer").Call(jen.Lit("test-token"))))
-			sets = append(sets, jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit("Authorization"), jen.Lit("Bearer test-token")))
+			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit("test-token"), jen.Lit("wrong-token")
 		}
 	}
 	if len(opts) == 0 {
 		opts = append(opts, jen.Id("AllowUnauthenticated").Call())
 	}
-	f.Comment("testAuth returns options with test credentials and a function that adds them")
-	f.Comment("to a request.")
-	f.Func().Id("testAuth").Params().Params(jen.Index().Id("Option"), jen.Func().Params(jen.Op("*").Qual("net/http", "Request"), jen.Index().Byte())).Block(
-		append(pre, jen.Return(jen.Index().Id("Option").Values(opts...), jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Block(sets...)))...,
+	f.Comment("testCredentials returns options with test credentials, the Credentials that")
+	f.Comment("pass them, and Credentials with wrong secrets.")
+	f.Func().Id("testCredentials").Params().Params(jen.Index().Id("Option"), jen.Id("Credentials"), jen.Id("Credentials")).Block(
+		jen.Return(jen.Index().Id("Option").Values(opts...), jen.Id("Credentials").Values(good), jen.Id("Credentials").Values(bad)),
 	)
+}
+
+// wrongSecret is a secret the format accepts that is not testSecret's.
+func wrongSecret(format string) string {
+	if format == model.SignatureStandardWebhooks {
+		return "whsec_d3JvbmctLXdyb25nLS13cm9uZy0td3Jvbmc="
+	}
+	return "wrong-secret"
 }
 
 // testSecret is a secret the signature format accepts.
@@ -155,4 +153,86 @@ func testSecret(format string) string {
 		return "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 	}
 	return "test-secret"
+}
+
+// requestHelpersTest writes a test that each New...Request helper passes
+// the package's own verifier, and fails it with wrong secrets.
+func (g *gen) requestHelpersTest(f *jen.File) {
+	secured := false
+	for _, s := range g.api.Servers {
+		secured = secured || len(s.Security) > 0
+	}
+	var cases []jen.Code
+	for _, c := range g.routed() {
+		for _, r := range c.Discriminator.Routes {
+			m := r.Message
+			args := []jen.Code{jen.Id("url")}
+			if m.Payload != nil {
+				args = append(args, jen.Nil())
+			}
+			args = append(args, jen.Id("c"))
+			cases = append(cases, jen.Values(jen.Dict{
+				jen.Id("message"): jen.Lit(m.Key),
+				jen.Id("url"):     jen.Lit("http://receiver.test" + channelPath(c.Path)),
+				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
+					jen.Return(jen.Id("New" + g.msgs[m] + "Request").Call(args...)),
+				),
+			}))
+		}
+	}
+	send := func(creds string) []jen.Code {
+		return []jen.Code{
+			jen.List(jen.Id("req"), jen.Err()).Op(":=").Id("tc").Dot("build").Call(jen.Id("tc").Dot("url"), jen.Id(creds)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+			jen.Id("w").Op(":=").Qual("net/http/httptest", "NewRecorder").Call(),
+			jen.Id("srv").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
+		}
+	}
+	body := []jen.Code{
+		jen.Id("rec").Op(":=").New(jen.Id("recorder")),
+		jen.List(jen.Id("srv"), jen.Err()).Op(":=").Id("NewServer").Call(jen.Id("rec"), jen.Id("opts").Op("...")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+	}
+	if secured {
+		body = append(body, jen.Block(append(send("wrong"),
+			jen.If(jen.Id("w").Dot("Code").Op("!=").Qual("net/http", "StatusUnauthorized").Op("||").Len(jen.Id("rec").Dot("Calls").Call()).Op("!=").Lit(0)).Block(
+				jen.Id("t").Dot("Fatalf").Call(jen.Lit("wrong secrets: status %d, calls %v"), jen.Id("w").Dot("Code"), jen.Id("rec").Dot("Calls").Call()),
+			))...))
+	}
+	body = append(body, append(send("creds"),
+		jen.If(jen.Id("w").Dot("Code").Op("!=").Qual("net/http", "StatusOK")).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("status %d: %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+		),
+		jen.If(jen.Id("calls").Op(":=").Id("rec").Dot("Calls").Call(), jen.Len(jen.Id("calls")).Op("!=").Lit(1).Op("||").Id("calls").Index(jen.Lit(0)).Dot("Message").Op("!=").Id("tc").Dot("message")).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("want one call of %s, got %+v"), jen.Id("tc").Dot("message"), jen.Id("calls")),
+		),
+	)...)
+	f.Comment("TestRequestHelpers checks that every New...Request helper passes the")
+	f.Comment("package's own verifier, and fails it with wrong secrets.")
+	f.Func().Id("TestRequestHelpers").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+		jen.List(jen.Id("opts"), jen.Id("creds"), jen.Id("wrong")).Op(":=").Id("testCredentials").Call(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tc")).Op(":=").Range().Index().Struct(
+			jen.Id("message").String(), jen.Id("url").String(),
+			jen.Id("build").Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()),
+		).Custom(jen.Options{Open: "{", Close: "}", Separator: ",", Multi: true}, cases...)).Block(
+			jen.Id("t").Dot("Run").Call(jen.Id("tc").Dot("message"), jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(body...)),
+		),
+		func() jen.Code {
+			if secured {
+				return jen.Null()
+			}
+			return jen.Id("_").Op("=").Id("wrong")
+		}(),
+	)
+}
+
+// channelPath fills a channel's parameters with test values.
+func channelPath(path string) string {
+	for {
+		i, j := strings.Index(path, "{"), strings.Index(path, "}")
+		if i < 0 || j < i {
+			return muxPattern(path)
+		}
+		path = path[:i] + "test-" + path[i+1:j] + path[j+1:]
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/webhooktest"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -118,25 +119,33 @@ var testRoutes = []webhooktest.Route{
 	},
 }
 
-// testAuth returns options with test credentials and a function that adds them
-// to a request.
-func testAuth() ([]Option, func(*http.Request, []byte)) {
+// testCredentials returns options with test credentials, the Credentials that
+// pass them, and Credentials with wrong secrets.
+func testCredentials() ([]Option, Credentials, Credentials) {
 	return []Option{WithBasicAuth(webhook.Credential{
 			Password: "test-secret",
 			Username: "hookgen",
-		})}, func(r *http.Request, body []byte) {
-			r.SetBasicAuth("hookgen", "test-secret")
-		}
+		})}, Credentials{BasicAuth: &webhook.Credential{
+			Password: "test-secret",
+			Username: "hookgen",
+		}}, Credentials{BasicAuth: &webhook.Credential{
+			Password: "wrong-secret",
+			Username: "hookgen",
+		}}
 }
 
 // TestServerRoutesEveryMessage sends every example of every message, with the
 // message's own discriminator value and valid credentials, through Server.
 func TestServerRoutesEveryMessage(t *testing.T) {
-	opts, auth := testAuth()
+	opts, creds, _ := testCredentials()
 	webhooktest.CheckRoutes(t, webhooktest.Target{
-		Authenticate: auth,
-		Examples:     Examples(),
-		NewPayload:   newTestPayload,
+		Authenticate: func(r *http.Request, body []byte) {
+			if err := creds.Authenticate(r, body); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Examples:   Examples(),
+		NewPayload: newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)
@@ -147,6 +156,112 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 		},
 		Routes: testRoutes,
 	})
+}
+
+// TestRequestHelpers checks that every New...Request helper passes the
+// package's own verifier, and fails it with wrong secrets.
+func TestRequestHelpers(t *testing.T) {
+	opts, creds, wrong := testCredentials()
+	for _, tc := range []struct {
+		message string
+		url     string
+		build   func(url string, c Credentials) (*http.Request, error)
+	}{
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDasherConfirmedRequest(url, nil, c)
+			},
+			message: "DasherConfirmed",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDasherConfirmedPickupArrivalRequest(url, nil, c)
+			},
+			message: "DasherConfirmedPickupArrival",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDasherConfirmedDropoffArrivalRequest(url, nil, c)
+			},
+			message: "DasherConfirmedDropoffArrival",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDasherDroppedOffRequest(url, nil, c)
+			},
+			message: "DasherDroppedOff",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDeliveryReturnInitializedRequest(url, nil, c)
+			},
+			message: "DeliveryReturnInitialized",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDasherConfirmedReturnArrivalRequest(url, nil, c)
+			},
+			message: "DasherConfirmedReturnArrival",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDeliveryReturnedRequest(url, nil, c)
+			},
+			message: "DeliveryReturned",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDeliveryCancelledRequest(url, nil, c)
+			},
+			message: "DeliveryCancelled",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDeliveryBatchedRequest(url, nil, c)
+			},
+			message: "DeliveryBatched",
+			url:     "http://receiver.test/webhook",
+		},
+	} {
+		t.Run(tc.message, func(t *testing.T) {
+			rec := new(recorder)
+			srv, err := NewServer(rec, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			{
+				req, err := tc.build(tc.url, wrong)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != http.StatusUnauthorized || len(rec.Calls()) != 0 {
+					t.Fatalf("wrong secrets: status %d, calls %v", w.Code, rec.Calls())
+				}
+			}
+			req, err := tc.build(tc.url, creds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if calls := rec.Calls(); len(calls) != 1 || calls[0].Message != tc.message {
+				t.Fatalf("want one call of %s, got %+v", tc.message, calls)
+			}
+		})
+	}
 }
 
 // TestServerFailsClosed checks that a server without credentials does not start.

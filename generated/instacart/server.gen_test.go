@@ -7,6 +7,7 @@ import (
 	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/webhooktest"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -151,22 +152,24 @@ var testRoutes = []webhooktest.Route{
 	},
 }
 
-// testAuth returns options with test credentials and a function that adds them
-// to a request.
-func testAuth() ([]Option, func(*http.Request, []byte)) {
-	return []Option{WithRetailerOAuth(webhook.StaticBearer("test-token"))}, func(r *http.Request, body []byte) {
-		r.Header.Set("Authorization", "Bearer test-token")
-	}
+// testCredentials returns options with test credentials, the Credentials that
+// pass them, and Credentials with wrong secrets.
+func testCredentials() ([]Option, Credentials, Credentials) {
+	return []Option{WithRetailerOAuth(webhook.StaticBearer("test-token"))}, Credentials{RetailerOAuth: "test-token"}, Credentials{RetailerOAuth: "wrong-token"}
 }
 
 // TestServerRoutesEveryMessage sends every example of every message, with the
 // message's own discriminator value and valid credentials, through Server.
 func TestServerRoutesEveryMessage(t *testing.T) {
-	opts, auth := testAuth()
+	opts, creds, _ := testCredentials()
 	webhooktest.CheckRoutes(t, webhooktest.Target{
-		Authenticate: auth,
-		Examples:     Examples(),
-		NewPayload:   newTestPayload,
+		Authenticate: func(r *http.Request, body []byte) {
+			if err := creds.Authenticate(r, body); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Examples:   Examples(),
+		NewPayload: newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)
@@ -177,6 +180,133 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 		},
 		Routes: testRoutes,
 	})
+}
+
+// TestRequestHelpers checks that every New...Request helper passes the
+// package's own verifier, and fails it with wrong secrets.
+func TestRequestHelpers(t *testing.T) {
+	opts, creds, wrong := testCredentials()
+	for _, tc := range []struct {
+		message string
+		url     string
+		build   func(url string, c Credentials) (*http.Request, error)
+	}{
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentBrandNewRequest(url, nil, c)
+			},
+			message: "FulfillmentBrandNew",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentAcknowledgedRequest(url, nil, c)
+			},
+			message: "FulfillmentAcknowledged",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentPickingRequest(url, nil, c)
+			},
+			message: "FulfillmentPicking",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentStagedRequest(url, nil, c)
+			},
+			message: "FulfillmentStaged",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentDeliveringRequest(url, nil, c)
+			},
+			message: "FulfillmentDelivering",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentDeliveredRequest(url, nil, c)
+			},
+			message: "FulfillmentDelivered",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentCanceledRequest(url, nil, c)
+			},
+			message: "FulfillmentCanceled",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentRescheduledRequest(url, nil, c)
+			},
+			message: "FulfillmentRescheduled",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentLateDeliveryRequest(url, nil, c)
+			},
+			message: "FulfillmentLateDelivery",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentOrderItemReplacementRequest(url, nil, c)
+			},
+			message: "FulfillmentOrderItemReplacement",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentOrderItemRefundRequest(url, nil, c)
+			},
+			message: "FulfillmentOrderItemRefund",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewFulfillmentCustomerMissingRequest(url, nil, c)
+			},
+			message: "FulfillmentCustomerMissing",
+			url:     "http://receiver.test/webhook",
+		},
+	} {
+		t.Run(tc.message, func(t *testing.T) {
+			rec := new(recorder)
+			srv, err := NewServer(rec, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			{
+				req, err := tc.build(tc.url, wrong)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != http.StatusUnauthorized || len(rec.Calls()) != 0 {
+					t.Fatalf("wrong secrets: status %d, calls %v", w.Code, rec.Calls())
+				}
+			}
+			req, err := tc.build(tc.url, creds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if calls := rec.Calls(); len(calls) != 1 || calls[0].Message != tc.message {
+				t.Fatalf("want one call of %s, got %+v", tc.message, calls)
+			}
+		})
+	}
 }
 
 // TestServerFailsClosed checks that a server without credentials does not start.

@@ -6,8 +6,8 @@ import (
 	"context"
 	"github.com/hookgen/hookgen/webhook/webhooktest"
 	"net/http"
+	"net/http/httptest"
 	"testing"
-	"time"
 )
 
 // recorder is a Handler that records every call.
@@ -52,28 +52,24 @@ var testRoutes = []webhooktest.Route{
 	},
 }
 
-// testAuth returns options with test credentials and a function that adds them
-// to a request.
-func testAuth() ([]Option, func(*http.Request, []byte)) {
-	signerSigned, err := newSignedVerifier("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
-	if err != nil {
-		panic(err)
-	}
-	return []Option{WithSigned("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}, func(r *http.Request, body []byte) {
-		if err := signerSigned.Sign(r.Header, body, "msg_test", time.Now()); err != nil {
-			panic(err)
-		}
-	}
+// testCredentials returns options with test credentials, the Credentials that
+// pass them, and Credentials with wrong secrets.
+func testCredentials() ([]Option, Credentials, Credentials) {
+	return []Option{WithSigned("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")}, Credentials{Signed: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, Credentials{Signed: "whsec_d3JvbmctLXdyb25nLS13cm9uZy0td3Jvbmc="}
 }
 
 // TestServerRoutesEveryMessage sends every example of every message, with the
 // message's own discriminator value and valid credentials, through Server.
 func TestServerRoutesEveryMessage(t *testing.T) {
-	opts, auth := testAuth()
+	opts, creds, _ := testCredentials()
 	webhooktest.CheckRoutes(t, webhooktest.Target{
-		Authenticate: auth,
-		Examples:     Examples(),
-		NewPayload:   newTestPayload,
+		Authenticate: func(r *http.Request, body []byte) {
+			if err := creds.Authenticate(r, body); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Examples:   Examples(),
+		NewPayload: newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)
@@ -84,6 +80,70 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 		},
 		Routes: testRoutes,
 	})
+}
+
+// TestRequestHelpers checks that every New...Request helper passes the
+// package's own verifier, and fails it with wrong secrets.
+func TestRequestHelpers(t *testing.T) {
+	opts, creds, wrong := testCredentials()
+	for _, tc := range []struct {
+		message string
+		url     string
+		build   func(url string, c Credentials) (*http.Request, error)
+	}{
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewOrderCreatedRequest(url, nil, c)
+			},
+			message: "OrderCreated",
+			url:     "http://receiver.test/orders/test-orderId",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewOrderStatusChangedRequest(url, nil, c)
+			},
+			message: "OrderStatusChanged",
+			url:     "http://receiver.test/orders/test-orderId",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewCatalogSyncRequest(url, nil, c)
+			},
+			message: "CatalogSync",
+			url:     "http://receiver.test/catalog",
+		},
+	} {
+		t.Run(tc.message, func(t *testing.T) {
+			rec := new(recorder)
+			srv, err := NewServer(rec, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			{
+				req, err := tc.build(tc.url, wrong)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != http.StatusUnauthorized || len(rec.Calls()) != 0 {
+					t.Fatalf("wrong secrets: status %d, calls %v", w.Code, rec.Calls())
+				}
+			}
+			req, err := tc.build(tc.url, creds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if calls := rec.Calls(); len(calls) != 1 || calls[0].Message != tc.message {
+				t.Fatalf("want one call of %s, got %+v", tc.message, calls)
+			}
+		})
+	}
 }
 
 // TestServerFailsClosed checks that a server without credentials does not start.

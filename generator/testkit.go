@@ -1,0 +1,165 @@
+package generator
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/hookgen/hookgen/model"
+)
+
+// credField is the Credentials field of a security scheme, and its type.
+func (g *gen) credField(s *model.SecurityScheme) (string, *jen.Statement) {
+	name := ident(s.Key, "Scheme")
+	switch schemeKind(s) {
+	case "basic":
+		return name, jen.Op("*").Qual(webhookPkg, "Credential")
+	case "hmac":
+		if s.Signature.Format == model.SignatureHTTPMAC {
+			return name, jen.Op("*").Qual(webhookPkg, "MACKey")
+		}
+	}
+	return name, jen.String()
+}
+
+// testkitFile writes Credentials and one request helper per message: what
+// a user's tests (and hookgen's) send to a receiver, authenticated as the
+// provider would.
+func (g *gen) testkitFile(f *jen.File) {
+	var fields, body []jen.Code
+	c := jen.Id("c")
+	for _, s := range g.api.SecuritySchemes {
+		kind := schemeKind(s)
+		if kind == "" {
+			continue
+		}
+		name, typ := g.credField(s)
+		field := c.Clone().Dot(name)
+		var what string
+		var set []jen.Code
+		switch kind {
+		case "basic":
+			what = "HTTP Basic credentials"
+			set = []jen.Code{jen.Id("r").Dot("SetBasicAuth").Call(field.Clone().Dot("Username"), field.Clone().Dot("Password"))}
+		case "apikey":
+			what = fmt.Sprintf("the key sent in the %s %s", s.In, s.Name)
+			switch s.In {
+			case "query":
+				set = []jen.Code{
+					jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call(),
+					jen.Id("q").Dot("Set").Call(jen.Lit(s.Name), field.Clone()),
+					jen.Id("r").Dot("URL").Dot("RawQuery").Op("=").Id("q").Dot("Encode").Call(),
+				}
+			case "cookie":
+				set = []jen.Code{jen.Id("r").Dot("AddCookie").Call(jen.Op("&").Qual("net/http", "Cookie").Values(jen.Dict{jen.Id("Name"): jen.Lit(s.Name), jen.Id("Value"): field.Clone()}))}
+			default:
+				set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(http.CanonicalHeaderKey(s.Name)), field.Clone())}
+			}
+		case "hmac":
+			build := jen.Id("new" + ident(s.Key, "Scheme") + "Verifier")
+			var sign jen.Code
+			if s.Signature.Format == model.SignatureHTTPMAC {
+				what = "the HTTP MAC key that signs the request"
+				build = build.Call(jen.Op("*").Add(field.Clone()))
+				sign = jen.Id("v").Dot("Sign").Call(jen.Id("r"), jen.Id("body"), jen.Lit(""), jen.Lit(""))
+			} else {
+				what = "the secret that signs the request, with the current time"
+				build = build.Call(field.Clone())
+				sign = jen.Id("v").Dot("Sign").Call(jen.Id("r").Dot("Header"), jen.Id("body"),
+					jen.Qual("fmt", "Sprintf").Call(jen.Lit("msg_%d"), jen.Qual("time", "Now").Call().Dot("UnixNano").Call()), jen.Qual("time", "Now").Call())
+			}
+			set = []jen.Code{
+				jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(build),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+				jen.If(jen.Err().Op(":=").Add(sign), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			}
+		default:
+			what = "the Bearer token sent in Authorization"
+			set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit("Authorization"), jen.Lit("Bearer ").Op("+").Add(field.Clone()))}
+		}
+		fields = append(fields, jen.Commentf("%s is %s, for scheme %s.", name, what, s.Key), jen.Id(name).Add(typ))
+		cond := field.Clone().Op("!=").Lit("")
+		if _, isPtr := map[string]bool{"basic": true}[kind]; isPtr || (kind == "hmac" && s.Signature.Format == model.SignatureHTTPMAC) {
+			cond = field.Clone().Op("!=").Nil()
+		}
+		body = append(body, jen.If(cond).Block(set...))
+	}
+	fileComment(f, "Credentials authenticate the requests that the New...Request helpers build, "+
+		"as the provider would: set the schemes your server checks.")
+	f.Type().Id("Credentials").Struct(fields...)
+	f.Line()
+	f.Comment("Authenticate adds the credentials that are set to r, whose body is body.")
+	f.Func().Params(jen.Id("c").Id("Credentials")).Id("Authenticate").Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Error().Block(
+		append(body, jen.Return(jen.Nil()))...,
+	)
+	for _, ch := range g.routed() {
+		for _, r := range ch.Discriminator.Routes {
+			f.Line()
+			g.requestHelper(f, ch, r)
+		}
+	}
+	f.Line()
+	f.Comment("exampleOf returns the first example of message, or an empty object.")
+	f.Func().Id("exampleOf").Params(jen.Id("message").String()).Qual(webhookPkg, "Example").Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("ex")).Op(":=").Range().Id("Examples").Call()).Block(
+			jen.If(jen.Id("ex").Dot("Message").Op("==").Id("message").Op("&&").Id("ex").Dot("Payload").Op("!=").Nil()).Block(jen.Return(jen.Id("ex"))),
+		),
+		jen.Return(jen.Qual(webhookPkg, "Example").Values(jen.Dict{jen.Id("Message"): jen.Id("message"), jen.Id("Payload"): jen.Index().Byte().Call(jen.Lit("{}"))})),
+	)
+}
+
+func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
+	m := r.Message
+	name := "New" + g.msgs[m] + "Request"
+	params := []jen.Code{jen.Id("url").String()}
+	body := []jen.Code{jen.Id("ex").Op(":=").Id("exampleOf").Call(jen.Lit(m.Key))}
+	if m.Payload != nil {
+		params = append(params, jen.Id("event").Add(g.payloadType(m.Payload)))
+		body = append(body,
+			jen.Id("body").Op(":=").Id("ex").Dot("Payload"),
+			jen.If(jen.Id("event").Op("!=").Nil()).Block(
+				jen.Var().Err().Error(),
+				jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(jsonPkg, "Marshal").Call(jen.Id("event")), jen.Err().Op("!=").Nil()).Block(
+					jen.Return(jen.Nil(), jen.Err()),
+				),
+			),
+		)
+	} else {
+		body = append(body, jen.Id("body").Op(":=").Id("ex").Dot("Payload"))
+	}
+	if c.Discriminator.In == model.InPayload {
+		body = append(body,
+			jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual(webhookPkg, "SetProperty").Call(jen.Id("body"), jen.Lit(c.Discriminator.Name), jen.Lit(r.Value)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		)
+	}
+	params = append(params, jen.Id("creds").Id("Credentials"))
+	body = append(body,
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual("net/http", "NewRequest").Call(jen.Qual("net/http", "MethodPost"), jen.Id("url"), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
+	)
+	body = append(body, jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("ex").Dot("Headers")).Block(
+		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("k"), jen.Id("v")),
+	))
+	if c.Discriminator.In == model.InHeader {
+		body = append(body, jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(c.Discriminator.Name), jen.Lit(r.Value)))
+	}
+	body = append(body,
+		jen.If(jen.Err().Op(":=").Id("creds").Dot("Authenticate").Call(jen.Id("req"), jen.Id("body")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Return(jen.Id("req"), jen.Nil()),
+	)
+	doc := fmt.Sprintf("%s builds the POST a provider sends for %s to url (where channel %s is served), authenticated with creds.", name, m.Key, c.Path)
+	if m.Payload != nil {
+		doc += " A nil event sends the spec's example."
+	}
+	if c.Discriminator.In == model.InPayload {
+		doc += fmt.Sprintf(" The body's %s is set to %q, so the request reaches %s.", c.Discriminator.Name, r.Value, g.handle(m))
+	}
+	if m.Headers != nil {
+		doc += " The headers are the spec example's; change them on the request as needed (an event id header, say)."
+	}
+	fileComment(f, doc)
+	f.Func().Id(name).Params(params...).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(body...)
+}
