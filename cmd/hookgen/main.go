@@ -26,7 +26,8 @@ import (
 )
 
 const usage = `hookgen turns a webhook provider's AsyncAPI 2.x document into a Go package
-that receives its callbacks: typed payloads and examples, from the spec.
+that receives its callbacks: typed payloads, a Handler with one method per
+event, an authenticating http.Handler, the spec's examples and a test kit.
 
 Usage:
 
