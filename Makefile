@@ -9,11 +9,12 @@ generate:
 	$(GO) run ./cmd/hookgen generate
 
 # Everything CI checks about the code: lint, unit and golden tests, the race
-# detector on the runtime, the generated test packages, a short fuzz run.
+# detector on the runtime and the generated packages (their concurrency
+# tests), a short run of every fuzz target.
 test: lint
 	$(GO) test ./...
 	$(GO) test ./generator/testdata/constructs/golden
-	$(GO) test -race ./webhook/...
+	$(GO) test -race ./webhook/... ./generated/...
 	$(MAKE) fuzz FUZZTIME=4s
 
 lint:

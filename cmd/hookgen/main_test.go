@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -544,5 +545,35 @@ packages:
 	r := runCLI(t, "generate", "-config", missing)
 	if r.code != 1 || !strings.Contains(r.stderr, missing) {
 		t.Errorf("missing config: want exit 1 and its path on stderr:\n%v", r)
+	}
+}
+
+// TestLint covers hookgen lint's output forms and exit codes on the seeds,
+// which have warnings and no errors.
+func TestLint(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, "lint", "../../specs/grubhub.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "grubhub.yaml:135:25: warning: example DriverAssignedDefaultExample") {
+		t.Fatalf("lint: %v", r)
+	}
+	if r := runCLI(t, "lint", "-strict", "../../specs/grubhub.yaml"); r.code != 1 {
+		t.Errorf("-strict with warnings: exit %d", r.code)
+	}
+	r = runCLI(t, "lint", "-format", "json", "../../specs/doordash.yaml")
+	var findings []struct {
+		File, Severity, Message string
+		Line, Col               int
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &findings); err != nil || r.code != 0 || len(findings) != 9 {
+		t.Fatalf("json: %v, %d findings, %v", err, len(findings), r)
+	}
+	if findings[0].Severity != "warning" || findings[0].Line != 92 {
+		t.Errorf("first finding %+v", findings[0])
+	}
+	if r := runCLI(t, "lint", "../../parser/testdata/negative/missing-ref-target/spec.yaml"); r.code != 1 || !strings.Contains(r.stdout, ": error: $ref") {
+		t.Errorf("error finding: %v", r)
+	}
+	if r := runCLI(t, "lint", "../../specs/instacart.yaml", "../../specs/instabee.yaml", "../../specs/fulflld.yaml"); r.code != 0 || r.stdout != "" {
+		t.Errorf("structured copies are not lint-clean: %v", r)
 	}
 }
