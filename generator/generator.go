@@ -61,6 +61,8 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 		{"dispatch.gen.go", g.dispatchFile},
 		{"server.gen.go", g.serverFile},
 		{"testkit.gen.go", g.testkitFile},
+		{"json.gen.go", g.jsonFile},
+		{"json.gen_test.go", g.jsonTestFile},
 		{exampleFile, g.examples},
 		{"examples.gen_test.go", g.examplesTest},
 		{"server.gen_test.go", g.serverTest},
@@ -128,6 +130,9 @@ type gen struct {
 	// schemeOpts are the option names of the security schemes hookgen
 	// can verify.
 	schemeOpts map[*model.SecurityScheme]string
+	// delivered are the messages that a route decodes with deliverX
+	// (decode.go), computed on first use.
+	delivered map[*model.Message]bool
 	// channels maps each message to the path of the first channel that
 	// carries it.
 	channels map[*model.Message]string
@@ -140,6 +145,7 @@ var reserved = []string{
 	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger",
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
 	"Credentials",
+	"JSONValue", "Unmarshal", "Marshal",
 }
 
 func newGen(api *model.API, cfg Config) *gen {

@@ -209,40 +209,26 @@ func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 		}
 	default:
 		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by the %s property of its body.", g.route(c), c.Path, d.Name))
-		body = []jen.Code{
-			jen.Var().Id("probe").Struct(jen.Id("Value").String().Tag(map[string]string{"json": d.Name})),
-			jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("del").Dot("Body"), jen.Op("&").Id("probe")), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err())),
-			),
-			jen.Switch(jen.Id("probe").Dot("Value")).Block(cases...),
-			jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))),
-		}
+		body = g.payloadRoute(f, c, cases) // decode.go: one pass over the body
 	}
 	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.route(c)).Params(
 		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
 	).Error().Block(body...)
 }
 
-// deliverFunc decodes one message and runs its handler.
+// deliverFunc decodes one message and runs its handler. With a payload, it
+// writes deliverX, which decodes, and runX, which runs the handler on what
+// deliverX or a route that decoded the payload already passes it.
 func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 	var body []jen.Code
 	body = append(body, jen.Id("del").Dot("Message").Op("=").Lit(m.Key))
 	args := []jen.Code{jen.Id("ctx")}
 	if p := m.Payload; p != nil {
-		if p.Kind == model.Object && p.Named {
-			body = append(body, jen.Id("event").Op(":=").New(jen.Id(g.types[p])))
-			args = append(args, jen.Id("event"))
-		} else {
-			body = append(body, jen.Var().Id("event").Add(g.goType(p)))
-			args = append(args, jen.Id("event"))
-		}
-		target := jen.Id("event")
-		if !(p.Kind == model.Object && p.Named) {
-			target = jen.Op("&").Id("event")
-		}
-		body = append(body, jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("del").Dot("Body"), target), jen.Err().Op("!=").Nil()).Block(
+		g.deliverPayload(f, m) // decode.go
+		body = append(body, jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err())),
 		))
+		args = append(args, jen.Id("event"))
 	}
 	if m.Headers != nil {
 		body = append(body,
@@ -256,7 +242,7 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 		case "$message.header":
 			body = append(body, jen.Id("del").Dot("EventID").Op("=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(strings.TrimPrefix(ptr, "/")))))
 		case "$message.payload":
-			body = append(body, jen.Id("del").Dot("EventID").Op("=").Qual(webhookPkg, "PayloadValue").Call(jen.Id("del").Dot("Body"), jen.Lit(ptr)))
+			body = append(body, jen.Id("del").Dot("EventID").Op("=").Qual(jsonxPkg, "PayloadValue").Call(jen.Id("del").Dot("Body"), jen.Lit(ptr)))
 		}
 	}
 	body = append(body, jen.Return(jen.Id("d").Dot("runner").Dot("Run").Call(jen.Id("ctx"), jen.Id("del"),
@@ -267,10 +253,16 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 	if m.CorrelationID != "" {
 		id = m.CorrelationID
 	}
-	fileComment(f, fmt.Sprintf("%s decodes %s and calls %s once per event id (%s).", g.deliver(m), m.Key, g.handle(m), id))
-	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.deliver(m)).Params(
-		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
-	).Error().Block(body...)
+	params := []jen.Code{jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery")}
+	name := g.deliver(m)
+	if m.Payload != nil {
+		name = g.runMessage(m)
+		params = append(params, jen.Id("event").Add(g.payloadType(m.Payload)), jen.Err().Error())
+		fileComment(f, fmt.Sprintf("%s calls %s once per event id (%s) with the payload of %s, unless decoding it failed with err.", name, g.handle(m), id, m.Key))
+	} else {
+		fileComment(f, fmt.Sprintf("%s decodes %s and calls %s once per event id (%s).", name, m.Key, g.handle(m), id))
+	}
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(params...).Error().Block(body...)
 }
 
 // headerDecoder reads a message's typed headers from HTTP headers.

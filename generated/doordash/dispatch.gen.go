@@ -4,9 +4,9 @@ package doordash
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"time"
 )
@@ -54,41 +54,49 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 // routeWebhook routes a delivery on /webhook by the event_type property of its
 // body.
 func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) error {
-	var probe struct {
-		Value string `json:"event_type"`
+	// Every message of the channel has this payload: decode it once and
+	// route by the property; read the property alone when decoding fails.
+	event := new(DeliveryWebhookPayload)
+	err := Unmarshal(del.Body, event)
+	var value string
+	if err == nil && event.EventType != nil {
+		value = string(*event.EventType)
+	} else {
+		var perr error
+		value, perr = jsonx.Probe(del.Body, "event_type")
+		if perr != nil {
+			return webhook.InvalidPayload(perr)
+		}
 	}
-	if err := json.Unmarshal(del.Body, &probe); err != nil {
-		return webhook.InvalidPayload(err)
-	}
-	switch probe.Value {
+	switch value {
 	case "DASHER_CONFIRMED":
-		return d.deliverDasherConfirmed(ctx, del)
+		return d.runDasherConfirmed(ctx, del, event, err)
 	case "DASHER_CONFIRMED_PICKUP_ARRIVAL":
-		return d.deliverDasherConfirmedPickupArrival(ctx, del)
+		return d.runDasherConfirmedPickupArrival(ctx, del, event, err)
 	case "DASHER_CONFIRMED_DROPOFF_ARRIVAL":
-		return d.deliverDasherConfirmedDropoffArrival(ctx, del)
+		return d.runDasherConfirmedDropoffArrival(ctx, del, event, err)
 	case "DASHER_DROPPED_OFF":
-		return d.deliverDasherDroppedOff(ctx, del)
+		return d.runDasherDroppedOff(ctx, del, event, err)
 	case "DELIVERY_RETURN_INITIALIZED":
-		return d.deliverDeliveryReturnInitialized(ctx, del)
+		return d.runDeliveryReturnInitialized(ctx, del, event, err)
 	case "DASHER_CONFIRMED_RETURN_ARRIVAL":
-		return d.deliverDasherConfirmedReturnArrival(ctx, del)
+		return d.runDasherConfirmedReturnArrival(ctx, del, event, err)
 	case "DELIVERY_RETURNED":
-		return d.deliverDeliveryReturned(ctx, del)
+		return d.runDeliveryReturned(ctx, del, event, err)
 	case "DELIVERY_CANCELLED":
-		return d.deliverDeliveryCancelled(ctx, del)
+		return d.runDeliveryCancelled(ctx, del, event, err)
 	case "DELIVERY_BATCHED":
-		return d.deliverDeliveryBatched(ctx, del)
+		return d.runDeliveryBatched(ctx, del, event, err)
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
-// deliverDasherConfirmed decodes DasherConfirmed and calls
-// HandleDasherConfirmed once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDasherConfirmed(ctx context.Context, del *webhook.Delivery) error {
+// runDasherConfirmed calls HandleDasherConfirmed once per event id (its body's
+// SHA-256) with the payload of DasherConfirmed, unless decoding it failed with
+// err.
+func (d *Dispatcher) runDasherConfirmed(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmed"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -96,13 +104,12 @@ func (d *Dispatcher) deliverDasherConfirmed(ctx context.Context, del *webhook.De
 	})
 }
 
-// deliverDasherConfirmedPickupArrival decodes DasherConfirmedPickupArrival and
-// calls HandleDasherConfirmedPickupArrival once per event id (its body's
-// SHA-256).
-func (d *Dispatcher) deliverDasherConfirmedPickupArrival(ctx context.Context, del *webhook.Delivery) error {
+// runDasherConfirmedPickupArrival calls HandleDasherConfirmedPickupArrival once
+// per event id (its body's SHA-256) with the payload of
+// DasherConfirmedPickupArrival, unless decoding it failed with err.
+func (d *Dispatcher) runDasherConfirmedPickupArrival(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmedPickupArrival"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -110,13 +117,12 @@ func (d *Dispatcher) deliverDasherConfirmedPickupArrival(ctx context.Context, de
 	})
 }
 
-// deliverDasherConfirmedDropoffArrival decodes DasherConfirmedDropoffArrival
-// and calls HandleDasherConfirmedDropoffArrival once per event id (its body's
-// SHA-256).
-func (d *Dispatcher) deliverDasherConfirmedDropoffArrival(ctx context.Context, del *webhook.Delivery) error {
+// runDasherConfirmedDropoffArrival calls HandleDasherConfirmedDropoffArrival
+// once per event id (its body's SHA-256) with the payload of
+// DasherConfirmedDropoffArrival, unless decoding it failed with err.
+func (d *Dispatcher) runDasherConfirmedDropoffArrival(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmedDropoffArrival"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -124,12 +130,12 @@ func (d *Dispatcher) deliverDasherConfirmedDropoffArrival(ctx context.Context, d
 	})
 }
 
-// deliverDasherDroppedOff decodes DasherDroppedOff and calls
-// HandleDasherDroppedOff once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDasherDroppedOff(ctx context.Context, del *webhook.Delivery) error {
+// runDasherDroppedOff calls HandleDasherDroppedOff once per event id (its
+// body's SHA-256) with the payload of DasherDroppedOff, unless decoding it
+// failed with err.
+func (d *Dispatcher) runDasherDroppedOff(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherDroppedOff"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -137,12 +143,12 @@ func (d *Dispatcher) deliverDasherDroppedOff(ctx context.Context, del *webhook.D
 	})
 }
 
-// deliverDeliveryReturnInitialized decodes DeliveryReturnInitialized and calls
-// HandleDeliveryReturnInitialized once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDeliveryReturnInitialized(ctx context.Context, del *webhook.Delivery) error {
+// runDeliveryReturnInitialized calls HandleDeliveryReturnInitialized once per
+// event id (its body's SHA-256) with the payload of DeliveryReturnInitialized,
+// unless decoding it failed with err.
+func (d *Dispatcher) runDeliveryReturnInitialized(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryReturnInitialized"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -150,13 +156,12 @@ func (d *Dispatcher) deliverDeliveryReturnInitialized(ctx context.Context, del *
 	})
 }
 
-// deliverDasherConfirmedReturnArrival decodes DasherConfirmedReturnArrival and
-// calls HandleDasherConfirmedReturnArrival once per event id (its body's
-// SHA-256).
-func (d *Dispatcher) deliverDasherConfirmedReturnArrival(ctx context.Context, del *webhook.Delivery) error {
+// runDasherConfirmedReturnArrival calls HandleDasherConfirmedReturnArrival once
+// per event id (its body's SHA-256) with the payload of
+// DasherConfirmedReturnArrival, unless decoding it failed with err.
+func (d *Dispatcher) runDasherConfirmedReturnArrival(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmedReturnArrival"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -164,12 +169,12 @@ func (d *Dispatcher) deliverDasherConfirmedReturnArrival(ctx context.Context, de
 	})
 }
 
-// deliverDeliveryReturned decodes DeliveryReturned and calls
-// HandleDeliveryReturned once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDeliveryReturned(ctx context.Context, del *webhook.Delivery) error {
+// runDeliveryReturned calls HandleDeliveryReturned once per event id (its
+// body's SHA-256) with the payload of DeliveryReturned, unless decoding it
+// failed with err.
+func (d *Dispatcher) runDeliveryReturned(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryReturned"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -177,12 +182,12 @@ func (d *Dispatcher) deliverDeliveryReturned(ctx context.Context, del *webhook.D
 	})
 }
 
-// deliverDeliveryCancelled decodes DeliveryCancelled and calls
-// HandleDeliveryCancelled once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.Delivery) error {
+// runDeliveryCancelled calls HandleDeliveryCancelled once per event id (its
+// body's SHA-256) with the payload of DeliveryCancelled, unless decoding it
+// failed with err.
+func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryCancelled"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -190,12 +195,12 @@ func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.
 	})
 }
 
-// deliverDeliveryBatched decodes DeliveryBatched and calls
-// HandleDeliveryBatched once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDeliveryBatched(ctx context.Context, del *webhook.Delivery) error {
+// runDeliveryBatched calls HandleDeliveryBatched once per event id (its body's
+// SHA-256) with the payload of DeliveryBatched, unless decoding it failed with
+// err.
+func (d *Dispatcher) runDeliveryBatched(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryBatched"
-	event := new(DeliveryWebhookPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {

@@ -4,9 +4,9 @@ package fulflld
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"time"
 )
@@ -53,35 +53,43 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 
 // routeWebhook routes a delivery on /webhook by the event property of its body.
 func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) error {
-	var probe struct {
-		Value string `json:"event"`
+	// Every message of the channel has this payload: decode it once and
+	// route by the property; read the property alone when decoding fails.
+	event := new(OrderUpdate)
+	err := Unmarshal(del.Body, event)
+	var value string
+	if err == nil && event.Event != "" {
+		value = string(event.Event)
+	} else {
+		var perr error
+		value, perr = jsonx.Probe(del.Body, "event")
+		if perr != nil {
+			return webhook.InvalidPayload(perr)
+		}
 	}
-	if err := json.Unmarshal(del.Body, &probe); err != nil {
-		return webhook.InvalidPayload(err)
-	}
-	switch probe.Value {
+	switch value {
 	case "ORDER_IN_TRANSIT_TO_PICKUP":
-		return d.deliverOrderInTransitToPickup(ctx, del)
+		return d.runOrderInTransitToPickup(ctx, del, event, err)
 	case "ORDER_ARRIVED_AT_PICKUP":
-		return d.deliverOrderArrivedAtPickup(ctx, del)
+		return d.runOrderArrivedAtPickup(ctx, del, event, err)
 	case "ORDER_PICKUP_COMPLETED":
-		return d.deliverOrderPickupCompleted(ctx, del)
+		return d.runOrderPickupCompleted(ctx, del, event, err)
 	case "ORDER_IN_TRANSIT_TO_DROPOFF":
-		return d.deliverOrderInTransitToDropoff(ctx, del)
+		return d.runOrderInTransitToDropoff(ctx, del, event, err)
 	case "ORDER_ARRIVED_AT_DROPOFF":
-		return d.deliverOrderArrivedAtDropoff(ctx, del)
+		return d.runOrderArrivedAtDropoff(ctx, del, event, err)
 	case "ORDER_DROPOFF_COMPLETED":
-		return d.deliverOrderDropoffCompleted(ctx, del)
+		return d.runOrderDropoffCompleted(ctx, del, event, err)
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
-// deliverOrderInTransitToPickup decodes OrderInTransitToPickup and calls
-// HandleOrderInTransitToPickup once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverOrderInTransitToPickup(ctx context.Context, del *webhook.Delivery) error {
+// runOrderInTransitToPickup calls HandleOrderInTransitToPickup once per event
+// id (its body's SHA-256) with the payload of OrderInTransitToPickup, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderInTransitToPickup(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderInTransitToPickup"
-	event := new(OrderUpdate)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -89,12 +97,12 @@ func (d *Dispatcher) deliverOrderInTransitToPickup(ctx context.Context, del *web
 	})
 }
 
-// deliverOrderArrivedAtPickup decodes OrderArrivedAtPickup and calls
-// HandleOrderArrivedAtPickup once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverOrderArrivedAtPickup(ctx context.Context, del *webhook.Delivery) error {
+// runOrderArrivedAtPickup calls HandleOrderArrivedAtPickup once per event id
+// (its body's SHA-256) with the payload of OrderArrivedAtPickup, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderArrivedAtPickup(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderArrivedAtPickup"
-	event := new(OrderUpdate)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -102,12 +110,12 @@ func (d *Dispatcher) deliverOrderArrivedAtPickup(ctx context.Context, del *webho
 	})
 }
 
-// deliverOrderPickupCompleted decodes OrderPickupCompleted and calls
-// HandleOrderPickupCompleted once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverOrderPickupCompleted(ctx context.Context, del *webhook.Delivery) error {
+// runOrderPickupCompleted calls HandleOrderPickupCompleted once per event id
+// (its body's SHA-256) with the payload of OrderPickupCompleted, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderPickupCompleted(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderPickupCompleted"
-	event := new(OrderUpdate)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -115,12 +123,12 @@ func (d *Dispatcher) deliverOrderPickupCompleted(ctx context.Context, del *webho
 	})
 }
 
-// deliverOrderInTransitToDropoff decodes OrderInTransitToDropoff and calls
-// HandleOrderInTransitToDropoff once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverOrderInTransitToDropoff(ctx context.Context, del *webhook.Delivery) error {
+// runOrderInTransitToDropoff calls HandleOrderInTransitToDropoff once per event
+// id (its body's SHA-256) with the payload of OrderInTransitToDropoff, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderInTransitToDropoff(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderInTransitToDropoff"
-	event := new(OrderUpdate)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -128,12 +136,12 @@ func (d *Dispatcher) deliverOrderInTransitToDropoff(ctx context.Context, del *we
 	})
 }
 
-// deliverOrderArrivedAtDropoff decodes OrderArrivedAtDropoff and calls
-// HandleOrderArrivedAtDropoff once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverOrderArrivedAtDropoff(ctx context.Context, del *webhook.Delivery) error {
+// runOrderArrivedAtDropoff calls HandleOrderArrivedAtDropoff once per event id
+// (its body's SHA-256) with the payload of OrderArrivedAtDropoff, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderArrivedAtDropoff(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderArrivedAtDropoff"
-	event := new(OrderUpdate)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -141,12 +149,12 @@ func (d *Dispatcher) deliverOrderArrivedAtDropoff(ctx context.Context, del *webh
 	})
 }
 
-// deliverOrderDropoffCompleted decodes OrderDropoffCompleted and calls
-// HandleOrderDropoffCompleted once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverOrderDropoffCompleted(ctx context.Context, del *webhook.Delivery) error {
+// runOrderDropoffCompleted calls HandleOrderDropoffCompleted once per event id
+// (its body's SHA-256) with the payload of OrderDropoffCompleted, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderDropoffCompleted(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderDropoffCompleted"
-	event := new(OrderUpdate)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {

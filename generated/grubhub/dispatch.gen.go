@@ -4,9 +4,9 @@ package grubhub
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"time"
 )
@@ -56,13 +56,11 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 // routeWebhookDeliveryStatus routes a delivery on /webhook/delivery-status by
 // the event_type property of its body.
 func (d *Dispatcher) routeWebhookDeliveryStatus(ctx context.Context, del *webhook.Delivery) error {
-	var probe struct {
-		Value string `json:"event_type"`
+	value, perr := jsonx.Probe(del.Body, "event_type")
+	if perr != nil {
+		return webhook.InvalidPayload(perr)
 	}
-	if err := json.Unmarshal(del.Body, &probe); err != nil {
-		return webhook.InvalidPayload(err)
-	}
-	switch probe.Value {
+	switch value {
 	case "DRIVER_ASSIGNED":
 		return d.deliverDriverAssigned(ctx, del)
 	case "DELIVERY_STATUS_UPDATE":
@@ -78,25 +76,41 @@ func (d *Dispatcher) routeWebhookDeliveryStatus(ctx context.Context, del *webhoo
 // routeWebhookDeliveryRefund routes a delivery on /webhook/delivery-refund by
 // the event_type property of its body.
 func (d *Dispatcher) routeWebhookDeliveryRefund(ctx context.Context, del *webhook.Delivery) error {
-	var probe struct {
-		Value string `json:"event_type"`
+	// Every message of the channel has this payload: decode it once and
+	// route by the property; read the property alone when decoding fails.
+	event := new(DeliveryRefundPayload)
+	err := Unmarshal(del.Body, event)
+	var value string
+	if err == nil && event.EventType != nil {
+		value = *event.EventType
+	} else {
+		var perr error
+		value, perr = jsonx.Probe(del.Body, "event_type")
+		if perr != nil {
+			return webhook.InvalidPayload(perr)
+		}
 	}
-	if err := json.Unmarshal(del.Body, &probe); err != nil {
-		return webhook.InvalidPayload(err)
-	}
-	switch probe.Value {
+	switch value {
 	case "DELIVERY_REFUND_UPDATE":
-		return d.deliverDeliveryRefundUpdate(ctx, del)
+		return d.runDeliveryRefundUpdate(ctx, del, event, err)
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
-// deliverDriverAssigned decodes DriverAssigned and calls HandleDriverAssigned
-// once per event id (its body's SHA-256).
+// deliverDriverAssigned decodes the payload of DriverAssigned and passes it to
+// runDriverAssigned.
 func (d *Dispatcher) deliverDriverAssigned(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DriverAssigned"
 	event := new(DriverAssignedPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDriverAssigned(ctx, del, event, err)
+}
+
+// runDriverAssigned calls HandleDriverAssigned once per event id (its body's
+// SHA-256) with the payload of DriverAssigned, unless decoding it failed with
+// err.
+func (d *Dispatcher) runDriverAssigned(ctx context.Context, del *webhook.Delivery, event *DriverAssignedPayload, err error) error {
+	del.Message = "DriverAssigned"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -104,12 +118,20 @@ func (d *Dispatcher) deliverDriverAssigned(ctx context.Context, del *webhook.Del
 	})
 }
 
-// deliverDeliveryStatusUpdate decodes DeliveryStatusUpdate and calls
-// HandleDeliveryStatusUpdate once per event id (its body's SHA-256).
+// deliverDeliveryStatusUpdate decodes the payload of DeliveryStatusUpdate and
+// passes it to runDeliveryStatusUpdate.
 func (d *Dispatcher) deliverDeliveryStatusUpdate(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveryStatusUpdate"
 	event := new(DeliveryStatusPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveryStatusUpdate(ctx, del, event, err)
+}
+
+// runDeliveryStatusUpdate calls HandleDeliveryStatusUpdate once per event id
+// (its body's SHA-256) with the payload of DeliveryStatusUpdate, unless
+// decoding it failed with err.
+func (d *Dispatcher) runDeliveryStatusUpdate(ctx context.Context, del *webhook.Delivery, event *DeliveryStatusPayload, err error) error {
+	del.Message = "DeliveryStatusUpdate"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -117,12 +139,20 @@ func (d *Dispatcher) deliverDeliveryStatusUpdate(ctx context.Context, del *webho
 	})
 }
 
-// deliverCourierLocationUpdate decodes CourierLocationUpdate and calls
-// HandleCourierLocationUpdate once per event id (its body's SHA-256).
+// deliverCourierLocationUpdate decodes the payload of CourierLocationUpdate and
+// passes it to runCourierLocationUpdate.
 func (d *Dispatcher) deliverCourierLocationUpdate(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "CourierLocationUpdate"
 	event := new(CourierLocationPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runCourierLocationUpdate(ctx, del, event, err)
+}
+
+// runCourierLocationUpdate calls HandleCourierLocationUpdate once per event id
+// (its body's SHA-256) with the payload of CourierLocationUpdate, unless
+// decoding it failed with err.
+func (d *Dispatcher) runCourierLocationUpdate(ctx context.Context, del *webhook.Delivery, event *CourierLocationPayload, err error) error {
+	del.Message = "CourierLocationUpdate"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -130,12 +160,20 @@ func (d *Dispatcher) deliverCourierLocationUpdate(ctx context.Context, del *webh
 	})
 }
 
-// deliverDeliveryCancelled decodes DeliveryCancelled and calls
-// HandleDeliveryCancelled once per event id (its body's SHA-256).
+// deliverDeliveryCancelled decodes the payload of DeliveryCancelled and passes
+// it to runDeliveryCancelled.
 func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveryCancelled"
 	event := new(DeliveryCancelledPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveryCancelled(ctx, del, event, err)
+}
+
+// runDeliveryCancelled calls HandleDeliveryCancelled once per event id (its
+// body's SHA-256) with the payload of DeliveryCancelled, unless decoding it
+// failed with err.
+func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Delivery, event *DeliveryCancelledPayload, err error) error {
+	del.Message = "DeliveryCancelled"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -143,12 +181,12 @@ func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.
 	})
 }
 
-// deliverDeliveryRefundUpdate decodes DeliveryRefundUpdate and calls
-// HandleDeliveryRefundUpdate once per event id (its body's SHA-256).
-func (d *Dispatcher) deliverDeliveryRefundUpdate(ctx context.Context, del *webhook.Delivery) error {
+// runDeliveryRefundUpdate calls HandleDeliveryRefundUpdate once per event id
+// (its body's SHA-256) with the payload of DeliveryRefundUpdate, unless
+// decoding it failed with err.
+func (d *Dispatcher) runDeliveryRefundUpdate(ctx context.Context, del *webhook.Delivery, event *DeliveryRefundPayload, err error) error {
 	del.Message = "DeliveryRefundUpdate"
-	event := new(DeliveryRefundPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {

@@ -4,7 +4,6 @@ package instabee
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
@@ -101,12 +100,20 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 	return d.runner.RunUnknown(ctx, del)
 }
 
-// deliverParcelCreated decodes ParcelCreated and calls HandleParcelCreated once
-// per event id ($message.header#/Budbee-Event-ID).
+// deliverParcelCreated decodes the payload of ParcelCreated and passes it to
+// runParcelCreated.
 func (d *Dispatcher) deliverParcelCreated(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ParcelCreated"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runParcelCreated(ctx, del, event, err)
+}
+
+// runParcelCreated calls HandleParcelCreated once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ParcelCreated, unless
+// decoding it failed with err.
+func (d *Dispatcher) runParcelCreated(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ParcelCreated"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeParcelCreatedHeaders(del.Header)
@@ -119,12 +126,20 @@ func (d *Dispatcher) deliverParcelCreated(ctx context.Context, del *webhook.Deli
 	})
 }
 
-// deliverSortedAtTerminal decodes SortedAtTerminal and calls
-// HandleSortedAtTerminal once per event id ($message.header#/Budbee-Event-ID).
+// deliverSortedAtTerminal decodes the payload of SortedAtTerminal and passes it
+// to runSortedAtTerminal.
 func (d *Dispatcher) deliverSortedAtTerminal(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "SortedAtTerminal"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runSortedAtTerminal(ctx, del, event, err)
+}
+
+// runSortedAtTerminal calls HandleSortedAtTerminal once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of SortedAtTerminal,
+// unless decoding it failed with err.
+func (d *Dispatcher) runSortedAtTerminal(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "SortedAtTerminal"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeSortedAtTerminalHeaders(del.Header)
@@ -137,12 +152,20 @@ func (d *Dispatcher) deliverSortedAtTerminal(ctx context.Context, del *webhook.D
 	})
 }
 
-// deliverParcelRecalled decodes ParcelRecalled and calls HandleParcelRecalled
-// once per event id ($message.header#/Budbee-Event-ID).
+// deliverParcelRecalled decodes the payload of ParcelRecalled and passes it to
+// runParcelRecalled.
 func (d *Dispatcher) deliverParcelRecalled(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ParcelRecalled"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runParcelRecalled(ctx, del, event, err)
+}
+
+// runParcelRecalled calls HandleParcelRecalled once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ParcelRecalled, unless
+// decoding it failed with err.
+func (d *Dispatcher) runParcelRecalled(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ParcelRecalled"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeParcelRecalledHeaders(del.Header)
@@ -155,13 +178,20 @@ func (d *Dispatcher) deliverParcelRecalled(ctx context.Context, del *webhook.Del
 	})
 }
 
-// deliverHomeDeliveryChanged decodes HomeDeliveryChanged and calls
-// HandleHomeDeliveryChanged once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverHomeDeliveryChanged decodes the payload of HomeDeliveryChanged and
+// passes it to runHomeDeliveryChanged.
 func (d *Dispatcher) deliverHomeDeliveryChanged(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "HomeDeliveryChanged"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runHomeDeliveryChanged(ctx, del, event, err)
+}
+
+// runHomeDeliveryChanged calls HandleHomeDeliveryChanged once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of HomeDeliveryChanged,
+// unless decoding it failed with err.
+func (d *Dispatcher) runHomeDeliveryChanged(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "HomeDeliveryChanged"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeHomeDeliveryChangedHeaders(del.Header)
@@ -174,13 +204,20 @@ func (d *Dispatcher) deliverHomeDeliveryChanged(ctx context.Context, del *webhoo
 	})
 }
 
-// deliverDeliveredToConsumer decodes DeliveredToConsumer and calls
-// HandleDeliveredToConsumer once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverDeliveredToConsumer decodes the payload of DeliveredToConsumer and
+// passes it to runDeliveredToConsumer.
 func (d *Dispatcher) deliverDeliveredToConsumer(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveredToConsumer"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveredToConsumer(ctx, del, event, err)
+}
+
+// runDeliveredToConsumer calls HandleDeliveredToConsumer once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of DeliveredToConsumer,
+// unless decoding it failed with err.
+func (d *Dispatcher) runDeliveredToConsumer(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "DeliveredToConsumer"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeDeliveredToConsumerHeaders(del.Header)
@@ -193,12 +230,20 @@ func (d *Dispatcher) deliverDeliveredToConsumer(ctx context.Context, del *webhoo
 	})
 }
 
-// deliverDeliveryFailed decodes DeliveryFailed and calls HandleDeliveryFailed
-// once per event id ($message.header#/Budbee-Event-ID).
+// deliverDeliveryFailed decodes the payload of DeliveryFailed and passes it to
+// runDeliveryFailed.
 func (d *Dispatcher) deliverDeliveryFailed(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveryFailed"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveryFailed(ctx, del, event, err)
+}
+
+// runDeliveryFailed calls HandleDeliveryFailed once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of DeliveryFailed, unless
+// decoding it failed with err.
+func (d *Dispatcher) runDeliveryFailed(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "DeliveryFailed"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeDeliveryFailedHeaders(del.Header)
@@ -211,12 +256,20 @@ func (d *Dispatcher) deliverDeliveryFailed(ctx context.Context, del *webhook.Del
 	})
 }
 
-// deliverDeliveryCancelled decodes DeliveryCancelled and calls
-// HandleDeliveryCancelled once per event id ($message.header#/Budbee-Event-ID).
+// deliverDeliveryCancelled decodes the payload of DeliveryCancelled and passes
+// it to runDeliveryCancelled.
 func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveryCancelled"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveryCancelled(ctx, del, event, err)
+}
+
+// runDeliveryCancelled calls HandleDeliveryCancelled once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of DeliveryCancelled,
+// unless decoding it failed with err.
+func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "DeliveryCancelled"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeDeliveryCancelledHeaders(del.Header)
@@ -229,12 +282,20 @@ func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.
 	})
 }
 
-// deliverReturnBookedHome decodes ReturnBookedHome and calls
-// HandleReturnBookedHome once per event id ($message.header#/Budbee-Event-ID).
+// deliverReturnBookedHome decodes the payload of ReturnBookedHome and passes it
+// to runReturnBookedHome.
 func (d *Dispatcher) deliverReturnBookedHome(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnBookedHome"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnBookedHome(ctx, del, event, err)
+}
+
+// runReturnBookedHome calls HandleReturnBookedHome once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ReturnBookedHome,
+// unless decoding it failed with err.
+func (d *Dispatcher) runReturnBookedHome(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnBookedHome"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnBookedHomeHeaders(del.Header)
@@ -247,13 +308,20 @@ func (d *Dispatcher) deliverReturnBookedHome(ctx context.Context, del *webhook.D
 	})
 }
 
-// deliverReturnHomePickedUp decodes ReturnHomePickedUp and calls
-// HandleReturnHomePickedUp once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverReturnHomePickedUp decodes the payload of ReturnHomePickedUp and
+// passes it to runReturnHomePickedUp.
 func (d *Dispatcher) deliverReturnHomePickedUp(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnHomePickedUp"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnHomePickedUp(ctx, del, event, err)
+}
+
+// runReturnHomePickedUp calls HandleReturnHomePickedUp once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ReturnHomePickedUp,
+// unless decoding it failed with err.
+func (d *Dispatcher) runReturnHomePickedUp(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnHomePickedUp"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnHomePickedUpHeaders(del.Header)
@@ -266,13 +334,20 @@ func (d *Dispatcher) deliverReturnHomePickedUp(ctx context.Context, del *webhook
 	})
 }
 
-// deliverReturnHomePickUpFailed decodes ReturnHomePickUpFailed and calls
-// HandleReturnHomePickUpFailed once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverReturnHomePickUpFailed decodes the payload of ReturnHomePickUpFailed
+// and passes it to runReturnHomePickUpFailed.
 func (d *Dispatcher) deliverReturnHomePickUpFailed(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnHomePickUpFailed"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnHomePickUpFailed(ctx, del, event, err)
+}
+
+// runReturnHomePickUpFailed calls HandleReturnHomePickUpFailed once per event
+// id ($message.header#/Budbee-Event-ID) with the payload of
+// ReturnHomePickUpFailed, unless decoding it failed with err.
+func (d *Dispatcher) runReturnHomePickUpFailed(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnHomePickUpFailed"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnHomePickUpFailedHeaders(del.Header)
@@ -285,13 +360,20 @@ func (d *Dispatcher) deliverReturnHomePickUpFailed(ctx context.Context, del *web
 	})
 }
 
-// deliverReturnHomePickUpCancelled decodes ReturnHomePickUpCancelled and calls
-// HandleReturnHomePickUpCancelled once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverReturnHomePickUpCancelled decodes the payload of
+// ReturnHomePickUpCancelled and passes it to runReturnHomePickUpCancelled.
 func (d *Dispatcher) deliverReturnHomePickUpCancelled(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnHomePickUpCancelled"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnHomePickUpCancelled(ctx, del, event, err)
+}
+
+// runReturnHomePickUpCancelled calls HandleReturnHomePickUpCancelled once per
+// event id ($message.header#/Budbee-Event-ID) with the payload of
+// ReturnHomePickUpCancelled, unless decoding it failed with err.
+func (d *Dispatcher) runReturnHomePickUpCancelled(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnHomePickUpCancelled"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnHomePickUpCancelledHeaders(del.Header)
@@ -304,13 +386,20 @@ func (d *Dispatcher) deliverReturnHomePickUpCancelled(ctx context.Context, del *
 	})
 }
 
-// deliverReturnedToMerchant decodes ReturnedToMerchant and calls
-// HandleReturnedToMerchant once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverReturnedToMerchant decodes the payload of ReturnedToMerchant and
+// passes it to runReturnedToMerchant.
 func (d *Dispatcher) deliverReturnedToMerchant(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnedToMerchant"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnedToMerchant(ctx, del, event, err)
+}
+
+// runReturnedToMerchant calls HandleReturnedToMerchant once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ReturnedToMerchant,
+// unless decoding it failed with err.
+func (d *Dispatcher) runReturnedToMerchant(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnedToMerchant"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnedToMerchantHeaders(del.Header)
@@ -323,12 +412,20 @@ func (d *Dispatcher) deliverReturnedToMerchant(ctx context.Context, del *webhook
 	})
 }
 
-// deliverLockerChanged decodes LockerChanged and calls HandleLockerChanged once
-// per event id ($message.header#/Budbee-Event-ID).
+// deliverLockerChanged decodes the payload of LockerChanged and passes it to
+// runLockerChanged.
 func (d *Dispatcher) deliverLockerChanged(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "LockerChanged"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runLockerChanged(ctx, del, event, err)
+}
+
+// runLockerChanged calls HandleLockerChanged once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of LockerChanged, unless
+// decoding it failed with err.
+func (d *Dispatcher) runLockerChanged(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "LockerChanged"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeLockerChangedHeaders(del.Header)
@@ -341,12 +438,20 @@ func (d *Dispatcher) deliverLockerChanged(ctx context.Context, del *webhook.Deli
 	})
 }
 
-// deliverDeliveredToLocker decodes DeliveredToLocker and calls
-// HandleDeliveredToLocker once per event id ($message.header#/Budbee-Event-ID).
+// deliverDeliveredToLocker decodes the payload of DeliveredToLocker and passes
+// it to runDeliveredToLocker.
 func (d *Dispatcher) deliverDeliveredToLocker(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveredToLocker"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveredToLocker(ctx, del, event, err)
+}
+
+// runDeliveredToLocker calls HandleDeliveredToLocker once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of DeliveredToLocker,
+// unless decoding it failed with err.
+func (d *Dispatcher) runDeliveredToLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "DeliveredToLocker"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeDeliveredToLockerHeaders(del.Header)
@@ -359,13 +464,20 @@ func (d *Dispatcher) deliverDeliveredToLocker(ctx context.Context, del *webhook.
 	})
 }
 
-// deliverConsumerPickedUpFromLocker decodes ConsumerPickedUpFromLocker and
-// calls HandleConsumerPickedUpFromLocker once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverConsumerPickedUpFromLocker decodes the payload of
+// ConsumerPickedUpFromLocker and passes it to runConsumerPickedUpFromLocker.
 func (d *Dispatcher) deliverConsumerPickedUpFromLocker(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ConsumerPickedUpFromLocker"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runConsumerPickedUpFromLocker(ctx, del, event, err)
+}
+
+// runConsumerPickedUpFromLocker calls HandleConsumerPickedUpFromLocker once per
+// event id ($message.header#/Budbee-Event-ID) with the payload of
+// ConsumerPickedUpFromLocker, unless decoding it failed with err.
+func (d *Dispatcher) runConsumerPickedUpFromLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ConsumerPickedUpFromLocker"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeConsumerPickedUpFromLockerHeaders(del.Header)
@@ -378,12 +490,20 @@ func (d *Dispatcher) deliverConsumerPickedUpFromLocker(ctx context.Context, del 
 	})
 }
 
-// deliverInjectedInLocker decodes InjectedInLocker and calls
-// HandleInjectedInLocker once per event id ($message.header#/Budbee-Event-ID).
+// deliverInjectedInLocker decodes the payload of InjectedInLocker and passes it
+// to runInjectedInLocker.
 func (d *Dispatcher) deliverInjectedInLocker(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "InjectedInLocker"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runInjectedInLocker(ctx, del, event, err)
+}
+
+// runInjectedInLocker calls HandleInjectedInLocker once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of InjectedInLocker,
+// unless decoding it failed with err.
+func (d *Dispatcher) runInjectedInLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "InjectedInLocker"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeInjectedInLockerHeaders(del.Header)
@@ -396,13 +516,20 @@ func (d *Dispatcher) deliverInjectedInLocker(ctx context.Context, del *webhook.D
 	})
 }
 
-// deliverChangedToLockerDelivery decodes ChangedToLockerDelivery and calls
-// HandleChangedToLockerDelivery once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverChangedToLockerDelivery decodes the payload of ChangedToLockerDelivery
+// and passes it to runChangedToLockerDelivery.
 func (d *Dispatcher) deliverChangedToLockerDelivery(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ChangedToLockerDelivery"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runChangedToLockerDelivery(ctx, del, event, err)
+}
+
+// runChangedToLockerDelivery calls HandleChangedToLockerDelivery once per event
+// id ($message.header#/Budbee-Event-ID) with the payload of
+// ChangedToLockerDelivery, unless decoding it failed with err.
+func (d *Dispatcher) runChangedToLockerDelivery(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ChangedToLockerDelivery"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeChangedToLockerDeliveryHeaders(del.Header)
@@ -415,13 +542,20 @@ func (d *Dispatcher) deliverChangedToLockerDelivery(ctx context.Context, del *we
 	})
 }
 
-// deliverChangedToHomeDelivery decodes ChangedToHomeDelivery and calls
-// HandleChangedToHomeDelivery once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverChangedToHomeDelivery decodes the payload of ChangedToHomeDelivery and
+// passes it to runChangedToHomeDelivery.
 func (d *Dispatcher) deliverChangedToHomeDelivery(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ChangedToHomeDelivery"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runChangedToHomeDelivery(ctx, del, event, err)
+}
+
+// runChangedToHomeDelivery calls HandleChangedToHomeDelivery once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ChangedToHomeDelivery,
+// unless decoding it failed with err.
+func (d *Dispatcher) runChangedToHomeDelivery(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ChangedToHomeDelivery"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeChangedToHomeDeliveryHeaders(del.Header)
@@ -434,13 +568,20 @@ func (d *Dispatcher) deliverChangedToHomeDelivery(ctx context.Context, del *webh
 	})
 }
 
-// deliverReturnBookedLocker decodes ReturnBookedLocker and calls
-// HandleReturnBookedLocker once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverReturnBookedLocker decodes the payload of ReturnBookedLocker and
+// passes it to runReturnBookedLocker.
 func (d *Dispatcher) deliverReturnBookedLocker(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnBookedLocker"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnBookedLocker(ctx, del, event, err)
+}
+
+// runReturnBookedLocker calls HandleReturnBookedLocker once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of ReturnBookedLocker,
+// unless decoding it failed with err.
+func (d *Dispatcher) runReturnBookedLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnBookedLocker"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnBookedLockerHeaders(del.Header)
@@ -453,13 +594,20 @@ func (d *Dispatcher) deliverReturnBookedLocker(ctx context.Context, del *webhook
 	})
 }
 
-// deliverReturnLockerPickUpFailed decodes ReturnLockerPickUpFailed and calls
-// HandleReturnLockerPickUpFailed once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverReturnLockerPickUpFailed decodes the payload of
+// ReturnLockerPickUpFailed and passes it to runReturnLockerPickUpFailed.
 func (d *Dispatcher) deliverReturnLockerPickUpFailed(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "ReturnLockerPickUpFailed"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runReturnLockerPickUpFailed(ctx, del, event, err)
+}
+
+// runReturnLockerPickUpFailed calls HandleReturnLockerPickUpFailed once per
+// event id ($message.header#/Budbee-Event-ID) with the payload of
+// ReturnLockerPickUpFailed, unless decoding it failed with err.
+func (d *Dispatcher) runReturnLockerPickUpFailed(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "ReturnLockerPickUpFailed"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeReturnLockerPickUpFailedHeaders(del.Header)
@@ -472,13 +620,20 @@ func (d *Dispatcher) deliverReturnLockerPickUpFailed(ctx context.Context, del *w
 	})
 }
 
-// deliverDeliveryVehicleLoaded decodes DeliveryVehicleLoaded and calls
-// HandleDeliveryVehicleLoaded once per event id
-// ($message.header#/Budbee-Event-ID).
+// deliverDeliveryVehicleLoaded decodes the payload of DeliveryVehicleLoaded and
+// passes it to runDeliveryVehicleLoaded.
 func (d *Dispatcher) deliverDeliveryVehicleLoaded(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "DeliveryVehicleLoaded"
 	event := new(Event)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runDeliveryVehicleLoaded(ctx, del, event, err)
+}
+
+// runDeliveryVehicleLoaded calls HandleDeliveryVehicleLoaded once per event id
+// ($message.header#/Budbee-Event-ID) with the payload of DeliveryVehicleLoaded,
+// unless decoding it failed with err.
+func (d *Dispatcher) runDeliveryVehicleLoaded(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
+	del.Message = "DeliveryVehicleLoaded"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeDeliveryVehicleLoadedHeaders(del.Header)

@@ -4,9 +4,9 @@ package instacart
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"time"
 )
@@ -54,13 +54,11 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 // routeWebhook routes a delivery on /webhook by the event_name property of its
 // body.
 func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) error {
-	var probe struct {
-		Value string `json:"event_name"`
+	value, perr := jsonx.Probe(del.Body, "event_name")
+	if perr != nil {
+		return webhook.InvalidPayload(perr)
 	}
-	if err := json.Unmarshal(del.Body, &probe); err != nil {
-		return webhook.InvalidPayload(err)
-	}
-	switch probe.Value {
+	switch value {
 	case "fulfillment.brand_new":
 		return d.deliverFulfillmentBrandNew(ctx, del)
 	case "fulfillment.acknowledged":
@@ -89,173 +87,267 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 	return d.runner.RunUnknown(ctx, del)
 }
 
-// deliverFulfillmentBrandNew decodes FulfillmentBrandNew and calls
-// HandleFulfillmentBrandNew once per event id ($message.payload#/event_id).
+// deliverFulfillmentBrandNew decodes the payload of FulfillmentBrandNew and
+// passes it to runFulfillmentBrandNew.
 func (d *Dispatcher) deliverFulfillmentBrandNew(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentBrandNew"
 	event := new(FulfillmentBrandNewPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentBrandNew(ctx, del, event, err)
+}
+
+// runFulfillmentBrandNew calls HandleFulfillmentBrandNew once per event id
+// ($message.payload#/event_id) with the payload of FulfillmentBrandNew, unless
+// decoding it failed with err.
+func (d *Dispatcher) runFulfillmentBrandNew(ctx context.Context, del *webhook.Delivery, event *FulfillmentBrandNewPayload, err error) error {
+	del.Message = "FulfillmentBrandNew"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentBrandNew(ctx, event)
 	})
 }
 
-// deliverFulfillmentAcknowledged decodes FulfillmentAcknowledged and calls
-// HandleFulfillmentAcknowledged once per event id ($message.payload#/event_id).
+// deliverFulfillmentAcknowledged decodes the payload of FulfillmentAcknowledged
+// and passes it to runFulfillmentAcknowledged.
 func (d *Dispatcher) deliverFulfillmentAcknowledged(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentAcknowledged"
 	event := new(FulfillmentAcknowledgedPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentAcknowledged(ctx, del, event, err)
+}
+
+// runFulfillmentAcknowledged calls HandleFulfillmentAcknowledged once per event
+// id ($message.payload#/event_id) with the payload of FulfillmentAcknowledged,
+// unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentAcknowledged(ctx context.Context, del *webhook.Delivery, event *FulfillmentAcknowledgedPayload, err error) error {
+	del.Message = "FulfillmentAcknowledged"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentAcknowledged(ctx, event)
 	})
 }
 
-// deliverFulfillmentPicking decodes FulfillmentPicking and calls
-// HandleFulfillmentPicking once per event id ($message.payload#/event_id).
+// deliverFulfillmentPicking decodes the payload of FulfillmentPicking and
+// passes it to runFulfillmentPicking.
 func (d *Dispatcher) deliverFulfillmentPicking(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentPicking"
 	event := new(FulfillmentPickingPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentPicking(ctx, del, event, err)
+}
+
+// runFulfillmentPicking calls HandleFulfillmentPicking once per event id
+// ($message.payload#/event_id) with the payload of FulfillmentPicking, unless
+// decoding it failed with err.
+func (d *Dispatcher) runFulfillmentPicking(ctx context.Context, del *webhook.Delivery, event *FulfillmentPickingPayload, err error) error {
+	del.Message = "FulfillmentPicking"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentPicking(ctx, event)
 	})
 }
 
-// deliverFulfillmentStaged decodes FulfillmentStaged and calls
-// HandleFulfillmentStaged once per event id ($message.payload#/event_id).
+// deliverFulfillmentStaged decodes the payload of FulfillmentStaged and passes
+// it to runFulfillmentStaged.
 func (d *Dispatcher) deliverFulfillmentStaged(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentStaged"
 	event := new(FulfillmentStagedPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentStaged(ctx, del, event, err)
+}
+
+// runFulfillmentStaged calls HandleFulfillmentStaged once per event id
+// ($message.payload#/event_id) with the payload of FulfillmentStaged, unless
+// decoding it failed with err.
+func (d *Dispatcher) runFulfillmentStaged(ctx context.Context, del *webhook.Delivery, event *FulfillmentStagedPayload, err error) error {
+	del.Message = "FulfillmentStaged"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentStaged(ctx, event)
 	})
 }
 
-// deliverFulfillmentDelivering decodes FulfillmentDelivering and calls
-// HandleFulfillmentDelivering once per event id ($message.payload#/event_id).
+// deliverFulfillmentDelivering decodes the payload of FulfillmentDelivering and
+// passes it to runFulfillmentDelivering.
 func (d *Dispatcher) deliverFulfillmentDelivering(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentDelivering"
 	event := new(FulfillmentDeliveringPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentDelivering(ctx, del, event, err)
+}
+
+// runFulfillmentDelivering calls HandleFulfillmentDelivering once per event id
+// ($message.payload#/event_id) with the payload of FulfillmentDelivering,
+// unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentDelivering(ctx context.Context, del *webhook.Delivery, event *FulfillmentDeliveringPayload, err error) error {
+	del.Message = "FulfillmentDelivering"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentDelivering(ctx, event)
 	})
 }
 
-// deliverFulfillmentDelivered decodes FulfillmentDelivered and calls
-// HandleFulfillmentDelivered once per event id ($message.payload#/event_id).
+// deliverFulfillmentDelivered decodes the payload of FulfillmentDelivered and
+// passes it to runFulfillmentDelivered.
 func (d *Dispatcher) deliverFulfillmentDelivered(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentDelivered"
 	event := new(FulfillmentDeliveredPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentDelivered(ctx, del, event, err)
+}
+
+// runFulfillmentDelivered calls HandleFulfillmentDelivered once per event id
+// ($message.payload#/event_id) with the payload of FulfillmentDelivered, unless
+// decoding it failed with err.
+func (d *Dispatcher) runFulfillmentDelivered(ctx context.Context, del *webhook.Delivery, event *FulfillmentDeliveredPayload, err error) error {
+	del.Message = "FulfillmentDelivered"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentDelivered(ctx, event)
 	})
 }
 
-// deliverFulfillmentCanceled decodes FulfillmentCanceled and calls
-// HandleFulfillmentCanceled once per event id ($message.payload#/event_id).
+// deliverFulfillmentCanceled decodes the payload of FulfillmentCanceled and
+// passes it to runFulfillmentCanceled.
 func (d *Dispatcher) deliverFulfillmentCanceled(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentCanceled"
 	event := new(FulfillmentCanceledPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentCanceled(ctx, del, event, err)
+}
+
+// runFulfillmentCanceled calls HandleFulfillmentCanceled once per event id
+// ($message.payload#/event_id) with the payload of FulfillmentCanceled, unless
+// decoding it failed with err.
+func (d *Dispatcher) runFulfillmentCanceled(ctx context.Context, del *webhook.Delivery, event *FulfillmentCanceledPayload, err error) error {
+	del.Message = "FulfillmentCanceled"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentCanceled(ctx, event)
 	})
 }
 
-// deliverFulfillmentRescheduled decodes FulfillmentRescheduled and calls
-// HandleFulfillmentRescheduled once per event id ($message.payload#/event_id).
+// deliverFulfillmentRescheduled decodes the payload of FulfillmentRescheduled
+// and passes it to runFulfillmentRescheduled.
 func (d *Dispatcher) deliverFulfillmentRescheduled(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentRescheduled"
 	event := new(FulfillmentRescheduledPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentRescheduled(ctx, del, event, err)
+}
+
+// runFulfillmentRescheduled calls HandleFulfillmentRescheduled once per event
+// id ($message.payload#/event_id) with the payload of FulfillmentRescheduled,
+// unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentRescheduled(ctx context.Context, del *webhook.Delivery, event *FulfillmentRescheduledPayload, err error) error {
+	del.Message = "FulfillmentRescheduled"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentRescheduled(ctx, event)
 	})
 }
 
-// deliverFulfillmentLateDelivery decodes FulfillmentLateDelivery and calls
-// HandleFulfillmentLateDelivery once per event id ($message.payload#/event_id).
+// deliverFulfillmentLateDelivery decodes the payload of FulfillmentLateDelivery
+// and passes it to runFulfillmentLateDelivery.
 func (d *Dispatcher) deliverFulfillmentLateDelivery(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentLateDelivery"
 	event := new(FulfillmentLateDeliveryPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentLateDelivery(ctx, del, event, err)
+}
+
+// runFulfillmentLateDelivery calls HandleFulfillmentLateDelivery once per event
+// id ($message.payload#/event_id) with the payload of FulfillmentLateDelivery,
+// unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentLateDelivery(ctx context.Context, del *webhook.Delivery, event *FulfillmentLateDeliveryPayload, err error) error {
+	del.Message = "FulfillmentLateDelivery"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentLateDelivery(ctx, event)
 	})
 }
 
-// deliverFulfillmentOrderItemReplacement decodes
-// FulfillmentOrderItemReplacement and calls
-// HandleFulfillmentOrderItemReplacement once per event id
-// ($message.payload#/event_id).
+// deliverFulfillmentOrderItemReplacement decodes the payload of
+// FulfillmentOrderItemReplacement and passes it to
+// runFulfillmentOrderItemReplacement.
 func (d *Dispatcher) deliverFulfillmentOrderItemReplacement(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentOrderItemReplacement"
 	event := new(FulfillmentOrderItemReplacementPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentOrderItemReplacement(ctx, del, event, err)
+}
+
+// runFulfillmentOrderItemReplacement calls
+// HandleFulfillmentOrderItemReplacement once per event id
+// ($message.payload#/event_id) with the payload of
+// FulfillmentOrderItemReplacement, unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentOrderItemReplacement(ctx context.Context, del *webhook.Delivery, event *FulfillmentOrderItemReplacementPayload, err error) error {
+	del.Message = "FulfillmentOrderItemReplacement"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentOrderItemReplacement(ctx, event)
 	})
 }
 
-// deliverFulfillmentOrderItemRefund decodes FulfillmentOrderItemRefund and
-// calls HandleFulfillmentOrderItemRefund once per event id
-// ($message.payload#/event_id).
+// deliverFulfillmentOrderItemRefund decodes the payload of
+// FulfillmentOrderItemRefund and passes it to runFulfillmentOrderItemRefund.
 func (d *Dispatcher) deliverFulfillmentOrderItemRefund(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentOrderItemRefund"
 	event := new(FulfillmentOrderItemRefundPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentOrderItemRefund(ctx, del, event, err)
+}
+
+// runFulfillmentOrderItemRefund calls HandleFulfillmentOrderItemRefund once per
+// event id ($message.payload#/event_id) with the payload of
+// FulfillmentOrderItemRefund, unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentOrderItemRefund(ctx context.Context, del *webhook.Delivery, event *FulfillmentOrderItemRefundPayload, err error) error {
+	del.Message = "FulfillmentOrderItemRefund"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentOrderItemRefund(ctx, event)
 	})
 }
 
-// deliverFulfillmentCustomerMissing decodes FulfillmentCustomerMissing and
-// calls HandleFulfillmentCustomerMissing once per event id
-// ($message.payload#/event_id).
+// deliverFulfillmentCustomerMissing decodes the payload of
+// FulfillmentCustomerMissing and passes it to runFulfillmentCustomerMissing.
 func (d *Dispatcher) deliverFulfillmentCustomerMissing(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "FulfillmentCustomerMissing"
 	event := new(FulfillmentCustomerMissingPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runFulfillmentCustomerMissing(ctx, del, event, err)
+}
+
+// runFulfillmentCustomerMissing calls HandleFulfillmentCustomerMissing once per
+// event id ($message.payload#/event_id) with the payload of
+// FulfillmentCustomerMissing, unless decoding it failed with err.
+func (d *Dispatcher) runFulfillmentCustomerMissing(ctx context.Context, del *webhook.Delivery, event *FulfillmentCustomerMissingPayload, err error) error {
+	del.Message = "FulfillmentCustomerMissing"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentCustomerMissing(ctx, event)
 	})

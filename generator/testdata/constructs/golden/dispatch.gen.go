@@ -4,10 +4,10 @@ package constructs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"time"
 )
@@ -57,13 +57,11 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 // routeOrdersOrderID routes a delivery on /orders/{orderId} by the event
 // property of its body.
 func (d *Dispatcher) routeOrdersOrderID(ctx context.Context, del *webhook.Delivery) error {
-	var probe struct {
-		Value string `json:"event"`
+	value, perr := jsonx.Probe(del.Body, "event")
+	if perr != nil {
+		return webhook.InvalidPayload(perr)
 	}
-	if err := json.Unmarshal(del.Body, &probe); err != nil {
-		return webhook.InvalidPayload(err)
-	}
-	switch probe.Value {
+	switch value {
 	case "order.created":
 		return d.deliverOrderCreated(ctx, del)
 	case "order.status_changed":
@@ -81,30 +79,46 @@ func (d *Dispatcher) routeCatalog(ctx context.Context, del *webhook.Delivery) er
 	return d.runner.RunUnknown(ctx, del)
 }
 
-// deliverOrderCreated decodes OrderCreated and calls HandleOrderCreated once
-// per event id ($message.payload#/event_id).
+// deliverOrderCreated decodes the payload of OrderCreated and passes it to
+// runOrderCreated.
 func (d *Dispatcher) deliverOrderCreated(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "OrderCreated"
 	event := new(OrderCreatedEvent)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runOrderCreated(ctx, del, event, err)
+}
+
+// runOrderCreated calls HandleOrderCreated once per event id
+// ($message.payload#/event_id) with the payload of OrderCreated, unless
+// decoding it failed with err.
+func (d *Dispatcher) runOrderCreated(ctx context.Context, del *webhook.Delivery, event *OrderCreatedEvent, err error) error {
+	del.Message = "OrderCreated"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeOrderCreatedHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = webhook.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderCreated(ctx, event, headers)
 	})
 }
 
-// deliverOrderStatusChanged decodes OrderStatusChanged and calls
-// HandleOrderStatusChanged once per event id (its body's SHA-256).
+// deliverOrderStatusChanged decodes the payload of OrderStatusChanged and
+// passes it to runOrderStatusChanged.
 func (d *Dispatcher) deliverOrderStatusChanged(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "OrderStatusChanged"
 	event := new(OrderStatusChangedEvent)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runOrderStatusChanged(ctx, del, event, err)
+}
+
+// runOrderStatusChanged calls HandleOrderStatusChanged once per event id (its
+// body's SHA-256) with the payload of OrderStatusChanged, unless decoding it
+// failed with err.
+func (d *Dispatcher) runOrderStatusChanged(ctx context.Context, del *webhook.Delivery, event *OrderStatusChangedEvent, err error) error {
+	del.Message = "OrderStatusChanged"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeOrderStatusChangedHeaders(del.Header)
@@ -116,12 +130,20 @@ func (d *Dispatcher) deliverOrderStatusChanged(ctx context.Context, del *webhook
 	})
 }
 
-// deliverCatalogSync decodes CatalogSync and calls HandleCatalogSync once per
-// event id ($message.header#/X-Request-Id).
+// deliverCatalogSync decodes the payload of CatalogSync and passes it to
+// runCatalogSync.
 func (d *Dispatcher) deliverCatalogSync(ctx context.Context, del *webhook.Delivery) error {
-	del.Message = "CatalogSync"
 	event := new(CatalogSyncPayload)
-	if err := json.Unmarshal(del.Body, event); err != nil {
+	err := Unmarshal(del.Body, event)
+	return d.runCatalogSync(ctx, del, event, err)
+}
+
+// runCatalogSync calls HandleCatalogSync once per event id
+// ($message.header#/X-Request-Id) with the payload of CatalogSync, unless
+// decoding it failed with err.
+func (d *Dispatcher) runCatalogSync(ctx context.Context, del *webhook.Delivery, event *CatalogSyncPayload, err error) error {
+	del.Message = "CatalogSync"
+	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
 	headers, err := decodeCatalogSyncHeaders(del.Header)

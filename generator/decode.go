@@ -1,0 +1,693 @@
+package generator
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/hookgen/hookgen/model"
+)
+
+// The generated JSON codec (json.gen.go): a decoder and an encoder per
+// named type, on go-faster/jx, without reflection. They reproduce what
+// encoding/json does with the same types, so the types keep their plain
+// encoding/json behaviour (no MarshalJSON/UnmarshalJSON is added to them)
+// and the generated tests can hold the two against each other.
+
+const (
+	jxPkg    = "github.com/go-faster/jx"
+	jsonxPkg = "github.com/hookgen/hookgen/webhook/jsonx"
+)
+
+// jsonFile writes json.gen.go.
+func (g *gen) jsonFile(f *jen.File) {
+	f.ImportName(jxPkg, "jx")
+	f.ImportName(jsonxPkg, "jsonx")
+	fileComment(f, "JSONValue is implemented by the pointer of every type of this package that "+
+		"has a generated JSON decoder and encoder: the payloads, their parts and the headers. "+
+		"The dispatcher decodes deliveries with them; Unmarshal and Marshal make them available "+
+		"to tests and tools.")
+	f.Type().Id("JSONValue").Interface(
+		jen.Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error(),
+		jen.Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder")),
+	)
+	f.Line()
+	fileComment(f, "Unmarshal decodes the JSON data into v, a non-nil pointer, in one pass and "+
+		"without reflection. Its result is what json.Unmarshal gives (null, unknown properties, "+
+		"case-insensitive names, unknown enum values, numbers and times are treated alike), "+
+		"except that a required property that is absent is an error. Errors are "+
+		"*jsonx.Error, naming the JSON path of the bad value.")
+	f.Func().Id("Unmarshal").Params(jen.Id("data").Index().Byte(), jen.Id("v").Id("JSONValue")).Error().Block(
+		jen.Id("d").Op(":=").Qual(jsonxPkg, "Begin").Call(jen.Id("data")),
+		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
+	)
+	f.Line()
+	fileComment(f, "Marshal encodes v without reflection, byte for byte as json.Marshal(v) does.")
+	f.Func().Id("Marshal").Params(jen.Id("v").Id("JSONValue")).Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Var().Id("e").Qual(jsonxPkg, "Encoder"),
+		jen.Id("v").Dot("encodeJSON").Call(jen.Op("&").Id("e")),
+		jen.Return(jen.Id("e").Dot("Result").Call()),
+	)
+	for _, m := range g.api.Messages {
+		if p := m.Payload; p != nil && !g.isJSONValue(p) {
+			f.Line()
+			g.payloadDecoder(f, m)
+		}
+	}
+	for _, t := range g.api.Types {
+		switch {
+		case len(t.Enum) > 0:
+			g.enumCodec(f, t)
+		case t.Kind == model.Object:
+			g.objectDecoder(f, t)
+			g.objectEncoder(f, t)
+		case t.Kind == model.Union && t.Discriminator != "" && g.taggedUnion(t):
+			g.taggedCodec(f, t)
+		case t.Kind == model.Union:
+			g.rawUnionCodec(f, t)
+		}
+	}
+}
+
+// isJSONValue reports whether t's pointer implements JSONValue.
+func (g *gen) isJSONValue(t *model.Type) bool {
+	_, ok := g.types[t]
+	return ok
+}
+
+// payloadDecoderName is the function that decodes the payload of a
+// message whose type is not a named type.
+func (g *gen) payloadDecoderName(m *model.Message) string {
+	return "decode" + g.msgs[m] + "Payload"
+}
+
+// payloadDecoder writes decodeXPayload(data, *V) for a payload of an
+// unnamed type (a list, a map, a string...).
+func (g *gen) payloadDecoder(f *jen.File, m *model.Message) {
+	p := m.Payload
+	body := []jen.Code{jen.Id("d").Op(":=").Qual(jsonxPkg, "Begin").Call(jen.Id("data"))}
+	inner := g.decodeValue(p, ptrPlace(jen.Id("v")), func(err jen.Code) jen.Code { return err }, 0)
+	body = append(body,
+		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Func().Params().Error().Block(append(inner, jen.Return(jen.Nil()))...).Call())),
+	)
+	fileComment(f, fmt.Sprintf("%s decodes the payload of %s into v, as Unmarshal does for named types.", g.payloadDecoderName(m), m.Key))
+	f.Func().Id(g.payloadDecoderName(m)).Params(jen.Id("data").Index().Byte(), jen.Id("v").Op("*").Add(g.goType(p))).Error().Block(body...)
+}
+
+// place is where a decoded value goes, or where an encoded one comes
+// from: an addressable value and a pointer to it.
+type place struct {
+	val, ptr *jen.Statement
+	viaPtr   bool // ptr is a plain expression: call methods on it
+}
+
+func valPlace(v *jen.Statement) place {
+	return place{val: v, ptr: jen.Op("&").Add(v.Clone())}
+}
+
+func ptrPlace(p *jen.Statement) place {
+	return place{val: jen.Op("*").Add(p.Clone()), ptr: p, viaPtr: true}
+}
+
+func (p place) v() *jen.Statement { return p.val.Clone() }
+func (p place) p() *jen.Statement { return p.ptr.Clone() }
+
+// method calls a method with a pointer receiver on the place.
+func (p place) method(name string) *jen.Statement {
+	if p.viaPtr {
+		return p.ptr.Clone().Dot(name)
+	}
+	return p.val.Clone().Dot(name)
+}
+
+// wrapFn turns an error from inside a value into the error the enclosing
+// function returns, adding path segments.
+type wrapFn func(err jen.Code) jen.Code
+
+func check(call jen.Code, wrap wrapFn) jen.Code {
+	return jen.If(jen.Err().Op(":=").Add(call), jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err())))
+}
+
+func jsonxCall(name string, args ...jen.Code) *jen.Statement {
+	return jen.Qual(jsonxPkg, name).Call(args...)
+}
+
+// decodeValue decodes the next value into p with encoding/json's rules for
+// a value that is not a pointer.
+func (g *gen) decodeValue(t *model.Type, p place, wrap wrapFn, depth int) []jen.Code {
+	d := jen.Id("d")
+	if g.isJSONValue(t) {
+		return []jen.Code{check(p.method("decodeJSON").Call(d), wrap)}
+	}
+	switch t.Kind {
+	case model.Bool:
+		return []jen.Code{check(jsonxCall("ReadBool", d, p.p()), wrap)}
+	case model.Integer:
+		if strings.HasPrefix(t.Format, "uint") {
+			return []jen.Code{check(jsonxCall("ReadUint", d, p.p()), wrap)}
+		}
+		return []jen.Code{check(jsonxCall("ReadInt", d, p.p()), wrap)}
+	case model.Number:
+		return []jen.Code{check(jsonxCall("ReadFloat", d, p.p()), wrap)}
+	case model.String:
+		if t.Format == "date-time" {
+			return []jen.Code{check(jsonxCall("ReadTime", d, p.p()), wrap)}
+		}
+		return []jen.Code{check(jsonxCall("ReadStr", d, p.p()), wrap)}
+	case model.Array:
+		return g.decodeArray(t, p, wrap, depth)
+	case model.Map:
+		return g.decodeMap(t, p, wrap, depth)
+	}
+	return []jen.Code{check(jsonxCall("Raw", d, p.p()), wrap)}
+}
+
+// decodeElem decodes an array item or map value, which is a pointer when
+// the schema allows null.
+func (g *gen) decodeElem(t *model.Type, target *jen.Statement, wrap wrapFn, depth int) []jen.Code {
+	if t.Nullable && !nilable(t) {
+		return g.decodePointer(t, target, jen.New(g.goType(t)), wrap, depth)
+	}
+	return g.decodeValue(t, valPlace(target), wrap, depth)
+}
+
+// decodePointer decodes into the pointer ptr: null sets it nil, a value is
+// decoded into what it points to, allocated with alloc when nil.
+func (g *gen) decodePointer(t *model.Type, ptr *jen.Statement, alloc jen.Code, wrap wrapFn, depth int) []jen.Code {
+	inner := []jen.Code{jen.If(ptr.Clone().Op("==").Nil()).Block(ptr.Clone().Op("=").Add(alloc))}
+	inner = append(inner, g.decodeValue(t, ptrPlace(ptr), wrap, depth)...)
+	return []jen.Code{
+		jen.If(jen.Id("d").Dot("Next").Call().Op("==").Qual(jxPkg, "Null")).Block(
+			check(jen.Id("d").Dot("Null").Call(), wrap),
+			ptr.Clone().Op("=").Nil(),
+		).Else().Block(inner...),
+	}
+}
+
+func (g *gen) decodeArray(t *model.Type, p place, wrap wrapFn, depth int) []jen.Code {
+	s, i, it := fmt.Sprintf("s%d", depth), fmt.Sprintf("i%d", depth), fmt.Sprintf("it%d", depth)
+	elemWrap := func(err jen.Code) jen.Code { return wrap(jsonxCall("Index", err, jen.Id(i))) }
+	loop := []jen.Code{jen.Id(s).Op("=").Qual(jsonxPkg, "Grow").Call(jen.Id(s), jen.Id(i))}
+	loop = append(loop, g.decodeElem(t.Elem, jen.Id(s).Index(jen.Id(i)), elemWrap, depth+1)...)
+	loop = append(loop, jen.Id(i).Op("++"))
+	return []jen.Code{
+		jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(jsonxCall("Array", jen.Id("d"))), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(wrap(jen.Err())),
+		).Else().If(jen.Op("!").Id("ok")).Block(
+			p.v().Op("=").Nil(),
+		).Else().Block(
+			jen.List(jen.Id(s), jen.Id(i)).Op(":=").List(p.v(), jen.Lit(0)),
+			jen.List(jen.Id(it), jen.Err()).Op(":=").Id("d").Dot("ArrIter").Call(),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
+			jen.For(jen.Id(it).Dot("Next").Call()).Block(loop...),
+			check(jen.Id(it).Dot("Err").Call(), wrap),
+			p.v().Op("=").Qual(jsonxPkg, "Trim").Call(jen.Id(s), jen.Id(i)),
+		),
+	}
+}
+
+func (g *gen) decodeMap(t *model.Type, p place, wrap wrapFn, depth int) []jen.Code {
+	k, v, it := fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth), fmt.Sprintf("it%d", depth)
+	elemWrap := func(err jen.Code) jen.Code { return wrap(jsonxCall("Field", err, jen.Id(k))) }
+	loop := []jen.Code{
+		jen.Id(k).Op(":=").Qual(jsonxPkg, "Key").Call(jen.Id(it).Dot("Key").Call()),
+		jen.Var().Id(v).Add(g.elemType(t.Elem)),
+	}
+	loop = append(loop, g.decodeElem(t.Elem, jen.Id(v), elemWrap, depth+1)...)
+	loop = append(loop, p.v().Index(jen.Id(k)).Op("=").Id(v))
+	return []jen.Code{
+		jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(jsonxCall("Object", jen.Id("d"))), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(wrap(jen.Err())),
+		).Else().If(jen.Op("!").Id("ok")).Block(
+			p.v().Op("=").Nil(),
+		).Else().Block(
+			jen.If(p.v().Op("==").Nil()).Block(p.v().Op("=").Make(g.goType(t))),
+			jen.List(jen.Id(it), jen.Err()).Op(":=").Id("d").Dot("ObjIter").Call(),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(wrap(jen.Err()))),
+			jen.For(jen.Id(it).Dot("Next").Call()).Block(loop...),
+			check(jen.Id(it).Dot("Err").Call(), wrap),
+		),
+	}
+}
+
+// jsonName is the name encoding/json uses for a field: the wire name, or
+// the Go field name when the wire name is no valid struct tag name.
+func (g *gen) jsonName(f *model.Field) string {
+	if validTagName(f.Name) {
+		return f.Name
+	}
+	return g.fields[f]
+}
+
+// validTagName is encoding/json's isValidTag.
+func validTagName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c):
+		case !unicode.IsLetter(c) && !unicode.IsDigit(c):
+			return false
+		}
+	}
+	return true
+}
+
+// foldName is jsonx.Fold: how encoding/json folds names to match keys
+// case-insensitively.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			if 'a' <= r && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			continue
+		}
+		b.WriteRune(unicode.ToUpper(unicode.ToLower(r)))
+	}
+	return b.String()
+}
+
+// isScalar reports whether values of t hold no pointers to other payload
+// values, so that optional fields of t can share one allocation.
+func isScalar(t *model.Type) bool {
+	switch t.Kind {
+	case model.Bool, model.Integer, model.Number, model.String:
+		return true
+	}
+	return false
+}
+
+// objectDecoder writes the decodeJSON method of an object and jsonField,
+// which maps a key to the index of its field.
+func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
+	name := g.types[t]
+	recv := jen.Id("x").Op("*").Id(name)
+
+	// jsonField: exact names first, then encoding/json's case folding.
+	var exact, folded []jen.Code
+	seenFold := map[string]bool{}
+	for i, fl := range t.Fields {
+		exact = append(exact, jen.Case(jen.Lit(g.jsonName(fl))).Block(jen.Return(jen.Lit(i))))
+		if fn := foldName(g.jsonName(fl)); !seenFold[fn] {
+			seenFold[fn] = true
+			folded = append(folded, jen.Case(jen.Lit(fn)).Block(jen.Return(jen.Lit(i))))
+		}
+	}
+	fileComment(f, fmt.Sprintf("jsonField returns the index of the field of %s that the object key "+
+		"names, matched as encoding/json matches it: exactly, else case-insensitively; -1 for none.", name))
+	if len(t.Fields) == 0 {
+		f.Func().Params(jen.Op("*").Id(name)).Id("jsonField").Params(jen.Id("_").Index().Byte()).Int().Block(jen.Return(jen.Lit(-1)))
+	} else {
+		f.Func().Params(jen.Op("*").Id(name)).Id("jsonField").Params(jen.Id("key").Index().Byte()).Int().Block(
+			jen.Switch(jen.String().Call(jen.Id("key"))).Block(exact...),
+			jen.Var().Id("buf").Index(jen.Lit(64)).Byte(),
+			jen.Switch(jen.String().Call(jen.Qual(jsonxPkg, "Fold").Call(jen.Id("buf").Index(jen.Empty(), jen.Lit(0)), jen.Id("key")))).Block(folded...),
+			jen.Return(jen.Lit(-1)),
+		)
+	}
+	f.Line()
+
+	// Optional scalars share one allocation, made when the first arrives.
+	var stored []*model.Field
+	for _, fl := range t.Fields {
+		if g.shape(t, fl) == pointer && isScalar(fl.Type) {
+			stored = append(stored, fl)
+		}
+	}
+	useStore := len(stored) > 1
+	slot := map[*model.Field]string{}
+	var storeFields []jen.Code
+	for i, fl := range stored {
+		slot[fl] = fmt.Sprintf("f%d", i)
+		storeFields = append(storeFields, jen.Id(slot[fl]).Add(g.goType(fl.Type)))
+	}
+
+	var required []string
+	reqBit := map[*model.Field]int{}
+	for _, fl := range t.Fields {
+		if fl.Required {
+			reqBit[fl] = len(required)
+			required = append(required, g.jsonName(fl))
+		}
+	}
+	words := (len(required) + 63) / 64
+
+	body := []jen.Code{
+		jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(jsonxCall("Object", jen.Id("d"))), jen.Op("!").Id("ok")).Block(jen.Return(jen.Err())),
+	}
+	if words > 0 {
+		body = append(body, jen.Var().Id("seen").Index(jen.Lit(words)).Uint64())
+	}
+	if useStore {
+		body = append(body,
+			jen.Type().Id("store").Struct(storeFields...),
+			jen.Var().Id("st").Op("*").Id("store"),
+		)
+	}
+	var cases []jen.Code
+	for i, fl := range t.Fields {
+		field := jen.Id("x").Dot(g.fields[fl])
+		jname := g.jsonName(fl)
+		wrap := func(err jen.Code) jen.Code { return jsonxCall("Field", err, jen.Lit(jname)) }
+		var stmts []jen.Code
+		if fl.Required {
+			bit := reqBit[fl]
+			stmts = append(stmts, jen.Id("seen").Index(jen.Lit(bit/64)).Op("|=").Lit(1).Op("<<").Lit(bit%64))
+		}
+		switch g.shape(t, fl) {
+		case pointer:
+			var alloc jen.Code = jen.New(g.goType(fl.Type))
+			if useStore && slot[fl] != "" {
+				stmts = append(stmts, jen.If(field.Clone().Op("==").Nil().Op("&&").Id("st").Op("==").Nil()).Block(
+					jen.Id("st").Op("=").New(jen.Id("store")),
+				))
+				alloc = jen.Op("&").Id("st").Dot(slot[fl])
+			}
+			stmts = append(stmts, g.decodePointer(fl.Type, field, alloc, wrap, 0)...)
+		case nullable:
+			stmts = append(stmts,
+				field.Clone().Dot("Set").Op("=").True(),
+				jen.If(jen.Id("d").Dot("Next").Call().Op("==").Qual(jxPkg, "Null")).Block(
+					check(jen.Id("d").Dot("Null").Call(), wrap),
+					field.Clone().Op("=").Qual(webhookPkg, "Null").Types(g.goType(fl.Type)).Call(),
+				).Else().Block(append(
+					g.decodeValue(fl.Type, valPlace(field.Clone().Dot("Value")), wrap, 0),
+					field.Clone().Dot("Valid").Op("=").True(),
+				)...),
+			)
+		default:
+			stmts = append(stmts, g.decodeValue(fl.Type, valPlace(field), wrap, 0)...)
+		}
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(stmts...))
+	}
+	cases = append(cases, jen.Default().Block(
+		check(jen.Id("d").Dot("Skip").Call(), func(err jen.Code) jen.Code {
+			return jsonxCall("FieldBytes", err, jen.Id("it").Dot("Key").Call())
+		}),
+	))
+	body = append(body,
+		jen.List(jen.Id("it"), jen.Err()).Op(":=").Id("d").Dot("ObjIter").Call(),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.For(jen.Id("it").Dot("Next").Call()).Block(
+			jen.Switch(jen.Id("x").Dot("jsonField").Call(jen.Id("it").Dot("Key").Call())).Block(cases...),
+		),
+		jen.If(jen.Err().Op(":=").Id("it").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+	)
+	if words > 0 {
+		var cond *jen.Statement
+		for w := 0; w < words; w++ {
+			n := len(required) - w*64
+			if n > 64 {
+				n = 64
+			}
+			mask := uint64(1)<<uint(n) - 1
+			if n == 64 {
+				mask = ^uint64(0)
+			}
+			c := jen.Id("seen").Index(jen.Lit(w)).Op("!=").Lit(mask)
+			if cond == nil {
+				cond = c
+			} else {
+				cond = cond.Op("||").Add(c)
+			}
+		}
+		var names []jen.Code
+		for _, r := range required {
+			names = append(names, jen.Lit(r))
+		}
+		body = append(body, jen.If(cond).Block(
+			jen.Return(jsonxCall("Missing", jen.Id("seen").Index(jen.Empty(), jen.Empty()), jen.Index().String().Values(names...))),
+		))
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	fileComment(f, fmt.Sprintf("decodeJSON decodes an object into x as encoding/json would, in one pass: "+
+		"unknown properties are skipped, null leaves x alone, and a required property that is absent "+
+		"is an error."))
+	f.Func().Params(recv).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error().Block(body...)
+	f.Line()
+}
+
+// enumCodec writes the decoder and encoder of an enumeration. Listed
+// string values decode to their constants without allocating; others are
+// kept as they came.
+func (g *gen) enumCodec(f *jen.File, t *model.Type) {
+	name := g.types[t]
+	recv := jen.Id("x").Op("*").Id(name)
+	dparams := jen.Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder"))
+	eparams := jen.Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder"))
+	if t.Kind == model.Integer {
+		read, write, conv := "ReadInt", "Int", jen.Int64()
+		if strings.HasPrefix(t.Format, "uint") {
+			read, write, conv = "ReadUint", "Uint", jen.Uint64()
+		}
+		f.Comment("decodeJSON decodes an integer, listed or not.")
+		f.Func().Params(recv.Clone()).Id("decodeJSON").Add(dparams).Error().Block(
+			jen.Return(jsonxCall(read, jen.Id("d"), jen.Id("x"))),
+		)
+		f.Line()
+		f.Comment("encodeJSON encodes the integer.")
+		f.Func().Params(recv.Clone()).Id("encodeJSON").Add(eparams).Block(
+			jen.Id("e").Dot(write).Call(conv.Call(jen.Op("*").Id("x"))),
+		)
+		f.Line()
+		return
+	}
+	var cases []jen.Code
+	for i, v := range t.Enum {
+		cases = append(cases, jen.Case(jen.Lit(fmt.Sprint(v))).Block(jen.Op("*").Id("x").Op("=").Id(g.enumConsts[t][i])))
+	}
+	cases = append(cases, jen.Default().Block(jen.Op("*").Id("x").Op("=").Id(name).Call(jsonxCall("String", jen.Id("b")))))
+	f.Comment("decodeJSON decodes a string, listed or not; null leaves x alone.")
+	f.Func().Params(recv.Clone()).Id("decodeJSON").Add(dparams).Error().Block(
+		jen.If(jen.Id("d").Dot("Next").Call().Op("==").Qual(jxPkg, "Null")).Block(jen.Return(jen.Id("d").Dot("Null").Call())),
+		jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual(jsonxPkg, "StrBytes").Call(jen.Id("d")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Switch(jen.String().Call(jen.Id("b"))).Block(cases...),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	f.Comment("encodeJSON encodes the string.")
+	f.Func().Params(recv.Clone()).Id("encodeJSON").Add(eparams).Block(
+		jen.Id("e").Dot("Str").Call(jen.String().Call(jen.Op("*").Id("x"))),
+	)
+	f.Line()
+}
+
+// taggedCodec writes the decoder and encoder of a sum type; they do what
+// its UnmarshalJSON and MarshalJSON do.
+func (g *gen) taggedCodec(f *jen.File, t *model.Type) {
+	name := g.types[t]
+	names := g.variantNames(t)
+	var cases []jen.Code
+	for i, v := range t.Variants {
+		var tags []jen.Code
+		for _, tg := range v.Tags {
+			tags = append(tags, jen.Lit(tg))
+		}
+		cases = append(cases, jen.Case(tags...).Block(
+			jen.Id("u").Dot(names[i]).Op("=").New(jen.Id(g.types[v.Type])),
+			jen.Return(jsonxCall("Within", jen.Id("raw"), jen.Id("u").Dot(names[i]).Dot("decodeJSON"))),
+		))
+	}
+	cases = append(cases, jen.Default().Block(
+		jen.Id("u").Dot("Raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Values(), jen.Id("raw").Op("...")),
+	))
+	fileComment(f, fmt.Sprintf("decodeJSON decodes the variant that the %s property names, as UnmarshalJSON does.", t.Discriminator))
+	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error().Block(
+		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Qual(jsonxPkg, "RawBytes").Call(jen.Id("d")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Op("*").Id("u").Op("=").Id(name).Values(),
+		jen.Var().Id("tag").String(),
+		jen.If(jen.String().Call(jen.Id("raw")).Op("!=").Lit("null")).Block(
+			jen.If(jen.List(jen.Id("tag"), jen.Err()).Op("=").Qual(jsonxPkg, "Probe").Call(jen.Id("raw"), jen.Lit(t.Discriminator)), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		),
+		jen.Switch(jen.Id("tag")).Block(cases...),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	var mcases []jen.Code
+	for i := range t.Variants {
+		mcases = append(mcases, jen.Case(jen.Id("u").Dot(names[i]).Op("!=").Nil()).Block(
+			jen.Id("u").Dot(names[i]).Dot("encodeJSON").Call(jen.Id("e")),
+		))
+	}
+	mcases = append(mcases,
+		jen.Case(jen.Id("u").Dot("Raw").Op("!=").Nil()).Block(jen.Id("e").Dot("Raw").Call(jen.Id("u").Dot("Raw"))),
+		jen.Default().Block(jen.Id("e").Dot("Null").Call()),
+	)
+	f.Comment("encodeJSON encodes the variant that is set, or null, as MarshalJSON does.")
+	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder")).Block(
+		jen.Switch().Block(mcases...),
+	)
+	f.Line()
+}
+
+// rawUnionCodec writes the decoder and encoder of a union kept as raw JSON.
+func (g *gen) rawUnionCodec(f *jen.File, t *model.Type) {
+	name := g.types[t]
+	f.Comment("decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.")
+	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error().Block(
+		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Qual(jsonxPkg, "RawBytes").Call(jen.Id("d")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Id("u").Dot("raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Values(), jen.Id("raw").Op("...")),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	f.Comment("encodeJSON writes the JSON as it came, or null, as MarshalJSON does.")
+	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder")).Block(
+		jen.Id("e").Dot("Raw").Call(jen.Id("u").Dot("raw")),
+	)
+	f.Line()
+}
+
+// jsonKey is a member name as json.Marshal writes it, with its colon.
+func jsonKey(name string) string {
+	b, _ := json.Marshal(name)
+	return string(b) + ":"
+}
+
+// payloadDecode is the function the dispatcher decodes m's payload with:
+// Unmarshal for named types, decodeXPayload for the others.
+func (g *gen) payloadDecode(m *model.Message) *jen.Statement {
+	if g.isJSONValue(m.Payload) {
+		return jen.Id("Unmarshal")
+	}
+	return jen.Id(g.payloadDecoderName(m))
+}
+
+// runMessage is the Dispatcher method that runs the handler of m on a
+// payload already decoded.
+func (g *gen) runMessage(m *model.Message) string { return "run" + g.msgs[m] }
+
+// deliverPayload writes deliverX: decode the payload of m, then runX.
+func (g *gen) deliverPayload(f *jen.File, m *model.Message) {
+	if !g.deliverUsed(m) {
+		return
+	}
+	p := m.Payload
+	var decl jen.Code = jen.Id("event").Op(":=").New(jen.Id(g.types[p]))
+	target := jen.Id("event")
+	if !(p.Kind == model.Object && p.Named) {
+		decl = jen.Var().Id("event").Add(g.goType(p))
+		target = jen.Op("&").Id("event")
+	}
+	fileComment(f, fmt.Sprintf("%s decodes the payload of %s and passes it to %s.", g.deliver(m), m.Key, g.runMessage(m)))
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.deliver(m)).Params(
+		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
+	).Error().Block(
+		decl,
+		jen.Err().Op(":=").Add(g.payloadDecode(m)).Call(jen.Id("del").Dot("Body"), target),
+		jen.Return(jen.Id("d").Dot(g.runMessage(m)).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err())),
+	)
+	f.Line()
+}
+
+// sharedPayload returns the payload type that every message of c has and
+// its field that holds the discriminator, when the payload can be decoded
+// before routing: an object with a string property of that name, which
+// no other property folds to.
+func (g *gen) sharedPayload(c *model.Channel) (*model.Type, *model.Field) {
+	d := c.Discriminator
+	var t *model.Type
+	for _, r := range d.Routes {
+		p := r.Message.Payload
+		if p == nil || (t != nil && p != t) {
+			return nil, nil
+		}
+		t = p
+	}
+	if t == nil || t.Kind != model.Object || !t.Named || !g.isJSONValue(t) {
+		return nil, nil
+	}
+	var found *model.Field
+	for _, fl := range t.Fields {
+		switch {
+		case g.jsonName(fl) == d.Name:
+			found = fl
+		case foldName(g.jsonName(fl)) == foldName(d.Name):
+			return nil, nil
+		}
+	}
+	if found == nil || found.Type.Kind != model.String || found.Type.Format == "date-time" {
+		return nil, nil
+	}
+	if s := g.shape(t, found); s != byValue && s != pointer {
+		return nil, nil
+	}
+	return t, found
+}
+
+// payloadRoute is the body of a route by a payload property. When every
+// message of the channel has the same payload, it is decoded first and
+// routed by the property it holds: one pass over the body. Otherwise, or
+// when that decoding fails, jsonx.Probe reads the property alone, with
+// encoding/json's rules, and the message's deliver method decodes.
+func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []jen.Code {
+	d := c.Discriminator
+	unknown := jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del")))
+	probe := func(assign string) []jen.Code {
+		return []jen.Code{
+			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(d.Name)),
+			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Id("perr"))),
+			),
+		}
+	}
+	t, fl := g.sharedPayload(c)
+	if t == nil {
+		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), unknown)
+	}
+	field := jen.Id("event").Dot(g.fields[fl])
+	var present, value *jen.Statement
+	if g.shape(t, fl) == pointer {
+		present, value = field.Clone().Op("!=").Nil(), jen.Op("*").Add(field.Clone())
+	} else {
+		present, value = field.Clone().Op("!=").Lit(""), field.Clone()
+	}
+	if g.isJSONValue(fl.Type) {
+		value = jen.String().Call(value)
+	}
+	var shared []jen.Code
+	for _, r := range d.Routes {
+		shared = append(shared, jen.Case(jen.Lit(r.Value)).Block(jen.Return(
+			jen.Id("d").Dot(g.runMessage(r.Message)).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err()),
+		)))
+	}
+	return []jen.Code{
+		jen.Comment("Every message of the channel has this payload: decode it once and"),
+		jen.Comment("route by the property; read the property alone when decoding fails."),
+		jen.Id("event").Op(":=").New(jen.Id(g.types[t])),
+		jen.Err().Op(":=").Id("Unmarshal").Call(jen.Id("del").Dot("Body"), jen.Id("event")),
+		jen.Var().Id("value").String(),
+		jen.If(jen.Err().Op("==").Nil().Op("&&").Add(present)).Block(
+			jen.Id("value").Op("=").Add(value),
+		).Else().Block(append([]jen.Code{jen.Var().Id("perr").Error()}, probe("=")...)...),
+		jen.Switch(jen.Id("value")).Block(shared...),
+		unknown,
+	}
+}
+
+// deliverUsed reports whether a route calls deliverX: one that does not
+// decode the payload itself.
+func (g *gen) deliverUsed(m *model.Message) bool {
+	if g.delivered == nil {
+		g.delivered = map[*model.Message]bool{}
+		for _, c := range g.routed() {
+			if t, _ := g.sharedPayload(c); c.Discriminator.In == model.InPayload && t != nil {
+				continue
+			}
+			for _, r := range c.Discriminator.Routes {
+				g.delivered[r.Message] = true
+			}
+		}
+	}
+	return g.delivered[m]
+}

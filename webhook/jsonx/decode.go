@@ -1,0 +1,268 @@
+package jsonx
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-faster/jx"
+)
+
+// Begin returns a pooled decoder over data; hand it back with Finish.
+func Begin(data []byte) *jx.Decoder {
+	d := jx.GetDecoder()
+	d.ResetBytes(data)
+	return d
+}
+
+// Finish checks that nothing but white space follows the value that err
+// reports on, returns d to the pool and returns the first error, located.
+func Finish(d *jx.Decoder, err error) error {
+	if err == nil {
+		err = End(d)
+	}
+	jx.PutDecoder(d)
+	return located(err)
+}
+
+// End checks that only white space is left in d, as encoding/json does
+// after the top-level value.
+func End(d *jx.Decoder) error {
+	switch err := d.Skip(); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err == nil:
+		return errors.New("invalid JSON: data after the top-level value")
+	default:
+		return fmt.Errorf("invalid JSON after the top-level value: %w", err)
+	}
+}
+
+// Null consumes a null if one is next and reports whether it did.
+func Null(d *jx.Decoder) (bool, error) {
+	if d.Next() != jx.Null {
+		return false, nil
+	}
+	return true, d.Null()
+}
+
+// Object checks that an object is next. null is reported as (false, nil):
+// encoding/json leaves a struct alone for null.
+func Object(d *jx.Decoder) (bool, error) {
+	switch d.Next() {
+	case jx.Object:
+		return true, nil
+	case jx.Null:
+		return false, d.Null()
+	}
+	return false, Want(d, "an object")
+}
+
+// Array checks that an array is next; null is (false, nil).
+func Array(d *jx.Decoder) (bool, error) {
+	switch d.Next() {
+	case jx.Array:
+		return true, nil
+	case jx.Null:
+		return false, d.Null()
+	}
+	return false, Want(d, "an array")
+}
+
+// Grow makes s[i] addressable the way encoding/json does when it decodes
+// element i of an array into an existing slice: elements already there are
+// decoded into, not replaced.
+func Grow[T any](s []T, i int) []T {
+	switch {
+	case i < len(s):
+		return s
+	case i < cap(s):
+		return s[:i+1]
+	}
+	var zero T
+	return append(s, zero)
+}
+
+// Trim ends a decoded array of n elements as encoding/json does: the slice
+// is cut to n, and an empty array is an empty, non-nil slice.
+func Trim[T any](s []T, n int) []T {
+	if n == 0 {
+		return []T{}
+	}
+	return s[:n]
+}
+
+// StrBytes reads a string and returns its bytes, unescaped, valid until
+// the next call on d. Invalid UTF-8 is left as it is: see String.
+func StrBytes(d *jx.Decoder) ([]byte, error) {
+	if d.Next() != jx.String {
+		return nil, Want(d, "a string")
+	}
+	return d.StrBytes()
+}
+
+// Str reads a string as encoding/json does: escapes resolved, invalid
+// UTF-8 replaced by U+FFFD byte by byte.
+func Str(d *jx.Decoder) (string, error) {
+	b, err := StrBytes(d)
+	if err != nil {
+		return "", err
+	}
+	return String(b), nil
+}
+
+// String converts unescaped string bytes as encoding/json does: every byte
+// of invalid UTF-8 becomes U+FFFD.
+func String(b []byte) string {
+	if !isASCII(b) && !utf8.Valid(b) {
+		return string(fixUTF8(b))
+	}
+	return string(b)
+}
+
+func fixUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+8)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, unicode.ReplacementChar)
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	return out
+}
+
+// Key returns an object key as a string, as encoding/json does.
+func Key(b []byte) string { return String(b) }
+
+// Fold appends the case-folded form of an object key to dst, exactly as
+// encoding/json folds keys to match struct fields case-insensitively:
+// ASCII letters upper-cased, other runes as ToUpper(ToLower(r)).
+func Fold(dst, key []byte) []byte {
+	for i := 0; i < len(key); {
+		if c := key[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(key[i:])
+		dst = utf8.AppendRune(dst, unicode.ToUpper(unicode.ToLower(r)))
+		i += n
+	}
+	return dst
+}
+
+// Bool reads true or false.
+func Bool(d *jx.Decoder) (bool, error) {
+	if d.Next() != jx.Bool {
+		return false, Want(d, "a boolean")
+	}
+	return d.Bool()
+}
+
+// number returns the text of the next number, checked against the JSON
+// grammar.
+func number(d *jx.Decoder) ([]byte, error) {
+	if d.Next() != jx.Number {
+		return nil, Want(d, "a number")
+	}
+	raw, err := d.Raw()
+	if err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return raw, nil
+}
+
+// Int reads an integer that fits bits (8, 16, 32 or 64), exactly as
+// encoding/json does: 1.0 and 1e3 are not integers, and every digit counts.
+func Int(d *jx.Decoder, bits int) (int64, error) {
+	raw, err := number(d)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil || (bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1)) {
+		return 0, fmt.Errorf("number %s does not fit int%d", raw, bits)
+	}
+	return n, nil
+}
+
+// Uint reads an unsigned integer that fits bits (8, 16, 32 or 64).
+func Uint(d *jx.Decoder, bits int) (uint64, error) {
+	raw, err := number(d)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(string(raw), 10, 64)
+	if err != nil || (bits < 64 && n > 1<<bits-1) {
+		return 0, fmt.Errorf("number %s does not fit uint%d", raw, bits)
+	}
+	return n, nil
+}
+
+// Float reads a number as a float of bits (32 or 64), rounded exactly as
+// strconv (and so encoding/json) rounds it; out of range is an error.
+func Float(d *jx.Decoder, bits int) (float64, error) {
+	raw, err := number(d)
+	if err != nil {
+		return 0, err
+	}
+	f, err := strconv.ParseFloat(string(raw), bits)
+	if err != nil {
+		return 0, fmt.Errorf("number %s does not fit float%d", raw, bits)
+	}
+	return f, nil
+}
+
+// Time decodes into t exactly as encoding/json does, with
+// time.Time.UnmarshalJSON on the raw value: RFC 3339, null leaves t alone.
+func Time(d *jx.Decoder, t *time.Time) error {
+	d.Next()
+	raw, err := d.Raw()
+	if err != nil {
+		return fmt.Errorf("invalid JSON: %w", err)
+	}
+	return t.UnmarshalJSON(raw)
+}
+
+// RawBytes returns the next value as it is in the input, without the
+// white space around it; valid until the next call on d.
+func RawBytes(d *jx.Decoder) ([]byte, error) {
+	if d.Next() == jx.Invalid {
+		return nil, syntax(d)
+	}
+	raw, err := d.Raw()
+	if err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	return raw, nil
+}
+
+// Raw decodes into m as json.RawMessage.UnmarshalJSON does: a copy of the
+// value, null included, in m's own storage.
+func Raw(d *jx.Decoder, m *json.RawMessage) error {
+	raw, err := RawBytes(d)
+	if err != nil {
+		return err
+	}
+	*m = append((*m)[0:0], raw...)
+	return nil
+}
+
+// Within decodes raw with fn on a pooled decoder.
+func Within(raw []byte, fn func(*jx.Decoder) error) error {
+	d := Begin(raw)
+	err := fn(d)
+	jx.PutDecoder(d)
+	return err
+}

@@ -1,0 +1,216 @@
+package jsonx
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-faster/jx"
+)
+
+// Probe returns the string property name of the JSON object data in one
+// pass, without decoding anything else, and with the result
+// json.Unmarshal(data, &struct{ V string `json:"<name>"` }) gives: data
+// must be valid JSON; a null or absent property is ""; a key that matches
+// name only case-insensitively counts, an exact match is preferred; when
+// the property repeats, the last one wins; a value that is not a string
+// or null is an error. Unlike json.Unmarshal, data must be an object: a
+// top-level null is an error too, since no event is null.
+func Probe(data []byte, name string) (string, error) {
+	d := Begin(data)
+	v, err := probe(d, name)
+	return v, Finish(d, err)
+}
+
+func probe(d *jx.Decoder, name string) (string, error) {
+	if d.Next() != jx.Object {
+		return "", Want(d, "an object")
+	}
+	var fb [64]byte
+	folded := Fold(fb[:0], []byte(name))
+	ascii := isASCII(name)
+	var value string
+	var typeErr error
+	it, err := d.ObjIter()
+	if err != nil {
+		return "", err
+	}
+	for it.Next() {
+		k := it.Key()
+		if string(k) != name && !FoldMatch(k, name, folded, ascii) {
+			if err := d.Skip(); err != nil {
+				return "", err
+			}
+			continue
+		}
+		switch d.Next() {
+		case jx.String:
+			b, err := d.StrBytes()
+			if err != nil {
+				return "", err
+			}
+			value = String(b)
+		case jx.Null:
+			if err := d.Null(); err != nil {
+				return "", err
+			}
+		default:
+			// encoding/json goes on and reports the first type error once
+			// the whole document is known to be valid.
+			if typeErr == nil {
+				typeErr = Field(Want(d, "a string"), name)
+			}
+			if err := d.Skip(); err != nil {
+				return "", err
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return "", err
+	}
+	if typeErr != nil {
+		if err := End(d); err != nil {
+			return "", err
+		}
+		return "", typeErr
+	}
+	return value, nil
+}
+
+// FoldMatch reports whether key matches name case-insensitively the way
+// encoding/json matches keys to fields; folded is Fold(nil, name) and ascii
+// whether name is all ASCII. Generated decoders call it for keys that match
+// no property exactly.
+func FoldMatch(key []byte, name string, folded []byte, ascii bool) bool {
+	if ascii && len(key) != len(name) && isASCII(key) {
+		return false
+	}
+	var kb [64]byte
+	return bytes.Equal(Fold(kb[:0], key), folded)
+}
+
+func isASCII[S string | []byte](s S) bool {
+	// Eight bytes at a time: a byte of 0x80 or more sets its top bit.
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// PayloadValue returns the value at a JSON pointer (RFC 6901) in a JSON
+// body, with the result of webhook.PayloadValue in one pass per level and
+// without decoding into maps: a string without its quotes, any other value
+// as its JSON text (every digit of a number kept), "" when the value is
+// absent, null, or the body is not JSON.
+func PayloadValue(body []byte, pointer string) string {
+	raw := body
+	var toks []string
+	if pointer != "" {
+		toks = strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	}
+	for _, tok := range toks {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if raw = bytes.TrimSpace(raw); len(raw) == 0 {
+			return ""
+		}
+		var ok bool
+		switch raw[0] {
+		case '{':
+			raw, ok = member(raw, tok)
+		case '[':
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 {
+				return ""
+			}
+			raw, ok = element(raw, i)
+		}
+		if !ok {
+			return ""
+		}
+	}
+	raw = bytes.TrimSpace(raw)
+	if bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	if len(raw) > 0 && raw[0] == '"' {
+		d := Begin(raw)
+		s, err := Str(d)
+		if err = Finish(d, err); err == nil {
+			return s
+		}
+	}
+	return string(raw)
+}
+
+// member returns the last value of key in the object raw, which must be
+// valid JSON as a whole.
+func member(raw []byte, key string) ([]byte, bool) {
+	d := Begin(raw)
+	defer jx.PutDecoder(d)
+	it, err := d.ObjIter()
+	if err != nil {
+		return nil, false
+	}
+	var found []byte
+	for it.Next() {
+		if !keyIs(it.Key(), key) {
+			if d.Skip() != nil {
+				return nil, false
+			}
+			continue
+		}
+		if found, err = RawBytes(d); err != nil {
+			return nil, false
+		}
+	}
+	if it.Err() != nil || End(d) != nil || found == nil {
+		return nil, false
+	}
+	return found, true
+}
+
+// element returns element i of the array raw, which must be valid JSON as
+// a whole.
+func element(raw []byte, i int) ([]byte, bool) {
+	d := Begin(raw)
+	defer jx.PutDecoder(d)
+	it, err := d.ArrIter()
+	if err != nil {
+		return nil, false
+	}
+	var found []byte
+	for n := 0; it.Next(); n++ {
+		if n != i {
+			if d.Skip() != nil {
+				return nil, false
+			}
+			continue
+		}
+		if found, err = RawBytes(d); err != nil {
+			return nil, false
+		}
+	}
+	if it.Err() != nil || End(d) != nil || found == nil {
+		return nil, false
+	}
+	return found, true
+}
+
+// keyIs reports whether the object key k, as encoding/json reads it, is key.
+func keyIs(k []byte, key string) bool {
+	if utf8.Valid(k) {
+		return string(k) == key
+	}
+	return String(k) == key
+}

@@ -1,0 +1,86 @@
+package jsonx
+
+import (
+	"time"
+	"unsafe"
+
+	"github.com/go-faster/jx"
+)
+
+// The Read functions decode the next value into *p with the semantics
+// encoding/json has for a value that is not a pointer: null leaves *p
+// alone, a value of another JSON type is an error. Generated decoders call
+// them; pointer, webhook.Nullable and slice handling is generated around
+// them.
+
+// ReadStr decodes a string (or a string-based type) into *p.
+func ReadStr[T ~string](d *jx.Decoder, p *T) error {
+	switch d.Next() {
+	case jx.String:
+		b, err := d.StrBytes()
+		if err != nil {
+			return err
+		}
+		*p = T(String(b))
+		return nil
+	case jx.Null:
+		return d.Null()
+	}
+	return Want(d, "a string")
+}
+
+// ReadInt decodes an integer that fits *p's size into *p.
+func ReadInt[T ~int8 | ~int16 | ~int32 | ~int64](d *jx.Decoder, p *T) error {
+	if d.Next() == jx.Null {
+		return d.Null()
+	}
+	n, err := Int(d, int(unsafe.Sizeof(*p))*8)
+	if err != nil {
+		return err
+	}
+	*p = T(n)
+	return nil
+}
+
+// ReadUint decodes an unsigned integer that fits *p's size into *p.
+func ReadUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](d *jx.Decoder, p *T) error {
+	if d.Next() == jx.Null {
+		return d.Null()
+	}
+	n, err := Uint(d, int(unsafe.Sizeof(*p))*8)
+	if err != nil {
+		return err
+	}
+	*p = T(n)
+	return nil
+}
+
+// ReadFloat decodes a number into *p, rounded to *p's size.
+func ReadFloat[T ~float32 | ~float64](d *jx.Decoder, p *T) error {
+	if d.Next() == jx.Null {
+		return d.Null()
+	}
+	f, err := Float(d, int(unsafe.Sizeof(*p))*8)
+	if err != nil {
+		return err
+	}
+	*p = T(f)
+	return nil
+}
+
+// ReadBool decodes true or false into *p.
+func ReadBool[T ~bool](d *jx.Decoder, p *T) error {
+	if d.Next() == jx.Null {
+		return d.Null()
+	}
+	b, err := Bool(d)
+	if err != nil {
+		return err
+	}
+	*p = T(b)
+	return nil
+}
+
+// ReadTime decodes an RFC 3339 time into *p (null leaves it alone, as
+// time.Time.UnmarshalJSON does).
+func ReadTime(d *jx.Decoder, p *time.Time) error { return Time(d, p) }
