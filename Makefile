@@ -2,7 +2,7 @@
 # `make test`.
 GO ?= go
 
-.PHONY: generate test lint bench fuzz
+.PHONY: generate test lint bench bench-receive bench-ogen fuzz
 
 # Regenerate every provider package that specs/hookgen.yaml lists.
 generate:
@@ -27,7 +27,9 @@ lint:
 FUZZTIME ?= 30s
 FUZZ_TARGETS = ./parser:FuzzParse \
 	./webhook:FuzzHMACSignatureHeader ./webhook:FuzzParseBasicAuth ./webhook:FuzzParseBearer \
-	./webhook:FuzzTokenEndpoint ./webhook:FuzzMACAuthorization
+	./webhook:FuzzTokenEndpoint ./webhook:FuzzMACAuthorization \
+	./webhook/jsonx:FuzzProbe ./webhook/jsonx:FuzzPayloadValue \
+	./generated/doordash:FuzzServer ./generated/doordash:FuzzJSONRandom ./generated/doordash:FuzzJSONBytes
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \
@@ -39,3 +41,21 @@ fuzz:
 # and the provider specs well under a second (internal/benchcheck decides).
 bench:
 	$(GO) test ./generator -run '^$$' -bench '^BenchmarkGenerate$$' -benchmem -count 5 -timeout 30m | $(GO) run ./internal/benchcheck
+	$(MAKE) bench-receive
+
+# Receiver speed (bench/, its own module so users never download ogen):
+# hookgen's Server, a hand-written encoding/json handler, ogen and the floor,
+# plus decode-only, interleaved BENCHROUNDS times; about 40 s.
+BENCHROUNDS ?= 10
+BENCHSTAT = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+bench-receive:
+	cd bench && $(GO) test -c -o bench.test . && rm -f results.out && \
+	  for i in $$(seq $(BENCHROUNDS)); do \
+	    ./bench.test -test.run '^$$' -test.bench . -test.benchmem -test.benchtime 200ms >> results.out || exit 1; \
+	  done && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:Server' -col /server results.out && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out
+
+# Regenerate bench/ogen from the OpenAPI twin of the DoorDash spec.
+bench-ogen:
+	cd bench && $(GO) run github.com/ogen-go/ogen/cmd/ogen@v1.24.0 --target ogen --package ogen --clean doordash.openapi.yaml
