@@ -62,19 +62,48 @@ func TestRunnerPanicAndTimeout(t *testing.T) {
 	if err == nil || StatusOf(err) != http.StatusInternalServerError {
 		t.Fatalf("panic: %v", err)
 	}
-	release := make(chan struct{})
+	// The panic released the claim: the retry runs.
+	if err := r.Run(context.Background(), &Delivery{EventID: "p"}, func(context.Context) error { return nil }); err != nil {
+		t.Fatalf("retry after a panic: %v", err)
+	}
 	err = r.Run(context.Background(), &Delivery{EventID: "slow"}, func(ctx context.Context) error {
-		<-release // ignores its deadline
-		return nil
+		<-ctx.Done() // a handler that honours its deadline
+		return ctx.Err()
 	})
 	if !errors.Is(err, ErrTimeout) || StatusOf(err) != http.StatusInternalServerError {
 		t.Fatalf("timeout: %v", err)
 	}
-	// While the slow handler still runs, a retry is in flight, not handled twice.
-	if err := r.Run(context.Background(), &Delivery{EventID: "slow"}, func(context.Context) error { return nil }); !errors.Is(err, ErrInFlight) {
-		t.Fatalf("retry during a slow handler: %v", err)
+	// The timed-out event was released: the provider's retry is handled.
+	if err := r.Run(context.Background(), &Delivery{EventID: "slow"}, func(context.Context) error { return nil }); err != nil {
+		t.Fatalf("retry after a timeout: %v", err)
+	}
+}
+
+// While one delivery of an event is being handled, a concurrent duplicate
+// gets ErrInFlight (409) and does not run the handler.
+func TestRunnerInFlight(t *testing.T) {
+	r := &Runner{}
+	r.Prepare()
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- r.Run(context.Background(), &Delivery{EventID: "e"}, func(context.Context) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	if err := r.Run(context.Background(), &Delivery{EventID: "e"}, func(context.Context) error {
+		t.Error("duplicate ran")
+		return nil
+	}); !errors.Is(err, ErrInFlight) || StatusOf(err) != http.StatusConflict {
+		t.Fatalf("duplicate in flight: %v", err)
 	}
 	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestRunnerDeliveryInContext(t *testing.T) {

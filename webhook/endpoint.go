@@ -65,22 +65,34 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	err = e.Dispatch(r.Context(), d)
 	status := StatusOf(err)
-	attrs := []any{"channel", d.Channel, "message", d.Message, "event_id", d.EventID, "status", status, "duration", time.Since(received)}
 	switch status {
 	case http.StatusOK:
-		e.log(r.Context(), slog.LevelInfo, "webhook: delivery", attrs...)
+		e.logResult(r.Context(), slog.LevelInfo, "webhook: delivery", d, status, nil)
 		w.WriteHeader(http.StatusOK)
 	case http.StatusBadRequest:
-		e.log(r.Context(), slog.LevelWarn, "webhook: invalid payload", append(attrs, "error", err)...)
+		e.logResult(r.Context(), slog.LevelWarn, "webhook: invalid payload", d, status, err)
 		WriteError(w, status, "invalid_payload", err.Error())
 	case http.StatusConflict:
 		w.Header().Set("Retry-After", "1")
 		WriteError(w, status, "in_flight", "the same event is being handled; retry later")
 	default:
-		e.log(r.Context(), slog.LevelError, "webhook: handler failed", append(attrs, "error", err)...)
+		e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, status, err)
 		// The handler's error stays in the log: it may hold internals.
 		WriteError(w, status, "handler_failed", "the event was not handled; retry later")
 	}
+}
+
+// logResult logs a delivery's outcome; the attributes are built only when
+// the level is enabled, since most receivers log little on the hot path.
+func (e *Endpoint) logResult(ctx context.Context, level slog.Level, msg string, d *Delivery, status int, err error) {
+	if e.Logger == nil || !e.Logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := []any{"channel", d.Channel, "message", d.Message, "event_id", d.EventID, "status", status, "duration", time.Since(d.Received)}
+	if err != nil {
+		attrs = append(attrs, "error", err)
+	}
+	e.Logger.Log(ctx, level, msg, attrs...)
 }
 
 func (e *Endpoint) log(ctx context.Context, level slog.Level, msg string, attrs ...any) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 )
 
@@ -66,15 +67,32 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, fmt.Errorf("%w: declared %d bytes, limit %d", ErrBodyTooLarge, r.ContentLength, limit)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
-	}
-	if _, err := buf.ReadFrom(r.Body); err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return nil, fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
+	if n := r.ContentLength; n > 0 {
+		// The usual case: read exactly the declared length into one
+		// allocation (a bytes.Buffer would grow past it to make room for a
+		// last read), then make sure nothing follows.
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, readError(err, limit)
 		}
-		return nil, fmt.Errorf("webhook: read body: %w", err)
+		var extra [1]byte
+		if m, err := r.Body.Read(extra[:]); m > 0 {
+			return nil, fmt.Errorf("webhook: read body: longer than its Content-Length")
+		} else if err != nil && err != io.EOF {
+			return nil, readError(err, limit)
+		}
+		return body, nil
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r.Body); err != nil {
+		return nil, readError(err, limit)
 	}
 	return buf.Bytes(), nil
+}
+
+func readError(err error, limit int64) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
+	}
+	return fmt.Errorf("webhook: read body: %w", err)
 }
