@@ -98,20 +98,6 @@ func (r *schemaReader) finish() []*model.Type {
 	}
 	r.rewriteLocalRefs(local, add)
 
-	wrapper := &yaml.Node{Kind: yaml.MappingNode}
-	for _, kv := range [][2]any{
-		{"openapi", scalar("3.1.0")},
-		{"info", mapNode("title", scalar("hookgen"), "version", scalar("0"))},
-		{"paths", &yaml.Node{Kind: yaml.MappingNode}},
-		{"components", mapNode("schemas", entries)},
-	} {
-		wrapper.Content = append(wrapper.Content, scalar(kv[0].(string)), kv[1].(*yaml.Node))
-	}
-	data, err := yaml.Marshal(wrapper)
-	if err != nil {
-		p.errorf(p.api.Pos, "cannot prepare the schemas: %v", err)
-		return nil
-	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	// Hand kin-openapi the files as the parser holds them: checked, and
@@ -123,7 +109,25 @@ func (r *schemaReader) finish() []*model.Type {
 		}
 		return yaml.Marshal(f.root)
 	}
-	doc, err := loader.LoadFromDataWithPath(data, &url.URL{Path: p.root.abs})
+	// The wrapper document is built in memory rather than printed and
+	// parsed again: its schemas are decoded from the nodes, then the loader
+	// resolves their $refs against the spec's location.
+	location := &url.URL{Path: p.root.abs}
+	doc, err := loader.LoadFromDataWithPath([]byte(`{"openapi":"3.1.0","info":{"title":"hookgen","version":"0"},"paths":{}}`), location)
+	if err == nil {
+		doc.Components = &openapi3.Components{Schemas: make(openapi3.Schemas, len(entries.Content)/2)}
+		for i := 0; i+1 < len(entries.Content); i += 2 {
+			sr := &openapi3.SchemaRef{}
+			if err = sr.UnmarshalJSON(jsonOf(entries.Content[i+1])); err != nil {
+				err = fmt.Errorf("schema %s: %w", entries.Content[i].Value, err)
+				break
+			}
+			doc.Components.Schemas[entries.Content[i].Value] = sr
+		}
+	}
+	if err == nil {
+		err = loader.ResolveRefsIn(doc, location)
+	}
 	if err != nil {
 		p.errorf(p.api.Pos, "reading schemas: %v", err)
 		return nil
