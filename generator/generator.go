@@ -189,23 +189,19 @@ func newGen(api *model.API, cfg Config) *gen {
 		g.types[t] = g.pkg.unique(ident(t.Name, "Type"))
 	}
 	for _, t := range api.Types {
+		// Fields and their getters share the struct's method set: the
+		// field "get_id" must not take the name of id's getter.
 		fs := scope{}
 		for _, f := range t.Fields {
-			g.fields[f] = fs.unique(ident(f.Name, "Field"))
+			name := fs.unique(ident(f.Name, "Field"))
+			for fs["Get"+name] {
+				name = fs.unique(name)
+			}
+			g.fields[f] = name
+			fs["Get"+name] = true
 		}
 		for i, v := range t.Enum {
-			val := ident(fmt.Sprint(v), "")
-			switch {
-			case fmt.Sprint(v) == "":
-				val = "Empty"
-			case val == "":
-				val = fmt.Sprintf("Value%d", i+1)
-			case strings.HasPrefix(val, "N") && fmt.Sprint(v)[0] >= '0' && fmt.Sprint(v)[0] <= '9':
-				val = val[1:] // the type name already starts the identifier
-			case strings.HasPrefix(fmt.Sprint(v), "-"):
-				val = "Minus" + val
-			}
-			g.enumConsts[t] = append(g.enumConsts[t], g.pkg.unique(g.types[t]+val))
+			g.enumConsts[t] = append(g.enumConsts[t], g.pkg.unique(g.types[t]+enumWord(fmt.Sprint(v), i)))
 		}
 	}
 	for _, t := range api.Types {
@@ -216,6 +212,22 @@ func newGen(api *model.API, cfg Config) *gen {
 		}
 	}
 	return g
+}
+
+// enumWord names an enum value inside its constant's name: the type name
+// comes first, so a leading digit is fine; signs and symbols get words.
+func enumWord(v string, i int) string {
+	switch {
+	case v == "":
+		return "Empty"
+	case exported(v) == "":
+		return fmt.Sprintf("Value%d", i+1)
+	case strings.HasPrefix(v, "-"):
+		return "Minus" + exported(v)
+	case strings.HasPrefix(v, "+"):
+		return "Plus" + exported(v)
+	}
+	return exported(v)
 }
 
 // check reports what Go cannot express faithfully, before any output.

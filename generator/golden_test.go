@@ -28,6 +28,10 @@ func goldenCases(t *testing.T) []config.Package {
 		Spec:    "testdata/constructs/spec.json",
 		Package: "constructs",
 		Out:     "testdata/constructs/golden",
+	}, config.Package{
+		Spec:    "testdata/edgecases/spec.yaml",
+		Package: "edgecases",
+		Out:     "testdata/edgecases/golden",
 	})
 }
 

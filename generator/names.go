@@ -18,6 +18,9 @@ var commonInitialisms = map[string]bool{
 	"VM": true, "XML": true, "XMPP": true, "XSRF": true, "XSS": true,
 }
 
+// specialWords are spelled as their owners spell them.
+var specialWords = map[string]string{"oauth": "OAuth", "oauth2": "OAuth2"}
+
 // words splits a spec name into words: at every character that is not a
 // letter or digit, and at camelCase boundaries ("HTTPStatus" → HTTP,
 // Status). "@" becomes the word "at", so "@type" and "type" differ.
@@ -62,6 +65,8 @@ func exported(s string) string {
 	for _, w := range words(s) {
 		up := strings.ToUpper(w)
 		switch {
+		case specialWords[strings.ToLower(w)] != "":
+			b.WriteString(specialWords[strings.ToLower(w)])
 		case commonInitialisms[up]:
 			b.WriteString(up)
 		case strings.HasSuffix(up, "S") && commonInitialisms[up[:len(up)-1]]:
@@ -85,8 +90,11 @@ func ident(s, ifEmpty string) string {
 	if id == "" {
 		return ifEmpty
 	}
-	if unicode.IsDigit([]rune(id)[0]) {
+	switch first := []rune(id)[0]; {
+	case unicode.IsDigit(first):
 		return "N" + id
+	case !unicode.IsUpper(first):
+		return "X" + id // a letter with no upper case (重量) would not be exported
 	}
 	return id
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 
 	"github.com/hookgen/hookgen/model"
 	"github.com/hookgen/hookgen/templates"
@@ -23,9 +24,11 @@ type readmeData struct {
 
 type readmeMessage struct {
 	Key, Anchor, Name, Title, Summary, Description string
-	Channel, ContentType, CorrelationID, Payload   string
-	Examples                                       []string
-	Fields                                         []readmeField
+	// Route says what selects the message, e.g. payload event_type = "X".
+	Route                                        string
+	Channel, ContentType, CorrelationID, Payload string
+	Examples                                     []string
+	Fields                                       []readmeField
 }
 
 type readmeField struct {
@@ -34,8 +37,8 @@ type readmeField struct {
 }
 
 type readmeChannel struct {
-	Path, Operation, Description string
-	Messages                     []string
+	Path, Operation, Description, RoutedBy string
+	Messages                               []string
 }
 
 type readmeScheme struct {
@@ -52,7 +55,7 @@ func (g *gen) readme() ([]byte, error) {
 	fieldTypes := map[*model.Field]string{}
 	for _, m := range a.Messages {
 		rm := readmeMessage{
-			Key: m.Key, Anchor: strings.ToLower(m.Key), Name: m.Name, Title: m.Title,
+			Key: m.Key, Anchor: anchor(m.Key), Name: m.Name, Title: m.Title, Route: g.routeOf(m),
 			Summary: m.Summary, Description: m.Description, Channel: g.channelOf(m),
 			ContentType: m.ContentType, CorrelationID: m.CorrelationID,
 		}
@@ -79,7 +82,10 @@ func (g *gen) readme() ([]byte, error) {
 		d.Messages = append(d.Messages, rm)
 	}
 	for _, c := range a.Channels {
-		rc := readmeChannel{Path: c.Path, Operation: c.Operation, Description: c.Description}
+		rc := readmeChannel{Path: c.Path, Operation: c.Operation, Description: c.Description, RoutedBy: "the channel"}
+		if d := c.Discriminator; d != nil && d.In != model.InChannel {
+			rc.RoutedBy = fmt.Sprintf("%s `%s`", d.In, d.Name)
+		}
 		for _, m := range c.Messages {
 			rc.Messages = append(rc.Messages, m.Key)
 		}
@@ -107,6 +113,40 @@ func (g *gen) readme() ([]byte, error) {
 		return nil, fmt.Errorf("generator: README.md: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// routeOf says what selects a message on its first channel.
+func (g *gen) routeOf(m *model.Message) string {
+	for _, c := range g.api.Channels {
+		d := c.Discriminator
+		if d == nil {
+			continue
+		}
+		for _, r := range d.Routes {
+			if r.Message == m {
+				if d.In == model.InChannel {
+					return "the channel " + c.Path
+				}
+				return fmt.Sprintf("%s `%s` = `%s`", d.In, d.Name, r.Value)
+			}
+		}
+	}
+	return ""
+}
+
+// anchor is the fragment GitHub gives a Markdown heading: lower case, with
+// spaces as hyphens and other punctuation dropped.
+func anchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteRune('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // schemeDetails says in a few words where a scheme's credentials travel.

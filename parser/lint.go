@@ -88,7 +88,7 @@ func (p *parser) lintExamples(c *model.Channel, m *model.Message) {
 			}
 		}
 		if h, ok := ea.at.get("headers"); ok && chk.headers != nil {
-			raw, _ := json.Marshal(ea.ex.Headers)
+			raw, _ := json.Marshal(typedHeaders(ea.ex.Headers, m.Headers))
 			for _, f := range validate(chk.headers, raw) {
 				bad["headers/"+f.ptr] = true
 				p.warnf(child(h, strings.Split(f.ptr, "/")...).pos(), "example %s of message %s: %s%s", name, m.Key, f.where("headers"), f.msg)
@@ -251,4 +251,26 @@ func (p *parser) lintUnused(api *model.API) {
 // type by allOf, which uses it without pointing at it.
 func usedByAllOf(r *schemaReader, t *model.Type) bool {
 	return r.mergedFrom[t]
+}
+
+// typedHeaders reads example header values as their schema types: on the
+// wire every header is text, so "1" is an integer header's 1.
+func typedHeaders(values map[string]string, t *model.Type) map[string]any {
+	out := make(map[string]any, len(values))
+	for k, v := range values {
+		out[k] = v
+		if t == nil {
+			continue
+		}
+		for _, f := range t.Fields {
+			if !strings.EqualFold(f.Name, k) || f.Type.Kind == model.String {
+				continue
+			}
+			var typed any
+			if json.Unmarshal([]byte(v), &typed) == nil {
+				out[k] = typed
+			}
+		}
+	}
+	return out
 }

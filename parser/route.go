@@ -96,8 +96,10 @@ func fixedValue(f *model.Field) (string, bool) {
 	return "", false
 }
 
-// fixedValues finds the first property (in the first message's order) that
-// every message of the channel fixes to a value of its own.
+// fixedValues finds a property that every message of the channel fixes to
+// a value of its own: the one whose values are the messages' names if there
+// is one (a payload may fix several properties, such as object: event and
+// type: payout.paid), else the first in the first message's order.
 func fixedValues(in string) func(c *model.Channel) (*model.Discriminator, string) {
 	return func(c *model.Channel) (*model.Discriminator, string) {
 		first := schemaOf(c.Messages[0], in)
@@ -105,6 +107,7 @@ func fixedValues(in string) func(c *model.Channel) (*model.Discriminator, string
 			return nil, ""
 		}
 		var clash string
+		var found []*model.Discriminator
 	candidates:
 		for _, cand := range first.Fields {
 			d := &model.Discriminator{In: in, Name: cand.Name}
@@ -123,10 +126,28 @@ func fixedValues(in string) func(c *model.Channel) (*model.Discriminator, string
 				seen[v] = m
 				d.Routes = append(d.Routes, model.Route{Message: m, Value: v})
 			}
-			return d, ""
+			found = append(found, d)
+		}
+		for _, d := range found {
+			if namesMatch(d) {
+				return d, ""
+			}
+		}
+		if len(found) > 0 {
+			return found[0], ""
 		}
 		return nil, clash
 	}
+}
+
+// namesMatch reports whether each route's value is its message's name.
+func namesMatch(d *model.Discriminator) bool {
+	for _, r := range d.Routes {
+		if r.Value != r.Message.Name && r.Value != r.Message.Key {
+			return false
+		}
+	}
+	return true
 }
 
 // namedByEnum finds a payload property whose enum lists every message's

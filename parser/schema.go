@@ -281,7 +281,7 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		Description: s.Description,
 		Format:      s.Format,
 		Deprecated:  s.Deprecated,
-		Enum:        s.Enum,
+		Enum:        enumValues(s.Enum),
 		Examples:    s.Examples,
 		Extensions:  r.p.extensions(loc),
 		Pos:         loc.pos(),
@@ -300,7 +300,7 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		}
 		types = append(types, typ)
 	}
-	t.Nullable = t.Nullable || s.Nullable
+	t.Nullable = t.Nullable || s.Nullable || len(t.Enum) < len(s.Enum) // enum: [a, b, null]
 	addl := s.AdditionalProperties
 	hasAddl := addl.Schema != nil || (addl.Has != nil && *addl.Has)
 	switch {
@@ -322,7 +322,9 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 	default:
 		t.Kind = model.Any
 	}
-	if t.Kind == model.Object && len(s.Properties) == 0 && len(s.AllOf) == 0 && hasAddl {
+	// An object with no properties holds whatever keys it is sent
+	// (additionalProperties defaults to true): a map keeps them all.
+	if t.Kind == model.Object && len(s.Properties) == 0 && len(s.AllOf) == 0 {
 		t.Kind = model.Map
 	}
 	if len(t.Enum) > 0 && t.Kind != model.String && t.Kind != model.Integer {
@@ -339,10 +341,15 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 			pt := r.ref(part, child(loc, "allOf", strconv.Itoa(i)), hint, false)
 			r.mergedFrom[pt] = true
 			for _, f := range pt.Fields {
-				t.Fields = mergeField(t.Fields, f)
+				own := *f // the merged type owns its copy, constants included
+				t.Fields = mergeField(t.Fields, &own)
 			}
 		}
 		r.fields(t, s, loc)
+		if addl.Schema != nil && len(s.Properties) > 0 {
+			a, _ := loc.get("additionalProperties")
+			r.p.warnf(a.pos(), "additionalProperties beside properties: hookgen generates the properties, and keys beyond them are not kept")
+		}
 	case model.Map:
 		if addl.Schema != nil {
 			t.Elem = r.ref(addl.Schema, child(loc, "additionalProperties"), hint+".value", true)
@@ -355,6 +362,17 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		r.union(t, s, loc)
 	}
 	return t
+}
+
+// enumValues are an enum's values without null, which is nullability.
+func enumValues(values []any) []any {
+	var out []any
+	for _, v := range values {
+		if v != nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func enumKind(values []any) model.Kind {
@@ -440,6 +458,16 @@ func (r *schemaReader) union(t *model.Type, s *openapi3.Schema, loc at) {
 	}
 	t.Discriminator = s.Discriminator.PropertyName
 	if len(s.Discriminator.Mapping) == 0 {
+		// Without a mapping the value is the schema's name, unless the
+		// alternative fixes the property itself: then only that value can
+		// select it.
+		for _, v := range t.Variants {
+			for _, f := range v.Type.Fields {
+				if c, ok := f.Const.(string); ok && f.HasConst && f.Name == t.Discriminator {
+					v.Tags = []string{c}
+				}
+			}
+		}
 		return
 	}
 	for _, v := range t.Variants {

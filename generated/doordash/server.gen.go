@@ -35,7 +35,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	s := webhook.NewSettings(opts...)
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
-		return nil, fmt.Errorf("doordash: %w: configure WithBasicAuth or WithOauth2 or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
+		return nil, fmt.Errorf("doordash: %w: configure WithBasicAuth or WithOAuth2 or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
@@ -115,12 +115,12 @@ func WithBasicAuth(creds ...webhook.Credential) Option {
 	return webhook.WithScheme("basicAuth", webhook.BasicAuth("doordash", creds...))
 }
 
-// WithOauth2 authenticates deliveries with v, e.g. the Verifier of a
+// WithOAuth2 authenticates deliveries with v, e.g. the Verifier of a
 // webhook.TokenEndpoint the receiver hosts, webhook.StaticBearer or
 // webhook.NewJWKSBearer. It configures the spec's security scheme oauth2
 // (oauth2).
 //
 // OAuth 2.0 authentication for webhook endpoint security.
-func WithOauth2(v webhook.Verifier) Option {
+func WithOAuth2(v webhook.Verifier) Option {
 	return webhook.WithScheme("oauth2", v)
 }

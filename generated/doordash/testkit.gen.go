@@ -14,8 +14,8 @@ import (
 type Credentials struct {
 	// BasicAuth is HTTP Basic credentials, for scheme basicAuth.
 	BasicAuth *webhook.Credential
-	// Oauth2 is the Bearer token sent in Authorization, for scheme oauth2.
-	Oauth2 string
+	// OAuth2 is the Bearer token sent in Authorization, for scheme oauth2.
+	OAuth2 string
 }
 
 // Authenticate adds the credentials that are set to r, whose body is body.
@@ -23,8 +23,8 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 	if c.BasicAuth != nil {
 		r.SetBasicAuth(c.BasicAuth.Username, c.BasicAuth.Password)
 	}
-	if c.Oauth2 != "" {
-		r.Header.Set("Authorization", "Bearer "+c.Oauth2)
+	if c.OAuth2 != "" {
+		r.Header.Set("Authorization", "Bearer "+c.OAuth2)
 	}
 	return nil
 }
