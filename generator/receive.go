@@ -165,10 +165,13 @@ func (g *gen) dispatchFile(f *jen.File) {
 		f.Line()
 		g.deliverFunc(f, m)
 	}
+	decoded := map[*model.Type]bool{}
 	for _, m := range g.api.Messages {
-		if m.Headers != nil {
+		// One decoder per headers type: messages often share one (a trait).
+		if m.Headers != nil && !decoded[m.Headers] {
+			decoded[m.Headers] = true
 			f.Line()
-			g.headerDecoder(f, m)
+			g.headerDecoder(f, m.Headers)
 		}
 	}
 }
@@ -232,7 +235,7 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 	}
 	if m.Headers != nil {
 		body = append(body,
-			jen.List(jen.Id("headers"), jen.Err()).Op(":=").Id("decode"+g.msgs[m]+"Headers").Call(jen.Id("del").Dot("Header")),
+			jen.List(jen.Id("headers"), jen.Err()).Op(":=").Id("decode"+g.types[m.Headers]).Call(jen.Id("del").Dot("Header")),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err()))),
 		)
 		args = append(args, jen.Id("headers"))
@@ -266,8 +269,7 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 }
 
 // headerDecoder reads a message's typed headers from HTTP headers.
-func (g *gen) headerDecoder(f *jen.File, m *model.Message) {
-	t := m.Headers
+func (g *gen) headerDecoder(f *jen.File, t *model.Type) {
 	name := g.types[t]
 	body := []jen.Code{jen.Id("out").Op(":=").New(jen.Id(name))}
 	for _, fl := range t.Fields {
@@ -299,8 +301,8 @@ func (g *gen) headerDecoder(f *jen.File, m *model.Message) {
 		body = append(body, stmt)
 	}
 	body = append(body, jen.Return(jen.Id("out"), jen.Nil()))
-	fileComment(f, fmt.Sprintf("decode%sHeaders reads the headers of %s.", g.msgs[m], m.Key))
-	f.Func().Id("decode"+g.msgs[m]+"Headers").Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Op("*").Id(name), jen.Error()).Block(body...)
+	fileComment(f, fmt.Sprintf("decode%s reads %s from HTTP headers.", name, name))
+	f.Func().Id("decode"+name).Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Op("*").Id(name), jen.Error()).Block(body...)
 }
 
 // fromString converts the header value v to t's Go type, and says whether

@@ -46,7 +46,8 @@ Usage:
         replay the spec's examples to a receiver (BASE + each channel's path),
         print each answer, exit 1 unless all were 200. Credentials:
         -basic user:pass, -bearer TOKEN, -client-credentials id:secret
-        -token-url URL, -secret S (x-hookgen-hmac), -mac-key id:secret
+        -token-url URL, -api-key KEY, -secret S (x-hookgen-hmac),
+        -mac-key id:secret
 
   hookgen version
         print hookgen's version

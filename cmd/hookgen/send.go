@@ -34,6 +34,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 	tokenURL := fs.String("token-url", "", "with -client-credentials: the receiver's token endpoint")
 	secret := fs.String("secret", "", "the secret of the spec's x-hookgen-hmac signature scheme")
 	macKey := fs.String("mac-key", "", "HTTP MAC key id:secret, for an x-hookgen-hmac http-mac scheme")
+	apiKey := fs.String("api-key", "", "the key of the spec's httpApiKey scheme, sent where the scheme says")
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -76,6 +77,14 @@ func send(args []string, stdout, stderr io.Writer) int {
 	if token != "" {
 		signers = append(signers, func(r *http.Request, _ []byte) error { r.Header.Set("Authorization", "Bearer "+token); return nil })
 	}
+	if *apiKey != "" {
+		s, err := apiKeySigner(api, *apiKey)
+		if err != nil {
+			fmt.Fprintln(stderr, "hookgen send:", err)
+			return 1
+		}
+		signers = append(signers, s)
+	}
 	if *secret != "" || *macKey != "" {
 		s, err := signatureSigner(api, *secret, *macKey)
 		if err != nil {
@@ -92,13 +101,16 @@ func send(args []string, stdout, stderr io.Writer) int {
 			if *only != "" && m.Key != *only {
 				continue
 			}
-			for _, ex := range m.Examples {
+			for i, ex := range m.Examples {
 				if *example != "" && ex.Name != *example {
 					continue
 				}
 				sent++
 				status, err := deliver(ctx, httpClient, strings.TrimSuffix(*base, "/")+channelURL(c.Path), m, ex, signers)
 				label := m.Key + "/" + ex.Name
+				if ex.Name == "" {
+					label = fmt.Sprintf("%s/#%d", m.Key, i+1)
+				}
 				if err != nil {
 					failed++
 					fmt.Fprintf(stdout, "%s -> error: %v\n", label, err)
@@ -163,6 +175,30 @@ func deliver(ctx context.Context, client *http.Client, url string, m *model.Mess
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+// apiKeySigner sends a static key where the spec's httpApiKey scheme says.
+func apiKeySigner(api *model.API, key string) (func(*http.Request, []byte) error, error) {
+	for _, s := range api.SecuritySchemes {
+		if s.Type != "httpApiKey" || s.Signature != nil {
+			continue
+		}
+		name, in := s.Name, s.In
+		return func(r *http.Request, _ []byte) error {
+			switch in {
+			case "query":
+				q := r.URL.Query()
+				q.Set(name, key)
+				r.URL.RawQuery = q.Encode()
+			case "cookie":
+				r.AddCookie(&http.Cookie{Name: name, Value: key})
+			default:
+				r.Header.Set(name, key)
+			}
+			return nil
+		}, nil
+	}
+	return nil, errors.New("the spec has no httpApiKey scheme for -api-key")
 }
 
 // signatureSigner signs as the spec's x-hookgen-hmac scheme says.

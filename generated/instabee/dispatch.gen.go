@@ -116,7 +116,7 @@ func (d *Dispatcher) runParcelCreated(ctx context.Context, del *webhook.Delivery
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeParcelCreatedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -142,7 +142,7 @@ func (d *Dispatcher) runSortedAtTerminal(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeSortedAtTerminalHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -168,7 +168,7 @@ func (d *Dispatcher) runParcelRecalled(ctx context.Context, del *webhook.Deliver
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeParcelRecalledHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -194,7 +194,7 @@ func (d *Dispatcher) runHomeDeliveryChanged(ctx context.Context, del *webhook.De
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeHomeDeliveryChangedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -220,7 +220,7 @@ func (d *Dispatcher) runDeliveredToConsumer(ctx context.Context, del *webhook.De
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeDeliveredToConsumerHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -246,7 +246,7 @@ func (d *Dispatcher) runDeliveryFailed(ctx context.Context, del *webhook.Deliver
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeDeliveryFailedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -272,7 +272,7 @@ func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Deli
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeDeliveryCancelledHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -298,7 +298,7 @@ func (d *Dispatcher) runReturnBookedHome(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnBookedHomeHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -324,7 +324,7 @@ func (d *Dispatcher) runReturnHomePickedUp(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnHomePickedUpHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -350,7 +350,7 @@ func (d *Dispatcher) runReturnHomePickUpFailed(ctx context.Context, del *webhook
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnHomePickUpFailedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -376,7 +376,7 @@ func (d *Dispatcher) runReturnHomePickUpCancelled(ctx context.Context, del *webh
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnHomePickUpCancelledHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -402,7 +402,7 @@ func (d *Dispatcher) runReturnedToMerchant(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnedToMerchantHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -428,7 +428,7 @@ func (d *Dispatcher) runLockerChanged(ctx context.Context, del *webhook.Delivery
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeLockerChangedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -454,7 +454,7 @@ func (d *Dispatcher) runDeliveredToLocker(ctx context.Context, del *webhook.Deli
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeDeliveredToLockerHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -480,7 +480,7 @@ func (d *Dispatcher) runConsumerPickedUpFromLocker(ctx context.Context, del *web
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeConsumerPickedUpFromLockerHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -506,7 +506,7 @@ func (d *Dispatcher) runInjectedInLocker(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeInjectedInLockerHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -532,7 +532,7 @@ func (d *Dispatcher) runChangedToLockerDelivery(ctx context.Context, del *webhoo
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeChangedToLockerDeliveryHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -558,7 +558,7 @@ func (d *Dispatcher) runChangedToHomeDelivery(ctx context.Context, del *webhook.
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeChangedToHomeDeliveryHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -584,7 +584,7 @@ func (d *Dispatcher) runReturnBookedLocker(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnBookedLockerHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -610,7 +610,7 @@ func (d *Dispatcher) runReturnLockerPickUpFailed(ctx context.Context, del *webho
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeReturnLockerPickUpFailedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -636,7 +636,7 @@ func (d *Dispatcher) runDeliveryVehicleLoaded(ctx context.Context, del *webhook.
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeDeliveryVehicleLoadedHeaders(del.Header)
+	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -646,555 +646,8 @@ func (d *Dispatcher) runDeliveryVehicleLoaded(ctx context.Context, del *webhook.
 	})
 }
 
-// decodeParcelCreatedHeaders reads the headers of ParcelCreated.
-func decodeParcelCreatedHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeSortedAtTerminalHeaders reads the headers of SortedAtTerminal.
-func decodeSortedAtTerminalHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeParcelRecalledHeaders reads the headers of ParcelRecalled.
-func decodeParcelRecalledHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeHomeDeliveryChangedHeaders reads the headers of HomeDeliveryChanged.
-func decodeHomeDeliveryChangedHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeDeliveredToConsumerHeaders reads the headers of DeliveredToConsumer.
-func decodeDeliveredToConsumerHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeDeliveryFailedHeaders reads the headers of DeliveryFailed.
-func decodeDeliveryFailedHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeDeliveryCancelledHeaders reads the headers of DeliveryCancelled.
-func decodeDeliveryCancelledHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnBookedHomeHeaders reads the headers of ReturnBookedHome.
-func decodeReturnBookedHomeHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnHomePickedUpHeaders reads the headers of ReturnHomePickedUp.
-func decodeReturnHomePickedUpHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnHomePickUpFailedHeaders reads the headers of
-// ReturnHomePickUpFailed.
-func decodeReturnHomePickUpFailedHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnHomePickUpCancelledHeaders reads the headers of
-// ReturnHomePickUpCancelled.
-func decodeReturnHomePickUpCancelledHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnedToMerchantHeaders reads the headers of ReturnedToMerchant.
-func decodeReturnedToMerchantHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeLockerChangedHeaders reads the headers of LockerChanged.
-func decodeLockerChangedHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeDeliveredToLockerHeaders reads the headers of DeliveredToLocker.
-func decodeDeliveredToLockerHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeConsumerPickedUpFromLockerHeaders reads the headers of
-// ConsumerPickedUpFromLocker.
-func decodeConsumerPickedUpFromLockerHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeInjectedInLockerHeaders reads the headers of InjectedInLocker.
-func decodeInjectedInLockerHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeChangedToLockerDeliveryHeaders reads the headers of
-// ChangedToLockerDelivery.
-func decodeChangedToLockerDeliveryHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeChangedToHomeDeliveryHeaders reads the headers of
-// ChangedToHomeDelivery.
-func decodeChangedToHomeDeliveryHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnBookedLockerHeaders reads the headers of ReturnBookedLocker.
-func decodeReturnBookedLockerHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeReturnLockerPickUpFailedHeaders reads the headers of
-// ReturnLockerPickUpFailed.
-func decodeReturnLockerPickUpFailedHeaders(h http.Header) (*EventHeaders, error) {
-	out := new(EventHeaders)
-	if v := h.Get("Budbee-Event"); v != "" {
-		x := v
-		out.BudbeeEvent = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event")
-	}
-	if v := h.Get("Budbee-Event-Id"); v != "" {
-		x := v
-		out.BudbeeEventID = x
-	} else {
-		return nil, errors.New("missing header Budbee-Event-Id")
-	}
-	if v := h.Get("Timestamp"); v != "" {
-		x, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return nil, fmt.Errorf("header Timestamp: %w", err)
-		}
-		out.Timestamp = x
-	} else {
-		return nil, errors.New("missing header Timestamp")
-	}
-	return out, nil
-}
-
-// decodeDeliveryVehicleLoadedHeaders reads the headers of
-// DeliveryVehicleLoaded.
-func decodeDeliveryVehicleLoadedHeaders(h http.Header) (*EventHeaders, error) {
+// decodeEventHeaders reads EventHeaders from HTTP headers.
+func decodeEventHeaders(h http.Header) (*EventHeaders, error) {
 	out := new(EventHeaders)
 	if v := h.Get("Budbee-Event"); v != "" {
 		x := v

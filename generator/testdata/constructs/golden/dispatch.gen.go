@@ -121,7 +121,7 @@ func (d *Dispatcher) runOrderStatusChanged(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeOrderStatusChangedHeaders(del.Header)
+	headers, err := decodeOrderCreatedHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -156,7 +156,7 @@ func (d *Dispatcher) runCatalogSync(ctx context.Context, del *webhook.Delivery, 
 	})
 }
 
-// decodeOrderCreatedHeaders reads the headers of OrderCreated.
+// decodeOrderCreatedHeaders reads OrderCreatedHeaders from HTTP headers.
 func decodeOrderCreatedHeaders(h http.Header) (*OrderCreatedHeaders, error) {
 	out := new(OrderCreatedHeaders)
 	if v := h.Get("X-Request-Id"); v != "" {
@@ -174,25 +174,7 @@ func decodeOrderCreatedHeaders(h http.Header) (*OrderCreatedHeaders, error) {
 	return out, nil
 }
 
-// decodeOrderStatusChangedHeaders reads the headers of OrderStatusChanged.
-func decodeOrderStatusChangedHeaders(h http.Header) (*OrderCreatedHeaders, error) {
-	out := new(OrderCreatedHeaders)
-	if v := h.Get("X-Request-Id"); v != "" {
-		x := v
-		out.XRequestID = x
-	} else {
-		return nil, errors.New("missing header X-Request-Id")
-	}
-	if v := h.Get("X-Schema-Version"); v != "" {
-		x := v
-		out.XSchemaVersion = x
-	} else {
-		return nil, errors.New("missing header X-Schema-Version")
-	}
-	return out, nil
-}
-
-// decodeCatalogSyncHeaders reads the headers of CatalogSync.
+// decodeCatalogSyncHeaders reads CatalogSyncHeaders from HTTP headers.
 func decodeCatalogSyncHeaders(h http.Header) (*CatalogSyncHeaders, error) {
 	out := new(CatalogSyncHeaders)
 	if v := h.Get("X-Catalog-Source"); v != "" {

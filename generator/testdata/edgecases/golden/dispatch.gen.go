@@ -203,7 +203,7 @@ func (d *Dispatcher) runThingB(ctx context.Context, del *webhook.Delivery, event
 	})
 }
 
-// decodeThingAHeaders reads the headers of thing.a.
+// decodeThingAHeaders reads ThingAHeaders from HTTP headers.
 func decodeThingAHeaders(h http.Header) (*ThingAHeaders, error) {
 	out := new(ThingAHeaders)
 	if v := h.Get("X-Event"); v != "" {
@@ -224,7 +224,7 @@ func decodeThingAHeaders(h http.Header) (*ThingAHeaders, error) {
 	return out, nil
 }
 
-// decodeThingBHeaders reads the headers of thing.b.
+// decodeThingBHeaders reads ThingBHeaders from HTTP headers.
 func decodeThingBHeaders(h http.Header) (*ThingBHeaders, error) {
 	out := new(ThingBHeaders)
 	if v := h.Get("X-Event"); v != "" {
