@@ -9,30 +9,6 @@ import (
 	"time"
 )
 
-func TestPayloadValue(t *testing.T) {
-	body := []byte(`{"event_id": 1201895966044343904, "meta": {"id": "abc", "list": [1, {"x/y": "z"}]}, "nil": null}`)
-	for ptr, want := range map[string]string{
-		"/event_id":          "1201895966044343904",
-		"/meta/id":           "abc",
-		"/meta/list/1/x~1y":  "z",
-		"/meta/list/0":       "1",
-		"/missing":           "",
-		"/nil":               "",
-		"/meta/list/7":       "",
-		"/event_id/deeper":   "",
-		"/meta/list/notanum": "",
-	} {
-		if got := PayloadValue(body, ptr); got != want {
-			t.Errorf("PayloadValue(%q) = %q, want %q", ptr, got, want)
-		}
-	}
-	for _, bad := range []string{"", "   ", "not json", "[", "{"} {
-		if got := PayloadValue([]byte(bad), "/a"); got != "" {
-			t.Errorf("PayloadValue(%q) = %q", bad, got)
-		}
-	}
-}
-
 func TestRunnerClaimsCommitsReleases(t *testing.T) {
 	r := &Runner{}
 	r.Prepare()

@@ -1,12 +1,14 @@
 package jsonx_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 
-	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
@@ -60,7 +62,7 @@ func isTopLevelNull(data []byte) bool {
 	return json.Unmarshal(data, &v) == nil && v == nil
 }
 
-// TestPayloadValue holds PayloadValue against webhook.PayloadValue.
+// TestPayloadValue holds PayloadValue against a plain reference reading.
 func TestPayloadValue(t *testing.T) {
 	for _, b := range bodies {
 		for _, p := range []string{"/event_type", "/event_id", "/data/id", "/data/list/1/k", "/data/list/0", "/a/2", "/missing", ""} {
@@ -77,8 +79,8 @@ func FuzzPayloadValue(f *testing.F) {
 }
 
 func checkPayloadValue(t *testing.T, body []byte, pointer string) {
-	if want, got := webhook.PayloadValue(body, pointer), jsonx.PayloadValue(body, pointer); got != want {
-		t.Fatalf("PayloadValue(%q, %q) = %q, webhook.PayloadValue %q", body, pointer, got, want)
+	if want, got := referencePayloadValue(body, pointer), jsonx.PayloadValue(body, pointer); got != want {
+		t.Fatalf("PayloadValue(%q, %q) = %q, reference %q", body, pointer, got, want)
 	}
 }
 
@@ -142,5 +144,78 @@ func TestErrorPath(t *testing.T) {
 	}
 	if got, want := e.Pointer(), `/3ds secure/line_items/2/sku`; got != want {
 		t.Errorf("Pointer() = %s, want %s", got, want)
+	}
+}
+
+// referencePayloadValue is the straightforward decode-each-level reading that
+// jsonx.PayloadValue must agree with. It returns the value at a JSON pointer (RFC 6901) in a JSON
+// body, for correlation ids such as $message.payload#/event_id: a string
+// without its quotes, any other value as its JSON text (an id sent as the
+// number 1201895966044343904 keeps every digit). It returns "" when the
+// value is absent or the body is not JSON.
+func referencePayloadValue(body []byte, pointer string) string {
+	raw := json.RawMessage(body)
+	var toks []string
+	if pointer != "" {
+		toks = strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	}
+	for _, tok := range toks {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if raw = bytes.TrimSpace(raw); len(raw) == 0 {
+			return ""
+		}
+		switch raw[0] {
+		case '{':
+			var m map[string]json.RawMessage
+			if json.Unmarshal(raw, &m) != nil {
+				return ""
+			}
+			var ok bool
+			if raw, ok = m[tok]; !ok {
+				return ""
+			}
+		case '[':
+			var a []json.RawMessage
+			i, err := strconv.Atoi(tok)
+			if json.Unmarshal(raw, &a) != nil || err != nil || i < 0 || i >= len(a) {
+				return ""
+			}
+			raw = a[i]
+		default:
+			return ""
+		}
+	}
+	raw = bytes.TrimSpace(raw)
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	return string(raw)
+}
+
+func TestPayloadValueCases(t *testing.T) {
+	body := []byte(`{"event_id": 1201895966044343904, "meta": {"id": "abc", "list": [1, {"x/y": "z"}]}, "nil": null}`)
+	for ptr, want := range map[string]string{
+		"/event_id":          "1201895966044343904",
+		"/meta/id":           "abc",
+		"/meta/list/1/x~1y":  "z",
+		"/meta/list/0":       "1",
+		"/missing":           "",
+		"/nil":               "",
+		"/meta/list/7":       "",
+		"/event_id/deeper":   "",
+		"/meta/list/notanum": "",
+	} {
+		if got := jsonx.PayloadValue(body, ptr); got != want {
+			t.Errorf("PayloadValue(%q) = %q, want %q", ptr, got, want)
+		}
+	}
+	for _, bad := range []string{"", "   ", "not json", "[", "{"} {
+		if got := jsonx.PayloadValue([]byte(bad), "/a"); got != "" {
+			t.Errorf("PayloadValue(%q) = %q", bad, got)
+		}
 	}
 }

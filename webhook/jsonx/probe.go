@@ -109,8 +109,7 @@ func isASCII[S string | []byte](s S) bool {
 }
 
 // PayloadValue returns the value at a JSON pointer (RFC 6901) in a JSON
-// body, with the result of webhook.PayloadValue in one pass per level and
-// without decoding into maps: a string without its quotes, any other value
+// body, in one pass per level and without decoding into maps: a string without its quotes, any other value
 // as its JSON text (every digit of a number kept), "" when the value is
 // absent, null, or the body is not JSON.
 func PayloadValue(body []byte, pointer string) string {
