@@ -396,10 +396,10 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads", sf.n.Value)
 	}
 	if pl, ok := get("payload"); ok {
-		p.schemas.site(pl, m.Key, func(t *model.Type, kin *openapi3.Schema) { m.Payload, p.checks[m].payload = t, kin })
+		p.schemas.site(pl, siteHint(a, pl, m.Key), func(t *model.Type, kin *openapi3.Schema) { m.Payload, p.checks[m].payload = t, kin })
 	}
 	if h, ok := get("headers"); ok {
-		p.schemas.site(h, m.Key+"Headers", func(t *model.Type, kin *openapi3.Schema) { m.Headers, p.checks[m].headers = t, kin })
+		p.schemas.site(h, siteHint(a, h, m.Key+"Headers"), func(t *model.Type, kin *openapi3.Schema) { m.Headers, p.checks[m].headers = t, kin })
 	}
 	if cid, ok := get("correlationId"); ok {
 		if cid, err := p.deref(cid); err != nil {
@@ -416,6 +416,20 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	}
 	p.api.Messages = append(p.api.Messages, m)
 	return m
+}
+
+// siteHint names an inline payload or headers schema after its message,
+// unless it comes from elsewhere, such as a trait that several messages
+// share: then after where it is defined ("commonHeaders.headers").
+func siteHint(msg, site at, byMessage string) string {
+	if site.f == msg.f && strings.HasPrefix(site.ptr, msg.ptr+"/") {
+		return byMessage
+	}
+	name := nameFromPtr(site.ptr)
+	if parent, last, ok := strings.Cut(name, "."); ok && strings.HasSuffix(strings.ToLower(parent), last) {
+		return parent // commonHeaders.headers reads as commonHeaders
+	}
+	return name
 }
 
 func messageKey(a at, messageID, name, fallback string) string {

@@ -95,7 +95,7 @@ func (d *Dispatcher) runOrderCreated(ctx context.Context, del *webhook.Delivery,
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeOrderCreatedHeaders(del.Header)
+	headers, err := decodeCommonHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -121,7 +121,7 @@ func (d *Dispatcher) runOrderStatusChanged(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	headers, err := decodeOrderCreatedHeaders(del.Header)
+	headers, err := decodeCommonHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
@@ -156,9 +156,9 @@ func (d *Dispatcher) runCatalogSync(ctx context.Context, del *webhook.Delivery, 
 	})
 }
 
-// decodeOrderCreatedHeaders reads OrderCreatedHeaders from HTTP headers.
-func decodeOrderCreatedHeaders(h http.Header) (*OrderCreatedHeaders, error) {
-	out := new(OrderCreatedHeaders)
+// decodeCommonHeaders reads CommonHeaders from HTTP headers.
+func decodeCommonHeaders(h http.Header) (*CommonHeaders, error) {
+	out := new(CommonHeaders)
 	if v := h.Get("X-Request-Id"); v != "" {
 		x := v
 		out.XRequestID = x

@@ -19,13 +19,13 @@ type Handler interface {
 	//
 	// Sent once when an order is placed. Its payload is the kitchen-sink `Order`,
 	// which reaches every schema construct.
-	HandleOrderCreated(ctx context.Context, event *OrderCreatedEvent, headers *OrderCreatedHeaders) error
+	HandleOrderCreated(ctx context.Context, event *OrderCreatedEvent, headers *CommonHeaders) error
 	// HandleOrderStatusChanged receives OrderStatusChanged. An order moved to
 	// another status.
 	//
 	// Sent on every status change. Has no correlationId, so a receiver
 	// de-duplicates by a hash of the body.
-	HandleOrderStatusChanged(ctx context.Context, event *OrderStatusChangedEvent, headers *OrderCreatedHeaders) error
+	HandleOrderStatusChanged(ctx context.Context, event *OrderStatusChangedEvent, headers *CommonHeaders) error
 	// HandleCatalogSync receives CatalogSync. A catalog snapshot.
 	//
 	// The only message on /catalog. Its own headers (no trait) carry a const
@@ -49,12 +49,12 @@ type EventFunc func(ctx context.Context, message string, event any) error
 var _ Handler = EventFunc(nil)
 
 // HandleOrderCreated calls f with "OrderCreated".
-func (f EventFunc) HandleOrderCreated(ctx context.Context, event *OrderCreatedEvent, headers *OrderCreatedHeaders) error {
+func (f EventFunc) HandleOrderCreated(ctx context.Context, event *OrderCreatedEvent, headers *CommonHeaders) error {
 	return f(ctx, "OrderCreated", event)
 }
 
 // HandleOrderStatusChanged calls f with "OrderStatusChanged".
-func (f EventFunc) HandleOrderStatusChanged(ctx context.Context, event *OrderStatusChangedEvent, headers *OrderCreatedHeaders) error {
+func (f EventFunc) HandleOrderStatusChanged(ctx context.Context, event *OrderStatusChangedEvent, headers *CommonHeaders) error {
 	return f(ctx, "OrderStatusChanged", event)
 }
 
@@ -64,12 +64,12 @@ func (f EventFunc) HandleCatalogSync(ctx context.Context, event *CatalogSyncPayl
 }
 
 // HandleOrderCreated returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleOrderCreated(context.Context, *OrderCreatedEvent, *OrderCreatedHeaders) error {
+func (UnimplementedHandler) HandleOrderCreated(context.Context, *OrderCreatedEvent, *CommonHeaders) error {
 	return fmt.Errorf("constructs: OrderCreated: %w", webhook.ErrNotImplemented)
 }
 
 // HandleOrderStatusChanged returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleOrderStatusChanged(context.Context, *OrderStatusChangedEvent, *OrderCreatedHeaders) error {
+func (UnimplementedHandler) HandleOrderStatusChanged(context.Context, *OrderStatusChangedEvent, *CommonHeaders) error {
 	return fmt.Errorf("constructs: OrderStatusChanged: %w", webhook.ErrNotImplemented)
 }
 

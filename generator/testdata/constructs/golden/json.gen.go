@@ -3326,10 +3326,10 @@ func (x *Money) encodeJSON(e *jsonx.Encoder) {
 	e.ObjEnd()
 }
 
-// jsonField returns the index of the field of OrderCreatedHeaders that the
-// object key names, matched as encoding/json matches it: exactly, else
-// case-insensitively; -1 for none.
-func (*OrderCreatedHeaders) jsonField(key []byte) int {
+// jsonField returns the index of the field of CommonHeaders that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*CommonHeaders) jsonField(key []byte) int {
 	switch string(key) {
 	case "X-Request-Id":
 		return 0
@@ -3349,7 +3349,7 @@ func (*OrderCreatedHeaders) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderCreatedHeaders) decodeJSON(d *jx.Decoder) error {
+func (x *CommonHeaders) decodeJSON(d *jx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -3386,7 +3386,7 @@ func (x *OrderCreatedHeaders) decodeJSON(d *jx.Decoder) error {
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *OrderCreatedHeaders) encodeJSON(e *jsonx.Encoder) {
+func (x *CommonHeaders) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"X-Request-Id\":")
 	e.Str(x.XRequestID)

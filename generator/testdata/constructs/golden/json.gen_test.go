@@ -375,16 +375,16 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*OrderCreatedHeaders))
+			return Unmarshal(data, v.(*CommonHeaders))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*OrderCreatedHeaders))
+			return Marshal(v.(*CommonHeaders))
 		},
-		Name: "OrderCreatedHeaders",
+		Name: "CommonHeaders",
 		New: func() any {
-			return new(OrderCreatedHeaders)
+			return new(CommonHeaders)
 		},
-		Random: jsonRandomOrderCreatedHeaders,
+		Random: jsonRandomCommonHeaders,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -1293,8 +1293,8 @@ func jsonRandomMoney(r *jsontest.Rand, depth int) {
 	r.ObjEnd()
 }
 
-// jsonRandomOrderCreatedHeaders writes a random valid JSON value of OrderCreatedHeaders.
-func jsonRandomOrderCreatedHeaders(r *jsontest.Rand, depth int) {
+// jsonRandomCommonHeaders writes a random valid JSON value of CommonHeaders.
+func jsonRandomCommonHeaders(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "X-Request-Id")

@@ -15,11 +15,11 @@ type recorder struct {
 	webhooktest.Recorder
 }
 
-func (r *recorder) HandleOrderCreated(_ context.Context, event *OrderCreatedEvent, headers *OrderCreatedHeaders) error {
+func (r *recorder) HandleOrderCreated(_ context.Context, event *OrderCreatedEvent, headers *CommonHeaders) error {
 	return r.Record("OrderCreated", event, headers)
 }
 
-func (r *recorder) HandleOrderStatusChanged(_ context.Context, event *OrderStatusChangedEvent, headers *OrderCreatedHeaders) error {
+func (r *recorder) HandleOrderStatusChanged(_ context.Context, event *OrderStatusChangedEvent, headers *CommonHeaders) error {
 	return r.Record("OrderStatusChanged", event, headers)
 }
 

@@ -1526,23 +1526,23 @@ func (x *Money) GetCurrency() string {
 	return x.Currency
 }
 
-// OrderCreatedHeaders is an object defined at
+// CommonHeaders is an object defined at
 // #/components/messageTraits/commonHeaders/headers.
 //
 // Headers sent with every order event.
-type OrderCreatedHeaders struct {
+type CommonHeaders struct {
 	// Unique id of this delivery attempt.
 	XRequestID string `json:"X-Request-Id"`
 
 	// Payload schema version; always 2024-01.
 	//
-	// The spec fixes its value to OrderCreatedHeadersXSchemaVersion.
+	// The spec fixes its value to CommonHeadersXSchemaVersion.
 	XSchemaVersion string `json:"X-Schema-Version"`
 }
 
 // GetXRequestID returns the X-Request-Id property, or the zero value when x is
 // nil.
-func (x *OrderCreatedHeaders) GetXRequestID() string {
+func (x *CommonHeaders) GetXRequestID() string {
 	if x == nil {
 		var zero string
 		return zero
@@ -1552,7 +1552,7 @@ func (x *OrderCreatedHeaders) GetXRequestID() string {
 
 // GetXSchemaVersion returns the X-Schema-Version property, or the zero value
 // when x is nil.
-func (x *OrderCreatedHeaders) GetXSchemaVersion() string {
+func (x *CommonHeaders) GetXSchemaVersion() string {
 	if x == nil {
 		var zero string
 		return zero
@@ -1560,9 +1560,9 @@ func (x *OrderCreatedHeaders) GetXSchemaVersion() string {
 	return x.XSchemaVersion
 }
 
-// The values the spec fixes for properties of OrderCreatedHeaders.
+// The values the spec fixes for properties of CommonHeaders.
 const (
-	OrderCreatedHeadersXSchemaVersion = "2024-01"
+	CommonHeadersXSchemaVersion = "2024-01"
 )
 
 // CatalogSyncHeaders is an object defined at
