@@ -23,7 +23,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := parser.Parse("fuzz.yaml", data)
+		_, _, err := parser.LintData("fuzz.yaml", data) // parsing and lint's checks
 		if err == nil {
 			return
 		}

@@ -39,6 +39,13 @@ func (p *parser) lint(api *model.API) {
 				p.warnf(s.Pos, "security scheme %s: the %s flow has an empty tokenUrl", s.Key, f.Kind)
 			}
 		}
+	}
+}
+
+// checkSchemes reports, as an error, a scheme a server requires that
+// hookgen cannot verify: generating a receiver for it would fail closed.
+func (p *parser) checkSchemes(api *model.API) {
+	for _, s := range api.SecuritySchemes {
 		if usedByServer(api, s) && s.Type != "" && !verifiable(s) {
 			p.errorf(s.Pos, "security scheme %s of type %s: hookgen cannot verify it (it verifies userPassword, http basic and bearer, httpApiKey, apiKey, oauth2, openIdConnect)", s.Key, s.Type)
 		}

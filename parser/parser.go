@@ -42,7 +42,7 @@ type parser struct {
 // ParseFile reads the AsyncAPI document at path and the files it references.
 // Errors are an ErrorList; each names file:line:col.
 func ParseFile(path string) (*model.API, error) {
-	api, _, err := parse(path, nil)
+	api, _, err := parse(path, nil, false)
 	return api, err
 }
 
@@ -52,7 +52,7 @@ func Parse(name string, data []byte) (*model.API, error) {
 	if data == nil {
 		data = []byte{}
 	}
-	api, _, err := parse(name, data)
+	api, _, err := parse(name, data, false)
 	return api, err
 }
 
@@ -61,10 +61,12 @@ func Parse(name string, data []byte) (*model.API, error) {
 // should see (examples that break their schemas, examples routed to another
 // message, unused schemas, ...). Warnings have Warning set.
 func Lint(path string) (*model.API, ErrorList, error) {
-	return parse(path, nil)
+	return parse(path, nil, true)
 }
 
-func parse(name string, data []byte) (*model.API, ErrorList, error) {
+// parse reads a document; with warnings it also runs lint's checks, whose
+// example validation costs more than the rest of parsing.
+func parse(name string, data []byte, warnings bool) (*model.API, ErrorList, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		return nil, nil, err
@@ -91,7 +93,10 @@ func parse(name string, data []byte) (*model.API, ErrorList, error) {
 	if len(p.errs) > 0 {
 		return nil, nil, p.errs.sorted()
 	}
-	p.lint(api)
+	p.checkSchemes(api)
+	if warnings {
+		p.lint(api)
+	}
 	if len(p.errs) > 0 {
 		return nil, nil, p.errs.sorted()
 	}
