@@ -191,7 +191,7 @@ func write(dir string, files []generator.File) error {
 		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, f.Content) {
 			continue
 		}
-		if err := os.WriteFile(path, f.Content, 0o644); err != nil {
+		if err := replaceFile(path, f.Content); err != nil {
 			return err
 		}
 	}
@@ -211,6 +211,22 @@ func write(dir string, files []generator.File) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// replaceFile replaces path in one step (a temporary file renamed over it),
+// so that a failure half-way never leaves a truncated file behind.
+func replaceFile(path string, content []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(content)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func isGenerated(path string) bool {
