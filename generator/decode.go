@@ -32,7 +32,7 @@ func (g *gen) jsonFile(f *jen.File) {
 		"The dispatcher decodes deliveries with them; Unmarshal and Marshal make them available "+
 		"to tests and tools.")
 	f.Type().Id("JSONValue").Interface(
-		jen.Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error(),
+		jen.Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder")).Error(),
 		jen.Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder")),
 	)
 	f.Line()
@@ -431,7 +431,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 	fileComment(f, fmt.Sprintf("decodeJSON decodes an object into x as encoding/json would, in one pass: "+
 		"unknown properties are skipped, null leaves x alone, and a required property that is absent "+
 		"is an error."))
-	f.Func().Params(recv).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error().Block(body...)
+	f.Func().Params(recv).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder")).Error().Block(body...)
 	f.Line()
 }
 
@@ -441,7 +441,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 func (g *gen) enumCodec(f *jen.File, t *model.Type) {
 	name := g.types[t]
 	recv := jen.Id("x").Op("*").Id(name)
-	dparams := jen.Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder"))
+	dparams := jen.Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder"))
 	eparams := jen.Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder"))
 	if t.Kind == model.Integer {
 		read, write, conv := "ReadInt", "Int", jen.Int64()
@@ -501,7 +501,7 @@ func (g *gen) taggedCodec(f *jen.File, t *model.Type) {
 		jen.Id("u").Dot("Raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Values(), jen.Id("raw").Op("...")),
 	))
 	fileComment(f, fmt.Sprintf("decodeJSON decodes the variant that the %s property names, as UnmarshalJSON does.", t.Discriminator))
-	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error().Block(
+	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder")).Error().Block(
 		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Qual(jsonxPkg, "RawBytes").Call(jen.Id("d")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Op("*").Id("u").Op("=").Id(name).Values(),
@@ -534,7 +534,7 @@ func (g *gen) taggedCodec(f *jen.File, t *model.Type) {
 func (g *gen) rawUnionCodec(f *jen.File, t *model.Type) {
 	name := g.types[t]
 	f.Comment("decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.")
-	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jxPkg, "Decoder")).Error().Block(
+	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder")).Error().Block(
 		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Qual(jsonxPkg, "RawBytes").Call(jen.Id("d")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Id("u").Dot("raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Values(), jen.Id("raw").Op("...")),

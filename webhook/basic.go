@@ -1,11 +1,13 @@
 package webhook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"unsafe"
 )
 
 // Credential is one accepted user name and password pair for HTTP Basic
@@ -57,15 +59,16 @@ func (b *Basic) Verify(r *http.Request, _ []byte) error {
 	if h == "" {
 		return noCredentials("basic: missing Authorization header")
 	}
-	user, pass, ok := ParseBasicAuth(h)
+	var buf [128]byte
+	user, pass, ok := parseBasicAuth(buf[:0], h)
 	if !ok {
 		if scheme, _, _ := strings.Cut(h, " "); !strings.EqualFold(scheme, "Basic") {
 			return noCredentials("basic: Authorization header uses another scheme")
 		}
 		return unauthorized("basic: malformed Authorization header")
 	}
-	u := sha256.Sum256([]byte(user))
-	p := sha256.Sum256([]byte(pass))
+	u := sha256.Sum256(user)
+	p := sha256.Sum256(pass)
 	match := 0
 	for i := range b.creds {
 		c := &b.creds[i]
@@ -87,24 +90,42 @@ func (b *Basic) Challenge() string {
 // unpadded standard base64 and splits at the first colon, as RFC 7617
 // requires (a user name cannot contain one).
 func ParseBasicAuth(header string) (username, password string, ok bool) {
+	user, pass, ok := parseBasicAuth(nil, header)
+	if !ok {
+		return "", "", false
+	}
+	// One allocation for both: pass follows user and its colon.
+	s := string(user[:len(user)+1+len(pass)])
+	return s[:len(user)], s[len(user)+1:], true
+}
+
+// parseBasicAuth is ParseBasicAuth decoding into buf's storage (when it is
+// large enough), so that Verify allocates nothing; pass follows user and a
+// colon in the same array.
+func parseBasicAuth(buf []byte, header string) (username, password []byte, ok bool) {
 	scheme, rest, found := strings.Cut(header, " ")
 	if !found || !strings.EqualFold(scheme, "Basic") {
-		return "", "", false
+		return nil, nil, false
 	}
 	rest = strings.TrimLeft(rest, " ")
 	rest = strings.TrimRight(rest, " ")
 	if rest == "" || strings.ContainsAny(rest, " \t") {
-		return "", "", false
+		return nil, nil, false
 	}
-	raw, err := base64.StdEncoding.DecodeString(rest)
+	// Decoding only reads src.
+	src := unsafe.Slice(unsafe.StringData(rest), len(rest))
+	raw, err := base64.StdEncoding.AppendDecode(buf[:0], src)
 	if err != nil {
-		raw, err = base64.RawStdEncoding.DecodeString(rest)
+		raw, err = base64.RawStdEncoding.AppendDecode(buf[:0], src)
 		if err != nil {
-			return "", "", false
+			return nil, nil, false
 		}
 	}
-	username, password, ok = strings.Cut(string(raw), ":")
-	return username, password, ok
+	i := bytes.IndexByte(raw, ':')
+	if i < 0 {
+		return nil, nil, false
+	}
+	return raw[:i], raw[i+1:], true
 }
 
 // quoteParam renders s as an RFC 9110 quoted-string.

@@ -227,7 +227,13 @@ func (d *MemoryDeduper) Len() int {
 
 // BodyKey is the de-duplication key of a message without a correlationId:
 // the hex SHA-256 of its raw body.
-func BodyKey(body []byte) string {
+func BodyKey(body []byte) string { return prefixedBodyKey("", body) }
+
+// prefixedBodyKey returns prefix + BodyKey(body) in one allocation.
+func prefixedBodyKey(prefix string, body []byte) string {
 	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
+	var buf [64 + 2*sha256.Size]byte
+	b := append(buf[:0], prefix...)
+	b = hex.AppendEncode(b, sum[:])
+	return string(b)
 }

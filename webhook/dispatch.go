@@ -111,10 +111,14 @@ func (r *Runner) Prepare() {
 // again when the provider retries. A duplicate of a handled event returns
 // nil without a call.
 func (r *Runner) Run(ctx context.Context, d *Delivery, handle func(context.Context) error) error {
+	var key string
 	if d.EventID == "" {
-		d.EventID = BodyKey(d.Body)
+		// One allocation for the key and the event id it ends with.
+		key = prefixedBodyKey(r.KeyPrefix, d.Body)
+		d.EventID = key[len(r.KeyPrefix):]
+	} else {
+		key = r.KeyPrefix + d.EventID
 	}
-	key := r.KeyPrefix + d.EventID
 	state, err := r.Deduper.Claim(ctx, key)
 	if err != nil {
 		return fmt.Errorf("webhook: de-duplication store: %w", err)
@@ -126,21 +130,24 @@ func (r *Runner) Run(ctx context.Context, d *Delivery, handle func(context.Conte
 	case ClaimInFlight:
 		return ErrInFlight
 	}
-	settle := func(err error) {
-		// The claim outlives the request's context: a timed-out handler
-		// settles it when it finally returns.
-		sctx := context.WithoutCancel(ctx)
-		var serr error
-		if err != nil {
-			serr = r.Deduper.Release(sctx, key)
-		} else {
-			serr = r.Deduper.Commit(sctx, key)
-		}
-		if serr != nil {
-			r.Logger.ErrorContext(sctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", serr)...)
-		}
+	return r.call(ctx, d, handle, key, true)
+}
+
+// settle commits the claimed key after a success and releases it after a
+// failure.
+func (r *Runner) settle(ctx context.Context, d *Delivery, key string, err error) {
+	// The claim outlives the request's context: a timed-out handler
+	// settles it when it finally returns.
+	sctx := context.WithoutCancel(ctx)
+	var serr error
+	if err != nil {
+		serr = r.Deduper.Release(sctx, key)
+	} else {
+		serr = r.Deduper.Commit(sctx, key)
 	}
-	return r.call(ctx, d, handle, settle)
+	if serr != nil {
+		r.Logger.ErrorContext(sctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", serr)...)
+	}
 }
 
 // RunUnknown passes an event the spec does not know to the Unknown hook.
@@ -149,7 +156,7 @@ func (r *Runner) RunUnknown(ctx context.Context, d *Delivery) error {
 	if r.Unknown == nil {
 		return nil
 	}
-	return r.call(ctx, d, func(ctx context.Context) error { return r.Unknown(ctx, d) }, func(error) {})
+	return r.call(ctx, d, func(ctx context.Context) error { return r.Unknown(ctx, d) }, "", false)
 }
 
 // call runs handle with the delivery in its context and a deadline, on
@@ -158,7 +165,8 @@ func (r *Runner) RunUnknown(ctx context.Context, d *Delivery) error {
 // ctx.Err(), which answers 500. (Running it on a goroutine of its own so
 // the answer could leave before a handler that ignores its context returns
 // cost a third of a delivery's time; see docs/receiving.md.)
-func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Context) error, settle func(error)) (err error) {
+// A claimed key is settled when handle returns.
+func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Context) error, key string, claimed bool) (err error) {
 	hctx, cancel := context.WithTimeout(WithDelivery(ctx, d), r.Timeout)
 	defer cancel()
 	defer func() {
@@ -166,7 +174,9 @@ func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Cont
 			err = &HandlerError{fmt.Errorf("webhook: handler panicked: %v", p)}
 			r.Logger.ErrorContext(ctx, "webhook: handler panicked", append(deliveryAttrs(d), "panic", p, "stack", string(debug.Stack()))...)
 		}
-		settle(err)
+		if claimed {
+			r.settle(ctx, d, key, err)
+		}
 	}()
 	if err = handle(hctx); err != nil {
 		if hctx.Err() != nil && errors.Is(err, hctx.Err()) {
@@ -183,10 +193,11 @@ func deliveryAttrs(d *Delivery) []any {
 
 // StatusOf maps a dispatch result to the status code of the contract.
 func StatusOf(err error) int {
+	if err == nil {
+		return http.StatusOK
+	}
 	var handlerErr *HandlerError
 	switch {
-	case err == nil:
-		return http.StatusOK
 	case errors.As(err, &handlerErr):
 		return http.StatusInternalServerError
 	case errors.Is(err, ErrInvalidPayload):

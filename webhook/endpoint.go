@@ -103,6 +103,9 @@ func (e *Endpoint) log(ctx context.Context, level slog.Level, msg string, attrs 
 
 // isJSON accepts application/json and any application/*+json type.
 func isJSON(contentType string) bool {
+	if contentType == "application/json" {
+		return true // what mime.ParseMediaType would say, without its allocation
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return false

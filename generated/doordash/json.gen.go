@@ -13,7 +13,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -157,7 +157,7 @@ func (*DeliveryWebhookPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DeliveryWebhookPayload) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -783,7 +783,7 @@ func (x *DeliveryWebhookPayload) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *DeliveryWebhookPayloadEventType) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryWebhookPayloadEventType) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}

@@ -13,7 +13,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -57,7 +57,7 @@ func (*OrderUpdate) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderUpdate) decodeJSON(d *jx.Decoder) error {
+func (x *OrderUpdate) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -104,7 +104,7 @@ func (x *OrderUpdate) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *OrderUpdateEvent) decodeJSON(d *jx.Decoder) error {
+func (x *OrderUpdateEvent) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -199,7 +199,7 @@ func (*OrderUpdatePayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderUpdatePayload) decodeJSON(d *jx.Decoder) error {
+func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -453,7 +453,7 @@ func (*OrderSummary) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderSummary) decodeJSON(d *jx.Decoder) error {
+func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -641,7 +641,7 @@ func (*PickupDetails) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *PickupDetails) decodeJSON(d *jx.Decoder) error {
+func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -867,7 +867,7 @@ func (*Location) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Location) decodeJSON(d *jx.Decoder) error {
+func (x *Location) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -960,7 +960,7 @@ func (*DropoffDetails) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DropoffDetails) decodeJSON(d *jx.Decoder) error {
+func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1190,7 +1190,7 @@ func (*DeliveryRequirements) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DeliveryRequirements) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryRequirements) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1326,7 +1326,7 @@ func (*StatusDetails) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *StatusDetails) decodeJSON(d *jx.Decoder) error {
+func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1512,7 +1512,7 @@ func (*Attachment) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Attachment) decodeJSON(d *jx.Decoder) error {
+func (x *Attachment) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -77,7 +77,7 @@ func (*DriverAssignedPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DriverAssignedPayload) decodeJSON(d *jx.Decoder) error {
+func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -285,7 +285,7 @@ func (*DriverAssignedPayloadDriver) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DriverAssignedPayloadDriver) decodeJSON(d *jx.Decoder) error {
+func (x *DriverAssignedPayloadDriver) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -383,7 +383,7 @@ func (x *DriverAssignedPayloadDriver) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *DriverAssignedPayloadDriverDeliveryMethod) decodeJSON(d *jx.Decoder) error {
+func (x *DriverAssignedPayloadDriverDeliveryMethod) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -452,7 +452,7 @@ func (*DeliveryStatusPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DeliveryStatusPayload) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -638,7 +638,7 @@ func (x *DeliveryStatusPayload) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *DeliveryStatusPayloadStatus) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryStatusPayloadStatus) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -717,7 +717,7 @@ func (*CourierLocationPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CourierLocationPayload) decodeJSON(d *jx.Decoder) error {
+func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -959,7 +959,7 @@ func (*DeliveryCancelledPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DeliveryCancelledPayload) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1143,7 +1143,7 @@ func (*DeliveryRefundPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *DeliveryRefundPayload) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1329,7 +1329,7 @@ func (x *DeliveryRefundPayload) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *DeliveryRefundPayloadRefundStatus) decodeJSON(d *jx.Decoder) error {
+func (x *DeliveryRefundPayloadRefundStatus) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}

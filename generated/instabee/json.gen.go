@@ -15,7 +15,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -63,7 +63,7 @@ func (*EventHeaders) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *EventHeaders) decodeJSON(d *jx.Decoder) error {
+func (x *EventHeaders) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -163,7 +163,7 @@ func (*Event) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Event) decodeJSON(d *jx.Decoder) error {
+func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -284,7 +284,7 @@ func (x *Event) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *EventParty) decodeJSON(d *jx.Decoder) error {
+func (x *EventParty) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -311,7 +311,7 @@ func (x *EventParty) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *EventFlow) decodeJSON(d *jx.Decoder) error {
+func (x *EventFlow) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}

@@ -15,7 +15,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -67,7 +67,7 @@ func (*EventEnvelope) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *EventEnvelope) decodeJSON(d *jx.Decoder) error {
+func (x *EventEnvelope) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -177,7 +177,7 @@ func (*OrderMetadata) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderMetadata) decodeJSON(d *jx.Decoder) error {
+func (x *OrderMetadata) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -243,7 +243,7 @@ func (*PickingMetadata) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *PickingMetadata) decodeJSON(d *jx.Decoder) error {
+func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -352,7 +352,7 @@ func (*StagedMetadata) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *StagedMetadata) decodeJSON(d *jx.Decoder) error {
+func (x *StagedMetadata) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -474,7 +474,7 @@ func (*OrderItem) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderItem) decodeJSON(d *jx.Decoder) error {
+func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -704,7 +704,7 @@ func (*CanceledMetadata) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CanceledMetadata) decodeJSON(d *jx.Decoder) error {
+func (x *CanceledMetadata) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -784,7 +784,7 @@ func (*NewWindowMetadata) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *NewWindowMetadata) decodeJSON(d *jx.Decoder) error {
+func (x *NewWindowMetadata) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -864,7 +864,7 @@ func (*TimeWindow) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *TimeWindow) decodeJSON(d *jx.Decoder) error {
+func (x *TimeWindow) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -970,7 +970,7 @@ func (*FulfillmentBrandNewPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentBrandNewPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentBrandNewPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1061,7 +1061,7 @@ func (*FulfillmentAcknowledgedPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentAcknowledgedPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentAcknowledgedPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1152,7 +1152,7 @@ func (*FulfillmentPickingPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentPickingPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentPickingPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1243,7 +1243,7 @@ func (*FulfillmentStagedPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentStagedPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentStagedPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1334,7 +1334,7 @@ func (*FulfillmentDeliveringPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentDeliveringPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentDeliveringPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1425,7 +1425,7 @@ func (*FulfillmentDeliveredPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentDeliveredPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentDeliveredPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1516,7 +1516,7 @@ func (*FulfillmentCanceledPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentCanceledPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentCanceledPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1607,7 +1607,7 @@ func (*FulfillmentRescheduledPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentRescheduledPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentRescheduledPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1698,7 +1698,7 @@ func (*FulfillmentLateDeliveryPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentLateDeliveryPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentLateDeliveryPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1789,7 +1789,7 @@ func (*FulfillmentOrderItemReplacementPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentOrderItemReplacementPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentOrderItemReplacementPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1880,7 +1880,7 @@ func (*FulfillmentOrderItemRefundPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentOrderItemRefundPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentOrderItemRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1971,7 +1971,7 @@ func (*FulfillmentCustomerMissingPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FulfillmentCustomerMissingPayload) decodeJSON(d *jx.Decoder) error {
+func (x *FulfillmentCustomerMissingPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}

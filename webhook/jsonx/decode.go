@@ -6,33 +6,82 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-faster/jx"
 )
 
+// Decoder is a jx.Decoder over one JSON document in memory, the input of
+// generated decoders. Strings it decodes share a few larger allocations
+// (see str), so that a payload costs about one string allocation, not one
+// per field.
+type Decoder struct {
+	jx.Decoder
+	data []byte
+	// arena holds the bytes of the strings decoded so far; strings point
+	// into it, so bytes once appended are never changed.
+	arena []byte
+}
+
+// arenaChunk is the most a string arena allocates at once; a string longer
+// than half of it gets an allocation of its own.
+const arenaChunk = 512
+
+var decoders = sync.Pool{New: func() any { return new(Decoder) }}
+
 // Begin returns a pooled decoder over data; hand it back with Finish.
-func Begin(data []byte) *jx.Decoder {
-	d := jx.GetDecoder()
+func Begin(data []byte) *Decoder {
+	d := decoders.Get().(*Decoder)
 	d.ResetBytes(data)
+	d.data = data
 	return d
 }
 
 // Finish checks that nothing but white space follows the value that err
 // reports on, returns d to the pool and returns the first error, located.
-func Finish(d *jx.Decoder, err error) error {
+func Finish(d *Decoder, err error) error {
 	if err == nil {
 		err = End(d)
 	}
-	jx.PutDecoder(d)
+	release(d)
 	return located(err)
+}
+
+func release(d *Decoder) {
+	d.ResetBytes(nil)
+	d.data, d.arena = nil, nil
+	decoders.Put(d)
+}
+
+// str returns the string of b, bytes just read from d, as String does. The
+// bytes are copied into an arena shared by the strings read from d: every
+// string of a payload keeps the arena it is in alive, which is at most the
+// size of the strings of that payload.
+func (d *Decoder) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if !isASCII(b) && !utf8.Valid(b) {
+		return string(fixUTF8(b))
+	}
+	if cap(d.arena)-len(d.arena) < len(b) {
+		if len(b) > arenaChunk/2 {
+			return string(b)
+		}
+		d.arena = make([]byte, 0, min(arenaChunk, max(len(d.data), len(b))))
+	}
+	n := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[n], len(b))
 }
 
 // End checks that only white space is left in d, as encoding/json does
 // after the top-level value.
-func End(d *jx.Decoder) error {
+func End(d *Decoder) error {
 	switch err := d.Skip(); {
 	case errors.Is(err, io.EOF):
 		return nil
@@ -44,7 +93,7 @@ func End(d *jx.Decoder) error {
 }
 
 // Null consumes a null if one is next and reports whether it did.
-func Null(d *jx.Decoder) (bool, error) {
+func Null(d *Decoder) (bool, error) {
 	if d.Next() != jx.Null {
 		return false, nil
 	}
@@ -53,25 +102,25 @@ func Null(d *jx.Decoder) (bool, error) {
 
 // Object checks that an object is next. null is reported as (false, nil):
 // encoding/json leaves a struct alone for null.
-func Object(d *jx.Decoder) (bool, error) {
+func Object(d *Decoder) (bool, error) {
 	switch d.Next() {
 	case jx.Object:
 		return true, nil
 	case jx.Null:
 		return false, d.Null()
 	}
-	return false, Want(d, "an object")
+	return false, Want(&d.Decoder, "an object")
 }
 
 // Array checks that an array is next; null is (false, nil).
-func Array(d *jx.Decoder) (bool, error) {
+func Array(d *Decoder) (bool, error) {
 	switch d.Next() {
 	case jx.Array:
 		return true, nil
 	case jx.Null:
 		return false, d.Null()
 	}
-	return false, Want(d, "an array")
+	return false, Want(&d.Decoder, "an array")
 }
 
 // Grow makes s[i] addressable the way encoding/json does when it decodes
@@ -99,21 +148,21 @@ func Trim[T any](s []T, n int) []T {
 
 // StrBytes reads a string and returns its bytes, unescaped, valid until
 // the next call on d. Invalid UTF-8 is left as it is: see String.
-func StrBytes(d *jx.Decoder) ([]byte, error) {
+func StrBytes(d *Decoder) ([]byte, error) {
 	if d.Next() != jx.String {
-		return nil, Want(d, "a string")
+		return nil, Want(&d.Decoder, "a string")
 	}
 	return d.StrBytes()
 }
 
 // Str reads a string as encoding/json does: escapes resolved, invalid
 // UTF-8 replaced by U+FFFD byte by byte.
-func Str(d *jx.Decoder) (string, error) {
+func Str(d *Decoder) (string, error) {
 	b, err := StrBytes(d)
 	if err != nil {
 		return "", err
 	}
-	return String(b), nil
+	return d.str(b), nil
 }
 
 // String converts unescaped string bytes as encoding/json does: every byte
@@ -163,18 +212,18 @@ func Fold(dst, key []byte) []byte {
 }
 
 // Bool reads true or false.
-func Bool(d *jx.Decoder) (bool, error) {
+func Bool(d *Decoder) (bool, error) {
 	if d.Next() != jx.Bool {
-		return false, Want(d, "a boolean")
+		return false, Want(&d.Decoder, "a boolean")
 	}
 	return d.Bool()
 }
 
 // number returns the text of the next number, checked against the JSON
 // grammar.
-func number(d *jx.Decoder) ([]byte, error) {
+func number(d *Decoder) ([]byte, error) {
 	if d.Next() != jx.Number {
-		return nil, Want(d, "a number")
+		return nil, Want(&d.Decoder, "a number")
 	}
 	raw, err := d.Raw()
 	if err != nil {
@@ -185,7 +234,7 @@ func number(d *jx.Decoder) ([]byte, error) {
 
 // Int reads an integer that fits bits (8, 16, 32 or 64), exactly as
 // encoding/json does: 1.0 and 1e3 are not integers, and every digit counts.
-func Int(d *jx.Decoder, bits int) (int64, error) {
+func Int(d *Decoder, bits int) (int64, error) {
 	raw, err := number(d)
 	if err != nil {
 		return 0, err
@@ -198,7 +247,7 @@ func Int(d *jx.Decoder, bits int) (int64, error) {
 }
 
 // Uint reads an unsigned integer that fits bits (8, 16, 32 or 64).
-func Uint(d *jx.Decoder, bits int) (uint64, error) {
+func Uint(d *Decoder, bits int) (uint64, error) {
 	raw, err := number(d)
 	if err != nil {
 		return 0, err
@@ -212,7 +261,7 @@ func Uint(d *jx.Decoder, bits int) (uint64, error) {
 
 // Float reads a number as a float of bits (32 or 64), rounded exactly as
 // strconv (and so encoding/json) rounds it; out of range is an error.
-func Float(d *jx.Decoder, bits int) (float64, error) {
+func Float(d *Decoder, bits int) (float64, error) {
 	raw, err := number(d)
 	if err != nil {
 		return 0, err
@@ -226,7 +275,7 @@ func Float(d *jx.Decoder, bits int) (float64, error) {
 
 // Time decodes into t exactly as encoding/json does, with
 // time.Time.UnmarshalJSON on the raw value: RFC 3339, null leaves t alone.
-func Time(d *jx.Decoder, t *time.Time) error {
+func Time(d *Decoder, t *time.Time) error {
 	d.Next()
 	raw, err := d.Raw()
 	if err != nil {
@@ -237,9 +286,9 @@ func Time(d *jx.Decoder, t *time.Time) error {
 
 // RawBytes returns the next value as it is in the input, without the
 // white space around it; valid until the next call on d.
-func RawBytes(d *jx.Decoder) ([]byte, error) {
+func RawBytes(d *Decoder) ([]byte, error) {
 	if d.Next() == jx.Invalid {
-		return nil, syntax(d)
+		return nil, syntax(&d.Decoder)
 	}
 	raw, err := d.Raw()
 	if err != nil {
@@ -250,7 +299,7 @@ func RawBytes(d *jx.Decoder) ([]byte, error) {
 
 // Raw decodes into m as json.RawMessage.UnmarshalJSON does: a copy of the
 // value, null included, in m's own storage.
-func Raw(d *jx.Decoder, m *json.RawMessage) error {
+func Raw(d *Decoder, m *json.RawMessage) error {
 	raw, err := RawBytes(d)
 	if err != nil {
 		return err
@@ -260,9 +309,9 @@ func Raw(d *jx.Decoder, m *json.RawMessage) error {
 }
 
 // Within decodes raw with fn on a pooled decoder.
-func Within(raw []byte, fn func(*jx.Decoder) error) error {
+func Within(raw []byte, fn func(*Decoder) error) error {
 	d := Begin(raw)
 	err := fn(d)
-	jx.PutDecoder(d)
+	release(d)
 	return err
 }

@@ -219,3 +219,46 @@ func TestPayloadValueCases(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStrArena checks that strings decoded into a shared arena keep
+// their values across arena chunks, whatever happens to the input after.
+func TestReadStrArena(t *testing.T) {
+	var want []string
+	data := []byte{'['}
+	for i := range 200 {
+		s := strings.Repeat(string(rune('a'+i%26)), i*3%300)
+		if i%7 == 0 {
+			s += "\u00e9\\n"
+		}
+		want = append(want, strings.ReplaceAll(s, "\\n", "\n"))
+		if i > 0 {
+			data = append(data, ',')
+		}
+		data = append(data, '"')
+		data = append(data, s...)
+		data = append(data, '"')
+	}
+	data = append(data, ']')
+	d := jsonx.Begin(data)
+	it, err := d.ArrIter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for it.Next() {
+		var s string
+		if err := jsonx.ReadStr(d, &s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if err := jsonx.Finish(d, it.Err()); err != nil {
+		t.Fatal(err)
+	}
+	clear(data)
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("string %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+}

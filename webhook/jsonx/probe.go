@@ -23,9 +23,9 @@ func Probe(data []byte, name string) (string, error) {
 	return v, Finish(d, err)
 }
 
-func probe(d *jx.Decoder, name string) (string, error) {
+func probe(d *Decoder, name string) (string, error) {
 	if d.Next() != jx.Object {
-		return "", Want(d, "an object")
+		return "", Want(&d.Decoder, "an object")
 	}
 	var fb [64]byte
 	folded := Fold(fb[:0], []byte(name))
@@ -59,7 +59,7 @@ func probe(d *jx.Decoder, name string) (string, error) {
 			// encoding/json goes on and reports the first type error once
 			// the whole document is known to be valid.
 			if typeErr == nil {
-				typeErr = Field(Want(d, "a string"), name)
+				typeErr = Field(Want(&d.Decoder, "a string"), name)
 			}
 			if err := d.Skip(); err != nil {
 				return "", err
@@ -156,7 +156,7 @@ func PayloadValue(body []byte, pointer string) string {
 // valid JSON as a whole.
 func member(raw []byte, key string) ([]byte, bool) {
 	d := Begin(raw)
-	defer jx.PutDecoder(d)
+	defer release(d)
 	it, err := d.ObjIter()
 	if err != nil {
 		return nil, false
@@ -183,7 +183,7 @@ func member(raw []byte, key string) ([]byte, bool) {
 // a whole.
 func element(raw []byte, i int) ([]byte, bool) {
 	d := Begin(raw)
-	defer jx.PutDecoder(d)
+	defer release(d)
 	it, err := d.ArrIter()
 	if err != nil {
 		return nil, false

@@ -14,23 +14,23 @@ import (
 // them.
 
 // ReadStr decodes a string (or a string-based type) into *p.
-func ReadStr[T ~string](d *jx.Decoder, p *T) error {
+func ReadStr[T ~string](d *Decoder, p *T) error {
 	switch d.Next() {
 	case jx.String:
 		b, err := d.StrBytes()
 		if err != nil {
 			return err
 		}
-		*p = T(String(b))
+		*p = T(d.str(b))
 		return nil
 	case jx.Null:
 		return d.Null()
 	}
-	return Want(d, "a string")
+	return Want(&d.Decoder, "a string")
 }
 
 // ReadInt decodes an integer that fits *p's size into *p.
-func ReadInt[T ~int8 | ~int16 | ~int32 | ~int64](d *jx.Decoder, p *T) error {
+func ReadInt[T ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p *T) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -43,7 +43,7 @@ func ReadInt[T ~int8 | ~int16 | ~int32 | ~int64](d *jx.Decoder, p *T) error {
 }
 
 // ReadUint decodes an unsigned integer that fits *p's size into *p.
-func ReadUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](d *jx.Decoder, p *T) error {
+func ReadUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](d *Decoder, p *T) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -56,7 +56,7 @@ func ReadUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](d *jx.Decoder, p *T) error
 }
 
 // ReadFloat decodes a number into *p, rounded to *p's size.
-func ReadFloat[T ~float32 | ~float64](d *jx.Decoder, p *T) error {
+func ReadFloat[T ~float32 | ~float64](d *Decoder, p *T) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -69,7 +69,7 @@ func ReadFloat[T ~float32 | ~float64](d *jx.Decoder, p *T) error {
 }
 
 // ReadBool decodes true or false into *p.
-func ReadBool[T ~bool](d *jx.Decoder, p *T) error {
+func ReadBool[T ~bool](d *Decoder, p *T) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -83,4 +83,4 @@ func ReadBool[T ~bool](d *jx.Decoder, p *T) error {
 
 // ReadTime decodes an RFC 3339 time into *p (null leaves it alone, as
 // time.Time.UnmarshalJSON does).
-func ReadTime(d *jx.Decoder, p *time.Time) error { return Time(d, p) }
+func ReadTime(d *Decoder, p *time.Time) error { return Time(d, p) }

@@ -17,7 +17,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -61,7 +61,7 @@ func (*EventEnvelope) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *EventEnvelope) decodeJSON(d *jx.Decoder) error {
+func (x *EventEnvelope) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -138,7 +138,7 @@ func (*OrderCreatedEvent) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderCreatedEvent) decodeJSON(d *jx.Decoder) error {
+func (x *OrderCreatedEvent) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -281,7 +281,7 @@ func (*Order) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Order) decodeJSON(d *jx.Decoder) error {
+func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -651,7 +651,7 @@ func (x *Order) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *TrickyStatus) decodeJSON(d *jx.Decoder) error {
+func (x *TrickyStatus) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -686,7 +686,7 @@ func (x *TrickyStatus) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes an integer, listed or not.
-func (x *Priority) decodeJSON(d *jx.Decoder) error {
+func (x *Priority) decodeJSON(d *jsonx.Decoder) error {
 	return jsonx.ReadInt(d, x)
 }
 
@@ -726,7 +726,7 @@ func (*RequiredAndOptional) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *RequiredAndOptional) decodeJSON(d *jx.Decoder) error {
+func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -862,7 +862,7 @@ func (*Formats) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Formats) decodeJSON(d *jx.Decoder) error {
+func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1070,7 +1070,7 @@ func (*ConstProperty) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ConstProperty) decodeJSON(d *jx.Decoder) error {
+func (x *ConstProperty) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1129,7 +1129,7 @@ func (x *ConstProperty) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes the variant that the method property names, as
 // UnmarshalJSON does.
-func (u *Payment) decodeJSON(d *jx.Decoder) error {
+func (u *Payment) decodeJSON(d *jsonx.Decoder) error {
 	raw, err := jsonx.RawBytes(d)
 	if err != nil {
 		return err
@@ -1200,7 +1200,7 @@ func (*CardPayment) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CardPayment) decodeJSON(d *jx.Decoder) error {
+func (x *CardPayment) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1287,7 +1287,7 @@ func (*CashPayment) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CashPayment) decodeJSON(d *jx.Decoder) error {
+func (x *CashPayment) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1367,7 +1367,7 @@ func (*WalletPayment) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *WalletPayment) decodeJSON(d *jx.Decoder) error {
+func (x *WalletPayment) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1414,7 +1414,7 @@ func (x *WalletPayment) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.
-func (u *ContactInfo) decodeJSON(d *jx.Decoder) error {
+func (u *ContactInfo) decodeJSON(d *jsonx.Decoder) error {
 	raw, err := jsonx.RawBytes(d)
 	if err != nil {
 		return err
@@ -1447,7 +1447,7 @@ func (*EmailContact) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *EmailContact) decodeJSON(d *jx.Decoder) error {
+func (x *EmailContact) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1505,7 +1505,7 @@ func (*PhoneContact) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *PhoneContact) decodeJSON(d *jx.Decoder) error {
+func (x *PhoneContact) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1571,7 +1571,7 @@ func (*NullableFields) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *NullableFields) decodeJSON(d *jx.Decoder) error {
+func (x *NullableFields) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1689,7 +1689,7 @@ func (*Maps) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Maps) decodeJSON(d *jx.Decoder) error {
+func (x *Maps) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1857,7 +1857,7 @@ func (*TreeNode) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *TreeNode) decodeJSON(d *jx.Decoder) error {
+func (x *TreeNode) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1955,7 +1955,7 @@ func (*Folder) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Folder) decodeJSON(d *jx.Decoder) error {
+func (x *Folder) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -2053,7 +2053,7 @@ func (*FileEntry) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *FileEntry) decodeJSON(d *jx.Decoder) error {
+func (x *FileEntry) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -2177,7 +2177,7 @@ func (*NamingEdgeCases) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *NamingEdgeCases) decodeJSON(d *jx.Decoder) error {
+func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -2521,7 +2521,7 @@ func (*LineItem) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *LineItem) decodeJSON(d *jx.Decoder) error {
+func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -2624,7 +2624,7 @@ func (*Address) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Address) decodeJSON(d *jx.Decoder) error {
+func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -2769,7 +2769,7 @@ func (*GeoPoint) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *GeoPoint) decodeJSON(d *jx.Decoder) error {
+func (x *GeoPoint) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -2876,7 +2876,7 @@ func (*OrderStatusChangedEvent) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *OrderStatusChangedEvent) decodeJSON(d *jx.Decoder) error {
+func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -3016,7 +3016,7 @@ func (*CatalogSyncPayload) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CatalogSyncPayload) decodeJSON(d *jx.Decoder) error {
+func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -3157,7 +3157,7 @@ func (*CatalogItem) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CatalogItem) decodeJSON(d *jx.Decoder) error {
+func (x *CatalogItem) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -3280,7 +3280,7 @@ func (*Money) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Money) decodeJSON(d *jx.Decoder) error {
+func (x *Money) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -3349,7 +3349,7 @@ func (*CommonHeaders) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CommonHeaders) decodeJSON(d *jx.Decoder) error {
+func (x *CommonHeaders) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -3418,7 +3418,7 @@ func (*CatalogSyncHeaders) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *CatalogSyncHeaders) decodeJSON(d *jx.Decoder) error {
+func (x *CatalogSyncHeaders) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 // headers. The dispatcher decodes deliveries with them; Unmarshal and Marshal
 // make them available to tests and tools.
 type JSONValue interface {
-	decodeJSON(d *jx.Decoder) error
+	decodeJSON(d *jsonx.Decoder) error
 	encodeJSON(e *jsonx.Encoder)
 }
 
@@ -60,7 +60,7 @@ func (*Envelope) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Envelope) decodeJSON(d *jx.Decoder) error {
+func (x *Envelope) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -161,7 +161,7 @@ func (*A) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *A) decodeJSON(d *jx.Decoder) error {
+func (x *A) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -399,7 +399,7 @@ func (x *A) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *AReason) decodeJSON(d *jx.Decoder) error {
+func (x *AReason) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -425,7 +425,7 @@ func (x *AReason) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes the variant that the type property names, as UnmarshalJSON
 // does.
-func (u *Block) decodeJSON(d *jx.Decoder) error {
+func (u *Block) decodeJSON(d *jsonx.Decoder) error {
 	raw, err := jsonx.RawBytes(d)
 	if err != nil {
 		return err
@@ -487,7 +487,7 @@ func (*SectionBlock) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *SectionBlock) decodeJSON(d *jx.Decoder) error {
+func (x *SectionBlock) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -567,7 +567,7 @@ func (*ImageBlock) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ImageBlock) decodeJSON(d *jx.Decoder) error {
+func (x *ImageBlock) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -625,7 +625,7 @@ func (x *ImageBlock) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes an integer, listed or not.
-func (x *APriority) decodeJSON(d *jx.Decoder) error {
+func (x *APriority) decodeJSON(d *jsonx.Decoder) error {
 	return jsonx.ReadInt(d, x)
 }
 
@@ -635,7 +635,7 @@ func (x *APriority) encodeJSON(e *jsonx.Encoder) {
 }
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *ASym) decodeJSON(d *jx.Decoder) error {
+func (x *ASym) decodeJSON(d *jsonx.Decoder) error {
 	if d.Next() == jx.Null {
 		return d.Null()
 	}
@@ -686,7 +686,7 @@ func (*B) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *B) decodeJSON(d *jx.Decoder) error {
+func (x *B) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -755,7 +755,7 @@ func (*PayoutPaid) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *PayoutPaid) decodeJSON(d *jx.Decoder) error {
+func (x *PayoutPaid) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -820,7 +820,7 @@ func (*ThingA) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ThingA) decodeJSON(d *jx.Decoder) error {
+func (x *ThingA) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -889,7 +889,7 @@ func (*ThingAHeaders) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ThingAHeaders) decodeJSON(d *jx.Decoder) error {
+func (x *ThingAHeaders) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -954,7 +954,7 @@ func (*ThingB) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ThingB) decodeJSON(d *jx.Decoder) error {
+func (x *ThingB) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -1023,7 +1023,7 @@ func (*ThingBHeaders) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ThingBHeaders) decodeJSON(d *jx.Decoder) error {
+func (x *ThingBHeaders) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
