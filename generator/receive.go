@@ -402,7 +402,7 @@ func (g *gen) serverFile(f *jen.File) {
 	f.Line()
 	f.Comment("ServeHTTP serves every channel at its path in the spec.")
 	f.Func().Params(jen.Id("s").Op("*").Id("Server")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(
-		jen.Id("s").Dot("mux").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
+		jen.Qual(webhookPkg, "ServeMux").Call(jen.Id("s").Dot("mux"), jen.Id("w"), jen.Id("r")),
 	)
 	for _, c := range g.routed() {
 		f.Line()

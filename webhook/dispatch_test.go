@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -142,6 +143,21 @@ func TestHandlerErrorIsAlways500(t *testing.T) {
 		err := r.Run(context.Background(), &Delivery{EventID: string(rune('a' + i))}, func(context.Context) error { return herr })
 		if StatusOf(err) != http.StatusInternalServerError || !errors.Is(err, herr) {
 			t.Errorf("handler returned %v: status %d, err %v", herr, StatusOf(err), err)
+		}
+	}
+}
+
+func TestServeMuxRefusesUncleanPaths(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/webhook", func(w http.ResponseWriter, r *http.Request) {})
+	for path, want := range map[string]int{"/webhook": 200, "//webhook": 404, "/a/../webhook": 404, "/./webhook": 404} {
+		w := httptest.NewRecorder()
+		ServeMux(mux, w, httptest.NewRequest(http.MethodPost, "http://receiver.test"+path, nil))
+		if w.Code != want {
+			t.Errorf("%s: status %d, want %d", path, w.Code, want)
+		}
+		if want == 404 && w.Header().Get("Content-Type") != "application/json" {
+			t.Errorf("%s: no JSON body", path)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 )
@@ -118,3 +119,15 @@ func isJSON(contentType string) bool {
 var NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	WriteError(w, http.StatusNotFound, "not_found", "no webhook channel at "+r.URL.Path)
 })
+
+// ServeMux serves r with mux, except that a path ServeMux would redirect to
+// its clean form (//webhook, /a/../webhook) is answered 404 with the
+// contract's JSON body: a provider posting there would not follow a
+// redirect, and its delivery would be lost without a word.
+func ServeMux(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+	if p := r.URL.Path; p != "" && p != path.Clean(p) && !(strings.HasSuffix(p, "/") && p[:len(p)-1] == path.Clean(p)) {
+		NotFound(w, r)
+		return
+	}
+	mux.ServeHTTP(w, r)
+}

@@ -64,7 +64,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 
 // ServeHTTP serves every channel at its path in the spec.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r)
+	webhook.ServeMux(s.mux, w, r)
 }
 
 // OrdersOrderIDHandler serves channel /orders/{orderId} alone, to mount at the
