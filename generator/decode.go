@@ -486,17 +486,9 @@ func (g *gen) enumCodec(f *jen.File, t *model.Type) {
 func (g *gen) taggedCodec(f *jen.File, t *model.Type) {
 	name := g.types[t]
 	names := g.variantNames(t)
-	var cases []jen.Code
-	for i, v := range t.Variants {
-		var tags []jen.Code
-		for _, tg := range v.Tags {
-			tags = append(tags, jen.Lit(tg))
-		}
-		cases = append(cases, jen.Case(tags...).Block(
-			jen.Id("u").Dot(names[i]).Op("=").New(jen.Id(g.types[v.Type])),
-			jen.Return(jsonxCall("Within", jen.Id("raw"), jen.Id("u").Dot(names[i]).Dot("decodeJSON"))),
-		))
-	}
+	cases := g.variantCases(t, names, func(field *jen.Statement) jen.Code {
+		return jsonxCall("Within", jen.Id("raw"), field.Dot("decodeJSON"))
+	})
 	cases = append(cases, jen.Default().Block(
 		jen.Id("u").Dot("Raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Values(), jen.Id("raw").Op("...")),
 	))

@@ -40,6 +40,14 @@ const (
 	exampleFile = "examples.gen.go"
 )
 
+// IsGenerated reports whether a file's content is hookgen's output (Go
+// files and the README both start with the header), so that tools may
+// replace or remove it and leave hand-written files alone.
+func IsGenerated(content []byte) bool {
+	line, _, _ := bytes.Cut(content, []byte("\n"))
+	return bytes.Contains(line, []byte(header))
+}
+
 // Generate returns the files of one provider package, sorted by name. The
 // output depends only on its input: generating twice gives the same bytes.
 func Generate(api *model.API, cfg Config) ([]File, error) {

@@ -66,11 +66,11 @@ func (g *gen) readme() ([]byte, error) {
 			rm.Examples = append(rm.Examples, ex.Name)
 		}
 		if m.Payload != nil {
-			rm.Payload = goString(g.goType(m.Payload))
+			rm.Payload = g.goType(m.Payload).GoString()
 			for _, f := range m.Payload.Fields {
 				typ, ok := fieldTypes[f]
 				if !ok {
-					typ = goString(g.fieldType(m.Payload, f))
+					typ = g.fieldType(m.Payload, f).GoString()
 					fieldTypes[f] = typ
 				}
 				rm.Fields = append(rm.Fields, readmeField{
@@ -169,6 +169,3 @@ func schemeDetails(s *model.SecurityScheme) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// goString renders a type expression the way it reads in Go source.
-func goString(c fmt.GoStringer) string { return c.GoString() }

@@ -35,7 +35,7 @@ func (g *gen) handlerFile(f *jen.File) {
 	f.Var().Id("_").Id("Handler").Op("=").Id("UnimplementedHandler").Values()
 	f.Line()
 	fileComment(f, "EventFunc is a Handler that passes every event to one function, with the "+
-		"message's key (e.g. "+strconvQuote(g.firstKey())+") and the decoded payload: for logging, "+
+		"message's key (e.g. "+fmt.Sprintf("%q", g.firstKey())+") and the decoded payload: for logging, "+
 		"forwarding to a queue, or handling many messages alike. Headers and the raw body are in "+
 		"webhook.DeliveryFrom(ctx).")
 	f.Type().Id("EventFunc").Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("message").String(), jen.Id("event").Any()).Error()
@@ -69,8 +69,6 @@ func (g *gen) firstKey() string {
 	}
 	return g.api.Messages[0].Key
 }
-
-func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }
 
 func (g *gen) handleDoc(m *model.Message) string {
 	doc := fmt.Sprintf("%s receives %s", g.handle(m), m.Key)

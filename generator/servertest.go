@@ -1,8 +1,6 @@
 package generator
 
 import (
-	"strings"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/hookgen/hookgen/model"
@@ -173,7 +171,7 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			args = append(args, jen.Id("c"))
 			cases = append(cases, jen.Values(jen.Dict{
 				jen.Id("message"): jen.Lit(m.Key),
-				jen.Id("url"):     jen.Lit("http://receiver.test" + channelPath(c.Path)),
+				jen.Id("url"):     jen.Lit("http://receiver.test" + muxPattern(model.FillParams(c.Path, func(n string) string { return "test-" + n }))),
 				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
 					jen.Return(jen.Id("New" + g.msgs[m] + "Request").Call(args...)),
 				),
@@ -224,15 +222,4 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			return jen.Id("_").Op("=").Id("wrong")
 		}(),
 	)
-}
-
-// channelPath fills a channel's parameters with test values.
-func channelPath(path string) string {
-	for {
-		i, j := strings.Index(path, "{"), strings.Index(path, "}")
-		if i < 0 || j < i {
-			return muxPattern(path)
-		}
-		path = path[:i] + "test-" + path[i+1:j] + path[j+1:]
-	}
 }

@@ -333,17 +333,9 @@ func (g *gen) tagged(f *jen.File, t *model.Type) {
 	f.Type().Id(name).Struct(fields...)
 	f.Line()
 
-	var cases []jen.Code
-	for i, v := range t.Variants {
-		var tags []jen.Code
-		for _, tg := range v.Tags {
-			tags = append(tags, jen.Lit(tg))
-		}
-		cases = append(cases, jen.Case(tags...).Block(
-			jen.Id("u").Dot(names[i]).Op("=").New(jen.Id(g.types[v.Type])),
-			jen.Return(jen.Qual(jsonPkg, "Unmarshal").Call(jen.Id("data"), jen.Id("u").Dot(names[i]))),
-		))
-	}
+	cases := g.variantCases(t, names, func(field *jen.Statement) jen.Code {
+		return jen.Qual(jsonPkg, "Unmarshal").Call(jen.Id("data"), field)
+	})
 	cases = append(cases, jen.Default().Block(
 		jen.Id("u").Dot("Raw").Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Values(), jen.Id("data").Op("...")),
 		jen.Return(jen.Nil()),
@@ -370,6 +362,24 @@ func (g *gen) tagged(f *jen.File, t *model.Type) {
 		jen.Switch().Block(mcases...),
 		jen.Return(jen.Index().Byte().Call(jen.Lit("null")), jen.Nil()),
 	)
+}
+
+// variantCases are the switch cases of a tagged union's decoder: each
+// variant's discriminator values allocate its field and decode into it.
+func (g *gen) variantCases(t *model.Type, names []string, decode func(field *jen.Statement) jen.Code) []jen.Code {
+	cases := make([]jen.Code, 0, len(t.Variants))
+	for i, v := range t.Variants {
+		var tags []jen.Code
+		for _, tg := range v.Tags {
+			tags = append(tags, jen.Lit(tg))
+		}
+		field := jen.Id("u").Dot(names[i])
+		cases = append(cases, jen.Case(tags...).Block(
+			field.Clone().Op("=").New(jen.Id(g.types[v.Type])),
+			jen.Return(decode(field.Clone())),
+		))
+	}
+	return cases
 }
 
 func quoteAll(tags []string) string {

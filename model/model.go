@@ -7,7 +7,10 @@
 // Go identifiers is the generator's job.
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Pos is a location in a spec file. Line and Col start at 1.
 type Pos struct {
@@ -174,6 +177,23 @@ type Discriminator struct {
 type Route struct {
 	Message *Message
 	Value   string
+}
+
+// FillParams returns a channel path with each parameter, such as
+// {orderId}, replaced by value(name).
+func FillParams(path string, value func(name string) string) string {
+	for {
+		i := strings.Index(path, "{")
+		if i < 0 {
+			return path
+		}
+		j := strings.Index(path[i:], "}")
+		if j < 0 {
+			return path
+		}
+		j += i
+		path = path[:i] + value(path[i+1:j]) + path[j+1:]
+	}
 }
 
 // Parameter is a channel parameter such as {orderId}.

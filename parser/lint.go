@@ -238,7 +238,7 @@ func (p *parser) lintUnused(api *model.API) {
 		if err != nil {
 			continue
 		}
-		if typ := p.schemas.memo[memoKey(t)]; typ != nil && !used[typ] && !usedByAllOf(p.schemas, typ) {
+		if typ := p.schemas.memo[memoKey(t)]; typ != nil && !used[typ] && !p.schemas.mergedFrom[typ] {
 			p.warnf(kv.keyAt.pos(), "schema %s is not used by any message", kv.key)
 		}
 	}
@@ -252,12 +252,6 @@ func (p *parser) lintUnused(api *model.API) {
 			p.warnf(kv.keyAt.pos(), "message %s is not used by any channel", kv.key)
 		}
 	}
-}
-
-// usedByAllOf reports whether a type's fields were merged into another
-// type by allOf, which uses it without pointing at it.
-func usedByAllOf(r *schemaReader, t *model.Type) bool {
-	return r.mergedFrom[t]
 }
 
 // typedHeaders reads example header values as their schema types: on the

@@ -106,7 +106,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 					continue
 				}
 				sent++
-				status, err := deliver(ctx, httpClient, strings.TrimSuffix(*base, "/")+channelURL(c.Path), m, ex, signers)
+				status, err := deliver(ctx, httpClient, strings.TrimSuffix(*base, "/")+model.FillParams(c.Path, func(n string) string { return "example-" + n }), m, ex, signers)
 				label := m.Key + "/" + ex.Name
 				if ex.Name == "" {
 					label = fmt.Sprintf("%s/#%d", m.Key, i+1)
@@ -132,18 +132,6 @@ func send(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// channelURL fills channel parameters with a placeholder.
-func channelURL(path string) string {
-	for {
-		i := strings.Index(path, "{")
-		j := strings.Index(path, "}")
-		if i < 0 || j < i {
-			return path
-		}
-		path = path[:i] + "example-" + path[i+1:j] + path[j+1:]
-	}
 }
 
 func deliver(ctx context.Context, client *http.Client, url string, m *model.Message, ex *model.Example, signers []func(*http.Request, []byte) error) (int, error) {
