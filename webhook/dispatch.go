@@ -134,11 +134,10 @@ func (r *Runner) Run(ctx context.Context, d *Delivery, handle func(context.Conte
 }
 
 // settle commits the claimed key after a success and releases it after a
-// failure.
-func (r *Runner) settle(ctx context.Context, d *Delivery, key string, err error) {
-	// The claim outlives the request's context: a timed-out handler
-	// settles it when it finally returns.
-	sctx := context.WithoutCancel(ctx)
+// failure. sctx is the request's context without its cancellation: the
+// claim outlives the request's context, and a timed-out handler settles it
+// when it finally returns.
+func (r *Runner) settle(sctx context.Context, d *Delivery, key string, err error) {
 	var serr error
 	if err != nil {
 		serr = r.Deduper.Release(sctx, key)
@@ -167,15 +166,17 @@ func (r *Runner) RunUnknown(ctx context.Context, d *Delivery) error {
 // cost a third of a delivery's time; see docs/receiving.md.)
 // A claimed key is settled when handle returns.
 func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Context) error, key string, claimed bool) (err error) {
-	hctx, cancel := context.WithTimeout(WithDelivery(ctx, d), r.Timeout)
-	defer cancel()
+	// One allocation for the delivery, the deadline and the detached
+	// context settle uses; see handlerCtx.
+	hctx := newHandlerCtx(ctx, d, r.Timeout)
+	defer hctx.cancel()
 	defer func() {
 		if p := recover(); p != nil {
 			err = &HandlerError{fmt.Errorf("webhook: handler panicked: %v", p)}
 			r.Logger.ErrorContext(ctx, "webhook: handler panicked", append(deliveryAttrs(d), "panic", p, "stack", string(debug.Stack()))...)
 		}
 		if claimed {
-			r.settle(ctx, d, key, err)
+			r.settle(hctx.detached(), d, key, err)
 		}
 	}()
 	if err = handle(hctx); err != nil {
