@@ -13,19 +13,17 @@ import (
 )
 
 // The generated JSON codec (json.gen.go): a decoder and an encoder per
-// named type, on go-faster/jx, without reflection. They reproduce what
+// named type, on webhook/jsonx's in-memory reader, without reflection. They reproduce what
 // encoding/json does with the same types, so the types keep their plain
 // encoding/json behaviour (no MarshalJSON/UnmarshalJSON is added to them)
 // and the generated tests can hold the two against each other.
 
 const (
-	jxPkg    = "github.com/go-faster/jx"
 	jsonxPkg = "github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // jsonFile writes json.gen.go.
 func (g *gen) jsonFile(f *jen.File) {
-	f.ImportName(jxPkg, "jx")
 	f.ImportName(jsonxPkg, "jsonx")
 	fileComment(f, "JSONValue is implemented by the pointer of every type of this package that "+
 		"has a generated JSON decoder and encoder: the payloads, their parts and the headers. "+
@@ -181,7 +179,7 @@ func (g *gen) decodePointer(t *model.Type, ptr *jen.Statement, alloc jen.Code, w
 	inner := []jen.Code{jen.If(ptr.Clone().Op("==").Nil()).Block(ptr.Clone().Op("=").Add(alloc))}
 	inner = append(inner, g.decodeValue(t, ptrPlace(ptr), wrap, depth)...)
 	return []jen.Code{
-		jen.If(jen.Id("d").Dot("Next").Call().Op("==").Qual(jxPkg, "Null")).Block(
+		jen.If(jen.Id("d").Dot("IsNull").Call()).Block(
 			check(jen.Id("d").Dot("Null").Call(), wrap),
 			ptr.Clone().Op("=").Nil(),
 		).Else().Block(inner...),
@@ -375,7 +373,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 		case nullable:
 			stmts = append(stmts,
 				field.Clone().Dot("Set").Op("=").True(),
-				jen.If(jen.Id("d").Dot("Next").Call().Op("==").Qual(jxPkg, "Null")).Block(
+				jen.If(jen.Id("d").Dot("IsNull").Call()).Block(
 					check(jen.Id("d").Dot("Null").Call(), wrap),
 					field.Clone().Op("=").Qual(webhookPkg, "Null").Types(g.goType(fl.Type)).Call(),
 				).Else().Block(append(
@@ -467,7 +465,7 @@ func (g *gen) enumCodec(f *jen.File, t *model.Type) {
 	cases = append(cases, jen.Default().Block(jen.Op("*").Id("x").Op("=").Id(name).Call(jsonxCall("String", jen.Id("b")))))
 	f.Comment("decodeJSON decodes a string, listed or not; null leaves x alone.")
 	f.Func().Params(recv.Clone()).Id("decodeJSON").Add(dparams).Error().Block(
-		jen.If(jen.Id("d").Dot("Next").Call().Op("==").Qual(jxPkg, "Null")).Block(jen.Return(jen.Id("d").Dot("Null").Call())),
+		jen.If(jen.Id("d").Dot("IsNull").Call()).Block(jen.Return(jen.Id("d").Dot("Null").Call())),
 		jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual(jsonxPkg, "StrBytes").Call(jen.Id("d")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Switch(jen.String().Call(jen.Id("b"))).Block(cases...),

@@ -3,7 +3,6 @@
 package doordash
 
 import (
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"time"
 )
@@ -201,7 +200,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.ExternalDeliveryID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "external_delivery_id")
 				}
@@ -218,7 +217,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "event_type")
 				}
@@ -235,7 +234,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryStatus == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_status")
 				}
@@ -252,7 +251,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Fee == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "fee")
 				}
@@ -269,7 +268,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Currency == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "currency")
 				}
@@ -286,7 +285,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Tip == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "tip")
 				}
@@ -303,7 +302,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderValue == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_value")
 				}
@@ -320,7 +319,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupAddress == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_address")
 				}
@@ -337,7 +336,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupBusinessName == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_business_name")
 				}
@@ -354,7 +353,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupTimeEstimated == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_time_estimated")
 				}
@@ -371,7 +370,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupTimeActual == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_time_actual")
 				}
@@ -388,7 +387,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffAddress == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_address")
 				}
@@ -405,7 +404,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffTimeEstimated == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_time_estimated")
 				}
@@ -422,7 +421,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffTimeActual == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_time_actual")
 				}
@@ -439,7 +438,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffContactGivenName == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_contact_given_name")
 				}
@@ -456,7 +455,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffContactFamilyName == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_contact_family_name")
 				}
@@ -473,7 +472,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DasherID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dasher_id")
 				}
@@ -490,7 +489,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DasherName == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dasher_name")
 				}
@@ -507,7 +506,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DasherPhoneNumber == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dasher_phone_number")
 				}
@@ -524,7 +523,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DasherLocationLat == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dasher_location_lat")
 				}
@@ -541,7 +540,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DasherLocationLng == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dasher_location_lng")
 				}
@@ -558,7 +557,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.TrackingURL == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "tracking_url")
 				}
@@ -575,7 +574,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.CancellationReason == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "cancellation_reason")
 				}
@@ -592,7 +591,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.ForceBatchID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "force_batch_id")
 				}
@@ -609,7 +608,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.ContainsAlcohol == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "contains_alcohol")
 				}
@@ -626,7 +625,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.CreatedAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "created_at")
 				}
@@ -643,7 +642,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.UpdatedAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "updated_at")
 				}
@@ -784,7 +783,7 @@ func (x *DeliveryWebhookPayload) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *DeliveryWebhookPayloadEventType) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)

@@ -3,7 +3,6 @@
 package fulflld
 
 import (
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"time"
 )
@@ -105,7 +104,7 @@ func (x *OrderUpdate) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *OrderUpdateEvent) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -226,7 +225,7 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.ExternalID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "externalId")
 				}
@@ -255,7 +254,7 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "dropoffDetails")
 			}
 		case 5:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "deliveryRequirements")
 				}
@@ -272,7 +271,7 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.InternalID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "internalId")
 				}
@@ -289,7 +288,7 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.AssigneeID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "assigneeId")
 				}
@@ -316,7 +315,7 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.ETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "eta")
 				}
@@ -475,7 +474,7 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 			if x.Total == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "total")
 				}
@@ -492,7 +491,7 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 			if x.ItemCount == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "itemCount")
 				}
@@ -509,7 +508,7 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 			if x.Description == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "description")
 				}
@@ -526,7 +525,7 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 			if x.Tip == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "tip")
 				}
@@ -543,7 +542,7 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 			if x.ServiceTime == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "serviceTime")
 				}
@@ -665,7 +664,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Name == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "name")
 				}
@@ -682,7 +681,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.BusinessName == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "businessName")
 				}
@@ -699,7 +698,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Address == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "address")
 				}
@@ -716,7 +715,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Instructions == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "instructions")
 				}
@@ -733,7 +732,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Phone == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "phone")
 				}
@@ -747,7 +746,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 5:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "location")
 				}
@@ -764,7 +763,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.ScheduledPickupAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "scheduledPickupAt")
 				}
@@ -781,7 +780,7 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.SchedulePickupBeforeAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "schedulePickupBeforeAt")
 				}
@@ -984,7 +983,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Name == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "name")
 				}
@@ -1001,7 +1000,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.BusinessName == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "businessName")
 				}
@@ -1018,7 +1017,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Address == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "address")
 				}
@@ -1035,7 +1034,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Instructions == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "instructions")
 				}
@@ -1052,7 +1051,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.Phone == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "phone")
 				}
@@ -1066,7 +1065,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 5:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "location")
 				}
@@ -1083,7 +1082,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.ScheduledDropoffAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "scheduledDropoffAt")
 				}
@@ -1100,7 +1099,7 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.ScheduleDropoffAfterAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "scheduleDropoffAfterAt")
 				}
@@ -1210,7 +1209,7 @@ func (x *DeliveryRequirements) decodeJSON(d *jsonx.Decoder) error {
 			if x.Signature == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "signature")
 				}
@@ -1227,7 +1226,7 @@ func (x *DeliveryRequirements) decodeJSON(d *jsonx.Decoder) error {
 			if x.Photo == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "photo")
 				}
@@ -1244,7 +1243,7 @@ func (x *DeliveryRequirements) decodeJSON(d *jsonx.Decoder) error {
 			if x.Notes == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "notes")
 				}
@@ -1349,7 +1348,7 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupInTransit == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickupInTransit")
 				}
@@ -1366,7 +1365,7 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupArrived == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickupArrived")
 				}
@@ -1383,7 +1382,7 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupCompleted == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickupCompleted")
 				}
@@ -1400,7 +1399,7 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffIntransit == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoffIntransit")
 				}
@@ -1417,7 +1416,7 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffArrived == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoffArrived")
 				}
@@ -1434,7 +1433,7 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffCompleted == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoffCompleted")
 				}
@@ -1531,7 +1530,7 @@ func (x *Attachment) decodeJSON(d *jsonx.Decoder) error {
 			if x.URL == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "url")
 				}
@@ -1548,7 +1547,7 @@ func (x *Attachment) decodeJSON(d *jsonx.Decoder) error {
 			if x.Type == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "type")
 				}

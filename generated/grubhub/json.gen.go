@@ -3,7 +3,6 @@
 package grubhub
 
 import (
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"time"
 )
@@ -100,7 +99,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "event_type")
 				}
@@ -117,7 +116,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderUUID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_uuid")
 				}
@@ -134,7 +133,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_id")
 				}
@@ -148,7 +147,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 3:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "driver")
 				}
@@ -165,7 +164,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_eta")
 				}
@@ -182,7 +181,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_eta")
 				}
@@ -199,7 +198,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Timestamp == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "timestamp")
 				}
@@ -305,7 +304,7 @@ func (x *DriverAssignedPayloadDriver) decodeJSON(d *jsonx.Decoder) error {
 			if x.Name == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "name")
 				}
@@ -322,7 +321,7 @@ func (x *DriverAssignedPayloadDriver) decodeJSON(d *jsonx.Decoder) error {
 			if x.Phone == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "phone")
 				}
@@ -339,7 +338,7 @@ func (x *DriverAssignedPayloadDriver) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryMethod == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_method")
 				}
@@ -384,7 +383,7 @@ func (x *DriverAssignedPayloadDriver) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *DriverAssignedPayloadDriverDeliveryMethod) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -476,7 +475,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "event_type")
 				}
@@ -493,7 +492,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderUUID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_uuid")
 				}
@@ -510,7 +509,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_id")
 				}
@@ -527,7 +526,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Status == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "status")
 				}
@@ -544,7 +543,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_eta")
 				}
@@ -561,7 +560,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_eta")
 				}
@@ -578,7 +577,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Timestamp == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "timestamp")
 				}
@@ -639,7 +638,7 @@ func (x *DeliveryStatusPayload) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *DeliveryStatusPayloadStatus) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -742,7 +741,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "event_type")
 				}
@@ -759,7 +758,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderUUID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_uuid")
 				}
@@ -776,7 +775,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_id")
 				}
@@ -793,7 +792,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Latitude == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "latitude")
 				}
@@ -810,7 +809,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Longitude == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "longitude")
 				}
@@ -827,7 +826,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.PickupETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "pickup_eta")
 				}
@@ -844,7 +843,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DropoffETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "dropoff_eta")
 				}
@@ -861,7 +860,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Timestamp == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "timestamp")
 				}
@@ -981,7 +980,7 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "event_type")
 				}
@@ -998,7 +997,7 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderUUID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_uuid")
 				}
@@ -1015,7 +1014,7 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_id")
 				}
@@ -1032,7 +1031,7 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.Reason == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "reason")
 				}
@@ -1049,7 +1048,7 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.CancelledAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "cancelled_at")
 				}
@@ -1167,7 +1166,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "event_type")
 				}
@@ -1184,7 +1183,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderUUID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_uuid")
 				}
@@ -1201,7 +1200,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DeliveryID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_id")
 				}
@@ -1218,7 +1217,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.RefundStatus == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "refund_status")
 				}
@@ -1235,7 +1234,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.RefundAmount == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "refund_amount")
 				}
@@ -1252,7 +1251,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DecisionReason == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "decision_reason")
 				}
@@ -1269,7 +1268,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if x.DecidedAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "decided_at")
 				}
@@ -1330,7 +1329,7 @@ func (x *DeliveryRefundPayload) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *DeliveryRefundPayloadRefundStatus) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)

@@ -4,7 +4,6 @@ package instabee
 
 import (
 	"encoding/json"
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
 	"slices"
@@ -285,7 +284,7 @@ func (x *Event) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *EventParty) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -312,7 +311,7 @@ func (x *EventParty) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *EventFlow) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)

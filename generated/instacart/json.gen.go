@@ -4,7 +4,6 @@ package instacart
 
 import (
 	"encoding/json"
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
 	"slices"
@@ -268,7 +267,7 @@ func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderURL == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_url")
 				}
@@ -285,7 +284,7 @@ func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 			if x.StoreLocation == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "store_location")
 				}
@@ -499,7 +498,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.LineNum == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "line_num")
 				}
@@ -516,7 +515,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.Qty == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "qty")
 				}
@@ -533,7 +532,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.QtyUnit == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "qty_unit")
 				}
@@ -550,7 +549,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.Replaced == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "replaced")
 				}
@@ -567,7 +566,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.Refunded == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "refunded")
 				}
@@ -584,7 +583,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.ItemUPC == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "item_upc")
 				}
@@ -601,7 +600,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.ItemRrc == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "item_rrc")
 				}
@@ -618,7 +617,7 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 			if x.ScanCode == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "scan_code")
 				}
@@ -721,7 +720,7 @@ func (x *CanceledMetadata) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "order_id")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "cancellation_reason")
 				}
@@ -801,7 +800,7 @@ func (x *NewWindowMetadata) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "order_id")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "new_window")
 				}
@@ -883,7 +882,7 @@ func (x *TimeWindow) decodeJSON(d *jsonx.Decoder) error {
 			if x.StartsAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "starts_at")
 				}
@@ -900,7 +899,7 @@ func (x *TimeWindow) decodeJSON(d *jsonx.Decoder) error {
 			if x.EndsAt == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "ends_at")
 				}

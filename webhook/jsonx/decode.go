@@ -2,26 +2,27 @@ package jsonx
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
-
-	"github.com/go-faster/jx"
 )
 
-// Decoder is a jx.Decoder over one JSON document in memory, the input of
-// generated decoders. Strings it decodes share a few larger allocations
-// (see str), so that a payload costs about one string allocation, not one
-// per field.
+// Decoder reads one JSON document in memory: the input of generated
+// decoders. Strings it decodes share a few larger allocations (see str),
+// so that a payload costs about one string allocation, not one per field.
 type Decoder struct {
-	jx.Decoder
-	data []byte
+	buf   []byte
+	pos   int
+	depth int
+	// ascii tells whether the last string read is all ASCII.
+	ascii bool
+	// keyBuf, strBuf and skip hold strings with escapes, resolved: the
+	// current key, the last string value, the last string skipped.
+	keyBuf, strBuf, skip []byte
 	// arena holds the bytes of the strings decoded so far; strings point
 	// into it, so bytes once appended are never changed.
 	arena []byte
@@ -36,8 +37,7 @@ var decoders = sync.Pool{New: func() any { return new(Decoder) }}
 // Begin returns a pooled decoder over data; hand it back with Finish.
 func Begin(data []byte) *Decoder {
 	d := decoders.Get().(*Decoder)
-	d.ResetBytes(data)
-	d.data = data
+	d.buf, d.pos, d.depth = data, 0, 0
 	return d
 }
 
@@ -52,12 +52,19 @@ func Finish(d *Decoder, err error) error {
 }
 
 func release(d *Decoder) {
-	d.ResetBytes(nil)
-	d.data, d.arena = nil, nil
+	d.buf, d.arena = nil, nil
+	// Scratch space for escaped strings is kept, unless a rare long
+	// string made it large.
+	for _, b := range []*[]byte{&d.keyBuf, &d.strBuf, &d.skip} {
+		if cap(*b) > 4<<10 {
+			*b = nil
+		}
+	}
 	decoders.Put(d)
 }
 
-// str returns the string of b, bytes just read from d, as String does. The
+// str returns the string of b, bytes of the string just read from d, as
+// String does. The
 // bytes are copied into an arena shared by the strings read from d: every
 // string of a payload keeps the arena it is in alive, which is at most the
 // size of the strings of that payload.
@@ -65,14 +72,14 @@ func (d *Decoder) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if !isASCII(b) && !utf8.Valid(b) {
+	if !d.ascii && !utf8.Valid(b) {
 		return string(fixUTF8(b))
 	}
 	if cap(d.arena)-len(d.arena) < len(b) {
 		if len(b) > arenaChunk/2 {
 			return string(b)
 		}
-		d.arena = make([]byte, 0, min(arenaChunk, max(len(d.data), len(b))))
+		d.arena = make([]byte, 0, min(arenaChunk, max(len(d.buf), len(b))))
 	}
 	n := len(d.arena)
 	d.arena = append(d.arena, b...)
@@ -82,19 +89,15 @@ func (d *Decoder) str(b []byte) string {
 // End checks that only white space is left in d, as encoding/json does
 // after the top-level value.
 func End(d *Decoder) error {
-	switch err := d.Skip(); {
-	case errors.Is(err, io.EOF):
-		return nil
-	case err == nil:
-		return errors.New("invalid JSON: data after the top-level value")
-	default:
-		return fmt.Errorf("invalid JSON after the top-level value: %w", err)
+	if d.peek(); d.pos < len(d.buf) {
+		return d.syntax("after top-level value")
 	}
+	return nil
 }
 
 // Null consumes a null if one is next and reports whether it did.
 func Null(d *Decoder) (bool, error) {
-	if d.Next() != jx.Null {
+	if !d.IsNull() {
 		return false, nil
 	}
 	return true, d.Null()
@@ -103,24 +106,24 @@ func Null(d *Decoder) (bool, error) {
 // Object checks that an object is next. null is reported as (false, nil):
 // encoding/json leaves a struct alone for null.
 func Object(d *Decoder) (bool, error) {
-	switch d.Next() {
-	case jx.Object:
+	switch d.peek() {
+	case '{':
 		return true, nil
-	case jx.Null:
+	case 'n':
 		return false, d.Null()
 	}
-	return false, Want(&d.Decoder, "an object")
+	return false, Want(d, "an object")
 }
 
 // Array checks that an array is next; null is (false, nil).
 func Array(d *Decoder) (bool, error) {
-	switch d.Next() {
-	case jx.Array:
+	switch d.peek() {
+	case '[':
 		return true, nil
-	case jx.Null:
+	case 'n':
 		return false, d.Null()
 	}
-	return false, Want(&d.Decoder, "an array")
+	return false, Want(d, "an array")
 }
 
 // Grow makes s[i] addressable the way encoding/json does when it decodes
@@ -149,10 +152,10 @@ func Trim[T any](s []T, n int) []T {
 // StrBytes reads a string and returns its bytes, unescaped, valid until
 // the next call on d. Invalid UTF-8 is left as it is: see String.
 func StrBytes(d *Decoder) ([]byte, error) {
-	if d.Next() != jx.String {
-		return nil, Want(&d.Decoder, "a string")
+	if d.peek() != '"' {
+		return nil, Want(d, "a string")
 	}
-	return d.StrBytes()
+	return d.readString(&d.strBuf)
 }
 
 // Str reads a string as encoding/json does: escapes resolved, invalid
@@ -213,23 +216,22 @@ func Fold(dst, key []byte) []byte {
 
 // Bool reads true or false.
 func Bool(d *Decoder) (bool, error) {
-	if d.Next() != jx.Bool {
-		return false, Want(&d.Decoder, "a boolean")
+	switch d.peek() {
+	case 't':
+		return true, d.literal("true")
+	case 'f':
+		return false, d.literal("false")
 	}
-	return d.Bool()
+	return false, Want(d, "a boolean")
 }
 
 // number returns the text of the next number, checked against the JSON
 // grammar.
 func number(d *Decoder) ([]byte, error) {
-	if d.Next() != jx.Number {
-		return nil, Want(&d.Decoder, "a number")
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		return nil, Want(d, "a number")
 	}
-	raw, err := d.Raw()
-	if err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	return raw, nil
+	return d.number()
 }
 
 // Int reads an integer that fits bits (8, 16, 32 or 64), exactly as
@@ -239,7 +241,10 @@ func Int(d *Decoder, bits int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := strconv.ParseInt(string(raw), 10, 64)
+	n, ok := smallInt(raw)
+	if !ok {
+		n, err = strconv.ParseInt(unsafeString(raw), 10, 64)
+	}
 	if err != nil || (bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1)) {
 		return 0, fmt.Errorf("number %s does not fit int%d", raw, bits)
 	}
@@ -252,7 +257,7 @@ func Uint(d *Decoder, bits int) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := strconv.ParseUint(string(raw), 10, 64)
+	n, err := strconv.ParseUint(unsafeString(raw), 10, 64)
 	if err != nil || (bits < 64 && n > 1<<bits-1) {
 		return 0, fmt.Errorf("number %s does not fit uint%d", raw, bits)
 	}
@@ -266,7 +271,7 @@ func Float(d *Decoder, bits int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	f, err := strconv.ParseFloat(string(raw), bits)
+	f, err := strconv.ParseFloat(unsafeString(raw), bits)
 	if err != nil {
 		return 0, fmt.Errorf("number %s does not fit float%d", raw, bits)
 	}
@@ -276,26 +281,16 @@ func Float(d *Decoder, bits int) (float64, error) {
 // Time decodes into t exactly as encoding/json does, with
 // time.Time.UnmarshalJSON on the raw value: RFC 3339, null leaves t alone.
 func Time(d *Decoder, t *time.Time) error {
-	d.Next()
-	raw, err := d.Raw()
+	raw, err := d.raw()
 	if err != nil {
-		return fmt.Errorf("invalid JSON: %w", err)
+		return err
 	}
-	return t.UnmarshalJSON(raw)
+	return parseTime(raw, t)
 }
 
 // RawBytes returns the next value as it is in the input, without the
 // white space around it; valid until the next call on d.
-func RawBytes(d *Decoder) ([]byte, error) {
-	if d.Next() == jx.Invalid {
-		return nil, syntax(&d.Decoder)
-	}
-	raw, err := d.Raw()
-	if err != nil {
-		return nil, fmt.Errorf("invalid JSON: %w", err)
-	}
-	return raw, nil
-}
+func RawBytes(d *Decoder) ([]byte, error) { return d.raw() }
 
 // Raw decodes into m as json.RawMessage.UnmarshalJSON does: a copy of the
 // value, null included, in m's own storage.
@@ -315,3 +310,29 @@ func Within(raw []byte, fn func(*Decoder) error) error {
 	release(d)
 	return err
 }
+
+// smallInt parses an integer of at most 18 digits, which cannot overflow;
+// ok is false for anything else (a fraction, an exponent, more digits).
+func smallInt(raw []byte) (n int64, ok bool) {
+	digits := raw
+	if len(digits) > 0 && digits[0] == '-' {
+		digits = digits[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if len(digits) < len(raw) {
+		n = -n
+	}
+	return n, true
+}
+
+// unsafeString views b as a string for strconv, which copies what it keeps
+// (the text of a NumError).
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

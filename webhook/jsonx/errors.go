@@ -3,11 +3,8 @@ package jsonx
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
-
-	"github.com/go-faster/jx"
 )
 
 // Error is a JSON value that does not fit its Go type, located by the path
@@ -137,40 +134,23 @@ func Missing(seen []uint64, names []string) error {
 
 // Want returns the error for a value of another JSON type than the Go
 // type accepts, or the syntax error when there is no valid value at all.
-func Want(d *jx.Decoder, want string) error {
-	t := d.Next()
-	if t == jx.Invalid {
-		return syntax(d)
+func Want(d *Decoder, want string) error {
+	var got string
+	switch d.peek() {
+	case '{':
+		got = "an object"
+	case '[':
+		got = "an array"
+	case '"':
+		got = "a string"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		got = "a number"
+	case 't', 'f':
+		got = "a boolean"
+	case 'n':
+		got = "null"
+	default:
+		return d.syntax("looking for beginning of value")
 	}
-	return fmt.Errorf("want %s, got %s", want, article(t))
-}
-
-func article(t jx.Type) string {
-	switch t {
-	case jx.Object:
-		return "an object"
-	case jx.Array:
-		return "an array"
-	case jx.String:
-		return "a string"
-	case jx.Number:
-		return "a number"
-	case jx.Bool:
-		return "a boolean"
-	case jx.Null:
-		return "null"
-	}
-	return "invalid JSON"
-}
-
-// syntax returns the error of the invalid value at d.
-func syntax(d *jx.Decoder) error {
-	err := d.Skip()
-	switch {
-	case err == nil:
-		err = errors.New("unexpected value")
-	case errors.Is(err, io.EOF):
-		err = io.ErrUnexpectedEOF
-	}
-	return fmt.Errorf("invalid JSON: %w", err)
+	return fmt.Errorf("want %s, got %s", want, got)
 }

@@ -262,3 +262,49 @@ func TestReadStrArena(t *testing.T) {
 		}
 	}
 }
+
+// scanInputs are the edges of the JSON grammar the scanner must decide as
+// encoding/json does.
+var scanInputs = []string{
+	`0`, `-0`, `-`, `01`, `1.`, `1.5e`, `1e+`, `1E-7`, `-12.5e+3`, `.5`, `+1`,
+	`"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\uD83D\uDE00\ud800\udc00x"`, `"\ud800"`, `"\ud800\u0041"`,
+	`"\x"`, `"\u12"`, `"\u12g4"`, "\"tab\tin string\"", "\"\x00\"", `"unterminated`,
+	"\"\xff\xfe invalid utf8 \xc3\"", `"12345678901234567890"`, `"abcdefg\"hijklmnop"`,
+	`[1,2,]`, `[,1]`, `[1 2]`, `{"a":1,}`, `{"a" 1}`, `{1:2}`, `{"a":1 "b":2}`, `{}`, `[]`, ` [ ] `,
+	`true`, `tru`, `trueX`, `false`, `nul`, `null`, `nullnull`, ``, ` `, "\t\r\n{}\n",
+	`{"a":[{"b":[null,true,false,"s",-1.5e10]}]}`, strings.Repeat("[", 10001) + strings.Repeat("]", 10001),
+	strings.Repeat("[", 100) + strings.Repeat("]", 100),
+}
+
+// TestScan holds the scanner against encoding/json on the grammar's edges.
+func TestScan(t *testing.T) {
+	for _, in := range scanInputs {
+		checkScan(t, []byte(in))
+	}
+}
+
+// FuzzScan is the differential fuzz target of the scanner: what it accepts
+// (json.Valid) and how it reads strings (json.Unmarshal into a string).
+func FuzzScan(f *testing.F) {
+	for _, in := range scanInputs {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(checkScan)
+}
+
+func checkScan(t *testing.T, data []byte) {
+	d := jsonx.Begin(data)
+	if err := jsonx.Finish(d, d.Skip()); (err == nil) != json.Valid(data) {
+		t.Fatalf("%q: scanner says %v, json.Valid %v", data, err, json.Valid(data))
+	}
+	var want, got string
+	errStd := json.Unmarshal(data, &want)
+	d = jsonx.Begin(data)
+	err := jsonx.Finish(d, jsonx.ReadStr(d, &got))
+	switch {
+	case (err == nil) != (errStd == nil):
+		t.Fatalf("%q: string: jsonx %v, encoding/json %v", data, err, errStd)
+	case err == nil && got != want:
+		t.Fatalf("%q: string %q, encoding/json %q", data, got, want)
+	}
+}

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/go-faster/jx"
 )
 
 // Probe returns the string property name of the JSON object data in one
@@ -24,8 +22,8 @@ func Probe(data []byte, name string) (string, error) {
 }
 
 func probe(d *Decoder, name string) (string, error) {
-	if d.Next() != jx.Object {
-		return "", Want(&d.Decoder, "an object")
+	if d.peek() != '{' {
+		return "", Want(d, "an object")
 	}
 	var fb [64]byte
 	folded := Fold(fb[:0], []byte(name))
@@ -44,14 +42,14 @@ func probe(d *Decoder, name string) (string, error) {
 			}
 			continue
 		}
-		switch d.Next() {
-		case jx.String:
-			b, err := d.StrBytes()
+		switch d.peek() {
+		case '"':
+			b, err := StrBytes(d)
 			if err != nil {
 				return "", err
 			}
 			value = String(b)
-		case jx.Null:
+		case 'n':
 			if err := d.Null(); err != nil {
 				return "", err
 			}
@@ -59,7 +57,7 @@ func probe(d *Decoder, name string) (string, error) {
 			// encoding/json goes on and reports the first type error once
 			// the whole document is known to be valid.
 			if typeErr == nil {
-				typeErr = Field(Want(&d.Decoder, "a string"), name)
+				typeErr = Field(Want(d, "a string"), name)
 			}
 			if err := d.Skip(); err != nil {
 				return "", err

@@ -3,8 +3,6 @@ package jsonx
 import (
 	"time"
 	"unsafe"
-
-	"github.com/go-faster/jx"
 )
 
 // The Read functions decode the next value into *p with the semantics
@@ -15,23 +13,23 @@ import (
 
 // ReadStr decodes a string (or a string-based type) into *p.
 func ReadStr[T ~string](d *Decoder, p *T) error {
-	switch d.Next() {
-	case jx.String:
-		b, err := d.StrBytes()
+	switch d.peek() {
+	case '"':
+		b, err := d.readString(&d.strBuf)
 		if err != nil {
 			return err
 		}
 		*p = T(d.str(b))
 		return nil
-	case jx.Null:
+	case 'n':
 		return d.Null()
 	}
-	return Want(&d.Decoder, "a string")
+	return Want(d, "a string")
 }
 
 // ReadInt decodes an integer that fits *p's size into *p.
 func ReadInt[T ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p *T) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	n, err := Int(d, int(unsafe.Sizeof(*p))*8)
@@ -44,7 +42,7 @@ func ReadInt[T ~int8 | ~int16 | ~int32 | ~int64](d *Decoder, p *T) error {
 
 // ReadUint decodes an unsigned integer that fits *p's size into *p.
 func ReadUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](d *Decoder, p *T) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	n, err := Uint(d, int(unsafe.Sizeof(*p))*8)
@@ -57,7 +55,7 @@ func ReadUint[T ~uint8 | ~uint16 | ~uint32 | ~uint64](d *Decoder, p *T) error {
 
 // ReadFloat decodes a number into *p, rounded to *p's size.
 func ReadFloat[T ~float32 | ~float64](d *Decoder, p *T) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	f, err := Float(d, int(unsafe.Sizeof(*p))*8)
@@ -70,7 +68,7 @@ func ReadFloat[T ~float32 | ~float64](d *Decoder, p *T) error {
 
 // ReadBool decodes true or false into *p.
 func ReadBool[T ~bool](d *Decoder, p *T) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := Bool(d)

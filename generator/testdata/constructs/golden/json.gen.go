@@ -4,7 +4,6 @@ package constructs
 
 import (
 	"encoding/json"
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
@@ -303,7 +302,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "status")
 			}
 		case 2:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "priority")
 				}
@@ -317,7 +316,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 3:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "required_and_optional")
 				}
@@ -331,7 +330,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 4:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "formats")
 				}
@@ -345,7 +344,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 5:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "fixed")
 				}
@@ -359,7 +358,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 6:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "payment")
 				}
@@ -373,7 +372,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 7:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "contact")
 				}
@@ -387,7 +386,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 8:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "nullable")
 				}
@@ -401,7 +400,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 9:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "maps")
 				}
@@ -415,7 +414,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 10:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "category_tree")
 				}
@@ -429,7 +428,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 11:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "root_folder")
 				}
@@ -443,7 +442,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 12:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "naming")
 				}
@@ -527,7 +526,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "raw")
 			}
 		case 16:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "delivery_address")
 				}
@@ -652,7 +651,7 @@ func (x *Order) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *TrickyStatus) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -756,7 +755,7 @@ func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 			if x.Nickname == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "nickname")
 				}
@@ -773,7 +772,7 @@ func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 			if x.Enabled == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "enabled")
 				}
@@ -886,7 +885,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.Timestamp == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "timestamp")
 				}
@@ -903,7 +902,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.Int32Value == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "int32_value")
 				}
@@ -920,7 +919,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.Int64Value == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "int64_value")
 				}
@@ -937,7 +936,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.DoubleValue == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "double_value")
 				}
@@ -954,7 +953,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.FloatValue == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "float_value")
 				}
@@ -971,7 +970,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.UUIDValue == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "uuid_value")
 				}
@@ -988,7 +987,7 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 			if x.URIValue == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "uri_value")
 				}
@@ -1087,7 +1086,7 @@ func (x *ConstProperty) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "kind")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "schema_version")
 				}
@@ -1222,7 +1221,7 @@ func (x *CardPayment) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "last4")
 			}
 		case 2:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "brand")
 				}
@@ -1304,7 +1303,7 @@ func (x *CashPayment) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "method")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "change_due_cents")
 				}
@@ -1583,7 +1582,7 @@ func (x *NullableFields) decodeJSON(d *jsonx.Decoder) error {
 		switch x.jsonField(it.Key()) {
 		case 0:
 			x.Nickname.Set = true
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "nickname")
 				}
@@ -1596,7 +1595,7 @@ func (x *NullableFields) decodeJSON(d *jsonx.Decoder) error {
 			}
 		case 1:
 			x.ParentID.Set = true
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "parent_id")
 				}
@@ -1609,7 +1608,7 @@ func (x *NullableFields) decodeJSON(d *jsonx.Decoder) error {
 			}
 		case 2:
 			x.DeletedAt.Set = true
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "deleted_at")
 				}
@@ -2070,7 +2069,7 @@ func (x *FileEntry) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "name")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "folder")
 				}
@@ -2207,7 +2206,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.Type == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "type")
 				}
@@ -2224,7 +2223,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.Func == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "func")
 				}
@@ -2241,7 +2240,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.Range == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "range")
 				}
@@ -2258,7 +2257,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.N3dsSecure == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "3ds_secure")
 				}
@@ -2275,7 +2274,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.XRequestID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "x-request-id")
 				}
@@ -2292,7 +2291,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.AtType == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "@type")
 				}
@@ -2309,7 +2308,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.ID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "id")
 				}
@@ -2326,7 +2325,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.URL == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "url")
 				}
@@ -2343,7 +2342,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.UUID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "uuid")
 				}
@@ -2360,7 +2359,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.ETA == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "eta")
 				}
@@ -2377,7 +2376,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.OrderID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "order_id")
 				}
@@ -2394,7 +2393,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.APIURL == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "api_url")
 				}
@@ -2411,7 +2410,7 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 			if x.HTTPStatus == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "http_status")
 				}
@@ -2543,7 +2542,7 @@ func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "quantity")
 			}
 		case 2:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "unit_price")
 				}
@@ -2649,7 +2648,7 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 			if x.Line2 == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "line2")
 				}
@@ -2671,7 +2670,7 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 			if x.PostalCode == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "postal_code")
 				}
@@ -2690,7 +2689,7 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "country_code")
 			}
 		case 5:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "location")
 				}
@@ -2791,7 +2790,7 @@ func (x *GeoPoint) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "lng")
 			}
 		case 2:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "accuracy_m")
 				}
@@ -2914,7 +2913,7 @@ func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 			}
 		case 5:
 			x.PreviousStatus.Set = true
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "previous_status")
 				}
@@ -2927,7 +2926,7 @@ func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 			}
 		case 6:
 			x.Reason.Set = true
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "reason")
 				}
@@ -3033,7 +3032,7 @@ func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "sync_id")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "generated_at")
 				}
@@ -3047,7 +3046,7 @@ func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 2:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "warehouse")
 				}
@@ -3174,7 +3173,7 @@ func (x *CatalogItem) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "sku")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "title")
 				}

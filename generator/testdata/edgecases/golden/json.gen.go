@@ -4,7 +4,6 @@ package edgecases
 
 import (
 	"encoding/json"
-	"github.com/go-faster/jx"
 	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
@@ -192,7 +191,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 			}
 		case 2:
 			x.Reason.Set = true
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "reason")
 				}
@@ -207,7 +206,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 			if x.X重量 == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "重量")
 				}
@@ -224,7 +223,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 			if x.ID == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "id")
 				}
@@ -241,7 +240,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 			if x.GetID2 == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "get_id")
 				}
@@ -280,7 +279,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 7:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "block")
 				}
@@ -297,7 +296,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 			if x.Priority == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "priority")
 				}
@@ -314,7 +313,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 			if x.Sym == nil && st == nil {
 				st = new(store)
 			}
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "sym")
 				}
@@ -400,7 +399,7 @@ func (x *A) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *AReason) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -504,7 +503,7 @@ func (x *SectionBlock) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "type")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "text")
 				}
@@ -584,7 +583,7 @@ func (x *ImageBlock) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "type")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "url")
 				}
@@ -636,7 +635,7 @@ func (x *APriority) encodeJSON(e *jsonx.Encoder) {
 
 // decodeJSON decodes a string, listed or not; null leaves x alone.
 func (x *ASym) decodeJSON(d *jsonx.Decoder) error {
-	if d.Next() == jx.Null {
+	if d.IsNull() {
 		return d.Null()
 	}
 	b, err := jsonx.StrBytes(d)
@@ -831,7 +830,7 @@ func (x *ThingA) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "v")
 				}
@@ -965,7 +964,7 @@ func (x *ThingB) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "w")
 				}
@@ -1040,7 +1039,7 @@ func (x *ThingBHeaders) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "X-Event")
 			}
 		case 1:
-			if d.Next() == jx.Null {
+			if d.IsNull() {
 				if err := d.Null(); err != nil {
 					return jsonx.Field(err, "X-Flag")
 				}
