@@ -196,42 +196,46 @@ func special(w uint64) uint64 {
 // slice of the input when it has no escapes, else of *scratch. d.ascii
 // tells whether the string is all ASCII (then it is valid UTF-8).
 func (d *Decoder) readString(scratch *[]byte) ([]byte, error) {
-	buf := d.buf
 	start := d.pos + 1 // after the quote
-	i := start
-	var seen uint64 // every byte before i, or-ed: its high bits tell non-ASCII
-	for {
-		for ; i+8 <= len(buf); i += 8 {
-			w := binary.LittleEndian.Uint64(buf[i:])
-			if m := special(w); m != 0 {
-				n := bits.TrailingZeros64(m) / 8
-				seen |= w & (1<<(8*n) - 1)
-				i += n
-				break
-			}
-			seen |= w
-		}
-		if i >= len(buf) {
-			d.pos = i
-			return nil, d.syntax("")
-		}
-		switch c := buf[i]; {
-		case c == '"':
-			d.pos = i + 1
-			d.ascii = seen&highs == 0
-			return buf[start:i], nil
-		case c == '\\':
-			d.pos = i
-			d.ascii = false
-			return d.unescape(start, scratch)
-		case c < 0x20:
-			d.pos = i
-			return nil, d.syntax("in string literal")
-		default: // in the last seven bytes of the input
-			seen |= uint64(c)
-			i++
-		}
+	i, ascii := scanString(d.buf, start)
+	if i < len(d.buf) && d.buf[i] == '"' {
+		d.pos, d.ascii = i+1, ascii
+		return d.buf[start:i], nil
 	}
+	d.pos, d.ascii = i, false
+	switch {
+	case i >= len(d.buf):
+		return nil, d.syntax("")
+	case d.buf[i] == '\\':
+		return d.unescape(start, scratch)
+	}
+	return nil, d.syntax("in string literal")
+}
+
+// scanString returns the index of the first quote, backslash or control
+// character in buf[i:] (len(buf) if none), and whether the bytes before it
+// are all ASCII. It is the hot loop of decoding: a leaf, with few enough
+// live values to stay in registers, and bounds the compiler can prove.
+func scanString(buf []byte, i int) (int, bool) {
+	rest := buf[i:]
+	var seen uint64 // the bytes passed, or-ed: a high bit means non-ASCII
+	for len(rest) >= 8 {
+		w := binary.LittleEndian.Uint64(rest)
+		if m := special(w); m != 0 {
+			n := bits.TrailingZeros64(m) / 8
+			seen |= w & (1<<(8*n) - 1)
+			return len(buf) - len(rest) + n, seen&highs == 0
+		}
+		seen |= w
+		rest = rest[8:]
+	}
+	for j, c := range rest {
+		if c == '"' || c == '\\' || c < 0x20 {
+			return len(buf) - len(rest) + j, seen&highs == 0
+		}
+		seen |= uint64(c)
+	}
+	return len(buf), seen&highs == 0
 }
 
 // unescape decodes the rest of a string whose first escape is at d.pos
