@@ -20,30 +20,26 @@ type Credential struct {
 // credentials. Create it with [BasicAuth].
 type Basic struct {
 	realm string
-	creds []digestPair
-}
-
-// digestPair keeps only SHA-256 digests: comparing fixed-size digests in
-// constant time hides the length of the configured secrets too.
-type digestPair struct {
-	user, pass [sha256.Size]byte
+	// creds keeps only the SHA-256 of each credential's user-pass
+	// ("user:password", as the header carries it): comparing fixed-size
+	// digests in constant time hides the length of the secrets too, and
+	// one digest of the pair costs half as much as one of each part.
+	creds [][sha256.Size]byte
 }
 
 // BasicAuth returns a verifier accepting any of creds; several credentials
 // allow rotation (configure old and new, then drop the old one). Credentials
 // with an empty Password are ignored, so an unset environment variable cannot
-// turn into an open door; with no usable credential the verifier accepts
-// nothing. realm is echoed in the WWW-Authenticate challenge.
+// turn into an open door; so are user names with a colon, which RFC 7617
+// forbids and no header can carry. With no usable credential the verifier
+// accepts nothing. realm is echoed in the WWW-Authenticate challenge.
 func BasicAuth(realm string, creds ...Credential) *Basic {
 	b := &Basic{realm: realm}
 	for _, c := range creds {
-		if c.Password == "" {
+		if c.Password == "" || strings.Contains(c.Username, ":") {
 			continue
 		}
-		b.creds = append(b.creds, digestPair{
-			user: sha256.Sum256([]byte(c.Username)),
-			pass: sha256.Sum256([]byte(c.Password)),
-		})
+		b.creds = append(b.creds, sha256.Sum256([]byte(c.Username+":"+c.Password)))
 	}
 	return b
 }
@@ -55,24 +51,24 @@ func (b *Basic) Verify(r *http.Request, _ []byte) error {
 	if len(b.creds) == 0 {
 		return unauthorized("basic: no credential configured")
 	}
-	h := r.Header.Get("Authorization")
+	h := headerValue(r.Header, "Authorization")
 	if h == "" {
 		return noCredentials("basic: missing Authorization header")
 	}
 	var buf [128]byte
-	user, pass, ok := parseBasicAuth(buf[:0], h)
+	userPass, _, ok := decodeBasicAuth(buf[:0], h)
 	if !ok {
 		if scheme, _, _ := strings.Cut(h, " "); !strings.EqualFold(scheme, "Basic") {
 			return noCredentials("basic: Authorization header uses another scheme")
 		}
 		return unauthorized("basic: malformed Authorization header")
 	}
-	u := sha256.Sum256(user)
-	p := sha256.Sum256(pass)
+	// No user name has a colon, the header's (cut at the first) or a
+	// configured one, so equal user-pass means equal user and password.
+	sum := sha256.Sum256(userPass)
 	match := 0
 	for i := range b.creds {
-		c := &b.creds[i]
-		match |= subtle.ConstantTimeCompare(u[:], c.user[:]) & subtle.ConstantTimeCompare(p[:], c.pass[:])
+		match |= subtle.ConstantTimeCompare(sum[:], b.creds[i][:])
 	}
 	if match != 1 {
 		return unauthorized("basic: wrong user name or password")
@@ -90,42 +86,41 @@ func (b *Basic) Challenge() string {
 // unpadded standard base64 and splits at the first colon, as RFC 7617
 // requires (a user name cannot contain one).
 func ParseBasicAuth(header string) (username, password string, ok bool) {
-	user, pass, ok := parseBasicAuth(nil, header)
+	userPass, colon, ok := decodeBasicAuth(nil, header)
 	if !ok {
 		return "", "", false
 	}
-	// One allocation for both: pass follows user and its colon.
-	s := string(user[:len(user)+1+len(pass)])
-	return s[:len(user)], s[len(user)+1:], true
+	s := string(userPass) // one allocation for both
+	return s[:colon], s[colon+1:], true
 }
 
-// parseBasicAuth is ParseBasicAuth decoding into buf's storage (when it is
-// large enough), so that Verify allocates nothing; pass follows user and a
-// colon in the same array.
-func parseBasicAuth(buf []byte, header string) (username, password []byte, ok bool) {
+// decodeBasicAuth decodes the user-pass of a Basic Authorization header
+// into buf's storage (when it is large enough, so that Verify allocates
+// nothing) and finds the colon that ends the user name.
+func decodeBasicAuth(buf []byte, header string) (userPass []byte, colon int, ok bool) {
 	scheme, rest, found := strings.Cut(header, " ")
 	if !found || !strings.EqualFold(scheme, "Basic") {
-		return nil, nil, false
+		return nil, 0, false
 	}
-	rest = strings.TrimLeft(rest, " ")
-	rest = strings.TrimRight(rest, " ")
-	if rest == "" || strings.ContainsAny(rest, " \t") {
-		return nil, nil, false
+	rest = strings.Trim(rest, " ")
+	if rest == "" {
+		return nil, 0, false
 	}
-	// Decoding only reads src.
+	// Decoding only reads src. It also refuses any space or tab left
+	// inside, as neither is base64.
 	src := unsafe.Slice(unsafe.StringData(rest), len(rest))
 	raw, err := base64.StdEncoding.AppendDecode(buf[:0], src)
 	if err != nil {
 		raw, err = base64.RawStdEncoding.AppendDecode(buf[:0], src)
 		if err != nil {
-			return nil, nil, false
+			return nil, 0, false
 		}
 	}
-	i := bytes.IndexByte(raw, ':')
-	if i < 0 {
-		return nil, nil, false
+	colon = bytes.IndexByte(raw, ':')
+	if colon < 0 {
+		return nil, 0, false
 	}
-	return raw[:i], raw[i+1:], true
+	return raw, colon, true
 }
 
 // quoteParam renders s as an RFC 9110 quoted-string.

@@ -63,6 +63,20 @@ func TestBasicAuthFailsClosed(t *testing.T) {
 	mustContain(t, BasicAuth("r").Verify(newReq("", "Authorization", basicHeader("a", "b")), nil), "no credential configured")
 }
 
+// TestBasicAuthColonInUserName: user-pass "a:b:c" is user "a" with
+// password "b:c" (RFC 7617 cuts at the first colon), never user "a:b"
+// with password "c", which no header can carry.
+func TestBasicAuthColonInUserName(t *testing.T) {
+	v := BasicAuth("r", Credential{"a:b", "c"})
+	mustContain(t, v.Verify(newReq("", "Authorization", basicHeader("a:b", "c")), nil), "no credential configured")
+	v = BasicAuth("r", Credential{"a:b", "c"}, Credential{"a", "b:c"})
+	if err := v.Verify(newReq("", "Authorization", basicHeader("a", "b:c")), nil); err != nil {
+		t.Fatal(err)
+	}
+	v = BasicAuth("r", Credential{"a", "b:c"})
+	mustContain(t, v.Verify(newReq("", "Authorization", basicHeader("a", "b:")), nil), "wrong user name or password")
+}
+
 func TestParseBasicAuth(t *testing.T) {
 	u, p, ok := ParseBasicAuth(basicHeader("a:b", "c"))
 	if !ok || u != "a" || p != "b:c" {

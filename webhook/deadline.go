@@ -45,12 +45,20 @@ func newHandlerCtx(parent context.Context, d *Delivery, timeout time.Duration) *
 func (c *handlerCtx) get(force bool) (context.Context, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.inner == nil && !c.canceled && (force || c.parent.Err() != nil || !time.Now().Before(c.deadline)) {
-		// Past the deadline or with the parent done, the context package
-		// returns it already done with the right error and cause.
+	c.makeInner(force)
+	return c.inner, c.canceled
+}
+
+// makeInner makes the inner context if there is none, cancel has not run,
+// and force is set or c is over; mu held. Past the deadline or with the
+// parent done, the context package returns it already done with the right
+// error and cause.
+func (c *handlerCtx) makeInner(force bool) {
+	// time.Until reads only the monotonic clock when the deadline has a
+	// monotonic reading (time.Now().Before would read the wall clock too).
+	if c.inner == nil && !c.canceled && (force || c.parent.Err() != nil || time.Until(c.deadline) <= 0) {
 		c.inner, c.stop = context.WithDeadline(c.parent, c.deadline)
 	}
-	return c.inner, c.canceled
 }
 
 // cancel ends c: it stops the inner context's timer and unregisters it
@@ -58,8 +66,8 @@ func (c *handlerCtx) get(force bool) (context.Context, bool) {
 // which allocates nothing. A c already over by its deadline or its parent
 // keeps that error and cause, as a context.WithTimeout would.
 func (c *handlerCtx) cancel() {
-	c.get(false)
 	c.mu.Lock()
+	c.makeInner(false)
 	c.canceled = true
 	stop := c.stop
 	c.mu.Unlock()

@@ -52,7 +52,8 @@ func WriteUnauthorized(w http.ResponseWriter, v Verifier, message string) {
 
 // ReadBody reads the whole request body, allowing at most limit bytes
 // (DefaultBodyLimit when limit <= 0). Past the limit it returns an error
-// wrapping [ErrBodyTooLarge] and, through http.MaxBytesReader, tells the
+// wrapping [ErrBodyTooLarge]: a declared length before reading anything,
+// and a body of unknown length through http.MaxBytesReader, which tells the
 // server to close the connection rather than drain a hostile body. w may be
 // nil outside an HTTP server.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
@@ -66,23 +67,30 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if r.ContentLength > limit {
 		return nil, fmt.Errorf("%w: declared %d bytes, limit %d", ErrBodyTooLarge, r.ContentLength, limit)
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if n := r.ContentLength; n > 0 {
 		// The usual case: read exactly the declared length into one
 		// allocation (a bytes.Buffer would grow past it to make room for a
-		// last read), then make sure nothing follows.
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
+		// last read), then make sure nothing follows, reading into a spare
+		// byte of the same allocation (a byte array of its own would
+		// escape through the interface call). Reading stops a byte past
+		// n <= limit, so this needs no MaxBytesReader (nor its
+		// allocation); a server gives no more than the declared length
+		// anyway.
+		body := make([]byte, n+1)
+		if _, err := io.ReadFull(r.Body, body[:n]); err != nil {
 			return nil, readError(err, limit)
 		}
-		var extra [1]byte
-		if m, err := r.Body.Read(extra[:]); m > 0 {
+		if m, err := r.Body.Read(body[n:]); m > 0 {
+			if n == limit {
+				return nil, fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
+			}
 			return nil, fmt.Errorf("webhook: read body: longer than its Content-Length")
 		} else if err != nil && err != io.EOF {
 			return nil, readError(err, limit)
 		}
-		return body, nil
+		return body[:n], nil
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(r.Body); err != nil {
 		return nil, readError(err, limit)

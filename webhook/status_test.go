@@ -109,6 +109,33 @@ func TestReadBody(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
+	t.Run("longer than declared", func(t *testing.T) {
+		r := newReq("")
+		r.Body = io.NopCloser(strings.NewReader("0123456789"))
+		r.ContentLength = 5
+		if _, err := ReadBody(nil, r, 10); err == nil || errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("under the limit: got %v", err)
+		}
+		r.Body = io.NopCloser(strings.NewReader("0123456789"))
+		if _, err := ReadBody(nil, r, 5); !errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("at the limit: got %v", err)
+		}
+	})
+	t.Run("shorter than declared", func(t *testing.T) {
+		r := newReq("")
+		r.Body = io.NopCloser(strings.NewReader("01234"))
+		r.ContentLength = 8
+		if _, err := ReadBody(nil, r, 10); err == nil || errors.Is(err, ErrBodyTooLarge) || !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("declared length over an outer MaxBytesReader", func(t *testing.T) {
+		r := newReq("0123456789")
+		r.Body = http.MaxBytesReader(nil, r.Body, 4)
+		if _, err := ReadBody(nil, r, 10); !errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("got %v", err)
+		}
+	})
 	t.Run("over a real server", func(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, err := ReadBody(w, r, 16)
