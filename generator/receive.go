@@ -398,10 +398,28 @@ func (g *gen) serverFile(f *jen.File) {
 		"AllowUnauthenticated is among opts: it never silently accepts anyone's deliveries.")
 	f.Func().Id("NewServer").Params(jen.Id("h").Id("Handler"), jen.Id("opts").Op("...").Id("Option")).Params(jen.Op("*").Id("Server"), jen.Error()).Block(body...)
 	f.Line()
+	// Channels without parameters are found by a switch on the path before
+	// the ServeMux, whose lookup costs several percent of a delivery. With
+	// no RawPath, the path has no escaped slash, so the switch matches
+	// exactly what the ServeMux pattern matches.
+	var static []jen.Code
+	for _, c := range g.routed() {
+		if len(c.Parameters) == 0 {
+			static = append(static, jen.Case(jen.Lit(muxPattern(c.Path))).Block(
+				jen.Id("s").Dot("endpoint"+g.chans[c]).Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
+				jen.Return(),
+			))
+		}
+	}
+	serve := []jen.Code{}
+	if len(static) > 0 {
+		serve = append(serve, jen.If(jen.Id("r").Dot("URL").Dot("RawPath").Op("==").Lit("")).Block(
+			jen.Switch(jen.Id("r").Dot("URL").Dot("Path")).Block(static...),
+		))
+	}
+	serve = append(serve, jen.Qual(webhookPkg, "ServeMux").Call(jen.Id("s").Dot("mux"), jen.Id("w"), jen.Id("r")))
 	f.Comment("ServeHTTP serves every channel at its path in the spec.")
-	f.Func().Params(jen.Id("s").Op("*").Id("Server")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(
-		jen.Qual(webhookPkg, "ServeMux").Call(jen.Id("s").Dot("mux"), jen.Id("w"), jen.Id("r")),
-	)
+	f.Func().Params(jen.Id("s").Op("*").Id("Server")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(serve...)
 	for _, c := range g.routed() {
 		f.Line()
 		m := g.chans[c] + "Handler"

@@ -53,6 +53,13 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 
 // ServeHTTP serves every channel at its path in the spec.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.RawPath == "" {
+		switch r.URL.Path {
+		case "/webhook":
+			s.endpointWebhook.ServeHTTP(w, r)
+			return
+		}
+	}
 	webhook.ServeMux(s.mux, w, r)
 }
 

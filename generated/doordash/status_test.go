@@ -142,6 +142,11 @@ func TestStatusCodes(t *testing.T) {
 		},
 		{name: "unknown path", path: "/webhooks", wantStatus: 404, wantCode: "not_found"},
 		{name: "channel path with a trailing slash", path: "/webhook/", wantStatus: 404, wantCode: "not_found"},
+		// The Server finds plain channel paths without its ServeMux: escaped
+		// paths must still be answered as the ServeMux answers them.
+		{name: "channel path escaped", path: "/web%68ook", wantStatus: 200, wantCalls: 1},
+		{name: "channel path with an escaped slash", path: "/webhook%2F", wantStatus: 404, wantCode: "not_found"},
+		{name: "channel path in another case", path: "/Webhook", wantStatus: 404, wantCode: "not_found"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,6 +63,16 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 
 // ServeHTTP serves every channel at its path in the spec.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.RawPath == "" {
+		switch r.URL.Path {
+		case "/webhook/delivery-status":
+			s.endpointWebhookDeliveryStatus.ServeHTTP(w, r)
+			return
+		case "/webhook/delivery-refund":
+			s.endpointWebhookDeliveryRefund.ServeHTTP(w, r)
+			return
+		}
+	}
 	webhook.ServeMux(s.mux, w, r)
 }
 

@@ -202,6 +202,12 @@ func (d *Decoder) readString(scratch *[]byte) ([]byte, error) {
 		d.pos, d.ascii = i+1, ascii
 		return d.buf[start:i], nil
 	}
+	return d.readEscaped(start, i, scratch)
+}
+
+// readEscaped goes on where readString stopped at i, before the closing
+// quote: an escape, a control character or the end of the input.
+func (d *Decoder) readEscaped(start, i int, scratch *[]byte) ([]byte, error) {
 	d.pos, d.ascii = i, false
 	switch {
 	case i >= len(d.buf):
@@ -389,9 +395,17 @@ func (it *ObjIter) Next() bool {
 	if c != '"' {
 		return it.fail(d.syntax("looking for beginning of object key string"))
 	}
-	key, err := d.readString(&d.keyBuf)
-	if err != nil {
-		return it.fail(err)
+	// readString, inlined by hand: keys are a third of a payload's strings.
+	start := d.pos + 1
+	end, _ := scanString(d.buf, start)
+	var key []byte
+	if end < len(d.buf) && d.buf[end] == '"' {
+		key, d.pos = d.buf[start:end], end+1
+	} else {
+		var err error
+		if key, err = d.readEscaped(start, end, &d.keyBuf); err != nil {
+			return it.fail(err)
+		}
 	}
 	if d.peek() != ':' {
 		return it.fail(d.syntax("after object key"))

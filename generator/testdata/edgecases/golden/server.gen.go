@@ -73,6 +73,19 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 
 // ServeHTTP serves every channel at its path in the spec.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.RawPath == "" {
+		switch r.URL.Path {
+		case "/events":
+			s.endpointEvents.ServeHTTP(w, r)
+			return
+		case "/payouts":
+			s.endpointPayouts.ServeHTTP(w, r)
+			return
+		case "/things":
+			s.endpointThings.ServeHTTP(w, r)
+			return
+		}
+	}
 	webhook.ServeMux(s.mux, w, r)
 }
 
