@@ -64,16 +64,40 @@ func release(d *Decoder) {
 }
 
 // str returns the string of b, bytes of the string just read from d, as
-// String does. The
-// bytes are copied into an arena shared by the strings read from d: every
-// string of a payload keeps the arena it is in alive, which is at most the
-// size of the strings of that payload.
+// String does; see keep.
 func (d *Decoder) str(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
 	if !d.ascii && !utf8.Valid(b) {
 		return string(fixUTF8(b))
+	}
+	return d.keep(b)
+}
+
+// stringValue reads a string value; the quote is next.
+func (d *Decoder) stringValue() (string, error) {
+	// readString, inlined by hand: this is most of a payload's strings.
+	start := d.pos + 1
+	end, ascii := scanString(d.buf, start)
+	if end >= len(d.buf) || d.buf[end] != '"' {
+		b, err := d.readEscaped(start, end, &d.strBuf)
+		if err != nil {
+			return "", err
+		}
+		return d.str(b), nil
+	}
+	d.pos = end + 1
+	if b := d.buf[start:end]; ascii || utf8.Valid(b) {
+		return d.keep(b), nil
+	}
+	return string(fixUTF8(d.buf[start:end])), nil
+}
+
+// keep copies b, valid UTF-8, into an arena shared by the strings read
+// from d and returns it as a string: a payload costs about one string
+// allocation, not one per field. Every string of a payload keeps the arena
+// it is in alive, which is at most the size of the strings of that payload.
+func (d *Decoder) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
 	if cap(d.arena)-len(d.arena) < len(b) {
 		if len(b) > arenaChunk/2 {
@@ -161,11 +185,10 @@ func StrBytes(d *Decoder) ([]byte, error) {
 // Str reads a string as encoding/json does: escapes resolved, invalid
 // UTF-8 replaced by U+FFFD byte by byte.
 func Str(d *Decoder) (string, error) {
-	b, err := StrBytes(d)
-	if err != nil {
-		return "", err
+	if d.peek() != '"' {
+		return "", Want(d, "a string")
 	}
-	return d.str(b), nil
+	return d.stringValue()
 }
 
 // String converts unescaped string bytes as encoding/json does: every byte
@@ -281,6 +304,14 @@ func Float(d *Decoder, bits int) (float64, error) {
 // Time decodes into t exactly as encoding/json does, with
 // time.Time.UnmarshalJSON on the raw value: RFC 3339, null leaves t alone.
 func Time(d *Decoder, t *time.Time) error {
+	if d.peek() == '"' {
+		// A string without escapes is its own JSON text.
+		start := d.pos
+		if end, _ := scanString(d.buf, start+1); end < len(d.buf) && d.buf[end] == '"' {
+			d.pos = end + 1
+			return parseTime(d.buf[start:d.pos], t)
+		}
+	}
 	raw, err := d.raw()
 	if err != nil {
 		return err

@@ -15,11 +15,11 @@ import (
 func ReadStr[T ~string](d *Decoder, p *T) error {
 	switch d.peek() {
 	case '"':
-		b, err := d.readString(&d.strBuf)
+		s, err := d.stringValue()
 		if err != nil {
 			return err
 		}
-		*p = T(d.str(b))
+		*p = T(s)
 		return nil
 	case 'n':
 		return d.Null()
