@@ -31,7 +31,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS = ./parser:FuzzParse \
 	./webhook:FuzzHMACSignatureHeader ./webhook:FuzzParseBasicAuth ./webhook:FuzzParseBearer \
 	./webhook:FuzzTokenEndpoint ./webhook:FuzzMACAuthorization \
-	./webhook/jsonx:FuzzProbe ./webhook/jsonx:FuzzPayloadValue ./webhook/jsonx:FuzzScan ./webhook/jsonx:FuzzParseTime \
+	./webhook/jsonx:FuzzProbe ./webhook/jsonx:FuzzPayloadValue ./webhook/jsonx:FuzzScan ./webhook/jsonx:FuzzNumber ./webhook/jsonx:FuzzParseTime \
 	./generated/doordash:FuzzServer ./generated/doordash:FuzzJSONRandom ./generated/doordash:FuzzJSONBytes
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -294,6 +294,11 @@ func Float(d *Decoder, bits int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if bits == 64 {
+		if f, ok := exactFloat(raw); ok {
+			return f, nil
+		}
+	}
 	f, err := strconv.ParseFloat(unsafeString(raw), bits)
 	if err != nil {
 		return 0, fmt.Errorf("number %s does not fit float%d", raw, bits)
@@ -367,3 +372,37 @@ func smallInt(raw []byte) (n int64, ok bool) {
 // unsafeString views b as a string for strconv, which copies what it keeps
 // (the text of a NumError).
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// exactFloat parses a number (checked against the grammar) without an
+// exponent and with at most 15 digits, the usual coordinate or amount, as
+// ParseFloat would: the digits and the power of ten are exact float64s,
+// so the one division is correctly rounded (Clinger's fast path, which
+// strconv takes too, after a much longer parse). ok is false otherwise.
+func exactFloat(raw []byte) (f float64, ok bool) {
+	var mant uint64
+	n, frac, dot := 0, 0, false
+	for _, c := range raw {
+		switch {
+		case c >= '0' && c <= '9':
+			if n++; n > 15 {
+				return 0, false
+			}
+			mant = mant*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.':
+			dot = true
+		case c != '-':
+			return 0, false // an exponent
+		}
+	}
+	f = float64(mant) / pow10[frac]
+	if raw[0] == '-' {
+		f = -f
+	}
+	return f, true
+}

@@ -308,3 +308,48 @@ func checkScan(t *testing.T, data []byte) {
 		t.Fatalf("%q: string %q, encoding/json %q", data, got, want)
 	}
 }
+
+// TestNumbers holds the number readers against encoding/json on the
+// shapes each fast path takes or declines.
+func TestNumbers(t *testing.T) {
+	for _, in := range []string{
+		"0", "-0", "-0.0", "37.422", "-122.084", "0.1", "0.3", "123456789012345", "1234567890123456",
+		"999999999999999.9", "0.000000000000001", "9007199254740993", "1e3", "1.5E-7", "42", "-42",
+		"18446744073709551615", "9223372036854775807", "-9223372036854775808", "922337203685477580",
+		"1.7976931348623157e308", "4.9e-324", "1e400", "2.2250738585072011e-308",
+	} {
+		checkNumber(t, []byte(in))
+	}
+}
+
+func FuzzNumber(f *testing.F) {
+	for _, in := range []string{"37.422", "-0.5", "123456789012345", "1e3", "-9223372036854775808"} {
+		f.Add([]byte(in))
+	}
+	f.Fuzz(checkNumber)
+}
+
+func checkNumber(t *testing.T, data []byte) {
+	var wantF float64
+	errF := json.Unmarshal(data, &wantF)
+	var gotF float64
+	d := jsonx.Begin(data)
+	err := jsonx.Finish(d, jsonx.ReadFloat(d, &gotF))
+	if (err == nil) != (errF == nil) || (err == nil && math.Float64bits(gotF) != math.Float64bits(wantF)) {
+		t.Fatalf("%q: float64 %v (%v), encoding/json %v (%v)", data, gotF, err, wantF, errF)
+	}
+	var wantF32, gotF32 float32
+	errF = json.Unmarshal(data, &wantF32)
+	d = jsonx.Begin(data)
+	err = jsonx.Finish(d, jsonx.ReadFloat(d, &gotF32))
+	if (err == nil) != (errF == nil) || (err == nil && math.Float32bits(gotF32) != math.Float32bits(wantF32)) {
+		t.Fatalf("%q: float32 %v (%v), encoding/json %v (%v)", data, gotF32, err, wantF32, errF)
+	}
+	var wantI, gotI int64
+	errI := json.Unmarshal(data, &wantI)
+	d = jsonx.Begin(data)
+	err = jsonx.Finish(d, jsonx.ReadInt(d, &gotI))
+	if (err == nil) != (errI == nil) || (err == nil && gotI != wantI) {
+		t.Fatalf("%q: int64 %v (%v), encoding/json %v (%v)", data, gotI, err, wantI, errI)
+	}
+}
