@@ -44,6 +44,14 @@ func (g *gen) jsonFile(f *jen.File) {
 		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
 	)
 	f.Line()
+	fileComment(f, "decodeDelivery decodes a delivery's body into v as Unmarshal does, except "+
+		"that strings share the body's memory instead of copying it: the body is read for this "+
+		"delivery alone, nothing changes it, and it lives as long as the event does.")
+	f.Func().Id("decodeDelivery").Params(jen.Id("body").Index().Byte(), jen.Id("v").Id("JSONValue")).Error().Block(
+		jen.Id("d").Op(":=").Qual(jsonxPkg, "BeginShared").Call(jen.Id("body")),
+		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
+	)
+	f.Line()
 	fileComment(f, "Marshal encodes v without reflection, byte for byte as json.Marshal(v) does.")
 	f.Func().Id("Marshal").Params(jen.Id("v").Id("JSONValue")).Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Var().Id("e").Qual(jsonxPkg, "Encoder"),
@@ -545,10 +553,10 @@ func jsonKey(name string) string {
 }
 
 // payloadDecode is the function the dispatcher decodes m's payload with:
-// Unmarshal for named types, decodeXPayload for the others.
+// decodeDelivery for named types, decodeXPayload for the others.
 func (g *gen) payloadDecode(m *model.Message) *jen.Statement {
 	if g.isJSONValue(m.Payload) {
-		return jen.Id("Unmarshal")
+		return jen.Id("decodeDelivery")
 	}
 	return jen.Id(g.payloadDecoderName(m))
 }
@@ -655,7 +663,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 		jen.Comment("Every message of the channel has this payload: decode it once and"),
 		jen.Comment("route by the property; read the property alone when decoding fails."),
 		jen.Id("event").Op(":=").New(jen.Id(g.types[t])),
-		jen.Err().Op(":=").Id("Unmarshal").Call(jen.Id("del").Dot("Body"), jen.Id("event")),
+		jen.Err().Op(":=").Id("decodeDelivery").Call(jen.Id("del").Dot("Body"), jen.Id("event")),
 		jen.Var().Id("value").String(),
 		jen.If(jen.Err().Op("==").Nil().Op("&&").Add(present)).Block(
 			jen.Id("value").Op("=").Add(value),

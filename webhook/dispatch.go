@@ -22,7 +22,9 @@ type Delivery struct {
 	Header  http.Header
 	// Params are the channel parameters, e.g. orderId of "/orders/{orderId}".
 	Params map[string]string
-	Body   []byte
+	// Body is the request body as it arrived. Do not modify it: the
+	// strings of the decoded event share its memory.
+	Body []byte
 	// EventID is the de-duplication key: the message's correlationId, or
 	// the SHA-256 of the body when the spec names none.
 	EventID  string

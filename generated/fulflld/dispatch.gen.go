@@ -56,7 +56,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 	// Every message of the channel has this payload: decode it once and
 	// route by the property; read the property alone when decoding fails.
 	event := new(OrderUpdate)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	var value string
 	if err == nil && event.Event != "" {
 		value = string(event.Event)

@@ -79,7 +79,7 @@ func (d *Dispatcher) routeWebhookDeliveryRefund(ctx context.Context, del *webhoo
 	// Every message of the channel has this payload: decode it once and
 	// route by the property; read the property alone when decoding fails.
 	event := new(DeliveryRefundPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	var value string
 	if err == nil && event.EventType != nil {
 		value = *event.EventType
@@ -101,7 +101,7 @@ func (d *Dispatcher) routeWebhookDeliveryRefund(ctx context.Context, del *webhoo
 // runDriverAssigned.
 func (d *Dispatcher) deliverDriverAssigned(ctx context.Context, del *webhook.Delivery) error {
 	event := new(DriverAssignedPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDriverAssigned(ctx, del, event, err)
 }
 
@@ -122,7 +122,7 @@ func (d *Dispatcher) runDriverAssigned(ctx context.Context, del *webhook.Deliver
 // passes it to runDeliveryStatusUpdate.
 func (d *Dispatcher) deliverDeliveryStatusUpdate(ctx context.Context, del *webhook.Delivery) error {
 	event := new(DeliveryStatusPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveryStatusUpdate(ctx, del, event, err)
 }
 
@@ -143,7 +143,7 @@ func (d *Dispatcher) runDeliveryStatusUpdate(ctx context.Context, del *webhook.D
 // passes it to runCourierLocationUpdate.
 func (d *Dispatcher) deliverCourierLocationUpdate(ctx context.Context, del *webhook.Delivery) error {
 	event := new(CourierLocationPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runCourierLocationUpdate(ctx, del, event, err)
 }
 
@@ -164,7 +164,7 @@ func (d *Dispatcher) runCourierLocationUpdate(ctx context.Context, del *webhook.
 // it to runDeliveryCancelled.
 func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.Delivery) error {
 	event := new(DeliveryCancelledPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveryCancelled(ctx, del, event, err)
 }
 

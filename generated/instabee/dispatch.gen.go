@@ -104,7 +104,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 // runParcelCreated.
 func (d *Dispatcher) deliverParcelCreated(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runParcelCreated(ctx, del, event, err)
 }
 
@@ -130,7 +130,7 @@ func (d *Dispatcher) runParcelCreated(ctx context.Context, del *webhook.Delivery
 // to runSortedAtTerminal.
 func (d *Dispatcher) deliverSortedAtTerminal(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runSortedAtTerminal(ctx, del, event, err)
 }
 
@@ -156,7 +156,7 @@ func (d *Dispatcher) runSortedAtTerminal(ctx context.Context, del *webhook.Deliv
 // runParcelRecalled.
 func (d *Dispatcher) deliverParcelRecalled(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runParcelRecalled(ctx, del, event, err)
 }
 
@@ -182,7 +182,7 @@ func (d *Dispatcher) runParcelRecalled(ctx context.Context, del *webhook.Deliver
 // passes it to runHomeDeliveryChanged.
 func (d *Dispatcher) deliverHomeDeliveryChanged(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runHomeDeliveryChanged(ctx, del, event, err)
 }
 
@@ -208,7 +208,7 @@ func (d *Dispatcher) runHomeDeliveryChanged(ctx context.Context, del *webhook.De
 // passes it to runDeliveredToConsumer.
 func (d *Dispatcher) deliverDeliveredToConsumer(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveredToConsumer(ctx, del, event, err)
 }
 
@@ -234,7 +234,7 @@ func (d *Dispatcher) runDeliveredToConsumer(ctx context.Context, del *webhook.De
 // runDeliveryFailed.
 func (d *Dispatcher) deliverDeliveryFailed(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveryFailed(ctx, del, event, err)
 }
 
@@ -260,7 +260,7 @@ func (d *Dispatcher) runDeliveryFailed(ctx context.Context, del *webhook.Deliver
 // it to runDeliveryCancelled.
 func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveryCancelled(ctx, del, event, err)
 }
 
@@ -286,7 +286,7 @@ func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Deli
 // to runReturnBookedHome.
 func (d *Dispatcher) deliverReturnBookedHome(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnBookedHome(ctx, del, event, err)
 }
 
@@ -312,7 +312,7 @@ func (d *Dispatcher) runReturnBookedHome(ctx context.Context, del *webhook.Deliv
 // passes it to runReturnHomePickedUp.
 func (d *Dispatcher) deliverReturnHomePickedUp(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnHomePickedUp(ctx, del, event, err)
 }
 
@@ -338,7 +338,7 @@ func (d *Dispatcher) runReturnHomePickedUp(ctx context.Context, del *webhook.Del
 // and passes it to runReturnHomePickUpFailed.
 func (d *Dispatcher) deliverReturnHomePickUpFailed(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnHomePickUpFailed(ctx, del, event, err)
 }
 
@@ -364,7 +364,7 @@ func (d *Dispatcher) runReturnHomePickUpFailed(ctx context.Context, del *webhook
 // ReturnHomePickUpCancelled and passes it to runReturnHomePickUpCancelled.
 func (d *Dispatcher) deliverReturnHomePickUpCancelled(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnHomePickUpCancelled(ctx, del, event, err)
 }
 
@@ -390,7 +390,7 @@ func (d *Dispatcher) runReturnHomePickUpCancelled(ctx context.Context, del *webh
 // passes it to runReturnedToMerchant.
 func (d *Dispatcher) deliverReturnedToMerchant(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnedToMerchant(ctx, del, event, err)
 }
 
@@ -416,7 +416,7 @@ func (d *Dispatcher) runReturnedToMerchant(ctx context.Context, del *webhook.Del
 // runLockerChanged.
 func (d *Dispatcher) deliverLockerChanged(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runLockerChanged(ctx, del, event, err)
 }
 
@@ -442,7 +442,7 @@ func (d *Dispatcher) runLockerChanged(ctx context.Context, del *webhook.Delivery
 // it to runDeliveredToLocker.
 func (d *Dispatcher) deliverDeliveredToLocker(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveredToLocker(ctx, del, event, err)
 }
 
@@ -468,7 +468,7 @@ func (d *Dispatcher) runDeliveredToLocker(ctx context.Context, del *webhook.Deli
 // ConsumerPickedUpFromLocker and passes it to runConsumerPickedUpFromLocker.
 func (d *Dispatcher) deliverConsumerPickedUpFromLocker(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runConsumerPickedUpFromLocker(ctx, del, event, err)
 }
 
@@ -494,7 +494,7 @@ func (d *Dispatcher) runConsumerPickedUpFromLocker(ctx context.Context, del *web
 // to runInjectedInLocker.
 func (d *Dispatcher) deliverInjectedInLocker(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runInjectedInLocker(ctx, del, event, err)
 }
 
@@ -520,7 +520,7 @@ func (d *Dispatcher) runInjectedInLocker(ctx context.Context, del *webhook.Deliv
 // and passes it to runChangedToLockerDelivery.
 func (d *Dispatcher) deliverChangedToLockerDelivery(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runChangedToLockerDelivery(ctx, del, event, err)
 }
 
@@ -546,7 +546,7 @@ func (d *Dispatcher) runChangedToLockerDelivery(ctx context.Context, del *webhoo
 // passes it to runChangedToHomeDelivery.
 func (d *Dispatcher) deliverChangedToHomeDelivery(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runChangedToHomeDelivery(ctx, del, event, err)
 }
 
@@ -572,7 +572,7 @@ func (d *Dispatcher) runChangedToHomeDelivery(ctx context.Context, del *webhook.
 // passes it to runReturnBookedLocker.
 func (d *Dispatcher) deliverReturnBookedLocker(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnBookedLocker(ctx, del, event, err)
 }
 
@@ -598,7 +598,7 @@ func (d *Dispatcher) runReturnBookedLocker(ctx context.Context, del *webhook.Del
 // ReturnLockerPickUpFailed and passes it to runReturnLockerPickUpFailed.
 func (d *Dispatcher) deliverReturnLockerPickUpFailed(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runReturnLockerPickUpFailed(ctx, del, event, err)
 }
 
@@ -624,7 +624,7 @@ func (d *Dispatcher) runReturnLockerPickUpFailed(ctx context.Context, del *webho
 // passes it to runDeliveryVehicleLoaded.
 func (d *Dispatcher) deliverDeliveryVehicleLoaded(ctx context.Context, del *webhook.Delivery) error {
 	event := new(Event)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runDeliveryVehicleLoaded(ctx, del, event, err)
 }
 

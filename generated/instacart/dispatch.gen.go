@@ -91,7 +91,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 // passes it to runFulfillmentBrandNew.
 func (d *Dispatcher) deliverFulfillmentBrandNew(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentBrandNewPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentBrandNew(ctx, del, event, err)
 }
 
@@ -113,7 +113,7 @@ func (d *Dispatcher) runFulfillmentBrandNew(ctx context.Context, del *webhook.De
 // and passes it to runFulfillmentAcknowledged.
 func (d *Dispatcher) deliverFulfillmentAcknowledged(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentAcknowledgedPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentAcknowledged(ctx, del, event, err)
 }
 
@@ -135,7 +135,7 @@ func (d *Dispatcher) runFulfillmentAcknowledged(ctx context.Context, del *webhoo
 // passes it to runFulfillmentPicking.
 func (d *Dispatcher) deliverFulfillmentPicking(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentPickingPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentPicking(ctx, del, event, err)
 }
 
@@ -157,7 +157,7 @@ func (d *Dispatcher) runFulfillmentPicking(ctx context.Context, del *webhook.Del
 // it to runFulfillmentStaged.
 func (d *Dispatcher) deliverFulfillmentStaged(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentStagedPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentStaged(ctx, del, event, err)
 }
 
@@ -179,7 +179,7 @@ func (d *Dispatcher) runFulfillmentStaged(ctx context.Context, del *webhook.Deli
 // passes it to runFulfillmentDelivering.
 func (d *Dispatcher) deliverFulfillmentDelivering(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentDeliveringPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentDelivering(ctx, del, event, err)
 }
 
@@ -201,7 +201,7 @@ func (d *Dispatcher) runFulfillmentDelivering(ctx context.Context, del *webhook.
 // passes it to runFulfillmentDelivered.
 func (d *Dispatcher) deliverFulfillmentDelivered(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentDeliveredPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentDelivered(ctx, del, event, err)
 }
 
@@ -223,7 +223,7 @@ func (d *Dispatcher) runFulfillmentDelivered(ctx context.Context, del *webhook.D
 // passes it to runFulfillmentCanceled.
 func (d *Dispatcher) deliverFulfillmentCanceled(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentCanceledPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentCanceled(ctx, del, event, err)
 }
 
@@ -245,7 +245,7 @@ func (d *Dispatcher) runFulfillmentCanceled(ctx context.Context, del *webhook.De
 // and passes it to runFulfillmentRescheduled.
 func (d *Dispatcher) deliverFulfillmentRescheduled(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentRescheduledPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentRescheduled(ctx, del, event, err)
 }
 
@@ -267,7 +267,7 @@ func (d *Dispatcher) runFulfillmentRescheduled(ctx context.Context, del *webhook
 // and passes it to runFulfillmentLateDelivery.
 func (d *Dispatcher) deliverFulfillmentLateDelivery(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentLateDeliveryPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentLateDelivery(ctx, del, event, err)
 }
 
@@ -290,7 +290,7 @@ func (d *Dispatcher) runFulfillmentLateDelivery(ctx context.Context, del *webhoo
 // runFulfillmentOrderItemReplacement.
 func (d *Dispatcher) deliverFulfillmentOrderItemReplacement(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentOrderItemReplacementPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentOrderItemReplacement(ctx, del, event, err)
 }
 
@@ -313,7 +313,7 @@ func (d *Dispatcher) runFulfillmentOrderItemReplacement(ctx context.Context, del
 // FulfillmentOrderItemRefund and passes it to runFulfillmentOrderItemRefund.
 func (d *Dispatcher) deliverFulfillmentOrderItemRefund(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentOrderItemRefundPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentOrderItemRefund(ctx, del, event, err)
 }
 
@@ -335,7 +335,7 @@ func (d *Dispatcher) runFulfillmentOrderItemRefund(ctx context.Context, del *web
 // FulfillmentCustomerMissing and passes it to runFulfillmentCustomerMissing.
 func (d *Dispatcher) deliverFulfillmentCustomerMissing(ctx context.Context, del *webhook.Delivery) error {
 	event := new(FulfillmentCustomerMissingPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runFulfillmentCustomerMissing(ctx, del, event, err)
 }
 

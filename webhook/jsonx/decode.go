@@ -26,6 +26,8 @@ type Decoder struct {
 	// arena holds the bytes of the strings decoded so far; strings point
 	// into it, so bytes once appended are never changed.
 	arena []byte
+	// shared: strings without escapes point into buf (see BeginShared).
+	shared bool
 }
 
 // arenaChunk is the most a string arena allocates at once; a string longer
@@ -41,6 +43,16 @@ func Begin(data []byte) *Decoder {
 	return d
 }
 
+// BeginShared is Begin for data that nothing changes while values decoded
+// from it are in use, such as a request body read for one delivery:
+// strings without escapes point into data instead of being copied, so
+// data stays in memory as long as any of them does.
+func BeginShared(data []byte) *Decoder {
+	d := Begin(data)
+	d.shared = true
+	return d
+}
+
 // Finish checks that nothing but white space follows the value that err
 // reports on, returns d to the pool and returns the first error, located.
 func Finish(d *Decoder, err error) error {
@@ -52,7 +64,7 @@ func Finish(d *Decoder, err error) error {
 }
 
 func release(d *Decoder) {
-	d.buf, d.arena = nil, nil
+	d.buf, d.arena, d.shared = nil, nil, false
 	// Scratch space for escaped strings is kept, unless a rare long
 	// string made it large.
 	for _, b := range []*[]byte{&d.keyBuf, &d.strBuf, &d.skip} {
@@ -86,6 +98,9 @@ func (d *Decoder) stringValue() (string, error) {
 	}
 	d.pos = end + 1
 	if b := d.buf[start:end]; ascii || utf8.Valid(b) {
+		if d.shared {
+			return unsafeString(b), nil
+		}
 		return d.keep(b), nil
 	}
 	return string(fixUTF8(d.buf[start:end])), nil

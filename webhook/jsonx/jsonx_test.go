@@ -307,6 +307,12 @@ func checkScan(t *testing.T, data []byte) {
 	case err == nil && got != want:
 		t.Fatalf("%q: string %q, encoding/json %q", data, got, want)
 	}
+	// Strings that share the input read the same.
+	var shared string
+	d = jsonx.BeginShared(data)
+	if err := jsonx.Finish(d, jsonx.ReadStr(d, &shared)); (err == nil) != (errStd == nil) || shared != got {
+		t.Fatalf("%q: shared string %q (%v), copied %q", data, shared, err, got)
+	}
 }
 
 // TestNumbers holds the number readers against encoding/json on the

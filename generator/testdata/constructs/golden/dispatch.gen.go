@@ -83,7 +83,7 @@ func (d *Dispatcher) routeCatalog(ctx context.Context, del *webhook.Delivery) er
 // runOrderCreated.
 func (d *Dispatcher) deliverOrderCreated(ctx context.Context, del *webhook.Delivery) error {
 	event := new(OrderCreatedEvent)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runOrderCreated(ctx, del, event, err)
 }
 
@@ -109,7 +109,7 @@ func (d *Dispatcher) runOrderCreated(ctx context.Context, del *webhook.Delivery,
 // passes it to runOrderStatusChanged.
 func (d *Dispatcher) deliverOrderStatusChanged(ctx context.Context, del *webhook.Delivery) error {
 	event := new(OrderStatusChangedEvent)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runOrderStatusChanged(ctx, del, event, err)
 }
 
@@ -134,7 +134,7 @@ func (d *Dispatcher) runOrderStatusChanged(ctx context.Context, del *webhook.Del
 // runCatalogSync.
 func (d *Dispatcher) deliverCatalogSync(ctx context.Context, del *webhook.Delivery) error {
 	event := new(CatalogSyncPayload)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runCatalogSync(ctx, del, event, err)
 }
 

@@ -30,6 +30,15 @@ func Unmarshal(data []byte, v JSONValue) error {
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
+// decodeDelivery decodes a delivery's body into v as Unmarshal does, except
+// that strings share the body's memory instead of copying it: the body is read
+// for this delivery alone, nothing changes it, and it lives as long as the
+// event does.
+func decodeDelivery(body []byte, v JSONValue) error {
+	d := jsonx.BeginShared(body)
+	return jsonx.Finish(d, v.decodeJSON(d))
+}
+
 // Marshal encodes v without reflection, byte for byte as json.Marshal(v) does.
 func Marshal(v JSONValue) ([]byte, error) {
 	var e jsonx.Encoder

@@ -76,7 +76,7 @@ func (d *Dispatcher) routePayouts(ctx context.Context, del *webhook.Delivery) er
 	// Every message of the channel has this payload: decode it once and
 	// route by the property; read the property alone when decoding fails.
 	event := new(PayoutPaid)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	var value string
 	if err == nil && event.Type != "" {
 		value = event.Type
@@ -109,7 +109,7 @@ func (d *Dispatcher) routeThings(ctx context.Context, del *webhook.Delivery) err
 // runACreated.
 func (d *Dispatcher) deliverACreated(ctx context.Context, del *webhook.Delivery) error {
 	event := new(A)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runACreated(ctx, del, event, err)
 }
 
@@ -129,7 +129,7 @@ func (d *Dispatcher) runACreated(ctx context.Context, del *webhook.Delivery, eve
 // runBCreated.
 func (d *Dispatcher) deliverBCreated(ctx context.Context, del *webhook.Delivery) error {
 	event := new(B)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runBCreated(ctx, del, event, err)
 }
 
@@ -160,7 +160,7 @@ func (d *Dispatcher) runPayoutPaid(ctx context.Context, del *webhook.Delivery, e
 // deliverThingA decodes the payload of thing.a and passes it to runThingA.
 func (d *Dispatcher) deliverThingA(ctx context.Context, del *webhook.Delivery) error {
 	event := new(ThingA)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runThingA(ctx, del, event, err)
 }
 
@@ -183,7 +183,7 @@ func (d *Dispatcher) runThingA(ctx context.Context, del *webhook.Delivery, event
 // deliverThingB decodes the payload of thing.b and passes it to runThingB.
 func (d *Dispatcher) deliverThingB(ctx context.Context, del *webhook.Delivery) error {
 	event := new(ThingB)
-	err := Unmarshal(del.Body, event)
+	err := decodeDelivery(del.Body, event)
 	return d.runThingB(ctx, del, event, err)
 }
 
