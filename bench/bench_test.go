@@ -257,8 +257,10 @@ type decodeCase struct {
 	name    string
 	message string
 	data    func() []byte
-	// hookgen decodes with the generated decoder, std with encoding/json.
-	hookgen, std func([]byte) error
+	// hookgen decodes with the generated decoder, std with encoding/json,
+	// ogen (DoorDash only) with ogen's generated decoder on go-faster/jx
+	// into its own struct.
+	hookgen, std, ogen func([]byte) error
 }
 
 func decodeCases() []decodeCase {
@@ -277,6 +279,7 @@ func decodeCases() []decodeCase {
 			name: "doordash", message: "DasherConfirmed", data: first(doordash.Examples(), "DasherConfirmed"),
 			hookgen: func(b []byte) error { return doordash.Unmarshal(b, new(doordash.DeliveryWebhookPayload)) },
 			std:     func(b []byte) error { return json.Unmarshal(b, new(doordash.DeliveryWebhookPayload)) },
+			ogen:    func(b []byte) error { return new(ogen.DeliveryWebhookPayload).Decode(jx.DecodeBytes(b)) },
 		},
 		{
 			name: "grubhub", message: "DriverAssigned", data: first(grubhub.Examples(), "DriverAssigned"),
@@ -293,7 +296,8 @@ func decodeCases() []decodeCase {
 
 // BenchmarkDecode decodes one example payload per provider into its
 // generated struct: decoder=hookgen with the generated decoder,
-// decoder=encoding_json with json.Unmarshal.
+// decoder=encoding_json with json.Unmarshal; decoder=ogen decodes the
+// DoorDash payload with ogen's decoder into ogen's struct.
 func BenchmarkDecode(b *testing.B) {
 	for _, c := range decodeCases() {
 		data := c.data()
@@ -303,7 +307,10 @@ func BenchmarkDecode(b *testing.B) {
 		for _, d := range []struct {
 			name   string
 			decode func([]byte) error
-		}{{"hookgen", c.hookgen}, {"encoding_json", c.std}} {
+		}{{"hookgen", c.hookgen}, {"encoding_json", c.std}, {"ogen", c.ogen}} {
+			if d.decode == nil {
+				continue
+			}
 			b.Run("payload="+c.name+"/decoder="+d.name, func(b *testing.B) {
 				b.SetBytes(int64(len(data)))
 				b.ReportAllocs()
@@ -329,6 +336,11 @@ func TestDecodeCases(t *testing.T) {
 		}
 		if err := c.std(data); err != nil {
 			t.Errorf("%s: encoding/json: %v", c.name, err)
+		}
+		if c.ogen != nil {
+			if err := c.ogen(data); err != nil {
+				t.Errorf("%s: ogen: %v", c.name, err)
+			}
 		}
 	}
 }
