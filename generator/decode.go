@@ -13,10 +13,10 @@ import (
 )
 
 // The generated JSON codec (json.gen.go): a decoder and an encoder per
-// named type, on webhook/jsonx's in-memory reader, without reflection. They reproduce what
-// encoding/json does with the same types, so the types keep their plain
-// encoding/json behaviour (no MarshalJSON/UnmarshalJSON is added to them)
-// and the generated tests can hold the two against each other.
+// named type, on webhook/jsonx's in-memory reader, without reflection. They
+// reproduce what encoding/json does with the same types, so the types keep
+// their plain encoding/json behaviour (no MarshalJSON/UnmarshalJSON is added
+// to them) and the generated tests can hold the two against each other.
 
 const (
 	jsonxPkg = "github.com/hookgen/hookgen/webhook/jsonx"
@@ -44,14 +44,16 @@ func (g *gen) jsonFile(f *jen.File) {
 		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
 	)
 	f.Line()
-	fileComment(f, "decodeDelivery decodes a delivery's body into v as Unmarshal does, except "+
-		"that strings share the body's memory instead of copying it: the body is read for this "+
-		"delivery alone, nothing changes it, and it lives as long as the event does.")
-	f.Func().Id("decodeDelivery").Params(jen.Id("body").Index().Byte(), jen.Id("v").Id("JSONValue")).Error().Block(
-		jen.Id("d").Op(":=").Qual(jsonxPkg, "BeginShared").Call(jen.Id("body")),
-		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
-	)
-	f.Line()
+	if g.decodesDeliveries() {
+		fileComment(f, "decodeDelivery decodes a delivery's body into v as Unmarshal does, except "+
+			"that strings share the body's memory instead of copying it: the body is read for this "+
+			"delivery alone, nothing changes it, and it lives as long as the event does.")
+		f.Func().Id("decodeDelivery").Params(jen.Id("body").Index().Byte(), jen.Id("v").Id("JSONValue")).Error().Block(
+			jen.Id("d").Op(":=").Qual(jsonxPkg, "BeginShared").Call(jen.Id("body")),
+			jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
+		)
+		f.Line()
+	}
 	fileComment(f, "Marshal encodes v without reflection, byte for byte as json.Marshal(v) does.")
 	f.Func().Id("Marshal").Params(jen.Id("v").Id("JSONValue")).Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Var().Id("e").Qual(jsonxPkg, "Encoder"),
@@ -671,6 +673,22 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 		jen.Switch(jen.Id("value")).Block(shared...),
 		unknown,
 	}
+}
+
+// decodesDeliveries reports whether the dispatcher calls decodeDelivery:
+// a route that decodes a shared payload, or deliverX of a named payload.
+func (g *gen) decodesDeliveries() bool {
+	for _, c := range g.routed() {
+		if t, _ := g.sharedPayload(c); c.Discriminator.In == model.InPayload && t != nil {
+			return true
+		}
+		for _, r := range c.Discriminator.Routes {
+			if p := r.Message.Payload; p != nil && g.isJSONValue(p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // deliverUsed reports whether a route calls deliverX: one that does not

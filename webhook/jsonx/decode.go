@@ -12,8 +12,9 @@ import (
 )
 
 // Decoder reads one JSON document in memory: the input of generated
-// decoders. Strings it decodes share a few larger allocations (see str),
-// so that a payload costs about one string allocation, not one per field.
+// decoders. Strings it decodes share a few larger allocations (see keep),
+// so that a payload costs about one string allocation, not one per field,
+// or none when they may point into the document (see BeginShared).
 type Decoder struct {
 	buf   []byte
 	pos   int
