@@ -351,16 +351,18 @@ type ObjIter struct {
 
 // ObjIter consumes the opening brace of an object.
 func (d *Decoder) ObjIter() (ObjIter, error) {
-	if d.peek() != '{' {
-		return ObjIter{}, Want(d, "an object")
-	}
-	if err := d.enter(); err != nil {
+	if err := d.enter('{', "an object"); err != nil {
 		return ObjIter{}, err
 	}
 	return ObjIter{d: d}, nil
 }
 
-func (d *Decoder) enter() error {
+// enter consumes open, which begins a value of the kind want names, one
+// level deeper.
+func (d *Decoder) enter(open byte, want string) error {
+	if d.peek() != open {
+		return Want(d, want)
+	}
 	if d.depth++; d.depth > maxDepth {
 		return errors.New("invalid JSON: exceeded max depth")
 	}
@@ -444,10 +446,7 @@ type ArrIter struct {
 
 // ArrIter consumes the opening bracket of an array.
 func (d *Decoder) ArrIter() (ArrIter, error) {
-	if d.peek() != '[' {
-		return ArrIter{}, Want(d, "an array")
-	}
-	if err := d.enter(); err != nil {
+	if err := d.enter('[', "an array"); err != nil {
 		return ArrIter{}, err
 	}
 	return ArrIter{d: d}, nil
