@@ -396,11 +396,25 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 		}
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(stmts...))
 	}
-	cases = append(cases, jen.Default().Block(
-		check(jen.Id("d").Dot("Skip").Call(), func(err jen.Code) jen.Code {
-			return jsonxCall("FieldBytes", err, jen.Id("it").Dot("Key").Call())
-		}),
-	))
+	if hasExtras(t) {
+		// Any other key is an extra property: decoded as a map entry.
+		extras := jen.Id("x").Dot(g.extras[t])
+		wrap := func(err jen.Code) jen.Code { return jsonxCall("Field", err, jen.Id("k0")) }
+		stmts := []jen.Code{
+			jen.If(extras.Clone().Op("==").Nil()).Block(extras.Clone().Op("=").Make(jen.Map(jen.String()).Add(g.elemType(t.Elem)))),
+			jen.Id("k0").Op(":=").Qual(jsonxPkg, "Key").Call(jen.Id("it").Dot("Key").Call()),
+			jen.Var().Id("v0").Add(g.elemType(t.Elem)),
+		}
+		stmts = append(stmts, g.decodeElem(t.Elem, jen.Id("v0"), wrap, 1)...)
+		stmts = append(stmts, extras.Clone().Index(jen.Id("k0")).Op("=").Id("v0"))
+		cases = append(cases, jen.Default().Block(stmts...))
+	} else {
+		cases = append(cases, jen.Default().Block(
+			check(jen.Id("d").Dot("Skip").Call(), func(err jen.Code) jen.Code {
+				return jsonxCall("FieldBytes", err, jen.Id("it").Dot("Key").Call())
+			}),
+		))
+	}
 	body = append(body,
 		jen.List(jen.Id("it"), jen.Err()).Op(":=").Id("d").Dot("ObjIter").Call(),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),

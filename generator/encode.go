@@ -110,6 +110,19 @@ func (g *gen) objectEncoder(f *jen.File, t *model.Type) {
 			}
 		}
 	}
+	if hasExtras(t) {
+		// Sorted, as encoding/json writes a map; a key that names a
+		// property (as decoding would match it) is left out, so that no
+		// key is written twice.
+		extras := jen.Id("x").Dot(g.extras[t])
+		loop := []jen.Code{
+			jen.If(jen.Id("x").Dot("jsonField").Call(jen.Index().Byte().Parens(jen.Id("k"))).Op(">=").Lit(0)).Block(jen.Continue()),
+			jen.Id("e").Dot("StrKey").Call(jen.Id("m"), jen.Id("k")),
+			jen.Id("v").Op(":=").Add(extras.Clone()).Index(jen.Id("k")),
+		}
+		loop = append(loop, g.encodeElem(t.Elem, jen.Id("v"), 1)...)
+		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(extras))).Block(loop...))
+	}
 	body = append(body, jen.Id("e").Dot("ObjEnd").Call())
 	f.Comment("encodeJSON encodes x as json.Marshal would.")
 	f.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder")).Block(body...)

@@ -131,6 +131,9 @@ type gen struct {
 	// fields.
 	enumConsts  map[*model.Type][]string
 	fieldConsts map[*model.Field]string
+	// extras names the field of an object that keeps the keys beyond its
+	// properties (see hasExtras).
+	extras map[*model.Type]string
 	// msgs and chans are the Go names of messages and channels, from
 	// which method and constant names are made.
 	msgs  map[*model.Message]string
@@ -163,6 +166,7 @@ func newGen(api *model.API, cfg Config) *gen {
 		fields:      map[*model.Field]string{},
 		enumConsts:  map[*model.Type][]string{},
 		fieldConsts: map[*model.Field]string{},
+		extras:      map[*model.Type]string{},
 		msgs:        map[*model.Message]string{},
 		chans:       map[*model.Channel]string{},
 		schemeOpts:  map[*model.SecurityScheme]string{},
@@ -200,6 +204,9 @@ func newGen(api *model.API, cfg Config) *gen {
 		// Fields and their getters share the struct's method set: the
 		// field "get_id" must not take the name of id's getter.
 		fs := scope{}
+		if hasExtras(t) {
+			fs["MarshalJSON"], fs["UnmarshalJSON"] = true, true
+		}
 		for _, f := range t.Fields {
 			name := fs.unique(ident(f.Name, "Field"))
 			for fs["Get"+name] {
@@ -207,6 +214,9 @@ func newGen(api *model.API, cfg Config) *gen {
 			}
 			g.fields[f] = name
 			fs["Get"+name] = true
+		}
+		if hasExtras(t) {
+			g.extras[t] = fs.unique("AdditionalProperties")
 		}
 		for i, v := range t.Enum {
 			g.enumConsts[t] = append(g.enumConsts[t], g.pkg.unique(g.types[t]+enumWord(fmt.Sprint(v), i)))

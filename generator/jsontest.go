@@ -165,6 +165,11 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 			write = append(write, jen.If(jen.Op("!").Add(null)).Block(value...))
 			body = append(body, jen.For(jen.Range().Add(r.Clone()).Dot("Times").Call(jen.Lit(fl.Required), jen.Id("depth"))).Block(write...))
 		}
+		if hasExtras(t) {
+			loop := []jen.Code{r.Clone().Dot("MapKey").Call(jen.Id("m"))}
+			loop = append(loop, g.randomValue(t.Elem, 1, false)...)
+			body = append(body, jen.For(jen.Range().Add(r.Clone()).Dot("Len").Call(jen.Id("depth"))).Block(loop...))
+		}
 		body = append(body, r.Clone().Dot("ObjEnd").Call())
 	case t.Kind == model.Union:
 		var cases []jen.Code

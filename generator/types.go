@@ -169,11 +169,36 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 		}
 		fields = append(fields, code)
 	}
+	if hasExtras(t) {
+		fields = append(fields, jen.Line())
+		fields = append(fields, comment(g.extras[t]+" holds the properties beyond those above, "+
+			"which the schema's additionalProperties allows; MarshalJSON and UnmarshalJSON keep them.")...)
+		fields = append(fields, jen.Id(g.extras[t]).Map(jen.String()).Add(g.elemType(t.Elem)).Tag(map[string]string{"json": "-"}))
+	}
 	f.Type().Id(name).Struct(fields...)
 	f.Line()
+	if hasExtras(t) {
+		// encoding/json knows nothing of the extra properties: the
+		// generated codec, which keeps them, serves it too.
+		fileComment(f, "UnmarshalJSON decodes data as Unmarshal does, keeping the properties "+
+			"the schema does not name in "+g.extras[t]+".")
+		f.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+			jen.Return(jen.Id("Unmarshal").Call(jen.Id("data"), jen.Id("x"))),
+		)
+		f.Line()
+		fileComment(f, "MarshalJSON encodes x as Marshal does: the properties, then "+g.extras[t]+".")
+		f.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+			jen.Return(jen.Id("Marshal").Call(jen.Op("&").Id("x"))),
+		)
+		f.Line()
+	}
 	g.getters(f, t)
 	g.fieldConstBlock(f, t)
 }
+
+// hasExtras reports whether t is an object that keeps the keys beyond its
+// properties: its schema types additionalProperties.
+func hasExtras(t *model.Type) bool { return t.Kind == model.Object && t.Elem != nil }
 
 func tag(f *model.Field, s fieldShape) string {
 	if f.Required && s != plain {

@@ -289,7 +289,9 @@ type Type struct {
 	Nullable bool
 	// Enum lists the allowed values of a String or Integer type.
 	Enum []any
-	// Elem is the item type of an Array and the value type of a Map.
+	// Elem is the item type of an Array and the value type of a Map; for
+	// an Object, when set, the type of the keys beyond its fields (a typed
+	// additionalProperties).
 	Elem *Type
 	// Fields are an Object's properties, in spec order. allOf parts are
 	// already merged in.

@@ -346,9 +346,9 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 			}
 		}
 		r.fields(t, s, loc)
-		if addl.Schema != nil && len(s.Properties) > 0 {
-			a, _ := loc.get("additionalProperties")
-			r.p.warnf(a.pos(), "additionalProperties beside properties: hookgen generates the properties, and keys beyond them are not kept")
+		if addl.Schema != nil {
+			// Keys beyond the properties, typed: kept in a map beside them.
+			t.Elem = r.ref(addl.Schema, child(loc, "additionalProperties"), hint+".value", true)
 		}
 	case model.Map:
 		if addl.Schema != nil {

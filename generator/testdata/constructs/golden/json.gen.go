@@ -1681,6 +1681,8 @@ func (*Maps) jsonField(key []byte) int {
 		return 1
 	case "attributes":
 		return 2
+	case "readings":
+		return 3
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
@@ -1690,6 +1692,8 @@ func (*Maps) jsonField(key []byte) int {
 		return 1
 	case "ATTRIBUTES":
 		return 2
+	case "READINGS":
+		return 3
 	}
 	return -1
 }
@@ -1782,6 +1786,20 @@ func (x *Maps) decodeJSON(d *jsonx.Decoder) error {
 					return jsonx.Field(err, "attributes")
 				}
 			}
+		case 3:
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "readings")
+				}
+				x.Readings = nil
+			} else {
+				if x.Readings == nil {
+					x.Readings = new(MapsReadings)
+				}
+				if err := x.Readings.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "readings")
+				}
+			}
 		default:
 			if err := d.Skip(); err != nil {
 				return jsonx.FieldBytes(err, it.Key())
@@ -1838,6 +1856,82 @@ func (x *Maps) encodeJSON(e *jsonx.Encoder) {
 			}
 			e.ObjEnd()
 		}
+	}
+	if x.Readings != nil {
+		e.Key(m, "\"readings\":")
+		x.Readings.encodeJSON(e)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of MapsReadings that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*MapsReadings) jsonField(key []byte) int {
+	switch string(key) {
+	case "unit":
+		return 0
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "UNIT":
+		return 0
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *MapsReadings) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			seen[0] |= 1 << 0
+			if err := jsonx.ReadStr(d, &x.Unit); err != nil {
+				return jsonx.Field(err, "unit")
+			}
+		default:
+			if x.AdditionalProperties == nil {
+				x.AdditionalProperties = make(map[string]float64)
+			}
+			k0 := jsonx.Key(it.Key())
+			var v0 float64
+			if err := jsonx.ReadFloat(d, &v0); err != nil {
+				return jsonx.Field(err, k0)
+			}
+			x.AdditionalProperties[k0] = v0
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1) {
+		return jsonx.Missing(seen[:], []string{"unit"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *MapsReadings) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"unit\":")
+	e.Str(x.Unit)
+	for _, k := range slices.Sorted(maps.Keys(x.AdditionalProperties)) {
+		if x.jsonField([]byte(k)) >= 0 {
+			continue
+		}
+		e.StrKey(m, k)
+		v := x.AdditionalProperties[k]
+		e.Float(float64(v), 64)
 	}
 	e.ObjEnd()
 }

@@ -232,6 +232,19 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*MapsReadings))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*MapsReadings))
+		},
+		Name: "MapsReadings",
+		New: func() any {
+			return new(MapsReadings)
+		},
+		Random: jsonRandomMapsReadings,
+	},
+	{
+		Decode: func(data []byte, v any) error {
 			return Unmarshal(data, v.(*TreeNode))
 		},
 		Encode: func(v any) ([]byte, error) {
@@ -404,8 +417,8 @@ var jsonCodecs = []jsontest.Codec{
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
 	"OrderCreated":       jsonCodecs[1],
-	"OrderStatusChanged": jsonCodecs[24],
-	"CatalogSync":        jsonCodecs[25],
+	"OrderStatusChanged": jsonCodecs[25],
+	"CatalogSync":        jsonCodecs[26],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -915,6 +928,28 @@ func jsonRandomMaps(r *jsontest.Rand, depth int) {
 			}
 			r.ObjEnd()
 		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "readings")
+		if !r.Nullable(depth, 16) {
+			jsonRandomMapsReadings(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomMapsReadings writes a random valid JSON value of MapsReadings.
+func jsonRandomMapsReadings(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "unit")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Len(depth) {
+		r.MapKey(m)
+		r.Float(64)
 	}
 	r.ObjEnd()
 }

@@ -856,6 +856,10 @@ type Maps struct {
 
 	// Map of string to any JSON value (additionalProperties: true).
 	Attributes map[string]json.RawMessage `json:"attributes,omitzero"`
+
+	// Named properties and typed additionalProperties beside them: every other key
+	// is a reading.
+	Readings *MapsReadings `json:"readings,omitzero"`
 }
 
 // GetLabels returns the labels property, or the zero value when x is nil.
@@ -884,6 +888,50 @@ func (x *Maps) GetAttributes() map[string]json.RawMessage {
 		return zero
 	}
 	return x.Attributes
+}
+
+// GetReadings returns the readings property, or nil when it is absent.
+func (x *Maps) GetReadings() *MapsReadings {
+	if x == nil {
+		return nil
+	}
+	return x.Readings
+}
+
+// MapsReadings is an object defined at
+// #/components/schemas/Maps/properties/readings.
+//
+// Named properties and typed additionalProperties beside them: every other key
+// is a reading.
+type MapsReadings struct {
+	// Unit of every reading.
+	Unit string `json:"unit"`
+
+	// AdditionalProperties holds the properties beyond those above, which the
+	// schema's additionalProperties allows; MarshalJSON and UnmarshalJSON keep
+	// them.
+	AdditionalProperties map[string]float64 `json:"-"`
+}
+
+// UnmarshalJSON decodes data as Unmarshal does, keeping the properties the
+// schema does not name in AdditionalProperties.
+func (x *MapsReadings) UnmarshalJSON(data []byte) error {
+	return Unmarshal(data, x)
+}
+
+// MarshalJSON encodes x as Marshal does: the properties, then
+// AdditionalProperties.
+func (x MapsReadings) MarshalJSON() ([]byte, error) {
+	return Marshal(&x)
+}
+
+// GetUnit returns the unit property, or the zero value when x is nil.
+func (x *MapsReadings) GetUnit() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Unit
 }
 
 // TreeNode is an object defined at #/components/schemas/TreeNode.
