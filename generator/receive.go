@@ -566,13 +566,9 @@ func (g *gen) signatureOption(f *jen.File, s *model.SecurityScheme, name string)
 		doc = fmt.Sprintf("%s authenticates deliveries by an HMAC signature in the %s header: any of secrets passes, so several allow rotation.", name, sig.Header)
 		params = []jen.Code{jen.Id("secrets").Op("...").String()}
 		d := jen.Dict{}
-		for k, v := range map[string]string{
-			"Algorithm": sig.Algorithm, "Encoding": sig.Encoding, "Header": sig.Header, "Prefix": sig.Prefix,
-			"SignatureKey": sig.SignatureKey, "Separator": sig.Separator, "KeyValueSeparator": sig.KeyValueSeparator,
-			"TimestampKey": sig.TimestampKey, "TimestampHeader": sig.TimestampHeader, "IDHeader": sig.IDHeader, "Content": sig.Content,
-		} {
-			if v != "" {
-				d[jen.Id(k)] = jen.Lit(v)
+		for _, kv := range sig.ConfigFields() {
+			if kv[1] != "" {
+				d[jen.Id(kv[0])] = jen.Lit(kv[1])
 			}
 		}
 		if sig.Tolerance != "" {

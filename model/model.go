@@ -123,6 +123,20 @@ type Signature struct {
 	Tolerance string
 }
 
+// ConfigFields are the settings of s that webhook.HMACConfig takes under
+// the same names, with their values, in one place for the generator (which
+// writes them as code) and `hookgen send` (which sets them at run time).
+// Format, which picks a preset, and Tolerance, a duration, are not among
+// them.
+func (s *Signature) ConfigFields() [][2]string {
+	return [][2]string{
+		{"Algorithm", s.Algorithm}, {"Encoding", s.Encoding}, {"Header", s.Header}, {"Prefix", s.Prefix},
+		{"SignatureKey", s.SignatureKey}, {"Separator", s.Separator}, {"KeyValueSeparator", s.KeyValueSeparator},
+		{"TimestampKey", s.TimestampKey}, {"TimestampHeader", s.TimestampHeader}, {"IDHeader", s.IDHeader},
+		{"Content", s.Content},
+	}
+}
+
 // OAuthFlow is one OAuth 2.0 flow of a security scheme.
 type OAuthFlow struct {
 	Kind             string // implicit, password, clientCredentials, authorizationCode

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -236,10 +237,11 @@ func hmacFor(sig *model.Signature, secret string) (*webhook.HMAC, error) {
 	if sig.Tolerance != "" {
 		tolerance, _ = time.ParseDuration(sig.Tolerance) // checked by the parser
 	}
-	return webhook.NewHMAC(webhook.HMACConfig{
-		Algorithm: sig.Algorithm, Encoding: sig.Encoding, Header: sig.Header, Prefix: sig.Prefix,
-		SignatureKey: sig.SignatureKey, Separator: sig.Separator, KeyValueSeparator: sig.KeyValueSeparator,
-		TimestampKey: sig.TimestampKey, TimestampHeader: sig.TimestampHeader, IDHeader: sig.IDHeader,
-		Content: sig.Content, Tolerance: tolerance, Secrets: [][]byte{[]byte(secret)},
-	})
+	cfg := webhook.HMACConfig{Tolerance: tolerance, Secrets: [][]byte{[]byte(secret)}}
+	// The settings the generated option writes as code, set by name.
+	fields := reflect.ValueOf(&cfg).Elem()
+	for _, kv := range sig.ConfigFields() {
+		fields.FieldByName(kv[0]).SetString(kv[1])
+	}
+	return webhook.NewHMAC(cfg)
 }

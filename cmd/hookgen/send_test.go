@@ -1,12 +1,18 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hookgen/hookgen/model"
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // TestSendAPIKeyAndUnnamedExamples: -api-key puts the key where the spec's
@@ -48,5 +54,65 @@ components:
 	}
 	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-api-key", "wrong"); r.code != 1 || !strings.Contains(r.stdout, "401") {
 		t.Errorf("wrong key: %v", r)
+	}
+}
+
+// TestSignatureConfigFields checks that every setting model.Signature
+// hands to webhook.HMACConfig by name is a string field there.
+func TestSignatureConfigFields(t *testing.T) {
+	cfg := reflect.TypeFor[webhook.HMACConfig]()
+	for _, kv := range new(model.Signature).ConfigFields() {
+		if f, ok := cfg.FieldByName(kv[0]); !ok || f.Type.Kind() != reflect.String {
+			t.Errorf("webhook.HMACConfig has no string field %s", kv[0])
+		}
+	}
+}
+
+// TestSendCustomHMAC: -secret signs as the spec's x-hookgen-hmac says, and
+// a receiver configured by hand the same way accepts it.
+func TestSendCustomHMAC(t *testing.T) {
+	t.Parallel()
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(spec, []byte(`asyncapi: 2.6.0
+info: {title: T, version: '1'}
+servers:
+  r: {url: 'https://r.test', protocol: https, security: [{sig: []}]}
+channels:
+  /hook:
+    publish:
+      message:
+        name: Ping
+        payload: {type: object, properties: {n: {type: integer}}}
+        examples: [{payload: {n: 1}}]
+components:
+  securitySchemes:
+    sig:
+      type: httpApiKey
+      name: X-Signature
+      in: header
+      x-hookgen-hmac: {algorithm: sha512, encoding: hex, prefix: v1=, timestampHeader: X-Timestamp, content: '{timestamp}:{body}', tolerance: 5m}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := webhook.NewHMAC(webhook.HMACConfig{
+		Algorithm: "sha512", Encoding: "hex", Header: "X-Signature", Prefix: "v1=",
+		TimestampHeader: "X-Timestamp", Content: "{timestamp}:{body}", Tolerance: 5 * time.Minute,
+		Secrets: [][]byte{[]byte("s3cret")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := verifier.Verify(r, body); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-secret", "s3cret"); r.code != 0 || !strings.Contains(r.stdout, "200 OK") {
+		t.Fatalf("send: %v", r)
+	}
+	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-secret", "wrong"); r.code != 1 || !strings.Contains(r.stdout, "401") {
+		t.Errorf("wrong secret: %v", r)
 	}
 }
