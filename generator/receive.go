@@ -142,15 +142,16 @@ func (g *gen) dispatchFile(f *jen.File) {
 	for _, c := range g.routed() {
 		cases = append(cases, jen.Case(jen.Id(g.chanConst(c))).Block(jen.Return(jen.Id("d").Dot(g.route(c)).Call(jen.Id("ctx"), jen.Id("del")))))
 	}
-	f.Comment("Dispatch routes one delivery on channel (one of the Channel constants), with its")
-	f.Comment("headers and raw body, to the Handler. webhook.StatusOf(err) is the answer the")
-	f.Comment("status-code contract gives it.")
+	fileComment(f, "Dispatch routes one delivery on channel (one of the Channel constants), with its "+
+		"headers and raw body, to the Handler. webhook.StatusOf(err) is the answer the "+
+		"status-code contract gives it. It keeps a copy of body, which the decoded event's "+
+		"strings share, so a transport may reuse body once Dispatch returns.")
 	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id("Dispatch").Params(
 		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("channel").String(), jen.Id("header").Qual("net/http", "Header"), jen.Id("body").Index().Byte(),
 	).Error().Block(
 		jen.Id("del").Op(":=").Op("&").Qual(webhookPkg, "Delivery").Values(jen.Dict{
 			jen.Id("Channel"): jen.Id("channel"), jen.Id("Header"): jen.Id("header"),
-			jen.Id("Body"): jen.Id("body"), jen.Id("Received"): jen.Qual("time", "Now").Call(),
+			jen.Id("Body"): jen.Qual("bytes", "Clone").Call(jen.Id("body")), jen.Id("Received"): jen.Qual("time", "Now").Call(),
 		}),
 		jen.Switch(jen.Id("channel")).Block(cases...),
 		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": the spec has no channel %q"), jen.Id("channel"))),

@@ -3,6 +3,7 @@
 package instacart
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
@@ -34,12 +35,13 @@ func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
 	}
 }
 
-// Dispatch routes one delivery on channel (one of the Channel constants), with its
-// headers and raw body, to the Handler. webhook.StatusOf(err) is the answer the
-// status-code contract gives it.
+// Dispatch routes one delivery on channel (one of the Channel constants), with
+// its headers and raw body, to the Handler. webhook.StatusOf(err) is the answer
+// the status-code contract gives it. It keeps a copy of body, which the decoded
+// event's strings share, so a transport may reuse body once Dispatch returns.
 func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.Header, body []byte) error {
 	del := &webhook.Delivery{
-		Body:     body,
+		Body:     bytes.Clone(body),
 		Channel:  channel,
 		Header:   header,
 		Received: time.Now(),
