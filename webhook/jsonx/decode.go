@@ -135,14 +135,6 @@ func End(d *Decoder) error {
 	return nil
 }
 
-// Null consumes a null if one is next and reports whether it did.
-func Null(d *Decoder) (bool, error) {
-	if !d.IsNull() {
-		return false, nil
-	}
-	return true, d.Null()
-}
-
 // Object checks that an object is next. null is reported as (false, nil):
 // encoding/json leaves a struct alone for null.
 func Object(d *Decoder) (bool, error) {
