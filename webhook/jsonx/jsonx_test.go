@@ -359,3 +359,25 @@ func checkNumber(t *testing.T, data []byte) {
 		t.Fatalf("%q: int64 %v (%v), encoding/json %v (%v)", data, gotI, err, wantI, errI)
 	}
 }
+
+// TestKeyOutlivesNestedKeys: a key with escapes stays what it was while
+// its value, with escaped keys of its own, is read (error paths name it).
+func TestKeyOutlivesNestedKeys(t *testing.T) {
+	for _, data := range []string{`{"x\u0079": {"a\u0062": 1, "c": }}`, `{"x\u0079": [{"a\u0062c": 1}, tru]}`} {
+		d := jsonx.Begin([]byte(data))
+		it, err := d.ObjIter()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !it.Next() {
+			t.Fatalf("%s: no member", data)
+		}
+		if err := d.Skip(); err == nil {
+			t.Fatalf("%s: Skip accepted a bad value", data)
+		}
+		if got := string(it.Key()); got != "xy" {
+			t.Errorf("%s: key after its value %q, want %q", data, got, "xy")
+		}
+		_ = jsonx.Finish(d, nil)
+	}
+}

@@ -1,6 +1,7 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -44,7 +45,7 @@ func (d *Decoder) skipSpace() byte {
 }
 
 // space has bit c set for each white space byte c.
-const space = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+const space uint64 = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r' // uint64: int may have 32 bits
 
 // IsNull reports whether the next value is null (or starts like it).
 func (d *Decoder) IsNull() bool { return d.peek() == 'n' }
@@ -408,6 +409,9 @@ func (it *ObjIter) Next() bool {
 		if key, err = d.readEscaped(start, end, &d.keyBuf); err != nil {
 			return it.fail(err)
 		}
+		// Its own copy (rare): keys of nested objects reuse keyBuf, and
+		// the key must last while the value is read.
+		key = bytes.Clone(key)
 	}
 	if d.peek() != ':' {
 		return it.fail(d.syntax("after object key"))
@@ -429,7 +433,8 @@ func (it *ObjIter) fail(err error) bool {
 	return false
 }
 
-// Key returns the current key, escapes resolved; valid until the next key.
+// Key returns the current key, escapes resolved; valid until Next is
+// called again.
 func (it *ObjIter) Key() []byte { return it.key }
 
 // Err returns the error that ended the iteration, if any.
