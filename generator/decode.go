@@ -446,7 +446,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 			names = append(names, jen.Lit(r))
 		}
 		body = append(body, jen.If(cond).Block(
-			jen.Return(jsonxCall("Missing", jen.Id("seen").Index(jen.Empty(), jen.Empty()), jen.Index().String().Values(names...))),
+			jen.Return(jen.Id("d").Dot("Missing").Call(jen.Id("seen").Index(jen.Empty(), jen.Empty()), jen.Index().String().Values(names...))),
 		))
 	}
 	body = append(body, jen.Return(jen.Nil()))

@@ -407,6 +407,8 @@ func (g *gen) serverFile(f *jen.File) {
 	for _, c := range g.routed() {
 		if len(c.Parameters) == 0 {
 			static = append(static, jen.Case(jen.Lit(muxPattern(c.Path))).Block(
+				// As the ServeMux would, for middleware that reports the route.
+				jen.Id("r").Dot("Pattern").Op("=").Lit(muxPattern(c.Path)),
 				jen.Id("s").Dot("endpoint"+g.chans[c]).Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
 				jen.Return(),
 			))

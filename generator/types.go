@@ -170,9 +170,11 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 		fields = append(fields, code)
 	}
 	if hasExtras(t) {
-		fields = append(fields, jen.Line())
-		fields = append(fields, comment(g.extras[t]+" holds the properties beyond those above, "+
-			"which the schema's additionalProperties allows; MarshalJSON and UnmarshalJSON keep them.")...)
+		if len(fields) > 0 {
+			fields = append(fields, jen.Line())
+		}
+		fields = append(fields, comment(g.extras[t]+" holds the properties the schema does not name, "+
+			"which its additionalProperties allows; MarshalJSON and UnmarshalJSON keep them.")...)
 		fields = append(fields, jen.Id(g.extras[t]).Map(jen.String()).Add(g.elemType(t.Elem)).Tag(map[string]string{"json": "-"}))
 	}
 	f.Type().Id(name).Struct(fields...)
@@ -180,10 +182,12 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 	if hasExtras(t) {
 		// encoding/json knows nothing of the extra properties: the
 		// generated codec, which keeps them, serves it too.
-		fileComment(f, "UnmarshalJSON decodes data as Unmarshal does, keeping the properties "+
-			"the schema does not name in "+g.extras[t]+".")
+		fileComment(f, "UnmarshalJSON decodes data with the generated decoder, keeping the properties "+
+			"the schema does not name in "+g.extras[t]+". Like encoding/json, and unlike "+
+			"Unmarshal, it lets required properties be absent.")
 		f.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-			jen.Return(jen.Id("Unmarshal").Call(jen.Id("data"), jen.Id("x"))),
+			jen.Id("d").Op(":=").Qual(jsonxPkg, "BeginLenient").Call(jen.Id("data")),
+			jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("x").Dot("decodeJSON").Call(jen.Id("d")))),
 		)
 		f.Line()
 		fileComment(f, "MarshalJSON encodes x as Marshal does: the properties, then "+g.extras[t]+".")

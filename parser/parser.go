@@ -152,7 +152,16 @@ func (p *parser) document(doc at) *model.API {
 	}
 	defaultCT := p.str(doc, "defaultContentType", false)
 	if chans, ok := p.mapping(doc, "channels", true); ok {
+		// A channel is served at its name, with a leading slash added:
+		// "hooks" and "/hooks" would be one path.
+		paths := map[string]at{}
 		for _, kv := range chans.pairs() {
+			path := "/" + strings.TrimPrefix(kv.key, "/")
+			if other, dup := paths[path]; dup {
+				p.errorf(kv.keyAt.pos(), "channel %q is served at the same path as channel %q (at %s)", kv.key, other.n.Value, other.pos())
+				continue
+			}
+			paths[path] = kv.keyAt
 			if c := p.channel(kv.key, kv.v, defaultCT); c != nil {
 				api.Channels = append(api.Channels, c)
 			}

@@ -96,7 +96,7 @@ func (x *OrderUpdate) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"event", "payload"})
+		return d.Missing(seen[:], []string{"event", "payload"})
 	}
 	return nil
 }
@@ -370,7 +370,7 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3f) {
-		return jsonx.Missing(seen[:], []string{"orderId", "order", "pickupDetails", "dropoffDetails", "status", "statusDetails"})
+		return d.Missing(seen[:], []string{"orderId", "order", "pickupDetails", "dropoffDetails", "status", "statusDetails"})
 	}
 	return nil
 }
@@ -906,7 +906,7 @@ func (x *Location) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"latitude", "longitude"})
+		return d.Missing(seen[:], []string{"latitude", "longitude"})
 	}
 	return nil
 }

@@ -56,6 +56,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawPath == "" {
 		switch r.URL.Path {
 		case "/webhook":
+			r.Pattern = "/webhook"
 			s.endpointWebhook.ServeHTTP(w, r)
 			return
 		}

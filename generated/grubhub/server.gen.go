@@ -66,9 +66,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawPath == "" {
 		switch r.URL.Path {
 		case "/webhook/delivery-status":
+			r.Pattern = "/webhook/delivery-status"
 			s.endpointWebhookDeliveryStatus.ServeHTTP(w, r)
 			return
 		case "/webhook/delivery-refund":
+			r.Pattern = "/webhook/delivery-refund"
 			s.endpointWebhookDeliveryRefund.ServeHTTP(w, r)
 			return
 		}

@@ -107,7 +107,7 @@ func (x *EventHeaders) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x7) {
-		return jsonx.Missing(seen[:], []string{"Budbee-Event", "Budbee-Event-ID", "Timestamp"})
+		return d.Missing(seen[:], []string{"Budbee-Event", "Budbee-Event-ID", "Timestamp"})
 	}
 	return nil
 }
@@ -252,7 +252,7 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x7f) {
-		return jsonx.Missing(seen[:], []string{"eventId", "eventType", "timestamp", "orderId", "packageId", "party", "flow"})
+		return d.Missing(seen[:], []string{"eventId", "eventType", "timestamp", "orderId", "packageId", "party", "flow"})
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func (x *EventEnvelope) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -211,7 +211,7 @@ func (x *OrderMetadata) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"order_id"})
+		return d.Missing(seen[:], []string{"order_id"})
 	}
 	return nil
 }
@@ -316,7 +316,7 @@ func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"order_id"})
+		return d.Missing(seen[:], []string{"order_id"})
 	}
 	return nil
 }
@@ -409,7 +409,7 @@ func (x *StagedMetadata) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"order_id"})
+		return d.Missing(seen[:], []string{"order_id"})
 	}
 	return nil
 }
@@ -752,7 +752,7 @@ func (x *CanceledMetadata) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"order_id"})
+		return d.Missing(seen[:], []string{"order_id"})
 	}
 	return nil
 }
@@ -832,7 +832,7 @@ func (x *NewWindowMetadata) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"order_id"})
+		return d.Missing(seen[:], []string{"order_id"})
 	}
 	return nil
 }
@@ -1019,7 +1019,7 @@ func (x *FulfillmentBrandNewPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1110,7 +1110,7 @@ func (x *FulfillmentAcknowledgedPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1201,7 +1201,7 @@ func (x *FulfillmentPickingPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1292,7 +1292,7 @@ func (x *FulfillmentStagedPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1383,7 +1383,7 @@ func (x *FulfillmentDeliveringPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1474,7 +1474,7 @@ func (x *FulfillmentDeliveredPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1565,7 +1565,7 @@ func (x *FulfillmentCanceledPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1656,7 +1656,7 @@ func (x *FulfillmentRescheduledPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1747,7 +1747,7 @@ func (x *FulfillmentLateDeliveryPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1838,7 +1838,7 @@ func (x *FulfillmentOrderItemReplacementPayload) decodeJSON(d *jsonx.Decoder) er
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -1929,7 +1929,7 @@ func (x *FulfillmentOrderItemRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }
@@ -2020,7 +2020,7 @@ func (x *FulfillmentCustomerMissingPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
+		return d.Missing(seen[:], []string{"event_id", "event_name", "event_timestamp", "event_metadata"})
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ type Decoder struct {
 	arena []byte
 	// shared: strings without escapes point into buf (see BeginShared).
 	shared bool
+	// lenient: absent required properties are no error (see BeginLenient).
+	lenient bool
 }
 
 // arenaChunk is the most a string arena allocates at once; a string longer
@@ -54,6 +56,15 @@ func BeginShared(data []byte) *Decoder {
 	return d
 }
 
+// BeginLenient is Begin for decoding as encoding/json does, which has no
+// notion of a required property: an absent one is no error. The MarshalJSON
+// and UnmarshalJSON that some generated types have run on it.
+func BeginLenient(data []byte) *Decoder {
+	d := Begin(data)
+	d.lenient = true
+	return d
+}
+
 // Finish checks that nothing but white space follows the value that err
 // reports on, returns d to the pool and returns the first error, located.
 func Finish(d *Decoder, err error) error {
@@ -65,7 +76,7 @@ func Finish(d *Decoder, err error) error {
 }
 
 func release(d *Decoder) {
-	d.buf, d.arena, d.shared = nil, nil, false
+	d.buf, d.arena, d.shared, d.lenient = nil, nil, false, false
 	// Scratch space for escaped strings is kept, unless a rare long
 	// string made it large.
 	for _, b := range []*[]byte{&d.keyBuf, &d.strBuf, &d.skip} {

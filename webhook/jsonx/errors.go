@@ -122,8 +122,12 @@ func located(err error) error {
 var ErrMissing = errors.New("required property is missing")
 
 // Missing reports the first required property, in the order of names,
-// whose bit is clear in seen (bit i of seen[i/64] for names[i]).
-func Missing(seen []uint64, names []string) error {
+// whose bit is clear in seen (bit i of seen[i/64] for names[i]); nil on a
+// decoder from BeginLenient.
+func (d *Decoder) Missing(seen []uint64, names []string) error {
+	if d.lenient {
+		return nil
+	}
 	for i, n := range names {
 		if seen[i/64]&(1<<(uint(i)%64)) == 0 {
 			return Field(ErrMissing, n)

@@ -2,10 +2,12 @@ package constructs_test
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 
 	constructs "github.com/hookgen/hookgen/generator/testdata/constructs/golden"
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // TestAdditionalProperties checks that an object with typed
@@ -49,6 +51,14 @@ func TestAdditionalProperties(t *testing.T) {
 	}
 	if got := outer.GetReadings().AdditionalProperties["x"]; got != 1 {
 		t.Errorf("nested: reading x = %v, want 1", got)
+	}
+	// encoding/json knows no required properties, and through
+	// UnmarshalJSON it still does not; Unmarshal checks them.
+	if err := json.Unmarshal([]byte(`{"readings": {"x": 1}}`), &outer); err != nil {
+		t.Errorf("encoding/json, unit absent: %v", err)
+	}
+	if err := constructs.Unmarshal([]byte(`{"x": 1}`), new(constructs.MapsReadings)); !errors.Is(err, jsonx.ErrMissing) {
+		t.Errorf("Unmarshal, unit absent: %v, want ErrMissing", err)
 	}
 	// A reading that is not a number is an error naming its key.
 	err := constructs.Unmarshal([]byte(`{"unit": "K", "x": "warm"}`), &gen)

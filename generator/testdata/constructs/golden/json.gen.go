@@ -100,7 +100,7 @@ func (x *EventEnvelope) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"event_id", "occurred_at"})
+		return d.Missing(seen[:], []string{"event_id", "occurred_at"})
 	}
 	return nil
 }
@@ -187,7 +187,7 @@ func (x *OrderCreatedEvent) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0xf) {
-		return jsonx.Missing(seen[:], []string{"event_id", "occurred_at", "event", "order"})
+		return d.Missing(seen[:], []string{"event_id", "occurred_at", "event", "order"})
 	}
 	return nil
 }
@@ -558,7 +558,7 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x7) {
-		return jsonx.Missing(seen[:], []string{"id", "status", "line_items"})
+		return d.Missing(seen[:], []string{"id", "status", "line_items"})
 	}
 	return nil
 }
@@ -804,7 +804,7 @@ func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"name", "count"})
+		return d.Missing(seen[:], []string{"name", "count"})
 	}
 	return nil
 }
@@ -1118,7 +1118,7 @@ func (x *ConstProperty) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"kind"})
+		return d.Missing(seen[:], []string{"kind"})
 	}
 	return nil
 }
@@ -1253,7 +1253,7 @@ func (x *CardPayment) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"method", "last4"})
+		return d.Missing(seen[:], []string{"method", "last4"})
 	}
 	return nil
 }
@@ -1335,7 +1335,7 @@ func (x *CashPayment) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"method"})
+		return d.Missing(seen[:], []string{"method"})
 	}
 	return nil
 }
@@ -1406,7 +1406,7 @@ func (x *WalletPayment) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"method", "provider"})
+		return d.Missing(seen[:], []string{"method", "provider"})
 	}
 	return nil
 }
@@ -1481,7 +1481,7 @@ func (x *EmailContact) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"email"})
+		return d.Missing(seen[:], []string{"email"})
 	}
 	return nil
 }
@@ -1539,7 +1539,7 @@ func (x *PhoneContact) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"phone"})
+		return d.Missing(seen[:], []string{"phone"})
 	}
 	return nil
 }
@@ -1915,7 +1915,7 @@ func (x *MapsReadings) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"unit"})
+		return d.Missing(seen[:], []string{"unit"})
 	}
 	return nil
 }
@@ -2008,7 +2008,7 @@ func (x *TreeNode) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"label"})
+		return d.Missing(seen[:], []string{"label"})
 	}
 	return nil
 }
@@ -2106,7 +2106,7 @@ func (x *Folder) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"name"})
+		return d.Missing(seen[:], []string{"name"})
 	}
 	return nil
 }
@@ -2195,7 +2195,7 @@ func (x *FileEntry) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"name"})
+		return d.Missing(seen[:], []string{"name"})
 	}
 	return nil
 }
@@ -2668,7 +2668,7 @@ func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"sku", "quantity"})
+		return d.Missing(seen[:], []string{"sku", "quantity"})
 	}
 	return nil
 }
@@ -2815,7 +2815,7 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x7) {
-		return jsonx.Missing(seen[:], []string{"line1", "city", "country_code"})
+		return d.Missing(seen[:], []string{"line1", "city", "country_code"})
 	}
 	return nil
 }
@@ -2916,7 +2916,7 @@ func (x *GeoPoint) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"lat", "lng"})
+		return d.Missing(seen[:], []string{"lat", "lng"})
 	}
 	return nil
 }
@@ -3050,7 +3050,7 @@ func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1f) {
-		return jsonx.Missing(seen[:], []string{"event_id", "occurred_at", "event", "order_id", "status"})
+		return d.Missing(seen[:], []string{"event_id", "occurred_at", "event", "order_id", "status"})
 	}
 	return nil
 }
@@ -3196,7 +3196,7 @@ func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"sync_id", "items"})
+		return d.Missing(seen[:], []string{"sync_id", "items"})
 	}
 	return nil
 }
@@ -3327,7 +3327,7 @@ func (x *CatalogItem) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"sku", "price"})
+		return d.Missing(seen[:], []string{"sku", "price"})
 	}
 	return nil
 }
@@ -3413,7 +3413,7 @@ func (x *Money) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"amount_cents", "currency"})
+		return d.Missing(seen[:], []string{"amount_cents", "currency"})
 	}
 	return nil
 }
@@ -3482,7 +3482,7 @@ func (x *CommonHeaders) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"X-Request-Id", "X-Schema-Version"})
+		return d.Missing(seen[:], []string{"X-Request-Id", "X-Schema-Version"})
 	}
 	return nil
 }
@@ -3551,7 +3551,7 @@ func (x *CatalogSyncHeaders) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"X-Catalog-Source", "X-Request-Id"})
+		return d.Missing(seen[:], []string{"X-Catalog-Source", "X-Request-Id"})
 	}
 	return nil
 }

@@ -67,6 +67,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawPath == "" {
 		switch r.URL.Path {
 		case "/catalog":
+			r.Pattern = "/catalog"
 			s.endpointCatalog.ServeHTTP(w, r)
 			return
 		}

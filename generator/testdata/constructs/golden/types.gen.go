@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"time"
 )
 
@@ -907,16 +908,17 @@ type MapsReadings struct {
 	// Unit of every reading.
 	Unit string `json:"unit"`
 
-	// AdditionalProperties holds the properties beyond those above, which the
-	// schema's additionalProperties allows; MarshalJSON and UnmarshalJSON keep
-	// them.
+	// AdditionalProperties holds the properties the schema does not name, which its
+	// additionalProperties allows; MarshalJSON and UnmarshalJSON keep them.
 	AdditionalProperties map[string]float64 `json:"-"`
 }
 
-// UnmarshalJSON decodes data as Unmarshal does, keeping the properties the
-// schema does not name in AdditionalProperties.
+// UnmarshalJSON decodes data with the generated decoder, keeping the properties
+// the schema does not name in AdditionalProperties. Like encoding/json, and
+// unlike Unmarshal, it lets required properties be absent.
 func (x *MapsReadings) UnmarshalJSON(data []byte) error {
-	return Unmarshal(data, x)
+	d := jsonx.BeginLenient(data)
+	return jsonx.Finish(d, x.decodeJSON(d))
 }
 
 // MarshalJSON encodes x as Marshal does: the properties, then

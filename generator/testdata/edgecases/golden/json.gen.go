@@ -99,7 +99,7 @@ func (x *Envelope) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"object", "type"})
+		return d.Missing(seen[:], []string{"object", "type"})
 	}
 	return nil
 }
@@ -345,7 +345,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"object", "type"})
+		return d.Missing(seen[:], []string{"object", "type"})
 	}
 	return nil
 }
@@ -535,7 +535,7 @@ func (x *SectionBlock) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"type"})
+		return d.Missing(seen[:], []string{"type"})
 	}
 	return nil
 }
@@ -615,7 +615,7 @@ func (x *ImageBlock) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"type"})
+		return d.Missing(seen[:], []string{"type"})
 	}
 	return nil
 }
@@ -725,7 +725,7 @@ func (x *B) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"object", "type"})
+		return d.Missing(seen[:], []string{"object", "type"})
 	}
 	return nil
 }
@@ -794,7 +794,7 @@ func (x *PayoutPaid) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"object", "type"})
+		return d.Missing(seen[:], []string{"object", "type"})
 	}
 	return nil
 }
@@ -928,7 +928,7 @@ func (x *ThingAHeaders) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x3) {
-		return jsonx.Missing(seen[:], []string{"X-Event", "X-Attempt"})
+		return d.Missing(seen[:], []string{"X-Event", "X-Attempt"})
 	}
 	return nil
 }
@@ -1071,7 +1071,7 @@ func (x *ThingBHeaders) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	if seen[0] != uint64(0x1) {
-		return jsonx.Missing(seen[:], []string{"X-Event"})
+		return d.Missing(seen[:], []string{"X-Event"})
 	}
 	return nil
 }

@@ -76,12 +76,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.RawPath == "" {
 		switch r.URL.Path {
 		case "/events":
+			r.Pattern = "/events"
 			s.endpointEvents.ServeHTTP(w, r)
 			return
 		case "/payouts":
+			r.Pattern = "/payouts"
 			s.endpointPayouts.ServeHTTP(w, r)
 			return
 		case "/things":
+			r.Pattern = "/things"
 			s.endpointThings.ServeHTTP(w, r)
 			return
 		}

@@ -3,6 +3,7 @@ package doordash_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/hookgen/hookgen/generated/doordash"
@@ -27,5 +28,26 @@ func TestDispatchKeepsItsBody(t *testing.T) {
 	}
 	if kept == nil || kept.GetExternalDeliveryID() != "D-kept-1" || kept.GetDasherName() != "Ada Lovelace" {
 		t.Fatalf("event kept past Dispatch changed with the caller's buffer: %+v", kept)
+	}
+}
+
+// TestServerSetsPattern: the Server finds a channel without its ServeMux,
+// and still tells middleware the route, as the ServeMux does.
+func TestServerSetsPattern(t *testing.T) {
+	srv, err := doordash.NewServer(new(handler), basicAuth())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/webhook": "/webhook", "/web%68ook": "/webhook", "/nowhere": "/"} {
+		var got string
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv.ServeHTTP(w, r)
+			got = r.Pattern
+		}))
+		send(t, ts.Client(), ts.URL+path, event(t, "DASHER_CONFIRMED", "D-pattern", nil))
+		ts.Close()
+		if got != want {
+			t.Errorf("%s: pattern %q, want %q", path, got, want)
+		}
 	}
 }
