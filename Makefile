@@ -13,15 +13,15 @@ generate:
 # tests), a short run of every fuzz target.
 test: lint
 	$(GO) test ./...
-	$(GO) test ./generator/testdata/constructs/golden ./generator/testdata/edgecases/golden
+	$(GO) test ./generator/testdata/constructs/golden ./generator/testdata/edgecases/golden ./generator/testdata/unnamed/golden
 	$(GO) test -race ./webhook/... ./generated/...
 	$(MAKE) fuzz FUZZTIME=10000x
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./... ./generator/testdata/constructs/golden ./generator/testdata/edgecases/golden
-	$(GO) tool staticcheck ./... ./generator/testdata/constructs/golden ./generator/testdata/edgecases/golden
+	$(GO) vet ./... ./generator/testdata/constructs/golden ./generator/testdata/edgecases/golden ./generator/testdata/unnamed/golden
+	$(GO) tool staticcheck ./... ./generator/testdata/constructs/golden ./generator/testdata/edgecases/golden ./generator/testdata/unnamed/golden
 	GOARCH=386 $(GO) build ./webhook/... ./generated/...  # int has 32 bits there
 
 # Every fuzz target, each for FUZZTIME (go test fuzzes one target at a time).

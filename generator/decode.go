@@ -122,6 +122,15 @@ func ptrPlace(p *jen.Statement) place {
 }
 
 func (p place) v() *jen.Statement { return p.val.Clone() }
+
+// index is the element key of the list or map at p: (*v)[key] through a
+// pointer, since *v[key] would index the pointer.
+func (p place) index(key jen.Code) *jen.Statement {
+	if p.viaPtr {
+		return jen.Parens(p.v()).Index(key)
+	}
+	return p.v().Index(key)
+}
 func (p place) p() *jen.Statement { return p.ptr.Clone() }
 
 // method calls a method with a pointer receiver on the place.
@@ -226,7 +235,7 @@ func (g *gen) decodeMap(t *model.Type, p place, wrap wrapFn, depth int) []jen.Co
 		jen.Var().Id(v).Add(g.elemType(t.Elem)),
 	}
 	loop = append(loop, g.decodeElem(t.Elem, jen.Id(v), elemWrap, depth+1)...)
-	loop = append(loop, p.v().Index(jen.Id(k)).Op("=").Id(v))
+	loop = append(loop, p.index(jen.Id(k)).Op("=").Id(v))
 	return []jen.Code{
 		jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(jsonxCall("Object", jen.Id("d"))), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(wrap(jen.Err())),

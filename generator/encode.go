@@ -37,7 +37,7 @@ func (g *gen) encodeValue(t *model.Type, p place, depth int) []jen.Code {
 	case model.Array:
 		m, i := fmt.Sprintf("m%d", depth), fmt.Sprintf("i%d", depth)
 		loop := []jen.Code{e.Clone().Dot("Elem").Call(jen.Id(m))}
-		loop = append(loop, g.encodeElem(t.Elem, p.v().Index(jen.Id(i)), depth+1)...)
+		loop = append(loop, g.encodeElem(t.Elem, p.index(jen.Id(i)), depth+1)...)
 		return []jen.Code{jen.If(p.v().Op("==").Nil()).Block(e.Clone().Dot("Null").Call()).Else().Block(
 			jen.Id(m).Op(":=").Add(e.Clone()).Dot("ArrStart").Call(),
 			jen.For(jen.Id(i).Op(":=").Range().Add(p.v())).Block(loop...),
@@ -47,7 +47,7 @@ func (g *gen) encodeValue(t *model.Type, p place, depth int) []jen.Code {
 		m, k, v := fmt.Sprintf("m%d", depth), fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
 		loop := []jen.Code{
 			e.Clone().Dot("StrKey").Call(jen.Id(m), jen.Id(k)),
-			jen.Id(v).Op(":=").Add(p.v()).Index(jen.Id(k)),
+			jen.Id(v).Op(":=").Add(p.index(jen.Id(k))),
 		}
 		loop = append(loop, g.encodeElem(t.Elem, jen.Id(v), depth+1)...)
 		return []jen.Code{jen.If(p.v().Op("==").Nil()).Block(e.Clone().Dot("Null").Call()).Else().Block(

@@ -32,6 +32,10 @@ func goldenCases(t *testing.T) []config.Package {
 		Spec:    "testdata/edgecases/spec.yaml",
 		Package: "edgecases",
 		Out:     "testdata/edgecases/golden",
+	}, config.Package{
+		Spec:    "testdata/unnamed/spec.yaml",
+		Package: "unnamed",
+		Out:     "testdata/unnamed/golden",
 	})
 }
 

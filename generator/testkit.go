@@ -115,7 +115,7 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
 	params := []jen.Code{jen.Id("url").String()}
 	body := []jen.Code{jen.Id("ex").Op(":=").Id("exampleOf").Call(jen.Lit(m.Key))}
 	if m.Payload != nil {
-		params = append(params, jen.Id("event").Add(g.payloadType(m.Payload)))
+		params = append(params, jen.Id("event").Add(g.kitEventType(m.Payload)))
 		body = append(body,
 			jen.Id("body").Op(":=").Id("ex").Dot("Payload"),
 			jen.If(jen.Id("event").Op("!=").Nil()).Block(
@@ -162,4 +162,14 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
 	}
 	fileComment(f, doc)
 	f.Func().Id(name).Params(params...).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(body...)
+}
+
+// kitEventType is the type of a request helper's event, which is nil to
+// send the spec's example: a payload type without nil (a string, a
+// number, a union) is passed by pointer.
+func (g *gen) kitEventType(t *model.Type) *jen.Statement {
+	if (t.Kind == model.Object && t.Named) || nilable(t) {
+		return g.payloadType(t)
+	}
+	return jen.Op("*").Add(g.goType(t))
 }
