@@ -40,8 +40,7 @@ func (g *gen) jsonFile(f *jen.File) {
 		"except that a required property that is absent is an error. Errors are "+
 		"*jsonx.Error, naming the JSON path of the bad value.")
 	f.Func().Id("Unmarshal").Params(jen.Id("data").Index().Byte(), jen.Id("v").Id("JSONValue")).Error().Block(
-		jen.Id("d").Op(":=").Qual(jsonxPkg, "Begin").Call(jen.Id("data")),
-		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
+		decodeWith("Begin", "data", jen.Id("v"))...,
 	)
 	f.Line()
 	if g.decodesDeliveries() {
@@ -49,8 +48,7 @@ func (g *gen) jsonFile(f *jen.File) {
 			"that strings share the body's memory instead of copying it: the body is read for this "+
 			"delivery alone, nothing changes it, and it lives as long as the event does.")
 		f.Func().Id("decodeDelivery").Params(jen.Id("body").Index().Byte(), jen.Id("v").Id("JSONValue")).Error().Block(
-			jen.Id("d").Op(":=").Qual(jsonxPkg, "BeginShared").Call(jen.Id("body")),
-			jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("v").Dot("decodeJSON").Call(jen.Id("d")))),
+			decodeWith("BeginShared", "body", jen.Id("v"))...,
 		)
 		f.Line()
 	}
@@ -78,6 +76,15 @@ func (g *gen) jsonFile(f *jen.File) {
 		case t.Kind == model.Union:
 			g.rawUnionCodec(f, t)
 		}
+	}
+}
+
+// decodeWith is the body of a function that decodes data into v on a
+// decoder from the jsonx function begin (Begin, BeginShared, BeginLenient).
+func decodeWith(begin, data string, v *jen.Statement) []jen.Code {
+	return []jen.Code{
+		jen.Id("d").Op(":=").Qual(jsonxPkg, begin).Call(jen.Id(data)),
+		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), v.Dot("decodeJSON").Call(jen.Id("d")))),
 	}
 }
 

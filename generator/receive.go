@@ -387,7 +387,7 @@ func (g *gen) serverFile(f *jen.File) {
 		}
 		body = append(body,
 			ep.Clone().Op("=").Op("&").Qual(webhookPkg, "Endpoint").Values(d),
-			jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit(muxPattern(c.Path)), ep.Clone()),
+			jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit(model.ServePath(c.Path)), ep.Clone()),
 		)
 	}
 	body = append(body,
@@ -406,9 +406,9 @@ func (g *gen) serverFile(f *jen.File) {
 	var static []jen.Code
 	for _, c := range g.routed() {
 		if len(c.Parameters) == 0 {
-			static = append(static, jen.Case(jen.Lit(muxPattern(c.Path))).Block(
+			static = append(static, jen.Case(jen.Lit(model.ServePath(c.Path))).Block(
 				// As the ServeMux would, for middleware that reports the route.
-				jen.Id("r").Dot("Pattern").Op("=").Lit(muxPattern(c.Path)),
+				jen.Id("r").Dot("Pattern").Op("=").Lit(model.ServePath(c.Path)),
 				jen.Id("s").Dot("endpoint"+g.chans[c]).Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
 				jen.Return(),
 			))
@@ -434,14 +434,6 @@ func (g *gen) serverFile(f *jen.File) {
 		f.Func().Params(jen.Id("s").Op("*").Id("Server")).Id(m).Params().Qual("net/http", "Handler").Block(jen.Return(jen.Id("s").Dot("endpoint" + g.chans[c])))
 	}
 	g.options(f)
-}
-
-// muxPattern is the ServeMux pattern of a channel path.
-func muxPattern(path string) string {
-	if !strings.HasPrefix(path, "/") {
-		return "/" + path
-	}
-	return path
 }
 
 // options writes the Option type, the generic options and one option per

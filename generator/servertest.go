@@ -171,7 +171,7 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			args = append(args, jen.Id("c"))
 			cases = append(cases, jen.Values(jen.Dict{
 				jen.Id("message"): jen.Lit(m.Key),
-				jen.Id("url"):     jen.Lit("http://receiver.test" + muxPattern(model.FillParams(c.Path, func(n string) string { return "test-" + n }))),
+				jen.Id("url"):     jen.Lit("http://receiver.test" + model.ServePath(model.FillParams(c.Path, func(n string) string { return "test-" + n }))),
 				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
 					jen.Return(jen.Id("New" + g.msgs[m] + "Request").Call(args...)),
 				),

@@ -186,8 +186,7 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 			"the schema does not name in "+g.extras[t]+". Like encoding/json, and unlike "+
 			"Unmarshal, it lets required properties be absent.")
 		f.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-			jen.Id("d").Op(":=").Qual(jsonxPkg, "BeginLenient").Call(jen.Id("data")),
-			jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Id("x").Dot("decodeJSON").Call(jen.Id("d")))),
+			decodeWith("BeginLenient", "data", jen.Id("x"))...,
 		)
 		f.Line()
 		fileComment(f, "MarshalJSON encodes x as Marshal does: the properties, then "+g.extras[t]+".")

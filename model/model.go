@@ -193,6 +193,15 @@ type Route struct {
 	Value   string
 }
 
+// ServePath is the HTTP path a channel is served at: its name, with a
+// leading slash when it has none ("hooks" is served at /hooks).
+func ServePath(name string) string {
+	if !strings.HasPrefix(name, "/") {
+		return "/" + name
+	}
+	return name
+}
+
 // FillParams returns a channel path with each parameter, such as
 // {orderId}, replaced by value(name).
 func FillParams(path string, value func(name string) string) string {

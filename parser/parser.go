@@ -152,11 +152,10 @@ func (p *parser) document(doc at) *model.API {
 	}
 	defaultCT := p.str(doc, "defaultContentType", false)
 	if chans, ok := p.mapping(doc, "channels", true); ok {
-		// A channel is served at its name, with a leading slash added:
-		// "hooks" and "/hooks" would be one path.
+		// "hooks" and "/hooks" would be served at one path.
 		paths := map[string]at{}
 		for _, kv := range chans.pairs() {
-			path := "/" + strings.TrimPrefix(kv.key, "/")
+			path := model.ServePath(kv.key)
 			if other, dup := paths[path]; dup {
 				p.errorf(kv.keyAt.pos(), "channel %q is served at the same path as channel %q (at %s)", kv.key, other.n.Value, other.pos())
 				continue
