@@ -49,7 +49,8 @@ bench:
 
 # Receiver speed (bench/, its own module so users never download ogen):
 # hookgen's Server, a hand-written encoding/json handler, ogen and the floor,
-# plus decode-only, interleaved BENCHROUNDS times; about 40 s.
+# plus decode-only, interleaved BENCHROUNDS times, then the fast path's
+# targets judged on the medians (internal/benchcheck -receive); about 40 s.
 BENCHROUNDS ?= 10
 BENCHSTAT = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 bench-receive:
@@ -59,6 +60,7 @@ bench-receive:
 	  done && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Server' -col /server results.out && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out
+	$(GO) run ./internal/benchcheck -receive < bench/results.out
 
 # Regenerate bench/ogen from the OpenAPI twin of the DoorDash spec.
 bench-ogen:

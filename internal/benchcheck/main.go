@@ -1,9 +1,15 @@
-// Command benchcheck judges the output of BenchmarkGenerate. It reads
-// `go test -bench` output on stdin (with -count repetitions or without),
-// takes the median of every benchmark, prints them as a table and exits 1
-// when generation stops growing linearly or the provider specs get slow:
+// Command benchcheck judges benchmark output. It reads `go test -bench`
+// output on stdin (with -count repetitions or without), takes the median of
+// every benchmark, prints them as a table and exits 1 when a target is
+// missed. By default it judges BenchmarkGenerate: generation must grow
+// linearly and the provider specs must be fast:
 //
 //	go test ./generator -run '^$' -bench BenchmarkGenerate -benchmem -count 5 | go run ./internal/benchcheck
+//
+// With -receive it judges bench/'s receivers (make bench-receive): the
+// generated Server at most half of ogen's time and no more allocations,
+// within twice the floor, and decoding at least 3x faster than
+// encoding/json for every payload.
 //
 // Medians, not means, because one run disturbed by a busy machine should
 // not decide the verdict.
@@ -42,6 +48,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var lim limits
 	fs.Float64Var(&lim.ratio, "ratio", 12, "the most time "+largeBench+" may take, as a multiple of "+smallBench)
 	fs.DurationVar(&lim.specs, "specs", time.Second, specsBench+" must take less than this")
+	receive := fs.Bool("receive", false, "judge the receiver benchmarks of bench/ instead")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -56,14 +63,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printTable(stdout, res)
 		fmt.Fprintln(stdout)
 	}
-	problems := verdict(stdout, res, lim)
+	problems, ok := verdict(stdout, res, lim), "ok: generation grows linearly and the provider specs are fast"
+	if *receive {
+		problems, ok = receiveVerdict(stdout, res), "ok: the receiver meets the fast path's targets"
+	}
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(stderr, "FAIL", p)
 		}
 		return 1
 	}
-	fmt.Fprintln(stdout, "ok: generation grows linearly and the provider specs are fast")
+	fmt.Fprintln(stdout, ok)
 	return 0
 }
 
@@ -225,6 +235,63 @@ func verdict(w io.Writer, r *results, lim limits) []string {
 		} else {
 			fmt.Fprintf(w, "scaling: 10x the messages takes %.1fx the time (limit %gx)\n", ratio, lim.ratio)
 		}
+	}
+	return problems
+}
+
+// The receiver benchmarks of bench/, by the names go test gives them.
+const (
+	serverBench = "BenchmarkServer/server="
+	decodeBench = "BenchmarkDecode/payload="
+)
+
+// receiveVerdict writes what it checked of bench/'s results to w and
+// returns the problems found: the targets of the fast path, as ratios of
+// medians measured in one interleaved run.
+func receiveVerdict(w io.Writer, r *results) []string {
+	var problems []string
+	for _, f := range r.fails {
+		problems = append(problems, "the benchmark run failed: "+f)
+	}
+	get := func(name, unit string) float64 {
+		v, ok := r.median(name, unit)
+		if !ok || v <= 0 {
+			problems = append(problems, fmt.Sprintf("no %s result for %s; run make bench-receive", unit, name))
+			return 0
+		}
+		return v
+	}
+	check := func(ok bool, format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		if !ok {
+			problems = append(problems, msg)
+			return
+		}
+		fmt.Fprintln(w, msg)
+	}
+	hookgen, ogen, floor := get(serverBench+"hookgen", "ns/op"), get(serverBench+"ogen", "ns/op"), get(serverBench+"floor", "ns/op")
+	hookgenAllocs, ogenAllocs := get(serverBench+"hookgen", "allocs/op"), get(serverBench+"ogen", "allocs/op")
+	if len(problems) > 0 {
+		return problems
+	}
+	check(hookgen <= ogen/2, "server: hookgen takes %.2fx ogen's time (target at most 0.5x)", hookgen/ogen)
+	check(hookgenAllocs <= ogenAllocs, "server: hookgen makes %.0f allocations, ogen %.0f (target no more)", hookgenAllocs, ogenAllocs)
+	check(hookgen <= 2*floor, "server: hookgen takes %.2fx the floor's time (target at most 2x)", hookgen/floor)
+	payloads := 0
+	for _, name := range r.order {
+		rest, ok := strings.CutPrefix(name, decodeBench)
+		payload, decoder, _ := strings.Cut(rest, "/decoder=")
+		if !ok || decoder != "hookgen" {
+			continue
+		}
+		payloads++
+		gen, std := get(name, "ns/op"), get(decodeBench+payload+"/decoder=encoding_json", "ns/op")
+		if gen > 0 && std > 0 {
+			check(std >= 3*gen, "decode %s: %.1fx faster than encoding/json (target at least 3x)", payload, std/gen)
+		}
+	}
+	if payloads == 0 {
+		problems = append(problems, "no "+decodeBench+"*/decoder=hookgen results; run make bench-receive")
 	}
 	return problems
 }

@@ -127,3 +127,70 @@ func TestVerdict(t *testing.T) {
 		})
 	}
 }
+
+// receiving is bench/ output: two interleaved rounds of the servers and
+// the decoders, as make bench-receive writes them.
+const receiving = `goos: linux
+BenchmarkServer/server=floor-2         	  300000	      3600 ns/op	 290.00 MB/s	    2352 B/op	       6 allocs/op
+BenchmarkServer/server=hookgen-2       	  200000	      6000 ns/op	 170.00 MB/s	    2112 B/op	       6 allocs/op
+BenchmarkServer/server=ogen-2          	  100000	     13000 ns/op	  80.00 MB/s	    6976 B/op	      50 allocs/op
+BenchmarkServer/server=encoding_json-2 	   50000	     21000 ns/op	  50.00 MB/s	    3569 B/op	      53 allocs/op
+BenchmarkDecode/payload=doordash/decoder=hookgen-2         	  300000	      3100 ns/op	 330.00 MB/s	    1184 B/op	       3 allocs/op
+BenchmarkDecode/payload=doordash/decoder=encoding_json-2   	   60000	     16000 ns/op	  65.00 MB/s	    1152 B/op	      46 allocs/op
+BenchmarkDecode/payload=doordash/decoder=ogen-2            	  250000	      3700 ns/op	 280.00 MB/s	     640 B/op	      21 allocs/op
+BenchmarkServer/server=floor-2         	  300000	      3700 ns/op	 290.00 MB/s	    2352 B/op	       6 allocs/op
+BenchmarkServer/server=hookgen-2       	  200000	      6100 ns/op	 170.00 MB/s	    2112 B/op	       6 allocs/op
+BenchmarkServer/server=ogen-2          	  100000	     13200 ns/op	  80.00 MB/s	    6976 B/op	      50 allocs/op
+BenchmarkServer/server=encoding_json-2 	   50000	     21500 ns/op	  50.00 MB/s	    3569 B/op	      53 allocs/op
+BenchmarkDecode/payload=doordash/decoder=hookgen-2         	  300000	      3200 ns/op	 330.00 MB/s	    1184 B/op	       3 allocs/op
+BenchmarkDecode/payload=doordash/decoder=encoding_json-2   	   60000	     16500 ns/op	  65.00 MB/s	    1152 B/op	      46 allocs/op
+BenchmarkDecode/payload=doordash/decoder=ogen-2            	  250000	      3800 ns/op	 280.00 MB/s	     640 B/op	      21 allocs/op
+PASS
+`
+
+// TestReceive checks the fast path's targets: met by the output above,
+// and each one missed when one benchmark's measurement changes.
+func TestReceive(t *testing.T) {
+	var out, errs bytes.Buffer
+	if code := run([]string{"-receive"}, strings.NewReader(receiving), &out, &errs); code != 0 {
+		t.Fatalf("exit %d on passing output: %s", code, errs.String())
+	}
+	for _, c := range []struct {
+		bench, unit, value, want string
+	}{
+		{"BenchmarkServer/server=hookgen", "ns/op", "6800", "ogen's time"},
+		{"BenchmarkServer/server=floor", "ns/op", "2900", "the floor's time"},
+		{"BenchmarkServer/server=ogen", "allocs/op", "5", "allocations"},
+		{"BenchmarkDecode/payload=doordash/decoder=encoding_json", "ns/op", "9000", "decode doordash"},
+		{"BenchmarkServer/server=ogen", "ns/op", "", "no ns/op result"},
+	} {
+		in := setResult(receiving, c.bench, c.unit, c.value)
+		out.Reset()
+		errs.Reset()
+		if code := run([]string{"-receive"}, strings.NewReader(in), &out, &errs); code != 1 || !strings.Contains(errs.String(), c.want) {
+			t.Errorf("%s %s = %q: exit %d, stderr %q; want a failure about %q", c.bench, c.unit, c.value, code, errs.String(), c.want)
+		}
+	}
+}
+
+// setResult sets unit to value in every result line of bench, or drops
+// those lines when value is empty.
+func setResult(in, bench, unit, value string) string {
+	var lines []string
+	for _, line := range strings.Split(in, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && strings.TrimSuffix(f[0], "-2") == bench {
+			if value == "" {
+				continue
+			}
+			for i := 1; i+1 < len(f); i++ {
+				if f[i+1] == unit {
+					f[i] = value
+				}
+			}
+			line = strings.Join(f, " ")
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
