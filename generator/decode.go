@@ -81,11 +81,20 @@ func (g *gen) jsonFile(f *jen.File) {
 
 // decodeWith is the body of a function that decodes data into v on a
 // decoder from the jsonx function begin (Begin, BeginShared, BeginLenient).
+// A document that is null is an error (d.NotNull): no event is null; a
+// lenient decoder takes it as encoding/json does.
 func decodeWith(begin, data string, v *jen.Statement) []jen.Code {
-	return []jen.Code{
-		jen.Id("d").Op(":=").Qual(jsonxPkg, begin).Call(jen.Id(data)),
-		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), v.Dot("decodeJSON").Call(jen.Id("d")))),
+	code := []jen.Code{jen.Id("d").Op(":=").Qual(jsonxPkg, begin).Call(jen.Id(data))}
+	if begin != "BeginLenient" {
+		code = append(code, notNullDocument())
 	}
+	return append(code, jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), v.Dot("decodeJSON").Call(jen.Id("d")))))
+}
+
+func notNullDocument() jen.Code {
+	return jen.If(jen.Err().Op(":=").Id("d").Dot("NotNull").Call(), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Err())),
+	)
 }
 
 // isJSONValue reports whether t's pointer implements JSONValue.
@@ -104,7 +113,7 @@ func (g *gen) payloadDecoderName(m *model.Message) string {
 // unnamed type (a list, a map, a string...).
 func (g *gen) payloadDecoder(f *jen.File, m *model.Message) {
 	p := m.Payload
-	body := []jen.Code{jen.Id("d").Op(":=").Qual(jsonxPkg, "Begin").Call(jen.Id("data"))}
+	body := []jen.Code{jen.Id("d").Op(":=").Qual(jsonxPkg, "Begin").Call(jen.Id("data")), notNullDocument()}
 	inner := g.decodeValue(p, ptrPlace(jen.Id("v")), func(err jen.Code) jen.Code { return err }, 0)
 	body = append(body,
 		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Func().Params().Error().Block(append(inner, jen.Return(jen.Nil()))...).Call())),
@@ -187,7 +196,27 @@ func (g *gen) decodeValue(t *model.Type, p place, wrap wrapFn, depth int) []jen.
 	case model.Map:
 		return g.decodeMap(t, p, wrap, depth)
 	}
+	if len(t.Kinds) > 0 {
+		return []jen.Code{check(jsonxCall("RawOf", d, p.p(), jsonKinds(t.Kinds)), wrap)}
+	}
 	return []jen.Code{check(jsonxCall("Raw", d, p.p()), wrap)}
+}
+
+// jsonKinds is the jsonx.Kinds of the JSON types a type list allows, and
+// null: a required property that is null is refused before (d.NotNull),
+// and an optional one may be null as encoding/json allows.
+func jsonKinds(kinds []model.Kind) jen.Code {
+	names := map[model.Kind]string{
+		model.Bool: "KindBool", model.Integer: "KindInteger", model.Number: "KindNumber", model.String: "KindString",
+		model.Array: "KindArray", model.Object: "KindObject", model.Map: "KindObject",
+	}
+	expr := jen.Qual(jsonxPkg, "KindNull")
+	for _, k := range kinds {
+		if n, ok := names[k]; ok {
+			expr = expr.Op("|").Qual(jsonxPkg, n)
+		}
+	}
+	return expr
 }
 
 // decodeElem decodes an array item or map value, which is a pointer when
@@ -363,12 +392,21 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 		}
 	}
 	words := (len(required) + 63) / 64
+	onceBit := map[*model.Field]int{}
+	for _, fl := range t.Fields {
+		if g.onceFields()[fl] && len(onceBit) < 64 {
+			onceBit[fl] = len(onceBit)
+		}
+	}
 
 	body := []jen.Code{
 		jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(jsonxCall("Object", jen.Id("d"))), jen.Op("!").Id("ok")).Block(jen.Return(jen.Err())),
 	}
 	if words > 0 {
 		body = append(body, jen.Var().Id("seen").Index(jen.Lit(words)).Uint64())
+	}
+	if len(onceBit) > 0 {
+		body = append(body, jen.Var().Id("once").Uint64())
 	}
 	if useStore {
 		body = append(body,
@@ -382,9 +420,18 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 		jname := g.jsonName(fl)
 		wrap := func(err jen.Code) jen.Code { return jsonxCall("Field", err, jen.Lit(jname)) }
 		var stmts []jen.Code
+		if bit, ok := onceBit[fl]; ok {
+			stmts = append(stmts, check(jen.Id("d").Dot("Once").Call(jen.Op("&").Id("once"), jen.Lit(1).Op("<<").Lit(bit)), wrap))
+		}
 		if fl.Required {
 			bit := reqBit[fl]
-			stmts = append(stmts, jen.Id("seen").Index(jen.Lit(bit/64)).Op("|=").Lit(1).Op("<<").Lit(bit%64))
+			seenWord, mask := jen.Id("seen").Index(jen.Lit(bit/64)), jen.Lit(1).Op("<<").Lit(bit%64)
+			if fl.Type.Nullable {
+				stmts = append(stmts, seenWord.Op("|=").Add(mask))
+			} else {
+				// null is no value for it (jsonx.ErrNull)
+				stmts = append(stmts, check(jen.Id("d").Dot("Required").Call(jen.Op("&").Add(seenWord), mask), wrap))
+			}
 		}
 		switch g.shape(t, fl) {
 		case pointer:
@@ -673,7 +720,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 	}
 	t, fl := g.sharedPayload(c)
 	if t == nil {
-		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), unknown)
+		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), absentRoute(d), unknown)
 	}
 	field := jen.Id("event").Dot(g.fields[fl])
 	var present, value *jen.Statement
@@ -701,6 +748,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 			jen.Id("value").Op("=").Add(value),
 		).Else().Block(append([]jen.Code{jen.Var().Id("perr").Error()}, probe("=")...)...),
 		jen.Switch(jen.Id("value")).Block(shared...),
+		absentRoute(d),
 		unknown,
 	}
 }

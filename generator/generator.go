@@ -147,6 +147,9 @@ type gen struct {
 	// channels maps each message to the path of the first channel that
 	// carries it.
 	channels map[*model.Message]string
+	// once are the properties a delivery may give only once (see
+	// onceFields), computed on first use.
+	once map[*model.Field]bool
 }
 
 // reserved are the package-level names the generated files define besides

@@ -192,8 +192,6 @@ func (g *gen) deliver(m *model.Message) string   { return "deliver" + g.msgs[m] 
 
 func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 	d := c.Discriminator
-	del := jen.Id("d").Dot("deliver")
-	_ = del
 	var body []jen.Code
 	var cases []jen.Code
 	for _, r := range d.Routes {
@@ -206,7 +204,9 @@ func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 	case model.InHeader:
 		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by its %s header.", g.route(c), c.Path, d.Name))
 		body = []jen.Code{
-			jen.Switch(jen.Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(d.Name)))).Block(cases...),
+			jen.Id("value").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(d.Name))),
+			jen.Switch(jen.Id("value")).Block(cases...),
+			absentRoute(d),
 			jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))),
 		}
 	default:
@@ -232,6 +232,7 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 		))
 		args = append(args, jen.Id("event"))
 	}
+	body = append(body, g.confirmCheck(m)...)
 	if m.Headers != nil {
 		body = append(body,
 			jen.List(jen.Id("headers"), jen.Err()).Op(":=").Id("decode"+g.types[m.Headers]).Call(jen.Id("del").Dot("Header")),
@@ -239,13 +240,8 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 		)
 		args = append(args, jen.Id("headers"))
 	}
-	if where, ptr, ok := strings.Cut(m.CorrelationID, "#"); ok {
-		switch where {
-		case "$message.header":
-			body = append(body, jen.Id("del").Dot("EventID").Op("=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(strings.TrimPrefix(ptr, "/")))))
-		case "$message.payload":
-			body = append(body, jen.Id("del").Dot("EventID").Op("=").Qual(jsonxPkg, "PayloadValue").Call(jen.Id("del").Dot("Body"), jen.Lit(ptr)))
-		}
+	if id := g.eventID(m); id != nil {
+		body = append(body, id)
 	}
 	body = append(body, jen.Return(jen.Id("d").Dot("runner").Dot("Run").Call(jen.Id("ctx"), jen.Id("del"),
 		jen.Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context")).Error().Block(

@@ -185,6 +185,11 @@ type Discriminator struct {
 	// Explicit is set when the spec names the discriminator with the
 	// x-hookgen-discriminator extension rather than leaving it to inference.
 	Explicit bool
+	// Confirm, when set, is a second place that names the message (a
+	// payload property beside a header, or the other way round), with a
+	// value per message: a delivery whose two values disagree is invalid.
+	// It does not route; an absent value there is no disagreement.
+	Confirm *Discriminator
 }
 
 // Route is one message and the discriminator value that selects it.
@@ -310,6 +315,9 @@ type Type struct {
 	Format string
 	// Nullable is set when the schema admits null (type: [x, "null"]).
 	Nullable bool
+	// Kinds are the JSON types an Any allows when its schema lists
+	// several (type: [integer, string]); empty allows every type.
+	Kinds []Kind
 	// Enum lists the allowed values of a String or Integer type.
 	Enum []any
 	// Elem is the item type of an Array and the value type of a Map; for

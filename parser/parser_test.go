@@ -244,3 +244,46 @@ channels:
 		t.Errorf("explicit discriminator = %+v", e)
 	}
 }
+
+// TestDiscriminatorConfirm: a second place that names every message, given
+// beside the header or inferred, becomes the route's Confirm.
+func TestDiscriminatorConfirm(t *testing.T) {
+	const doc = `asyncapi: 2.6.0
+info: {title: T, version: '1'}
+channels:
+  /both:
+    x-hookgen-discriminator: {header: X-Event, property: type}
+    publish:
+      message:
+        oneOf:
+          - {name: A, payload: {type: object, properties: {type: {type: string}}}}
+          - {name: B, payload: {type: object, properties: {type: {type: string, const: bee}}}}
+  /inferred:
+    publish:
+      message:
+        oneOf:
+          - {name: C, headers: {type: object, properties: {X-Event: {type: string, const: c}}}, payload: {type: object, properties: {kind: {type: string, const: C}}}}
+          - {name: D, headers: {type: object, properties: {X-Event: {type: string, const: d}}}, payload: {type: object, properties: {kind: {type: string, const: D}}}}
+  /alone:
+    publish:
+      message:
+        oneOf:
+          - {name: E, payload: {type: object, properties: {kind: {type: string, const: E}}}}
+          - {name: F, payload: {type: object, properties: {kind: {type: string, const: F}}}}
+`
+	api, err := parser.Parse("doc.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := api.Channels[0].Discriminator
+	if cf := both.Confirm; both.In != model.InHeader || cf == nil || cf.In != model.InPayload || cf.Name != "type" || routes(cf)["A"] != "A" || routes(cf)["B"] != "bee" {
+		t.Errorf("both: %+v, confirm %+v", both, both.Confirm)
+	}
+	inf := api.Channels[1].Discriminator
+	if cf := inf.Confirm; inf.In != model.InPayload || inf.Name != "kind" || cf == nil || cf.In != model.InHeader || routes(cf)["D"] != "d" {
+		t.Errorf("inferred: %+v, confirm %+v", inf, inf.Confirm)
+	}
+	if cf := api.Channels[2].Discriminator.Confirm; cf != nil {
+		t.Errorf("a channel named in one place has a confirm: %+v", cf)
+	}
+}

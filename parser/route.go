@@ -29,6 +29,11 @@ func (p *parser) discriminate(c *model.Channel) {
 		c.Discriminator = p.explicitDiscriminator(c, ext)
 		return
 	}
+	defer func() {
+		if d := c.Discriminator; d != nil && d.In != model.InChannel {
+			d.Confirm = confirmation(c, d)
+		}
+	}()
 	var clash string
 	for _, try := range []func(*model.Channel) (*model.Discriminator, string){
 		fixedValues(model.InPayload), fixedValues(model.InHeader), namedByEnum,
@@ -183,21 +188,41 @@ func enumHas(enum []any, v string) bool {
 	return false
 }
 
-// explicitDiscriminator reads x-hookgen-discriminator: {property: name} or
-// {header: name}. Each message's value is its x-hookgen-discriminator-value,
-// else what its schema fixes, else its name.
+// confirmation finds, for a discriminator d inferred in one place, a
+// second one in the other place that names every message too (a payload
+// property when d is a header, a header when d is a property): Confirm.
+func confirmation(c *model.Channel, d *model.Discriminator) *model.Discriminator {
+	tries := []func(*model.Channel) (*model.Discriminator, string){fixedValues(model.InHeader)}
+	if d.In == model.InHeader {
+		tries = []func(*model.Channel) (*model.Discriminator, string){fixedValues(model.InPayload), namedByEnum}
+	}
+	for _, try := range tries {
+		if other, _ := try(c); other != nil {
+			return other
+		}
+	}
+	return nil
+}
+
+// explicitDiscriminator reads x-hookgen-discriminator: {property: name},
+// {header: name}, or both, where the header routes and the property must
+// agree with it (Confirm). Each message's value is its
+// x-hookgen-discriminator-value, else what its schema fixes, else its name.
 func (p *parser) explicitDiscriminator(c *model.Channel, ext any) *model.Discriminator {
 	spec, _ := ext.(map[string]any)
 	prop, isProp := spec["property"].(string)
 	hdr, isHdr := spec["header"].(string)
 	d := &model.Discriminator{Explicit: true}
 	switch {
+	case isProp && isHdr && prop != "" && hdr != "":
+		d.In, d.Name = model.InHeader, hdr
+		d.Confirm = &model.Discriminator{In: model.InPayload, Name: prop, Explicit: true}
 	case isProp && !isHdr && prop != "":
 		d.In, d.Name = model.InPayload, prop
 	case isHdr && !isProp && hdr != "":
 		d.In, d.Name = model.InHeader, hdr
 	default:
-		p.errorf(c.Pos, "channel %q: %s must be {property: NAME} or {header: NAME}", c.Path, extDiscriminator)
+		p.errorf(c.Pos, "channel %q: %s must be {property: NAME}, {header: NAME} or both (the header routes, the property must agree)", c.Path, extDiscriminator)
 		return nil
 	}
 	seen := map[string]*model.Message{}
@@ -219,6 +244,13 @@ func (p *parser) explicitDiscriminator(c *model.Channel, ext any) *model.Discrim
 		}
 		seen[v] = m
 		d.Routes = append(d.Routes, model.Route{Message: m, Value: v})
+		if cf := d.Confirm; cf != nil {
+			cv, ok := fixedValue(fieldOf(schemaOf(m, cf.In), cf.Name, cf.In))
+			if !ok {
+				cv = v
+			}
+			cf.Routes = append(cf.Routes, model.Route{Message: m, Value: cv})
+		}
 	}
 	if d.In == model.InHeader {
 		d.Name = http.CanonicalHeaderKey(strings.TrimSpace(d.Name))

@@ -271,6 +271,12 @@ func nameFromPtr(ptr string) string {
 	return last
 }
 
+// schemaKinds are the kinds of JSON Schema's types but null.
+var schemaKinds = map[string]model.Kind{
+	"object": model.Object, "array": model.Array, "string": model.String,
+	"integer": model.Integer, "number": model.Number, "boolean": model.Bool,
+}
+
 var knownTypes = []string{"object", "array", "string", "integer", "number", "boolean", "null"}
 
 func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register bool) *model.Type {
@@ -310,11 +316,11 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		t.Kind = model.Union
 	case len(types) > 1:
 		t.Kind = model.Any
+		for _, typ := range types {
+			t.Kinds = append(t.Kinds, schemaKinds[typ])
+		}
 	case len(types) == 1:
-		t.Kind = map[string]model.Kind{
-			"object": model.Object, "array": model.Array, "string": model.String,
-			"integer": model.Integer, "number": model.Number, "boolean": model.Bool,
-		}[types[0]]
+		t.Kind = schemaKinds[types[0]]
 	case len(s.Properties) > 0 || hasAddl:
 		t.Kind = model.Object
 	case len(s.Enum) > 0:

@@ -7,10 +7,8 @@ import (
 
 // TestBugNullBodyIsInvalidPayload: the body `null` is JSON but not the
 // declared shape (the payload schema is an object), so the contract's answer
-// is 400. Today jsonx.Probe reads a top-level null as "no event_type", the
-// dispatcher takes it for an event the spec does not know, and the provider
-// gets 200 while the unknown-event hook is handed `null` as if it were an
-// event; `true` or `[]`, equally not objects, get 400.
+// is 400, as for `true` or `[]`; it once reached the unknown-event hook as an
+// event and got 200.
 func TestBugNullBodyIsInvalidPayload(t *testing.T) {
 	for _, body := range []string{`null`, " null\n"} {
 		h, hook := new(handler), new(unknownHook)

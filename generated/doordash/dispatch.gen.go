@@ -5,6 +5,7 @@ package doordash
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
 	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
@@ -89,6 +90,9 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.runDeliveryCancelled(ctx, del, event, err)
 	case "DELIVERY_BATCHED":
 		return d.runDeliveryBatched(ctx, del, event, err)
+	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }

@@ -23,6 +23,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -32,6 +35,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -169,6 +175,7 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var once uint64
 	type store struct {
 		f0  string
 		f1  DeliveryWebhookPayloadEventType
@@ -223,6 +230,9 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 1:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_type")
+			}
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}

@@ -63,10 +63,24 @@ func TestStatusCodes(t *testing.T) {
 			wantUnknown: 1,
 		},
 		{
-			name:        "event without event_type",
-			body:        event(t, "", "D-status", map[string]any{"event_type": nil}),
-			wantStatus:  200,
-			wantUnknown: 1,
+			name:       "event with a null event_type",
+			body:       event(t, "", "D-status", map[string]any{"event_type": nil}),
+			wantStatus: 400, wantCode: "invalid_payload",
+		},
+		{
+			name:       "event without event_type",
+			body:       []byte(`{"external_delivery_id":"D-status","fee":42}`),
+			wantStatus: 400, wantCode: "invalid_payload",
+		},
+		{
+			name:       "event_type given twice, case-folded",
+			body:       []byte(`{"event_type":"DASHER_CONFIRMED","EVENT_TYPE":"DELIVERY_CANCELLED"}`),
+			wantStatus: 400, wantCode: "invalid_payload",
+		},
+		{
+			name:       "a null body",
+			body:       []byte(`null`),
+			wantStatus: 400, wantCode: "invalid_payload",
 		},
 		{
 			name: "missing credentials", req: []reqOption{withoutAuth()},

@@ -5,6 +5,7 @@ package fulflld
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
 	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
@@ -82,6 +83,9 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.runOrderArrivedAtDropoff(ctx, del, event, err)
 	case "ORDER_DROPOFF_COMPLETED":
 		return d.runOrderDropoffCompleted(ctx, del, event, err)
+	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }

@@ -23,6 +23,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -32,6 +35,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -70,6 +76,7 @@ func (x *OrderUpdate) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -77,12 +84,19 @@ func (x *OrderUpdate) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
 			if err := x.Event.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "payload")
+			}
 			if err := x.Payload.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "payload")
 			}
@@ -226,7 +240,9 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "orderId")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "orderId")
 			}
@@ -248,17 +264,23 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 2:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "order")
+			}
 			if err := x.Order.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "order")
 			}
 		case 3:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "pickupDetails")
+			}
 			if err := x.PickupDetails.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "pickupDetails")
 			}
 		case 4:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "dropoffDetails")
+			}
 			if err := x.DropoffDetails.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "dropoffDetails")
 			}
@@ -311,12 +333,16 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 8:
-			seen[0] |= 1 << 4
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "status")
+			}
 			if err := jsonx.ReadStr(d, &x.Status); err != nil {
 				return jsonx.Field(err, "status")
 			}
 		case 9:
-			seen[0] |= 1 << 5
+			if err := d.Required(&seen[0], 1<<5); err != nil {
+				return jsonx.Field(err, "statusDetails")
+			}
 			if err := x.StatusDetails.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "statusDetails")
 			}
@@ -887,12 +913,16 @@ func (x *Location) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "latitude")
+			}
 			if err := jsonx.ReadFloat(d, &x.Latitude); err != nil {
 				return jsonx.Field(err, "latitude")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "longitude")
+			}
 			if err := jsonx.ReadFloat(d, &x.Longitude); err != nil {
 				return jsonx.Field(err, "longitude")
 			}

@@ -5,6 +5,7 @@ package grubhub
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
 	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
@@ -72,6 +73,9 @@ func (d *Dispatcher) routeWebhookDeliveryStatus(ctx context.Context, del *webhoo
 	case "DELIVERY_CANCELLED":
 		return d.deliverDeliveryCancelled(ctx, del)
 	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
+	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
@@ -95,6 +99,9 @@ func (d *Dispatcher) routeWebhookDeliveryRefund(ctx context.Context, del *webhoo
 	switch value {
 	case "DELIVERY_REFUND_UPDATE":
 		return d.runDeliveryRefundUpdate(ctx, del, event, err)
+	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }

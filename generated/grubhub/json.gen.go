@@ -23,6 +23,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -32,6 +35,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -89,6 +95,7 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var once uint64
 	type store struct {
 		f0 string
 		f1 string
@@ -105,6 +112,9 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_type")
+			}
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
@@ -464,6 +474,7 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var once uint64
 	type store struct {
 		f0 string
 		f1 string
@@ -481,6 +492,9 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_type")
+			}
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
@@ -729,6 +743,7 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var once uint64
 	type store struct {
 		f0 string
 		f1 string
@@ -747,6 +762,9 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_type")
+			}
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
@@ -971,6 +989,7 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var once uint64
 	type store struct {
 		f0 string
 		f1 string
@@ -986,6 +1005,9 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_type")
+			}
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}
@@ -1155,6 +1177,7 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var once uint64
 	type store struct {
 		f0 string
 		f1 string
@@ -1172,6 +1195,9 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_type")
+			}
 			if x.EventType == nil && st == nil {
 				st = new(store)
 			}

@@ -55,7 +55,8 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 
 // routeWebhook routes a delivery on /webhook by its Budbee-Event header.
 func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) error {
-	switch del.Header.Get("Budbee-Event") {
+	value := del.Header.Get("Budbee-Event")
+	switch value {
 	case "PARCEL_CREATED":
 		return d.deliverParcelCreated(ctx, del)
 	case "SORTED_AT_TERMINAL":
@@ -99,6 +100,9 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 	case "DELIVERY_VEHICLE_LOADED":
 		return d.deliverDeliveryVehicleLoaded(ctx, del)
 	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the Budbee-Event header is missing: it names the event"))
+	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
@@ -117,6 +121,9 @@ func (d *Dispatcher) runParcelCreated(ctx context.Context, del *webhook.Delivery
 	del.Message = "ParcelCreated"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "PARCEL_CREATED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"PARCEL_CREATED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -144,6 +151,9 @@ func (d *Dispatcher) runSortedAtTerminal(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "SORTED_AT_TERMINAL" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"SORTED_AT_TERMINAL\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -169,6 +179,9 @@ func (d *Dispatcher) runParcelRecalled(ctx context.Context, del *webhook.Deliver
 	del.Message = "ParcelRecalled"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "PARCEL_RECALLED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"PARCEL_RECALLED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -196,6 +209,9 @@ func (d *Dispatcher) runHomeDeliveryChanged(ctx context.Context, del *webhook.De
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "HOME_DELIVERY_CHANGED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"HOME_DELIVERY_CHANGED\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -221,6 +237,9 @@ func (d *Dispatcher) runDeliveredToConsumer(ctx context.Context, del *webhook.De
 	del.Message = "DeliveredToConsumer"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "DELIVERED_TO_CONSUMER" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERED_TO_CONSUMER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -248,6 +267,9 @@ func (d *Dispatcher) runDeliveryFailed(ctx context.Context, del *webhook.Deliver
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "DELIVERY_FAILED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_FAILED\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -273,6 +295,9 @@ func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Deli
 	del.Message = "DeliveryCancelled"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "DELIVERY_CANCELLED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_CANCELLED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -300,6 +325,9 @@ func (d *Dispatcher) runReturnBookedHome(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "RETURN_BOOKED_HOME" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_BOOKED_HOME\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -325,6 +353,9 @@ func (d *Dispatcher) runReturnHomePickedUp(ctx context.Context, del *webhook.Del
 	del.Message = "ReturnHomePickedUp"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "RETURN_HOME_PICKED_UP" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICKED_UP\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -352,6 +383,9 @@ func (d *Dispatcher) runReturnHomePickUpFailed(ctx context.Context, del *webhook
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "RETURN_HOME_PICK_UP_FAILED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICK_UP_FAILED\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -377,6 +411,9 @@ func (d *Dispatcher) runReturnHomePickUpCancelled(ctx context.Context, del *webh
 	del.Message = "ReturnHomePickUpCancelled"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "RETURN_HOME_PICK_UP_CANCELLED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICK_UP_CANCELLED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -404,6 +441,9 @@ func (d *Dispatcher) runReturnedToMerchant(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "RETURNED_TO_MERCHANT" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURNED_TO_MERCHANT\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -429,6 +469,9 @@ func (d *Dispatcher) runLockerChanged(ctx context.Context, del *webhook.Delivery
 	del.Message = "LockerChanged"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "LOCKER_CHANGED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"LOCKER_CHANGED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -456,6 +499,9 @@ func (d *Dispatcher) runDeliveredToLocker(ctx context.Context, del *webhook.Deli
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "DELIVERED_TO_LOCKER" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERED_TO_LOCKER\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -481,6 +527,9 @@ func (d *Dispatcher) runConsumerPickedUpFromLocker(ctx context.Context, del *web
 	del.Message = "ConsumerPickedUpFromLocker"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "CONSUMER_PICKED_UP_FROM_LOCKER" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CONSUMER_PICKED_UP_FROM_LOCKER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -508,6 +557,9 @@ func (d *Dispatcher) runInjectedInLocker(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "INJECTED_IN_LOCKER" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"INJECTED_IN_LOCKER\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -533,6 +585,9 @@ func (d *Dispatcher) runChangedToLockerDelivery(ctx context.Context, del *webhoo
 	del.Message = "ChangedToLockerDelivery"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "CHANGED_TO_LOCKER_DELIVERY" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CHANGED_TO_LOCKER_DELIVERY\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -560,6 +615,9 @@ func (d *Dispatcher) runChangedToHomeDelivery(ctx context.Context, del *webhook.
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "CHANGED_TO_HOME_DELIVERY" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CHANGED_TO_HOME_DELIVERY\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -585,6 +643,9 @@ func (d *Dispatcher) runReturnBookedLocker(ctx context.Context, del *webhook.Del
 	del.Message = "ReturnBookedLocker"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "RETURN_BOOKED_LOCKER" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_BOOKED_LOCKER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
@@ -612,6 +673,9 @@ func (d *Dispatcher) runReturnLockerPickUpFailed(ctx context.Context, del *webho
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
+	if v := event.EventType; v != "" && v != "RETURN_LOCKER_PICK_UP_FAILED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_LOCKER_PICK_UP_FAILED\" as the Budbee-Event header does", v))
+	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
 		return webhook.InvalidPayload(err)
@@ -637,6 +701,9 @@ func (d *Dispatcher) runDeliveryVehicleLoaded(ctx context.Context, del *webhook.
 	del.Message = "DeliveryVehicleLoaded"
 	if err != nil {
 		return webhook.InvalidPayload(err)
+	}
+	if v := event.EventType; v != "" && v != "DELIVERY_VEHICLE_LOADED" {
+		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_VEHICLE_LOADED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {

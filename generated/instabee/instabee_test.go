@@ -51,8 +51,9 @@ func deliver(t *testing.T, srv http.Handler, ex webhook.Example, headers map[str
 	return w.Code
 }
 
-// TestRoutesByHeader: the Budbee-Event header picks the method, whatever
-// the body says.
+// TestRoutesByHeader: the Budbee-Event header picks the method; a body
+// whose eventType names another event is refused, never handled as the
+// header's.
 func TestRoutesByHeader(t *testing.T) {
 	examples := instabee.Examples()
 	srv, c := newServer(t)
@@ -66,15 +67,15 @@ func TestRoutesByHeader(t *testing.T) {
 			t.Errorf("%s handled %d times", ex.Message, c.calls[ex.Message])
 		}
 	}
-	// The first example's body under another event's header goes to that
-	// event: routing reads the header, not the body.
+	// The first example's body under another event's header: the two
+	// disagree, so which event it is would be a guess (400).
 	other := examples[1]
 	srv, c = newServer(t)
 	code := deliver(t, srv, examples[0], map[string]string{
 		"Budbee-Event": other.Headers["Budbee-Event"], "Budbee-Event-ID": "evt_rerouted",
 	})
-	if code != http.StatusOK || c.calls[other.Message] != 1 || c.calls[examples[0].Message] != 0 {
-		t.Errorf("status %d, calls %v", code, c.calls)
+	if code != http.StatusBadRequest || len(c.calls) != 0 {
+		t.Errorf("header and body disagree: status %d, calls %v; want 400 and none", code, c.calls)
 	}
 	// An event type Budbee adds later is acknowledged, not handled.
 	srv, c = newServer(t)
@@ -102,5 +103,19 @@ func TestDuplicateEventIDHandledOnce(t *testing.T) {
 	// A different Budbee-Event-ID is another event.
 	if code := deliver(t, srv, ex, map[string]string{"Budbee-Event-ID": "evt_other"}); code != http.StatusOK || c.calls[ex.Message] != 2 {
 		t.Fatalf("new id: status %d, handled %d", code, c.calls[ex.Message])
+	}
+}
+
+// TestMissingEventHeaderIsRefused: without Budbee-Event (or with it empty)
+// nothing says which event the delivery is, so it is malformed (400), not
+// an event the spec does not know (200).
+func TestMissingEventHeaderIsRefused(t *testing.T) {
+	srv, c := newServer(t)
+	ex := instabee.Examples()[0]
+	delete(ex.Headers, "Budbee-Event")
+	for _, h := range []map[string]string{nil, {"Budbee-Event": ""}} {
+		if code := deliver(t, srv, ex, h); code != http.StatusBadRequest || len(c.calls) != 0 {
+			t.Errorf("headers %v: status %d, calls %v; want 400 and none", h, code, c.calls)
+		}
 	}
 }

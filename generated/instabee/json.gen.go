@@ -25,6 +25,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -34,6 +37,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -83,17 +89,23 @@ func (x *EventHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "Budbee-Event")
+			}
 			if err := jsonx.ReadStr(d, &x.BudbeeEvent); err != nil {
 				return jsonx.Field(err, "Budbee-Event")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "Budbee-Event-ID")
+			}
 			if err := jsonx.ReadStr(d, &x.BudbeeEventID); err != nil {
 				return jsonx.Field(err, "Budbee-Event-ID")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "Timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.Timestamp); err != nil {
 				return jsonx.Field(err, "Timestamp")
 			}
@@ -176,6 +188,7 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -183,37 +196,54 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "eventId")
+			}
 			if err := jsonx.ReadStr(d, &x.EventID); err != nil {
 				return jsonx.Field(err, "eventId")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "eventType")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "eventType")
+			}
 			if err := jsonx.ReadStr(d, &x.EventType); err != nil {
 				return jsonx.Field(err, "eventType")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.Timestamp); err != nil {
 				return jsonx.Field(err, "timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "orderId")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "orderId")
 			}
 		case 4:
-			seen[0] |= 1 << 4
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "packageId")
+			}
 			if err := jsonx.ReadStr(d, &x.PackageID); err != nil {
 				return jsonx.Field(err, "packageId")
 			}
 		case 5:
-			seen[0] |= 1 << 5
+			if err := d.Required(&seen[0], 1<<5); err != nil {
+				return jsonx.Field(err, "party")
+			}
 			if err := x.Party.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "party")
 			}
 		case 6:
-			seen[0] |= 1 << 6
+			if err := d.Required(&seen[0], 1<<6); err != nil {
+				return jsonx.Field(err, "flow")
+			}
 			if err := x.Flow.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "flow")
 			}

@@ -5,6 +5,7 @@ package instacart
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/hookgen/hookgen/webhook"
 	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
@@ -86,6 +87,9 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 	case "fulfillment.customer_missing":
 		return d.deliverFulfillmentCustomerMissing(ctx, del)
 	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's event_name is absent or null: it names the event"))
+	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
@@ -105,7 +109,7 @@ func (d *Dispatcher) runFulfillmentBrandNew(ctx context.Context, del *webhook.De
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentBrandNew(ctx, event)
 	})
@@ -127,7 +131,7 @@ func (d *Dispatcher) runFulfillmentAcknowledged(ctx context.Context, del *webhoo
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentAcknowledged(ctx, event)
 	})
@@ -149,7 +153,7 @@ func (d *Dispatcher) runFulfillmentPicking(ctx context.Context, del *webhook.Del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentPicking(ctx, event)
 	})
@@ -171,7 +175,7 @@ func (d *Dispatcher) runFulfillmentStaged(ctx context.Context, del *webhook.Deli
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentStaged(ctx, event)
 	})
@@ -193,7 +197,7 @@ func (d *Dispatcher) runFulfillmentDelivering(ctx context.Context, del *webhook.
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentDelivering(ctx, event)
 	})
@@ -215,7 +219,7 @@ func (d *Dispatcher) runFulfillmentDelivered(ctx context.Context, del *webhook.D
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentDelivered(ctx, event)
 	})
@@ -237,7 +241,7 @@ func (d *Dispatcher) runFulfillmentCanceled(ctx context.Context, del *webhook.De
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentCanceled(ctx, event)
 	})
@@ -259,7 +263,7 @@ func (d *Dispatcher) runFulfillmentRescheduled(ctx context.Context, del *webhook
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentRescheduled(ctx, event)
 	})
@@ -281,7 +285,7 @@ func (d *Dispatcher) runFulfillmentLateDelivery(ctx context.Context, del *webhoo
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentLateDelivery(ctx, event)
 	})
@@ -305,7 +309,7 @@ func (d *Dispatcher) runFulfillmentOrderItemReplacement(ctx context.Context, del
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentOrderItemReplacement(ctx, event)
 	})
@@ -327,7 +331,7 @@ func (d *Dispatcher) runFulfillmentOrderItemRefund(ctx context.Context, del *web
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentOrderItemRefund(ctx, event)
 	})
@@ -349,7 +353,7 @@ func (d *Dispatcher) runFulfillmentCustomerMissing(ctx context.Context, del *web
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleFulfillmentCustomerMissing(ctx, event)
 	})

@@ -25,6 +25,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -34,6 +37,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -87,22 +93,30 @@ func (x *EventEnvelope) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if ok, err := jsonx.Object(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			} else if !ok {
@@ -197,7 +211,9 @@ func (x *OrderMetadata) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "order_id")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "order_id")
 			}
@@ -268,7 +284,9 @@ func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "order_id")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "order_id")
 			}
@@ -372,7 +390,9 @@ func (x *StagedMetadata) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "order_id")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "order_id")
 			}
@@ -724,7 +744,9 @@ func (x *CanceledMetadata) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "order_id")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "order_id")
 			}
@@ -804,7 +826,9 @@ func (x *NewWindowMetadata) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "order_id")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "order_id")
 			}
@@ -983,6 +1007,7 @@ func (x *FulfillmentBrandNewPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -990,22 +1015,36 @@ func (x *FulfillmentBrandNewPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1074,6 +1113,7 @@ func (x *FulfillmentAcknowledgedPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1081,22 +1121,36 @@ func (x *FulfillmentAcknowledgedPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1165,6 +1219,7 @@ func (x *FulfillmentPickingPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1172,22 +1227,36 @@ func (x *FulfillmentPickingPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1256,6 +1325,7 @@ func (x *FulfillmentStagedPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1263,22 +1333,36 @@ func (x *FulfillmentStagedPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1347,6 +1431,7 @@ func (x *FulfillmentDeliveringPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1354,22 +1439,36 @@ func (x *FulfillmentDeliveringPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1438,6 +1537,7 @@ func (x *FulfillmentDeliveredPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1445,22 +1545,36 @@ func (x *FulfillmentDeliveredPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1529,6 +1643,7 @@ func (x *FulfillmentCanceledPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1536,22 +1651,36 @@ func (x *FulfillmentCanceledPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1620,6 +1749,7 @@ func (x *FulfillmentRescheduledPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1627,22 +1757,36 @@ func (x *FulfillmentRescheduledPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1711,6 +1855,7 @@ func (x *FulfillmentLateDeliveryPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1718,22 +1863,36 @@ func (x *FulfillmentLateDeliveryPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1802,6 +1961,7 @@ func (x *FulfillmentOrderItemReplacementPayload) decodeJSON(d *jsonx.Decoder) er
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1809,22 +1969,36 @@ func (x *FulfillmentOrderItemReplacementPayload) decodeJSON(d *jsonx.Decoder) er
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1893,6 +2067,7 @@ func (x *FulfillmentOrderItemRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1900,22 +2075,36 @@ func (x *FulfillmentOrderItemRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}
@@ -1984,6 +2173,7 @@ func (x *FulfillmentCustomerMissingPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -1991,22 +2181,36 @@ func (x *FulfillmentCustomerMissingPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
-			if err := jsonx.Raw(d, &x.EventID); err != nil {
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.RawOf(d, &x.EventID, jsonx.KindNull|jsonx.KindInteger|jsonx.KindString); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event_name")
+			}
 			if err := jsonx.ReadStr(d, &x.EventName); err != nil {
 				return jsonx.Field(err, "event_name")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_timestamp")
+			}
 			if err := jsonx.ReadTime(d, &x.EventTimestamp); err != nil {
 				return jsonx.Field(err, "event_timestamp")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "event_metadata")
+			}
 			if err := x.EventMetadata.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "event_metadata")
 			}

@@ -1,9 +1,11 @@
 package jsonx
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -424,4 +426,77 @@ func exactFloat(raw []byte) (f float64, ok bool) {
 		f = -f
 	}
 	return f, true
+}
+
+// Kinds is a set of JSON types: those a schema allows for a value that is
+// decoded as raw JSON because it may be of several (type: [integer,
+// string]).
+type Kinds uint8
+
+// The JSON types of Kinds. KindNumber includes integers.
+const (
+	KindNull Kinds = 1 << iota
+	KindBool
+	KindInteger
+	KindNumber
+	KindString
+	KindArray
+	KindObject
+)
+
+var kindNames = []struct {
+	k    Kinds
+	name string
+}{
+	{KindNull, "null"}, {KindBool, "a boolean"}, {KindInteger, "an integer"}, {KindNumber, "a number"},
+	{KindString, "a string"}, {KindArray, "an array"}, {KindObject, "an object"},
+}
+
+func (k Kinds) String() string {
+	var names []string
+	for _, n := range kindNames {
+		if k&n.k != 0 {
+			names = append(names, n.name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "nothing"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// RawOf is Raw for a value whose JSON type must be one of allowed; a value
+// of another type is an error wrapping ErrKind. An integer is a number
+// without a fraction or an exponent.
+func RawOf(d *Decoder, m *json.RawMessage, allowed Kinds) error {
+	var k Kinds
+	switch d.peek() {
+	case '{':
+		k = KindObject
+	case '[':
+		k = KindArray
+	case '"':
+		k = KindString
+	case 't', 'f':
+		k = KindBool
+	case 'n':
+		k = KindNull
+	default:
+		k = KindNumber
+	}
+	raw, err := RawBytes(d)
+	if err != nil {
+		return err
+	}
+	if k == KindNumber && !bytes.ContainsAny(raw, ".eE") {
+		k |= KindInteger
+	}
+	if k&allowed == 0 {
+		return fmt.Errorf("%w: want %s, got %s", ErrKind, allowed, k&^KindInteger)
+	}
+	*m = append((*m)[0:0], raw...)
+	return nil
 }

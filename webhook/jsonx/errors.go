@@ -118,8 +118,30 @@ func located(err error) error {
 	return &Error{Err: err}
 }
 
-// ErrMissing is the error of a required property that is absent.
-var ErrMissing = errors.New("required property is missing")
+// Errors of values that encoding/json accepts but the schema does not:
+// generated decoders are stricter than encoding/json in these ways alone.
+var (
+	// ErrMissing is the error of a required property that is absent.
+	ErrMissing = errors.New("required property is missing")
+	// ErrNull is the error of a required property, or a whole document,
+	// that is null where the schema does not allow null.
+	ErrNull = errors.New("null where the schema does not allow it")
+	// ErrRepeated is the error of a property that routes a delivery or
+	// identifies its event, given twice (exactly or case-folded): which
+	// of the two counts would be a guess, and a routing value or an event
+	// id read from one while the event is decoded from the other loses an
+	// event.
+	ErrRepeated = errors.New("property given twice")
+	// ErrKind is the error of a value of a JSON type its schema does not
+	// allow, where the Go type (json.RawMessage) would take any.
+	ErrKind = errors.New("value of a type the schema does not allow")
+)
+
+// Stricter reports whether err is one of the ways a generated decoder is
+// stricter than encoding/json: ErrMissing, ErrNull, ErrRepeated, ErrKind.
+func Stricter(err error) bool {
+	return errors.Is(err, ErrMissing) || errors.Is(err, ErrNull) || errors.Is(err, ErrRepeated) || errors.Is(err, ErrKind)
+}
 
 // Missing reports the first required property, in the order of names,
 // whose bit is clear in seen (bit i of seen[i/64] for names[i]); nil on a
@@ -133,6 +155,36 @@ func (d *Decoder) Missing(seen []uint64, names []string) error {
 			return Field(ErrMissing, n)
 		}
 	}
+	return nil
+}
+
+// NotNull returns ErrNull when the next value is null: for a required
+// property whose schema does not allow null, and for a whole payload (no
+// event is null). It is nil on a decoder from BeginLenient, which decodes
+// as encoding/json does.
+func (d *Decoder) NotNull() error {
+	if !d.lenient && d.IsNull() {
+		return ErrNull
+	}
+	return nil
+}
+
+// Required records in seen the bit of a required property just found,
+// and returns ErrNull when its value is null (see NotNull): for required
+// properties whose schema does not allow null.
+func (d *Decoder) Required(seen *uint64, bit uint64) error {
+	*seen |= bit
+	return d.NotNull()
+}
+
+// Once records in seen the bit of a property that may be given only once
+// in an object: one that routes a delivery or identifies its event. A
+// second time, it returns ErrRepeated; nil on a decoder from BeginLenient.
+func (d *Decoder) Once(seen *uint64, bit uint64) error {
+	if *seen&bit != 0 && !d.lenient {
+		return ErrRepeated
+	}
+	*seen |= bit
 	return nil
 }
 

@@ -11,10 +11,13 @@ import (
 // pass, without decoding anything else, and with the result
 // json.Unmarshal(data, &struct{ V string `json:"<name>"` }) gives: data
 // must be valid JSON; a null or absent property is ""; a key that matches
-// name only case-insensitively counts, an exact match is preferred; when
-// the property repeats, the last one wins; a value that is not a string
-// or null is an error. Unlike json.Unmarshal, data must be an object: a
-// top-level null is an error too, since no event is null.
+// name only case-insensitively counts; a value that is not a string or
+// null is an error. Unlike json.Unmarshal, data must be an object (a
+// top-level null is an error too, since no event is null), and a property
+// given twice, exactly or case-folded, is an error wrapping ErrRepeated
+// (json.Unmarshal would take the last): the generated decoders refuse the
+// same body, so a routing value never comes from another key than the one
+// the event is decoded from.
 func Probe(data []byte, name string) (string, error) {
 	d := Begin(data)
 	v, err := probe(d, name)
@@ -30,6 +33,7 @@ func probe(d *Decoder, name string) (string, error) {
 	ascii := isASCII(name)
 	var value string
 	var typeErr error
+	found := false
 	it, err := d.ObjIter()
 	if err != nil {
 		return "", err
@@ -42,6 +46,10 @@ func probe(d *Decoder, name string) (string, error) {
 			}
 			continue
 		}
+		if found && typeErr == nil {
+			typeErr = Field(ErrRepeated, name)
+		}
+		found = true
 		switch d.peek() {
 		case '"':
 			b, err := StrBytes(d)
@@ -136,7 +144,12 @@ func PayloadValue(body []byte, pointer string) string {
 			return ""
 		}
 	}
-	raw = bytes.TrimSpace(raw)
+	return RawText(bytes.TrimSpace(raw))
+}
+
+// RawText returns a JSON value as an event id: a string without its
+// quotes, null as "", anything else as its JSON text.
+func RawText(raw []byte) string {
 	if bytes.Equal(raw, []byte("null")) {
 		return ""
 	}

@@ -69,14 +69,21 @@ func (d *Dispatcher) routeOrdersOrderID(ctx context.Context, del *webhook.Delive
 	case "order.status_changed":
 		return d.deliverOrderStatusChanged(ctx, del)
 	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
+	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
 // routeCatalog routes a delivery on /catalog by its X-Catalog-Source header.
 func (d *Dispatcher) routeCatalog(ctx context.Context, del *webhook.Delivery) error {
-	switch del.Header.Get("X-Catalog-Source") {
+	value := del.Header.Get("X-Catalog-Source")
+	switch value {
 	case "warehouse":
 		return d.deliverCatalogSync(ctx, del)
+	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the X-Catalog-Source header is missing: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -101,7 +108,7 @@ func (d *Dispatcher) runOrderCreated(ctx context.Context, del *webhook.Delivery,
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = jsonx.PayloadValue(del.Body, "/event_id")
+	del.EventID = string(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderCreated(ctx, event, headers)
 	})

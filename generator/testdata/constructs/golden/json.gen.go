@@ -27,6 +27,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -36,6 +39,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -81,12 +87,16 @@ func (x *EventEnvelope) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
 			if err := jsonx.ReadStr(d, &x.EventID); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "occurred_at")
+			}
 			if err := jsonx.ReadTime(d, &x.OccurredAt); err != nil {
 				return jsonx.Field(err, "occurred_at")
 			}
@@ -151,6 +161,7 @@ func (x *OrderCreatedEvent) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -158,22 +169,36 @@ func (x *OrderCreatedEvent) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
 			if err := jsonx.ReadStr(d, &x.EventID); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "occurred_at")
+			}
 			if err := jsonx.ReadTime(d, &x.OccurredAt); err != nil {
 				return jsonx.Field(err, "occurred_at")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
 			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "order")
+			}
 			if err := x.Order.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "order")
 			}
@@ -301,12 +326,16 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
 			if err := jsonx.ReadStr(d, &x.ID); err != nil {
 				return jsonx.Field(err, "id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "status")
+			}
 			if err := x.Status.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "status")
 			}
@@ -465,7 +494,9 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 13:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "line_items")
+			}
 			if ok, err := jsonx.Array(d); err != nil {
 				return jsonx.Field(err, "line_items")
 			} else if !ok {
@@ -751,12 +782,16 @@ func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "name")
+			}
 			if err := jsonx.ReadStr(d, &x.Name); err != nil {
 				return jsonx.Field(err, "name")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "count")
+			}
 			if err := jsonx.ReadInt(d, &x.Count); err != nil {
 				return jsonx.Field(err, "count")
 			}
@@ -1090,7 +1125,9 @@ func (x *ConstProperty) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "kind")
+			}
 			if err := jsonx.ReadStr(d, &x.Kind); err != nil {
 				return jsonx.Field(err, "kind")
 			}
@@ -1220,12 +1257,16 @@ func (x *CardPayment) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "method")
+			}
 			if err := jsonx.ReadStr(d, &x.Method); err != nil {
 				return jsonx.Field(err, "method")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "last4")
+			}
 			if err := jsonx.ReadStr(d, &x.Last4); err != nil {
 				return jsonx.Field(err, "last4")
 			}
@@ -1307,7 +1348,9 @@ func (x *CashPayment) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "method")
+			}
 			if err := jsonx.ReadStr(d, &x.Method); err != nil {
 				return jsonx.Field(err, "method")
 			}
@@ -1387,12 +1430,16 @@ func (x *WalletPayment) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "method")
+			}
 			if err := jsonx.ReadStr(d, &x.Method); err != nil {
 				return jsonx.Field(err, "method")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "provider")
+			}
 			if err := jsonx.ReadStr(d, &x.Provider); err != nil {
 				return jsonx.Field(err, "provider")
 			}
@@ -1467,7 +1514,9 @@ func (x *EmailContact) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
 			if err := jsonx.ReadStr(d, &x.Email); err != nil {
 				return jsonx.Field(err, "email")
 			}
@@ -1525,7 +1574,9 @@ func (x *PhoneContact) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "phone")
+			}
 			if err := jsonx.ReadStr(d, &x.Phone); err != nil {
 				return jsonx.Field(err, "phone")
 			}
@@ -1895,7 +1946,9 @@ func (x *MapsReadings) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "unit")
+			}
 			if err := jsonx.ReadStr(d, &x.Unit); err != nil {
 				return jsonx.Field(err, "unit")
 			}
@@ -1971,7 +2024,9 @@ func (x *TreeNode) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "label")
+			}
 			if err := jsonx.ReadStr(d, &x.Label); err != nil {
 				return jsonx.Field(err, "label")
 			}
@@ -2069,7 +2124,9 @@ func (x *Folder) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "name")
+			}
 			if err := jsonx.ReadStr(d, &x.Name); err != nil {
 				return jsonx.Field(err, "name")
 			}
@@ -2167,7 +2224,9 @@ func (x *FileEntry) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "name")
+			}
 			if err := jsonx.ReadStr(d, &x.Name); err != nil {
 				return jsonx.Field(err, "name")
 			}
@@ -2635,12 +2694,16 @@ func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "sku")
+			}
 			if err := jsonx.ReadStr(d, &x.SKU); err != nil {
 				return jsonx.Field(err, "sku")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "quantity")
+			}
 			if err := jsonx.ReadInt(d, &x.Quantity); err != nil {
 				return jsonx.Field(err, "quantity")
 			}
@@ -2743,7 +2806,9 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "line1")
+			}
 			if err := jsonx.ReadStr(d, &x.Line1); err != nil {
 				return jsonx.Field(err, "line1")
 			}
@@ -2765,7 +2830,9 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 2:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "city")
+			}
 			if err := jsonx.ReadStr(d, &x.City); err != nil {
 				return jsonx.Field(err, "city")
 			}
@@ -2787,7 +2854,9 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 4:
-			seen[0] |= 1 << 2
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "country_code")
+			}
 			if err := jsonx.ReadStr(d, &x.CountryCode); err != nil {
 				return jsonx.Field(err, "country_code")
 			}
@@ -2883,12 +2952,16 @@ func (x *GeoPoint) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "lat")
+			}
 			if err := jsonx.ReadFloat(d, &x.Lat); err != nil {
 				return jsonx.Field(err, "lat")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "lng")
+			}
 			if err := jsonx.ReadFloat(d, &x.Lng); err != nil {
 				return jsonx.Field(err, "lng")
 			}
@@ -2983,6 +3056,7 @@ func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -2990,27 +3064,40 @@ func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
 			if err := jsonx.ReadStr(d, &x.EventID); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "occurred_at")
+			}
 			if err := jsonx.ReadTime(d, &x.OccurredAt); err != nil {
 				return jsonx.Field(err, "occurred_at")
 			}
 		case 2:
-			seen[0] |= 1 << 2
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
 			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 3:
-			seen[0] |= 1 << 3
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "order_id")
+			}
 			if err := jsonx.ReadStr(d, &x.OrderID); err != nil {
 				return jsonx.Field(err, "order_id")
 			}
 		case 4:
-			seen[0] |= 1 << 4
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "status")
+			}
 			if err := x.Status.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "status")
 			}
@@ -3130,7 +3217,9 @@ func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "sync_id")
+			}
 			if err := jsonx.ReadStr(d, &x.SyncID); err != nil {
 				return jsonx.Field(err, "sync_id")
 			}
@@ -3163,7 +3252,9 @@ func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 3:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "items")
+			}
 			if ok, err := jsonx.Array(d); err != nil {
 				return jsonx.Field(err, "items")
 			} else if !ok {
@@ -3271,7 +3362,9 @@ func (x *CatalogItem) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "sku")
+			}
 			if err := jsonx.ReadStr(d, &x.SKU); err != nil {
 				return jsonx.Field(err, "sku")
 			}
@@ -3290,7 +3383,9 @@ func (x *CatalogItem) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 2:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "price")
+			}
 			if err := x.Price.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "price")
 			}
@@ -3394,12 +3489,16 @@ func (x *Money) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "amount_cents")
+			}
 			if err := jsonx.ReadInt(d, &x.AmountCents); err != nil {
 				return jsonx.Field(err, "amount_cents")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "currency")
+			}
 			if err := jsonx.ReadStr(d, &x.Currency); err != nil {
 				return jsonx.Field(err, "currency")
 			}
@@ -3463,12 +3562,16 @@ func (x *CommonHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "X-Request-Id")
+			}
 			if err := jsonx.ReadStr(d, &x.XRequestID); err != nil {
 				return jsonx.Field(err, "X-Request-Id")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "X-Schema-Version")
+			}
 			if err := jsonx.ReadStr(d, &x.XSchemaVersion); err != nil {
 				return jsonx.Field(err, "X-Schema-Version")
 			}
@@ -3532,12 +3635,16 @@ func (x *CatalogSyncHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "X-Catalog-Source")
+			}
 			if err := jsonx.ReadStr(d, &x.XCatalogSource); err != nil {
 				return jsonx.Field(err, "X-Catalog-Source")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "X-Request-Id")
+			}
 			if err := jsonx.ReadStr(d, &x.XRequestID); err != nil {
 				return jsonx.Field(err, "X-Request-Id")
 			}

@@ -70,6 +70,9 @@ func (d *Dispatcher) routeEvents(ctx context.Context, del *webhook.Delivery) err
 	case "b.created":
 		return d.deliverBCreated(ctx, del)
 	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
+	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
@@ -93,16 +96,23 @@ func (d *Dispatcher) routePayouts(ctx context.Context, del *webhook.Delivery) er
 	case "payout.paid":
 		return d.runPayoutPaid(ctx, del, event, err)
 	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
+	}
 	return d.runner.RunUnknown(ctx, del)
 }
 
 // routeThings routes a delivery on /things by its X-Event header.
 func (d *Dispatcher) routeThings(ctx context.Context, del *webhook.Delivery) error {
-	switch del.Header.Get("X-Event") {
+	value := del.Header.Get("X-Event")
+	switch value {
 	case "thing.a":
 		return d.deliverThingA(ctx, del)
 	case "thing.b":
 		return d.deliverThingB(ctx, del)
+	}
+	if value == "" {
+		return webhook.InvalidPayload(errors.New("the X-Event header is missing: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }

@@ -26,6 +26,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -35,6 +38,9 @@ func Unmarshal(data []byte, v JSONValue) error {
 // event does.
 func decodeDelivery(body []byte, v JSONValue) error {
 	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -80,12 +86,16 @@ func (x *Envelope) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "object")
+			}
 			if err := jsonx.ReadStr(d, &x.Object); err != nil {
 				return jsonx.Field(err, "object")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -174,6 +184,7 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	type store struct {
 		f0 float64
 		f1 string
@@ -189,12 +200,19 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "object")
+			}
 			if err := jsonx.ReadStr(d, &x.Object); err != nil {
 				return jsonx.Field(err, "object")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -507,7 +525,9 @@ func (x *SectionBlock) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -587,7 +607,9 @@ func (x *ImageBlock) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -699,6 +721,7 @@ func (x *B) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -706,12 +729,19 @@ func (x *B) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "object")
+			}
 			if err := jsonx.ReadStr(d, &x.Object); err != nil {
 				return jsonx.Field(err, "object")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -768,6 +798,7 @@ func (x *PayoutPaid) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -775,12 +806,19 @@ func (x *PayoutPaid) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "object")
+			}
 			if err := jsonx.ReadStr(d, &x.Object); err != nil {
 				return jsonx.Field(err, "object")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -909,12 +947,16 @@ func (x *ThingAHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "X-Event")
+			}
 			if err := jsonx.ReadStr(d, &x.XEvent); err != nil {
 				return jsonx.Field(err, "X-Event")
 			}
 		case 1:
-			seen[0] |= 1 << 1
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "X-Attempt")
+			}
 			if err := jsonx.ReadInt(d, &x.XAttempt); err != nil {
 				return jsonx.Field(err, "X-Attempt")
 			}
@@ -1043,7 +1085,9 @@ func (x *ThingBHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			seen[0] |= 1 << 0
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "X-Event")
+			}
 			if err := jsonx.ReadStr(d, &x.XEvent); err != nil {
 				return jsonx.Field(err, "X-Event")
 			}

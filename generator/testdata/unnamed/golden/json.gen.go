@@ -20,6 +20,9 @@ type JSONValue interface {
 // error. Errors are *jsonx.Error, naming the JSON path of the bad value.
 func Unmarshal(data []byte, v JSONValue) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
@@ -34,6 +37,9 @@ func Marshal(v JSONValue) ([]byte, error) {
 // named types.
 func decodeTagsPayload(data []byte, v *[]string) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, func() error {
 		if ok, err := jsonx.Array(d); err != nil {
 			return err
@@ -65,6 +71,9 @@ func decodeTagsPayload(data []byte, v *[]string) error {
 // for named types.
 func decodeCountsPayload(data []byte, v *map[string]int64) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, func() error {
 		if ok, err := jsonx.Object(d); err != nil {
 			return err
@@ -98,6 +107,9 @@ func decodeCountsPayload(data []byte, v *map[string]int64) error {
 // named types.
 func decodeNotePayload(data []byte, v *string) error {
 	d := jsonx.Begin(data)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
 	return jsonx.Finish(d, func() error {
 		if err := jsonx.ReadStr(d, v); err != nil {
 			return err
