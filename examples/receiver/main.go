@@ -83,8 +83,9 @@ const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
   GRUBHUB_MAC_KEY_ID, GRUBHUB_MAC_KEY     Grubhub HTTP MAC key (Authorization: MAC ...)
   INSTACART_CLIENT_ID, INSTACART_CLIENT_SECRET, INSTACART_SIGNING_KEY
                                          Instacart OAuth 2.0: the receiver hosts
-                                         /instacart/oauth/token; the signing key
-                                         (32+ bytes) signs the tokens it issues
+                                         /instacart/oauth/token; the client secret
+                                         and the signing key (32+ bytes each) are
+                                         random; the key signs the tokens it issues
   INSTABEE_USERNAME, INSTABEE_PASSWORD   Instabee basic auth
   FULFLLD_USERNAME, FULFLLD_PASSWORD     Fulflld basic auth`
 
