@@ -81,7 +81,9 @@ func wantLimited(t *testing.T, a tokenAttempt, retryAfter string) {
 // with the default limits gets 10 answers, then 429 with Retry-After, and
 // the right secret is not checked any more from there either.
 func TestTokenEndpointBruteForce(t *testing.T) {
-	te := testEndpoint(t, nil)
+	// A stopped clock, so Retry-After does not depend on the machine's speed.
+	clock := newClock(time.Now())
+	te := testEndpoint(t, func(c *TokenEndpointConfig) { c.Now = clock.Now })
 	srv := receiver(t, te, te.Verifier())
 	n, a := failUntilLimited(t, srv, "", testClientID)
 	if n != DefaultAddrFailureLimit.Burst {
@@ -95,7 +97,11 @@ func TestTokenEndpointBruteForce(t *testing.T) {
 // budget on one client id, other client ids, configured or not, are
 // refused from it too; another address is not affected.
 func TestTokenEndpointAddrLimitCoversClientIDs(t *testing.T) {
-	te := testEndpoint(t, func(c *TokenEndpointConfig) { c.RemoteAddr = testAddr })
+	clock := newClock(time.Now())
+	te := testEndpoint(t, func(c *TokenEndpointConfig) {
+		c.Now = clock.Now
+		c.RemoteAddr = testAddr
+	})
 	srv := receiver(t, te, te.Verifier())
 	if n, _ := failUntilLimited(t, srv, "198.51.100.7", testClientID); n != DefaultAddrFailureLimit.Burst {
 		t.Fatalf("%d failures before the limit", n)
@@ -114,7 +120,9 @@ func TestTokenEndpointAddrLimitCoversClientIDs(t *testing.T) {
 // everywhere (the documented price), but not other clients; successful
 // requests spend nothing.
 func TestTokenEndpointClientLimit(t *testing.T) {
+	clock := newClock(time.Now())
 	te := testEndpoint(t, func(c *TokenEndpointConfig) {
+		c.Now = clock.Now
 		c.RemoteAddr = testAddr
 		c.ClientLimit = FailureLimit{Burst: 3, Every: time.Minute}
 	})
