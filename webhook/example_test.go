@@ -80,7 +80,8 @@ func Example() {
 // tokens, and protecting the webhook route with its tokens.
 func ExampleNewTokenEndpoint() {
 	te, err := webhook.NewTokenEndpoint(webhook.TokenEndpointConfig{
-		Clients:  []webhook.OAuthClient{{ID: "partner", Secret: "client-secret", Scopes: []string{"callbacks"}}},
+		// The client secret is 32+ random bytes, e.g. from openssl rand -base64 32.
+		Clients:  []webhook.OAuthClient{{ID: "partner", Secret: "pV0G3m9Qx2cTqYzA7wLr1sKd4hNu8eBf", Scopes: []string{"callbacks"}}},
 		Keys:     []webhook.SigningKey{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
 		Issuer:   "https://receiver.example",
 		Audience: "https://receiver.example/hooks",

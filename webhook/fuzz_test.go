@@ -122,10 +122,16 @@ func FuzzParseBearer(f *testing.F) {
 	})
 }
 
+// fuzzClientSecret is the token endpoint's client secret in the fuzz test.
+const fuzzClientSecret = "fuzz-secret-0123456789abcdef0123456789"
+
 func FuzzTokenEndpoint(f *testing.F) {
 	te, err := NewTokenEndpoint(TokenEndpointConfig{
-		Clients: []OAuthClient{{ID: "client", Secret: "secret", Scopes: []string{"a"}}},
+		Clients: []OAuthClient{{ID: "client", Secret: fuzzClientSecret, Scopes: []string{"a"}}},
 		Keys:    []SigningKey{keyA},
+		// Failure limits out of the way, so every input reaches the parser.
+		ClientLimit: FailureLimit{Burst: 1 << 30, Every: time.Nanosecond},
+		AddrLimit:   FailureLimit{Burst: 1 << 30, Every: time.Nanosecond},
 	})
 	if err != nil {
 		f.Fatal(err)
@@ -135,7 +141,7 @@ func FuzzTokenEndpoint(f *testing.F) {
 		rec := httptest.NewRecorder()
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("grant_type=client_credentials"))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r.SetBasicAuth("client", "secret")
+		r.SetBasicAuth("client", fuzzClientSecret)
 		te.ServeHTTP(rec, r)
 		var resp struct {
 			AccessToken string `json:"access_token"`
@@ -145,8 +151,8 @@ func FuzzTokenEndpoint(f *testing.F) {
 		}
 		genuine = resp.AccessToken
 	}
-	f.Add("grant_type=client_credentials&client_id=client&client_secret=secret", "", "Bearer x")
-	f.Add("grant_type=client_credentials&scope=a+b", basicHeader("client", "secret"), "Bearer "+genuine)
+	f.Add("grant_type=client_credentials&client_id=client&client_secret="+fuzzClientSecret, "", "Bearer x")
+	f.Add("grant_type=client_credentials&scope=a+b", basicHeader("client", fuzzClientSecret), "Bearer "+genuine)
 	f.Add("grant_type=%zz", "Basic %%%", "Bearer eyJhbGciOiJub25lIn0.e30.")
 	f.Add("grant_type=password&grant_type=x", basicHeader("client:", ":secret"), "Bearer a.b.c")
 	f.Fuzz(func(t *testing.T, form, authz, bearer string) {

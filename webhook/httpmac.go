@@ -1,6 +1,8 @@
 package webhook
 
 import (
+	"cmp"
+	"container/heap"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha1"
@@ -12,7 +14,10 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Limits of the MAC Authorization header parser: a hostile header cannot
@@ -34,6 +39,12 @@ type MACKey struct {
 	// text or with its decoded bytes is the sender's choice, so check it
 	// against one genuine request.
 	Secret []byte
+	// IssuedAt is when the key was issued; required. The draft's nonce is
+	// "<age>:<random>", the age being the seconds since the key was
+	// issued, so IssuedAt plus the age is when the request was signed:
+	// the scheme's only timestamp, without which a replay could not be told
+	// from a late request.
+	IssuedAt time.Time
 }
 
 // HTTPMACConfig configures an HTTP MAC verifier; see [NewHTTPMAC].
@@ -58,7 +69,26 @@ type HTTPMACConfig struct {
 	// header itself, but it only chooses between 80 and 443 as the port
 	// the MAC must cover; set Port to pin it.
 	Port string
+	// Tolerance is how far the signing time (the key's IssuedAt plus the
+	// nonce's age) may be from now, either way; default
+	// DefaultMACTolerance. A nonce is remembered until its request falls
+	// out of the tolerance, so for at most 2×Tolerance.
+	Tolerance time.Duration
+	// MaxNonces bounds the nonces remembered; default DefaultMACNonces
+	// (about 150 bytes each). When that many requests arrived within their
+	// tolerance, further ones are refused (401) until the oldest expire:
+	// forgetting a nonce early would let its request be replayed.
+	MaxNonces int
+	// Now returns the current time; default time.Now. For tests.
+	Now func() time.Time
 }
+
+// Defaults of [HTTPMACConfig]: the 5 minutes of Standard Webhooks and
+// Stripe, and room for 160 requests a second sustained over 2×Tolerance.
+const (
+	DefaultMACTolerance = 5 * time.Minute
+	DefaultMACNonces    = 100_000
+)
 
 // HTTPMAC verifies (and produces) the HTTP MAC authorization scheme of
 // draft-ietf-oauth-v2-http-mac-00/01, the scheme Grubhub documents for its
@@ -96,28 +126,56 @@ type HTTPMACConfig struct {
 //	ext                   the ext parameter, unescaped ("" when absent)
 //
 // Verify checks the body hash first, in constant time, then the mac with
-// hmac.Equal. It does not track nonces: replay protection, if wanted, is a
-// [Deduper] keyed by the nonce (read it with [ParseMACAuthorization]).
+// hmac.Equal, then the signing time, then that the nonce is new: the nonce
+// must be "<age>:<unique>" (decimal seconds since the key's IssuedAt, no
+// leading zeros), IssuedAt plus the age within Tolerance of now, and the
+// (id, nonce) pair unused within that window. A nonce is recorded only
+// once all else passed, so no one without the key can fill the store, and
+// of concurrent requests with one nonce exactly one passes. The nonces are
+// kept in memory, per process: behind several replicas a replay sent to
+// another replica within the tolerance is not caught. A sender must sign
+// every attempt afresh; one that resends an identical request to retry is
+// refused.
 //
 // Unconfirmed for Grubhub's inbound webhooks: whether they use this scheme
 // at all, this exact field order, the port Grubhub signs for a receiver
-// behind a proxy (see HTTPMACConfig.Host and .Port), the age prefix it may
-// put in the nonce (not checked here) and whether secrets are used as text
-// or base64-decoded (see [MACKey]).
+// behind a proxy (see HTTPMACConfig.Host and .Port), whether the nonce
+// carries the draft's age (checked here) and whether secrets are used as
+// text or base64-decoded (see [MACKey]).
 type HTTPMAC struct {
-	newHash func() hash.Hash
-	size    int
-	keys    map[string][]byte
-	first   string // ID of the first key, Sign's default
-	host    string
-	port    string
+	newHash   func() hash.Hash
+	size      int
+	keys      map[string]macKey
+	first     string // ID of the first key, Sign's default
+	host      string
+	port      string
+	tolerance time.Duration
+	now       func() time.Time
+	nonces    *nonceStore
+}
+
+type macKey struct {
+	secret   []byte
+	issuedAt time.Time
 }
 
 // NewHTTPMAC validates cfg and returns the verifier: at least one key, every
-// key with a non-empty ID (no control characters) and secret, unique IDs, a
-// known algorithm, a Host without port and a numeric Port.
+// key with a non-empty ID (no control characters), secret and IssuedAt,
+// unique IDs, a known algorithm, a Host without port, a numeric Port and
+// no negative Tolerance or MaxNonces.
 func NewHTTPMAC(cfg HTTPMACConfig) (*HTTPMAC, error) {
-	m := &HTTPMAC{keys: make(map[string][]byte, len(cfg.Keys))}
+	m := &HTTPMAC{
+		keys:      make(map[string]macKey, len(cfg.Keys)),
+		tolerance: cmp.Or(cfg.Tolerance, DefaultMACTolerance),
+		now:       cfg.Now,
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if cfg.Tolerance < 0 || cfg.MaxNonces < 0 {
+		return nil, fmt.Errorf("webhook: HTTP MAC Tolerance %v and MaxNonces %d must not be negative", cfg.Tolerance, cfg.MaxNonces)
+	}
+	m.nonces = newNonceStore(cmp.Or(cfg.MaxNonces, DefaultMACNonces))
 	alg := strings.ToLower(strings.TrimSpace(cfg.Algorithm))
 	alg = strings.ReplaceAll(strings.TrimPrefix(alg, "hmac-"), "-", "")
 	switch alg {
@@ -141,11 +199,13 @@ func NewHTTPMAC(cfg HTTPMACConfig) (*HTTPMAC, error) {
 			return nil, fmt.Errorf("webhook: HTTP MAC key %d: ID %q contains control characters", i, k.ID)
 		case len(k.Secret) == 0:
 			return nil, fmt.Errorf("webhook: HTTP MAC key %q has an empty secret", k.ID)
+		case k.IssuedAt.IsZero():
+			return nil, fmt.Errorf("webhook: HTTP MAC key %q has no IssuedAt: the nonce's age counts from it, and without it a replay cannot be told from a late request", k.ID)
 		}
 		if _, dup := m.keys[k.ID]; dup {
 			return nil, fmt.Errorf("webhook: HTTP MAC key ID %q appears twice", k.ID)
 		}
-		m.keys[k.ID] = append([]byte(nil), k.Secret...)
+		m.keys[k.ID] = macKey{secret: append([]byte(nil), k.Secret...), issuedAt: k.IssuedAt}
 		if i == 0 {
 			m.first = k.ID
 		}
@@ -200,6 +260,10 @@ func (m *HTTPMAC) Verify(r *http.Request, body []byte) error {
 			return unauthorized("httpmac: missing " + name + " parameter")
 		}
 	}
+	age, ok := nonceAge(params["nonce"])
+	if !ok {
+		return unauthorized(`httpmac: nonce is not "<age in seconds>:<unique string>"`)
+	}
 	bodyHash, hasBodyHash := params["bodyhash"]
 
 	// The body hash first: a mismatch needs no key and no MAC.
@@ -218,7 +282,7 @@ func (m *HTTPMAC) Verify(r *http.Request, body []byte) error {
 		}
 	}
 
-	secret, ok := m.keys[params["id"]]
+	key, ok := m.keys[params["id"]]
 	if !ok {
 		return unauthorized("httpmac: unknown key id")
 	}
@@ -233,16 +297,45 @@ func (m *HTTPMAC) Verify(r *http.Request, body []byte) error {
 	if !macValidMethod(r.Method) {
 		return unauthorized("httpmac: malformed method")
 	}
-	want := m.mac(secret, params["nonce"], r.Method, macRequestURI(r), host, port, bodyHash, params["ext"])
+	want := m.mac(key.secret, params["nonce"], r.Method, macRequestURI(r), host, port, bodyHash, params["ext"])
 	if !hmac.Equal(want, got) {
 		return unauthorized("httpmac: mac mismatch")
+	}
+	now := m.now()
+	signed := key.issuedAt.Add(age)
+	if d := now.Sub(signed); d > m.tolerance || d < -m.tolerance {
+		return unauthorized(fmt.Sprintf("httpmac: signed at %s (IssuedAt + nonce age), outside the %v tolerance", signed.UTC().Format(time.RFC3339), m.tolerance))
+	}
+	switch m.nonces.spend(params["id"], params["nonce"], signed.Add(m.tolerance), now) {
+	case nonceReused:
+		return unauthorized("httpmac: nonce already used (replay)")
+	case nonceStoreFull:
+		return unauthorized("httpmac: too many nonces within the tolerance (MaxNonces)")
 	}
 	return nil
 }
 
+// maxNonceAge keeps IssuedAt + age within time.Duration (about 292 years).
+const maxNonceAge = 1 << 33 // seconds, about 272 years
+
+// nonceAge reads the age of a nonce "<age>:<unique>": decimal seconds
+// without leading zeros, then a non-empty unique part.
+func nonceAge(nonce string) (time.Duration, bool) {
+	digits, rest, ok := strings.Cut(nonce, ":")
+	if !ok || rest == "" || digits == "" || (len(digits) > 1 && digits[0] == '0') {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(digits, 10, 64)
+	if err != nil || n > maxNonceAge {
+		return 0, false
+	}
+	return time.Duration(n) * time.Second, true
+}
+
 // Sign sets r's Authorization header as a sender would, with the first key
-// (or the key with keyID if not empty) and the given nonce (a random one
-// when empty; a given one must not hold control characters). The host and
+// (or the key with keyID if not empty) and the given nonce (when empty, a
+// fresh "<age>:<random>" one, the age counted from the key's IssuedAt to
+// HTTPMACConfig.Now; a given one must not hold control characters). The host and
 // port are derived from r as [HTTPMAC.Verify] derives them, overrides
 // included; an empty body gets an empty bodyhash. No ext parameter is sent.
 // Test kits and `hookgen send` use it.
@@ -253,12 +346,16 @@ func (m *HTTPMAC) Sign(r *http.Request, body []byte, keyID, nonce string) error 
 	if keyID == "" {
 		keyID = m.first
 	}
-	secret, ok := m.keys[keyID]
+	key, ok := m.keys[keyID]
 	if !ok {
 		return fmt.Errorf("webhook: HTTP MAC Sign: unknown key ID %q", keyID)
 	}
 	if nonce == "" {
-		nonce = rand.Text()
+		age := m.now().Sub(key.issuedAt)
+		if age < 0 {
+			return fmt.Errorf("webhook: HTTP MAC Sign: key %q is issued in the future", keyID)
+		}
+		nonce = strconv.FormatInt(int64(age/time.Second), 10) + ":" + rand.Text()
 	} else if macHasControl(nonce) {
 		return errors.New("webhook: HTTP MAC Sign: the nonce contains control characters")
 	}
@@ -275,7 +372,7 @@ func (m *HTTPMAC) Sign(r *http.Request, body []byte, keyID, nonce string) error 
 		h.Write(body)
 		bodyHash = base64.StdEncoding.EncodeToString(h.Sum(nil))
 	}
-	mac := base64.StdEncoding.EncodeToString(m.mac(secret, nonce, r.Method, macRequestURI(r), host, port, bodyHash, ""))
+	mac := base64.StdEncoding.EncodeToString(m.mac(key.secret, nonce, r.Method, macRequestURI(r), host, port, bodyHash, ""))
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
@@ -570,4 +667,67 @@ func macRequestURI(r *http.Request) string {
 		return r.RequestURI
 	}
 	return r.URL.RequestURI()
+}
+
+// nonceStore remembers spent nonces until their request falls out of the
+// tolerance: bounded, and never forgetting a nonce early.
+type nonceStore struct {
+	mu    sync.Mutex
+	max   int
+	until map[[sha256.Size]byte]time.Time
+	queue nonceQueue
+}
+
+type nonceOutcome int
+
+const (
+	nonceFresh nonceOutcome = iota
+	nonceReused
+	nonceStoreFull
+)
+
+func newNonceStore(max int) *nonceStore {
+	return &nonceStore{max: max, until: map[[sha256.Size]byte]time.Time{}}
+}
+
+// spend records the nonce of key id until then, unless it is already
+// recorded or the store is full of unexpired nonces. Keys are digests, so
+// an entry is small whatever the nonce's length.
+func (s *nonceStore) spend(id, nonce string, until, now time.Time) nonceOutcome {
+	k := sha256.Sum256([]byte(id + "\n" + nonce)) // neither holds a newline
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// A request signed exactly Tolerance ago still passes the time check,
+	// so its nonce is kept through until, inclusive.
+	for len(s.queue) > 0 && now.After(s.queue[0].until) {
+		delete(s.until, heap.Pop(&s.queue).(spentNonce).key)
+	}
+	if _, ok := s.until[k]; ok {
+		return nonceReused
+	}
+	if len(s.until) >= s.max {
+		return nonceStoreFull
+	}
+	s.until[k] = until
+	heap.Push(&s.queue, spentNonce{key: k, until: until})
+	return nonceFresh
+}
+
+type spentNonce struct {
+	key   [sha256.Size]byte
+	until time.Time
+}
+
+// nonceQueue is a min-heap of spent nonces by expiry.
+type nonceQueue []spentNonce
+
+func (q nonceQueue) Len() int           { return len(q) }
+func (q nonceQueue) Less(i, j int) bool { return q[i].until.Before(q[j].until) }
+func (q nonceQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *nonceQueue) Push(x any)        { *q = append(*q, x.(spentNonce)) }
+func (q *nonceQueue) Pop() any {
+	old := *q
+	x := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return x
 }

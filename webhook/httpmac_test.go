@@ -12,9 +12,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The expected MACs below are computed with crypto/hmac over normalized
@@ -62,13 +64,31 @@ func macReq(method, target, body string, headers ...string) *http.Request {
 	return r
 }
 
+// mustMAC builds a verifier for tests of the signature itself: keys without
+// IssuedAt are issued now, and without a Tolerance any age passes.
 func mustMAC(t *testing.T, cfg HTTPMACConfig) *HTTPMAC {
 	t.Helper()
+	cfg.Keys = slices.Clone(cfg.Keys)
+	for i := range cfg.Keys {
+		if cfg.Keys[i].IssuedAt.IsZero() {
+			cfg.Keys[i].IssuedAt = time.Now()
+		}
+	}
+	if cfg.Tolerance == 0 {
+		cfg.Tolerance = 100 * 365 * 24 * time.Hour
+	}
 	m, err := NewHTTPMAC(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// verifyFresh verifies r with the spent nonces forgotten, for tests of the
+// signature that send one genuine request many times.
+func verifyFresh(m *HTTPMAC, r *http.Request, body []byte) error {
+	m.nonces = newNonceStore(m.nonces.max)
+	return m.Verify(r, body)
 }
 
 func TestHTTPMACDraftVector(t *testing.T) {
@@ -86,11 +106,11 @@ func TestHTTPMACDraftVector(t *testing.T) {
 	m := mustMAC(t, HTTPMACConfig{Algorithm: "sha1", Keys: []MACKey{{ID: id, Secret: []byte(secret)}}})
 	header := `MAC id="h480djs93hd8", nonce="264095:dj83hs9s", mac="SLDJd4mg43cjQfElUs3Qub4L6xE="`
 	r := macReq(http.MethodGet, "http://example.com/resource/1?b=1&a=2", "", "Authorization", header)
-	if err := m.Verify(r, nil); err != nil {
+	if err := verifyFresh(m, r, nil); err != nil {
 		t.Fatalf("draft example rejected: %v", err)
 	}
 	r = macReq(http.MethodGet, "http://example.com/resource/1?a=2&b=1", "", "Authorization", header)
-	mustContain(t, m.Verify(r, nil), "mac mismatch")
+	mustContain(t, verifyFresh(m, r, nil), "mac mismatch")
 }
 
 func TestHTTPMACVerify(t *testing.T) {
@@ -110,7 +130,7 @@ func TestHTTPMACVerify(t *testing.T) {
 	goodMAC := macOf(sha256.New, secret, macNormalized(nonce, "POST", uri, "receiver.test", "443", bh, ""))
 	good := macAuth("id", id, "nonce", nonce, "bodyhash", bh, "mac", goodMAC)
 
-	if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", good), []byte(body)); err != nil {
+	if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", good), []byte(body)); err != nil {
 		t.Fatalf("genuine request rejected: %v", err)
 	}
 
@@ -119,26 +139,26 @@ func TestHTTPMACVerify(t *testing.T) {
 			`mac  id = "` + id + `" ,	nonce="` + nonce + `", bodyhash= "` + bh + `" ,mac="` + goodMAC + `"`,
 			`MAC mac="` + goodMAC + `",bodyhash="` + bh + `",nonce="` + nonce + `",id="` + id + `"`,
 		} {
-			if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
+			if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
 				t.Errorf("%s: %v", h, err)
 			}
 		}
 		// Unknown parameters are ignored.
 		h := macAuth("id", id, "nonce", nonce, "bodyhash", bh, "mac", goodMAC, "ts", "1", "x-extra", "y")
-		if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
+		if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		// An unpadded bodyhash is accepted when the MAC covers it as sent.
 		raw := strings.TrimRight(bh, "=")
 		h = macAuth("id", id, "nonce", nonce, "bodyhash", raw, "mac",
 			macOf(sha256.New, secret, macNormalized(nonce, "POST", uri, "receiver.test", "443", raw, "")))
-		if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
+		if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		// A lower-case method is normalized to upper case.
 		r := macReq(http.MethodPost, target, body, "Authorization", good)
 		r.Method = "post"
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -148,13 +168,13 @@ func TestHTTPMACVerify(t *testing.T) {
 		const n, nEscaped = `12:"x"`, `12:\"x\"`
 		mac := macOf(sha256.New, secret, macNormalized(n, "POST", uri, "receiver.test", "443", bh, ext))
 		h := macAuth("id", id, "nonce", nEscaped, "bodyhash", bh, "ext", extEscaped, "mac", mac)
-		if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
+		if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		h = macAuth("id", id, "nonce", nEscaped, "bodyhash", bh, "ext", "b", "mac", mac)
-		mustContain(t, m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)), "mac mismatch")
+		mustContain(t, verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)), "mac mismatch")
 		h = macAuth("id", id, "nonce", nEscaped, "bodyhash", bh, "mac", mac)
-		mustContain(t, m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)), "mac mismatch")
+		mustContain(t, verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)), "mac mismatch")
 	})
 
 	otherBH := bodyHashOf(sha256.New, body+" ")
@@ -164,7 +184,7 @@ func TestHTTPMACVerify(t *testing.T) {
 	}
 	sixteen := macAuth(append([]string{"id", id, "nonce", nonce, "bodyhash", bh, "mac", goodMAC}, many[:24]...)...)
 	seventeen := macAuth(append([]string{"id", id, "nonce", nonce, "bodyhash", bh, "mac", goodMAC}, many...)...)
-	if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", sixteen), []byte(body)); err != nil {
+	if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", sixteen), []byte(body)); err != nil {
 		t.Fatalf("16 parameters: %v", err)
 	}
 	pad := func(total int) string {
@@ -173,7 +193,7 @@ func TestHTTPMACVerify(t *testing.T) {
 	}
 	if h := pad(4096); len(h) != 4096 {
 		t.Fatalf("pad %d", len(h))
-	} else if err := m.Verify(macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
+	} else if err := verifyFresh(m, macReq(http.MethodPost, target, body, "Authorization", h), []byte(body)); err != nil {
 		t.Fatalf("4096-byte header: %v", err)
 	}
 
@@ -251,7 +271,7 @@ func TestHTTPMACVerify(t *testing.T) {
 			if c.headers != nil {
 				headers = c.headers
 			}
-			err := m.Verify(macReq(method, tgt, b, headers...), []byte(b))
+			err := verifyFresh(m, macReq(method, tgt, b, headers...), []byte(b))
 			mustContain(t, err, c.reason)
 			if got := errors.Is(err, ErrNoCredentials); got != c.missing {
 				t.Fatalf("errors.Is(%v, ErrNoCredentials) = %v", err, got)
@@ -260,21 +280,21 @@ func TestHTTPMACVerify(t *testing.T) {
 	}
 
 	t.Run("odd requests do not panic", func(t *testing.T) {
-		mustUnauthorized(t, m.Verify(nil, nil))
+		mustUnauthorized(t, verifyFresh(m, nil, nil))
 		r := macReq(http.MethodPost, target, body, "Authorization", good)
 		r.URL = nil
-		mustUnauthorized(t, m.Verify(r, []byte(body)))
+		mustUnauthorized(t, verifyFresh(m, r, []byte(body)))
 		r = macReq(http.MethodPost, target, body, "Authorization", good)
 		r.Method = "PO ST"
-		mustContain(t, m.Verify(r, []byte(body)), "malformed method")
+		mustContain(t, verifyFresh(m, r, []byte(body)), "malformed method")
 		r = macReq(http.MethodPost, target, body, "Authorization", good)
 		r.Host, r.URL.Host = "", ""
-		mustContain(t, m.Verify(r, []byte(body)), "missing Host")
+		mustContain(t, verifyFresh(m, r, []byte(body)), "missing Host")
 	})
 }
 
 func TestHTTPMACEmptyBody(t *testing.T) {
-	const id, secret, nonce = "k", "s3cret", "n1"
+	const id, secret, nonce = "k", "s3cret", "1:n1"
 	m := mustMAC(t, HTTPMACConfig{Keys: []MACKey{{ID: id, Secret: []byte(secret)}}})
 	empty := bodyHashOf(sha256.New, "")
 	sign := func(bodyhash string) string {
@@ -285,20 +305,20 @@ func TestHTTPMACEmptyBody(t *testing.T) {
 		"empty":         macAuth("id", id, "nonce", nonce, "bodyhash", "", "mac", sign("")),
 		"hash of empty": macAuth("id", id, "nonce", nonce, "bodyhash", empty, "mac", sign(empty)),
 	} {
-		if err := m.Verify(macReq(http.MethodDelete, "http://receiver.test/hook", "", "Authorization", h), nil); err != nil {
+		if err := verifyFresh(m, macReq(http.MethodDelete, "http://receiver.test/hook", "", "Authorization", h), nil); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	other := bodyHashOf(sha256.New, "x")
 	h := macAuth("id", id, "nonce", nonce, "bodyhash", other, "mac", sign(other))
-	mustContain(t, m.Verify(macReq(http.MethodDelete, "http://receiver.test/hook", "", "Authorization", h), nil), "bodyhash does not match")
+	mustContain(t, verifyFresh(m, macReq(http.MethodDelete, "http://receiver.test/hook", "", "Authorization", h), nil), "bodyhash does not match")
 	// A body added to a request signed without one.
 	h = macAuth("id", id, "nonce", nonce, "bodyhash", "", "mac", sign(""))
-	mustContain(t, m.Verify(macReq(http.MethodDelete, "http://receiver.test/hook", "x", "Authorization", h), []byte("x")), "missing bodyhash")
+	mustContain(t, verifyFresh(m, macReq(http.MethodDelete, "http://receiver.test/hook", "x", "Authorization", h), []byte("x")), "missing bodyhash")
 }
 
 func TestHTTPMACAlgorithms(t *testing.T) {
-	const body, nonce = `{"a":1}`, "n"
+	const body, nonce = `{"a":1}`, "1:n"
 	for _, c := range []struct {
 		alg     string
 		newHash func() hash.Hash
@@ -310,7 +330,7 @@ func TestHTTPMACAlgorithms(t *testing.T) {
 		bh := bodyHashOf(c.newHash, body)
 		h := macAuth("id", "k", "nonce", nonce, "bodyhash", bh, "mac",
 			macOf(c.newHash, "s", macNormalized(nonce, "POST", "/", "receiver.test", "443", bh, "")))
-		if err := m.Verify(macReq(http.MethodPost, "https://receiver.test/", body, "Authorization", h), []byte(body)); err != nil {
+		if err := verifyFresh(m, macReq(http.MethodPost, "https://receiver.test/", body, "Authorization", h), []byte(body)); err != nil {
 			t.Errorf("%q: %v", c.alg, err)
 		}
 	}
@@ -319,7 +339,7 @@ func TestHTTPMACAlgorithms(t *testing.T) {
 	bh := bodyHashOf(sha256.New, body)
 	h := macAuth("id", "k", "nonce", nonce, "bodyhash", bh, "mac",
 		macOf(sha512.New, "s", macNormalized(nonce, "POST", "/", "receiver.test", "443", bh, "")))
-	mustContain(t, m.Verify(macReq(http.MethodPost, "https://receiver.test/", body, "Authorization", h), []byte(body)), "malformed bodyhash")
+	mustContain(t, verifyFresh(m, macReq(http.MethodPost, "https://receiver.test/", body, "Authorization", h), []byte(body)), "malformed bodyhash")
 }
 
 func TestHTTPMACRotation(t *testing.T) {
@@ -331,17 +351,17 @@ func TestHTTPMACRotation(t *testing.T) {
 			macOf(sha256.New, secret, macNormalized(nonce, "POST", "/hook", "receiver.test", "443", bh, "")))
 	}
 	for _, k := range [][2]string{{"new", "new-secret"}, {"old", "old-secret"}} {
-		if err := m.Verify(macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", header(k[0], k[1])), []byte(body)); err != nil {
+		if err := verifyFresh(m, macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", header(k[0], k[1])), []byte(body)); err != nil {
 			t.Errorf("key %s: %v", k[0], err)
 		}
 	}
 	// The id selects the key: a MAC made with the other key's secret fails.
-	mustContain(t, m.Verify(macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", header("new", "old-secret")), []byte(body)), "mac mismatch")
-	mustContain(t, m.Verify(macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", header("retired", "old-secret")), []byte(body)), "unknown key id")
+	mustContain(t, verifyFresh(m, macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", header("new", "old-secret")), []byte(body)), "mac mismatch")
+	mustContain(t, verifyFresh(m, macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", header("retired", "old-secret")), []byte(body)), "unknown key id")
 }
 
 func TestHTTPMACHostPort(t *testing.T) {
-	const id, secret, nonce, body = "k", "s", "n", "{}"
+	const id, secret, nonce, body = "k", "s", "1:n", "{}"
 	bh := bodyHashOf(sha256.New, body)
 	header := func(uri, host, port string) string {
 		return macAuth("id", id, "nonce", nonce, "bodyhash", bh, "mac",
@@ -365,14 +385,14 @@ func TestHTTPMACHostPort(t *testing.T) {
 			if c.host != "" {
 				r.Host = c.host
 			}
-			if err := m.Verify(r, []byte(body)); err != nil {
+			if err := verifyFresh(m, r, []byte(body)); err != nil {
 				t.Errorf("%s Host %q: %v", c.target, c.host, err)
 			}
 		}
 		for _, bad := range []string{"a:b:c", "receiver.test:http", "receiver.test:123456", "[::1", "[::1]x", "receiver.test\n:80", "recei ver.test"} {
 			r := macReq(http.MethodPost, "http://receiver.test/hook", body, "Authorization", header("/hook", "receiver.test", "80"))
 			r.Host = bad
-			mustContain(t, m.Verify(r, []byte(body)), "malformed Host")
+			mustContain(t, verifyFresh(m, r, []byte(body)), "malformed Host")
 		}
 	})
 
@@ -384,39 +404,39 @@ func TestHTTPMACHostPort(t *testing.T) {
 			if r.TLS != nil {
 				t.Fatal("test request has TLS")
 			}
-			if err := m.Verify(r, []byte(body)); err != nil {
+			if err := verifyFresh(m, r, []byte(body)); err != nil {
 				t.Errorf("X-Forwarded-Proto %q: %v", proto, err)
 			}
 		}
 		for _, proto := range []string{"", "http", "http, https"} {
 			r := macReq(http.MethodPost, "http://receiver.test/hook", body, "Authorization", h, "X-Forwarded-Proto", proto)
-			mustContain(t, m.Verify(r, []byte(body)), "mac mismatch")
+			mustContain(t, verifyFresh(m, r, []byte(body)), "mac mismatch")
 		}
 		// A port in the Host header wins over the forwarded scheme.
 		r := macReq(http.MethodPost, "http://receiver.test:8080/hook", body, "Authorization", h, "X-Forwarded-Proto", "https")
-		mustContain(t, m.Verify(r, []byte(body)), "mac mismatch")
+		mustContain(t, verifyFresh(m, r, []byte(body)), "mac mismatch")
 	})
 
 	t.Run("Host and Port overrides", func(t *testing.T) {
 		m := mustMAC(t, HTTPMACConfig{Keys: keys, Host: "Public.Example.COM", Port: "443"})
 		// The receiver sees an internal address over plain HTTP.
 		r := macReq(http.MethodPost, "http://10.0.0.5:8080/hook", body, "Authorization", header("/hook", "public.example.com", "443"))
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		// Both overrides set: even a malformed Host header is not consulted.
 		r.Host = "a:b:c"
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		r = macReq(http.MethodPost, "http://10.0.0.5:8080/hook", body, "Authorization", header("/hook", "10.0.0.5", "8080"))
-		mustContain(t, m.Verify(r, []byte(body)), "mac mismatch")
+		mustContain(t, verifyFresh(m, r, []byte(body)), "mac mismatch")
 	})
 
 	t.Run("Port override only", func(t *testing.T) {
 		m := mustMAC(t, HTTPMACConfig{Keys: keys, Port: "8443"})
 		r := macReq(http.MethodPost, "https://Receiver.TEST:9999/hook", body, "Authorization", header("/hook", "receiver.test", "8443"))
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -424,16 +444,16 @@ func TestHTTPMACHostPort(t *testing.T) {
 	t.Run("Host override only", func(t *testing.T) {
 		m := mustMAC(t, HTTPMACConfig{Keys: keys, Host: "public.example.com"})
 		r := macReq(http.MethodPost, "http://internal:9000/hook", body, "Authorization", header("/hook", "public.example.com", "9000"))
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		r = macReq(http.MethodPost, "http://internal/hook", body, "Authorization", header("/hook", "public.example.com", "443"), "X-Forwarded-Proto", "https")
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 		m = mustMAC(t, HTTPMACConfig{Keys: keys, Host: "[2001:db8::1]"})
 		r = macReq(http.MethodPost, "http://internal/hook", body, "Authorization", header("/hook", "[2001:db8::1]", "80"))
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -454,21 +474,21 @@ func TestHTTPMACSign(t *testing.T) {
 		if got := r.Header.Get("Authorization"); got != want {
 			t.Fatalf("Sign wrote\n%s\nwant\n%s", got, want)
 		}
-		if err := m.Verify(r, []byte(body)); err != nil {
+		if err := verifyFresh(m, r, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("empty body", func(t *testing.T) {
 		r := macReq(http.MethodGet, "http://receiver.test/status", "")
-		if err := m.Sign(r, nil, "sv:v1:second", "n"); err != nil {
+		if err := m.Sign(r, nil, "sv:v1:second", "1:n"); err != nil {
 			t.Fatal(err)
 		}
-		want := macAuth("id", "sv:v1:second", "nonce", "n", "bodyhash", "", "mac",
-			macOf(sha256.New, "two", macNormalized("n", "GET", "/status", "receiver.test", "80", "", "")))
+		want := macAuth("id", "sv:v1:second", "nonce", "1:n", "bodyhash", "", "mac",
+			macOf(sha256.New, "two", macNormalized("1:n", "GET", "/status", "receiver.test", "80", "", "")))
 		if got := r.Header.Get("Authorization"); got != want {
 			t.Fatalf("Sign wrote %s, want %s", got, want)
 		}
-		if err := m.Verify(r, nil); err != nil {
+		if err := verifyFresh(m, r, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -476,12 +496,12 @@ func TestHTTPMACSign(t *testing.T) {
 		for _, alg := range []string{"sha1", "sha256", "sha512"} {
 			m := mustMAC(t, HTTPMACConfig{Algorithm: alg, Keys: []MACKey{{ID: "a", Secret: []byte("k1")}, {ID: "b", Secret: []byte("k2")}}})
 			for _, keyID := range []string{"", "a", "b"} {
-				for _, nonce := range []string{"", `with "quotes" and \ backslash`, "café:ünïcode"} {
+				for _, nonce := range []string{"", `1:with "quotes" and \ backslash`, "2:café:ünïcode"} {
 					r := macReq(http.MethodPatch, "https://receiver.test/x/y?z=%2F", body)
 					if err := m.Sign(r, []byte(body), keyID, nonce); err != nil {
 						t.Fatal(err)
 					}
-					if err := m.Verify(r, []byte(body)); err != nil {
+					if err := verifyFresh(m, r, []byte(body)); err != nil {
 						t.Errorf("%s key %q nonce %q: %v (header %s)", alg, keyID, nonce, err, r.Header.Get("Authorization"))
 					}
 					if nonce != "" {
@@ -489,7 +509,7 @@ func TestHTTPMACSign(t *testing.T) {
 							t.Errorf("nonce %q came back as %q", nonce, p["nonce"])
 						}
 					}
-					mustUnauthorized(t, m.Verify(r, []byte(body+"x")))
+					mustUnauthorized(t, verifyFresh(m, r, []byte(body+"x")))
 				}
 			}
 		}
@@ -513,11 +533,11 @@ func TestHTTPMACSign(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := m.Sign(cr, []byte(body), "", "n"); err != nil {
+		if err := m.Sign(cr, []byte(body), "", "1:n"); err != nil {
 			t.Fatal(err)
 		}
 		sr := macReq(http.MethodPost, "https://receiver.test/hook", body, "Authorization", cr.Header.Get("Authorization"))
-		if err := m.Verify(sr, []byte(body)); err != nil {
+		if err := verifyFresh(m, sr, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -554,7 +574,7 @@ func TestHTTPMACOverTheWire(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		if err := m.Verify(r, b); err != nil {
+		if err := verifyFresh(m, r, b); err != nil {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
@@ -626,6 +646,7 @@ func TestHTTPMACConcurrent(t *testing.T) {
 					errs <- err
 					continue
 				}
+				// Sign's nonces are fresh, so the store needs no resetting.
 				if err := m.Verify(r, []byte(body)); err != nil {
 					errs <- err
 				}
@@ -643,17 +664,21 @@ func TestHTTPMACConcurrent(t *testing.T) {
 }
 
 func TestNewHTTPMACConfigErrors(t *testing.T) {
-	k := []MACKey{{ID: "k", Secret: []byte("s")}}
+	issued := time.Now()
+	k := []MACKey{{ID: "k", Secret: []byte("s"), IssuedAt: issued}}
 	cases := []struct {
 		cfg  HTTPMACConfig
 		want string
 	}{
 		{HTTPMACConfig{}, "at least one key"},
 		{HTTPMACConfig{Keys: []MACKey{}}, "at least one key"},
-		{HTTPMACConfig{Keys: []MACKey{{Secret: []byte("s")}}}, "empty ID"},
-		{HTTPMACConfig{Keys: []MACKey{{ID: "k"}}}, "empty secret"},
-		{HTTPMACConfig{Keys: []MACKey{{ID: "k\n", Secret: []byte("s")}}}, "control"},
-		{HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("s")}, {ID: "k", Secret: []byte("t")}}}, "appears twice"},
+		{HTTPMACConfig{Keys: []MACKey{{Secret: []byte("s"), IssuedAt: issued}}}, "empty ID"},
+		{HTTPMACConfig{Keys: []MACKey{{ID: "k", IssuedAt: issued}}}, "empty secret"},
+		{HTTPMACConfig{Keys: []MACKey{{ID: "k\n", Secret: []byte("s"), IssuedAt: issued}}}, "control"},
+		{HTTPMACConfig{Keys: []MACKey{k[0], {ID: "k", Secret: []byte("t"), IssuedAt: issued}}}, "appears twice"},
+		{HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("s")}}}, `key "k" has no IssuedAt`},
+		{HTTPMACConfig{Keys: k, Tolerance: -time.Second}, "negative"},
+		{HTTPMACConfig{Keys: k, MaxNonces: -1}, "negative"},
 		{HTTPMACConfig{Keys: k, Algorithm: "md5"}, "Algorithm"},
 		{HTTPMACConfig{Keys: k, Algorithm: "sha384"}, "Algorithm"},
 		{HTTPMACConfig{Keys: k, Port: "https"}, "Port"},
@@ -674,8 +699,8 @@ func TestNewHTTPMACConfigErrors(t *testing.T) {
 	secret := []byte("s")
 	m := mustMAC(t, HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: secret}}})
 	secret[0] = 'x'
-	h := macAuth("id", "k", "nonce", "n", "mac", macOf(sha256.New, "s", macNormalized("n", "GET", "/", "receiver.test", "443", "", "")))
-	if err := m.Verify(macReq(http.MethodGet, "https://receiver.test/", "", "Authorization", h), nil); err != nil {
+	h := macAuth("id", "k", "nonce", "1:n", "mac", macOf(sha256.New, "s", macNormalized("1:n", "GET", "/", "receiver.test", "443", "", "")))
+	if err := verifyFresh(m, macReq(http.MethodGet, "https://receiver.test/", "", "Authorization", h), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -729,14 +754,11 @@ func TestParseMACAuthorization(t *testing.T) {
 // A receiver mounted under http.StripPrefix verifies the path the sender
 // signed, not the stripped one.
 func TestHTTPMACUnderStripPrefix(t *testing.T) {
-	m, err := NewHTTPMAC(HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("secret")}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustMAC(t, HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("secret")}}})
 	var verr error
 	h := http.StripPrefix("/grubhub", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		verr = m.Verify(r, body)
+		verr = verifyFresh(m, r, body)
 	}))
 	srv := httptest.NewServer(h)
 	defer srv.Close()

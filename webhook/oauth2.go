@@ -1,6 +1,8 @@
 package webhook
 
 import (
+	"cmp"
+	"container/list"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -9,14 +11,19 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/time/rate"
 )
 
 // OAuthClient is a client allowed to obtain tokens from a [TokenEndpoint]
@@ -27,10 +34,17 @@ import (
 // therefore refuses every request that names a scope (the safe reading:
 // "no restriction" would let any client mint any scope). A request without
 // a scope is granted all of Scopes (RFC 6749 §3.3's pre-defined default).
+//
+// Secret must be at least 32 bytes ([MinClientSecretLen]): the endpoint
+// limits failed attempts, but only a long random secret makes guessing
+// hopeless.
 type OAuthClient struct {
 	ID, Secret string
 	Scopes     []string
 }
+
+// MinClientSecretLen is the shortest [OAuthClient] Secret accepted.
+const MinClientSecretLen = 32
 
 // SigningKey is an HS256 key of a [TokenEndpoint]. The first key signs new
 // tokens; all keys verify, which allows rotation: add the new key second,
@@ -62,6 +76,41 @@ type TokenEndpointConfig struct {
 	Realm string
 	// Now returns the current time; default time.Now. For tests.
 	Now func() time.Time
+
+	// ClientLimit bounds the failed authentications naming one configured
+	// client id, from all addresses together; default
+	// DefaultClientFailureLimit. It bounds the guesses at a client's secret
+	// however many addresses an attacker has, at a price: while an attacker
+	// keeps a client's budget spent, that client's own requests get 429 too
+	// (a request over the limit cannot be checked, or a 200 would tell the
+	// right secret apart). A sender holds a token for its TTL and retries
+	// after Retry-After, so this delays its callbacks rather than losing
+	// them, and only for as long as the attacker keeps failing.
+	ClientLimit FailureLimit
+	// AddrLimit bounds the failed authentications from one remote address
+	// (an IPv6 address counts by its /64), whatever client id they name;
+	// default DefaultAddrFailureLimit. A client at another address is not
+	// affected by it.
+	AddrLimit FailureLimit
+	// MaxAddrs bounds the addresses tracked; default DefaultMaxAddrs. An
+	// address is forgotten once its budget has refilled; when MaxAddrs are
+	// tracked, the one that failed longest ago is forgotten first.
+	MaxAddrs int
+	// RemoteAddr returns the address a request came from; default the host
+	// of r.RemoteAddr. Behind a reverse proxy every request comes from the
+	// proxy, so all senders would share one budget: set this to read the
+	// client address your proxy records (such as the X-Forwarded-For entry
+	// it appends), never a header a client can set unchecked.
+	RemoteAddr func(*http.Request) string
+}
+
+// FailureLimit is a token bucket of failed client authentications: Burst
+// failures at once, then one more every Every. Successful requests are not
+// counted. Once it is empty the endpoint answers 429 with Retry-After and a
+// slow_down error before checking any credentials.
+type FailureLimit struct {
+	Burst int
+	Every time.Duration
 }
 
 // Defaults of [TokenEndpointConfig].
@@ -69,6 +118,17 @@ const (
 	DefaultTokenIssuer   = "hookgen-webhook-token-endpoint"
 	DefaultTokenAudience = "hookgen-webhook"
 	DefaultTokenTTL      = time.Hour
+	DefaultMaxAddrs      = 10_000
+)
+
+// Default failure limits of [TokenEndpointConfig]: a sender configured
+// right never fails, and one with a wrong secret fails the same way every
+// time, so a few attempts are plenty. An address gets 10 failures, then
+// 10 a minute; a client id 20 failures, then 20 a minute from all
+// addresses together, under 30,000 guesses a day.
+var (
+	DefaultAddrFailureLimit   = FailureLimit{Burst: 10, Every: 6 * time.Second}
+	DefaultClientFailureLimit = FailureLimit{Burst: 20, Every: 3 * time.Second}
 )
 
 // OAuth 2.0 error codes of RFC 6749 §5.2 answered by [TokenEndpoint].
@@ -81,6 +141,9 @@ const (
 	OAuthUnauthorizedClient   = "unauthorized_client"
 	OAuthUnsupportedGrantType = "unsupported_grant_type"
 	OAuthInvalidScope         = "invalid_scope"
+	// OAuthSlowDown answers a request over a [FailureLimit], with 429; the
+	// code is the token endpoint's "slow down" of RFC 8628 §3.5.
+	OAuthSlowDown = "slow_down"
 )
 
 // tokenFormLimit bounds the token request body; a real one is < 1 KiB.
@@ -109,6 +172,8 @@ type TokenEndpoint struct {
 	audience string
 	realm    string
 	now      func() time.Time
+	limits   *failureLimits
+	addrOf   func(*http.Request) string
 }
 
 type endpointClient struct {
@@ -127,6 +192,7 @@ func NewTokenEndpoint(cfg TokenEndpointConfig) (*TokenEndpoint, error) {
 		audience: cfg.Audience,
 		realm:    cfg.Realm,
 		now:      cfg.Now,
+		addrOf:   cfg.RemoteAddr,
 	}
 	if t.ttl == 0 {
 		t.ttl = DefaultTokenTTL
@@ -146,6 +212,21 @@ func NewTokenEndpoint(cfg TokenEndpointConfig) (*TokenEndpoint, error) {
 	if t.now == nil {
 		t.now = time.Now
 	}
+	if t.addrOf == nil {
+		t.addrOf = remoteHost
+	}
+	clientLimit, err := cfg.ClientLimit.orDefault(DefaultClientFailureLimit)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: token endpoint ClientLimit: %w", err)
+	}
+	addrLimit, err := cfg.AddrLimit.orDefault(DefaultAddrFailureLimit)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: token endpoint AddrLimit: %w", err)
+	}
+	if cfg.MaxAddrs < 0 {
+		return nil, fmt.Errorf("webhook: token endpoint MaxAddrs %d is negative", cfg.MaxAddrs)
+	}
+	t.limits = newFailureLimits(addrLimit, cmp.Or(cfg.MaxAddrs, DefaultMaxAddrs))
 	if len(cfg.Clients) == 0 {
 		return nil, errors.New("webhook: token endpoint needs at least one client")
 	}
@@ -157,7 +238,11 @@ func NewTokenEndpoint(cfg TokenEndpointConfig) (*TokenEndpoint, error) {
 		if seen[c.ID] {
 			return nil, fmt.Errorf("webhook: token endpoint client %q configured twice", c.ID)
 		}
+		if len(c.Secret) < MinClientSecretLen {
+			return nil, fmt.Errorf("webhook: token endpoint client %q: secret is %d bytes, want at least %d", c.ID, len(c.Secret), MinClientSecretLen)
+		}
 		seen[c.ID] = true
+		t.limits.addClient(c.ID, clientLimit)
 		for _, s := range c.Scopes {
 			if !validScopeToken(s) {
 				return nil, fmt.Errorf("webhook: token endpoint client %q: invalid scope %q", c.ID, s)
@@ -275,6 +360,13 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	now := t.now()
+	ticket, wait := t.limits.reserve(presentedClientID(r, form), addrKey(t.addrOf(r)), now)
+	if wait > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+		t.oauthError(w, http.StatusTooManyRequests, OAuthSlowDown, "too many failed client authentications; retry later")
+		return
+	}
 	client, status, code, desc := t.authenticate(r, form)
 	if client == nil {
 		if status == http.StatusUnauthorized {
@@ -283,6 +375,7 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t.oauthError(w, status, code, desc)
 		return
 	}
+	ticket.refund(now)
 
 	if grant != "client_credentials" {
 		t.oauthError(w, http.StatusBadRequest, OAuthUnsupportedGrantType, "only client_credentials is supported")
@@ -293,7 +386,6 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t.oauthError(w, http.StatusBadRequest, OAuthInvalidScope, "the requested scope is not allowed for this client")
 		return
 	}
-	now := t.now()
 	raw, err := t.issue(client.id, scopes, now)
 	if err != nil {
 		t.oauthError(w, http.StatusInternalServerError, "server_error", "cannot issue a token")
@@ -516,3 +608,138 @@ func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error {
 
 // Challenge returns "Bearer".
 func (v *tokenVerifier) Challenge() string { return "Bearer" }
+
+// presentedClientID is the client id a token request names, by the
+// authentication method [TokenEndpoint.authenticate] will use, so a
+// failure is counted against the client it tried.
+func presentedClientID(r *http.Request, form url.Values) string {
+	if user, _, ok := ParseBasicAuth(r.Header.Get("Authorization")); ok {
+		return formUnescape(user)
+	}
+	return form.Get("client_id")
+}
+
+// remoteHost is the host part of r.RemoteAddr.
+func remoteHost(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// addrKey is the key of an address's failure budget: an IPv6 address
+// counts by its /64, the block one subscriber gets, so an attacker cannot
+// draw a fresh budget from every address of it.
+func addrKey(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return addr
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
+}
+
+func (l FailureLimit) orDefault(def FailureLimit) (FailureLimit, error) {
+	if l.Burst < 0 || l.Every < 0 {
+		return l, fmt.Errorf("burst %d and interval %v must not be negative", l.Burst, l.Every)
+	}
+	return FailureLimit{Burst: cmp.Or(l.Burst, def.Burst), Every: cmp.Or(l.Every, def.Every)}, nil
+}
+
+func (l FailureLimit) limiter() *rate.Limiter { return rate.NewLimiter(rate.Every(l.Every), l.Burst) }
+
+// failureLimits holds the failure budgets of a [TokenEndpoint]: one per
+// configured client, made once (an unknown client id has no secret to
+// guess, so it needs none and cannot make the map grow), and one per
+// address in a bounded map whose entries are dropped once refilled.
+type failureLimits struct {
+	clients map[string]*rate.Limiter
+
+	addrLimit FailureLimit
+	maxAddrs  int
+	mu        sync.Mutex
+	addrs     map[string]*list.Element
+	// order holds *addrBudget by last failure, oldest first: since each is
+	// full again a fixed time after its last failure, that is also the
+	// order in which they expire.
+	order *list.List
+}
+
+type addrBudget struct {
+	key  string
+	lim  *rate.Limiter
+	full time.Time // when the bucket is full again, and can be forgotten
+}
+
+func newFailureLimits(addrLimit FailureLimit, maxAddrs int) *failureLimits {
+	return &failureLimits{
+		clients:   map[string]*rate.Limiter{},
+		addrLimit: addrLimit,
+		maxAddrs:  maxAddrs,
+		addrs:     map[string]*list.Element{},
+		order:     list.New(),
+	}
+}
+
+func (l *failureLimits) addClient(id string, limit FailureLimit) {
+	l.clients[id] = limit.limiter()
+}
+
+// failureTicket holds the tokens a request took from its budgets.
+type failureTicket []*rate.Reservation
+
+// refund gives the tokens back, for a request that authenticated.
+func (tk failureTicket) refund(now time.Time) {
+	for _, r := range tk {
+		r.CancelAt(now)
+	}
+}
+
+// reserve takes one token from the address's budget and, if id names a
+// configured client, from the client's, before the credentials are checked,
+// so concurrent attempts cannot overdraw them. When either is empty it
+// takes nothing and returns how long until both have a token again.
+func (l *failureLimits) reserve(id, addr string, now time.Time) (failureTicket, time.Duration) {
+	tk := failureTicket{l.addr(addr, now).ReserveN(now, 1)}
+	if c := l.clients[id]; c != nil {
+		tk = append(tk, c.ReserveN(now, 1))
+	}
+	var wait time.Duration
+	for _, r := range tk {
+		wait = max(wait, r.DelayFrom(now))
+	}
+	if wait > 0 {
+		tk.refund(now)
+		return nil, wait
+	}
+	return tk, 0
+}
+
+// addr returns the budget of addr, forgetting refilled ones and, beyond
+// maxAddrs, the one that failed longest ago.
+func (l *failureLimits) addr(addr string, now time.Time) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for e := l.order.Front(); e != nil && !now.Before(e.Value.(*addrBudget).full); e = l.order.Front() {
+		l.order.Remove(e)
+		delete(l.addrs, e.Value.(*addrBudget).key)
+	}
+	full := now.Add(time.Duration(l.addrLimit.Burst) * l.addrLimit.Every)
+	if e, ok := l.addrs[addr]; ok {
+		b := e.Value.(*addrBudget)
+		b.full = full
+		l.order.MoveToBack(e)
+		return b.lim
+	}
+	if l.order.Len() >= l.maxAddrs {
+		e := l.order.Front()
+		l.order.Remove(e)
+		delete(l.addrs, e.Value.(*addrBudget).key)
+	}
+	b := &addrBudget{key: addr, lim: l.addrLimit.limiter(), full: full}
+	l.addrs[addr] = l.order.PushBack(b)
+	return b.lim
+}

@@ -27,7 +27,8 @@ var (
 // changes, to prove Basic decoding.
 const (
 	testClientID     = "retailer:connect 1"
-	testClientSecret = "s3cr+t/=%&ü"
+	testClientSecret = "s3cr+t/=%&ü-0123456789abcdef0123456789"
+	noscopeSecret    = "noscope+secret%zz-0123456789abcdef"
 )
 
 func testEndpoint(t *testing.T, mod func(*TokenEndpointConfig)) *TokenEndpoint {
@@ -35,7 +36,7 @@ func testEndpoint(t *testing.T, mod func(*TokenEndpointConfig)) *TokenEndpoint {
 	cfg := TokenEndpointConfig{
 		Clients: []OAuthClient{
 			{ID: testClientID, Secret: testClientSecret, Scopes: []string{"callbacks", "orders:read"}},
-			{ID: "noscope", Secret: "noscope+secret%zz"},
+			{ID: "noscope", Secret: noscopeSecret},
 		},
 		Keys:     []SigningKey{keyA},
 		Issuer:   "https://receiver.example",
@@ -220,7 +221,7 @@ func TestTokenEndpointResponse(t *testing.T) {
 		t.Fatalf("default scope %v", resp["scope"])
 	}
 	// A client without scopes gets a token without scope.
-	rec = postToken(te, ccForm, "noscope", "noscope+secret%zz")
+	rec = postToken(te, ccForm, "noscope", noscopeSecret)
 	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "scope") {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
@@ -313,7 +314,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 	})
 	t.Run("any scope for a client without scopes", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"callbacks"}}
-		oauthErr(t, postToken(te, form, "noscope", "noscope+secret%zz"), http.StatusBadRequest, OAuthInvalidScope)
+		oauthErr(t, postToken(te, form, "noscope", noscopeSecret), http.StatusBadRequest, OAuthInvalidScope)
 	})
 	t.Run("GET", func(t *testing.T) {
 		rec := httptest.NewRecorder()
@@ -345,7 +346,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 	t.Run("unencoded basic credentials still work", func(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(ccForm.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		r.SetBasicAuth("noscope", "noscope+secret%zz")
+		r.SetBasicAuth("noscope", noscopeSecret)
 		rec := httptest.NewRecorder()
 		te.ServeHTTP(rec, r)
 		if rec.Code != http.StatusOK {
@@ -467,7 +468,7 @@ func TestTokenVerifierForgeries(t *testing.T) {
 
 func TestNewTokenEndpointConfigErrors(t *testing.T) {
 	good := func() TokenEndpointConfig {
-		return TokenEndpointConfig{Clients: []OAuthClient{{ID: "a", Secret: "b"}}, Keys: []SigningKey{keyA}}
+		return TokenEndpointConfig{Clients: []OAuthClient{{ID: "a", Secret: strings.Repeat("b", 32)}}, Keys: []SigningKey{keyA}}
 	}
 	cases := []struct {
 		mod  func(*TokenEndpointConfig)
@@ -476,6 +477,11 @@ func TestNewTokenEndpointConfigErrors(t *testing.T) {
 		{func(c *TokenEndpointConfig) { c.Clients = nil }, "at least one client"},
 		{func(c *TokenEndpointConfig) { c.Clients[0].Secret = "" }, "ID and Secret"},
 		{func(c *TokenEndpointConfig) { c.Clients = append(c.Clients, c.Clients[0]) }, "twice"},
+		{func(c *TokenEndpointConfig) { c.Clients[0].Secret = "1234" }, `client "a": secret is 4 bytes, want at least 32`},
+		{func(c *TokenEndpointConfig) { c.Clients[0].Secret = strings.Repeat("b", 31) }, `client "a": secret is 31 bytes, want at least 32`},
+		{func(c *TokenEndpointConfig) { c.ClientLimit.Burst = -1 }, "ClientLimit"},
+		{func(c *TokenEndpointConfig) { c.AddrLimit.Every = -time.Second }, "AddrLimit"},
+		{func(c *TokenEndpointConfig) { c.MaxAddrs = -1 }, "MaxAddrs"},
 		{func(c *TokenEndpointConfig) { c.Clients[0].Scopes = []string{"has space"} }, "invalid scope"},
 		{func(c *TokenEndpointConfig) { c.Keys = nil }, "at least one signing key"},
 		{func(c *TokenEndpointConfig) { c.Keys = []SigningKey{{ID: "", Secret: keyA.Secret}} }, "no ID"},

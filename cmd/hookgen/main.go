@@ -47,7 +47,7 @@ Usage:
         print each answer, exit 1 unless all were 200. Credentials:
         -basic user:pass, -bearer TOKEN, -client-credentials id:secret
         -token-url URL, -api-key KEY, -secret S (x-hookgen-hmac),
-        -mac-key id:secret
+        -mac-key id:secret -mac-issued RFC3339 (when the key was issued)
 
   hookgen version
         print hookgen's version

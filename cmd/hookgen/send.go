@@ -35,6 +35,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 	tokenURL := fs.String("token-url", "", "with -client-credentials: the receiver's token endpoint")
 	secret := fs.String("secret", "", "the secret of the spec's x-hookgen-hmac signature scheme")
 	macKey := fs.String("mac-key", "", "HTTP MAC key id:secret, for an x-hookgen-hmac http-mac scheme")
+	macIssued := fs.String("mac-issued", "", "with -mac-key: when the key was issued (RFC 3339); the nonce's age counts from it")
 	apiKey := fs.String("api-key", "", "the key of the spec's httpApiKey scheme, sent where the scheme says")
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
 	if err := fs.Parse(args); err != nil {
@@ -87,7 +88,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 		signers = append(signers, s)
 	}
 	if *secret != "" || *macKey != "" {
-		s, err := signatureSigner(api, *secret, *macKey)
+		s, err := signatureSigner(api, *secret, *macKey, *macIssued)
 		if err != nil {
 			fmt.Fprintln(stderr, "hookgen send:", err)
 			return 1
@@ -191,7 +192,7 @@ func apiKeySigner(api *model.API, key string) (func(*http.Request, []byte) error
 }
 
 // signatureSigner signs as the spec's x-hookgen-hmac scheme says.
-func signatureSigner(api *model.API, secret, macKey string) (func(*http.Request, []byte) error, error) {
+func signatureSigner(api *model.API, secret, macKey, macIssued string) (func(*http.Request, []byte) error, error) {
 	for _, s := range api.SecuritySchemes {
 		sig := s.Signature
 		if sig == nil {
@@ -202,7 +203,11 @@ func signatureSigner(api *model.API, secret, macKey string) (func(*http.Request,
 			if !ok {
 				continue
 			}
-			m, err := webhook.NewHTTPMAC(webhook.HTTPMACConfig{Keys: []webhook.MACKey{{ID: id, Secret: []byte(key)}}, Algorithm: sig.Algorithm})
+			issued, err := time.Parse(time.RFC3339, macIssued)
+			if err != nil {
+				return nil, fmt.Errorf("-mac-issued %q: want the RFC 3339 time the MAC key was issued", macIssued)
+			}
+			m, err := webhook.NewHTTPMAC(webhook.HTTPMACConfig{Keys: []webhook.MACKey{{ID: id, Secret: []byte(key), IssuedAt: issued}}, Algorithm: sig.Algorithm})
 			if err != nil {
 				return nil, err
 			}

@@ -81,10 +81,13 @@ func run(ctx context.Context, args []string, env func(string) string, logOut io.
 const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
   GRUBHUB_USERNAME, GRUBHUB_PASSWORD     Grubhub basic auth
   GRUBHUB_MAC_KEY_ID, GRUBHUB_MAC_KEY     Grubhub HTTP MAC key (Authorization: MAC ...)
+  GRUBHUB_MAC_KEY_ISSUED_AT              when it was issued (RFC 3339): the nonce's
+                                         age counts from it
   INSTACART_CLIENT_ID, INSTACART_CLIENT_SECRET, INSTACART_SIGNING_KEY
                                          Instacart OAuth 2.0: the receiver hosts
-                                         /instacart/oauth/token; the signing key
-                                         (32+ bytes) signs the tokens it issues
+                                         /instacart/oauth/token; the client secret
+                                         and the signing key (32+ bytes each) are
+                                         random; the key signs the tokens it issues
   INSTABEE_USERNAME, INSTABEE_PASSWORD   Instabee basic auth
   FULFLLD_USERNAME, FULFLLD_PASSWORD     Fulflld basic auth`
 
@@ -126,7 +129,11 @@ var providers = []provider{
 				opts = append(opts, grubhub.WithBasicAuth(webhook.Credential{Username: u, Password: p}))
 			}
 			if id, secret := env("GRUBHUB_MAC_KEY_ID"), env("GRUBHUB_MAC_KEY"); id != "" && secret != "" {
-				opts = append(opts, grubhub.WithHMACAuth(webhook.MACKey{ID: id, Secret: []byte(secret)}))
+				issued, err := time.Parse(time.RFC3339, env("GRUBHUB_MAC_KEY_ISSUED_AT"))
+				if err != nil {
+					return nil, nil, fmt.Errorf("GRUBHUB_MAC_KEY_ISSUED_AT: want the RFC 3339 time the MAC key was issued: %w", err)
+				}
+				opts = append(opts, grubhub.WithHMACAuth(webhook.MACKey{ID: id, Secret: []byte(secret), IssuedAt: issued}))
 			}
 			return opts, nil, nil
 		},

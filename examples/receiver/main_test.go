@@ -18,11 +18,15 @@ import (
 	"github.com/hookgen/hookgen/webhook"
 )
 
+// icSecret is Instacart's client secret: the token endpoint wants 32+ bytes.
+const icSecret = "ic-secret-0123456789abcdef0123456789"
+
 var testEnv = map[string]string{
 	"DOORDASH_USERNAME": "dd", "DOORDASH_PASSWORD": "dd-secret",
 	"GRUBHUB_USERNAME": "gh", "GRUBHUB_PASSWORD": "gh-secret",
 	"GRUBHUB_MAC_KEY_ID": "gh-key", "GRUBHUB_MAC_KEY": "gh-mac-secret",
-	"INSTACART_CLIENT_ID": "ic", "INSTACART_CLIENT_SECRET": "ic-secret",
+	"GRUBHUB_MAC_KEY_ISSUED_AT": "2026-01-02T09:00:00Z",
+	"INSTACART_CLIENT_ID":       "ic", "INSTACART_CLIENT_SECRET": icSecret,
 	"INSTACART_SIGNING_KEY": "0123456789abcdef0123456789abcdef",
 	"INSTABEE_USERNAME":     "ib", "INSTABEE_PASSWORD": "ib-secret",
 	"FULFLLD_USERNAME": "ff", "FULFLLD_PASSWORD": "ff-secret",
@@ -44,7 +48,7 @@ func newTestServer(t *testing.T, env map[string]string, insecure bool) (*httptes
 // over a loopback listener with the provider's credentials.
 func TestReceiverDeliversEveryExample(t *testing.T) {
 	srv, logs := newTestServer(t, testEnv, false)
-	cc := clientcredentials.Config{ClientID: "ic", ClientSecret: "ic-secret", TokenURL: srv.URL + "/instacart/oauth/token"}
+	cc := clientcredentials.Config{ClientID: "ic", ClientSecret: icSecret, TokenURL: srv.URL + "/instacart/oauth/token"}
 	tok, err := cc.Token(t.Context())
 	if err != nil {
 		t.Fatal(err)

@@ -26,8 +26,8 @@ func TestHookgenSendDeliversEveryExample(t *testing.T) {
 	}{
 		{"doordash", []string{"-basic", "dd:dd-secret"}, 9},
 		{"grubhub", []string{"-basic", "gh:gh-secret"}, 5},
-		{"grubhub", []string{"-mac-key", "gh-key:gh-mac-secret"}, 5},
-		{"instacart", []string{"-client-credentials", "ic:ic-secret", "-token-url", srv.URL + "/instacart/oauth/token"}, 12},
+		{"grubhub", []string{"-mac-key", "gh-key:gh-mac-secret", "-mac-issued", "2026-01-02T09:00:00Z"}, 5},
+		{"instacart", []string{"-client-credentials", "ic:" + icSecret, "-token-url", srv.URL + "/instacart/oauth/token"}, 12},
 		{"instabee", []string{"-basic", "ib:ib-secret"}, 21},
 		{"fulflld", []string{"-basic", "ff:ff-secret"}, 6},
 	} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -29,17 +30,20 @@ const (
 )
 
 // Grubhub's hmacAuth is the HTTP MAC scheme (PROVIDERS.md): key ids look
-// like "sv:v1:<client id>"; two keys, for rotation.
+// like "sv:v1:<client id>"; two keys, for rotation, each with the time it
+// was issued, from which the nonce's age counts.
 var (
-	macKey    = webhook.MACKey{ID: "sv:v1:partner-2026", Secret: []byte("c2VjcmV0LTIwMjY=")}
-	macKeyOld = webhook.MACKey{ID: "sv:v1:partner-2025", Secret: []byte("c2VjcmV0LTIwMjU=")}
+	macKey    = webhook.MACKey{ID: "sv:v1:partner-2026", Secret: []byte("c2VjcmV0LTIwMjY="), IssuedAt: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC)}
+	macKeyOld = webhook.MACKey{ID: "sv:v1:partner-2025", Secret: []byte("c2VjcmV0LTIwMjU="), IssuedAt: time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)}
 )
 
 // macHeader signs a POST of body to rawURL the way PROVIDERS.md describes
 // Grubhub's scheme, written out here rather than borrowed from the runtime,
 // so the verifier is checked against the description: HMAC-SHA256 over
 // nonce, method, request URI, host, port, bodyhash and ext, each followed
-// by a newline; bodyhash is the base64 SHA-256 of the body.
+// by a newline; bodyhash is the base64 SHA-256 of the body; the nonce is
+// the draft's "<seconds since the key was issued>:<random>", fresh each
+// call.
 func macHeader(t *testing.T, key webhook.MACKey, rawURL string, body []byte) string {
 	t.Helper()
 	u, err := url.Parse(rawURL)
@@ -48,7 +52,7 @@ func macHeader(t *testing.T, key webhook.MACKey, rawURL string, body []byte) str
 	}
 	sum := sha256.Sum256(body)
 	bodyHash := base64.StdEncoding.EncodeToString(sum[:])
-	nonce := "264095:7d8f3e4a"
+	nonce := fmt.Sprintf("%d:%s", int64(time.Since(key.IssuedAt)/time.Second), rand.Text())
 	m := hmac.New(sha256.New, key.Secret)
 	for _, f := range []string{nonce, http.MethodPost, u.RequestURI(), strings.ToLower(u.Hostname()), u.Port(), bodyHash, ""} {
 		m.Write([]byte(f + "\n"))
@@ -370,8 +374,8 @@ func TestHMACAuthIsAnAlternative(t *testing.T) {
 		{"both configured, MAC", both, signed(macKey), 200, true},
 		{"both configured, wrong password", both, static(basic(testUser, "guess")), 401, false},
 		{"both configured, nothing", both, static(""), 401, false},
-		{"both configured, MAC of an unknown key", both, signed(webhook.MACKey{ID: "sv:v1:someone", Secret: macKey.Secret}), 401, false},
-		{"both configured, MAC with a wrong secret", both, signed(webhook.MACKey{ID: macKey.ID, Secret: []byte("guess")}), 401, false},
+		{"both configured, MAC of an unknown key", both, signed(webhook.MACKey{ID: "sv:v1:someone", Secret: macKey.Secret, IssuedAt: macKey.IssuedAt}), 401, false},
+		{"both configured, MAC with a wrong secret", both, signed(webhook.MACKey{ID: macKey.ID, Secret: []byte("guess"), IssuedAt: macKey.IssuedAt}), 401, false},
 		{"MAC only, MAC", macOnly, signed(macKey), 200, true},
 		{"MAC only, old key during rotation", macOnly, signed(macKeyOld), 200, true},
 		{"MAC only, basic credentials", macOnly, static(basic(testUser, testPass)), 401, false},
@@ -406,10 +410,51 @@ func TestHMACAuthIsAnAlternative(t *testing.T) {
 	}
 }
 
-// TestHMACAuthMisconfigured: a MAC key without an id or a secret is a
-// mistake NewServer reports, not a scheme that accepts nothing (or anyone).
+// TestHMACReplay: a request signed as Grubhub signs it is handled once;
+// the same request again, as an eavesdropper would replay it, is 401 and
+// not handled. The test kit signs each request with a fresh nonce, so two
+// requests it builds for one event both pass (and de-duplication by the
+// event id answers the second without a call).
+func TestHMACReplay(t *testing.T) {
+	body := withEventType(t, example(t, "DeliveryCancelled").Payload, grubhub.DeliveryCancelledPayloadEventType)
+	path := grubhub.ChannelWebhookDeliveryStatus
+	h := new(handler)
+	ts := serve(t, h, grubhub.WithHMACAuth(macKey))
+	authz := macHeader(t, macKey, ts.URL+path, body)
+	if a := send(t, ts.URL+path, body, authz); a.status != http.StatusOK || len(h.Calls()) != 1 {
+		t.Fatalf("signed request: %d %s, handler called %d times", a.status, a.body, len(h.Calls()))
+	}
+	a := send(t, ts.URL+path, body, authz)
+	if a.status != http.StatusUnauthorized || len(h.Calls()) != 1 {
+		t.Fatalf("replay: %d %s, handler called %d times, want 401 and 1", a.status, a.body, len(h.Calls()))
+	}
+	if a.header.Get("WWW-Authenticate") != "MAC" {
+		t.Errorf("replay answered without the MAC challenge: %q", a.header.Get("WWW-Authenticate"))
+	}
+
+	creds := grubhub.Credentials{HMACAuth: &macKey}
+	for i := range 2 {
+		req, err := grubhub.NewDeliveryCancelledRequest(ts.URL+path, nil, creds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("test kit request %d: %d", i, resp.StatusCode)
+		}
+	}
+}
+
+// TestHMACAuthMisconfigured: a MAC key without an id, a secret or the time
+// it was issued is a mistake NewServer reports, not a scheme that accepts
+// nothing (or anyone, or replays).
 func TestHMACAuthMisconfigured(t *testing.T) {
-	for _, keys := range [][]webhook.MACKey{nil, {{ID: macKey.ID}}, {{Secret: macKey.Secret}}, {macKey, macKey}} {
+	noIssued := webhook.MACKey{ID: macKey.ID, Secret: macKey.Secret}
+	for _, keys := range [][]webhook.MACKey{nil, {{ID: macKey.ID, IssuedAt: macKey.IssuedAt}}, {{Secret: macKey.Secret, IssuedAt: macKey.IssuedAt}}, {macKey, macKey}, {noIssued}} {
 		if _, err := grubhub.NewServer(new(handler), grubhub.WithHMACAuth(keys...)); err == nil {
 			t.Errorf("NewServer accepted MAC keys %+v", keys)
 		}

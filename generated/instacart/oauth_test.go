@@ -19,12 +19,16 @@ import (
 	"github.com/hookgen/hookgen/webhook"
 )
 
+// instacartSecret is the client secret the retailer gives Instacart: the
+// token endpoint wants at least 32 bytes.
+const instacartSecret = "instacart-client-secret-0123456789"
+
 var signingKeys = []webhook.SigningKey{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}}
 
 func tokenEndpoint(t *testing.T, keys []webhook.SigningKey, now func() time.Time) *webhook.TokenEndpoint {
 	t.Helper()
 	te, err := webhook.NewTokenEndpoint(webhook.TokenEndpointConfig{
-		Clients: []webhook.OAuthClient{{ID: "instacart", Secret: "client-secret"}},
+		Clients: []webhook.OAuthClient{{ID: "instacart", Secret: instacartSecret}},
 		Keys:    keys,
 		TTL:     time.Hour,
 		Now:     now,
@@ -94,7 +98,7 @@ func post(t *testing.T, client *http.Client, url string, body []byte, token stri
 func TestOAuthEndToEnd(t *testing.T) {
 	te := tokenEndpoint(t, signingKeys, nil)
 	ts, h := receiver(t, te)
-	cc := clientcredentials.Config{ClientID: "instacart", ClientSecret: "client-secret", TokenURL: ts.URL + "/oauth/token"}
+	cc := clientcredentials.Config{ClientID: "instacart", ClientSecret: instacartSecret, TokenURL: ts.URL + "/oauth/token"}
 	client := cc.Client(context.Background())
 	examples := instacart.Examples()
 	for _, ex := range examples {
@@ -150,7 +154,7 @@ func TestOAuthRejectsForgedAndExpiredTokens(t *testing.T) {
 func TestOAuthTokenAcceptedByAnotherReplica(t *testing.T) {
 	first, _ := receiver(t, tokenEndpoint(t, signingKeys, nil))
 	second, h := receiver(t, tokenEndpoint(t, signingKeys, nil))
-	cc := clientcredentials.Config{ClientID: "instacart", ClientSecret: "client-secret", TokenURL: first.URL + "/oauth/token"}
+	cc := clientcredentials.Config{ClientID: "instacart", ClientSecret: instacartSecret, TokenURL: first.URL + "/oauth/token"}
 	tok, err := cc.Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -198,7 +202,7 @@ func token(t *testing.T, te *webhook.TokenEndpoint) string {
 	t.Helper()
 	ts := httptest.NewServer(te)
 	defer ts.Close()
-	cc := clientcredentials.Config{ClientID: "instacart", ClientSecret: "client-secret", TokenURL: ts.URL}
+	cc := clientcredentials.Config{ClientID: "instacart", ClientSecret: instacartSecret, TokenURL: ts.URL}
 	tok, err := cc.Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
