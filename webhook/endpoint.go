@@ -39,9 +39,9 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// a client without them cannot make the receiver hold a body.
 	bodySigned := false
 	if e.Verifier != nil {
-		switch err := verifyHeader(e.Verifier, r); {
-		case err == nil:
-		case errors.Is(err, ErrNeedBody):
+		switch err := verifyHeader(e.Verifier, r); err {
+		case nil:
+		case ErrNeedBody:
 			bodySigned = true
 		default:
 			e.unauthorized(w, r, err)

@@ -28,9 +28,10 @@ type HeaderVerifier interface {
 	VerifyHeader(r *http.Request) error
 }
 
-// ErrNeedBody is what [HeaderVerifier.VerifyHeader] returns when the
-// headers carry a credential that only the body can check. It is no
-// failure: it does not wrap [ErrUnauthorized].
+// ErrNeedBody is what [HeaderVerifier.VerifyHeader] returns, itself and not
+// wrapped (as io.EOF is), when the headers carry a credential that only
+// the body can check. It is no failure: it does not wrap
+// [ErrUnauthorized], and an error wrapping it is a failure like any other.
 var ErrNeedBody = errors.New("webhook: credentials are checked over the body")
 
 // verifyHeader is v.VerifyHeader(r), or ErrNeedBody when v cannot judge the
@@ -123,7 +124,7 @@ func (a *anyOf) first(check func(Verifier) error) error {
 		if err == nil {
 			return nil
 		}
-		if errors.Is(err, ErrNeedBody) {
+		if err == ErrNeedBody {
 			needBody = true
 			continue
 		}
@@ -169,9 +170,9 @@ func (a *allOf) VerifyHeader(r *http.Request) error {
 	}
 	needBody := false
 	for _, v := range a.vs {
-		switch err := verifyHeader(v, r); {
-		case err == nil:
-		case errors.Is(err, ErrNeedBody):
+		switch err := verifyHeader(v, r); err {
+		case nil:
+		case ErrNeedBody:
 			needBody = true
 		default:
 			return asUnauthorized("verifier rejected the request", err)
