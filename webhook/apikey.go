@@ -26,7 +26,12 @@ type apiKey struct {
 	digests  [][32]byte
 }
 
-func (k *apiKey) Verify(r *http.Request, _ []byte) error {
+// Verify is VerifyHeader: the body plays no part.
+func (k *apiKey) Verify(r *http.Request, _ []byte) error { return k.VerifyHeader(r) }
+
+// VerifyHeader accepts a request carrying one of the keys; a query
+// parameter or cookie, like a header, arrives before the body.
+func (k *apiKey) VerifyHeader(r *http.Request) error {
 	var got string
 	switch k.in {
 	case "query":

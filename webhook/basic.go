@@ -60,10 +60,13 @@ func oneOf(digests [][sha256.Size]byte, sum [sha256.Size]byte) bool {
 	return match == 1
 }
 
-// Verify checks the request's Authorization: Basic header. Every configured
-// credential is compared, without an early exit, so timing does not reveal
-// which one matched or how many there are before it.
-func (b *Basic) Verify(r *http.Request, _ []byte) error {
+// Verify is [Basic.VerifyHeader]: the body plays no part.
+func (b *Basic) Verify(r *http.Request, _ []byte) error { return b.VerifyHeader(r) }
+
+// VerifyHeader checks the request's Authorization: Basic header. Every
+// configured credential is compared, without an early exit, so timing does
+// not reveal which one matched or how many there are before it.
+func (b *Basic) VerifyHeader(r *http.Request) error {
 	if len(b.creds) == 0 {
 		return unauthorized("basic: no credential configured")
 	}

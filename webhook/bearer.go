@@ -69,8 +69,11 @@ type staticBearer struct {
 	digests [][sha256.Size]byte
 }
 
-// Verify accepts a request carrying one of the configured tokens.
-func (s *staticBearer) Verify(r *http.Request, _ []byte) error {
+// Verify is VerifyHeader: the body plays no part.
+func (s *staticBearer) Verify(r *http.Request, _ []byte) error { return s.VerifyHeader(r) }
+
+// VerifyHeader accepts a request carrying one of the configured tokens.
+func (s *staticBearer) VerifyHeader(r *http.Request) error {
 	if len(s.digests) == 0 {
 		return unauthorized("bearer: no token configured")
 	}
@@ -103,8 +106,11 @@ type bearerFunc struct {
 	f func(ctx context.Context, token string) error
 }
 
-// Verify hands the request's bearer token to the callback.
-func (b bearerFunc) Verify(r *http.Request, _ []byte) error {
+// Verify is VerifyHeader: the body plays no part.
+func (b bearerFunc) Verify(r *http.Request, _ []byte) error { return b.VerifyHeader(r) }
+
+// VerifyHeader hands the request's bearer token to the callback.
+func (b bearerFunc) VerifyHeader(r *http.Request) error {
 	if b.f == nil {
 		return unauthorized("bearer: no callback configured")
 	}

@@ -15,8 +15,11 @@ import (
 // the status-code contract, verifies credentials on the raw body, and hands
 // the delivery to the channel's dispatcher.
 //
-// Order matters: nothing reaches the dispatcher or the de-duplication store
-// before the credentials are checked, and nothing is decoded before that.
+// Order matters: credentials that need no body ([HeaderVerifier]) first,
+// then method and content type (405, 415), then the body is read (413) and
+// signatures over it are checked. Nothing reaches the dispatcher or the
+// de-duplication store before the credentials are checked, and nothing is
+// decoded before that.
 type Endpoint struct {
 	Channel string
 	// Params are the names of the channel parameters, read from the
@@ -32,6 +35,19 @@ type Endpoint struct {
 
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
+	// Credentials that need no body are checked before anything else, so
+	// a client without them cannot make the receiver hold a body.
+	bodySigned := false
+	if e.Verifier != nil {
+		switch err := verifyHeader(e.Verifier, r); err {
+		case nil:
+		case ErrNeedBody:
+			bodySigned = true
+		default:
+			e.unauthorized(w, r, err)
+			return
+		}
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "webhook deliveries are POST requests")
@@ -50,10 +66,9 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusBadRequest, "unreadable_body", "the request body could not be read")
 		return
 	}
-	if e.Verifier != nil {
+	if bodySigned {
 		if err := e.Verifier.Verify(r, body); err != nil {
-			e.log(r.Context(), slog.LevelWarn, "webhook: rejected credentials", "channel", e.Channel, "error", err)
-			WriteUnauthorized(w, e.Verifier, "missing or invalid credentials")
+			e.unauthorized(w, r, err)
 			return
 		}
 	}
@@ -81,6 +96,12 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The handler's error stays in the log: it may hold internals.
 		WriteError(w, status, "handler_failed", "the event was not handled; retry later")
 	}
+}
+
+// unauthorized logs a rejected request and answers 401.
+func (e *Endpoint) unauthorized(w http.ResponseWriter, r *http.Request, err error) {
+	e.log(r.Context(), slog.LevelWarn, "webhook: rejected credentials", "channel", e.Channel, "error", err)
+	WriteUnauthorized(w, e.Verifier, "missing or invalid credentials")
 }
 
 // logResult logs a delivery's outcome; the attributes are built only when

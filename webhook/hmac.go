@@ -268,6 +268,15 @@ func parseContent(t string) ([]segment, error) {
 	return segs, nil
 }
 
+// VerifyHeader refuses a request without the signature header before its
+// body is read; with one, only the body can tell ([ErrNeedBody]).
+func (h *HMAC) VerifyHeader(r *http.Request) error {
+	if values := r.Header.Values(h.header); len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
+		return noCredentials("hmac: missing " + h.header + " header")
+	}
+	return ErrNeedBody
+}
+
 // Verify checks the request's signature over body.
 func (h *HMAC) Verify(r *http.Request, body []byte) error {
 	values := r.Header.Values(h.header)

@@ -236,6 +236,30 @@ func NewHTTPMAC(cfg HTTPMACConfig) (*HTTPMAC, error) {
 // Challenge returns "MAC", the WWW-Authenticate value of a 401.
 func (m *HTTPMAC) Challenge() string { return "MAC" }
 
+// VerifyHeader refuses, before the body is read, a request without an
+// Authorization: MAC header, with a malformed one or with an unknown key
+// id; any other needs the body ([ErrNeedBody]).
+func (m *HTTPMAC) VerifyHeader(r *http.Request) error {
+	values := r.Header.Values("Authorization")
+	if len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
+		return noCredentials("httpmac: missing Authorization header")
+	}
+	if len(values) > 1 {
+		return unauthorized("httpmac: several Authorization headers")
+	}
+	params, reason, otherScheme := parseMACAuthorization(values[0])
+	switch {
+	case otherScheme:
+		return noCredentials("httpmac: Authorization header uses another scheme")
+	case reason != "":
+		return unauthorized("httpmac: malformed Authorization header: " + reason)
+	}
+	if _, ok := m.keys[params["id"]]; !ok {
+		return unauthorized("httpmac: unknown key id")
+	}
+	return ErrNeedBody
+}
+
 // Verify checks the request's Authorization: MAC header over body.
 func (m *HTTPMAC) Verify(r *http.Request, body []byte) error {
 	if r == nil || r.URL == nil {

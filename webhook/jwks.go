@@ -179,8 +179,12 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Verify accepts a request whose bearer token is a valid JWT of the key set.
-func (j *JWKSBearer) Verify(r *http.Request, _ []byte) error {
+// Verify is [JWKSBearer.VerifyHeader]: the body plays no part.
+func (j *JWKSBearer) Verify(r *http.Request, _ []byte) error { return j.VerifyHeader(r) }
+
+// VerifyHeader accepts a request whose bearer token is a valid JWT of the
+// key set.
+func (j *JWKSBearer) VerifyHeader(r *http.Request) error {
 	tok, err := bearerToken(r)
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,6 +55,10 @@ func WriteUnauthorized(w http.ResponseWriter, v Verifier, message string) {
 // and a body of unknown length through http.MaxBytesReader, which tells the
 // server to close the connection rather than drain a hostile body. w may be
 // nil outside an HTTP server.
+//
+// Memory follows the bytes received, not the declared length: a client
+// declaring 1 MiB and sending a byte at a time makes the receiver hold
+// little (see [readUpTo]).
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultBodyLimit
@@ -63,39 +66,67 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if r.Body == nil || r.Body == http.NoBody {
 		return []byte{}, nil
 	}
-	// A declared length over the limit is refused before reading anything.
-	if r.ContentLength > limit {
-		return nil, fmt.Errorf("%w: declared %d bytes, limit %d", ErrBodyTooLarge, r.ContentLength, limit)
+	n := r.ContentLength
+	if n > limit {
+		return nil, fmt.Errorf("%w: declared %d bytes, limit %d", ErrBodyTooLarge, n, limit)
 	}
-	if n := r.ContentLength; n > 0 {
-		// The usual case: read exactly the declared length into one
-		// allocation (a bytes.Buffer would grow past it to make room for a
-		// last read), then make sure nothing follows, reading into a spare
-		// byte of the same allocation (a byte array of its own would
-		// escape through the interface call). Reading stops a byte past
-		// n <= limit, so this needs no MaxBytesReader (nor its
-		// allocation); a server gives no more than the declared length
-		// anyway.
-		body := make([]byte, n+1)
-		if _, err := io.ReadFull(r.Body, body[:n]); err != nil {
+	if n <= 0 {
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		body, err := readUpTo(r.Body, limit+1) // MaxBytesReader fails past limit
+		if err != nil {
 			return nil, readError(err, limit)
 		}
-		if m, err := r.Body.Read(body[n:]); m > 0 {
-			if n == limit {
-				return nil, fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
-			}
-			return nil, fmt.Errorf("webhook: read body: longer than its Content-Length")
-		} else if err != nil && err != io.EOF {
-			return nil, readError(err, limit)
-		}
-		return body[:n], nil
+		return body, nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(r.Body); err != nil {
+	// Reading stops a byte past n <= limit, to make sure nothing follows
+	// the declared length; so this needs no MaxBytesReader (nor its
+	// allocation), and a server gives no more than the declared length
+	// anyway.
+	body, err := readUpTo(r.Body, n+1)
+	switch {
+	case err != nil:
 		return nil, readError(err, limit)
+	case int64(len(body)) < n:
+		return nil, readError(io.ErrUnexpectedEOF, limit)
+	case int64(len(body)) > n && n == limit:
+		return nil, fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
+	case int64(len(body)) > n:
+		return nil, errors.New("webhook: read body: longer than its Content-Length")
 	}
-	return buf.Bytes(), nil
+	return body, nil
+}
+
+// Body buffers start at most firstChunk bytes long and grow by at most
+// maxGrowth: a body declared shorter than firstChunk (as deliveries
+// usually are) is read into one allocation, and a longer one never holds
+// more than what has arrived plus the lesser of that and maxGrowth.
+const (
+	firstChunk = 8 << 10
+	maxGrowth  = 128 << 10
+)
+
+// readUpTo reads rd to its end or to max bytes, whichever comes first,
+// growing its buffer as bytes arrive and never past max.
+func readUpTo(rd io.Reader, max int64) ([]byte, error) {
+	buf := make([]byte, 0, min(max, firstChunk))
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) == max {
+				return buf, nil
+			}
+			grown := make([]byte, len(buf), min(max, int64(len(buf)+min(len(buf), maxGrowth))))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := rd.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 func readError(err error, limit int64) error {

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -162,3 +163,46 @@ var errBoom = errors.New("boom")
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errBoom }
+
+// offerWatcher delivers body a piece at a time and fails the test when a
+// Read is offered room past what has arrived plus the growth ReadBody
+// allows: the buffer must follow the bytes, not the declared length.
+type offerWatcher struct {
+	t         *testing.T
+	body      []byte
+	delivered int
+	piece     int
+}
+
+func (o *offerWatcher) Read(p []byte) (int, error) {
+	if room := o.delivered + len(p); room > firstChunk && room > o.delivered+min(o.delivered, maxGrowth) {
+		o.t.Fatalf("after %d bytes, a buffer of %d", o.delivered, room)
+	}
+	if o.delivered == len(o.body) {
+		return 0, io.EOF
+	}
+	n := copy(p, o.body[o.delivered:min(len(o.body), o.delivered+o.piece)])
+	o.delivered += n
+	return n, nil
+}
+
+func (o *offerWatcher) Close() error { return nil }
+
+func TestReadBodyGrowsAsBytesArrive(t *testing.T) {
+	body := []byte(strings.Repeat("0123456789abcdef", DefaultBodyLimit/16))
+	for _, declared := range []int64{int64(len(body)), -1} {
+		r := newReq("")
+		r.Body, r.ContentLength = &offerWatcher{t: t, body: body, piece: 1000}, declared
+		got, err := ReadBody(nil, r, 0)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("declared %d: %d bytes, %v", declared, len(got), err)
+		}
+	}
+	// The usual body is read into one allocation of its size (and a spare
+	// byte to see that nothing follows).
+	r := newReq("")
+	r.Body, r.ContentLength = &offerWatcher{t: t, body: body[:1000], piece: 1000}, 1000
+	if got, err := ReadBody(nil, r, 0); err != nil || cap(got) != 1001 {
+		t.Fatalf("cap %d, %v", cap(got), err)
+	}
+}

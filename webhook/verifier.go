@@ -15,6 +15,34 @@ type Verifier interface {
 	Verify(r *http.Request, body []byte) error
 }
 
+// HeaderVerifier is implemented by verifiers that can judge a request from
+// its headers, before its body is read. [Endpoint] asks them first, so a
+// request without valid credentials is refused before the receiver holds
+// any of its body. VerifyHeader returns nil when the headers authenticate
+// the request (Verify would accept it whatever the body), [ErrNeedBody] when
+// only the body can tell (a signature over it is present), and otherwise an
+// error wrapping [ErrUnauthorized]. A verifier that does not implement it
+// is judged on the body only.
+type HeaderVerifier interface {
+	Verifier
+	VerifyHeader(r *http.Request) error
+}
+
+// ErrNeedBody is what [HeaderVerifier.VerifyHeader] returns, itself and not
+// wrapped (as io.EOF is), when the headers carry a credential that only
+// the body can check. It is no failure: it does not wrap
+// [ErrUnauthorized], and an error wrapping it is a failure like any other.
+var ErrNeedBody = errors.New("webhook: credentials are checked over the body")
+
+// verifyHeader is v.VerifyHeader(r), or ErrNeedBody when v cannot judge the
+// headers alone.
+func verifyHeader(v Verifier, r *http.Request) error {
+	if hv, ok := v.(HeaderVerifier); ok {
+		return hv.VerifyHeader(r)
+	}
+	return ErrNeedBody
+}
+
 // VerifierFunc adapts a function to [Verifier]. An error it returns that does
 // not already wrap [ErrUnauthorized] is wrapped, so the contract holds.
 type VerifierFunc func(r *http.Request, body []byte) error
@@ -73,14 +101,32 @@ type anyOf struct{ vs []Verifier }
 
 // Verify tries each alternative in order.
 func (a *anyOf) Verify(r *http.Request, body []byte) error {
+	return a.first(func(v Verifier) error { return v.Verify(r, body) })
+}
+
+// VerifyHeader accepts when an alternative's headers authenticate the
+// request, needs the body when an alternative's signature is present, and
+// otherwise refuses: no alternative can then accept, whatever the body.
+func (a *anyOf) VerifyHeader(r *http.Request) error {
+	return a.first(func(v Verifier) error { return verifyHeader(v, r) })
+}
+
+// first returns nil at the first alternative that check accepts, else
+// ErrNeedBody if one needs the body, else the most specific failure.
+func (a *anyOf) first(check func(Verifier) error) error {
 	if len(a.vs) == 0 {
 		return unauthorized("no verifier configured")
 	}
 	var last, specific error
+	needBody := false
 	for _, v := range a.vs {
-		err := v.Verify(r, body)
+		err := check(v)
 		if err == nil {
 			return nil
+		}
+		if err == ErrNeedBody {
+			needBody = true
+			continue
 		}
 		err = asUnauthorized("verifier rejected the request", err)
 		last = err
@@ -88,7 +134,10 @@ func (a *anyOf) Verify(r *http.Request, body []byte) error {
 			specific = err
 		}
 	}
-	if specific != nil {
+	switch {
+	case needBody:
+		return ErrNeedBody
+	case specific != nil:
 		return specific
 	}
 	return last
@@ -109,6 +158,28 @@ func (a *allOf) Verify(r *http.Request, body []byte) error {
 		if err := v.Verify(r, body); err != nil {
 			return asUnauthorized("verifier rejected the request", err)
 		}
+	}
+	return nil
+}
+
+// VerifyHeader refuses at the first part whose headers fail, and needs the
+// body when any part does.
+func (a *allOf) VerifyHeader(r *http.Request) error {
+	if len(a.vs) == 0 {
+		return unauthorized("no verifier configured")
+	}
+	needBody := false
+	for _, v := range a.vs {
+		switch err := verifyHeader(v, r); err {
+		case nil:
+		case ErrNeedBody:
+			needBody = true
+		default:
+			return asUnauthorized("verifier rejected the request", err)
+		}
+	}
+	if needBody {
+		return ErrNeedBody
 	}
 	return nil
 }

@@ -95,3 +95,13 @@ func TestErrorText(t *testing.T) {
 		t.Fatal("a wrong credential must not match ErrNoCredentials")
 	}
 }
+
+// TestNeedBodyWrappedIsAFailure: a Verify that returns ErrNeedBody, which
+// only VerifyHeader may, is refused like any other error, alone or in a
+// combination, and the error still wraps ErrUnauthorized.
+func TestNeedBodyWrappedIsAFailure(t *testing.T) {
+	odd := VerifierFunc(func(*http.Request, []byte) error { return ErrNeedBody })
+	for _, v := range []Verifier{odd, AnyOf(odd), AnyOf(BasicAuth("r", Credential{"u", "p"}), odd), AllOf(odd)} {
+		mustUnauthorized(t, v.Verify(newReq(""), nil))
+	}
+}

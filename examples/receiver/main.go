@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, env func(string) string, logOut io.
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: cfg.addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := webhook.NewHTTPServer(cfg.addr, mux)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
