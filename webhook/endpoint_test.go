@@ -59,6 +59,11 @@ func TestHeaderCredentialsBeforeBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	goodJWT := jwksKey.sign(t, claimsAt(time.Now()))
+	te := testEndpoint(t, nil)
+	issued, err := te.issue(testClientID, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	strangerJWT := genEC(t, "ec-1").sign(t, claimsAt(time.Now()))
 	mac := mustMAC(t, HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("mac-secret")}}})
 	grubhub := AnyOf(basic, mac) // Basic OR HTTP MAC
@@ -113,6 +118,9 @@ func TestHeaderCredentialsBeforeBody(t *testing.T) {
 			name: "bearer callback: rejected", r: req("Authorization", "Bearer tok"),
 			v: BearerFunc(func(context.Context, string) error { return ErrUnauthorized }),
 		},
+		{name: "hosted token endpoint: good", v: te.Verifier(), r: req("Authorization", "Bearer "+issued), accepted: true},
+		{name: "hosted token endpoint: missing", v: te.Verifier(), r: req()},
+		{name: "hosted token endpoint: forged", v: te.Verifier(), r: req("Authorization", "Bearer "+goodJWT)},
 		{name: "jwks: good", v: jwks, r: req("Authorization", "Bearer "+goodJWT), accepted: true},
 		{name: "jwks: signed by another key", v: jwks, r: req("Authorization", "Bearer "+strangerJWT)},
 		{name: "jwks: not a JWT", v: jwks, r: req("Authorization", "Bearer x.y.z")},

@@ -589,7 +589,11 @@ type tokenVerifier struct {
 }
 
 // Verify accepts a request whose bearer token the endpoint issued.
-func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error {
+func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error { return v.VerifyHeader(r) }
+
+// VerifyHeader is Verify: the token is in the headers, so a request
+// without a valid one is refused before its body is read.
+func (v *tokenVerifier) VerifyHeader(r *http.Request) error {
 	tok, err := bearerToken(r)
 	if err != nil {
 		return err
