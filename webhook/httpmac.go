@@ -240,19 +240,9 @@ func (m *HTTPMAC) Challenge() string { return "MAC" }
 // Authorization: MAC header, with a malformed one or with an unknown key
 // id; any other needs the body ([ErrNeedBody]).
 func (m *HTTPMAC) VerifyHeader(r *http.Request) error {
-	values := r.Header.Values("Authorization")
-	if len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
-		return noCredentials("httpmac: missing Authorization header")
-	}
-	if len(values) > 1 {
-		return unauthorized("httpmac: several Authorization headers")
-	}
-	params, reason, otherScheme := parseMACAuthorization(values[0])
-	switch {
-	case otherScheme:
-		return noCredentials("httpmac: Authorization header uses another scheme")
-	case reason != "":
-		return unauthorized("httpmac: malformed Authorization header: " + reason)
+	params, err := macParams(r)
+	if err != nil {
+		return err
 	}
 	if _, ok := m.keys[params["id"]]; !ok {
 		return unauthorized("httpmac: unknown key id")
@@ -260,24 +250,34 @@ func (m *HTTPMAC) VerifyHeader(r *http.Request) error {
 	return ErrNeedBody
 }
 
+// macParams returns the parameters of the request's one Authorization:
+// MAC header.
+func macParams(r *http.Request) (map[string]string, error) {
+	values := r.Header.Values("Authorization")
+	if len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
+		return nil, noCredentials("httpmac: missing Authorization header")
+	}
+	if len(values) > 1 {
+		return nil, unauthorized("httpmac: several Authorization headers")
+	}
+	params, reason, otherScheme := parseMACAuthorization(values[0])
+	switch {
+	case otherScheme:
+		return nil, noCredentials("httpmac: Authorization header uses another scheme")
+	case reason != "":
+		return nil, unauthorized("httpmac: malformed Authorization header: " + reason)
+	}
+	return params, nil
+}
+
 // Verify checks the request's Authorization: MAC header over body.
 func (m *HTTPMAC) Verify(r *http.Request, body []byte) error {
 	if r == nil || r.URL == nil {
 		return unauthorized("httpmac: no request")
 	}
-	values := r.Header.Values("Authorization")
-	if len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
-		return noCredentials("httpmac: missing Authorization header")
-	}
-	if len(values) > 1 {
-		return unauthorized("httpmac: several Authorization headers")
-	}
-	params, reason, otherScheme := parseMACAuthorization(values[0])
-	if otherScheme {
-		return noCredentials("httpmac: Authorization header uses another scheme")
-	}
-	if reason != "" {
-		return unauthorized("httpmac: malformed Authorization header: " + reason)
+	params, err := macParams(r)
+	if err != nil {
+		return err
 	}
 	for _, name := range []string{"id", "nonce", "mac"} {
 		if params[name] == "" {
