@@ -64,7 +64,10 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			d.Params[p] = r.PathValue(p)
 		}
 	}
+	returned := false
+	defer e.exited(w, r, d, &returned)
 	err = e.Dispatch(r.Context(), d)
+	returned = true
 	status := StatusOf(err)
 	switch status {
 	case http.StatusOK:
@@ -81,6 +84,24 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The handler's error stays in the log: it may hold internals.
 		WriteError(w, status, "handler_failed", "the event was not handled; retry later")
 	}
+}
+
+// exited answers a delivery whose dispatch ended its goroutine with
+// runtime.Goexit (a handler calling t.FailNow, say); a panic goes on to
+// net/http as before. net/http then closes the connection without flushing
+// what the handler buffered, so the 500 is flushed here, with its length
+// (a chunked body would lack its last chunk) and Connection: close.
+func (e *Endpoint) exited(w http.ResponseWriter, r *http.Request, d *Delivery, returned *bool) {
+	if *returned {
+		return
+	}
+	if p := recover(); p != nil {
+		panic(p)
+	}
+	e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, http.StatusInternalServerError, errGoexit)
+	w.Header().Set("Connection", "close")
+	WriteError(w, http.StatusInternalServerError, "handler_failed", "the event was not handled; retry later")
+	_ = http.NewResponseController(w).Flush()
 }
 
 // logResult logs a delivery's outcome; the attributes are built only when
