@@ -126,13 +126,19 @@ func (r *Runner) Run(ctx context.Context, d *Delivery, handle func(context.Conte
 		return fmt.Errorf("webhook: de-duplication store: %w", err)
 	}
 	switch state {
+	case ClaimAcquired:
+		return r.call(ctx, d, handle, key, true)
 	case ClaimDone:
 		r.Logger.InfoContext(ctx, "webhook: duplicate delivery of a handled event", deliveryAttrs(d)...)
 		return nil
 	case ClaimInFlight:
 		return ErrInFlight
 	}
-	return r.call(ctx, d, handle, key, true)
+	// A store's bug must not pass for permission to run the handler: the
+	// key may be another delivery's claim.
+	err = fmt.Errorf("webhook: de-duplication store: Claim returned invalid state %d", state)
+	r.Logger.ErrorContext(ctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", err)...)
+	return err
 }
 
 // settle commits the claimed key after a success and releases it after a

@@ -1,9 +1,11 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -241,5 +243,30 @@ func TestRunnerGoexitReleases(t *testing.T) {
 	calls := 0
 	if err := r.Run(context.Background(), &Delivery{EventID: "g"}, func(context.Context) error { calls++; return nil }); err != nil || calls != 1 {
 		t.Fatalf("retry after Goexit: err %v, %d calls, want nil and 1", err, calls)
+	}
+}
+
+// stateDeduper is a buggy store whose Claim answers a state outside the
+// defined ones.
+type stateDeduper ClaimState
+
+func (s stateDeduper) Claim(context.Context, string) (ClaimState, error) { return ClaimState(s), nil }
+func (stateDeduper) Commit(context.Context, string) error                { return nil }
+func (stateDeduper) Release(context.Context, string) error               { return nil }
+
+// An invalid ClaimState is a store error (500), never permission to run.
+func TestRunnerInvalidClaimState(t *testing.T) {
+	for _, state := range []ClaimState{0, 42, -1} {
+		var logs bytes.Buffer
+		var calls atomic.Int32
+		r := &Runner{Deduper: stateDeduper(state), Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		srv := serveRunner(t, r, false, func(context.Context) error { calls.Add(1); return nil })
+		resp, body := post(t, srv.URL, `{"id":"x"}`)
+		if resp.StatusCode != http.StatusInternalServerError || calls.Load() != 0 {
+			t.Errorf("state %d: %d %q, %d handler calls; want 500 and none", state, resp.StatusCode, body, calls.Load())
+		}
+		if !strings.Contains(logs.String(), "invalid state") {
+			t.Errorf("state %d: not logged: %q", state, logs.String())
+		}
 	}
 }
