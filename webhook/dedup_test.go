@@ -2,7 +2,11 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -197,6 +201,126 @@ func TestMemoryDeduperCapacity(t *testing.T) {
 	}
 }
 
+// In-flight claims are never evicted: a store full of them refuses new
+// claims with ErrDedupFull, makes room by evicting a handled id once there
+// is one, and drops a claim only when it expires.
+func TestMemoryDeduperFullOfClaims(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock(time.Unix(1_700_000_000, 0))
+	d := NewMemoryDeduper(3, time.Hour)
+	d.Now = clock.Now
+	for _, k := range []string{"a", "b", "c"} {
+		claim(t, d, k)
+	}
+	if s, err := d.Claim(ctx, "d"); !errors.Is(err, ErrDedupFull) {
+		t.Fatalf("claim in a store full of claims: %v %v, want ErrDedupFull", s, err)
+	}
+	for _, k := range []string{"a", "b", "c"} {
+		if s := claim(t, d, k); s != ClaimInFlight {
+			t.Fatalf("%s: %v, want in-flight", k, s)
+		}
+	}
+	_ = d.Commit(ctx, "a")
+	if s := claim(t, d, "d"); s != ClaimAcquired {
+		t.Fatalf("claim after a commit: %v, want acquired", s)
+	}
+	if s := claim(t, d, "b"); s != ClaimInFlight {
+		t.Fatalf("b evicted: %v", s)
+	}
+	clock.Advance(d.inFlightTTL())
+	if s := claim(t, d, "e"); s != ClaimAcquired {
+		t.Fatalf("claim after the claims expired: %v", s)
+	}
+}
+
+// countHandler counts calls per body and holds the first call of each
+// body in hold until release is closed.
+type countHandler struct {
+	mu      sync.Mutex
+	calls   map[string]int
+	hold    []string
+	started chan struct{}
+	release chan struct{}
+}
+
+func newCountHandler(hold ...string) *countHandler {
+	return &countHandler{calls: map[string]int{}, hold: hold, started: make(chan struct{}, len(hold)), release: make(chan struct{})}
+}
+
+func (h *countHandler) handle(ctx context.Context) error {
+	d, _ := DeliveryFrom(ctx)
+	body := string(d.Body)
+	h.mu.Lock()
+	h.calls[body]++
+	n := h.calls[body]
+	h.mu.Unlock()
+	if n == 1 && slices.Contains(h.hold, body) {
+		h.started <- struct{}{}
+		<-h.release
+	}
+	return nil
+}
+
+func (h *countHandler) count(body string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.calls[body]
+}
+
+// A store full of events being handled answers 503 with Retry-After and
+// the contract's body, and does not call the handler.
+func TestEndpointDedupFull(t *testing.T) {
+	h := newCountHandler(`{"n":1}`, `{"n":2}`)
+	srv := serveRunner(t, &Runner{Deduper: NewMemoryDeduper(2, time.Hour)}, false, h.handle)
+	var wg sync.WaitGroup
+	for _, body := range []string{`{"n":1}`, `{"n":2}`} {
+		wg.Go(func() {
+			if resp, _ := post(t, srv.URL, body); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d", body, resp.StatusCode)
+			}
+		})
+		<-h.started
+	}
+	resp, body := post(t, srv.URL, `{"n":3}`)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, `"error":{"code":"unavailable"`) {
+		t.Errorf("full store: %d Retry-After %q %q; want 503 with Retry-After and a JSON error", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if n := h.count(`{"n":3}`); n != 0 {
+		t.Errorf("handler ran %d times for a delivery answered 503", n)
+	}
+	close(h.release)
+	wg.Wait()
+}
+
+// Newer events do not evict the claim of an event still being handled: a
+// duplicate of it gets 409 and the handler runs once.
+func TestEndpointInFlightNotEvicted(t *testing.T) {
+	const slow = `{"n":"slow"}`
+	h := newCountHandler(slow)
+	srv := serveRunner(t, &Runner{Deduper: NewMemoryDeduper(3, time.Hour)}, false, h.handle)
+	first := make(chan int)
+	go func() {
+		resp, _ := post(t, srv.URL, slow)
+		first <- resp.StatusCode
+	}()
+	<-h.started
+	for i := range 20 {
+		if resp, body := post(t, srv.URL, fmt.Sprintf(`{"n":%d}`, i)); resp.StatusCode != http.StatusOK {
+			t.Fatalf("event %d: %d %q", i, resp.StatusCode, body)
+		}
+	}
+	if resp, body := post(t, srv.URL, slow); resp.StatusCode != http.StatusConflict {
+		t.Errorf("duplicate of a running event: %d %q, want 409", resp.StatusCode, body)
+	}
+	close(h.release)
+	if status := <-first; status != http.StatusOK {
+		t.Errorf("first delivery: %d", status)
+	}
+	if n := h.count(slow); n != 1 {
+		t.Errorf("handler ran %d times for one event, want 1", n)
+	}
+}
+
 func TestMemoryDeduperDefaults(t *testing.T) {
 	d := NewMemoryDeduper(0, 0)
 	if d.max != DefaultDedupEntries || d.ttl != DefaultDedupTTL || d.inFlightTTL() != DefaultInFlightLimit {
@@ -218,5 +342,30 @@ func TestBodyKey(t *testing.T) {
 	}
 	if BodyKey([]byte(`{"a":1}`)) == BodyKey([]byte(`{"a": 1}`)) {
 		t.Fatal("different bodies, same key")
+	}
+}
+
+// BenchmarkMemoryDeduper is the store's share of a delivery in steady
+// state: Claim and Commit of a new id into a full store, which evicts the
+// oldest handled id.
+func BenchmarkMemoryDeduper(b *testing.B) {
+	const size = 10_000
+	keys := make([]string, 4*size)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("bench:%064d", i)
+	}
+	d := NewMemoryDeduper(size, time.Hour)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := keys[i%len(keys)]
+		i++
+		if s, err := d.Claim(ctx, k); err != nil || s != ClaimAcquired {
+			b.Fatal(s, err)
+		}
+		if err := d.Commit(ctx, k); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

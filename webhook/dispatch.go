@@ -230,6 +230,8 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInFlight):
 		return http.StatusConflict
+	case errors.Is(err, ErrDedupFull):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -79,6 +79,12 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.StatusConflict:
 		w.Header().Set("Retry-After", "1")
 		WriteError(w, status, "in_flight", "the same event is being handled; retry later")
+	case http.StatusServiceUnavailable:
+		e.logResult(r.Context(), slog.LevelError, "webhook: de-duplication store full", d, status, err)
+		// Claims end as handlers return, within their timeout (30 s by
+		// default): a few seconds frees some.
+		w.Header().Set("Retry-After", "10")
+		WriteError(w, status, "unavailable", "too many events are being handled; retry later")
 	default:
 		e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, status, err)
 		// The handler's error stays in the log: it may hold internals.
