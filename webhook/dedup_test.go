@@ -1,9 +1,12 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -89,6 +92,7 @@ func TestMemoryDeduperConcurrentClaim(t *testing.T) {
 func TestMemoryDeduperConcurrentMixed(t *testing.T) {
 	// Many keys, claims, commits and releases at once: run under -race.
 	d := NewMemoryDeduper(64, time.Hour)
+	d.Logger = slog.New(slog.DiscardHandler)
 	var wg sync.WaitGroup
 	for g := range 16 {
 		wg.Go(func() {
@@ -177,6 +181,7 @@ func TestMemoryDeduperCapacity(t *testing.T) {
 	clock := newClock(time.Unix(1_700_000_000, 0))
 	d := NewMemoryDeduper(3, time.Hour)
 	d.Now = clock.Now
+	d.Logger = slog.New(slog.DiscardHandler)
 	for _, k := range []string{"a", "b", "c"} {
 		claim(t, d, k)
 		_ = d.Commit(ctx, k)
@@ -209,6 +214,7 @@ func TestMemoryDeduperFullOfClaims(t *testing.T) {
 	clock := newClock(time.Unix(1_700_000_000, 0))
 	d := NewMemoryDeduper(3, time.Hour)
 	d.Now = clock.Now
+	d.Logger = slog.New(slog.DiscardHandler)
 	for _, k := range []string{"a", "b", "c"} {
 		claim(t, d, k)
 	}
@@ -221,8 +227,8 @@ func TestMemoryDeduperFullOfClaims(t *testing.T) {
 		}
 	}
 	_ = d.Commit(ctx, "a")
-	if s := claim(t, d, "d"); s != ClaimAcquired {
-		t.Fatalf("claim after a commit: %v, want acquired", s)
+	if s := claim(t, d, "d"); s != ClaimAcquired || d.Evicted() != 1 {
+		t.Fatalf("claim after a commit: %v, %d evicted; want acquired, a evicted", s, d.Evicted())
 	}
 	if s := claim(t, d, "b"); s != ClaimInFlight {
 		t.Fatalf("b evicted: %v", s)
@@ -297,7 +303,9 @@ func TestEndpointDedupFull(t *testing.T) {
 func TestEndpointInFlightNotEvicted(t *testing.T) {
 	const slow = `{"n":"slow"}`
 	h := newCountHandler(slow)
-	srv := serveRunner(t, &Runner{Deduper: NewMemoryDeduper(3, time.Hour)}, false, h.handle)
+	d := NewMemoryDeduper(3, time.Hour)
+	d.Logger = slog.New(slog.DiscardHandler)
+	srv := serveRunner(t, &Runner{Deduper: d}, false, h.handle)
 	first := make(chan int)
 	go func() {
 		resp, _ := post(t, srv.URL, slow)
@@ -318,6 +326,45 @@ func TestEndpointInFlightNotEvicted(t *testing.T) {
 	}
 	if n := h.count(slow); n != 1 {
 		t.Errorf("handler ran %d times for one event, want 1", n)
+	}
+}
+
+// Evicting a handled id before its TTL is counted and warned about once;
+// expiry by TTL is neither.
+func TestMemoryDeduperEvictedCounts(t *testing.T) {
+	ctx := context.Background()
+	var logs bytes.Buffer
+	clock := newClock(time.Unix(1_700_000_000, 0))
+	d := NewMemoryDeduper(2, time.Hour)
+	d.Now = clock.Now
+	d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	handle := func(keys ...string) {
+		for _, k := range keys {
+			claim(t, d, k)
+			_ = d.Commit(ctx, k)
+		}
+	}
+	handle("a", "b")
+	clock.Advance(time.Hour)
+	handle("c", "d")
+	if d.Evicted() != 0 || logs.Len() != 0 {
+		t.Fatalf("expiry by TTL: %d evicted, log %q; want neither", d.Evicted(), logs.String())
+	}
+	handle("e", "f", "g")
+	if d.Evicted() != 3 {
+		t.Fatalf("%d evicted, want 3", d.Evicted())
+	}
+	if n := strings.Count(logs.String(), "level=WARN"); n != 1 || !strings.Contains(logs.String(), "before its TTL") {
+		t.Fatalf("%d warnings, want 1: %q", n, logs.String())
+	}
+}
+
+// The Runner's logger reaches the store Prepare creates.
+func TestRunnerLoggerReachesDefaultStore(t *testing.T) {
+	r := &Runner{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r.Prepare()
+	if m, ok := r.Deduper.(*MemoryDeduper); !ok || m.Logger != r.Logger {
+		t.Fatalf("default store %T without the Runner's logger", r.Deduper)
 	}
 }
 
@@ -355,6 +402,7 @@ func BenchmarkMemoryDeduper(b *testing.B) {
 		keys[i] = fmt.Sprintf("bench:%064d", i)
 	}
 	d := NewMemoryDeduper(size, time.Hour)
+	d.Logger = slog.New(slog.DiscardHandler)
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0

@@ -96,14 +96,16 @@ type Runner struct {
 
 // Prepare fills in defaults; call it once before sharing the Runner.
 func (r *Runner) Prepare() {
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
 	if r.Deduper == nil {
-		r.Deduper = NewMemoryDeduper(0, 0)
+		m := NewMemoryDeduper(0, 0)
+		m.Logger = r.Logger
+		r.Deduper = m
 	}
 	if r.Timeout <= 0 {
 		r.Timeout = DefaultHandlerTimeout
-	}
-	if r.Logger == nil {
-		r.Logger = slog.New(slog.DiscardHandler)
 	}
 }
 
