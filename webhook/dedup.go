@@ -1,10 +1,11 @@
 package webhook
 
 import (
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -46,7 +47,8 @@ func (s ClaimState) String() string {
 // follows. Implementations backed by a shared store (Redis SET NX PX, a SQL
 // unique key) make de-duplication work across replicas.
 type Deduper interface {
-	// Claim tries to take key for handling.
+	// Claim tries to take key for handling. An error wrapping
+	// [ErrDedupFull] is answered 503, any other error 500.
 	Claim(ctx context.Context, key string) (ClaimState, error)
 	// Commit marks key handled, after the handler succeeded.
 	Commit(ctx context.Context, key string) error
@@ -55,9 +57,20 @@ type Deduper interface {
 	Release(ctx context.Context, key string) error
 }
 
-// Defaults of [NewMemoryDeduper].
+// ErrDedupFull is what [MemoryDeduper.Claim] returns when every id it holds
+// is an in-flight claim, so making room would let a duplicate of a running
+// event run its handler a second time. Other stores may return it (or wrap
+// it) too. The delivery is answered 503 with Retry-After: the provider
+// retries once handlers have finished.
+var ErrDedupFull = errors.New("webhook: de-duplication store full of events being handled")
+
+// Defaults of [NewMemoryDeduper]. The size wins over the TTL: once the
+// store is full, the oldest handled id is evicted, however young, and a
+// redelivery of it would be handled again. A million ids cover 24 hours
+// at 11.5 deliveries a second on average (a million a day), in about 200 MB
+// once full; size the store for your rate (see [MemoryDeduper.Evicted]).
 const (
-	DefaultDedupEntries  = 100_000
+	DefaultDedupEntries  = 1_000_000
 	DefaultDedupTTL      = 24 * time.Hour
 	DefaultInFlightLimit = 10 * time.Minute
 )
@@ -75,30 +88,67 @@ type MemoryDeduper struct {
 	// forever; default the smaller of ttl and DefaultInFlightLimit.
 	// Set it, if at all, before first use.
 	InFlightTTL time.Duration
+	// Logger receives the warning that the store evicted a handled id
+	// before its TTL; default slog.Default(). Set it, if at all, before
+	// first use.
+	Logger *slog.Logger
 
 	mu      sync.Mutex
 	max     int
 	ttl     time.Duration
-	entries map[string]*list.Element
-	// order holds entries by last change, oldest first: the eviction order.
-	// Purging expired entries from the front stops at the first live one,
-	// so an expired in-flight claim queued behind a live done entry lingers
-	// until it is looked up or evicted; lookups check expiry, so it is
-	// never honoured.
-	order *list.List
+	entries map[string]*dedupEntry
+	// inFlight and done hold the claims and the handled ids, oldest
+	// first. Each list's entries share one TTL, so the oldest expires
+	// first and purging stops at the first live one. Only done entries
+	// are evicted: evicting a claim would let a duplicate run the handler
+	// while the first call still runs.
+	inFlight, done dedupList
+	evicted        uint64
 }
 
+// dedupEntry is a key's state, linked into the list its state names.
 type dedupEntry struct {
-	key     string
-	done    bool
-	expires time.Time
+	key        string
+	done       bool
+	expires    time.Time
+	prev, next *dedupEntry
+}
+
+// dedupList is a doubly linked list of entries around a sentinel. The
+// links live in the entries, so moving a claim to the done list allocates
+// nothing (container/list would allocate an element per move).
+type dedupList struct {
+	root dedupEntry
+	len  int
+}
+
+func (l *dedupList) front() *dedupEntry {
+	if l.len == 0 {
+		return nil
+	}
+	return l.root.next
+}
+
+func (l *dedupList) pushBack(e *dedupEntry) {
+	if l.root.next == nil {
+		l.root.next, l.root.prev = &l.root, &l.root
+	}
+	e.prev, e.next = l.root.prev, &l.root
+	e.prev.next, l.root.prev = e, e
+	l.len++
+}
+
+func (l *dedupList) remove(e *dedupEntry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+	l.len--
 }
 
 // NewMemoryDeduper returns a deduper holding at most maxEntries keys
-// (DefaultDedupEntries when <= 0), evicting the oldest when full, and
-// remembering handled keys for ttl (DefaultDedupTTL when <= 0): past it, or
-// once evicted, a redelivery is handled again. Size maxEntries above the
-// number of events received in ttl.
+// (DefaultDedupEntries when <= 0) and remembering handled keys for ttl
+// (DefaultDedupTTL when <= 0): past it, or once evicted to make room, a
+// redelivery is handled again. Size maxEntries above the number of events
+// received in ttl; each costs about 200 bytes with a 73-byte key.
 func NewMemoryDeduper(maxEntries int, ttl time.Duration) *MemoryDeduper {
 	if maxEntries <= 0 {
 		maxEntries = DefaultDedupEntries
@@ -106,12 +156,7 @@ func NewMemoryDeduper(maxEntries int, ttl time.Duration) *MemoryDeduper {
 	if ttl <= 0 {
 		ttl = DefaultDedupTTL
 	}
-	return &MemoryDeduper{
-		max:     maxEntries,
-		ttl:     ttl,
-		entries: make(map[string]*list.Element),
-		order:   list.New(),
-	}
+	return &MemoryDeduper{max: maxEntries, ttl: ttl, entries: make(map[string]*dedupEntry)}
 }
 
 func (d *MemoryDeduper) now() time.Time {
@@ -128,54 +173,50 @@ func (d *MemoryDeduper) inFlightTTL() time.Duration {
 	return min(d.ttl, DefaultInFlightLimit)
 }
 
-// purge drops expired entries from the front; called with mu held.
+func (d *MemoryDeduper) list(e *dedupEntry) *dedupList {
+	if e.done {
+		return &d.done
+	}
+	return &d.inFlight
+}
+
+// drop forgets e; mu held.
+func (d *MemoryDeduper) drop(e *dedupEntry) {
+	d.list(e).remove(e)
+	delete(d.entries, e.key)
+}
+
+// purge drops expired entries; mu held.
 func (d *MemoryDeduper) purge(now time.Time) {
-	for e := d.order.Front(); e != nil; e = d.order.Front() {
-		ent := e.Value.(*dedupEntry)
-		if now.Before(ent.expires) {
-			return
+	d.expire(&d.inFlight, now)
+	d.expire(&d.done, now)
+}
+
+// expire drops l's expired entries, oldest first; mu held.
+func (d *MemoryDeduper) expire(l *dedupList, now time.Time) {
+	for e := l.front(); e != nil && !now.Before(e.expires); e = l.front() {
+		d.drop(e)
+	}
+}
+
+// evict drops the oldest handled id before its TTL to make room, counts
+// it, and warns the first time, so an operator learns that the store is
+// too small before a provider retries into it; mu held, done not empty.
+func (d *MemoryDeduper) evict() {
+	d.drop(d.done.front())
+	d.evicted++
+	if d.evicted == 1 {
+		l := d.Logger
+		if l == nil {
+			l = slog.Default()
 		}
-		d.order.Remove(e)
-		delete(d.entries, ent.key)
+		l.Warn("webhook: de-duplication store full: evicted a handled event id before its TTL, so a redelivery of it would be handled again; raise the store's size",
+			"max_entries", d.max, "ttl", d.ttl)
 	}
 }
 
-// lookup returns key's live entry, dropping it if expired; mu held.
-func (d *MemoryDeduper) lookup(key string, now time.Time) *list.Element {
-	e, ok := d.entries[key]
-	if !ok {
-		return nil
-	}
-	if !now.Before(e.Value.(*dedupEntry).expires) {
-		d.order.Remove(e)
-		delete(d.entries, key)
-		return nil
-	}
-	return e
-}
-
-// put inserts or refreshes key, evicting the oldest entries beyond
-// capacity; mu held.
-func (d *MemoryDeduper) put(key string, done bool, now time.Time) {
-	exp := d.ttl
-	if !done {
-		exp = d.inFlightTTL()
-	}
-	if e, ok := d.entries[key]; ok {
-		ent := e.Value.(*dedupEntry)
-		ent.done, ent.expires = done, now.Add(exp)
-		d.order.MoveToBack(e)
-		return
-	}
-	d.entries[key] = d.order.PushBack(&dedupEntry{key: key, done: done, expires: now.Add(exp)})
-	for d.order.Len() > d.max {
-		front := d.order.Front()
-		d.order.Remove(front)
-		delete(d.entries, front.Value.(*dedupEntry).key)
-	}
-}
-
-// Claim implements [Deduper].
+// Claim implements [Deduper]. It returns [ErrDedupFull] when the store
+// holds nothing but in-flight claims.
 func (d *MemoryDeduper) Claim(ctx context.Context, key string) (ClaimState, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
@@ -184,24 +225,43 @@ func (d *MemoryDeduper) Claim(ctx context.Context, key string) (ClaimState, erro
 	defer d.mu.Unlock()
 	now := d.now()
 	d.purge(now)
-	if e := d.lookup(key, now); e != nil {
-		if e.Value.(*dedupEntry).done {
+	if e, ok := d.entries[key]; ok {
+		if e.done {
 			return ClaimDone, nil
 		}
 		return ClaimInFlight, nil
 	}
-	d.put(key, false, now)
+	if len(d.entries) >= d.max {
+		if d.done.len == 0 {
+			return 0, ErrDedupFull
+		}
+		d.evict()
+	}
+	e := &dedupEntry{key: key, expires: now.Add(d.inFlightTTL())}
+	d.entries[key] = e
+	d.inFlight.pushBack(e)
 	return ClaimAcquired, nil
 }
 
-// Commit implements [Deduper]. A key whose claim expired or was evicted in
-// the meantime is recorded anyway: the event was handled.
+// Commit implements [Deduper]. A key whose claim expired in the meantime
+// is recorded anyway: the event was handled.
 func (d *MemoryDeduper) Commit(ctx context.Context, key string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
 	d.purge(now)
-	d.put(key, true, now)
+	e, ok := d.entries[key]
+	if ok {
+		d.list(e).remove(e)
+	} else {
+		e = &dedupEntry{key: key}
+		d.entries[key] = e
+	}
+	e.done, e.expires = true, now.Add(d.ttl)
+	d.done.pushBack(e)
+	if len(d.entries) > d.max {
+		d.evict() // the oldest handled id, e itself when all else is in flight
+	}
 	return nil
 }
 
@@ -211,9 +271,8 @@ func (d *MemoryDeduper) Commit(ctx context.Context, key string) error {
 func (d *MemoryDeduper) Release(ctx context.Context, key string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if e, ok := d.entries[key]; ok && !e.Value.(*dedupEntry).done {
-		d.order.Remove(e)
-		delete(d.entries, key)
+	if e, ok := d.entries[key]; ok && !e.done {
+		d.drop(e)
 	}
 	return nil
 }
@@ -222,7 +281,17 @@ func (d *MemoryDeduper) Release(ctx context.Context, key string) error {
 func (d *MemoryDeduper) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.order.Len()
+	return len(d.entries)
+}
+
+// Evicted reports how many handled ids were dropped before their TTL to
+// make room. Anything but 0 means the store is smaller than the number of
+// events received in its TTL: a redelivery of an evicted id is handled
+// again.
+func (d *MemoryDeduper) Evicted() uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.evicted
 }
 
 // BodyKey is the de-duplication key of a message without a correlationId:

@@ -1,8 +1,15 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -85,6 +92,7 @@ func TestMemoryDeduperConcurrentClaim(t *testing.T) {
 func TestMemoryDeduperConcurrentMixed(t *testing.T) {
 	// Many keys, claims, commits and releases at once: run under -race.
 	d := NewMemoryDeduper(64, time.Hour)
+	d.Logger = slog.New(slog.DiscardHandler)
 	var wg sync.WaitGroup
 	for g := range 16 {
 		wg.Go(func() {
@@ -173,6 +181,7 @@ func TestMemoryDeduperCapacity(t *testing.T) {
 	clock := newClock(time.Unix(1_700_000_000, 0))
 	d := NewMemoryDeduper(3, time.Hour)
 	d.Now = clock.Now
+	d.Logger = slog.New(slog.DiscardHandler)
 	for _, k := range []string{"a", "b", "c"} {
 		claim(t, d, k)
 		_ = d.Commit(ctx, k)
@@ -197,6 +206,168 @@ func TestMemoryDeduperCapacity(t *testing.T) {
 	}
 }
 
+// In-flight claims are never evicted: a store full of them refuses new
+// claims with ErrDedupFull, makes room by evicting a handled id once there
+// is one, and drops a claim only when it expires.
+func TestMemoryDeduperFullOfClaims(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock(time.Unix(1_700_000_000, 0))
+	d := NewMemoryDeduper(3, time.Hour)
+	d.Now = clock.Now
+	d.Logger = slog.New(slog.DiscardHandler)
+	for _, k := range []string{"a", "b", "c"} {
+		claim(t, d, k)
+	}
+	if s, err := d.Claim(ctx, "d"); !errors.Is(err, ErrDedupFull) {
+		t.Fatalf("claim in a store full of claims: %v %v, want ErrDedupFull", s, err)
+	}
+	for _, k := range []string{"a", "b", "c"} {
+		if s := claim(t, d, k); s != ClaimInFlight {
+			t.Fatalf("%s: %v, want in-flight", k, s)
+		}
+	}
+	_ = d.Commit(ctx, "a")
+	if s := claim(t, d, "d"); s != ClaimAcquired || d.Evicted() != 1 {
+		t.Fatalf("claim after a commit: %v, %d evicted; want acquired, a evicted", s, d.Evicted())
+	}
+	if s := claim(t, d, "b"); s != ClaimInFlight {
+		t.Fatalf("b evicted: %v", s)
+	}
+	clock.Advance(d.inFlightTTL())
+	if s := claim(t, d, "e"); s != ClaimAcquired {
+		t.Fatalf("claim after the claims expired: %v", s)
+	}
+}
+
+// countHandler counts calls per body and holds the first call of each
+// body in hold until release is closed.
+type countHandler struct {
+	mu      sync.Mutex
+	calls   map[string]int
+	hold    []string
+	started chan struct{}
+	release chan struct{}
+}
+
+func newCountHandler(hold ...string) *countHandler {
+	return &countHandler{calls: map[string]int{}, hold: hold, started: make(chan struct{}, len(hold)), release: make(chan struct{})}
+}
+
+func (h *countHandler) handle(ctx context.Context) error {
+	d, _ := DeliveryFrom(ctx)
+	body := string(d.Body)
+	h.mu.Lock()
+	h.calls[body]++
+	n := h.calls[body]
+	h.mu.Unlock()
+	if n == 1 && slices.Contains(h.hold, body) {
+		h.started <- struct{}{}
+		<-h.release
+	}
+	return nil
+}
+
+func (h *countHandler) count(body string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.calls[body]
+}
+
+// A store full of events being handled answers 503 with Retry-After and
+// the contract's body, and does not call the handler.
+func TestEndpointDedupFull(t *testing.T) {
+	h := newCountHandler(`{"n":1}`, `{"n":2}`)
+	srv := serveRunner(t, &Runner{Deduper: NewMemoryDeduper(2, time.Hour)}, false, h.handle)
+	var wg sync.WaitGroup
+	for _, body := range []string{`{"n":1}`, `{"n":2}`} {
+		wg.Go(func() {
+			if resp, _ := post(t, srv.URL, body); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: %d", body, resp.StatusCode)
+			}
+		})
+		<-h.started
+	}
+	resp, body := post(t, srv.URL, `{"n":3}`)
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, `"error":{"code":"unavailable"`) {
+		t.Errorf("full store: %d Retry-After %q %q; want 503 with Retry-After and a JSON error", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if n := h.count(`{"n":3}`); n != 0 {
+		t.Errorf("handler ran %d times for a delivery answered 503", n)
+	}
+	close(h.release)
+	wg.Wait()
+}
+
+// Newer events do not evict the claim of an event still being handled: a
+// duplicate of it gets 409 and the handler runs once.
+func TestEndpointInFlightNotEvicted(t *testing.T) {
+	const slow = `{"n":"slow"}`
+	h := newCountHandler(slow)
+	d := NewMemoryDeduper(3, time.Hour)
+	d.Logger = slog.New(slog.DiscardHandler)
+	srv := serveRunner(t, &Runner{Deduper: d}, false, h.handle)
+	first := make(chan int)
+	go func() {
+		resp, _ := post(t, srv.URL, slow)
+		first <- resp.StatusCode
+	}()
+	<-h.started
+	for i := range 20 {
+		if resp, body := post(t, srv.URL, fmt.Sprintf(`{"n":%d}`, i)); resp.StatusCode != http.StatusOK {
+			t.Fatalf("event %d: %d %q", i, resp.StatusCode, body)
+		}
+	}
+	if resp, body := post(t, srv.URL, slow); resp.StatusCode != http.StatusConflict {
+		t.Errorf("duplicate of a running event: %d %q, want 409", resp.StatusCode, body)
+	}
+	close(h.release)
+	if status := <-first; status != http.StatusOK {
+		t.Errorf("first delivery: %d", status)
+	}
+	if n := h.count(slow); n != 1 {
+		t.Errorf("handler ran %d times for one event, want 1", n)
+	}
+}
+
+// Evicting a handled id before its TTL is counted and warned about once;
+// expiry by TTL is neither.
+func TestMemoryDeduperEvictedCounts(t *testing.T) {
+	ctx := context.Background()
+	var logs bytes.Buffer
+	clock := newClock(time.Unix(1_700_000_000, 0))
+	d := NewMemoryDeduper(2, time.Hour)
+	d.Now = clock.Now
+	d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	handle := func(keys ...string) {
+		for _, k := range keys {
+			claim(t, d, k)
+			_ = d.Commit(ctx, k)
+		}
+	}
+	handle("a", "b")
+	clock.Advance(time.Hour)
+	handle("c", "d")
+	if d.Evicted() != 0 || logs.Len() != 0 {
+		t.Fatalf("expiry by TTL: %d evicted, log %q; want neither", d.Evicted(), logs.String())
+	}
+	handle("e", "f", "g")
+	if d.Evicted() != 3 {
+		t.Fatalf("%d evicted, want 3", d.Evicted())
+	}
+	if n := strings.Count(logs.String(), "level=WARN"); n != 1 || !strings.Contains(logs.String(), "before its TTL") {
+		t.Fatalf("%d warnings, want 1: %q", n, logs.String())
+	}
+}
+
+// The Runner's logger reaches the store Prepare creates.
+func TestRunnerLoggerReachesDefaultStore(t *testing.T) {
+	r := &Runner{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r.Prepare()
+	if m, ok := r.Deduper.(*MemoryDeduper); !ok || m.Logger != r.Logger {
+		t.Fatalf("default store %T without the Runner's logger", r.Deduper)
+	}
+}
+
 func TestMemoryDeduperDefaults(t *testing.T) {
 	d := NewMemoryDeduper(0, 0)
 	if d.max != DefaultDedupEntries || d.ttl != DefaultDedupTTL || d.inFlightTTL() != DefaultInFlightLimit {
@@ -218,5 +389,31 @@ func TestBodyKey(t *testing.T) {
 	}
 	if BodyKey([]byte(`{"a":1}`)) == BodyKey([]byte(`{"a": 1}`)) {
 		t.Fatal("different bodies, same key")
+	}
+}
+
+// BenchmarkMemoryDeduper is the store's share of a delivery in steady
+// state: Claim and Commit of a new id into a full store, which evicts the
+// oldest handled id.
+func BenchmarkMemoryDeduper(b *testing.B) {
+	const size = 10_000
+	keys := make([]string, 4*size)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("bench:%064d", i)
+	}
+	d := NewMemoryDeduper(size, time.Hour)
+	d.Logger = slog.New(slog.DiscardHandler)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := keys[i%len(keys)]
+		i++
+		if s, err := d.Claim(ctx, k); err != nil || s != ClaimAcquired {
+			b.Fatal(s, err)
+		}
+		if err := d.Commit(ctx, k); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

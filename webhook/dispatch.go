@@ -96,14 +96,16 @@ type Runner struct {
 
 // Prepare fills in defaults; call it once before sharing the Runner.
 func (r *Runner) Prepare() {
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
 	if r.Deduper == nil {
-		r.Deduper = NewMemoryDeduper(0, 0)
+		m := NewMemoryDeduper(0, 0)
+		m.Logger = r.Logger
+		r.Deduper = m
 	}
 	if r.Timeout <= 0 {
 		r.Timeout = DefaultHandlerTimeout
-	}
-	if r.Logger == nil {
-		r.Logger = slog.New(slog.DiscardHandler)
 	}
 }
 
@@ -126,13 +128,19 @@ func (r *Runner) Run(ctx context.Context, d *Delivery, handle func(context.Conte
 		return fmt.Errorf("webhook: de-duplication store: %w", err)
 	}
 	switch state {
+	case ClaimAcquired:
+		return r.call(ctx, d, handle, key, true)
 	case ClaimDone:
 		r.Logger.InfoContext(ctx, "webhook: duplicate delivery of a handled event", deliveryAttrs(d)...)
 		return nil
 	case ClaimInFlight:
 		return ErrInFlight
 	}
-	return r.call(ctx, d, handle, key, true)
+	// A store's bug must not pass for permission to run the handler: the
+	// key may be another delivery's claim.
+	err = fmt.Errorf("webhook: de-duplication store: Claim returned invalid state %d", state)
+	r.Logger.ErrorContext(ctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", err)...)
+	return err
 }
 
 // settle commits the claimed key after a success and releases it after a
@@ -166,22 +174,30 @@ func (r *Runner) RunUnknown(ctx context.Context, d *Delivery) error {
 // ctx.Err(), which answers 500. (Running it on a goroutine of its own so
 // the answer could leave before a handler that ignores its context returns
 // cost a third of a delivery's time; see docs/receiving.md.)
-// A claimed key is settled when handle returns.
+// A claimed key is settled when handle returns, panics or ends its
+// goroutine with runtime.Goexit (as t.FailNow does): only a handler that
+// returned nil handled the event.
 func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Context) error, key string, claimed bool) (err error) {
 	// One allocation for the delivery, the deadline and the detached
 	// context settle uses; see handlerCtx.
 	hctx := newHandlerCtx(ctx, d, r.Timeout)
 	defer hctx.cancel()
+	returned := false
 	defer func() {
 		if p := recover(); p != nil {
 			err = &HandlerError{fmt.Errorf("webhook: handler panicked: %v", p)}
 			r.Logger.ErrorContext(ctx, "webhook: handler panicked", append(deliveryAttrs(d), "panic", p, "stack", string(debug.Stack()))...)
+		} else if !returned {
+			err = errGoexit
+			r.Logger.ErrorContext(ctx, "webhook: handler exited its goroutine", append(deliveryAttrs(d), "stack", string(debug.Stack()))...)
 		}
 		if claimed {
 			r.settle(hctx.detached(), d, key, err)
 		}
 	}()
-	if err = handle(hctx); err != nil {
+	err = handle(hctx)
+	returned = true
+	if err != nil {
 		if hctx.Err() != nil && errors.Is(err, hctx.Err()) {
 			err = fmt.Errorf("%w: %w", ErrTimeout, err)
 		}
@@ -189,6 +205,11 @@ func (r *Runner) call(ctx context.Context, d *Delivery, handle func(context.Cont
 	}
 	return err
 }
+
+// errGoexit is the outcome of a handler that neither returned nor
+// panicked, for settle and the log: no caller sees it, since its goroutine
+// is gone.
+var errGoexit = &HandlerError{errors.New("webhook: handler exited its goroutine")}
 
 func deliveryAttrs(d *Delivery) []any {
 	return []any{"channel", d.Channel, "message", d.Message, "event_id", d.EventID}
@@ -211,6 +232,8 @@ func StatusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrInFlight):
 		return http.StatusConflict
+	case errors.Is(err, ErrDedupFull):
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -1,10 +1,15 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,6 +163,110 @@ func TestServeMuxRefusesUncleanPaths(t *testing.T) {
 		}
 		if want == 404 && w.Header().Get("Content-Type") != "application/json" {
 			t.Errorf("%s: no JSON body", path)
+		}
+	}
+}
+
+// serveRunner serves one channel over real HTTP, dispatching every
+// delivery through r (or r.RunUnknown when unknown is set) to handle.
+func serveRunner(t *testing.T, r *Runner, unknown bool, handle func(context.Context) error) *httptest.Server {
+	t.Helper()
+	if unknown {
+		r.Unknown = func(ctx context.Context, _ *Delivery) error { return handle(ctx) }
+	}
+	r.Prepare()
+	srv := httptest.NewServer(&Endpoint{Channel: "/webhook", Dispatch: func(ctx context.Context, d *Delivery) error {
+		if unknown {
+			return r.RunUnknown(ctx, d)
+		}
+		return r.Run(ctx, d, handle)
+	}})
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// post delivers body to url and returns what the client saw.
+func post(t *testing.T, url, body string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("delivery of %s: %v", body, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading the answer to %s: %v", body, err)
+	}
+	return resp, string(b)
+}
+
+// A handler (or unknown-event hook) that ends its goroutine, as t.FailNow
+// does, did not handle the event: the provider gets 500, not a dropped
+// connection, and its retry runs the handler again instead of finding the
+// event done.
+func TestEndpointHandlerGoexit(t *testing.T) {
+	for _, unknown := range []bool{false, true} {
+		var calls atomic.Int32
+		srv := serveRunner(t, &Runner{}, unknown, func(context.Context) error {
+			if calls.Add(1) == 1 {
+				runtime.Goexit()
+			}
+			return nil
+		})
+		resp, body := post(t, srv.URL, `{"id":"goexit"}`)
+		if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, `"handler_failed"`) {
+			t.Fatalf("unknown=%v: first delivery %d %q, want 500 handler_failed", unknown, resp.StatusCode, body)
+		}
+		if resp, body := post(t, srv.URL, `{"id":"goexit"}`); resp.StatusCode != http.StatusOK {
+			t.Fatalf("unknown=%v: retry %d %q", unknown, resp.StatusCode, body)
+		}
+		if n := calls.Load(); n != 2 {
+			t.Fatalf("unknown=%v: handler ran %d times, want 2 (the retry must run it)", unknown, n)
+		}
+	}
+}
+
+// Without HTTP: a handler's Goexit releases the claim, so the retry runs.
+func TestRunnerGoexitReleases(t *testing.T) {
+	r := &Runner{}
+	r.Prepare()
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		_ = r.Run(context.Background(), &Delivery{EventID: "g"}, func(context.Context) error {
+			runtime.Goexit()
+			return nil
+		})
+		t.Error("Run returned after the handler's Goexit")
+	}()
+	<-exited
+	calls := 0
+	if err := r.Run(context.Background(), &Delivery{EventID: "g"}, func(context.Context) error { calls++; return nil }); err != nil || calls != 1 {
+		t.Fatalf("retry after Goexit: err %v, %d calls, want nil and 1", err, calls)
+	}
+}
+
+// stateDeduper is a buggy store whose Claim answers a state outside the
+// defined ones.
+type stateDeduper ClaimState
+
+func (s stateDeduper) Claim(context.Context, string) (ClaimState, error) { return ClaimState(s), nil }
+func (stateDeduper) Commit(context.Context, string) error                { return nil }
+func (stateDeduper) Release(context.Context, string) error               { return nil }
+
+// An invalid ClaimState is a store error (500), never permission to run.
+func TestRunnerInvalidClaimState(t *testing.T) {
+	for _, state := range []ClaimState{0, 42, -1} {
+		var logs bytes.Buffer
+		var calls atomic.Int32
+		r := &Runner{Deduper: stateDeduper(state), Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		srv := serveRunner(t, r, false, func(context.Context) error { calls.Add(1); return nil })
+		resp, body := post(t, srv.URL, `{"id":"x"}`)
+		if resp.StatusCode != http.StatusInternalServerError || calls.Load() != 0 {
+			t.Errorf("state %d: %d %q, %d handler calls; want 500 and none", state, resp.StatusCode, body, calls.Load())
+		}
+		if !strings.Contains(logs.String(), "invalid state") {
+			t.Errorf("state %d: not logged: %q", state, logs.String())
 		}
 	}
 }

@@ -79,7 +79,10 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			d.Params[p] = r.PathValue(p)
 		}
 	}
+	returned := false
+	defer e.exited(w, r, d, &returned)
 	err = e.Dispatch(r.Context(), d)
+	returned = true
 	status := StatusOf(err)
 	switch status {
 	case http.StatusOK:
@@ -91,6 +94,12 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.StatusConflict:
 		w.Header().Set("Retry-After", "1")
 		WriteError(w, status, "in_flight", "the same event is being handled; retry later")
+	case http.StatusServiceUnavailable:
+		e.logResult(r.Context(), slog.LevelError, "webhook: de-duplication store full", d, status, err)
+		// Claims end as handlers return, within their timeout (30 s by
+		// default): a few seconds frees some.
+		w.Header().Set("Retry-After", "10")
+		WriteError(w, status, "unavailable", "too many events are being handled; retry later")
 	default:
 		e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, status, err)
 		// The handler's error stays in the log: it may hold internals.
@@ -102,6 +111,24 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (e *Endpoint) unauthorized(w http.ResponseWriter, r *http.Request, err error) {
 	e.log(r.Context(), slog.LevelWarn, "webhook: rejected credentials", "channel", e.Channel, "error", err)
 	WriteUnauthorized(w, e.Verifier, "missing or invalid credentials")
+}
+
+// exited answers a delivery whose dispatch ended its goroutine with
+// runtime.Goexit (a handler calling t.FailNow, say); a panic goes on to
+// net/http as before. net/http then closes the connection without flushing
+// what the handler buffered, so the 500 is flushed here, with its length
+// (a chunked body would lack its last chunk) and Connection: close.
+func (e *Endpoint) exited(w http.ResponseWriter, r *http.Request, d *Delivery, returned *bool) {
+	if *returned {
+		return
+	}
+	if p := recover(); p != nil {
+		panic(p)
+	}
+	e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, http.StatusInternalServerError, errGoexit)
+	w.Header().Set("Connection", "close")
+	WriteError(w, http.StatusInternalServerError, "handler_failed", "the event was not handled; retry later")
+	_ = http.NewResponseController(w).Flush()
 }
 
 // logResult logs a delivery's outcome; the attributes are built only when

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 )
 
 // DefaultBodyLimit is the body size [ReadBody] allows when given a limit
@@ -25,7 +26,8 @@ type errorDetail struct {
 
 // WriteError answers status with the contract's short JSON error body
 // {"error":{"code":"...","message":"..."}}. Headers set on w before the call
-// (for example WWW-Authenticate) are kept.
+// (for example WWW-Authenticate) are kept. Its Content-Length is set, so
+// the body is complete even on a connection that closes right after.
 func WriteError(w http.ResponseWriter, status int, code, message string) {
 	b, err := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: message}})
 	if err != nil { // cannot happen for two strings; keep the contract anyway
@@ -34,7 +36,7 @@ func WriteError(w http.ResponseWriter, status int, code, message string) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Del("Content-Length")
+	h.Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
 }
