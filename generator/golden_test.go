@@ -36,6 +36,10 @@ func goldenCases(t *testing.T) []config.Package {
 		Spec:    "testdata/unnamed/spec.yaml",
 		Package: "unnamed",
 		Out:     "testdata/unnamed/golden",
+	}, config.Package{
+		Spec:    "testdata/integrity/spec.yaml",
+		Package: "integrity",
+		Out:     "testdata/integrity/golden",
 	})
 }
 

@@ -132,13 +132,20 @@ func (g *gen) idFromEvent(m *model.Message) (guard, value jen.Code, ok bool) {
 		expr, owner = field, fl.Type
 	}
 	t := path[len(path)-1].Type
+	// as converts expr to the Go type want unless it has that type.
+	as := func(want *jen.Statement) *jen.Statement {
+		if fmt.Sprintf("%#v", g.goType(t)) == fmt.Sprintf("%#v", want) {
+			return expr
+		}
+		return want.Call(expr)
+	}
 	switch {
 	case t.Kind == model.String && t.Format != "date-time":
-		value = jen.String().Call(expr)
+		value = as(jen.String())
 	case t.Kind == model.Integer && strings.HasPrefix(t.Format, "uint"):
-		value = jen.Qual("strconv", "FormatUint").Call(jen.Uint64().Call(expr), jen.Lit(10))
+		value = jen.Qual("strconv", "FormatUint").Call(as(jen.Uint64()), jen.Lit(10))
 	case t.Kind == model.Integer:
-		value = jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(expr), jen.Lit(10))
+		value = jen.Qual("strconv", "FormatInt").Call(as(jen.Int64()), jen.Lit(10))
 	case t.Kind == model.Any:
 		value = jen.Qual(jsonxPkg, "RawText").Call(expr)
 	default:

@@ -108,7 +108,7 @@ func (d *Dispatcher) runOrderCreated(ctx context.Context, del *webhook.Delivery,
 	if err != nil {
 		return webhook.InvalidPayload(err)
 	}
-	del.EventID = string(event.EventID)
+	del.EventID = event.EventID
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderCreated(ctx, event, headers)
 	})
