@@ -176,12 +176,18 @@ func TestMemoryDeduperTTL(t *testing.T) {
 	}
 }
 
+// testDeduper is a store of size ids kept for an hour, on a test clock,
+// logging to log.
+func testDeduper(size int, log slog.Handler) (*MemoryDeduper, *fakeClock) {
+	c := newClock(time.Unix(1_700_000_000, 0))
+	d := NewMemoryDeduper(size, time.Hour)
+	d.Now, d.Logger = c.Now, slog.New(log)
+	return d, c
+}
+
 func TestMemoryDeduperCapacity(t *testing.T) {
 	ctx := context.Background()
-	clock := newClock(time.Unix(1_700_000_000, 0))
-	d := NewMemoryDeduper(3, time.Hour)
-	d.Now = clock.Now
-	d.Logger = slog.New(slog.DiscardHandler)
+	d, clock := testDeduper(3, slog.DiscardHandler)
 	for _, k := range []string{"a", "b", "c"} {
 		claim(t, d, k)
 		_ = d.Commit(ctx, k)
@@ -211,10 +217,7 @@ func TestMemoryDeduperCapacity(t *testing.T) {
 // is one, and drops a claim only when it expires.
 func TestMemoryDeduperFullOfClaims(t *testing.T) {
 	ctx := context.Background()
-	clock := newClock(time.Unix(1_700_000_000, 0))
-	d := NewMemoryDeduper(3, time.Hour)
-	d.Now = clock.Now
-	d.Logger = slog.New(slog.DiscardHandler)
+	d, clock := testDeduper(3, slog.DiscardHandler)
 	for _, k := range []string{"a", "b", "c"} {
 		claim(t, d, k)
 	}
@@ -334,10 +337,7 @@ func TestEndpointInFlightNotEvicted(t *testing.T) {
 func TestMemoryDeduperEvictedCounts(t *testing.T) {
 	ctx := context.Background()
 	var logs bytes.Buffer
-	clock := newClock(time.Unix(1_700_000_000, 0))
-	d := NewMemoryDeduper(2, time.Hour)
-	d.Now = clock.Now
-	d.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	d, clock := testDeduper(2, slog.NewTextHandler(&logs, nil))
 	handle := func(keys ...string) {
 		for _, k := range keys {
 			claim(t, d, k)
