@@ -6,12 +6,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
-
-	"github.com/hookgen/hookgen/model"
 )
-
-// channelOf returns the path of the first channel that carries m.
-func (g *gen) channelOf(m *model.Message) string { return g.channels[m] }
 
 // examples writes Examples: the spec's example deliveries as values a test
 // can send.
@@ -21,7 +16,7 @@ func (g *gen) examples(f *jen.File) {
 		for _, ex := range m.Examples {
 			d := jen.Dict{
 				jen.Id("Message"): jen.Lit(m.Key),
-				jen.Id("Channel"): jen.Lit(g.channelOf(m)),
+				jen.Id("Channel"): jen.Lit(g.message(m).Channel),
 			}
 			if ex.Name != "" {
 				d[jen.Id("Name")] = jen.Lit(ex.Name)
@@ -69,51 +64,4 @@ func rawLit(s string) jen.Code {
 		return jen.Lit(s)
 	}
 	return jen.Op("`" + s + "`")
-}
-
-// examplesTest writes a test that decodes every example into its payload
-// type and re-encodes it: a field the types cannot hold fails it.
-func (g *gen) examplesTest(f *jen.File) {
-	var entries []jen.Code
-	for _, m := range g.api.Messages {
-		if m.Payload == nil {
-			continue
-		}
-		entries = append(entries, jen.Lit(m.Key).Op(":").Func().Params().Any().Block(jen.Return(jen.New(g.goType(m.Payload)))))
-	}
-	f.Comment("testPayloads make a new payload value per message.")
-	f.Var().Id("testPayloads").Op("=").Add(multiline(jen.Map(jen.String()).Func().Params().Any(), entries))
-	f.Line()
-	f.Comment("newTestPayload returns a pointer to a new payload of message, or nil.")
-	f.Func().Id("newTestPayload").Params(jen.Id("message").String()).Any().Block(
-		jen.If(jen.List(jen.Id("f"), jen.Id("ok")).Op(":=").Id("testPayloads").Index(jen.Id("message")), jen.Id("ok")).Block(jen.Return(jen.Id("f").Call())),
-		jen.Return(jen.Nil()),
-	)
-	f.Line()
-	f.Comment("TestExamplesRoundTrip decodes every example of the spec into its payload")
-	f.Comment("type and encodes it again: nothing may be lost or changed on the way.")
-	f.Func().Id("TestExamplesRoundTrip").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-		jen.For(jen.List(jen.Id("_"), jen.Id("ex")).Op(":=").Range().Id("Examples").Call()).Block(
-			jen.Id("newPayload").Op(",").Id("ok").Op(":=").Id("testPayloads").Index(jen.Id("ex").Dot("Message")),
-			jen.If(jen.Op("!").Id("ok").Op("||").Id("ex").Dot("Payload").Op("==").Nil()).Block(jen.Continue()),
-			jen.Id("t").Dot("Run").Call(jen.Id("ex").Dot("Message").Op("+").Lit("/").Op("+").Id("ex").Dot("Name"), jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
-				jen.Id("v").Op(":=").Id("newPayload").Call(),
-				jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("ex").Dot("Payload"), jen.Id("v")), jen.Err().Op("!=").Nil()).Block(
-					jen.Id("t").Dot("Fatalf").Call(jen.Lit("decode: %v"), jen.Err()),
-				),
-				jen.List(jen.Id("out"), jen.Err()).Op(":=").Qual(jsonPkg, "Marshal").Call(jen.Id("v")),
-				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatalf").Call(jen.Lit("encode: %v"), jen.Err())),
-				jen.Var().List(jen.Id("want"), jen.Id("got")).Any(),
-				jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("ex").Dot("Payload"), jen.Op("&").Id("want")), jen.Err().Op("!=").Nil()).Block(
-					jen.Id("t").Dot("Fatal").Call(jen.Err()),
-				),
-				jen.If(jen.Err().Op(":=").Qual(jsonPkg, "Unmarshal").Call(jen.Id("out"), jen.Op("&").Id("got")), jen.Err().Op("!=").Nil()).Block(
-					jen.Id("t").Dot("Fatal").Call(jen.Err()),
-				),
-				jen.If(jen.Op("!").Qual("reflect", "DeepEqual").Call(jen.Id("want"), jen.Id("got"))).Block(
-					jen.Id("t").Dot("Errorf").Call(jen.Lit("the round trip changed the payload:\n got %s\nwant %s"), jen.Id("out"), jen.Id("ex").Dot("Payload")),
-				),
-			)),
-		),
-	)
 }

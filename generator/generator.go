@@ -8,7 +8,6 @@ package generator
 import (
 	"bytes"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -48,43 +47,53 @@ func IsGenerated(content []byte) bool {
 	return bytes.Contains(line, []byte(header))
 }
 
+// An emitter renders one generated file from the plan; emitters lists
+// them all. Each lives in the generator file named after its output
+// (handler.go renders handler.gen.go), and docs/receiving.md describes
+// each in its table of generated files (a test holds the two together).
+type emitter struct {
+	name string
+	emit func(*gen, *jen.File)
+	what string
+}
+
+var emitters = []emitter{
+	{"doc.gen.go", (*gen).doc, "the package comment"},
+	{"types.gen.go", (*gen).declarations, "payload types (see type-mapping.md)"},
+	{"handler.gen.go", (*gen).handler, "`Handler` (one `HandleX` per message), `UnimplementedHandler`, `EventFunc`"},
+	{"dispatch.gen.go", (*gen).dispatch, "`Dispatcher`: `Dispatch(ctx, channel, header, body)`, transport-agnostic"},
+	{"server.gen.go", (*gen).server, "`Server` (an `http.Handler`), one handler per channel, options, security options"},
+	{"testkit.gen.go", (*gen).testkit, "`Credentials` and one `NewXRequest` per message: requests as the provider sends them"},
+	{"json.gen.go", (*gen).codec, "the JSON decoder and encoder of every type, `Unmarshal`, `Marshal`"},
+	{"json.gen_test.go", (*gen).jsonTest, "the codec against encoding/json on the examples and on random values"},
+	{exampleFile, (*gen).examples, "`Examples()`: the spec's example deliveries"},
+	{"examples.gen_test.go", (*gen).examplesTest, "round trip of every example"},
+	{"server.gen_test.go", (*gen).serverTest, "every example routed through `Server`, authentication, the request helpers"},
+}
+
 // Generate returns the files of one provider package, sorted by name. The
 // output depends only on its input: generating twice gives the same bytes.
 func Generate(api *model.API, cfg Config) ([]File, error) {
 	if !validPackage(cfg.Package) {
 		return nil, fmt.Errorf("generator: %q is not a valid Go package name", cfg.Package)
 	}
-	g := newGen(api, cfg)
-	if err := g.check(); err != nil {
+	p, err := newPlan(api, cfg.Package)
+	if err != nil {
 		return nil, err
 	}
+	g := &gen{plan: p, cfg: cfg}
 	var files []File
-	for _, emit := range []struct {
-		name string
-		fn   func(*jen.File)
-	}{
-		{"doc.gen.go", g.doc},
-		{"types.gen.go", g.declarations},
-		{"handler.gen.go", g.handlerFile},
-		{"dispatch.gen.go", g.dispatchFile},
-		{"server.gen.go", g.serverFile},
-		{"testkit.gen.go", g.testkitFile},
-		{"json.gen.go", g.jsonFile},
-		{"json.gen_test.go", g.jsonTestFile},
-		{exampleFile, g.examples},
-		{"examples.gen_test.go", g.examplesTest},
-		{"server.gen_test.go", g.serverTest},
-	} {
+	for _, e := range emitters {
 		f := jen.NewFile(cfg.Package)
 		f.HeaderComment(header)
 		f.ImportName(webhookPkg, "webhook")
 		f.ImportName(webhooktestPkg, "webhooktest")
-		emit.fn(f)
+		e.emit(g, f)
 		var buf bytes.Buffer
 		if err := f.Render(&buf); err != nil {
-			return nil, fmt.Errorf("generator: %s: %w", emit.name, err)
+			return nil, fmt.Errorf("generator: %s: %w", e.name, err)
 		}
-		files = append(files, File{emit.name, buf.Bytes()})
+		files = append(files, File{e.name, buf.Bytes()})
 	}
 	readme, err := g.readme()
 	if err != nil {
@@ -119,166 +128,10 @@ func isKeyword(s string) bool {
 	return false
 }
 
-// gen holds the Go names chosen for one API. Names are decided once, up
-// front, in model order, so every file agrees on them.
+// gen renders the files of one API from its plan.
 type gen struct {
-	api    *model.API
-	cfg    Config
-	pkg    scope
-	types  map[*model.Type]string
-	fields map[*model.Field]string
-	// consts are the names of the constants of enum values and const
-	// fields.
-	enumConsts  map[*model.Type][]string
-	fieldConsts map[*model.Field]string
-	// extras names the field of an object that keeps the keys beyond its
-	// properties (see hasExtras).
-	extras map[*model.Type]string
-	// msgs and chans are the Go names of messages and channels, from
-	// which method and constant names are made.
-	msgs  map[*model.Message]string
-	chans map[*model.Channel]string
-	// schemeOpts are the option names of the security schemes hookgen
-	// can verify.
-	schemeOpts map[*model.SecurityScheme]string
-	// delivered are the messages that a route decodes with deliverX
-	// (decode.go), computed on first use.
-	delivered map[*model.Message]bool
-	// channels maps each message to the path of the first channel that
-	// carries it.
-	channels map[*model.Message]string
-	// once are the properties a delivery may give only once (see
-	// onceFields), computed on first use.
-	once map[*model.Field]bool
-}
-
-// reserved are the package-level names the generated files define besides
-// the spec's types, channels and schemes.
-var reserved = []string{
-	"Examples", "Handler", "UnimplementedHandler", "EventFunc", "Dispatcher", "NewDispatcher",
-	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger",
-	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
-	"Credentials",
-	"JSONValue", "Unmarshal", "Marshal",
-}
-
-func newGen(api *model.API, cfg Config) *gen {
-	g := &gen{
-		api: api, cfg: cfg, pkg: scope{},
-		types:       map[*model.Type]string{},
-		fields:      map[*model.Field]string{},
-		enumConsts:  map[*model.Type][]string{},
-		fieldConsts: map[*model.Field]string{},
-		extras:      map[*model.Type]string{},
-		msgs:        map[*model.Message]string{},
-		chans:       map[*model.Channel]string{},
-		schemeOpts:  map[*model.SecurityScheme]string{},
-		channels:    map[*model.Message]string{},
-	}
-	for _, c := range api.Channels {
-		for _, m := range c.Messages {
-			if _, ok := g.channels[m]; !ok {
-				g.channels[m] = c.Path
-			}
-		}
-	}
-	for _, r := range reserved {
-		g.pkg[r] = true
-	}
-	msgScope := scope{}
-	for _, m := range api.Messages {
-		g.msgs[m] = msgScope.unique(ident(m.Key, "Message"))
-		g.pkg["New"+g.msgs[m]+"Request"] = true
-	}
-	chanScope := scope{}
-	for _, c := range api.Channels {
-		g.chans[c] = chanScope.unique(ident(c.Path, "Root"))
-		g.pkg["Channel"+g.chans[c]] = true
-	}
-	for _, s := range api.SecuritySchemes {
-		if schemeKind(s) != "" {
-			g.schemeOpts[s] = g.pkg.unique("With" + ident(s.Key, "Scheme"))
-		}
-	}
-	for _, t := range api.Types {
-		g.types[t] = g.pkg.unique(ident(t.Name, "Type"))
-	}
-	for _, t := range api.Types {
-		// Fields and their getters share the struct's method set: the
-		// field "get_id" must not take the name of id's getter.
-		fs := scope{}
-		if hasExtras(t) {
-			fs["MarshalJSON"], fs["UnmarshalJSON"] = true, true
-		}
-		for _, f := range t.Fields {
-			name := fs.unique(ident(f.Name, "Field"))
-			for fs["Get"+name] {
-				name = fs.unique(name)
-			}
-			g.fields[f] = name
-			fs["Get"+name] = true
-		}
-		if hasExtras(t) {
-			g.extras[t] = fs.unique("AdditionalProperties")
-		}
-		for i, v := range t.Enum {
-			g.enumConsts[t] = append(g.enumConsts[t], g.pkg.unique(g.types[t]+enumWord(fmt.Sprint(v), i)))
-		}
-	}
-	for _, t := range api.Types {
-		for _, f := range t.Fields {
-			if f.HasConst {
-				g.fieldConsts[f] = g.pkg.unique(g.types[t] + g.fields[f])
-			}
-		}
-	}
-	return g
-}
-
-// enumWord names an enum value inside its constant's name: the type name
-// comes first, so a leading digit is fine; signs and symbols get words.
-func enumWord(v string, i int) string {
-	switch {
-	case v == "":
-		return "Empty"
-	case exported(v) == "":
-		return fmt.Sprintf("Value%d", i+1)
-	case strings.HasPrefix(v, "-"):
-		return "Minus" + exported(v)
-	case strings.HasPrefix(v, "+"):
-		return "Plus" + exported(v)
-	}
-	return exported(v)
-}
-
-// check reports what Go cannot express faithfully, before any output.
-func (g *gen) check() error {
-	for _, t := range g.api.Types {
-		for _, f := range t.Fields {
-			if strings.ContainsAny(f.Name, "\",\\`") {
-				return fmt.Errorf("%s: property name %q cannot be spelled in a Go struct tag", f.Pos, f.Name)
-			}
-		}
-	}
-	return nil
-}
-
-// doc writes the package comment.
-func (g *gen) doc(f *jen.File) {
-	a := g.api
-	var b strings.Builder
-	fmt.Fprintf(&b, "Package %s receives the webhook callbacks of %s", g.cfg.Package, a.Title)
-	if a.Version != "" {
-		fmt.Fprintf(&b, " (version %s)", a.Version)
-	}
-	b.WriteString(".")
-	if a.Description != "" {
-		b.WriteString("\n\n" + a.Description)
-	}
-	fmt.Fprintf(&b, "\n\nhookgen generated it from %s (AsyncAPI %s); see README.md for the event catalog.", path.Base(g.cfg.Spec), a.AsyncAPI)
-	for _, line := range strings.Split(wrap(b.String()), "\n") {
-		f.PackageComment(line)
-	}
+	*plan
+	cfg Config
 }
 
 // comment spells text as // lines; jennifer would make a /* */ block of a

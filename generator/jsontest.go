@@ -11,18 +11,18 @@ import (
 
 const jsontestPkg = "github.com/hookgen/hookgen/webhook/jsonx/jsontest"
 
-// jsonTestFile writes json.gen_test.go: the generated decoders and
+// jsonTest writes json.gen_test.go: the generated decoders and
 // encoders held against encoding/json on the spec's examples, on random
 // valid payloads and on fuzzed bytes.
-func (g *gen) jsonTestFile(f *jen.File) {
+func (g *gen) jsonTest(f *jen.File) {
 	f.ImportName(jsontestPkg, "jsontest")
 	var codecs []jen.Code
 	index := map[*model.Type]int{}
 	for _, t := range g.api.Types {
-		if !g.isJSONValue(t) {
+		if !g.declared(t) {
 			continue
 		}
-		name := g.types[t]
+		name := g.typeName(t)
 		v := jen.Id("v").Assert(jen.Op("*").Id(name))
 		index[t] = len(codecs)
 		codecs = append(codecs, jen.Values(jen.Dict{
@@ -34,7 +34,7 @@ func (g *gen) jsonTestFile(f *jen.File) {
 			jen.Id("Encode"): jen.Func().Params(jen.Id("v").Any()).Params(jen.Index().Byte(), jen.Error()).Block(
 				jen.Return(jen.Id("Marshal").Call(v.Clone())),
 			),
-			jen.Id("Random"): jen.Id(g.randomName(t)),
+			jen.Id("Random"): jen.Id(g.typeOf[t].Random),
 		}))
 	}
 	var messages []jen.Code
@@ -52,7 +52,7 @@ func (g *gen) jsonTestFile(f *jen.File) {
 			jen.Id("Name"): jen.Lit(m.Key),
 			jen.Id("New"):  jen.Func().Params().Any().Block(jen.Return(jen.New(g.goType(p)))),
 			jen.Id("Decode"): jen.Func().Params(jen.Id("data").Index().Byte(), jen.Id("v").Any()).Error().Block(
-				jen.Return(jen.Id(g.payloadDecoderName(m)).Call(jen.Id("data"), jen.Id("v").Assert(jen.Op("*").Add(g.goType(p))))),
+				jen.Return(jen.Id(g.message(m).PayloadDecoder).Call(jen.Id("data"), jen.Id("v").Assert(jen.Op("*").Add(g.goType(p))))),
 			),
 		}))
 	}
@@ -122,14 +122,12 @@ func (g *gen) jsonTestFile(f *jen.File) {
 		)),
 	)
 	for _, t := range g.api.Types {
-		if g.isJSONValue(t) {
+		if g.declared(t) {
 			f.Line()
 			g.randomFunc(f, t)
 		}
 	}
 }
-
-func (g *gen) randomName(t *model.Type) string { return "jsonRandom" + g.types[t] }
 
 // randomFunc writes the function that writes a random valid JSON value of
 // the named type t.
@@ -142,7 +140,7 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 	case t.Kind == model.Object:
 		body = append(body, jen.Id("m").Op(":=").Add(r.Clone()).Dot("ObjStart").Call())
 		for _, fl := range t.Fields {
-			write := []jen.Code{r.Clone().Dot("Key").Call(jen.Id("m"), jen.Lit(g.jsonName(fl)))}
+			write := []jen.Code{r.Clone().Dot("Key").Call(jen.Id("m"), jen.Lit(g.field(fl).JSONName))}
 			var value []jen.Code
 			if fl.HasConst {
 				value = []jen.Code{g.randomConst(fl)}
@@ -150,7 +148,7 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 				value = g.randomValue(fl.Type, 0, false)
 			}
 			var null jen.Code
-			switch shape := g.shape(t, fl); {
+			switch shape := g.field(fl).Shape; {
 			case shape == pointer || shape == nullable:
 				odds := 16
 				if fl.Type.Nullable {
@@ -179,8 +177,8 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 		cases = append(cases, jen.Default().Block(r.Clone().Dot("Any").Call(jen.Lit(1))))
 		body = append(body, jen.Switch(r.Clone().Dot("Intn").Call(jen.Lit(len(t.Variants)+1))).Block(cases...))
 	}
-	f.Commentf("%s writes a random valid JSON value of %s.", g.randomName(t), g.types[t])
-	f.Func().Id(g.randomName(t)).Params(jen.Id("r").Op("*").Qual(jsontestPkg, "Rand"), jen.Id("depth").Int()).Block(body...)
+	f.Commentf("%s writes a random valid JSON value of %s.", g.typeOf[t].Random, g.typeName(t))
+	f.Func().Id(g.typeOf[t].Random).Params(jen.Id("r").Op("*").Qual(jsontestPkg, "Rand"), jen.Id("depth").Int()).Block(body...)
 }
 
 // randomConst writes the value a const property must have, or now and then
@@ -215,8 +213,8 @@ func intBits(t *model.Type) int {
 func (g *gen) randomValue(t *model.Type, depth int, self bool) []jen.Code {
 	r := jen.Id("r")
 	next := jen.Id("depth").Op("+").Lit(1)
-	if g.isJSONValue(t) && !self {
-		return []jen.Code{jen.Id(g.randomName(t)).Call(r, next)}
+	if g.declared(t) && !self {
+		return []jen.Code{jen.Id(g.typeOf[t].Random).Call(r, next)}
 	}
 	if len(t.Enum) > 0 {
 		var vals []jen.Code

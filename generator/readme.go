@@ -56,7 +56,7 @@ func (g *gen) readme() ([]byte, error) {
 	for _, m := range a.Messages {
 		rm := readmeMessage{
 			Key: m.Key, Anchor: anchor(m.Key), Name: m.Name, Title: m.Title, Route: g.routeOf(m),
-			Summary: m.Summary, Description: m.Description, Channel: g.channelOf(m),
+			Summary: m.Summary, Description: m.Description, Channel: g.message(m).Channel,
 			ContentType: m.ContentType, CorrelationID: m.CorrelationID,
 		}
 		if rm.Summary == "" {
@@ -68,13 +68,14 @@ func (g *gen) readme() ([]byte, error) {
 		if m.Payload != nil {
 			rm.Payload = g.goType(m.Payload).GoString()
 			for _, f := range m.Payload.Fields {
+				fp := g.field(f)
 				typ, ok := fieldTypes[f]
 				if !ok {
-					typ = g.fieldType(m.Payload, f).GoString()
+					typ = g.fieldType(fp).GoString()
 					fieldTypes[f] = typ
 				}
 				rm.Fields = append(rm.Fields, readmeField{
-					Wire: f.Name, Go: g.fields[f], Type: typ,
+					Wire: f.Name, Go: fp.Name, Type: typ,
 					Description: f.Description, Required: f.Required,
 				})
 			}

@@ -22,11 +22,11 @@ func (g *gen) serverTest(f *jen.File) {
 			event = jen.Id("event")
 		}
 		if m.Headers != nil {
-			params = append(params, jen.Id("headers").Op("*").Id(g.types[m.Headers]))
+			params = append(params, jen.Id("headers").Op("*").Id(g.typeName(m.Headers)))
 			headers = jen.Id("headers")
 		}
 		f.Line()
-		f.Func().Params(jen.Id("r").Op("*").Id("recorder")).Id(g.handle(m)).Params(params...).Error().Block(
+		f.Func().Params(jen.Id("r").Op("*").Id("recorder")).Id(g.message(m).Handle).Params(params...).Error().Block(
 			jen.Return(jen.Id("r").Dot("Record").Call(jen.Lit(m.Key), event, headers)),
 		)
 	}
@@ -36,7 +36,7 @@ func (g *gen) serverTest(f *jen.File) {
 		for _, r := range c.Discriminator.Routes {
 			d := jen.Dict{
 				jen.Id("Message"): jen.Lit(r.Message.Key),
-				jen.Id("Channel"): jen.Id(g.chanConst(c)),
+				jen.Id("Channel"): jen.Id(g.channel(c).Const),
 				jen.Id("In"):      jen.Lit(c.Discriminator.In),
 			}
 			if c.Discriminator.In != model.InChannel {
@@ -98,10 +98,12 @@ func (g *gen) testAuth(f *jen.File) {
 	var opts []jen.Code
 	good, bad := jen.Dict{}, jen.Dict{}
 	for _, u := range req {
-		s := u.Scheme
-		opt := jen.Id(g.schemeOpts[s])
-		field, _ := g.credField(s)
-		switch schemeKind(s) {
+		s, sp := u.Scheme, g.scheme(u.Scheme)
+		if sp == nil {
+			continue
+		}
+		opt, field := jen.Id(sp.Option), sp.Cred
+		switch sp.Kind {
 		case "basic":
 			cred := func(pass string) *jen.Statement {
 				return jen.Qual(webhookPkg, "Credential").Values(jen.Dict{jen.Id("Username"): jen.Lit("hookgen"), jen.Id("Password"): jen.Lit(pass)})
@@ -173,7 +175,7 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 				jen.Id("message"): jen.Lit(m.Key),
 				jen.Id("url"):     jen.Lit("http://receiver.test" + model.ServePath(model.FillParams(c.Path, func(n string) string { return "test-" + n }))),
 				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
-					jen.Return(jen.Id("New" + g.msgs[m] + "Request").Call(args...)),
+					jen.Return(jen.Id(g.message(m).Request).Call(args...)),
 				),
 			}))
 		}

@@ -9,32 +9,27 @@ import (
 	"github.com/hookgen/hookgen/model"
 )
 
-// credField is the Credentials field of a security scheme, and its type.
-func (g *gen) credField(s *model.SecurityScheme) (string, *jen.Statement) {
-	name := ident(s.Key, "Scheme")
-	switch schemeKind(s) {
+// credType is the type of the Credentials field of a security scheme.
+func credType(s *schemePlan) *jen.Statement {
+	switch s.Kind {
 	case "basic":
-		return name, jen.Op("*").Qual(webhookPkg, "Credential")
+		return jen.Op("*").Qual(webhookPkg, "Credential")
 	case "hmac":
-		if s.Signature.Format == model.SignatureHTTPMAC {
-			return name, jen.Op("*").Qual(webhookPkg, "MACKey")
+		if s.Model.Signature.Format == model.SignatureHTTPMAC {
+			return jen.Op("*").Qual(webhookPkg, "MACKey")
 		}
 	}
-	return name, jen.String()
+	return jen.String()
 }
 
-// testkitFile writes Credentials and one request helper per message: what
+// testkit writes Credentials and one request helper per message: what
 // a user's tests (and hookgen's) send to a receiver, authenticated as the
 // provider would.
-func (g *gen) testkitFile(f *jen.File) {
+func (g *gen) testkit(f *jen.File) {
 	var fields, body []jen.Code
 	c := jen.Id("c")
-	for _, s := range g.api.SecuritySchemes {
-		kind := schemeKind(s)
-		if kind == "" {
-			continue
-		}
-		name, typ := g.credField(s)
+	for _, sp := range g.schemes {
+		s, kind, name, typ := sp.Model, sp.Kind, sp.Cred, credType(sp)
 		field := c.Clone().Dot(name)
 		var what string
 		var set []jen.Code
@@ -57,7 +52,7 @@ func (g *gen) testkitFile(f *jen.File) {
 				set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(http.CanonicalHeaderKey(s.Name)), field.Clone())}
 			}
 		case "hmac":
-			build := jen.Id("new" + ident(s.Key, "Scheme") + "Verifier")
+			build := jen.Id(sp.Builder)
 			var sign jen.Code
 			if s.Signature.Format == model.SignatureHTTPMAC {
 				what = "the HTTP MAC key that signs the request"
@@ -111,7 +106,7 @@ func (g *gen) testkitFile(f *jen.File) {
 
 func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
 	m := r.Message
-	name := "New" + g.msgs[m] + "Request"
+	name := g.message(m).Request
 	params := []jen.Code{jen.Id("url").String()}
 	body := []jen.Code{jen.Id("ex").Op(":=").Id("exampleOf").Call(jen.Lit(m.Key))}
 	if m.Payload != nil {
@@ -155,7 +150,7 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
 		doc += " A nil event sends the spec's example."
 	}
 	if c.Discriminator.In == model.InPayload {
-		doc += fmt.Sprintf(" The body's %s is set to %q, so the request reaches %s.", c.Discriminator.Name, r.Value, g.handle(m))
+		doc += fmt.Sprintf(" The body's %s is set to %q, so the request reaches %s.", c.Discriminator.Name, r.Value, g.message(m).Handle)
 	}
 	if m.Headers != nil {
 		doc += " The headers are the spec example's; change them on the request as needed (an event id header, say)."

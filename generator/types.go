@@ -17,7 +17,7 @@ func (g *gen) declarations(f *jen.File) {
 			g.enum(f, t)
 		case t.Kind == model.Object:
 			g.object(f, t)
-		case t.Kind == model.Union && t.Discriminator != "" && g.taggedUnion(t):
+		case g.typeOf[t].Tagged:
 			g.tagged(f, t)
 		case t.Kind == model.Union:
 			g.rawUnion(f, t)
@@ -28,7 +28,7 @@ func (g *gen) declarations(f *jen.File) {
 // typeDoc is the comment above a declaration: where the schema comes from,
 // then its description.
 func (g *gen) typeDoc(t *model.Type, what string) string {
-	doc := fmt.Sprintf("%s is %s defined at %s.", g.types[t], what, t.Ref)
+	doc := fmt.Sprintf("%s is %s defined at %s.", g.typeName(t), what, t.Ref)
 	if t.Description != "" {
 		doc += "\n\n" + t.Description
 	}
@@ -38,115 +38,8 @@ func (g *gen) typeDoc(t *model.Type, what string) string {
 	return doc
 }
 
-// goType is the Go type of values of t, before optionality is applied.
-func (g *gen) goType(t *model.Type) *jen.Statement {
-	if name, ok := g.types[t]; ok {
-		return jen.Id(name)
-	}
-	switch t.Kind {
-	case model.Bool:
-		return jen.Bool()
-	case model.Integer:
-		switch t.Format {
-		case "int32":
-			return jen.Int32()
-		case "int16":
-			return jen.Int16()
-		case "int8":
-			return jen.Int8()
-		case "uint32":
-			return jen.Uint32()
-		case "uint64":
-			return jen.Uint64()
-		}
-		return jen.Int64()
-	case model.Number:
-		if t.Format == "float" {
-			return jen.Float32()
-		}
-		return jen.Float64()
-	case model.String:
-		if t.Format == "date-time" {
-			return jen.Qual("time", "Time")
-		}
-		return jen.String()
-	case model.Array:
-		return jen.Index().Add(g.elemType(t.Elem))
-	case model.Map:
-		return jen.Map(jen.String()).Add(g.elemType(t.Elem))
-	}
-	return jen.Qual(jsonPkg, "RawMessage")
-}
-
-// elemType is the type of array items and map values: a pointer when null
-// is allowed, so that null survives a round trip.
-func (g *gen) elemType(t *model.Type) *jen.Statement {
-	if t.Nullable && !nilable(t) {
-		return jen.Op("*").Add(g.goType(t))
-	}
-	return g.goType(t)
-}
-
-// nilable reports whether the Go type already has nil to mean "absent".
-func nilable(t *model.Type) bool {
-	return t.Kind == model.Array || t.Kind == model.Map || (t.Kind == model.Any && !t.Named)
-}
-
-// fieldShape says how a field is declared.
-type fieldShape int
-
-const (
-	byValue  fieldShape = iota // required: the value itself
-	pointer                    // optional, or required but nullable: nil when absent or null
-	nullable                   // optional and nullable: webhook.Nullable keeps absent, null and value apart
-	plain                      // slices, maps and raw JSON: nil already means absent
-)
-
-func (g *gen) shape(owner *model.Type, f *model.Field) fieldShape {
-	switch {
-	case nilable(f.Type):
-		return plain
-	case !f.Required && f.Type.Nullable:
-		return nullable
-	case !f.Required || f.Type.Nullable:
-		return pointer
-	case f.Type.Kind == model.Object && f.Type.Named && embeds(f.Type, owner, map[*model.Type]bool{}):
-		return pointer // a struct cannot contain itself by value
-	}
-	return byValue
-}
-
-// embeds reports whether t contains target by value, through required
-// struct fields.
-func embeds(t, target *model.Type, seen map[*model.Type]bool) bool {
-	if t == target {
-		return true
-	}
-	if seen[t] {
-		return false
-	}
-	seen[t] = true
-	for _, f := range t.Fields {
-		if f.Required && !f.Type.Nullable && f.Type.Kind == model.Object && embeds(f.Type, target, seen) {
-			return true
-		}
-	}
-	return false
-}
-
-func (g *gen) fieldType(owner *model.Type, f *model.Field) *jen.Statement {
-	base := g.goType(f.Type)
-	switch g.shape(owner, f) {
-	case pointer:
-		return jen.Op("*").Add(base)
-	case nullable:
-		return jen.Qual(webhookPkg, "Nullable").Types(base)
-	}
-	return base
-}
-
 func (g *gen) object(f *jen.File, t *model.Type) {
-	name := g.types[t]
+	name := g.typeName(t)
 	fileComment(f, g.typeDoc(t, "an object"))
 	var fields []jen.Code
 	for i, fl := range t.Fields {
@@ -155,12 +48,12 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 			doc = append(doc, fl.Description)
 		}
 		if fl.HasConst {
-			doc = append(doc, fmt.Sprintf("The spec fixes its value to %s.", g.fieldConsts[fl]))
+			doc = append(doc, fmt.Sprintf("The spec fixes its value to %s.", g.field(fl).Const))
 		}
 		if fl.Deprecated {
 			doc = append(doc, "Deprecated: the spec marks this property deprecated.")
 		}
-		code := jen.Id(g.fields[fl]).Add(g.fieldType(t, fl)).Tag(map[string]string{"json": tag(fl, g.shape(t, fl))})
+		code := jen.Id(g.field(fl).Name).Add(g.fieldType(g.field(fl))).Tag(map[string]string{"json": g.field(fl).Tag})
 		if len(doc) > 0 {
 			if i > 0 {
 				fields = append(fields, jen.Line())
@@ -173,9 +66,9 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 		if len(fields) > 0 {
 			fields = append(fields, jen.Line())
 		}
-		fields = append(fields, comment(g.extras[t]+" holds the properties the schema does not name, "+
+		fields = append(fields, comment(g.typeOf[t].Extras+" holds the properties the schema does not name, "+
 			"which its additionalProperties allows; MarshalJSON and UnmarshalJSON keep them.")...)
-		fields = append(fields, jen.Id(g.extras[t]).Map(jen.String()).Add(g.elemType(t.Elem)).Tag(map[string]string{"json": "-"}))
+		fields = append(fields, jen.Id(g.typeOf[t].Extras).Map(jen.String()).Add(g.elemType(t.Elem)).Tag(map[string]string{"json": "-"}))
 	}
 	f.Type().Id(name).Struct(fields...)
 	f.Line()
@@ -183,13 +76,13 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 		// encoding/json knows nothing of the extra properties: the
 		// generated codec, which keeps them, serves it too.
 		fileComment(f, "UnmarshalJSON decodes data with the generated decoder, keeping the properties "+
-			"the schema does not name in "+g.extras[t]+". Like encoding/json, and unlike "+
+			"the schema does not name in "+g.typeOf[t].Extras+". Like encoding/json, and unlike "+
 			"Unmarshal, it lets required properties be absent.")
 		f.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 			decodeWith("BeginLenient", "data", jen.Id("x"))...,
 		)
 		f.Line()
-		fileComment(f, "MarshalJSON encodes x as Marshal does: the properties, then "+g.extras[t]+".")
+		fileComment(f, "MarshalJSON encodes x as Marshal does: the properties, then "+g.typeOf[t].Extras+".")
 		f.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 			jen.Return(jen.Id("Marshal").Call(jen.Op("&").Id("x"))),
 		)
@@ -199,32 +92,18 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 	g.fieldConstBlock(f, t)
 }
 
-// hasExtras reports whether t is an object that keeps the keys beyond its
-// properties: its schema types additionalProperties.
-func hasExtras(t *model.Type) bool { return t.Kind == model.Object && t.Elem != nil }
-
-func tag(f *model.Field, s fieldShape) string {
-	if f.Required && s != plain {
-		return f.Name
-	}
-	if f.Required && s == plain {
-		return f.Name // an empty list is still sent when the spec requires it
-	}
-	return f.Name + ",omitzero"
-}
-
 // getters writes a nil-safe getter per field, so that callers can chain
 // event.GetDriver().GetName() without checking each level.
 func (g *gen) getters(f *jen.File, t *model.Type) {
-	recv := jen.Id("x").Op("*").Id(g.types[t])
+	recv := jen.Id("x").Op("*").Id(g.typeName(t))
 	for _, fl := range t.Fields {
-		name := "Get" + g.fields[fl]
-		field := jen.Id("x").Dot(g.fields[fl])
+		name := "Get" + g.field(fl).Name
+		field := jen.Id("x").Dot(g.field(fl).Name)
 		base := g.goType(fl.Type)
 		struc := fl.Type.Kind == model.Object && fl.Type.Named
 		var ret *jen.Statement
 		var body []jen.Code
-		switch shape := g.shape(t, fl); {
+		switch shape := g.field(fl).Shape; {
 		case shape == pointer && struc:
 			fileComment(f, fmt.Sprintf("%s returns the %s property, or nil when it is absent.", name, fl.Name))
 			ret = jen.Op("*").Add(base)
@@ -245,10 +124,10 @@ func (g *gen) getters(f *jen.File, t *model.Type) {
 			body = []jen.Code{jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())), jen.Return(jen.Op("&").Add(field))}
 		default:
 			fileComment(f, fmt.Sprintf("%s returns the %s property, or the zero value when x is nil.", name, fl.Name))
-			ret = g.fieldType(t, fl)
+			ret = g.fieldType(g.field(fl))
 			body = []jen.Code{
 				jen.If(jen.Id("x").Op("==").Nil()).Block(
-					jen.Var().Id("zero").Add(g.fieldType(t, fl)),
+					jen.Var().Id("zero").Add(g.fieldType(g.field(fl))),
 					jen.Return(jen.Id("zero")),
 				),
 				jen.Return(field),
@@ -264,13 +143,13 @@ func (g *gen) fieldConstBlock(f *jen.File, t *model.Type) {
 	var defs []jen.Code
 	for _, fl := range t.Fields {
 		if fl.HasConst {
-			defs = append(defs, jen.Id(g.fieldConsts[fl]).Op("=").Lit(constValue(fl.Const)))
+			defs = append(defs, jen.Id(g.field(fl).Const).Op("=").Lit(constValue(fl.Const)))
 		}
 	}
 	if len(defs) == 0 {
 		return
 	}
-	f.Commentf("The values the spec fixes for properties of %s.", g.types[t])
+	f.Commentf("The values the spec fixes for properties of %s.", g.typeName(t))
 	f.Const().Defs(defs...)
 }
 
@@ -283,7 +162,7 @@ func constValue(v any) any {
 }
 
 func (g *gen) enum(f *jen.File, t *model.Type) {
-	name := g.types[t]
+	name := g.typeName(t)
 	fileComment(f, g.typeDoc(t, "an enumeration"))
 	f.Comment("")
 	f.Comment("A value the spec does not list still decodes and is kept: providers add")
@@ -296,7 +175,7 @@ func (g *gen) enum(f *jen.File, t *model.Type) {
 	f.Line()
 	var defs, names []jen.Code
 	for i, v := range t.Enum {
-		c := g.enumConsts[t][i]
+		c := g.typeOf[t].EnumConsts[i]
 		defs = append(defs, jen.Id(c).Id(name).Op("=").Lit(constValue(v)))
 		names = append(names, jen.Id(c))
 	}
@@ -310,38 +189,11 @@ func (g *gen) enum(f *jen.File, t *model.Type) {
 	)
 }
 
-// taggedUnion reports whether every variant is an object that a
-// discriminator value selects, so that a real sum type can be generated.
-func (g *gen) taggedUnion(t *model.Type) bool {
-	for _, v := range t.Variants {
-		if v.Type.Kind != model.Object || !v.Type.Named || len(v.Tags) == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// variantNames names the fields or methods of a union after its variants.
-func (g *gen) variantNames(t *model.Type) []string {
-	s := scope{"Raw": true}
-	var out []string
-	for _, v := range t.Variants {
-		n, ok := g.types[v.Type]
-		if !ok {
-			n = exported(strings.TrimPrefix(fmt.Sprintf("%#v", g.goType(v.Type)), "json."))
-			n = strings.NewReplacer("[]", "List", "map[string]", "Map", "*", "", ".", "").Replace(n)
-			n = ident(n, "Value")
-		}
-		out = append(out, s.unique(n))
-	}
-	return out
-}
-
 // tagged writes a sum type: one pointer per variant, set by the value of
 // the discriminator property. A value no mapping names is kept raw.
 func (g *gen) tagged(f *jen.File, t *model.Type) {
-	name := g.types[t]
-	names := g.variantNames(t)
+	name := g.typeName(t)
+	names := g.typeOf[t].Variants
 	kind := "exactly one"
 	if !t.Exclusive {
 		kind = "one"
@@ -354,7 +206,7 @@ func (g *gen) tagged(f *jen.File, t *model.Type) {
 	var fields []jen.Code
 	for i, v := range t.Variants {
 		fields = append(fields, jen.Commentf("%s is set when %s is %s.", names[i], t.Discriminator, quoteAll(v.Tags)))
-		fields = append(fields, jen.Id(names[i]).Op("*").Id(g.types[v.Type]))
+		fields = append(fields, jen.Id(names[i]).Op("*").Id(g.typeName(v.Type)))
 	}
 	fields = append(fields, jen.Commentf("Raw holds the JSON of a variant the spec does not name."))
 	fields = append(fields, jen.Id("Raw").Qual(jsonPkg, "RawMessage"))
@@ -403,7 +255,7 @@ func (g *gen) variantCases(t *model.Type, names []string, decode func(field *jen
 		}
 		field := jen.Id("u").Dot(names[i])
 		cases = append(cases, jen.Case(tags...).Block(
-			field.Clone().Op("=").New(jen.Id(g.types[v.Type])),
+			field.Clone().Op("=").New(jen.Id(g.typeName(v.Type))),
 			jen.Return(decode(field.Clone())),
 		))
 	}
@@ -422,8 +274,8 @@ func quoteAll(tags []string) string {
 // with one typed accessor per variant. Nothing is decoded until asked, so
 // nothing is silently decoded as the wrong variant.
 func (g *gen) rawUnion(f *jen.File, t *model.Type) {
-	name := g.types[t]
-	names := g.variantNames(t)
+	name := g.typeName(t)
+	names := g.typeOf[t].Variants
 	kind := "any of"
 	if t.Exclusive {
 		kind = "one of"

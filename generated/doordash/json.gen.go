@@ -176,34 +176,35 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0  string
-		f1  DeliveryWebhookPayloadEventType
-		f2  string
-		f3  int64
-		f4  string
-		f5  int64
-		f6  int64
-		f7  string
-		f8  string
-		f9  time.Time
-		f10 time.Time
-		f11 string
-		f12 time.Time
-		f13 time.Time
-		f14 string
-		f15 string
-		f16 int64
-		f17 string
-		f18 string
-		f19 float64
-		f20 float64
-		f21 string
-		f22 string
-		f23 string
-		f24 bool
-		f25 time.Time
-		f26 time.Time
+		ExternalDeliveryID       string
+		EventType                DeliveryWebhookPayloadEventType
+		DeliveryStatus           string
+		Fee                      int64
+		Currency                 string
+		Tip                      int64
+		OrderValue               int64
+		PickupAddress            string
+		PickupBusinessName       string
+		PickupTimeEstimated      time.Time
+		PickupTimeActual         time.Time
+		DropoffAddress           string
+		DropoffTimeEstimated     time.Time
+		DropoffTimeActual        time.Time
+		DropoffContactGivenName  string
+		DropoffContactFamilyName string
+		DasherID                 int64
+		DasherName               string
+		DasherPhoneNumber        string
+		DasherLocationLat        float64
+		DasherLocationLng        float64
+		TrackingURL              string
+		CancellationReason       string
+		ForceBatchID             string
+		ContainsAlcohol          bool
+		CreatedAt                time.Time
+		UpdatedAt                time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -213,466 +214,115 @@ func (x *DeliveryWebhookPayload) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.ExternalDeliveryID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "external_delivery_id")
-				}
-				x.ExternalDeliveryID = nil
-			} else {
-				if x.ExternalDeliveryID == nil {
-					x.ExternalDeliveryID = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.ExternalDeliveryID); err != nil {
-					return jsonx.Field(err, "external_delivery_id")
-				}
+			if err := jsonx.Opt(d, &x.ExternalDeliveryID, &jsonx.Alloc(&st).ExternalDeliveryID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "external_delivery_id")
 			}
 		case 1:
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "event_type")
 			}
-			if x.EventType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
-				x.EventType = nil
-			} else {
-				if x.EventType == nil {
-					x.EventType = &st.f1
-				}
-				if err := x.EventType.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
+			if err := jsonx.OptValue(d, &x.EventType, &jsonx.Alloc(&st).EventType, (*DeliveryWebhookPayloadEventType).decodeJSON); err != nil {
+				return jsonx.Field(err, "event_type")
 			}
 		case 2:
-			if x.DeliveryStatus == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_status")
-				}
-				x.DeliveryStatus = nil
-			} else {
-				if x.DeliveryStatus == nil {
-					x.DeliveryStatus = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.DeliveryStatus); err != nil {
-					return jsonx.Field(err, "delivery_status")
-				}
+			if err := jsonx.Opt(d, &x.DeliveryStatus, &jsonx.Alloc(&st).DeliveryStatus, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "delivery_status")
 			}
 		case 3:
-			if x.Fee == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "fee")
-				}
-				x.Fee = nil
-			} else {
-				if x.Fee == nil {
-					x.Fee = &st.f3
-				}
-				if err := jsonx.ReadInt(d, x.Fee); err != nil {
-					return jsonx.Field(err, "fee")
-				}
+			if err := jsonx.Opt(d, &x.Fee, &jsonx.Alloc(&st).Fee, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "fee")
 			}
 		case 4:
-			if x.Currency == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "currency")
-				}
-				x.Currency = nil
-			} else {
-				if x.Currency == nil {
-					x.Currency = &st.f4
-				}
-				if err := jsonx.ReadStr(d, x.Currency); err != nil {
-					return jsonx.Field(err, "currency")
-				}
+			if err := jsonx.Opt(d, &x.Currency, &jsonx.Alloc(&st).Currency, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "currency")
 			}
 		case 5:
-			if x.Tip == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "tip")
-				}
-				x.Tip = nil
-			} else {
-				if x.Tip == nil {
-					x.Tip = &st.f5
-				}
-				if err := jsonx.ReadInt(d, x.Tip); err != nil {
-					return jsonx.Field(err, "tip")
-				}
+			if err := jsonx.Opt(d, &x.Tip, &jsonx.Alloc(&st).Tip, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "tip")
 			}
 		case 6:
-			if x.OrderValue == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_value")
-				}
-				x.OrderValue = nil
-			} else {
-				if x.OrderValue == nil {
-					x.OrderValue = &st.f6
-				}
-				if err := jsonx.ReadInt(d, x.OrderValue); err != nil {
-					return jsonx.Field(err, "order_value")
-				}
+			if err := jsonx.Opt(d, &x.OrderValue, &jsonx.Alloc(&st).OrderValue, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "order_value")
 			}
 		case 7:
-			if x.PickupAddress == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_address")
-				}
-				x.PickupAddress = nil
-			} else {
-				if x.PickupAddress == nil {
-					x.PickupAddress = &st.f7
-				}
-				if err := jsonx.ReadStr(d, x.PickupAddress); err != nil {
-					return jsonx.Field(err, "pickup_address")
-				}
+			if err := jsonx.Opt(d, &x.PickupAddress, &jsonx.Alloc(&st).PickupAddress, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "pickup_address")
 			}
 		case 8:
-			if x.PickupBusinessName == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_business_name")
-				}
-				x.PickupBusinessName = nil
-			} else {
-				if x.PickupBusinessName == nil {
-					x.PickupBusinessName = &st.f8
-				}
-				if err := jsonx.ReadStr(d, x.PickupBusinessName); err != nil {
-					return jsonx.Field(err, "pickup_business_name")
-				}
+			if err := jsonx.Opt(d, &x.PickupBusinessName, &jsonx.Alloc(&st).PickupBusinessName, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "pickup_business_name")
 			}
 		case 9:
-			if x.PickupTimeEstimated == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_time_estimated")
-				}
-				x.PickupTimeEstimated = nil
-			} else {
-				if x.PickupTimeEstimated == nil {
-					x.PickupTimeEstimated = &st.f9
-				}
-				if err := jsonx.ReadTime(d, x.PickupTimeEstimated); err != nil {
-					return jsonx.Field(err, "pickup_time_estimated")
-				}
+			if err := jsonx.Opt(d, &x.PickupTimeEstimated, &jsonx.Alloc(&st).PickupTimeEstimated, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickup_time_estimated")
 			}
 		case 10:
-			if x.PickupTimeActual == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_time_actual")
-				}
-				x.PickupTimeActual = nil
-			} else {
-				if x.PickupTimeActual == nil {
-					x.PickupTimeActual = &st.f10
-				}
-				if err := jsonx.ReadTime(d, x.PickupTimeActual); err != nil {
-					return jsonx.Field(err, "pickup_time_actual")
-				}
+			if err := jsonx.Opt(d, &x.PickupTimeActual, &jsonx.Alloc(&st).PickupTimeActual, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickup_time_actual")
 			}
 		case 11:
-			if x.DropoffAddress == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_address")
-				}
-				x.DropoffAddress = nil
-			} else {
-				if x.DropoffAddress == nil {
-					x.DropoffAddress = &st.f11
-				}
-				if err := jsonx.ReadStr(d, x.DropoffAddress); err != nil {
-					return jsonx.Field(err, "dropoff_address")
-				}
+			if err := jsonx.Opt(d, &x.DropoffAddress, &jsonx.Alloc(&st).DropoffAddress, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "dropoff_address")
 			}
 		case 12:
-			if x.DropoffTimeEstimated == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_time_estimated")
-				}
-				x.DropoffTimeEstimated = nil
-			} else {
-				if x.DropoffTimeEstimated == nil {
-					x.DropoffTimeEstimated = &st.f12
-				}
-				if err := jsonx.ReadTime(d, x.DropoffTimeEstimated); err != nil {
-					return jsonx.Field(err, "dropoff_time_estimated")
-				}
+			if err := jsonx.Opt(d, &x.DropoffTimeEstimated, &jsonx.Alloc(&st).DropoffTimeEstimated, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoff_time_estimated")
 			}
 		case 13:
-			if x.DropoffTimeActual == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_time_actual")
-				}
-				x.DropoffTimeActual = nil
-			} else {
-				if x.DropoffTimeActual == nil {
-					x.DropoffTimeActual = &st.f13
-				}
-				if err := jsonx.ReadTime(d, x.DropoffTimeActual); err != nil {
-					return jsonx.Field(err, "dropoff_time_actual")
-				}
+			if err := jsonx.Opt(d, &x.DropoffTimeActual, &jsonx.Alloc(&st).DropoffTimeActual, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoff_time_actual")
 			}
 		case 14:
-			if x.DropoffContactGivenName == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_contact_given_name")
-				}
-				x.DropoffContactGivenName = nil
-			} else {
-				if x.DropoffContactGivenName == nil {
-					x.DropoffContactGivenName = &st.f14
-				}
-				if err := jsonx.ReadStr(d, x.DropoffContactGivenName); err != nil {
-					return jsonx.Field(err, "dropoff_contact_given_name")
-				}
+			if err := jsonx.Opt(d, &x.DropoffContactGivenName, &jsonx.Alloc(&st).DropoffContactGivenName, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "dropoff_contact_given_name")
 			}
 		case 15:
-			if x.DropoffContactFamilyName == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_contact_family_name")
-				}
-				x.DropoffContactFamilyName = nil
-			} else {
-				if x.DropoffContactFamilyName == nil {
-					x.DropoffContactFamilyName = &st.f15
-				}
-				if err := jsonx.ReadStr(d, x.DropoffContactFamilyName); err != nil {
-					return jsonx.Field(err, "dropoff_contact_family_name")
-				}
+			if err := jsonx.Opt(d, &x.DropoffContactFamilyName, &jsonx.Alloc(&st).DropoffContactFamilyName, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "dropoff_contact_family_name")
 			}
 		case 16:
-			if x.DasherID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dasher_id")
-				}
-				x.DasherID = nil
-			} else {
-				if x.DasherID == nil {
-					x.DasherID = &st.f16
-				}
-				if err := jsonx.ReadInt(d, x.DasherID); err != nil {
-					return jsonx.Field(err, "dasher_id")
-				}
+			if err := jsonx.Opt(d, &x.DasherID, &jsonx.Alloc(&st).DasherID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "dasher_id")
 			}
 		case 17:
-			if x.DasherName == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dasher_name")
-				}
-				x.DasherName = nil
-			} else {
-				if x.DasherName == nil {
-					x.DasherName = &st.f17
-				}
-				if err := jsonx.ReadStr(d, x.DasherName); err != nil {
-					return jsonx.Field(err, "dasher_name")
-				}
+			if err := jsonx.Opt(d, &x.DasherName, &jsonx.Alloc(&st).DasherName, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "dasher_name")
 			}
 		case 18:
-			if x.DasherPhoneNumber == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dasher_phone_number")
-				}
-				x.DasherPhoneNumber = nil
-			} else {
-				if x.DasherPhoneNumber == nil {
-					x.DasherPhoneNumber = &st.f18
-				}
-				if err := jsonx.ReadStr(d, x.DasherPhoneNumber); err != nil {
-					return jsonx.Field(err, "dasher_phone_number")
-				}
+			if err := jsonx.Opt(d, &x.DasherPhoneNumber, &jsonx.Alloc(&st).DasherPhoneNumber, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "dasher_phone_number")
 			}
 		case 19:
-			if x.DasherLocationLat == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dasher_location_lat")
-				}
-				x.DasherLocationLat = nil
-			} else {
-				if x.DasherLocationLat == nil {
-					x.DasherLocationLat = &st.f19
-				}
-				if err := jsonx.ReadFloat(d, x.DasherLocationLat); err != nil {
-					return jsonx.Field(err, "dasher_location_lat")
-				}
+			if err := jsonx.Opt(d, &x.DasherLocationLat, &jsonx.Alloc(&st).DasherLocationLat, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "dasher_location_lat")
 			}
 		case 20:
-			if x.DasherLocationLng == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dasher_location_lng")
-				}
-				x.DasherLocationLng = nil
-			} else {
-				if x.DasherLocationLng == nil {
-					x.DasherLocationLng = &st.f20
-				}
-				if err := jsonx.ReadFloat(d, x.DasherLocationLng); err != nil {
-					return jsonx.Field(err, "dasher_location_lng")
-				}
+			if err := jsonx.Opt(d, &x.DasherLocationLng, &jsonx.Alloc(&st).DasherLocationLng, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "dasher_location_lng")
 			}
 		case 21:
-			if x.TrackingURL == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "tracking_url")
-				}
-				x.TrackingURL = nil
-			} else {
-				if x.TrackingURL == nil {
-					x.TrackingURL = &st.f21
-				}
-				if err := jsonx.ReadStr(d, x.TrackingURL); err != nil {
-					return jsonx.Field(err, "tracking_url")
-				}
+			if err := jsonx.Opt(d, &x.TrackingURL, &jsonx.Alloc(&st).TrackingURL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "tracking_url")
 			}
 		case 22:
-			if x.CancellationReason == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "cancellation_reason")
-				}
-				x.CancellationReason = nil
-			} else {
-				if x.CancellationReason == nil {
-					x.CancellationReason = &st.f22
-				}
-				if err := jsonx.ReadStr(d, x.CancellationReason); err != nil {
-					return jsonx.Field(err, "cancellation_reason")
-				}
+			if err := jsonx.Opt(d, &x.CancellationReason, &jsonx.Alloc(&st).CancellationReason, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "cancellation_reason")
 			}
 		case 23:
-			if x.ForceBatchID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "force_batch_id")
-				}
-				x.ForceBatchID = nil
-			} else {
-				if x.ForceBatchID == nil {
-					x.ForceBatchID = &st.f23
-				}
-				if err := jsonx.ReadStr(d, x.ForceBatchID); err != nil {
-					return jsonx.Field(err, "force_batch_id")
-				}
+			if err := jsonx.Opt(d, &x.ForceBatchID, &jsonx.Alloc(&st).ForceBatchID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "force_batch_id")
 			}
 		case 24:
-			if x.ContainsAlcohol == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "contains_alcohol")
-				}
-				x.ContainsAlcohol = nil
-			} else {
-				if x.ContainsAlcohol == nil {
-					x.ContainsAlcohol = &st.f24
-				}
-				if err := jsonx.ReadBool(d, x.ContainsAlcohol); err != nil {
-					return jsonx.Field(err, "contains_alcohol")
-				}
+			if err := jsonx.Opt(d, &x.ContainsAlcohol, &jsonx.Alloc(&st).ContainsAlcohol, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "contains_alcohol")
 			}
 		case 25:
-			if x.CreatedAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "created_at")
-				}
-				x.CreatedAt = nil
-			} else {
-				if x.CreatedAt == nil {
-					x.CreatedAt = &st.f25
-				}
-				if err := jsonx.ReadTime(d, x.CreatedAt); err != nil {
-					return jsonx.Field(err, "created_at")
-				}
+			if err := jsonx.Opt(d, &x.CreatedAt, &jsonx.Alloc(&st).CreatedAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "created_at")
 			}
 		case 26:
-			if x.UpdatedAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "updated_at")
-				}
-				x.UpdatedAt = nil
-			} else {
-				if x.UpdatedAt == nil {
-					x.UpdatedAt = &st.f26
-				}
-				if err := jsonx.ReadTime(d, x.UpdatedAt); err != nil {
-					return jsonx.Field(err, "updated_at")
-				}
+			if err := jsonx.Opt(d, &x.UpdatedAt, &jsonx.Alloc(&st).UpdatedAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "updated_at")
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -226,11 +226,12 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 time.Time
+		ExternalID string
+		InternalID string
+		AssigneeID string
+		ETA        time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -247,21 +248,8 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "orderId")
 			}
 		case 1:
-			if x.ExternalID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "externalId")
-				}
-				x.ExternalID = nil
-			} else {
-				if x.ExternalID == nil {
-					x.ExternalID = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.ExternalID); err != nil {
-					return jsonx.Field(err, "externalId")
-				}
+			if err := jsonx.Opt(d, &x.ExternalID, &jsonx.Alloc(&st).ExternalID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "externalId")
 			}
 		case 2:
 			if err := d.Required(&seen[0], 1<<1); err != nil {
@@ -285,52 +273,16 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "dropoffDetails")
 			}
 		case 5:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "deliveryRequirements")
-				}
-				x.DeliveryRequirements = nil
-			} else {
-				if x.DeliveryRequirements == nil {
-					x.DeliveryRequirements = new(DeliveryRequirements)
-				}
-				if err := x.DeliveryRequirements.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "deliveryRequirements")
-				}
+			if err := jsonx.OptValue(d, &x.DeliveryRequirements, nil, (*DeliveryRequirements).decodeJSON); err != nil {
+				return jsonx.Field(err, "deliveryRequirements")
 			}
 		case 6:
-			if x.InternalID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "internalId")
-				}
-				x.InternalID = nil
-			} else {
-				if x.InternalID == nil {
-					x.InternalID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.InternalID); err != nil {
-					return jsonx.Field(err, "internalId")
-				}
+			if err := jsonx.Opt(d, &x.InternalID, &jsonx.Alloc(&st).InternalID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "internalId")
 			}
 		case 7:
-			if x.AssigneeID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "assigneeId")
-				}
-				x.AssigneeID = nil
-			} else {
-				if x.AssigneeID == nil {
-					x.AssigneeID = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.AssigneeID); err != nil {
-					return jsonx.Field(err, "assigneeId")
-				}
+			if err := jsonx.Opt(d, &x.AssigneeID, &jsonx.Alloc(&st).AssigneeID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "assigneeId")
 			}
 		case 8:
 			if err := d.Required(&seen[0], 1<<4); err != nil {
@@ -347,21 +299,8 @@ func (x *OrderUpdatePayload) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "statusDetails")
 			}
 		case 10:
-			if x.ETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "eta")
-				}
-				x.ETA = nil
-			} else {
-				if x.ETA == nil {
-					x.ETA = &st.f3
-				}
-				if err := jsonx.ReadTime(d, x.ETA); err != nil {
-					return jsonx.Field(err, "eta")
-				}
+			if err := jsonx.Opt(d, &x.ETA, &jsonx.Alloc(&st).ETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "eta")
 			}
 		case 11:
 			if ok, err := jsonx.Array(d); err != nil {
@@ -491,12 +430,13 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 float64
-		f1 int64
-		f2 string
-		f3 float64
-		f4 float64
+		Total       float64
+		ItemCount   int64
+		Description string
+		Tip         float64
+		ServiceTime float64
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -506,89 +446,24 @@ func (x *OrderSummary) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Total == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "total")
-				}
-				x.Total = nil
-			} else {
-				if x.Total == nil {
-					x.Total = &st.f0
-				}
-				if err := jsonx.ReadFloat(d, x.Total); err != nil {
-					return jsonx.Field(err, "total")
-				}
+			if err := jsonx.Opt(d, &x.Total, &jsonx.Alloc(&st).Total, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "total")
 			}
 		case 1:
-			if x.ItemCount == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "itemCount")
-				}
-				x.ItemCount = nil
-			} else {
-				if x.ItemCount == nil {
-					x.ItemCount = &st.f1
-				}
-				if err := jsonx.ReadInt(d, x.ItemCount); err != nil {
-					return jsonx.Field(err, "itemCount")
-				}
+			if err := jsonx.Opt(d, &x.ItemCount, &jsonx.Alloc(&st).ItemCount, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "itemCount")
 			}
 		case 2:
-			if x.Description == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "description")
-				}
-				x.Description = nil
-			} else {
-				if x.Description == nil {
-					x.Description = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.Description); err != nil {
-					return jsonx.Field(err, "description")
-				}
+			if err := jsonx.Opt(d, &x.Description, &jsonx.Alloc(&st).Description, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "description")
 			}
 		case 3:
-			if x.Tip == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "tip")
-				}
-				x.Tip = nil
-			} else {
-				if x.Tip == nil {
-					x.Tip = &st.f3
-				}
-				if err := jsonx.ReadFloat(d, x.Tip); err != nil {
-					return jsonx.Field(err, "tip")
-				}
+			if err := jsonx.Opt(d, &x.Tip, &jsonx.Alloc(&st).Tip, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "tip")
 			}
 		case 4:
-			if x.ServiceTime == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "serviceTime")
-				}
-				x.ServiceTime = nil
-			} else {
-				if x.ServiceTime == nil {
-					x.ServiceTime = &st.f4
-				}
-				if err := jsonx.ReadFloat(d, x.ServiceTime); err != nil {
-					return jsonx.Field(err, "serviceTime")
-				}
+			if err := jsonx.Opt(d, &x.ServiceTime, &jsonx.Alloc(&st).ServiceTime, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "serviceTime")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -679,14 +554,15 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 string
-		f4 string
-		f5 time.Time
-		f6 time.Time
+		Name                   string
+		BusinessName           string
+		Address                string
+		Instructions           string
+		Phone                  string
+		ScheduledPickupAt      time.Time
+		SchedulePickupBeforeAt time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -696,137 +572,36 @@ func (x *PickupDetails) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Name == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "name")
-				}
-				x.Name = nil
-			} else {
-				if x.Name == nil {
-					x.Name = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Name); err != nil {
-					return jsonx.Field(err, "name")
-				}
+			if err := jsonx.Opt(d, &x.Name, &jsonx.Alloc(&st).Name, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "name")
 			}
 		case 1:
-			if x.BusinessName == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "businessName")
-				}
-				x.BusinessName = nil
-			} else {
-				if x.BusinessName == nil {
-					x.BusinessName = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.BusinessName); err != nil {
-					return jsonx.Field(err, "businessName")
-				}
+			if err := jsonx.Opt(d, &x.BusinessName, &jsonx.Alloc(&st).BusinessName, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "businessName")
 			}
 		case 2:
-			if x.Address == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "address")
-				}
-				x.Address = nil
-			} else {
-				if x.Address == nil {
-					x.Address = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.Address); err != nil {
-					return jsonx.Field(err, "address")
-				}
+			if err := jsonx.Opt(d, &x.Address, &jsonx.Alloc(&st).Address, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "address")
 			}
 		case 3:
-			if x.Instructions == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "instructions")
-				}
-				x.Instructions = nil
-			} else {
-				if x.Instructions == nil {
-					x.Instructions = &st.f3
-				}
-				if err := jsonx.ReadStr(d, x.Instructions); err != nil {
-					return jsonx.Field(err, "instructions")
-				}
+			if err := jsonx.Opt(d, &x.Instructions, &jsonx.Alloc(&st).Instructions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "instructions")
 			}
 		case 4:
-			if x.Phone == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "phone")
-				}
-				x.Phone = nil
-			} else {
-				if x.Phone == nil {
-					x.Phone = &st.f4
-				}
-				if err := jsonx.ReadStr(d, x.Phone); err != nil {
-					return jsonx.Field(err, "phone")
-				}
+			if err := jsonx.Opt(d, &x.Phone, &jsonx.Alloc(&st).Phone, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "phone")
 			}
 		case 5:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "location")
-				}
-				x.Location = nil
-			} else {
-				if x.Location == nil {
-					x.Location = new(Location)
-				}
-				if err := x.Location.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "location")
-				}
+			if err := jsonx.OptValue(d, &x.Location, nil, (*Location).decodeJSON); err != nil {
+				return jsonx.Field(err, "location")
 			}
 		case 6:
-			if x.ScheduledPickupAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "scheduledPickupAt")
-				}
-				x.ScheduledPickupAt = nil
-			} else {
-				if x.ScheduledPickupAt == nil {
-					x.ScheduledPickupAt = &st.f5
-				}
-				if err := jsonx.ReadTime(d, x.ScheduledPickupAt); err != nil {
-					return jsonx.Field(err, "scheduledPickupAt")
-				}
+			if err := jsonx.Opt(d, &x.ScheduledPickupAt, &jsonx.Alloc(&st).ScheduledPickupAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "scheduledPickupAt")
 			}
 		case 7:
-			if x.SchedulePickupBeforeAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "schedulePickupBeforeAt")
-				}
-				x.SchedulePickupBeforeAt = nil
-			} else {
-				if x.SchedulePickupBeforeAt == nil {
-					x.SchedulePickupBeforeAt = &st.f6
-				}
-				if err := jsonx.ReadTime(d, x.SchedulePickupBeforeAt); err != nil {
-					return jsonx.Field(err, "schedulePickupBeforeAt")
-				}
+			if err := jsonx.Opt(d, &x.SchedulePickupBeforeAt, &jsonx.Alloc(&st).SchedulePickupBeforeAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "schedulePickupBeforeAt")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1002,14 +777,15 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 string
-		f4 string
-		f5 time.Time
-		f6 time.Time
+		Name                   string
+		BusinessName           string
+		Address                string
+		Instructions           string
+		Phone                  string
+		ScheduledDropoffAt     time.Time
+		ScheduleDropoffAfterAt time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1019,137 +795,36 @@ func (x *DropoffDetails) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Name == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "name")
-				}
-				x.Name = nil
-			} else {
-				if x.Name == nil {
-					x.Name = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Name); err != nil {
-					return jsonx.Field(err, "name")
-				}
+			if err := jsonx.Opt(d, &x.Name, &jsonx.Alloc(&st).Name, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "name")
 			}
 		case 1:
-			if x.BusinessName == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "businessName")
-				}
-				x.BusinessName = nil
-			} else {
-				if x.BusinessName == nil {
-					x.BusinessName = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.BusinessName); err != nil {
-					return jsonx.Field(err, "businessName")
-				}
+			if err := jsonx.Opt(d, &x.BusinessName, &jsonx.Alloc(&st).BusinessName, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "businessName")
 			}
 		case 2:
-			if x.Address == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "address")
-				}
-				x.Address = nil
-			} else {
-				if x.Address == nil {
-					x.Address = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.Address); err != nil {
-					return jsonx.Field(err, "address")
-				}
+			if err := jsonx.Opt(d, &x.Address, &jsonx.Alloc(&st).Address, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "address")
 			}
 		case 3:
-			if x.Instructions == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "instructions")
-				}
-				x.Instructions = nil
-			} else {
-				if x.Instructions == nil {
-					x.Instructions = &st.f3
-				}
-				if err := jsonx.ReadStr(d, x.Instructions); err != nil {
-					return jsonx.Field(err, "instructions")
-				}
+			if err := jsonx.Opt(d, &x.Instructions, &jsonx.Alloc(&st).Instructions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "instructions")
 			}
 		case 4:
-			if x.Phone == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "phone")
-				}
-				x.Phone = nil
-			} else {
-				if x.Phone == nil {
-					x.Phone = &st.f4
-				}
-				if err := jsonx.ReadStr(d, x.Phone); err != nil {
-					return jsonx.Field(err, "phone")
-				}
+			if err := jsonx.Opt(d, &x.Phone, &jsonx.Alloc(&st).Phone, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "phone")
 			}
 		case 5:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "location")
-				}
-				x.Location = nil
-			} else {
-				if x.Location == nil {
-					x.Location = new(Location)
-				}
-				if err := x.Location.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "location")
-				}
+			if err := jsonx.OptValue(d, &x.Location, nil, (*Location).decodeJSON); err != nil {
+				return jsonx.Field(err, "location")
 			}
 		case 6:
-			if x.ScheduledDropoffAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "scheduledDropoffAt")
-				}
-				x.ScheduledDropoffAt = nil
-			} else {
-				if x.ScheduledDropoffAt == nil {
-					x.ScheduledDropoffAt = &st.f5
-				}
-				if err := jsonx.ReadTime(d, x.ScheduledDropoffAt); err != nil {
-					return jsonx.Field(err, "scheduledDropoffAt")
-				}
+			if err := jsonx.Opt(d, &x.ScheduledDropoffAt, &jsonx.Alloc(&st).ScheduledDropoffAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "scheduledDropoffAt")
 			}
 		case 7:
-			if x.ScheduleDropoffAfterAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "scheduleDropoffAfterAt")
-				}
-				x.ScheduleDropoffAfterAt = nil
-			} else {
-				if x.ScheduleDropoffAfterAt == nil {
-					x.ScheduleDropoffAfterAt = &st.f6
-				}
-				if err := jsonx.ReadTime(d, x.ScheduleDropoffAfterAt); err != nil {
-					return jsonx.Field(err, "scheduleDropoffAfterAt")
-				}
+			if err := jsonx.Opt(d, &x.ScheduleDropoffAfterAt, &jsonx.Alloc(&st).ScheduleDropoffAfterAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "scheduleDropoffAfterAt")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1232,10 +907,11 @@ func (x *DeliveryRequirements) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 bool
-		f1 bool
-		f2 bool
+		Signature bool
+		Photo     bool
+		Notes     bool
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1245,55 +921,16 @@ func (x *DeliveryRequirements) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Signature == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "signature")
-				}
-				x.Signature = nil
-			} else {
-				if x.Signature == nil {
-					x.Signature = &st.f0
-				}
-				if err := jsonx.ReadBool(d, x.Signature); err != nil {
-					return jsonx.Field(err, "signature")
-				}
+			if err := jsonx.Opt(d, &x.Signature, &jsonx.Alloc(&st).Signature, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "signature")
 			}
 		case 1:
-			if x.Photo == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "photo")
-				}
-				x.Photo = nil
-			} else {
-				if x.Photo == nil {
-					x.Photo = &st.f1
-				}
-				if err := jsonx.ReadBool(d, x.Photo); err != nil {
-					return jsonx.Field(err, "photo")
-				}
+			if err := jsonx.Opt(d, &x.Photo, &jsonx.Alloc(&st).Photo, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "photo")
 			}
 		case 2:
-			if x.Notes == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "notes")
-				}
-				x.Notes = nil
-			} else {
-				if x.Notes == nil {
-					x.Notes = &st.f2
-				}
-				if err := jsonx.ReadBool(d, x.Notes); err != nil {
-					return jsonx.Field(err, "notes")
-				}
+			if err := jsonx.Opt(d, &x.Notes, &jsonx.Alloc(&st).Notes, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "notes")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1368,13 +1005,14 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 time.Time
-		f1 time.Time
-		f2 time.Time
-		f3 time.Time
-		f4 time.Time
-		f5 time.Time
+		PickupInTransit  time.Time
+		PickupArrived    time.Time
+		PickupCompleted  time.Time
+		DropoffIntransit time.Time
+		DropoffArrived   time.Time
+		DropoffCompleted time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1384,106 +1022,28 @@ func (x *StatusDetails) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.PickupInTransit == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickupInTransit")
-				}
-				x.PickupInTransit = nil
-			} else {
-				if x.PickupInTransit == nil {
-					x.PickupInTransit = &st.f0
-				}
-				if err := jsonx.ReadTime(d, x.PickupInTransit); err != nil {
-					return jsonx.Field(err, "pickupInTransit")
-				}
+			if err := jsonx.Opt(d, &x.PickupInTransit, &jsonx.Alloc(&st).PickupInTransit, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickupInTransit")
 			}
 		case 1:
-			if x.PickupArrived == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickupArrived")
-				}
-				x.PickupArrived = nil
-			} else {
-				if x.PickupArrived == nil {
-					x.PickupArrived = &st.f1
-				}
-				if err := jsonx.ReadTime(d, x.PickupArrived); err != nil {
-					return jsonx.Field(err, "pickupArrived")
-				}
+			if err := jsonx.Opt(d, &x.PickupArrived, &jsonx.Alloc(&st).PickupArrived, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickupArrived")
 			}
 		case 2:
-			if x.PickupCompleted == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickupCompleted")
-				}
-				x.PickupCompleted = nil
-			} else {
-				if x.PickupCompleted == nil {
-					x.PickupCompleted = &st.f2
-				}
-				if err := jsonx.ReadTime(d, x.PickupCompleted); err != nil {
-					return jsonx.Field(err, "pickupCompleted")
-				}
+			if err := jsonx.Opt(d, &x.PickupCompleted, &jsonx.Alloc(&st).PickupCompleted, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickupCompleted")
 			}
 		case 3:
-			if x.DropoffIntransit == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoffIntransit")
-				}
-				x.DropoffIntransit = nil
-			} else {
-				if x.DropoffIntransit == nil {
-					x.DropoffIntransit = &st.f3
-				}
-				if err := jsonx.ReadTime(d, x.DropoffIntransit); err != nil {
-					return jsonx.Field(err, "dropoffIntransit")
-				}
+			if err := jsonx.Opt(d, &x.DropoffIntransit, &jsonx.Alloc(&st).DropoffIntransit, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoffIntransit")
 			}
 		case 4:
-			if x.DropoffArrived == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoffArrived")
-				}
-				x.DropoffArrived = nil
-			} else {
-				if x.DropoffArrived == nil {
-					x.DropoffArrived = &st.f4
-				}
-				if err := jsonx.ReadTime(d, x.DropoffArrived); err != nil {
-					return jsonx.Field(err, "dropoffArrived")
-				}
+			if err := jsonx.Opt(d, &x.DropoffArrived, &jsonx.Alloc(&st).DropoffArrived, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoffArrived")
 			}
 		case 5:
-			if x.DropoffCompleted == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoffCompleted")
-				}
-				x.DropoffCompleted = nil
-			} else {
-				if x.DropoffCompleted == nil {
-					x.DropoffCompleted = &st.f5
-				}
-				if err := jsonx.ReadTime(d, x.DropoffCompleted); err != nil {
-					return jsonx.Field(err, "dropoffCompleted")
-				}
+			if err := jsonx.Opt(d, &x.DropoffCompleted, &jsonx.Alloc(&st).DropoffCompleted, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoffCompleted")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1554,9 +1114,10 @@ func (x *Attachment) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
+		URL  string
+		Type string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1566,38 +1127,12 @@ func (x *Attachment) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.URL == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "url")
-				}
-				x.URL = nil
-			} else {
-				if x.URL == nil {
-					x.URL = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.URL); err != nil {
-					return jsonx.Field(err, "url")
-				}
+			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
 			}
 		case 1:
-			if x.Type == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "type")
-				}
-				x.Type = nil
-			} else {
-				if x.Type == nil {
-					x.Type = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.Type); err != nil {
-					return jsonx.Field(err, "type")
-				}
+			if err := jsonx.Opt(d, &x.Type, &jsonx.Alloc(&st).Type, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "type")
 			}
 		default:
 			if err := d.Skip(); err != nil {

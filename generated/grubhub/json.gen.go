@@ -96,13 +96,14 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 time.Time
-		f4 time.Time
-		f5 time.Time
+		EventType  string
+		OrderUUID  string
+		DeliveryID string
+		PickupETA  time.Time
+		DropoffETA time.Time
+		Timestamp  time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -115,120 +116,32 @@ func (x *DriverAssignedPayload) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "event_type")
 			}
-			if x.EventType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
-				x.EventType = nil
-			} else {
-				if x.EventType == nil {
-					x.EventType = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.EventType); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
+			if err := jsonx.Opt(d, &x.EventType, &jsonx.Alloc(&st).EventType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_type")
 			}
 		case 1:
-			if x.OrderUUID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
-				x.OrderUUID = nil
-			} else {
-				if x.OrderUUID == nil {
-					x.OrderUUID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.OrderUUID); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
+			if err := jsonx.Opt(d, &x.OrderUUID, &jsonx.Alloc(&st).OrderUUID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_uuid")
 			}
 		case 2:
-			if x.DeliveryID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
-				x.DeliveryID = nil
-			} else {
-				if x.DeliveryID == nil {
-					x.DeliveryID = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.DeliveryID); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
+			if err := jsonx.Opt(d, &x.DeliveryID, &jsonx.Alloc(&st).DeliveryID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "delivery_id")
 			}
 		case 3:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "driver")
-				}
-				x.Driver = nil
-			} else {
-				if x.Driver == nil {
-					x.Driver = new(DriverAssignedPayloadDriver)
-				}
-				if err := x.Driver.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "driver")
-				}
+			if err := jsonx.OptValue(d, &x.Driver, nil, (*DriverAssignedPayloadDriver).decodeJSON); err != nil {
+				return jsonx.Field(err, "driver")
 			}
 		case 4:
-			if x.PickupETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_eta")
-				}
-				x.PickupETA = nil
-			} else {
-				if x.PickupETA == nil {
-					x.PickupETA = &st.f3
-				}
-				if err := jsonx.ReadTime(d, x.PickupETA); err != nil {
-					return jsonx.Field(err, "pickup_eta")
-				}
+			if err := jsonx.Opt(d, &x.PickupETA, &jsonx.Alloc(&st).PickupETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickup_eta")
 			}
 		case 5:
-			if x.DropoffETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_eta")
-				}
-				x.DropoffETA = nil
-			} else {
-				if x.DropoffETA == nil {
-					x.DropoffETA = &st.f4
-				}
-				if err := jsonx.ReadTime(d, x.DropoffETA); err != nil {
-					return jsonx.Field(err, "dropoff_eta")
-				}
+			if err := jsonx.Opt(d, &x.DropoffETA, &jsonx.Alloc(&st).DropoffETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoff_eta")
 			}
 		case 6:
-			if x.Timestamp == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
-				x.Timestamp = nil
-			} else {
-				if x.Timestamp == nil {
-					x.Timestamp = &st.f5
-				}
-				if err := jsonx.ReadTime(d, x.Timestamp); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
+			if err := jsonx.Opt(d, &x.Timestamp, &jsonx.Alloc(&st).Timestamp, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "timestamp")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -307,10 +220,11 @@ func (x *DriverAssignedPayloadDriver) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 DriverAssignedPayloadDriverDeliveryMethod
+		Name           string
+		Phone          string
+		DeliveryMethod DriverAssignedPayloadDriverDeliveryMethod
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -320,55 +234,16 @@ func (x *DriverAssignedPayloadDriver) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Name == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "name")
-				}
-				x.Name = nil
-			} else {
-				if x.Name == nil {
-					x.Name = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Name); err != nil {
-					return jsonx.Field(err, "name")
-				}
+			if err := jsonx.Opt(d, &x.Name, &jsonx.Alloc(&st).Name, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "name")
 			}
 		case 1:
-			if x.Phone == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "phone")
-				}
-				x.Phone = nil
-			} else {
-				if x.Phone == nil {
-					x.Phone = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.Phone); err != nil {
-					return jsonx.Field(err, "phone")
-				}
+			if err := jsonx.Opt(d, &x.Phone, &jsonx.Alloc(&st).Phone, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "phone")
 			}
 		case 2:
-			if x.DeliveryMethod == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_method")
-				}
-				x.DeliveryMethod = nil
-			} else {
-				if x.DeliveryMethod == nil {
-					x.DeliveryMethod = &st.f2
-				}
-				if err := x.DeliveryMethod.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "delivery_method")
-				}
+			if err := jsonx.OptValue(d, &x.DeliveryMethod, &jsonx.Alloc(&st).DeliveryMethod, (*DriverAssignedPayloadDriverDeliveryMethod).decodeJSON); err != nil {
+				return jsonx.Field(err, "delivery_method")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -475,14 +350,15 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 DeliveryStatusPayloadStatus
-		f4 time.Time
-		f5 time.Time
-		f6 time.Time
+		EventType  string
+		OrderUUID  string
+		DeliveryID string
+		Status     DeliveryStatusPayloadStatus
+		PickupETA  time.Time
+		DropoffETA time.Time
+		Timestamp  time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -495,123 +371,32 @@ func (x *DeliveryStatusPayload) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "event_type")
 			}
-			if x.EventType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
-				x.EventType = nil
-			} else {
-				if x.EventType == nil {
-					x.EventType = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.EventType); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
+			if err := jsonx.Opt(d, &x.EventType, &jsonx.Alloc(&st).EventType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_type")
 			}
 		case 1:
-			if x.OrderUUID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
-				x.OrderUUID = nil
-			} else {
-				if x.OrderUUID == nil {
-					x.OrderUUID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.OrderUUID); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
+			if err := jsonx.Opt(d, &x.OrderUUID, &jsonx.Alloc(&st).OrderUUID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_uuid")
 			}
 		case 2:
-			if x.DeliveryID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
-				x.DeliveryID = nil
-			} else {
-				if x.DeliveryID == nil {
-					x.DeliveryID = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.DeliveryID); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
+			if err := jsonx.Opt(d, &x.DeliveryID, &jsonx.Alloc(&st).DeliveryID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "delivery_id")
 			}
 		case 3:
-			if x.Status == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "status")
-				}
-				x.Status = nil
-			} else {
-				if x.Status == nil {
-					x.Status = &st.f3
-				}
-				if err := x.Status.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "status")
-				}
+			if err := jsonx.OptValue(d, &x.Status, &jsonx.Alloc(&st).Status, (*DeliveryStatusPayloadStatus).decodeJSON); err != nil {
+				return jsonx.Field(err, "status")
 			}
 		case 4:
-			if x.PickupETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_eta")
-				}
-				x.PickupETA = nil
-			} else {
-				if x.PickupETA == nil {
-					x.PickupETA = &st.f4
-				}
-				if err := jsonx.ReadTime(d, x.PickupETA); err != nil {
-					return jsonx.Field(err, "pickup_eta")
-				}
+			if err := jsonx.Opt(d, &x.PickupETA, &jsonx.Alloc(&st).PickupETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickup_eta")
 			}
 		case 5:
-			if x.DropoffETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_eta")
-				}
-				x.DropoffETA = nil
-			} else {
-				if x.DropoffETA == nil {
-					x.DropoffETA = &st.f5
-				}
-				if err := jsonx.ReadTime(d, x.DropoffETA); err != nil {
-					return jsonx.Field(err, "dropoff_eta")
-				}
+			if err := jsonx.Opt(d, &x.DropoffETA, &jsonx.Alloc(&st).DropoffETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoff_eta")
 			}
 		case 6:
-			if x.Timestamp == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
-				x.Timestamp = nil
-			} else {
-				if x.Timestamp == nil {
-					x.Timestamp = &st.f6
-				}
-				if err := jsonx.ReadTime(d, x.Timestamp); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
+			if err := jsonx.Opt(d, &x.Timestamp, &jsonx.Alloc(&st).Timestamp, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "timestamp")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -744,15 +529,16 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 float64
-		f4 float64
-		f5 time.Time
-		f6 time.Time
-		f7 time.Time
+		EventType  string
+		OrderUUID  string
+		DeliveryID string
+		Latitude   float64
+		Longitude  float64
+		PickupETA  time.Time
+		DropoffETA time.Time
+		Timestamp  time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -765,140 +551,36 @@ func (x *CourierLocationPayload) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "event_type")
 			}
-			if x.EventType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
-				x.EventType = nil
-			} else {
-				if x.EventType == nil {
-					x.EventType = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.EventType); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
+			if err := jsonx.Opt(d, &x.EventType, &jsonx.Alloc(&st).EventType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_type")
 			}
 		case 1:
-			if x.OrderUUID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
-				x.OrderUUID = nil
-			} else {
-				if x.OrderUUID == nil {
-					x.OrderUUID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.OrderUUID); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
+			if err := jsonx.Opt(d, &x.OrderUUID, &jsonx.Alloc(&st).OrderUUID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_uuid")
 			}
 		case 2:
-			if x.DeliveryID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
-				x.DeliveryID = nil
-			} else {
-				if x.DeliveryID == nil {
-					x.DeliveryID = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.DeliveryID); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
+			if err := jsonx.Opt(d, &x.DeliveryID, &jsonx.Alloc(&st).DeliveryID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "delivery_id")
 			}
 		case 3:
-			if x.Latitude == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "latitude")
-				}
-				x.Latitude = nil
-			} else {
-				if x.Latitude == nil {
-					x.Latitude = &st.f3
-				}
-				if err := jsonx.ReadFloat(d, x.Latitude); err != nil {
-					return jsonx.Field(err, "latitude")
-				}
+			if err := jsonx.Opt(d, &x.Latitude, &jsonx.Alloc(&st).Latitude, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "latitude")
 			}
 		case 4:
-			if x.Longitude == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "longitude")
-				}
-				x.Longitude = nil
-			} else {
-				if x.Longitude == nil {
-					x.Longitude = &st.f4
-				}
-				if err := jsonx.ReadFloat(d, x.Longitude); err != nil {
-					return jsonx.Field(err, "longitude")
-				}
+			if err := jsonx.Opt(d, &x.Longitude, &jsonx.Alloc(&st).Longitude, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "longitude")
 			}
 		case 5:
-			if x.PickupETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "pickup_eta")
-				}
-				x.PickupETA = nil
-			} else {
-				if x.PickupETA == nil {
-					x.PickupETA = &st.f5
-				}
-				if err := jsonx.ReadTime(d, x.PickupETA); err != nil {
-					return jsonx.Field(err, "pickup_eta")
-				}
+			if err := jsonx.Opt(d, &x.PickupETA, &jsonx.Alloc(&st).PickupETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "pickup_eta")
 			}
 		case 6:
-			if x.DropoffETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "dropoff_eta")
-				}
-				x.DropoffETA = nil
-			} else {
-				if x.DropoffETA == nil {
-					x.DropoffETA = &st.f6
-				}
-				if err := jsonx.ReadTime(d, x.DropoffETA); err != nil {
-					return jsonx.Field(err, "dropoff_eta")
-				}
+			if err := jsonx.Opt(d, &x.DropoffETA, &jsonx.Alloc(&st).DropoffETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "dropoff_eta")
 			}
 		case 7:
-			if x.Timestamp == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
-				x.Timestamp = nil
-			} else {
-				if x.Timestamp == nil {
-					x.Timestamp = &st.f7
-				}
-				if err := jsonx.ReadTime(d, x.Timestamp); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
+			if err := jsonx.Opt(d, &x.Timestamp, &jsonx.Alloc(&st).Timestamp, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "timestamp")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -990,12 +672,13 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 string
-		f4 time.Time
+		EventType   string
+		OrderUUID   string
+		DeliveryID  string
+		Reason      string
+		CancelledAt time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1008,89 +691,24 @@ func (x *DeliveryCancelledPayload) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "event_type")
 			}
-			if x.EventType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
-				x.EventType = nil
-			} else {
-				if x.EventType == nil {
-					x.EventType = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.EventType); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
+			if err := jsonx.Opt(d, &x.EventType, &jsonx.Alloc(&st).EventType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_type")
 			}
 		case 1:
-			if x.OrderUUID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
-				x.OrderUUID = nil
-			} else {
-				if x.OrderUUID == nil {
-					x.OrderUUID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.OrderUUID); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
+			if err := jsonx.Opt(d, &x.OrderUUID, &jsonx.Alloc(&st).OrderUUID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_uuid")
 			}
 		case 2:
-			if x.DeliveryID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
-				x.DeliveryID = nil
-			} else {
-				if x.DeliveryID == nil {
-					x.DeliveryID = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.DeliveryID); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
+			if err := jsonx.Opt(d, &x.DeliveryID, &jsonx.Alloc(&st).DeliveryID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "delivery_id")
 			}
 		case 3:
-			if x.Reason == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason = nil
-			} else {
-				if x.Reason == nil {
-					x.Reason = &st.f3
-				}
-				if err := jsonx.ReadStr(d, x.Reason); err != nil {
-					return jsonx.Field(err, "reason")
-				}
+			if err := jsonx.Opt(d, &x.Reason, &jsonx.Alloc(&st).Reason, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "reason")
 			}
 		case 4:
-			if x.CancelledAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "cancelled_at")
-				}
-				x.CancelledAt = nil
-			} else {
-				if x.CancelledAt == nil {
-					x.CancelledAt = &st.f4
-				}
-				if err := jsonx.ReadTime(d, x.CancelledAt); err != nil {
-					return jsonx.Field(err, "cancelled_at")
-				}
+			if err := jsonx.Opt(d, &x.CancelledAt, &jsonx.Alloc(&st).CancelledAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "cancelled_at")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1178,14 +796,15 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
-		f2 string
-		f3 DeliveryRefundPayloadRefundStatus
-		f4 float64
-		f5 string
-		f6 time.Time
+		EventType      string
+		OrderUUID      string
+		DeliveryID     string
+		RefundStatus   DeliveryRefundPayloadRefundStatus
+		RefundAmount   float64
+		DecisionReason string
+		DecidedAt      time.Time
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1198,123 +817,32 @@ func (x *DeliveryRefundPayload) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "event_type")
 			}
-			if x.EventType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
-				x.EventType = nil
-			} else {
-				if x.EventType == nil {
-					x.EventType = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.EventType); err != nil {
-					return jsonx.Field(err, "event_type")
-				}
+			if err := jsonx.Opt(d, &x.EventType, &jsonx.Alloc(&st).EventType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_type")
 			}
 		case 1:
-			if x.OrderUUID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
-				x.OrderUUID = nil
-			} else {
-				if x.OrderUUID == nil {
-					x.OrderUUID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.OrderUUID); err != nil {
-					return jsonx.Field(err, "order_uuid")
-				}
+			if err := jsonx.Opt(d, &x.OrderUUID, &jsonx.Alloc(&st).OrderUUID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_uuid")
 			}
 		case 2:
-			if x.DeliveryID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
-				x.DeliveryID = nil
-			} else {
-				if x.DeliveryID == nil {
-					x.DeliveryID = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.DeliveryID); err != nil {
-					return jsonx.Field(err, "delivery_id")
-				}
+			if err := jsonx.Opt(d, &x.DeliveryID, &jsonx.Alloc(&st).DeliveryID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "delivery_id")
 			}
 		case 3:
-			if x.RefundStatus == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "refund_status")
-				}
-				x.RefundStatus = nil
-			} else {
-				if x.RefundStatus == nil {
-					x.RefundStatus = &st.f3
-				}
-				if err := x.RefundStatus.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "refund_status")
-				}
+			if err := jsonx.OptValue(d, &x.RefundStatus, &jsonx.Alloc(&st).RefundStatus, (*DeliveryRefundPayloadRefundStatus).decodeJSON); err != nil {
+				return jsonx.Field(err, "refund_status")
 			}
 		case 4:
-			if x.RefundAmount == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "refund_amount")
-				}
-				x.RefundAmount = nil
-			} else {
-				if x.RefundAmount == nil {
-					x.RefundAmount = &st.f4
-				}
-				if err := jsonx.ReadFloat(d, x.RefundAmount); err != nil {
-					return jsonx.Field(err, "refund_amount")
-				}
+			if err := jsonx.Opt(d, &x.RefundAmount, &jsonx.Alloc(&st).RefundAmount, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "refund_amount")
 			}
 		case 5:
-			if x.DecisionReason == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "decision_reason")
-				}
-				x.DecisionReason = nil
-			} else {
-				if x.DecisionReason == nil {
-					x.DecisionReason = &st.f5
-				}
-				if err := jsonx.ReadStr(d, x.DecisionReason); err != nil {
-					return jsonx.Field(err, "decision_reason")
-				}
+			if err := jsonx.Opt(d, &x.DecisionReason, &jsonx.Alloc(&st).DecisionReason, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "decision_reason")
 			}
 		case 6:
-			if x.DecidedAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "decided_at")
-				}
-				x.DecidedAt = nil
-			} else {
-				if x.DecidedAt == nil {
-					x.DecidedAt = &st.f6
-				}
-				if err := jsonx.ReadTime(d, x.DecidedAt); err != nil {
-					return jsonx.Field(err, "decided_at")
-				}
+			if err := jsonx.Opt(d, &x.DecidedAt, &jsonx.Alloc(&st).DecidedAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "decided_at")
 			}
 		default:
 			if err := d.Skip(); err != nil {

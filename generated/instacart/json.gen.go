@@ -272,9 +272,10 @@ func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
+		OrderURL      string
+		StoreLocation string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -291,38 +292,12 @@ func (x *PickingMetadata) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "order_id")
 			}
 		case 1:
-			if x.OrderURL == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_url")
-				}
-				x.OrderURL = nil
-			} else {
-				if x.OrderURL == nil {
-					x.OrderURL = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.OrderURL); err != nil {
-					return jsonx.Field(err, "order_url")
-				}
+			if err := jsonx.Opt(d, &x.OrderURL, &jsonx.Alloc(&st).OrderURL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_url")
 			}
 		case 2:
-			if x.StoreLocation == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "store_location")
-				}
-				x.StoreLocation = nil
-			} else {
-				if x.StoreLocation == nil {
-					x.StoreLocation = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.StoreLocation); err != nil {
-					return jsonx.Field(err, "store_location")
-				}
+			if err := jsonx.Opt(d, &x.StoreLocation, &jsonx.Alloc(&st).StoreLocation, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "store_location")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -506,15 +481,16 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 float64
-		f2 string
-		f3 bool
-		f4 bool
-		f5 string
-		f6 string
-		f7 string
+		LineNum  string
+		Qty      float64
+		QtyUnit  string
+		Replaced bool
+		Refunded bool
+		ItemUPC  string
+		ItemRrc  string
+		ScanCode string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -524,140 +500,36 @@ func (x *OrderItem) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.LineNum == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "line_num")
-				}
-				x.LineNum = nil
-			} else {
-				if x.LineNum == nil {
-					x.LineNum = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.LineNum); err != nil {
-					return jsonx.Field(err, "line_num")
-				}
+			if err := jsonx.Opt(d, &x.LineNum, &jsonx.Alloc(&st).LineNum, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "line_num")
 			}
 		case 1:
-			if x.Qty == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "qty")
-				}
-				x.Qty = nil
-			} else {
-				if x.Qty == nil {
-					x.Qty = &st.f1
-				}
-				if err := jsonx.ReadFloat(d, x.Qty); err != nil {
-					return jsonx.Field(err, "qty")
-				}
+			if err := jsonx.Opt(d, &x.Qty, &jsonx.Alloc(&st).Qty, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "qty")
 			}
 		case 2:
-			if x.QtyUnit == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "qty_unit")
-				}
-				x.QtyUnit = nil
-			} else {
-				if x.QtyUnit == nil {
-					x.QtyUnit = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.QtyUnit); err != nil {
-					return jsonx.Field(err, "qty_unit")
-				}
+			if err := jsonx.Opt(d, &x.QtyUnit, &jsonx.Alloc(&st).QtyUnit, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "qty_unit")
 			}
 		case 3:
-			if x.Replaced == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "replaced")
-				}
-				x.Replaced = nil
-			} else {
-				if x.Replaced == nil {
-					x.Replaced = &st.f3
-				}
-				if err := jsonx.ReadBool(d, x.Replaced); err != nil {
-					return jsonx.Field(err, "replaced")
-				}
+			if err := jsonx.Opt(d, &x.Replaced, &jsonx.Alloc(&st).Replaced, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "replaced")
 			}
 		case 4:
-			if x.Refunded == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "refunded")
-				}
-				x.Refunded = nil
-			} else {
-				if x.Refunded == nil {
-					x.Refunded = &st.f4
-				}
-				if err := jsonx.ReadBool(d, x.Refunded); err != nil {
-					return jsonx.Field(err, "refunded")
-				}
+			if err := jsonx.Opt(d, &x.Refunded, &jsonx.Alloc(&st).Refunded, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "refunded")
 			}
 		case 5:
-			if x.ItemUPC == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "item_upc")
-				}
-				x.ItemUPC = nil
-			} else {
-				if x.ItemUPC == nil {
-					x.ItemUPC = &st.f5
-				}
-				if err := jsonx.ReadStr(d, x.ItemUPC); err != nil {
-					return jsonx.Field(err, "item_upc")
-				}
+			if err := jsonx.Opt(d, &x.ItemUPC, &jsonx.Alloc(&st).ItemUPC, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "item_upc")
 			}
 		case 6:
-			if x.ItemRrc == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "item_rrc")
-				}
-				x.ItemRrc = nil
-			} else {
-				if x.ItemRrc == nil {
-					x.ItemRrc = &st.f6
-				}
-				if err := jsonx.ReadStr(d, x.ItemRrc); err != nil {
-					return jsonx.Field(err, "item_rrc")
-				}
+			if err := jsonx.Opt(d, &x.ItemRrc, &jsonx.Alloc(&st).ItemRrc, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "item_rrc")
 			}
 		case 7:
-			if x.ScanCode == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "scan_code")
-				}
-				x.ScanCode = nil
-			} else {
-				if x.ScanCode == nil {
-					x.ScanCode = &st.f7
-				}
-				if err := jsonx.ReadStr(d, x.ScanCode); err != nil {
-					return jsonx.Field(err, "scan_code")
-				}
+			if err := jsonx.Opt(d, &x.ScanCode, &jsonx.Alloc(&st).ScanCode, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "scan_code")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -751,18 +623,8 @@ func (x *CanceledMetadata) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "order_id")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "cancellation_reason")
-				}
-				x.CancellationReason = nil
-			} else {
-				if x.CancellationReason == nil {
-					x.CancellationReason = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.CancellationReason); err != nil {
-					return jsonx.Field(err, "cancellation_reason")
-				}
+			if err := jsonx.Opt(d, &x.CancellationReason, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "cancellation_reason")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -833,18 +695,8 @@ func (x *NewWindowMetadata) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "order_id")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "new_window")
-				}
-				x.NewWindow = nil
-			} else {
-				if x.NewWindow == nil {
-					x.NewWindow = new(TimeWindow)
-				}
-				if err := x.NewWindow.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "new_window")
-				}
+			if err := jsonx.OptValue(d, &x.NewWindow, nil, (*TimeWindow).decodeJSON); err != nil {
+				return jsonx.Field(err, "new_window")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -900,9 +752,10 @@ func (x *TimeWindow) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
+		StartsAt string
+		EndsAt   string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -912,38 +765,12 @@ func (x *TimeWindow) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.StartsAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "starts_at")
-				}
-				x.StartsAt = nil
-			} else {
-				if x.StartsAt == nil {
-					x.StartsAt = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.StartsAt); err != nil {
-					return jsonx.Field(err, "starts_at")
-				}
+			if err := jsonx.Opt(d, &x.StartsAt, &jsonx.Alloc(&st).StartsAt, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "starts_at")
 			}
 		case 1:
-			if x.EndsAt == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "ends_at")
-				}
-				x.EndsAt = nil
-			} else {
-				if x.EndsAt == nil {
-					x.EndsAt = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.EndsAt); err != nil {
-					return jsonx.Field(err, "ends_at")
-				}
+			if err := jsonx.Opt(d, &x.EndsAt, &jsonx.Alloc(&st).EndsAt, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ends_at")
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -82,3 +82,45 @@ func ReadBool[T ~bool](d *Decoder, p *T) error {
 // ReadTime decodes an RFC 3339 time into *p (null leaves it alone, as
 // time.Time.UnmarshalJSON does).
 func ReadTime(d *Decoder, p *time.Time) error { return Time(d, p) }
+
+// Opt decodes the next value into the optional value *p with read: null
+// sets *p to nil; any other value is read into *p, which is first pointed
+// at slot when nil (at a new T when slot is nil too).
+func Opt[T any](d *Decoder, p **T, slot *T, read func(*Decoder, *T) error) error {
+	if d.IsNull() {
+		*p = nil
+		return d.Null()
+	}
+	if *p == nil {
+		if slot == nil {
+			slot = new(T)
+		}
+		*p = slot
+	}
+	return read(d, *p)
+}
+
+// OptValue is Opt for a type that decodes itself, as the method expression
+// decode, e.g. (*Order).decodeJSON.
+func OptValue[T any](d *Decoder, p **T, slot *T, decode func(*T, *Decoder) error) error {
+	if d.IsNull() {
+		*p = nil
+		return d.Null()
+	}
+	if *p == nil {
+		if slot == nil {
+			slot = new(T)
+		}
+		*p = slot
+	}
+	return decode(*p, d)
+}
+
+// Alloc returns *p, allocating it first when nil: the storage the optional
+// values of one object share, made when the first of them arrives.
+func Alloc[S any](p **S) *S {
+	if *p == nil {
+		*p = new(S)
+	}
+	return *p
+}

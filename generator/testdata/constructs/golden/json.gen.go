@@ -340,158 +340,48 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "status")
 			}
 		case 2:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "priority")
-				}
-				x.Priority = nil
-			} else {
-				if x.Priority == nil {
-					x.Priority = new(Priority)
-				}
-				if err := x.Priority.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "priority")
-				}
+			if err := jsonx.OptValue(d, &x.Priority, nil, (*Priority).decodeJSON); err != nil {
+				return jsonx.Field(err, "priority")
 			}
 		case 3:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "required_and_optional")
-				}
-				x.RequiredAndOptional = nil
-			} else {
-				if x.RequiredAndOptional == nil {
-					x.RequiredAndOptional = new(RequiredAndOptional)
-				}
-				if err := x.RequiredAndOptional.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "required_and_optional")
-				}
+			if err := jsonx.OptValue(d, &x.RequiredAndOptional, nil, (*RequiredAndOptional).decodeJSON); err != nil {
+				return jsonx.Field(err, "required_and_optional")
 			}
 		case 4:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "formats")
-				}
-				x.Formats = nil
-			} else {
-				if x.Formats == nil {
-					x.Formats = new(Formats)
-				}
-				if err := x.Formats.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "formats")
-				}
+			if err := jsonx.OptValue(d, &x.Formats, nil, (*Formats).decodeJSON); err != nil {
+				return jsonx.Field(err, "formats")
 			}
 		case 5:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "fixed")
-				}
-				x.Fixed = nil
-			} else {
-				if x.Fixed == nil {
-					x.Fixed = new(ConstProperty)
-				}
-				if err := x.Fixed.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "fixed")
-				}
+			if err := jsonx.OptValue(d, &x.Fixed, nil, (*ConstProperty).decodeJSON); err != nil {
+				return jsonx.Field(err, "fixed")
 			}
 		case 6:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "payment")
-				}
-				x.Payment = nil
-			} else {
-				if x.Payment == nil {
-					x.Payment = new(Payment)
-				}
-				if err := x.Payment.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "payment")
-				}
+			if err := jsonx.OptValue(d, &x.Payment, nil, (*Payment).decodeJSON); err != nil {
+				return jsonx.Field(err, "payment")
 			}
 		case 7:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "contact")
-				}
-				x.Contact = nil
-			} else {
-				if x.Contact == nil {
-					x.Contact = new(ContactInfo)
-				}
-				if err := x.Contact.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "contact")
-				}
+			if err := jsonx.OptValue(d, &x.Contact, nil, (*ContactInfo).decodeJSON); err != nil {
+				return jsonx.Field(err, "contact")
 			}
 		case 8:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "nullable")
-				}
-				x.Nullable = nil
-			} else {
-				if x.Nullable == nil {
-					x.Nullable = new(NullableFields)
-				}
-				if err := x.Nullable.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "nullable")
-				}
+			if err := jsonx.OptValue(d, &x.Nullable, nil, (*NullableFields).decodeJSON); err != nil {
+				return jsonx.Field(err, "nullable")
 			}
 		case 9:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "maps")
-				}
-				x.Maps = nil
-			} else {
-				if x.Maps == nil {
-					x.Maps = new(Maps)
-				}
-				if err := x.Maps.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "maps")
-				}
+			if err := jsonx.OptValue(d, &x.Maps, nil, (*Maps).decodeJSON); err != nil {
+				return jsonx.Field(err, "maps")
 			}
 		case 10:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "category_tree")
-				}
-				x.CategoryTree = nil
-			} else {
-				if x.CategoryTree == nil {
-					x.CategoryTree = new(TreeNode)
-				}
-				if err := x.CategoryTree.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "category_tree")
-				}
+			if err := jsonx.OptValue(d, &x.CategoryTree, nil, (*TreeNode).decodeJSON); err != nil {
+				return jsonx.Field(err, "category_tree")
 			}
 		case 11:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "root_folder")
-				}
-				x.RootFolder = nil
-			} else {
-				if x.RootFolder == nil {
-					x.RootFolder = new(Folder)
-				}
-				if err := x.RootFolder.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "root_folder")
-				}
+			if err := jsonx.OptValue(d, &x.RootFolder, nil, (*Folder).decodeJSON); err != nil {
+				return jsonx.Field(err, "root_folder")
 			}
 		case 12:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "naming")
-				}
-				x.Naming = nil
-			} else {
-				if x.Naming == nil {
-					x.Naming = new(NamingEdgeCases)
-				}
-				if err := x.Naming.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "naming")
-				}
+			if err := jsonx.OptValue(d, &x.Naming, nil, (*NamingEdgeCases).decodeJSON); err != nil {
+				return jsonx.Field(err, "naming")
 			}
 		case 13:
 			if err := d.Required(&seen[0], 1<<2); err != nil {
@@ -566,18 +456,8 @@ func (x *Order) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "raw")
 			}
 		case 16:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "delivery_address")
-				}
-				x.DeliveryAddress = nil
-			} else {
-				if x.DeliveryAddress == nil {
-					x.DeliveryAddress = new(Address)
-				}
-				if err := x.DeliveryAddress.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "delivery_address")
-				}
+			if err := jsonx.OptValue(d, &x.DeliveryAddress, nil, (*Address).decodeJSON); err != nil {
+				return jsonx.Field(err, "delivery_address")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -770,9 +650,10 @@ func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 bool
+		Nickname string
+		Enabled  bool
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -796,38 +677,12 @@ func (x *RequiredAndOptional) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "count")
 			}
 		case 2:
-			if x.Nickname == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "nickname")
-				}
-				x.Nickname = nil
-			} else {
-				if x.Nickname == nil {
-					x.Nickname = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Nickname); err != nil {
-					return jsonx.Field(err, "nickname")
-				}
+			if err := jsonx.Opt(d, &x.Nickname, &jsonx.Alloc(&st).Nickname, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "nickname")
 			}
 		case 3:
-			if x.Enabled == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "enabled")
-				}
-				x.Enabled = nil
-			} else {
-				if x.Enabled == nil {
-					x.Enabled = &st.f1
-				}
-				if err := jsonx.ReadBool(d, x.Enabled); err != nil {
-					return jsonx.Field(err, "enabled")
-				}
+			if err := jsonx.Opt(d, &x.Enabled, &jsonx.Alloc(&st).Enabled, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "enabled")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -909,14 +764,15 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 time.Time
-		f1 int32
-		f2 int64
-		f3 float64
-		f4 float32
-		f5 string
-		f6 string
+		Timestamp   time.Time
+		Int32Value  int32
+		Int64Value  int64
+		DoubleValue float64
+		FloatValue  float32
+		UUIDValue   string
+		URIValue    string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -926,123 +782,32 @@ func (x *Formats) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Timestamp == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
-				x.Timestamp = nil
-			} else {
-				if x.Timestamp == nil {
-					x.Timestamp = &st.f0
-				}
-				if err := jsonx.ReadTime(d, x.Timestamp); err != nil {
-					return jsonx.Field(err, "timestamp")
-				}
+			if err := jsonx.Opt(d, &x.Timestamp, &jsonx.Alloc(&st).Timestamp, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "timestamp")
 			}
 		case 1:
-			if x.Int32Value == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "int32_value")
-				}
-				x.Int32Value = nil
-			} else {
-				if x.Int32Value == nil {
-					x.Int32Value = &st.f1
-				}
-				if err := jsonx.ReadInt(d, x.Int32Value); err != nil {
-					return jsonx.Field(err, "int32_value")
-				}
+			if err := jsonx.Opt(d, &x.Int32Value, &jsonx.Alloc(&st).Int32Value, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "int32_value")
 			}
 		case 2:
-			if x.Int64Value == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "int64_value")
-				}
-				x.Int64Value = nil
-			} else {
-				if x.Int64Value == nil {
-					x.Int64Value = &st.f2
-				}
-				if err := jsonx.ReadInt(d, x.Int64Value); err != nil {
-					return jsonx.Field(err, "int64_value")
-				}
+			if err := jsonx.Opt(d, &x.Int64Value, &jsonx.Alloc(&st).Int64Value, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "int64_value")
 			}
 		case 3:
-			if x.DoubleValue == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "double_value")
-				}
-				x.DoubleValue = nil
-			} else {
-				if x.DoubleValue == nil {
-					x.DoubleValue = &st.f3
-				}
-				if err := jsonx.ReadFloat(d, x.DoubleValue); err != nil {
-					return jsonx.Field(err, "double_value")
-				}
+			if err := jsonx.Opt(d, &x.DoubleValue, &jsonx.Alloc(&st).DoubleValue, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "double_value")
 			}
 		case 4:
-			if x.FloatValue == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "float_value")
-				}
-				x.FloatValue = nil
-			} else {
-				if x.FloatValue == nil {
-					x.FloatValue = &st.f4
-				}
-				if err := jsonx.ReadFloat(d, x.FloatValue); err != nil {
-					return jsonx.Field(err, "float_value")
-				}
+			if err := jsonx.Opt(d, &x.FloatValue, &jsonx.Alloc(&st).FloatValue, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "float_value")
 			}
 		case 5:
-			if x.UUIDValue == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "uuid_value")
-				}
-				x.UUIDValue = nil
-			} else {
-				if x.UUIDValue == nil {
-					x.UUIDValue = &st.f5
-				}
-				if err := jsonx.ReadStr(d, x.UUIDValue); err != nil {
-					return jsonx.Field(err, "uuid_value")
-				}
+			if err := jsonx.Opt(d, &x.UUIDValue, &jsonx.Alloc(&st).UUIDValue, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "uuid_value")
 			}
 		case 6:
-			if x.URIValue == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "uri_value")
-				}
-				x.URIValue = nil
-			} else {
-				if x.URIValue == nil {
-					x.URIValue = &st.f6
-				}
-				if err := jsonx.ReadStr(d, x.URIValue); err != nil {
-					return jsonx.Field(err, "uri_value")
-				}
+			if err := jsonx.Opt(d, &x.URIValue, &jsonx.Alloc(&st).URIValue, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "uri_value")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1132,18 +897,8 @@ func (x *ConstProperty) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "kind")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "schema_version")
-				}
-				x.SchemaVersion = nil
-			} else {
-				if x.SchemaVersion == nil {
-					x.SchemaVersion = new(int64)
-				}
-				if err := jsonx.ReadInt(d, x.SchemaVersion); err != nil {
-					return jsonx.Field(err, "schema_version")
-				}
+			if err := jsonx.Opt(d, &x.SchemaVersion, nil, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "schema_version")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1271,18 +1026,8 @@ func (x *CardPayment) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "last4")
 			}
 		case 2:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "brand")
-				}
-				x.Brand = nil
-			} else {
-				if x.Brand == nil {
-					x.Brand = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.Brand); err != nil {
-					return jsonx.Field(err, "brand")
-				}
+			if err := jsonx.Opt(d, &x.Brand, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "brand")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1355,18 +1100,8 @@ func (x *CashPayment) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "method")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "change_due_cents")
-				}
-				x.ChangeDueCents = nil
-			} else {
-				if x.ChangeDueCents == nil {
-					x.ChangeDueCents = new(int64)
-				}
-				if err := jsonx.ReadInt(d, x.ChangeDueCents); err != nil {
-					return jsonx.Field(err, "change_due_cents")
-				}
+			if err := jsonx.Opt(d, &x.ChangeDueCents, nil, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "change_due_cents")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1838,18 +1573,8 @@ func (x *Maps) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 3:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "readings")
-				}
-				x.Readings = nil
-			} else {
-				if x.Readings == nil {
-					x.Readings = new(MapsReadings)
-				}
-				if err := x.Readings.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "readings")
-				}
+			if err := jsonx.OptValue(d, &x.Readings, nil, (*MapsReadings).decodeJSON); err != nil {
+				return jsonx.Field(err, "readings")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -2231,18 +1956,8 @@ func (x *FileEntry) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "name")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "folder")
-				}
-				x.Folder = nil
-			} else {
-				if x.Folder == nil {
-					x.Folder = new(Folder)
-				}
-				if err := x.Folder.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "folder")
-				}
+			if err := jsonx.OptValue(d, &x.Folder, nil, (*Folder).decodeJSON); err != nil {
+				return jsonx.Field(err, "folder")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -2342,20 +2057,21 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0  string
-		f1  string
-		f2  int64
-		f3  bool
-		f4  string
-		f5  string
-		f6  string
-		f7  string
-		f8  string
-		f9  time.Time
-		f10 string
-		f11 string
-		f12 int32
+		Type       string
+		Func       string
+		Range      int64
+		N3dsSecure bool
+		XRequestID string
+		AtType     string
+		ID         string
+		URL        string
+		UUID       string
+		ETA        time.Time
+		OrderID    string
+		APIURL     string
+		HTTPStatus int32
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -2365,225 +2081,56 @@ func (x *NamingEdgeCases) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Type == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "type")
-				}
-				x.Type = nil
-			} else {
-				if x.Type == nil {
-					x.Type = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Type); err != nil {
-					return jsonx.Field(err, "type")
-				}
+			if err := jsonx.Opt(d, &x.Type, &jsonx.Alloc(&st).Type, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "type")
 			}
 		case 1:
-			if x.Func == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "func")
-				}
-				x.Func = nil
-			} else {
-				if x.Func == nil {
-					x.Func = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.Func); err != nil {
-					return jsonx.Field(err, "func")
-				}
+			if err := jsonx.Opt(d, &x.Func, &jsonx.Alloc(&st).Func, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "func")
 			}
 		case 2:
-			if x.Range == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "range")
-				}
-				x.Range = nil
-			} else {
-				if x.Range == nil {
-					x.Range = &st.f2
-				}
-				if err := jsonx.ReadInt(d, x.Range); err != nil {
-					return jsonx.Field(err, "range")
-				}
+			if err := jsonx.Opt(d, &x.Range, &jsonx.Alloc(&st).Range, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "range")
 			}
 		case 3:
-			if x.N3dsSecure == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "3ds_secure")
-				}
-				x.N3dsSecure = nil
-			} else {
-				if x.N3dsSecure == nil {
-					x.N3dsSecure = &st.f3
-				}
-				if err := jsonx.ReadBool(d, x.N3dsSecure); err != nil {
-					return jsonx.Field(err, "3ds_secure")
-				}
+			if err := jsonx.Opt(d, &x.N3dsSecure, &jsonx.Alloc(&st).N3dsSecure, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "3ds_secure")
 			}
 		case 4:
-			if x.XRequestID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "x-request-id")
-				}
-				x.XRequestID = nil
-			} else {
-				if x.XRequestID == nil {
-					x.XRequestID = &st.f4
-				}
-				if err := jsonx.ReadStr(d, x.XRequestID); err != nil {
-					return jsonx.Field(err, "x-request-id")
-				}
+			if err := jsonx.Opt(d, &x.XRequestID, &jsonx.Alloc(&st).XRequestID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "x-request-id")
 			}
 		case 5:
-			if x.AtType == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "@type")
-				}
-				x.AtType = nil
-			} else {
-				if x.AtType == nil {
-					x.AtType = &st.f5
-				}
-				if err := jsonx.ReadStr(d, x.AtType); err != nil {
-					return jsonx.Field(err, "@type")
-				}
+			if err := jsonx.Opt(d, &x.AtType, &jsonx.Alloc(&st).AtType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "@type")
 			}
 		case 6:
-			if x.ID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "id")
-				}
-				x.ID = nil
-			} else {
-				if x.ID == nil {
-					x.ID = &st.f6
-				}
-				if err := jsonx.ReadStr(d, x.ID); err != nil {
-					return jsonx.Field(err, "id")
-				}
+			if err := jsonx.Opt(d, &x.ID, &jsonx.Alloc(&st).ID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "id")
 			}
 		case 7:
-			if x.URL == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "url")
-				}
-				x.URL = nil
-			} else {
-				if x.URL == nil {
-					x.URL = &st.f7
-				}
-				if err := jsonx.ReadStr(d, x.URL); err != nil {
-					return jsonx.Field(err, "url")
-				}
+			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
 			}
 		case 8:
-			if x.UUID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "uuid")
-				}
-				x.UUID = nil
-			} else {
-				if x.UUID == nil {
-					x.UUID = &st.f8
-				}
-				if err := jsonx.ReadStr(d, x.UUID); err != nil {
-					return jsonx.Field(err, "uuid")
-				}
+			if err := jsonx.Opt(d, &x.UUID, &jsonx.Alloc(&st).UUID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "uuid")
 			}
 		case 9:
-			if x.ETA == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "eta")
-				}
-				x.ETA = nil
-			} else {
-				if x.ETA == nil {
-					x.ETA = &st.f9
-				}
-				if err := jsonx.ReadTime(d, x.ETA); err != nil {
-					return jsonx.Field(err, "eta")
-				}
+			if err := jsonx.Opt(d, &x.ETA, &jsonx.Alloc(&st).ETA, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "eta")
 			}
 		case 10:
-			if x.OrderID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order_id")
-				}
-				x.OrderID = nil
-			} else {
-				if x.OrderID == nil {
-					x.OrderID = &st.f10
-				}
-				if err := jsonx.ReadStr(d, x.OrderID); err != nil {
-					return jsonx.Field(err, "order_id")
-				}
+			if err := jsonx.Opt(d, &x.OrderID, &jsonx.Alloc(&st).OrderID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order_id")
 			}
 		case 11:
-			if x.APIURL == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "api_url")
-				}
-				x.APIURL = nil
-			} else {
-				if x.APIURL == nil {
-					x.APIURL = &st.f11
-				}
-				if err := jsonx.ReadStr(d, x.APIURL); err != nil {
-					return jsonx.Field(err, "api_url")
-				}
+			if err := jsonx.Opt(d, &x.APIURL, &jsonx.Alloc(&st).APIURL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "api_url")
 			}
 		case 12:
-			if x.HTTPStatus == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "http_status")
-				}
-				x.HTTPStatus = nil
-			} else {
-				if x.HTTPStatus == nil {
-					x.HTTPStatus = &st.f12
-				}
-				if err := jsonx.ReadInt(d, x.HTTPStatus); err != nil {
-					return jsonx.Field(err, "http_status")
-				}
+			if err := jsonx.Opt(d, &x.HTTPStatus, &jsonx.Alloc(&st).HTTPStatus, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "http_status")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -2708,18 +2255,8 @@ func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "quantity")
 			}
 		case 2:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "unit_price")
-				}
-				x.UnitPrice = nil
-			} else {
-				if x.UnitPrice == nil {
-					x.UnitPrice = new(float64)
-				}
-				if err := jsonx.ReadFloat(d, x.UnitPrice); err != nil {
-					return jsonx.Field(err, "unit_price")
-				}
+			if err := jsonx.Opt(d, &x.UnitPrice, nil, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "unit_price")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -2794,9 +2331,10 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 string
-		f1 string
+		Line2      string
+		PostalCode string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -2813,21 +2351,8 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "line1")
 			}
 		case 1:
-			if x.Line2 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "line2")
-				}
-				x.Line2 = nil
-			} else {
-				if x.Line2 == nil {
-					x.Line2 = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Line2); err != nil {
-					return jsonx.Field(err, "line2")
-				}
+			if err := jsonx.Opt(d, &x.Line2, &jsonx.Alloc(&st).Line2, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "line2")
 			}
 		case 2:
 			if err := d.Required(&seen[0], 1<<1); err != nil {
@@ -2837,21 +2362,8 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "city")
 			}
 		case 3:
-			if x.PostalCode == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "postal_code")
-				}
-				x.PostalCode = nil
-			} else {
-				if x.PostalCode == nil {
-					x.PostalCode = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.PostalCode); err != nil {
-					return jsonx.Field(err, "postal_code")
-				}
+			if err := jsonx.Opt(d, &x.PostalCode, &jsonx.Alloc(&st).PostalCode, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "postal_code")
 			}
 		case 4:
 			if err := d.Required(&seen[0], 1<<2); err != nil {
@@ -2861,18 +2373,8 @@ func (x *Address) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "country_code")
 			}
 		case 5:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "location")
-				}
-				x.Location = nil
-			} else {
-				if x.Location == nil {
-					x.Location = new(GeoPoint)
-				}
-				if err := x.Location.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "location")
-				}
+			if err := jsonx.OptValue(d, &x.Location, nil, (*GeoPoint).decodeJSON); err != nil {
+				return jsonx.Field(err, "location")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -2966,18 +2468,8 @@ func (x *GeoPoint) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "lng")
 			}
 		case 2:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "accuracy_m")
-				}
-				x.AccuracyM = nil
-			} else {
-				if x.AccuracyM == nil {
-					x.AccuracyM = new(float32)
-				}
-				if err := jsonx.ReadFloat(d, x.AccuracyM); err != nil {
-					return jsonx.Field(err, "accuracy_m")
-				}
+			if err := jsonx.Opt(d, &x.AccuracyM, nil, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "accuracy_m")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -3224,32 +2716,12 @@ func (x *CatalogSyncPayload) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "sync_id")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "generated_at")
-				}
-				x.GeneratedAt = nil
-			} else {
-				if x.GeneratedAt == nil {
-					x.GeneratedAt = new(time.Time)
-				}
-				if err := jsonx.ReadTime(d, x.GeneratedAt); err != nil {
-					return jsonx.Field(err, "generated_at")
-				}
+			if err := jsonx.Opt(d, &x.GeneratedAt, nil, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "generated_at")
 			}
 		case 2:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "warehouse")
-				}
-				x.Warehouse = nil
-			} else {
-				if x.Warehouse == nil {
-					x.Warehouse = new(Address)
-				}
-				if err := x.Warehouse.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "warehouse")
-				}
+			if err := jsonx.OptValue(d, &x.Warehouse, nil, (*Address).decodeJSON); err != nil {
+				return jsonx.Field(err, "warehouse")
 			}
 		case 3:
 			if err := d.Required(&seen[0], 1<<1); err != nil {
@@ -3369,18 +2841,8 @@ func (x *CatalogItem) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "sku")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "title")
-				}
-				x.Title = nil
-			} else {
-				if x.Title == nil {
-					x.Title = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.Title); err != nil {
-					return jsonx.Field(err, "title")
-				}
+			if err := jsonx.Opt(d, &x.Title, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "title")
 			}
 		case 2:
 			if err := d.Required(&seen[0], 1<<1); err != nil {

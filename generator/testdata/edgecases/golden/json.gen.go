@@ -185,12 +185,13 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 	}
 	var seen [1]uint64
 	var once uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 float64
-		f1 string
-		f2 string
-		f3 APriority
-		f4 ASym
+		X重量      float64
+		ID       string
+		GetID2   string
+		Priority APriority
+		Sym      ASym
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -230,55 +231,16 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 				x.Reason.Valid = true
 			}
 		case 3:
-			if x.X重量 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "重量")
-				}
-				x.X重量 = nil
-			} else {
-				if x.X重量 == nil {
-					x.X重量 = &st.f0
-				}
-				if err := jsonx.ReadFloat(d, x.X重量); err != nil {
-					return jsonx.Field(err, "重量")
-				}
+			if err := jsonx.Opt(d, &x.X重量, &jsonx.Alloc(&st).X重量, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "重量")
 			}
 		case 4:
-			if x.ID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "id")
-				}
-				x.ID = nil
-			} else {
-				if x.ID == nil {
-					x.ID = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.ID); err != nil {
-					return jsonx.Field(err, "id")
-				}
+			if err := jsonx.Opt(d, &x.ID, &jsonx.Alloc(&st).ID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "id")
 			}
 		case 5:
-			if x.GetID2 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "get_id")
-				}
-				x.GetID2 = nil
-			} else {
-				if x.GetID2 == nil {
-					x.GetID2 = &st.f2
-				}
-				if err := jsonx.ReadStr(d, x.GetID2); err != nil {
-					return jsonx.Field(err, "get_id")
-				}
+			if err := jsonx.Opt(d, &x.GetID2, &jsonx.Alloc(&st).GetID2, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "get_id")
 			}
 		case 6:
 			if ok, err := jsonx.Object(d); err != nil {
@@ -306,52 +268,16 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 7:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "block")
-				}
-				x.Block = nil
-			} else {
-				if x.Block == nil {
-					x.Block = new(Block)
-				}
-				if err := x.Block.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "block")
-				}
+			if err := jsonx.OptValue(d, &x.Block, nil, (*Block).decodeJSON); err != nil {
+				return jsonx.Field(err, "block")
 			}
 		case 8:
-			if x.Priority == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "priority")
-				}
-				x.Priority = nil
-			} else {
-				if x.Priority == nil {
-					x.Priority = &st.f3
-				}
-				if err := x.Priority.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "priority")
-				}
+			if err := jsonx.OptValue(d, &x.Priority, &jsonx.Alloc(&st).Priority, (*APriority).decodeJSON); err != nil {
+				return jsonx.Field(err, "priority")
 			}
 		case 9:
-			if x.Sym == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "sym")
-				}
-				x.Sym = nil
-			} else {
-				if x.Sym == nil {
-					x.Sym = &st.f4
-				}
-				if err := x.Sym.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "sym")
-				}
+			if err := jsonx.OptValue(d, &x.Sym, &jsonx.Alloc(&st).Sym, (*ASym).decodeJSON); err != nil {
+				return jsonx.Field(err, "sym")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -532,18 +458,8 @@ func (x *SectionBlock) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "type")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "text")
-				}
-				x.Text = nil
-			} else {
-				if x.Text == nil {
-					x.Text = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.Text); err != nil {
-					return jsonx.Field(err, "text")
-				}
+			if err := jsonx.Opt(d, &x.Text, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "text")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -614,18 +530,8 @@ func (x *ImageBlock) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "type")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "url")
-				}
-				x.URL = nil
-			} else {
-				if x.URL == nil {
-					x.URL = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.URL); err != nil {
-					return jsonx.Field(err, "url")
-				}
+			if err := jsonx.Opt(d, &x.URL, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -877,18 +783,8 @@ func (x *ThingA) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "v")
-				}
-				x.V = nil
-			} else {
-				if x.V == nil {
-					x.V = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.V); err != nil {
-					return jsonx.Field(err, "v")
-				}
+			if err := jsonx.Opt(d, &x.V, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "v")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1015,18 +911,8 @@ func (x *ThingB) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "w")
-				}
-				x.W = nil
-			} else {
-				if x.W == nil {
-					x.W = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.W); err != nil {
-					return jsonx.Field(err, "w")
-				}
+			if err := jsonx.Opt(d, &x.W, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "w")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1092,18 +978,8 @@ func (x *ThingBHeaders) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "X-Event")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "X-Flag")
-				}
-				x.XFlag = nil
-			} else {
-				if x.XFlag == nil {
-					x.XFlag = new(bool)
-				}
-				if err := jsonx.ReadBool(d, x.XFlag); err != nil {
-					return jsonx.Field(err, "X-Flag")
-				}
+			if err := jsonx.Opt(d, &x.XFlag, nil, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "X-Flag")
 			}
 		default:
 			if err := d.Skip(); err != nil {

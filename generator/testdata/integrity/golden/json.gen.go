@@ -105,18 +105,8 @@ func (x *Placed) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<1); err != nil {
 				return jsonx.Field(err, "meta")
 			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "meta")
-				}
-				x.Meta = nil
-			} else {
-				if x.Meta == nil {
-					x.Meta = new(Meta)
-				}
-				if err := x.Meta.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "meta")
-				}
+			if err := jsonx.OptValue(d, &x.Meta, nil, (*Meta).decodeJSON); err != nil {
+				return jsonx.Field(err, "meta")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -181,18 +171,8 @@ func (x *Meta) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "seq")
 			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "seq")
-				}
-				x.Seq = nil
-			} else {
-				if x.Seq == nil {
-					x.Seq = new(int64)
-				}
-				if err := jsonx.ReadInt(d, x.Seq); err != nil {
-					return jsonx.Field(err, "seq")
-				}
+			if err := jsonx.Opt(d, &x.Seq, nil, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "seq")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -265,18 +245,8 @@ func (x *Shipped) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Once(&once, 1<<1); err != nil {
 				return jsonx.Field(err, "meta")
 			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "meta")
-				}
-				x.Meta = nil
-			} else {
-				if x.Meta == nil {
-					x.Meta = new(Meta)
-				}
-				if err := x.Meta.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "meta")
-				}
+			if err := jsonx.OptValue(d, &x.Meta, nil, (*Meta).decodeJSON); err != nil {
+				return jsonx.Field(err, "meta")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -335,18 +305,8 @@ func (x *OrderPlacedHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "X-Event")
-				}
-				x.XEvent = nil
-			} else {
-				if x.XEvent == nil {
-					x.XEvent = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.XEvent); err != nil {
-					return jsonx.Field(err, "X-Event")
-				}
+			if err := jsonx.Opt(d, &x.XEvent, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "X-Event")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -400,18 +360,8 @@ func (x *OrderShippedHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "X-Event")
-				}
-				x.XEvent = nil
-			} else {
-				if x.XEvent == nil {
-					x.XEvent = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.XEvent); err != nil {
-					return jsonx.Field(err, "X-Event")
-				}
+			if err := jsonx.Opt(d, &x.XEvent, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "X-Event")
 			}
 		default:
 			if err := d.Skip(); err != nil {

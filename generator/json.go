@@ -22,8 +22,8 @@ const (
 	jsonxPkg = "github.com/hookgen/hookgen/webhook/jsonx"
 )
 
-// jsonFile writes json.gen.go.
-func (g *gen) jsonFile(f *jen.File) {
+// codec writes json.gen.go.
+func (g *gen) codec(f *jen.File) {
 	f.ImportName(jsonxPkg, "jsonx")
 	fileComment(f, "JSONValue is implemented by the pointer of every type of this package that "+
 		"has a generated JSON decoder and encoder: the payloads, their parts and the headers. "+
@@ -59,7 +59,7 @@ func (g *gen) jsonFile(f *jen.File) {
 		jen.Return(jen.Id("e").Dot("Result").Call()),
 	)
 	for _, m := range g.api.Messages {
-		if p := m.Payload; p != nil && !g.isJSONValue(p) {
+		if p := m.Payload; p != nil && !g.declared(p) {
 			f.Line()
 			g.payloadDecoder(f, m)
 		}
@@ -71,7 +71,7 @@ func (g *gen) jsonFile(f *jen.File) {
 		case t.Kind == model.Object:
 			g.objectDecoder(f, t)
 			g.objectEncoder(f, t)
-		case t.Kind == model.Union && t.Discriminator != "" && g.taggedUnion(t):
+		case g.typeOf[t].Tagged:
 			g.taggedCodec(f, t)
 		case t.Kind == model.Union:
 			g.rawUnionCodec(f, t)
@@ -97,18 +97,6 @@ func notNullDocument() jen.Code {
 	)
 }
 
-// isJSONValue reports whether t's pointer implements JSONValue.
-func (g *gen) isJSONValue(t *model.Type) bool {
-	_, ok := g.types[t]
-	return ok
-}
-
-// payloadDecoderName is the function that decodes the payload of a
-// message whose type is not a named type.
-func (g *gen) payloadDecoderName(m *model.Message) string {
-	return "decode" + g.msgs[m] + "Payload"
-}
-
 // payloadDecoder writes decodeXPayload(data, *V) for a payload of an
 // unnamed type (a list, a map, a string...).
 func (g *gen) payloadDecoder(f *jen.File, m *model.Message) {
@@ -118,8 +106,8 @@ func (g *gen) payloadDecoder(f *jen.File, m *model.Message) {
 	body = append(body,
 		jen.Return(jen.Qual(jsonxPkg, "Finish").Call(jen.Id("d"), jen.Func().Params().Error().Block(append(inner, jen.Return(jen.Nil()))...).Call())),
 	)
-	fileComment(f, fmt.Sprintf("%s decodes the payload of %s into v, as Unmarshal does for named types.", g.payloadDecoderName(m), m.Key))
-	f.Func().Id(g.payloadDecoderName(m)).Params(jen.Id("data").Index().Byte(), jen.Id("v").Op("*").Add(g.goType(p))).Error().Block(body...)
+	fileComment(f, fmt.Sprintf("%s decodes the payload of %s into v, as Unmarshal does for named types.", g.message(m).PayloadDecoder, m.Key))
+	f.Func().Id(g.message(m).PayloadDecoder).Params(jen.Id("data").Index().Byte(), jen.Id("v").Op("*").Add(g.goType(p))).Error().Block(body...)
 }
 
 // place is where a decoded value goes, or where an encoded one comes
@@ -173,7 +161,7 @@ func jsonxCall(name string, args ...jen.Code) *jen.Statement {
 // a value that is not a pointer.
 func (g *gen) decodeValue(t *model.Type, p place, wrap wrapFn, depth int) []jen.Code {
 	d := jen.Id("d")
-	if g.isJSONValue(t) {
+	if g.declared(t) {
 		return []jen.Code{check(p.method("decodeJSON").Call(d), wrap)}
 	}
 	switch t.Kind {
@@ -200,6 +188,27 @@ func (g *gen) decodeValue(t *model.Type, p place, wrap wrapFn, depth int) []jen.
 		return []jen.Code{check(jsonxCall("RawOf", d, p.p(), jsonKinds(t.Kinds)), wrap)}
 	}
 	return []jen.Code{check(jsonxCall("Raw", d, p.p()), wrap)}
+}
+
+// reader is the function Opt reads a value of the scalar or declared type
+// t with: a jsonx reader, or the type's own decoder.
+func (g *gen) reader(t *model.Type) jen.Code {
+	if g.declared(t) {
+		return jen.Parens(jen.Op("*").Id(g.typeName(t))).Dot("decodeJSON")
+	}
+	switch {
+	case t.Kind == model.Bool:
+		return jen.Qual(jsonxPkg, "ReadBool")
+	case t.Kind == model.Integer && strings.HasPrefix(t.Format, "uint"):
+		return jen.Qual(jsonxPkg, "ReadUint")
+	case t.Kind == model.Integer:
+		return jen.Qual(jsonxPkg, "ReadInt")
+	case t.Kind == model.Number:
+		return jen.Qual(jsonxPkg, "ReadFloat")
+	case t.Kind == model.String && t.Format == "date-time":
+		return jen.Qual(jsonxPkg, "ReadTime")
+	}
+	return jen.Qual(jsonxPkg, "ReadStr")
 }
 
 // jsonKinds is the jsonx.Kinds of the JSON types a type list allows, and
@@ -287,15 +296,6 @@ func (g *gen) decodeMap(t *model.Type, p place, wrap wrapFn, depth int) []jen.Co
 	}
 }
 
-// jsonName is the name encoding/json uses for a field: the wire name, or
-// the Go field name when the wire name is no valid struct tag name.
-func (g *gen) jsonName(f *model.Field) string {
-	if validTagName(f.Name) {
-		return f.Name
-	}
-	return g.fields[f]
-}
-
 // validTagName is encoding/json's isValidTag.
 func validTagName(s string) bool {
 	if s == "" {
@@ -328,28 +328,18 @@ func foldName(s string) string {
 	return b.String()
 }
 
-// isScalar reports whether values of t hold no pointers to other payload
-// values, so that optional fields of t can share one allocation.
-func isScalar(t *model.Type) bool {
-	switch t.Kind {
-	case model.Bool, model.Integer, model.Number, model.String:
-		return true
-	}
-	return false
-}
-
 // objectDecoder writes the decodeJSON method of an object and jsonField,
 // which maps a key to the index of its field.
 func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
-	name := g.types[t]
+	name := g.typeName(t)
 	recv := jen.Id("x").Op("*").Id(name)
 
 	// jsonField: exact names first, then encoding/json's case folding.
 	var exact, folded []jen.Code
 	seenFold := map[string]bool{}
 	for i, fl := range t.Fields {
-		exact = append(exact, jen.Case(jen.Lit(g.jsonName(fl))).Block(jen.Return(jen.Lit(i))))
-		if fn := foldName(g.jsonName(fl)); !seenFold[fn] {
+		exact = append(exact, jen.Case(jen.Lit(g.field(fl).JSONName)).Block(jen.Return(jen.Lit(i))))
+		if fn := foldName(g.field(fl).JSONName); !seenFold[fn] {
 			seenFold[fn] = true
 			folded = append(folded, jen.Case(jen.Lit(fn)).Block(jen.Return(jen.Lit(i))))
 		}
@@ -368,63 +358,40 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 	}
 	f.Line()
 
-	// Optional scalars share one allocation, made when the first arrives.
-	var stored []*model.Field
-	for _, fl := range t.Fields {
-		if g.shape(t, fl) == pointer && isScalar(fl.Type) {
-			stored = append(stored, fl)
-		}
-	}
-	useStore := len(stored) > 1
-	slot := map[*model.Field]string{}
-	var storeFields []jen.Code
-	for i, fl := range stored {
-		slot[fl] = fmt.Sprintf("f%d", i)
-		storeFields = append(storeFields, jen.Id(slot[fl]).Add(g.goType(fl.Type)))
-	}
-
-	var required []string
-	reqBit := map[*model.Field]int{}
-	for _, fl := range t.Fields {
-		if fl.Required {
-			reqBit[fl] = len(required)
-			required = append(required, g.jsonName(fl))
-		}
-	}
-	words := (len(required) + 63) / 64
-	onceBit := map[*model.Field]int{}
-	for _, fl := range t.Fields {
-		if g.onceFields()[fl] && len(onceBit) < 64 {
-			onceBit[fl] = len(onceBit)
-		}
-	}
-
+	tp := g.typeOf[t]
 	body := []jen.Code{
 		jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(jsonxCall("Object", jen.Id("d"))), jen.Op("!").Id("ok")).Block(jen.Return(jen.Err())),
 	}
-	if words > 0 {
+	if words := tp.seenWords(); words > 0 {
 		body = append(body, jen.Var().Id("seen").Index(jen.Lit(words)).Uint64())
 	}
-	if len(onceBit) > 0 {
-		body = append(body, jen.Var().Id("once").Uint64())
+	for _, fp := range tp.Fields {
+		if fp.OnceBit >= 0 {
+			body = append(body, jen.Var().Id("once").Uint64())
+			break
+		}
 	}
-	if useStore {
+	if len(tp.Stored) > 0 {
+		var slots []jen.Code
+		for _, fp := range tp.Stored {
+			slots = append(slots, jen.Id(fp.Slot).Add(g.goType(fp.Model.Type)))
+		}
 		body = append(body,
-			jen.Type().Id("store").Struct(storeFields...),
+			jen.Comment("The optional values share one allocation, made when the first arrives."),
+			jen.Type().Id("store").Struct(slots...),
 			jen.Var().Id("st").Op("*").Id("store"),
 		)
 	}
 	var cases []jen.Code
-	for i, fl := range t.Fields {
-		field := jen.Id("x").Dot(g.fields[fl])
-		jname := g.jsonName(fl)
-		wrap := func(err jen.Code) jen.Code { return jsonxCall("Field", err, jen.Lit(jname)) }
+	for i, fp := range tp.Fields {
+		fl := fp.Model
+		field := jen.Id("x").Dot(fp.Name)
+		wrap := func(err jen.Code) jen.Code { return jsonxCall("Field", err, jen.Lit(fp.JSONName)) }
 		var stmts []jen.Code
-		if bit, ok := onceBit[fl]; ok {
-			stmts = append(stmts, check(jen.Id("d").Dot("Once").Call(jen.Op("&").Id("once"), jen.Lit(1).Op("<<").Lit(bit)), wrap))
+		if fp.OnceBit >= 0 {
+			stmts = append(stmts, check(jen.Id("d").Dot("Once").Call(jen.Op("&").Id("once"), jen.Lit(1).Op("<<").Lit(fp.OnceBit)), wrap))
 		}
-		if fl.Required {
-			bit := reqBit[fl]
+		if bit := fp.RequiredBit; bit >= 0 {
 			seenWord, mask := jen.Id("seen").Index(jen.Lit(bit/64)), jen.Lit(1).Op("<<").Lit(bit%64)
 			if fl.Type.Nullable {
 				stmts = append(stmts, seenWord.Op("|=").Add(mask))
@@ -433,16 +400,17 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 				stmts = append(stmts, check(jen.Id("d").Dot("Required").Call(jen.Op("&").Add(seenWord), mask), wrap))
 			}
 		}
-		switch g.shape(t, fl) {
+		switch fp.Shape {
 		case pointer:
-			var alloc jen.Code = jen.New(g.goType(fl.Type))
-			if useStore && slot[fl] != "" {
-				stmts = append(stmts, jen.If(field.Clone().Op("==").Nil().Op("&&").Id("st").Op("==").Nil()).Block(
-					jen.Id("st").Op("=").New(jen.Id("store")),
-				))
-				alloc = jen.Op("&").Id("st").Dot(slot[fl])
+			var slot jen.Code = jen.Nil()
+			if fp.Slot != "" {
+				slot = jen.Op("&").Add(jsonxCall("Alloc", jen.Op("&").Id("st"))).Dot(fp.Slot)
 			}
-			stmts = append(stmts, g.decodePointer(fl.Type, field, alloc, wrap, 0)...)
+			opt, read := "Opt", g.reader(fl.Type)
+			if g.declared(fl.Type) {
+				opt = "OptValue"
+			}
+			stmts = append(stmts, check(jsonxCall(opt, jen.Id("d"), jen.Op("&").Add(field), slot, read), wrap))
 		case nullable:
 			stmts = append(stmts,
 				field.Clone().Dot("Set").Op("=").True(),
@@ -461,7 +429,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 	}
 	if hasExtras(t) {
 		// Any other key is an extra property: decoded as a map entry.
-		extras := jen.Id("x").Dot(g.extras[t])
+		extras := jen.Id("x").Dot(g.typeOf[t].Extras)
 		wrap := func(err jen.Code) jen.Code { return jsonxCall("Field", err, jen.Id("k0")) }
 		stmts := []jen.Code{
 			jen.If(extras.Clone().Op("==").Nil()).Block(extras.Clone().Op("=").Make(jen.Map(jen.String()).Add(g.elemType(t.Elem)))),
@@ -486,10 +454,10 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 		),
 		jen.If(jen.Err().Op(":=").Id("it").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 	)
-	if words > 0 {
+	if words := tp.seenWords(); words > 0 {
 		var cond *jen.Statement
 		for w := 0; w < words; w++ {
-			n := len(required) - w*64
+			n := len(tp.Required) - w*64
 			if n > 64 {
 				n = 64
 			}
@@ -505,8 +473,8 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 			}
 		}
 		var names []jen.Code
-		for _, r := range required {
-			names = append(names, jen.Lit(r))
+		for _, r := range tp.Required {
+			names = append(names, jen.Lit(r.JSONName))
 		}
 		body = append(body, jen.If(cond).Block(
 			jen.Return(jen.Id("d").Dot("Missing").Call(jen.Id("seen").Index(jen.Empty(), jen.Empty()), jen.Index().String().Values(names...))),
@@ -524,7 +492,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 // string values decode to their constants without allocating; others are
 // kept as they came.
 func (g *gen) enumCodec(f *jen.File, t *model.Type) {
-	name := g.types[t]
+	name := g.typeName(t)
 	recv := jen.Id("x").Op("*").Id(name)
 	dparams := jen.Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder"))
 	eparams := jen.Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder"))
@@ -547,7 +515,7 @@ func (g *gen) enumCodec(f *jen.File, t *model.Type) {
 	}
 	var cases []jen.Code
 	for i, v := range t.Enum {
-		cases = append(cases, jen.Case(jen.Lit(fmt.Sprint(v))).Block(jen.Op("*").Id("x").Op("=").Id(g.enumConsts[t][i])))
+		cases = append(cases, jen.Case(jen.Lit(fmt.Sprint(v))).Block(jen.Op("*").Id("x").Op("=").Id(g.typeOf[t].EnumConsts[i])))
 	}
 	cases = append(cases, jen.Default().Block(jen.Op("*").Id("x").Op("=").Id(name).Call(jsonxCall("String", jen.Id("b")))))
 	f.Comment("decodeJSON decodes a string, listed or not; null leaves x alone.")
@@ -569,8 +537,8 @@ func (g *gen) enumCodec(f *jen.File, t *model.Type) {
 // taggedCodec writes the decoder and encoder of a sum type; they do what
 // its UnmarshalJSON and MarshalJSON do.
 func (g *gen) taggedCodec(f *jen.File, t *model.Type) {
-	name := g.types[t]
-	names := g.variantNames(t)
+	name := g.typeName(t)
+	names := g.typeOf[t].Variants
 	cases := g.variantCases(t, names, func(field *jen.Statement) jen.Code {
 		return jsonxCall("Within", jen.Id("raw"), field.Dot("decodeJSON"))
 	})
@@ -609,7 +577,7 @@ func (g *gen) taggedCodec(f *jen.File, t *model.Type) {
 
 // rawUnionCodec writes the decoder and encoder of a union kept as raw JSON.
 func (g *gen) rawUnionCodec(f *jen.File, t *model.Type) {
-	name := g.types[t]
+	name := g.typeName(t)
 	f.Comment("decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.")
 	f.Func().Params(jen.Id("u").Op("*").Id(name)).Id("decodeJSON").Params(jen.Id("d").Op("*").Qual(jsonxPkg, "Decoder")).Error().Block(
 		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Qual(jsonxPkg, "RawBytes").Call(jen.Id("d")),
@@ -631,157 +599,122 @@ func jsonKey(name string) string {
 	return string(b) + ":"
 }
 
-// payloadDecode is the function the dispatcher decodes m's payload with:
-// decodeDelivery for named types, decodeXPayload for the others.
-func (g *gen) payloadDecode(m *model.Message) *jen.Statement {
-	if g.isJSONValue(m.Payload) {
-		return jen.Id("decodeDelivery")
+// encodeValue writes the value at p as json.Marshal would.
+func (g *gen) encodeValue(t *model.Type, p place, depth int) []jen.Code {
+	e := jen.Id("e")
+	if g.declared(t) {
+		return []jen.Code{p.method("encodeJSON").Call(e)}
 	}
-	return jen.Id(g.payloadDecoderName(m))
-}
-
-// runMessage is the Dispatcher method that runs the handler of m on a
-// payload already decoded.
-func (g *gen) runMessage(m *model.Message) string { return "run" + g.msgs[m] }
-
-// deliverPayload writes deliverX: decode the payload of m, then runX.
-func (g *gen) deliverPayload(f *jen.File, m *model.Message) {
-	if !g.deliverUsed(m) {
-		return
-	}
-	p := m.Payload
-	var decl jen.Code = jen.Id("event").Op(":=").New(jen.Id(g.types[p]))
-	target := jen.Id("event")
-	if !(p.Kind == model.Object && p.Named) {
-		decl = jen.Var().Id("event").Add(g.goType(p))
-		target = jen.Op("&").Id("event")
-	}
-	fileComment(f, fmt.Sprintf("%s decodes the payload of %s and passes it to %s.", g.deliver(m), m.Key, g.runMessage(m)))
-	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.deliver(m)).Params(
-		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
-	).Error().Block(
-		decl,
-		jen.Err().Op(":=").Add(g.payloadDecode(m)).Call(jen.Id("del").Dot("Body"), target),
-		jen.Return(jen.Id("d").Dot(g.runMessage(m)).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err())),
-	)
-	f.Line()
-}
-
-// sharedPayload returns the payload type that every message of c has and
-// its field that holds the discriminator, when the payload can be decoded
-// before routing: an object with a string property of that name, which
-// no other property folds to.
-func (g *gen) sharedPayload(c *model.Channel) (*model.Type, *model.Field) {
-	d := c.Discriminator
-	var t *model.Type
-	for _, r := range d.Routes {
-		p := r.Message.Payload
-		if p == nil || (t != nil && p != t) {
-			return nil, nil
+	switch t.Kind {
+	case model.Bool:
+		return []jen.Code{e.Clone().Dot("Bool").Call(p.v())}
+	case model.Integer:
+		if strings.HasPrefix(t.Format, "uint") {
+			return []jen.Code{e.Clone().Dot("Uint").Call(jen.Uint64().Call(p.v()))}
 		}
-		t = p
+		return []jen.Code{e.Clone().Dot("Int").Call(jen.Int64().Call(p.v()))}
+	case model.Number:
+		bits := 64
+		if t.Format == "float" {
+			bits = 32
+		}
+		return []jen.Code{e.Clone().Dot("Float").Call(jen.Float64().Call(p.v()), jen.Lit(bits))}
+	case model.String:
+		if t.Format == "date-time" {
+			return []jen.Code{e.Clone().Dot("Time").Call(p.v())}
+		}
+		return []jen.Code{e.Clone().Dot("Str").Call(p.v())}
+	case model.Array:
+		m, i := fmt.Sprintf("m%d", depth), fmt.Sprintf("i%d", depth)
+		loop := []jen.Code{e.Clone().Dot("Elem").Call(jen.Id(m))}
+		loop = append(loop, g.encodeElem(t.Elem, p.index(jen.Id(i)), depth+1)...)
+		return []jen.Code{jen.If(p.v().Op("==").Nil()).Block(e.Clone().Dot("Null").Call()).Else().Block(
+			jen.Id(m).Op(":=").Add(e.Clone()).Dot("ArrStart").Call(),
+			jen.For(jen.Id(i).Op(":=").Range().Add(p.v())).Block(loop...),
+			e.Clone().Dot("ArrEnd").Call(),
+		)}
+	case model.Map:
+		m, k, v := fmt.Sprintf("m%d", depth), fmt.Sprintf("k%d", depth), fmt.Sprintf("v%d", depth)
+		loop := []jen.Code{
+			e.Clone().Dot("StrKey").Call(jen.Id(m), jen.Id(k)),
+			jen.Id(v).Op(":=").Add(p.index(jen.Id(k))),
+		}
+		loop = append(loop, g.encodeElem(t.Elem, jen.Id(v), depth+1)...)
+		return []jen.Code{jen.If(p.v().Op("==").Nil()).Block(e.Clone().Dot("Null").Call()).Else().Block(
+			jen.Id(m).Op(":=").Add(e.Clone()).Dot("ObjStart").Call(),
+			jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(p.v()))).Block(loop...),
+			e.Clone().Dot("ObjEnd").Call(),
+		)}
 	}
-	if t == nil || t.Kind != model.Object || !t.Named || !g.isJSONValue(t) {
-		return nil, nil
+	return []jen.Code{e.Clone().Dot("Raw").Call(p.v())}
+}
+
+// encodeElem writes an array item or map value, a pointer when the schema
+// allows null.
+func (g *gen) encodeElem(t *model.Type, v *jen.Statement, depth int) []jen.Code {
+	if t.Nullable && !nilable(t) {
+		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("Null").Call()).Else().Block(
+			g.encodeValue(t, ptrPlace(v), depth)...,
+		)}
 	}
-	var found *model.Field
+	return g.encodeValue(t, valPlace(v), depth)
+}
+
+// objectEncoder writes the encodeJSON method of an object: fields in
+// order, omitzero applied as encoding/json applies it.
+func (g *gen) objectEncoder(f *jen.File, t *model.Type) {
+	name := g.typeName(t)
+	body := []jen.Code{jen.Id("m").Op(":=").Id("e").Dot("ObjStart").Call()}
 	for _, fl := range t.Fields {
-		switch {
-		case g.jsonName(fl) == d.Name:
-			found = fl
-		case foldName(g.jsonName(fl)) == foldName(d.Name):
-			return nil, nil
-		}
-	}
-	if found == nil || found.Type.Kind != model.String || found.Type.Format == "date-time" {
-		return nil, nil
-	}
-	if s := g.shape(t, found); s != byValue && s != pointer {
-		return nil, nil
-	}
-	return t, found
-}
-
-// payloadRoute is the body of a route by a payload property. When every
-// message of the channel has the same payload, it is decoded first and
-// routed by the property it holds: one pass over the body. Otherwise, or
-// when that decoding fails, jsonx.Probe reads the property alone, with
-// encoding/json's rules, and the message's deliver method decodes.
-func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []jen.Code {
-	d := c.Discriminator
-	unknown := jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del")))
-	probe := func(assign string) []jen.Code {
-		return []jen.Code{
-			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(d.Name)),
-			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Id("perr"))),
-			),
-		}
-	}
-	t, fl := g.sharedPayload(c)
-	if t == nil {
-		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), absentRoute(d), unknown)
-	}
-	field := jen.Id("event").Dot(g.fields[fl])
-	var present, value *jen.Statement
-	if g.shape(t, fl) == pointer {
-		present, value = field.Clone().Op("!=").Nil(), jen.Op("*").Add(field.Clone())
-	} else {
-		present, value = field.Clone().Op("!=").Lit(""), field.Clone()
-	}
-	if g.isJSONValue(fl.Type) {
-		value = jen.String().Call(value)
-	}
-	var shared []jen.Code
-	for _, r := range d.Routes {
-		shared = append(shared, jen.Case(jen.Lit(r.Value)).Block(jen.Return(
-			jen.Id("d").Dot(g.runMessage(r.Message)).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err()),
-		)))
-	}
-	return []jen.Code{
-		jen.Comment("Every message of the channel has this payload: decode it once and"),
-		jen.Comment("route by the property; read the property alone when decoding fails."),
-		jen.Id("event").Op(":=").New(jen.Id(g.types[t])),
-		jen.Err().Op(":=").Id("decodeDelivery").Call(jen.Id("del").Dot("Body"), jen.Id("event")),
-		jen.Var().Id("value").String(),
-		jen.If(jen.Err().Op("==").Nil().Op("&&").Add(present)).Block(
-			jen.Id("value").Op("=").Add(value),
-		).Else().Block(append([]jen.Code{jen.Var().Id("perr").Error()}, probe("=")...)...),
-		jen.Switch(jen.Id("value")).Block(shared...),
-		absentRoute(d),
-		unknown,
-	}
-}
-
-// decodesDeliveries reports whether the dispatcher calls decodeDelivery:
-// a route that decodes a shared payload, or deliverX of a named payload.
-func (g *gen) decodesDeliveries() bool {
-	for _, c := range g.routed() {
-		if t, _ := g.sharedPayload(c); c.Discriminator.In == model.InPayload && t != nil {
-			return true
-		}
-		for _, r := range c.Discriminator.Routes {
-			if p := r.Message.Payload; p != nil && g.isJSONValue(p) {
-				return true
+		field := jen.Id("x").Dot(g.field(fl).Name)
+		key := jen.Id("e").Dot("Key").Call(jen.Id("m"), jen.Lit(jsonKey(g.field(fl).JSONName)))
+		omit := g.field(fl).omitZero()
+		isTime := fl.Type.Kind == model.String && fl.Type.Format == "date-time" && !g.declared(fl.Type)
+		switch g.field(fl).Shape {
+		case pointer:
+			inner := g.encodeValue(fl.Type, ptrPlace(field), 0)
+			if omit {
+				cond := field.Clone().Op("!=").Nil()
+				if isTime {
+					// *time.Time has IsZero, which omitzero calls.
+					cond = cond.Op("&&").Op("!").Add(field.Clone()).Dot("IsZero").Call()
+				}
+				body = append(body, jen.If(cond).Block(append([]jen.Code{key}, inner...)...))
+			} else {
+				body = append(body, key, jen.If(field.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("Null").Call()).Else().Block(inner...))
+			}
+		case nullable:
+			body = append(body, jen.If(jen.Op("!").Add(field.Clone()).Dot("IsZero").Call()).Block(
+				key,
+				jen.If(jen.Op("!").Add(field.Clone()).Dot("Valid")).Block(jen.Id("e").Dot("Null").Call()).Else().Block(
+					g.encodeValue(fl.Type, valPlace(field.Clone().Dot("Value")), 0)...,
+				),
+			))
+		default:
+			inner := g.encodeValue(fl.Type, valPlace(field), 0)
+			if omit && nilable(fl.Type) {
+				body = append(body, jen.If(field.Clone().Op("!=").Nil()).Block(append([]jen.Code{key}, inner...)...))
+			} else {
+				body = append(body, key)
+				body = append(body, inner...)
 			}
 		}
 	}
-	return false
-}
-
-// deliverUsed reports whether a route calls deliverX: one that does not
-// decode the payload itself.
-func (g *gen) deliverUsed(m *model.Message) bool {
-	if g.delivered == nil {
-		g.delivered = map[*model.Message]bool{}
-		for _, c := range g.routed() {
-			if t, _ := g.sharedPayload(c); c.Discriminator.In == model.InPayload && t != nil {
-				continue
-			}
-			for _, r := range c.Discriminator.Routes {
-				g.delivered[r.Message] = true
-			}
+	if hasExtras(t) {
+		// Sorted, as encoding/json writes a map; a key that names a
+		// property (as decoding would match it) is left out, so that no
+		// key is written twice.
+		extras := jen.Id("x").Dot(g.typeOf[t].Extras)
+		loop := []jen.Code{
+			jen.If(jen.Id("x").Dot("jsonField").Call(jen.Index().Byte().Parens(jen.Id("k"))).Op(">=").Lit(0)).Block(jen.Continue()),
+			jen.Id("e").Dot("StrKey").Call(jen.Id("m"), jen.Id("k")),
+			jen.Id("v").Op(":=").Add(extras.Clone()).Index(jen.Id("k")),
 		}
+		loop = append(loop, g.encodeElem(t.Elem, jen.Id("v"), 1)...)
+		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(extras))).Block(loop...))
 	}
-	return g.delivered[m]
+	body = append(body, jen.Id("e").Dot("ObjEnd").Call())
+	f.Comment("encodeJSON encodes x as json.Marshal would.")
+	f.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encodeJSON").Params(jen.Id("e").Op("*").Qual(jsonxPkg, "Encoder")).Block(body...)
+	f.Line()
 }

@@ -1,0 +1,483 @@
+package generator
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/hookgen/hookgen/model"
+)
+
+// dispatch writes the transport-agnostic routing core.
+func (g *gen) dispatch(f *jen.File) {
+	pkg := g.cfg.Package
+	fileComment(f, fmt.Sprintf("Dispatcher routes deliveries of %s to a Handler, whatever transport "+
+		"brought them: Server is its HTTP adapter, and a queue consumer can call Dispatch. "+
+		"It does not check credentials.", g.api.Title))
+	f.Type().Id("Dispatcher").Struct(
+		jen.Id("handler").Id("Handler"),
+		jen.Id("runner").Op("*").Qual(webhookPkg, "Runner"),
+	)
+	f.Line()
+	f.Comment("NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,")
+	f.Comment("body limit) do not apply to it.")
+	f.Func().Id("NewDispatcher").Params(jen.Id("h").Id("Handler"), jen.Id("opts").Op("...").Id("Option")).Op("*").Id("Dispatcher").Block(
+		jen.Return(jen.Id("newDispatcher").Call(jen.Id("h"), jen.Qual(webhookPkg, "NewSettings").Call(jen.Id("opts").Op("...")))),
+	)
+	f.Line()
+	f.Func().Id("newDispatcher").Params(jen.Id("h").Id("Handler"), jen.Id("s").Op("*").Qual(webhookPkg, "Settings")).Op("*").Id("Dispatcher").Block(
+		jen.Comment("Event ids are per provider: another provider's id 42 is another event."),
+		jen.Id("s").Dot("Runner").Dot("KeyPrefix").Op("=").Lit(pkg+":"),
+		jen.Return(jen.Op("&").Id("Dispatcher").Values(jen.Dict{jen.Id("handler"): jen.Id("h"), jen.Id("runner"): jen.Op("&").Id("s").Dot("Runner")})),
+	)
+	f.Line()
+	var cases []jen.Code
+	for _, c := range g.routed() {
+		cases = append(cases, jen.Case(jen.Id(g.channel(c).Const)).Block(jen.Return(jen.Id("d").Dot(g.channel(c).Route).Call(jen.Id("ctx"), jen.Id("del")))))
+	}
+	fileComment(f, "Dispatch routes one delivery on channel (one of the Channel constants), with its "+
+		"headers and raw body, to the Handler. webhook.StatusOf(err) is the answer the "+
+		"status-code contract gives it. It keeps a copy of body, which the decoded event's "+
+		"strings share, so a transport may reuse body once Dispatch returns.")
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id("Dispatch").Params(
+		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("channel").String(), jen.Id("header").Qual("net/http", "Header"), jen.Id("body").Index().Byte(),
+	).Error().Block(
+		jen.Id("del").Op(":=").Op("&").Qual(webhookPkg, "Delivery").Values(jen.Dict{
+			jen.Id("Channel"): jen.Id("channel"), jen.Id("Header"): jen.Id("header"),
+			jen.Id("Body"): jen.Qual("bytes", "Clone").Call(jen.Id("body")), jen.Id("Received"): jen.Qual("time", "Now").Call(),
+		}),
+		jen.Switch(jen.Id("channel")).Block(cases...),
+		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": the spec has no channel %q"), jen.Id("channel"))),
+	)
+	for _, c := range g.routed() {
+		f.Line()
+		g.routeFunc(f, c)
+	}
+	for _, m := range g.api.Messages {
+		f.Line()
+		g.deliverFunc(f, m)
+	}
+	decoded := map[*model.Type]bool{}
+	for _, m := range g.api.Messages {
+		// One decoder per headers type: messages often share one (a trait).
+		if m.Headers != nil && !decoded[m.Headers] {
+			decoded[m.Headers] = true
+			f.Line()
+			g.headerDecoder(f, m.Headers)
+		}
+	}
+}
+
+func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
+	d := c.Discriminator
+	var body []jen.Code
+	var cases []jen.Code
+	for _, r := range d.Routes {
+		cases = append(cases, jen.Case(jen.Lit(r.Value)).Block(jen.Return(jen.Id("d").Dot(g.message(r.Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))))
+	}
+	switch d.In {
+	case model.InChannel:
+		fileComment(f, fmt.Sprintf("%s passes every delivery on %s to its one message.", g.channel(c).Route, c.Path))
+		body = []jen.Code{jen.Return(jen.Id("d").Dot(g.message(d.Routes[0].Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))}
+	case model.InHeader:
+		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by its %s header.", g.channel(c).Route, c.Path, d.Name))
+		body = []jen.Code{
+			jen.Id("value").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(d.Name))),
+			jen.Switch(jen.Id("value")).Block(cases...),
+			absentRoute(d),
+			jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))),
+		}
+	default:
+		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by the %s property of its body.", g.channel(c).Route, c.Path, d.Name))
+		body = g.payloadRoute(f, c, cases) // decode.go: one pass over the body
+	}
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.channel(c).Route).Params(
+		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
+	).Error().Block(body...)
+}
+
+// deliverFunc decodes one message and runs its handler. With a payload, it
+// writes deliverX, which decodes, and runX, which runs the handler on what
+// deliverX or a route that decoded the payload already passes it.
+func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
+	var body []jen.Code
+	body = append(body, jen.Id("del").Dot("Message").Op("=").Lit(m.Key))
+	args := []jen.Code{jen.Id("ctx")}
+	if p := m.Payload; p != nil {
+		g.deliverPayload(f, m) // decode.go
+		body = append(body, jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err())),
+		))
+		args = append(args, jen.Id("event"))
+	}
+	body = append(body, g.confirmCheck(m)...)
+	if m.Headers != nil {
+		body = append(body,
+			jen.List(jen.Id("headers"), jen.Err()).Op(":=").Id("decode"+g.typeName(m.Headers)).Call(jen.Id("del").Dot("Header")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err()))),
+		)
+		args = append(args, jen.Id("headers"))
+	}
+	if id := g.eventID(m); id != nil {
+		body = append(body, id)
+	}
+	body = append(body, jen.Return(jen.Id("d").Dot("runner").Dot("Run").Call(jen.Id("ctx"), jen.Id("del"),
+		jen.Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context")).Error().Block(
+			jen.Return(jen.Id("d").Dot("handler").Dot(g.message(m).Handle).Call(args...)),
+		))))
+	id := "its body's SHA-256"
+	if m.CorrelationID != "" {
+		id = m.CorrelationID
+	}
+	params := []jen.Code{jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery")}
+	name := g.message(m).Deliver
+	if m.Payload != nil {
+		name = g.message(m).Run
+		params = append(params, jen.Id("event").Add(g.payloadType(m.Payload)), jen.Err().Error())
+		fileComment(f, fmt.Sprintf("%s calls %s once per event id (%s) with the payload of %s, unless decoding it failed with err.", name, g.message(m).Handle, id, m.Key))
+	} else {
+		fileComment(f, fmt.Sprintf("%s decodes %s and calls %s once per event id (%s).", name, m.Key, g.message(m).Handle, id))
+	}
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(params...).Error().Block(body...)
+}
+
+// payloadDecode is the function the dispatcher decodes m's payload with:
+// decodeDelivery for named types, decodeXPayload for the others.
+func (g *gen) payloadDecode(m *model.Message) *jen.Statement {
+	if g.declared(m.Payload) {
+		return jen.Id("decodeDelivery")
+	}
+	return jen.Id(g.message(m).PayloadDecoder)
+}
+
+// deliverPayload writes deliverX: decode the payload of m, then runX.
+func (g *gen) deliverPayload(f *jen.File, m *model.Message) {
+	if !g.message(m).Delivered {
+		return
+	}
+	p := m.Payload
+	var decl jen.Code = jen.Var().Id("event").Add(g.goType(p))
+	target := jen.Op("&").Id("event")
+	if p.Kind == model.Object && p.Named {
+		decl, target = jen.Id("event").Op(":=").New(g.goType(p)), jen.Id("event")
+	}
+	fileComment(f, fmt.Sprintf("%s decodes the payload of %s and passes it to %s.", g.message(m).Deliver, m.Key, g.message(m).Run))
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.message(m).Deliver).Params(
+		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
+	).Error().Block(
+		decl,
+		jen.Err().Op(":=").Add(g.payloadDecode(m)).Call(jen.Id("del").Dot("Body"), target),
+		jen.Return(jen.Id("d").Dot(g.message(m).Run).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err())),
+	)
+	f.Line()
+}
+
+// payloadRoute is the body of a route by a payload property. When every
+// message of the channel has the same payload, it is decoded first and
+// routed by the property it holds: one pass over the body. Otherwise, or
+// when that decoding fails, jsonx.Probe reads the property alone, with
+// encoding/json's rules, and the message's deliver method decodes.
+func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []jen.Code {
+	d := c.Discriminator
+	unknown := jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del")))
+	probe := func(assign string) []jen.Code {
+		return []jen.Code{
+			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(d.Name)),
+			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Id("perr"))),
+			),
+		}
+	}
+	shared := g.channel(c).Shared
+	if shared == nil {
+		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), absentRoute(d), unknown)
+	}
+	field := jen.Id("event").Dot(shared.Name)
+	var present, value *jen.Statement
+	if shared.Shape == pointer {
+		present, value = field.Clone().Op("!=").Nil(), jen.Op("*").Add(field.Clone())
+	} else {
+		present, value = field.Clone().Op("!=").Lit(""), field.Clone()
+	}
+	if g.declared(shared.Model.Type) {
+		value = jen.String().Call(value)
+	}
+	var routes []jen.Code
+	for _, r := range d.Routes {
+		routes = append(routes, jen.Case(jen.Lit(r.Value)).Block(jen.Return(
+			jen.Id("d").Dot(g.message(r.Message).Run).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err()),
+		)))
+	}
+	return []jen.Code{
+		jen.Comment("Every message of the channel has this payload: decode it once and"),
+		jen.Comment("route by the property; read the property alone when decoding fails."),
+		jen.Id("event").Op(":=").New(jen.Id(shared.Owner.Name)),
+		jen.Err().Op(":=").Id("decodeDelivery").Call(jen.Id("del").Dot("Body"), jen.Id("event")),
+		jen.Var().Id("value").String(),
+		jen.If(jen.Err().Op("==").Nil().Op("&&").Add(present)).Block(
+			jen.Id("value").Op("=").Add(value),
+		).Else().Block(append([]jen.Code{jen.Var().Id("perr").Error()}, probe("=")...)...),
+		jen.Switch(jen.Id("value")).Block(routes...),
+		absentRoute(d),
+		unknown,
+	}
+}
+
+// headerDecoder reads a message's typed headers from HTTP headers.
+func (g *gen) headerDecoder(f *jen.File, t *model.Type) {
+	name := g.typeName(t)
+	body := []jen.Code{jen.Id("out").Op(":=").New(jen.Id(name))}
+	for _, fl := range t.Fields {
+		key := http.CanonicalHeaderKey(fl.Name)
+		conv, fails := g.fromString(fl.Type)
+		var set *jen.Statement
+		switch g.field(fl).Shape {
+		case pointer:
+			set = jen.Id("out").Dot(g.field(fl).Name).Op("=").Op("&").Id("x")
+		case nullable:
+			set = jen.Id("out").Dot(g.field(fl).Name).Op("=").Qual(webhookPkg, "NewNullable").Call(jen.Id("x"))
+		default:
+			set = jen.Id("out").Dot(g.field(fl).Name).Op("=").Id("x")
+		}
+		var inner []jen.Code
+		if fails {
+			inner = []jen.Code{
+				jen.List(jen.Id("x"), jen.Err()).Op(":=").Add(conv),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("header "+key+": %w"), jen.Err()))),
+				set,
+			}
+		} else {
+			inner = []jen.Code{jen.Id("x").Op(":=").Add(conv), set}
+		}
+		stmt := jen.If(jen.Id("v").Op(":=").Id("h").Dot("Get").Call(jen.Lit(key)), jen.Id("v").Op("!=").Lit("")).Block(inner...)
+		if fl.Required {
+			stmt = stmt.Else().Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("missing header "+key))))
+		}
+		body = append(body, stmt)
+	}
+	body = append(body, jen.Return(jen.Id("out"), jen.Nil()))
+	fileComment(f, fmt.Sprintf("decode%s reads %s from HTTP headers.", name, name))
+	f.Func().Id("decode"+name).Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Op("*").Id(name), jen.Error()).Block(body...)
+}
+
+// fromString converts the header value v to t's Go type, and says whether
+// the conversion can fail.
+func (g *gen) fromString(t *model.Type) (jen.Code, bool) {
+	base := g.goType(t)
+	named := t.Named
+	switch {
+	case t.Kind == model.String && t.Format == "date-time":
+		return jen.Qual("time", "Parse").Call(jen.Qual("time", "RFC3339"), jen.Id("v")), true
+	case t.Kind == model.String && named:
+		return base.Call(jen.Id("v")), false
+	case t.Kind == model.String:
+		return jen.Id("v"), false
+	}
+	// Numbers, booleans and structured values are JSON in the header.
+	return jen.Qual(webhookPkg, "ParseHeader").Index(base).Call(jen.Id("v")), true
+}
+
+// What keeps a delivery's routing value, its event id and its decoded
+// event from disagreeing: each is read from the same key of the body, a
+// body that gives such a key twice is invalid (jsonx.ErrRepeated), and
+// where the spec names the message in two places (Discriminator.Confirm)
+// the two must agree.
+
+// eventID returns the statement that sets del.EventID from the message's
+// correlationId: from the decoded event where the id is a scalar property
+// reached through properties (the same reading the handler gets), else
+// from the body.
+func (g *gen) eventID(m *model.Message) jen.Code {
+	where, ptr, ok := strings.Cut(m.CorrelationID, "#")
+	if !ok {
+		return nil
+	}
+	target := jen.Id("del").Dot("EventID")
+	if where == "$message.header" {
+		return target.Op("=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(strings.TrimPrefix(ptr, "/"))))
+	}
+	if where != "$message.payload" {
+		return nil
+	}
+	if guard, value, ok := g.idFromEvent(m); ok {
+		set := target.Op("=").Add(value)
+		if guard == nil {
+			return set
+		}
+		return jen.If(guard).Block(set)
+	}
+	return target.Op("=").Qual(jsonxPkg, "PayloadValue").Call(jen.Id("del").Dot("Body"), jen.Lit(ptr))
+}
+
+// idFromEvent returns the condition under which the decoded event holds
+// its id (nil: always) and the id as a string.
+func (g *gen) idFromEvent(m *model.Message) (guard, value jen.Code, ok bool) {
+	path := payloadIDPath(m)
+	if len(path) == 0 || !(m.Payload.Named && g.declared(m.Payload)) {
+		return nil, nil, false
+	}
+	var guards []jen.Code
+	expr := jen.Id("event")
+	for i, fl := range path {
+		last := i == len(path)-1
+		if !last && (fl.Type.Kind != model.Object || !g.declared(fl.Type)) {
+			return nil, nil, false
+		}
+		field := expr.Clone().Dot(g.field(fl).Name)
+		switch g.field(fl).Shape {
+		case pointer:
+			guards = append(guards, field.Clone().Op("!=").Nil())
+			if last {
+				field = jen.Op("*").Add(field)
+			}
+		case nullable:
+			guards = append(guards, field.Clone().Dot("Valid"))
+			field = field.Dot("Value")
+		}
+		expr = field
+	}
+	t := path[len(path)-1].Type
+	// as converts expr to the Go type want unless it has that type.
+	as := func(want *jen.Statement) *jen.Statement {
+		if fmt.Sprintf("%#v", g.goType(t)) == fmt.Sprintf("%#v", want) {
+			return expr
+		}
+		return want.Call(expr)
+	}
+	switch {
+	case t.Kind == model.String && t.Format != "date-time":
+		value = as(jen.String())
+	case t.Kind == model.Integer && strings.HasPrefix(t.Format, "uint"):
+		value = jen.Qual("strconv", "FormatUint").Call(as(jen.Uint64()), jen.Lit(10))
+	case t.Kind == model.Integer:
+		value = jen.Qual("strconv", "FormatInt").Call(as(jen.Int64()), jen.Lit(10))
+	case t.Kind == model.Any:
+		value = jen.Qual(jsonxPkg, "RawText").Call(expr)
+	default:
+		return nil, nil, false
+	}
+	if len(guards) > 0 {
+		guard = guards[0]
+		for _, gd := range guards[1:] {
+			guard = jen.Add(guard).Op("&&").Add(gd)
+		}
+	}
+	return guard, value, true
+}
+
+// confirmCheck returns the statements that refuse a delivery of m whose
+// second naming of the message (Discriminator.Confirm) says another one.
+func (g *gen) confirmCheck(m *model.Message) []jen.Code {
+	cf, want, ok := g.confirmOf(m)
+	if !ok {
+		return nil
+	}
+	var where string
+	var read []jen.Code
+	if cf.In == model.InHeader {
+		name := http.CanonicalHeaderKey(cf.Name)
+		where = "the " + name + " header"
+		read = []jen.Code{jen.Id("v").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(name))}
+	} else if check := g.confirmFromEvent(m, cf.Name, want); check != nil {
+		return []jen.Code{check}
+	} else {
+		where = "the body's " + cf.Name
+		read = []jen.Code{
+			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(cf.Name)),
+			jen.If(jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Id("perr")))),
+		}
+	}
+	msg := fmt.Sprintf("%s says %%q, not %q as %s does", where, want, g.routeWhere(m))
+	return append(read, jen.If(jen.Id("v").Op("!=").Lit("").Op("&&").Id("v").Op("!=").Lit(want)).Block(
+		jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), jen.Id("v")))),
+	))
+}
+
+// confirmFromEvent returns the check of confirmCheck on the decoded event,
+// when the property is a string field of it; nil otherwise.
+func (g *gen) confirmFromEvent(m *model.Message, name, want string) jen.Code {
+	fl := property(m.Payload, name)
+	if fl == nil || !m.Payload.Named || !g.declared(m.Payload) || fl.Type.Kind != model.String || fl.Type.Format == "date-time" {
+		return nil
+	}
+	field := jen.Id("event").Dot(g.field(fl).Name)
+	var present, value *jen.Statement
+	switch g.field(fl).Shape {
+	case pointer:
+		present, value = jen.Id("v").Op("!=").Nil(), jen.Op("*").Id("v")
+	case nullable:
+		present, value = jen.Id("v").Dot("Valid"), jen.Id("v").Dot("Value")
+	default:
+		present, value = jen.Id("v").Op("!=").Lit(""), jen.Id("v")
+	}
+	msg := fmt.Sprintf("the body's %s says %%q, not %q as %s does", name, want, g.routeWhere(m))
+	if g.declared(fl.Type) {
+		value = jen.String().Call(value) // an enum's named type
+	}
+	return jen.If(jen.Id("v").Op(":=").Add(field), present.Op("&&").Add(value.Clone()).Op("!=").Lit(want)).Block(
+		jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), value))),
+	)
+}
+
+// confirmOf returns the second naming of m and its value there, when every
+// channel that carries m has the same.
+func (g *gen) confirmOf(m *model.Message) (*model.Discriminator, string, bool) {
+	var found *model.Discriminator
+	var value string
+	for _, c := range g.routed() {
+		for _, r := range c.Discriminator.Routes {
+			if r.Message != m {
+				continue
+			}
+			cf := c.Discriminator.Confirm
+			if cf == nil {
+				return nil, "", false
+			}
+			v, ok := routeValue(cf, m)
+			if !ok || (found != nil && (found.In != cf.In || found.Name != cf.Name || value != v)) {
+				return nil, "", false
+			}
+			found, value = cf, v
+		}
+	}
+	return found, value, found != nil
+}
+
+func routeValue(d *model.Discriminator, m *model.Message) (string, bool) {
+	for _, r := range d.Routes {
+		if r.Message == m {
+			return r.Value, true
+		}
+	}
+	return "", false
+}
+
+// routeWhere names where the route of m is read, for error messages.
+func (g *gen) routeWhere(m *model.Message) string {
+	for _, c := range g.routed() {
+		if _, ok := routeValue(c.Discriminator, m); !ok {
+			continue
+		}
+		if d := c.Discriminator; d.In == model.InHeader {
+			return "the " + http.CanonicalHeaderKey(d.Name) + " header"
+		} else if d.In == model.InPayload {
+			return "the body's " + d.Name
+		}
+	}
+	return "the route"
+}
+
+// absentRoute returns the statement that refuses a delivery whose routing
+// value is absent, null or empty: a malformed delivery, not an unknown
+// event.
+func absentRoute(d *model.Discriminator) jen.Code {
+	what := fmt.Sprintf("the %s header is missing", http.CanonicalHeaderKey(d.Name))
+	if d.In == model.InPayload {
+		what = fmt.Sprintf("the body's %s is absent or null", d.Name)
+	}
+	return jen.If(jen.Id("value").Op("==").Lit("")).Block(
+		jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what + ": it names the event")))),
+	)
+}
