@@ -11,9 +11,9 @@ import (
 // examples writes Examples: the spec's example deliveries as values a test
 // can send.
 func (g *gen) examples(f *jen.File) {
-	var items []jen.Code
+	var items, payloads []jen.Code
 	for _, m := range g.api.Messages {
-		for _, ex := range m.Examples {
+		for i, ex := range m.Examples {
 			d := jen.Dict{
 				jen.Id("Message"): jen.Lit(m.Key),
 				jen.Id("Channel"): jen.Lit(g.message(m).Channel),
@@ -31,8 +31,9 @@ func (g *gen) examples(f *jen.File) {
 				}
 				d[jen.Id("Headers")] = jen.Map(jen.String()).String().Values(h)
 			}
-			if ex.Payload != nil {
-				d[jen.Id("Payload")] = jen.Index().Byte().Call(rawLit(indentJSON(ex.Payload)))
+			if c := g.message(m).Examples[i]; c != "" {
+				d[jen.Id("Payload")] = jen.Index().Byte().Call(jen.Id(c))
+				payloads = append(payloads, jen.Id(c).Op("=").Add(rawLit(indentJSON(ex.Payload))))
 			}
 			items = append(items, jen.Values(d))
 		}
@@ -42,6 +43,11 @@ func (g *gen) examples(f *jen.File) {
 	f.Func().Id("Examples").Params().Index().Qual(webhookPkg, "Example").Block(
 		jen.Return(multiline(jen.Index().Qual(webhookPkg, "Example"), items)),
 	)
+	if len(payloads) > 0 {
+		f.Line()
+		f.Comment("The payloads of the examples, as the spec gives them.")
+		f.Const().Defs(payloads...)
+	}
 }
 
 // multiline is a composite literal of typ with each element on its own line.

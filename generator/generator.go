@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 
 	"github.com/hookgen/hookgen/model"
 )
@@ -71,6 +72,9 @@ var emitters = []emitter{
 	{"server.gen_test.go", (*gen).serverTest, "every example routed through `Server`, authentication, the request helpers"},
 }
 
+// readmeWhat describes README.md, which templates render.
+const readmeWhat = "the event catalog: every message, its route, payload and example"
+
 // Generate returns the files of one provider package, sorted by name. The
 // output depends only on its input: generating twice gives the same bytes.
 func Generate(api *model.API, cfg Config) ([]File, error) {
@@ -93,7 +97,13 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 		if err := f.Render(&buf); err != nil {
 			return nil, fmt.Errorf("generator: %s: %w", e.name, err)
 		}
-		files = append(files, File{e.name, buf.Bytes()})
+		// jennifer lists imports in one block; goimports groups them,
+		// the standard library first, as every Go file is read.
+		src, err := imports.Process(e.name, buf.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+		if err != nil {
+			return nil, fmt.Errorf("generator: %s: %w", e.name, err)
+		}
+		files = append(files, File{e.name, src})
 	}
 	readme, err := g.readme()
 	if err != nil {

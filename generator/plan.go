@@ -121,6 +121,9 @@ type messagePlan struct {
 	PayloadDecoder string
 	// Channel is the path of the first channel that carries the message.
 	Channel string
+	// Examples name the constants of the payloads of Model.Examples, ""
+	// for an example without one.
+	Examples []string
 }
 
 // channelPlan is a channel that carries messages.
@@ -231,6 +234,17 @@ func (p *plan) nameMessages(names scope) {
 			Model: m, Name: name, Channel: first[m],
 			Handle: "Handle" + name, Deliver: "deliver" + name, Run: "run" + name,
 			Request: names.unique("New" + name + "Request"),
+		}
+		for i, ex := range m.Examples {
+			var c string
+			switch {
+			case ex.Payload == nil:
+			case ex.Name != "":
+				c = names.unique("example" + ident(ex.Name, ""))
+			default:
+				c = names.unique(fmt.Sprintf("example%s%d", name, i+1))
+			}
+			mp.Examples = append(mp.Examples, c)
 		}
 		p.messages = append(p.messages, mp)
 		p.messageOf[m] = mp
@@ -625,6 +639,11 @@ func (p *plan) check() error {
 	}
 	for _, m := range p.messages {
 		declare(m.Request, m.Model.Pos, "message "+m.Model.Key)
+		for i, c := range m.Examples {
+			if c != "" {
+				declare(c, m.Model.Examples[i].Pos, "example of message "+m.Model.Key)
+			}
+		}
 		if m.PayloadDecoder != "" {
 			declare(m.PayloadDecoder, m.Model.Pos, "message "+m.Model.Key)
 		}

@@ -5,6 +5,7 @@ package doordash
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -3,8 +3,9 @@
 package doordash
 
 import (
-	"github.com/hookgen/hookgen/webhook/jsonx"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

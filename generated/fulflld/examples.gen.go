@@ -12,7 +12,50 @@ func Examples() []webhook.Example {
 			Channel: "/webhook",
 			Message: "OrderInTransitToPickup",
 			Name:    "OrderInTransitToPickupExample",
-			Payload: []byte(`{
+			Payload: []byte(exampleOrderInTransitToPickupExample),
+			Summary: "The provider's own example, verbatim.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "OrderArrivedAtPickup",
+			Name:    "OrderArrivedAtPickupExample",
+			Payload: []byte(exampleOrderArrivedAtPickupExample),
+			Summary: "Illustrative: the provider's example advanced to ORDER_ARRIVED_AT_PICKUP, with the steps not yet reached left out of statusDetails.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "OrderPickupCompleted",
+			Name:    "OrderPickupCompletedExample",
+			Payload: []byte(exampleOrderPickupCompletedExample),
+			Summary: "Illustrative: the provider's example advanced to ORDER_PICKUP_COMPLETED, with the steps not yet reached left out of statusDetails.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "OrderInTransitToDropoff",
+			Name:    "OrderInTransitToDropoffExample",
+			Payload: []byte(exampleOrderInTransitToDropoffExample),
+			Summary: "Illustrative: the provider's example advanced to ORDER_IN_TRANSIT_TO_DROPOFF, with the steps not yet reached left out of statusDetails.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "OrderArrivedAtDropoff",
+			Name:    "OrderArrivedAtDropoffExample",
+			Payload: []byte(exampleOrderArrivedAtDropoffExample),
+			Summary: "Illustrative: the provider's example advanced to ORDER_ARRIVED_AT_DROPOFF, with the steps not yet reached left out of statusDetails.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "OrderDropoffCompleted",
+			Name:    "OrderDropoffCompletedExample",
+			Payload: []byte(exampleOrderDropoffCompletedExample),
+			Summary: "Illustrative: the provider's example advanced to ORDER_DROPOFF_COMPLETED, with the steps not yet reached left out of statusDetails.",
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleOrderInTransitToPickupExample = `{
   "event": "ORDER_IN_TRANSIT_TO_PICKUP",
   "payload": {
     "orderId": "8b9f138e-4600-43cd-8659-f823799b1983",
@@ -74,14 +117,8 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "The provider's own example, verbatim.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "OrderArrivedAtPickup",
-			Name:    "OrderArrivedAtPickupExample",
-			Payload: []byte(`{
+}`
+	exampleOrderArrivedAtPickupExample = `{
   "event": "ORDER_ARRIVED_AT_PICKUP",
   "payload": {
     "orderId": "8b9f138e-4600-43cd-8659-f823799b1983",
@@ -139,14 +176,8 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "Illustrative: the provider's example advanced to ORDER_ARRIVED_AT_PICKUP, with the steps not yet reached left out of statusDetails.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "OrderPickupCompleted",
-			Name:    "OrderPickupCompletedExample",
-			Payload: []byte(`{
+}`
+	exampleOrderPickupCompletedExample = `{
   "event": "ORDER_PICKUP_COMPLETED",
   "payload": {
     "orderId": "8b9f138e-4600-43cd-8659-f823799b1983",
@@ -205,14 +236,8 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "Illustrative: the provider's example advanced to ORDER_PICKUP_COMPLETED, with the steps not yet reached left out of statusDetails.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "OrderInTransitToDropoff",
-			Name:    "OrderInTransitToDropoffExample",
-			Payload: []byte(`{
+}`
+	exampleOrderInTransitToDropoffExample = `{
   "event": "ORDER_IN_TRANSIT_TO_DROPOFF",
   "payload": {
     "orderId": "8b9f138e-4600-43cd-8659-f823799b1983",
@@ -272,14 +297,8 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "Illustrative: the provider's example advanced to ORDER_IN_TRANSIT_TO_DROPOFF, with the steps not yet reached left out of statusDetails.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "OrderArrivedAtDropoff",
-			Name:    "OrderArrivedAtDropoffExample",
-			Payload: []byte(`{
+}`
+	exampleOrderArrivedAtDropoffExample = `{
   "event": "ORDER_ARRIVED_AT_DROPOFF",
   "payload": {
     "orderId": "8b9f138e-4600-43cd-8659-f823799b1983",
@@ -340,14 +359,8 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "Illustrative: the provider's example advanced to ORDER_ARRIVED_AT_DROPOFF, with the steps not yet reached left out of statusDetails.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "OrderDropoffCompleted",
-			Name:    "OrderDropoffCompletedExample",
-			Payload: []byte(`{
+}`
+	exampleOrderDropoffCompletedExample = `{
   "event": "ORDER_DROPOFF_COMPLETED",
   "payload": {
     "orderId": "8b9f138e-4600-43cd-8659-f823799b1983",
@@ -409,8 +422,5 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "Illustrative: the provider's example advanced to ORDER_DROPOFF_COMPLETED, with the steps not yet reached left out of statusDetails.",
-		},
-	}
-}
+}`
+)

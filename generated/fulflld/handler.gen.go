@@ -5,6 +5,7 @@ package fulflld
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -12,7 +12,43 @@ func Examples() []webhook.Example {
 			Channel: "/webhook/delivery-status",
 			Message: "DriverAssigned",
 			Name:    "DriverAssignedDefaultExample",
-			Payload: []byte(`{
+			Payload: []byte(exampleDriverAssignedDefaultExample),
+			Summary: "Default DriverAssigned example payload",
+		},
+		{
+			Channel: "/webhook/delivery-status",
+			Message: "DeliveryStatusUpdate",
+			Name:    "DeliveryStatusUpdateDefaultExample",
+			Payload: []byte(exampleDeliveryStatusUpdateDefaultExample),
+			Summary: "Default DeliveryStatusUpdate example payload",
+		},
+		{
+			Channel: "/webhook/delivery-status",
+			Message: "CourierLocationUpdate",
+			Name:    "CourierLocationUpdateDefaultExample",
+			Payload: []byte(exampleCourierLocationUpdateDefaultExample),
+			Summary: "Default CourierLocationUpdate example payload",
+		},
+		{
+			Channel: "/webhook/delivery-status",
+			Message: "DeliveryCancelled",
+			Name:    "DeliveryCancelledDefaultExample",
+			Payload: []byte(exampleDeliveryCancelledDefaultExample),
+			Summary: "Default DeliveryCancelled example payload",
+		},
+		{
+			Channel: "/webhook/delivery-refund",
+			Message: "DeliveryRefundUpdate",
+			Name:    "DeliveryRefundUpdateDefaultExample",
+			Payload: []byte(exampleDeliveryRefundUpdateDefaultExample),
+			Summary: "Default DeliveryRefundUpdate example payload",
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleDriverAssignedDefaultExample = `{
   "event_type": "STANDARD",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
@@ -24,14 +60,8 @@ func Examples() []webhook.Example {
   "pickup_eta": "2026-06-02T18:30:00Z",
   "dropoff_eta": "2026-06-02T18:30:00Z",
   "timestamp": "2026-06-02T18:30:00Z"
-}`),
-			Summary: "Default DriverAssigned example payload",
-		},
-		{
-			Channel: "/webhook/delivery-status",
-			Message: "DeliveryStatusUpdate",
-			Name:    "DeliveryStatusUpdateDefaultExample",
-			Payload: []byte(`{
+}`
+	exampleDeliveryStatusUpdateDefaultExample = `{
   "event_type": "STANDARD",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
@@ -39,14 +69,8 @@ func Examples() []webhook.Example {
   "pickup_eta": "2026-06-02T18:30:00Z",
   "dropoff_eta": "2026-06-02T18:30:00Z",
   "timestamp": "2026-06-02T18:30:00Z"
-}`),
-			Summary: "Default DeliveryStatusUpdate example payload",
-		},
-		{
-			Channel: "/webhook/delivery-status",
-			Message: "CourierLocationUpdate",
-			Name:    "CourierLocationUpdateDefaultExample",
-			Payload: []byte(`{
+}`
+	exampleCourierLocationUpdateDefaultExample = `{
   "event_type": "STANDARD",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
@@ -55,27 +79,15 @@ func Examples() []webhook.Example {
   "pickup_eta": "2026-06-02T18:30:00Z",
   "dropoff_eta": "2026-06-02T18:30:00Z",
   "timestamp": "2026-06-02T18:30:00Z"
-}`),
-			Summary: "Default CourierLocationUpdate example payload",
-		},
-		{
-			Channel: "/webhook/delivery-status",
-			Message: "DeliveryCancelled",
-			Name:    "DeliveryCancelledDefaultExample",
-			Payload: []byte(`{
+}`
+	exampleDeliveryCancelledDefaultExample = `{
   "event_type": "STANDARD",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
   "reason": "Out of an item.",
   "cancelled_at": "2026-06-02T18:30:00Z"
-}`),
-			Summary: "Default DeliveryCancelled example payload",
-		},
-		{
-			Channel: "/webhook/delivery-refund",
-			Message: "DeliveryRefundUpdate",
-			Name:    "DeliveryRefundUpdateDefaultExample",
-			Payload: []byte(`{
+}`
+	exampleDeliveryRefundUpdateDefaultExample = `{
   "event_type": "STANDARD",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
@@ -83,8 +95,5 @@ func Examples() []webhook.Example {
   "refund_amount": 0.0,
   "decision_reason": "Out of an item.",
   "decided_at": "2026-06-02T18:30:00Z"
-}`),
-			Summary: "Default DeliveryRefundUpdate example payload",
-		},
-	}
-}
+}`
+)

@@ -5,6 +5,7 @@ package grubhub
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

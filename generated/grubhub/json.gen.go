@@ -3,8 +3,9 @@
 package grubhub
 
 import (
-	"github.com/hookgen/hookgen/webhook/jsonx"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

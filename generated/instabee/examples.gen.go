@@ -17,16 +17,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ParcelCreated",
 			Name:    "ParcelCreatedExample",
-			Payload: []byte(`{
-  "eventId": "evt_parcelcrea01",
-  "eventType": "PARCEL_CREATED",
-  "timestamp": "2025-06-01T08:02:11Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "MERCHANT",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleParcelCreatedExample),
 			Summary: "A PARCEL_CREATED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -38,16 +29,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "SortedAtTerminal",
 			Name:    "SortedAtTerminalExample",
-			Payload: []byte(`{
-  "eventId": "evt_sortedatte02",
-  "eventType": "SORTED_AT_TERMINAL",
-  "timestamp": "2025-06-01T11:45:37Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleSortedAtTerminalExample),
 			Summary: "A SORTED_AT_TERMINAL callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -59,16 +41,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ParcelRecalled",
 			Name:    "ParcelRecalledExample",
-			Payload: []byte(`{
-  "eventId": "evt_parcelreca03",
-  "eventType": "PARCEL_RECALLED",
-  "timestamp": "2025-06-01T12:05:00Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "MERCHANT",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleParcelRecalledExample),
 			Summary: "A PARCEL_RECALLED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -80,16 +53,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "HomeDeliveryChanged",
 			Name:    "HomeDeliveryChangedExample",
-			Payload: []byte(`{
-  "eventId": "evt_homedelive04",
-  "eventType": "HOME_DELIVERY_CHANGED",
-  "timestamp": "2025-06-01T12:30:19Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleHomeDeliveryChangedExample),
 			Summary: "A HOME_DELIVERY_CHANGED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -101,19 +65,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "DeliveredToConsumer",
 			Name:    "DeliveredToConsumerExample",
-			Payload: []byte(`{
-  "eventId": "evt_abc123",
-  "eventType": "DELIVERED_TO_CONSUMER",
-  "timestamp": "2025-06-01T16:10:00Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "DELIVERY",
-  "eventData": {
-    "deliveredAt": "2025-06-01T16:10:00Z",
-    "recipientName": "Anna Svensson"
-  }
-}`),
+			Payload: []byte(exampleDeliveredToConsumerExample),
 			Summary: "Instabee's own example payload, with the headers it describes.",
 		},
 		{
@@ -125,16 +77,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "DeliveryFailed",
 			Name:    "DeliveryFailedExample",
-			Payload: []byte(`{
-  "eventId": "evt_deliveryfa06",
-  "eventType": "DELIVERY_FAILED",
-  "timestamp": "2025-06-01T16:12:44Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleDeliveryFailedExample),
 			Summary: "A DELIVERY_FAILED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -146,16 +89,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "DeliveryCancelled",
 			Name:    "DeliveryCancelledExample",
-			Payload: []byte(`{
-  "eventId": "evt_deliveryca07",
-  "eventType": "DELIVERY_CANCELLED",
-  "timestamp": "2025-06-01T13:20:00Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "MERCHANT",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleDeliveryCancelledExample),
 			Summary: "A DELIVERY_CANCELLED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -167,16 +101,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnBookedHome",
 			Name:    "ReturnBookedHomeExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnbook08",
-  "eventType": "RETURN_BOOKED_HOME",
-  "timestamp": "2025-06-03T09:15:02Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnBookedHomeExample),
 			Summary: "A RETURN_BOOKED_HOME callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -188,16 +113,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnHomePickedUp",
 			Name:    "ReturnHomePickedUpExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnhome09",
-  "eventType": "RETURN_HOME_PICKED_UP",
-  "timestamp": "2025-06-04T17:40:26Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnHomePickedUpExample),
 			Summary: "A RETURN_HOME_PICKED_UP callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -209,16 +125,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnHomePickUpFailed",
 			Name:    "ReturnHomePickUpFailedExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnhome10",
-  "eventType": "RETURN_HOME_PICK_UP_FAILED",
-  "timestamp": "2025-06-04T17:42:08Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnHomePickUpFailedExample),
 			Summary: "A RETURN_HOME_PICK_UP_FAILED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -230,16 +137,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnHomePickUpCancelled",
 			Name:    "ReturnHomePickUpCancelledExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnhome11",
-  "eventType": "RETURN_HOME_PICK_UP_CANCELLED",
-  "timestamp": "2025-06-04T08:00:51Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnHomePickUpCancelledExample),
 			Summary: "A RETURN_HOME_PICK_UP_CANCELLED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -251,16 +149,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnedToMerchant",
 			Name:    "ReturnedToMerchantExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnedto12",
-  "eventType": "RETURNED_TO_MERCHANT",
-  "timestamp": "2025-06-06T10:22:33Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnedToMerchantExample),
 			Summary: "A RETURNED_TO_MERCHANT callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -272,16 +161,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "LockerChanged",
 			Name:    "LockerChangedExample",
-			Payload: []byte(`{
-  "eventId": "evt_lockerchan13",
-  "eventType": "LOCKER_CHANGED",
-  "timestamp": "2025-06-01T14:03:12Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleLockerChangedExample),
 			Summary: "A LOCKER_CHANGED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -293,16 +173,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "DeliveredToLocker",
 			Name:    "DeliveredToLockerExample",
-			Payload: []byte(`{
-  "eventId": "evt_deliveredt14",
-  "eventType": "DELIVERED_TO_LOCKER",
-  "timestamp": "2025-06-01T18:25:47Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleDeliveredToLockerExample),
 			Summary: "A DELIVERED_TO_LOCKER callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -314,16 +185,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ConsumerPickedUpFromLocker",
 			Name:    "ConsumerPickedUpFromLockerExample",
-			Payload: []byte(`{
-  "eventId": "evt_consumerpi15",
-  "eventType": "CONSUMER_PICKED_UP_FROM_LOCKER",
-  "timestamp": "2025-06-01T19:02:05Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleConsumerPickedUpFromLockerExample),
 			Summary: "A CONSUMER_PICKED_UP_FROM_LOCKER callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -335,16 +197,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "InjectedInLocker",
 			Name:    "InjectedInLockerExample",
-			Payload: []byte(`{
-  "eventId": "evt_injectedin16",
-  "eventType": "INJECTED_IN_LOCKER",
-  "timestamp": "2025-06-01T10:48:30Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "MERCHANT",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleInjectedInLockerExample),
 			Summary: "A INJECTED_IN_LOCKER callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -356,16 +209,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ChangedToLockerDelivery",
 			Name:    "ChangedToLockerDeliveryExample",
-			Payload: []byte(`{
-  "eventId": "evt_changedtol17",
-  "eventType": "CHANGED_TO_LOCKER_DELIVERY",
-  "timestamp": "2025-06-01T09:31:16Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleChangedToLockerDeliveryExample),
 			Summary: "A CHANGED_TO_LOCKER_DELIVERY callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -377,16 +221,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ChangedToHomeDelivery",
 			Name:    "ChangedToHomeDeliveryExample",
-			Payload: []byte(`{
-  "eventId": "evt_changedtoh18",
-  "eventType": "CHANGED_TO_HOME_DELIVERY",
-  "timestamp": "2025-06-01T09:33:58Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "DELIVERY",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleChangedToHomeDeliveryExample),
 			Summary: "A CHANGED_TO_HOME_DELIVERY callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -398,16 +233,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnBookedLocker",
 			Name:    "ReturnBookedLockerExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnbook19",
-  "eventType": "RETURN_BOOKED_LOCKER",
-  "timestamp": "2025-06-03T09:20:44Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "CONSUMER",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnBookedLockerExample),
 			Summary: "A RETURN_BOOKED_LOCKER callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -419,16 +245,7 @@ func Examples() []webhook.Example {
 			},
 			Message: "ReturnLockerPickUpFailed",
 			Name:    "ReturnLockerPickUpFailedExample",
-			Payload: []byte(`{
-  "eventId": "evt_returnlock20",
-  "eventType": "RETURN_LOCKER_PICK_UP_FAILED",
-  "timestamp": "2025-06-05T15:11:09Z",
-  "orderId": "order_abc123",
-  "packageId": "PKG-001",
-  "party": "BUDBEE",
-  "flow": "RETURN",
-  "eventData": {}
-}`),
+			Payload: []byte(exampleReturnLockerPickUpFailedExample),
 			Summary: "A RETURN_LOCKER_PICK_UP_FAILED callback (illustrative; eventData of this event is not documented).",
 		},
 		{
@@ -440,7 +257,218 @@ func Examples() []webhook.Example {
 			},
 			Message: "DeliveryVehicleLoaded",
 			Name:    "DeliveryVehicleLoadedExample",
-			Payload: []byte(`{
+			Payload: []byte(exampleDeliveryVehicleLoadedExample),
+			Summary: "A DELIVERY_VEHICLE_LOADED callback (illustrative; eventData of this event is not documented).",
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleParcelCreatedExample = `{
+  "eventId": "evt_parcelcrea01",
+  "eventType": "PARCEL_CREATED",
+  "timestamp": "2025-06-01T08:02:11Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "MERCHANT",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleSortedAtTerminalExample = `{
+  "eventId": "evt_sortedatte02",
+  "eventType": "SORTED_AT_TERMINAL",
+  "timestamp": "2025-06-01T11:45:37Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleParcelRecalledExample = `{
+  "eventId": "evt_parcelreca03",
+  "eventType": "PARCEL_RECALLED",
+  "timestamp": "2025-06-01T12:05:00Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "MERCHANT",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleHomeDeliveryChangedExample = `{
+  "eventId": "evt_homedelive04",
+  "eventType": "HOME_DELIVERY_CHANGED",
+  "timestamp": "2025-06-01T12:30:19Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleDeliveredToConsumerExample = `{
+  "eventId": "evt_abc123",
+  "eventType": "DELIVERED_TO_CONSUMER",
+  "timestamp": "2025-06-01T16:10:00Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "DELIVERY",
+  "eventData": {
+    "deliveredAt": "2025-06-01T16:10:00Z",
+    "recipientName": "Anna Svensson"
+  }
+}`
+	exampleDeliveryFailedExample = `{
+  "eventId": "evt_deliveryfa06",
+  "eventType": "DELIVERY_FAILED",
+  "timestamp": "2025-06-01T16:12:44Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleDeliveryCancelledExample = `{
+  "eventId": "evt_deliveryca07",
+  "eventType": "DELIVERY_CANCELLED",
+  "timestamp": "2025-06-01T13:20:00Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "MERCHANT",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleReturnBookedHomeExample = `{
+  "eventId": "evt_returnbook08",
+  "eventType": "RETURN_BOOKED_HOME",
+  "timestamp": "2025-06-03T09:15:02Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleReturnHomePickedUpExample = `{
+  "eventId": "evt_returnhome09",
+  "eventType": "RETURN_HOME_PICKED_UP",
+  "timestamp": "2025-06-04T17:40:26Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleReturnHomePickUpFailedExample = `{
+  "eventId": "evt_returnhome10",
+  "eventType": "RETURN_HOME_PICK_UP_FAILED",
+  "timestamp": "2025-06-04T17:42:08Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleReturnHomePickUpCancelledExample = `{
+  "eventId": "evt_returnhome11",
+  "eventType": "RETURN_HOME_PICK_UP_CANCELLED",
+  "timestamp": "2025-06-04T08:00:51Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleReturnedToMerchantExample = `{
+  "eventId": "evt_returnedto12",
+  "eventType": "RETURNED_TO_MERCHANT",
+  "timestamp": "2025-06-06T10:22:33Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleLockerChangedExample = `{
+  "eventId": "evt_lockerchan13",
+  "eventType": "LOCKER_CHANGED",
+  "timestamp": "2025-06-01T14:03:12Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleDeliveredToLockerExample = `{
+  "eventId": "evt_deliveredt14",
+  "eventType": "DELIVERED_TO_LOCKER",
+  "timestamp": "2025-06-01T18:25:47Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleConsumerPickedUpFromLockerExample = `{
+  "eventId": "evt_consumerpi15",
+  "eventType": "CONSUMER_PICKED_UP_FROM_LOCKER",
+  "timestamp": "2025-06-01T19:02:05Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleInjectedInLockerExample = `{
+  "eventId": "evt_injectedin16",
+  "eventType": "INJECTED_IN_LOCKER",
+  "timestamp": "2025-06-01T10:48:30Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "MERCHANT",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleChangedToLockerDeliveryExample = `{
+  "eventId": "evt_changedtol17",
+  "eventType": "CHANGED_TO_LOCKER_DELIVERY",
+  "timestamp": "2025-06-01T09:31:16Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleChangedToHomeDeliveryExample = `{
+  "eventId": "evt_changedtoh18",
+  "eventType": "CHANGED_TO_HOME_DELIVERY",
+  "timestamp": "2025-06-01T09:33:58Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "DELIVERY",
+  "eventData": {}
+}`
+	exampleReturnBookedLockerExample = `{
+  "eventId": "evt_returnbook19",
+  "eventType": "RETURN_BOOKED_LOCKER",
+  "timestamp": "2025-06-03T09:20:44Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "CONSUMER",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleReturnLockerPickUpFailedExample = `{
+  "eventId": "evt_returnlock20",
+  "eventType": "RETURN_LOCKER_PICK_UP_FAILED",
+  "timestamp": "2025-06-05T15:11:09Z",
+  "orderId": "order_abc123",
+  "packageId": "PKG-001",
+  "party": "BUDBEE",
+  "flow": "RETURN",
+  "eventData": {}
+}`
+	exampleDeliveryVehicleLoadedExample = `{
   "eventId": "evt_deliveryve21",
   "eventType": "DELIVERY_VEHICLE_LOADED",
   "timestamp": "2025-06-01T14:55:20Z",
@@ -449,8 +477,5 @@ func Examples() []webhook.Example {
   "party": "BUDBEE",
   "flow": "DELIVERY",
   "eventData": {}
-}`),
-			Summary: "A DELIVERY_VEHICLE_LOADED callback (illustrative; eventData of this event is not documented).",
-		},
-	}
-}
+}`
+)

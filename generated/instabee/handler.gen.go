@@ -5,6 +5,7 @@ package instabee
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

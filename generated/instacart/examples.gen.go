@@ -12,35 +12,108 @@ func Examples() []webhook.Example {
 			Channel: "/webhook",
 			Message: "FulfillmentBrandNew",
 			Name:    "FulfillmentBrandNewExample",
-			Payload: []byte(`{
-  "event_id": 1201895966044343904,
-  "event_name": "fulfillment.brand_new",
-  "event_timestamp": "2020-07-07T16:35:22Z",
-  "event_metadata": {
-    "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-  }
-}`),
+			Payload: []byte(exampleFulfillmentBrandNewExample),
 			Summary: "The first-party envelope example (event_id as a JSON number).",
 		},
 		{
 			Channel: "/webhook",
 			Message: "FulfillmentAcknowledged",
 			Name:    "FulfillmentAcknowledgedExample",
-			Payload: []byte(`{
-  "event_id": "1201895966044343905",
-  "event_name": "fulfillment.acknowledged",
-  "event_timestamp": "2020-07-07T16:40:03Z",
-  "event_metadata": {
-    "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-  }
-}`),
+			Payload: []byte(exampleFulfillmentAcknowledgedExample),
 			Summary: "An acknowledged callback with event_id as a string, as one public integration sends it.",
 		},
 		{
 			Channel: "/webhook",
 			Message: "FulfillmentPicking",
 			Name:    "FulfillmentPickingExample",
-			Payload: []byte(`{
+			Payload: []byte(exampleFulfillmentPickingExample),
+			Summary: "A picking callback with order_url and store_location.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentStaged",
+			Name:    "FulfillmentStagedExample",
+			Payload: []byte(exampleFulfillmentStagedExample),
+			Summary: "A staged callback with two order items, one replaced.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentDelivering",
+			Name:    "FulfillmentDeliveringExample",
+			Payload: []byte(exampleFulfillmentDeliveringExample),
+			Summary: "A delivering callback.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentDelivered",
+			Name:    "FulfillmentDeliveredExample",
+			Payload: []byte(exampleFulfillmentDeliveredExample),
+			Summary: "A delivered callback.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentCanceled",
+			Name:    "FulfillmentCanceledExample",
+			Payload: []byte(exampleFulfillmentCanceledExample),
+			Summary: "A canceled callback with its cancellation reason.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentRescheduled",
+			Name:    "FulfillmentRescheduledExample",
+			Payload: []byte(exampleFulfillmentRescheduledExample),
+			Summary: "A rescheduled callback; the window's times are \"YYYY-MM-DD HH:MM:SS\", not RFC 3339.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentLateDelivery",
+			Name:    "FulfillmentLateDeliveryExample",
+			Payload: []byte(exampleFulfillmentLateDeliveryExample),
+			Summary: "A late delivery callback; the window's times are \"YYYY-MM-DD HH:MM:SS\", not RFC 3339.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentOrderItemReplacement",
+			Name:    "FulfillmentOrderItemReplacementExample",
+			Payload: []byte(exampleFulfillmentOrderItemReplacementExample),
+			Summary: "An item replacement callback (metadata beyond order_id unknown).",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentOrderItemRefund",
+			Name:    "FulfillmentOrderItemRefundExample",
+			Payload: []byte(exampleFulfillmentOrderItemRefundExample),
+			Summary: "An item refund callback (metadata beyond order_id unknown).",
+		},
+		{
+			Channel: "/webhook",
+			Message: "FulfillmentCustomerMissing",
+			Name:    "FulfillmentCustomerMissingExample",
+			Payload: []byte(exampleFulfillmentCustomerMissingExample),
+			Summary: "A customer missing callback (metadata beyond order_id unknown).",
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleFulfillmentBrandNewExample = `{
+  "event_id": 1201895966044343904,
+  "event_name": "fulfillment.brand_new",
+  "event_timestamp": "2020-07-07T16:35:22Z",
+  "event_metadata": {
+    "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+  }
+}`
+	exampleFulfillmentAcknowledgedExample = `{
+  "event_id": "1201895966044343905",
+  "event_name": "fulfillment.acknowledged",
+  "event_timestamp": "2020-07-07T16:40:03Z",
+  "event_metadata": {
+    "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+  }
+}`
+	exampleFulfillmentPickingExample = `{
   "event_id": 1201895966044343906,
   "event_name": "fulfillment.picking",
   "event_timestamp": "2020-07-07T17:02:45Z",
@@ -49,14 +122,8 @@ func Examples() []webhook.Example {
     "order_url": "https://retailer.example.com/orders/3fa85f64/picking",
     "store_location": "1234"
   }
-}`),
-			Summary: "A picking callback with order_url and store_location.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentStaged",
-			Name:    "FulfillmentStagedExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentStagedExample = `{
   "event_id": 1201895966044343907,
   "event_name": "fulfillment.staged",
   "event_timestamp": "2020-07-07T17:31:10Z",
@@ -85,42 +152,24 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-			Summary: "A staged callback with two order items, one replaced.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentDelivering",
-			Name:    "FulfillmentDeliveringExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentDeliveringExample = `{
   "event_id": 1201895966044343908,
   "event_name": "fulfillment.delivering",
   "event_timestamp": "2020-07-07T17:45:00Z",
   "event_metadata": {
     "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
   }
-}`),
-			Summary: "A delivering callback.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentDelivered",
-			Name:    "FulfillmentDeliveredExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentDeliveredExample = `{
   "event_id": 1201895966044343909,
   "event_name": "fulfillment.delivered",
   "event_timestamp": "2020-07-07T18:05:31Z",
   "event_metadata": {
     "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
   }
-}`),
-			Summary: "A delivered callback.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentCanceled",
-			Name:    "FulfillmentCanceledExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentCanceledExample = `{
   "event_id": 1201895966044343910,
   "event_name": "fulfillment.canceled",
   "event_timestamp": "2020-07-07T16:50:12Z",
@@ -128,14 +177,8 @@ func Examples() []webhook.Example {
     "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
     "cancellation_reason": "Customer requested cancellation"
   }
-}`),
-			Summary: "A canceled callback with its cancellation reason.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentRescheduled",
-			Name:    "FulfillmentRescheduledExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentRescheduledExample = `{
   "event_id": 1201895966044343911,
   "event_name": "fulfillment.rescheduled",
   "event_timestamp": "2020-07-07T16:55:40Z",
@@ -146,14 +189,8 @@ func Examples() []webhook.Example {
       "ends_at": "2020-07-08 09:30:00"
     }
   }
-}`),
-			Summary: "A rescheduled callback; the window's times are \"YYYY-MM-DD HH:MM:SS\", not RFC 3339.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentLateDelivery",
-			Name:    "FulfillmentLateDeliveryExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentLateDeliveryExample = `{
   "event_id": 1201895966044343912,
   "event_name": "fulfillment.late_delivery",
   "event_timestamp": "2020-07-07T17:50:18Z",
@@ -164,50 +201,29 @@ func Examples() []webhook.Example {
       "ends_at": "2020-07-07 19:30:00"
     }
   }
-}`),
-			Summary: "A late delivery callback; the window's times are \"YYYY-MM-DD HH:MM:SS\", not RFC 3339.",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentOrderItemReplacement",
-			Name:    "FulfillmentOrderItemReplacementExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentOrderItemReplacementExample = `{
   "event_id": 1201895966044343913,
   "event_name": "fulfillment.order_item_replacement",
   "event_timestamp": "2020-07-07T17:10:05Z",
   "event_metadata": {
     "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
   }
-}`),
-			Summary: "An item replacement callback (metadata beyond order_id unknown).",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentOrderItemRefund",
-			Name:    "FulfillmentOrderItemRefundExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentOrderItemRefundExample = `{
   "event_id": 1201895966044343914,
   "event_name": "fulfillment.order_item_refund",
   "event_timestamp": "2020-07-07T17:12:47Z",
   "event_metadata": {
     "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
   }
-}`),
-			Summary: "An item refund callback (metadata beyond order_id unknown).",
-		},
-		{
-			Channel: "/webhook",
-			Message: "FulfillmentCustomerMissing",
-			Name:    "FulfillmentCustomerMissingExample",
-			Payload: []byte(`{
+}`
+	exampleFulfillmentCustomerMissingExample = `{
   "event_id": 1201895966044343915,
   "event_name": "fulfillment.customer_missing",
   "event_timestamp": "2020-07-07T18:01:26Z",
   "event_metadata": {
     "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"
   }
-}`),
-			Summary: "A customer missing callback (metadata beyond order_id unknown).",
-		},
-	}
-}
+}`
+)

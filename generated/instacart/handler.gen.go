@@ -5,6 +5,7 @@ package instacart
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -4,9 +4,10 @@ package instacart
 
 import (
 	"encoding/json"
-	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
 	"slices"
+
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

@@ -16,7 +16,48 @@ func Examples() []webhook.Example {
 			},
 			Message: "OrderCreated",
 			Name:    "OrderCreatedFull",
-			Payload: []byte(`{
+			Payload: []byte(exampleOrderCreatedFull),
+			Summary: "An order exercising every construct.",
+		},
+		{
+			Channel: "/orders/{orderId}",
+			Headers: map[string]string{
+				"X-Request-Id":     "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+				"X-Schema-Version": "2024-01",
+			},
+			Message: "OrderStatusChanged",
+			Name:    "OrderStatusChangedToEmpty",
+			Payload: []byte(exampleOrderStatusChangedToEmpty),
+			Summary: "A status change to the empty-string status, with a null reason.",
+		},
+		{
+			Channel: "/orders/{orderId}",
+			Headers: map[string]string{
+				"X-Request-Id":     "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+				"X-Schema-Version": "2024-01",
+			},
+			Message: "OrderStatusChanged",
+			Name:    "OrderStatusChangedOnHold",
+			Payload: []byte(exampleOrderStatusChangedOnHold),
+			Summary: "A status change to a value with a space, without the optional fields.",
+		},
+		{
+			Channel: "/catalog",
+			Headers: map[string]string{
+				"X-Catalog-Source": "warehouse",
+				"X-Request-Id":     "sync-2024-03-01-0001",
+			},
+			Message: "CatalogSync",
+			Name:    "CatalogSyncTwoItems",
+			Payload: []byte(exampleCatalogSyncTwoItems),
+			Summary: "A snapshot with two items and the warehouse address.",
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleOrderCreatedFull = `{
   "event_id": "0b5c6f7e-1d2a-4c3b-8e9f-a0b1c2d3e4f5",
   "occurred_at": "2024-03-01T12:00:00Z",
   "event": "order.created",
@@ -161,18 +202,8 @@ func Examples() []webhook.Example {
       }
     }
   }
-}`),
-			Summary: "An order exercising every construct.",
-		},
-		{
-			Channel: "/orders/{orderId}",
-			Headers: map[string]string{
-				"X-Request-Id":     "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
-				"X-Schema-Version": "2024-01",
-			},
-			Message: "OrderStatusChanged",
-			Name:    "OrderStatusChangedToEmpty",
-			Payload: []byte(`{
+}`
+	exampleOrderStatusChangedToEmpty = `{
   "event_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
   "occurred_at": "2024-03-01T13:00:00+01:00",
   "event": "order.status_changed",
@@ -180,35 +211,15 @@ func Examples() []webhook.Example {
   "status": "",
   "previous_status": "ACTIVE",
   "reason": null
-}`),
-			Summary: "A status change to the empty-string status, with a null reason.",
-		},
-		{
-			Channel: "/orders/{orderId}",
-			Headers: map[string]string{
-				"X-Request-Id":     "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
-				"X-Schema-Version": "2024-01",
-			},
-			Message: "OrderStatusChanged",
-			Name:    "OrderStatusChangedOnHold",
-			Payload: []byte(`{
+}`
+	exampleOrderStatusChangedOnHold = `{
   "event_id": "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
   "occurred_at": "2024-03-01T14:00:00Z",
   "event": "order.status_changed",
   "order_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "status": "on hold"
-}`),
-			Summary: "A status change to a value with a space, without the optional fields.",
-		},
-		{
-			Channel: "/catalog",
-			Headers: map[string]string{
-				"X-Catalog-Source": "warehouse",
-				"X-Request-Id":     "sync-2024-03-01-0001",
-			},
-			Message: "CatalogSync",
-			Name:    "CatalogSyncTwoItems",
-			Payload: []byte(`{
+}`
+	exampleCatalogSyncTwoItems = `{
   "sync_id": "sync-2024-03-01-0001",
   "generated_at": "2024-03-01T00:00:00Z",
   "warehouse": {
@@ -237,8 +248,5 @@ func Examples() []webhook.Example {
       }
     }
   ]
-}`),
-			Summary: "A snapshot with two items and the warehouse address.",
-		},
-	}
-}
+}`
+)

@@ -5,6 +5,7 @@ package constructs
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

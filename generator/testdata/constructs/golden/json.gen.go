@@ -4,11 +4,12 @@ package constructs
 
 import (
 	"encoding/json"
-	"github.com/hookgen/hookgen/webhook"
-	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

@@ -5,9 +5,10 @@ package constructs
 import (
 	"encoding/json"
 	"fmt"
+	"time"
+
 	"github.com/hookgen/hookgen/webhook"
 	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
-	"time"
 )
 
 // EventEnvelope is an object defined at #/components/schemas/EventEnvelope.

@@ -12,7 +12,46 @@ func Examples() []webhook.Example {
 			Channel: "/events",
 			Message: "a.created",
 			Name:    "Full",
-			Payload: []byte(`{
+			Payload: []byte(exampleFull),
+		},
+		{
+			Channel: "/events",
+			Message: "b.created",
+			Name:    "Plain",
+			Payload: []byte(examplePlain),
+		},
+		{
+			Channel: "/payouts",
+			Message: "payout.paid",
+			Name:    "Paid",
+			Payload: []byte(examplePaid),
+		},
+		{
+			Channel: "/things",
+			Headers: map[string]string{
+				"X-Attempt": "1",
+				"X-Event":   "thing.a",
+			},
+			Message: "thing.a",
+			Name:    "First",
+			Payload: []byte(exampleFirst),
+		},
+		{
+			Channel: "/things",
+			Headers: map[string]string{
+				"X-Event": "thing.b",
+				"X-Flag":  "true",
+			},
+			Message: "thing.b",
+			Name:    "Flagged",
+			Payload: []byte(exampleFlagged),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleFull = `{
   "object": "event",
   "type": "a.created",
   "reason": null,
@@ -32,49 +71,19 @@ func Examples() []webhook.Example {
   },
   "priority": -1,
   "sym": "+1"
-}`),
-		},
-		{
-			Channel: "/events",
-			Message: "b.created",
-			Name:    "Plain",
-			Payload: []byte(`{
+}`
+	examplePlain = `{
   "object": "event",
   "type": "b.created"
-}`),
-		},
-		{
-			Channel: "/payouts",
-			Message: "payout.paid",
-			Name:    "Paid",
-			Payload: []byte(`{
+}`
+	examplePaid = `{
   "object": "event",
   "type": "payout.paid"
-}`),
-		},
-		{
-			Channel: "/things",
-			Headers: map[string]string{
-				"X-Attempt": "1",
-				"X-Event":   "thing.a",
-			},
-			Message: "thing.a",
-			Name:    "First",
-			Payload: []byte(`{
+}`
+	exampleFirst = `{
   "v": "x"
-}`),
-		},
-		{
-			Channel: "/things",
-			Headers: map[string]string{
-				"X-Event": "thing.b",
-				"X-Flag":  "true",
-			},
-			Message: "thing.b",
-			Name:    "Flagged",
-			Payload: []byte(`{
+}`
+	exampleFlagged = `{
   "w": "y"
-}`),
-		},
-	}
-}
+}`
+)

@@ -5,6 +5,7 @@ package edgecases
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -4,10 +4,11 @@ package edgecases
 
 import (
 	"encoding/json"
-	"github.com/hookgen/hookgen/webhook"
-	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
 	"slices"
+
+	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

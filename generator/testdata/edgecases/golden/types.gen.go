@@ -5,6 +5,7 @@ package edgecases
 import (
 	"encoding/json"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

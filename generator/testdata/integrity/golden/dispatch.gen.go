@@ -7,11 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // Dispatcher routes deliveries of Integrity to a Handler, whatever transport

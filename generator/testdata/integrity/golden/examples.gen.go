@@ -12,24 +12,30 @@ func Examples() []webhook.Example {
 			Channel: "/orders",
 			Headers: map[string]string{"X-Event": "order.placed"},
 			Message: "OrderPlaced",
-			Payload: []byte(`{
-  "type": "placed",
-  "ref": 7,
-  "meta": {
-    "seq": 1
-  }
-}`),
+			Payload: []byte(exampleOrderPlaced1),
 		},
 		{
 			Channel: "/orders",
 			Headers: map[string]string{"X-Event": "order.shipped"},
 			Message: "OrderShipped",
-			Payload: []byte(`{
+			Payload: []byte(exampleOrderShipped1),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleOrderPlaced1 = `{
+  "type": "placed",
+  "ref": 7,
+  "meta": {
+    "seq": 1
+  }
+}`
+	exampleOrderShipped1 = `{
   "type": "shipped",
   "meta": {
     "seq": 2
   }
-}`),
-		},
-	}
-}
+}`
+)

@@ -5,6 +5,7 @@ package integrity
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

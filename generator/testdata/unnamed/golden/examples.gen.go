@@ -11,22 +11,29 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/tags",
 			Message: "Tags",
-			Payload: []byte(`[
-  "a",
-  "b"
-]`),
+			Payload: []byte(exampleTags1),
 		},
 		{
 			Channel: "/counts",
 			Message: "Counts",
-			Payload: []byte(`{
-  "a": 1
-}`),
+			Payload: []byte(exampleCounts1),
 		},
 		{
 			Channel: "/note",
 			Message: "Note",
-			Payload: []byte(`"hello"`),
+			Payload: []byte(exampleNote1),
 		},
 	}
 }
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleTags1 = `[
+  "a",
+  "b"
+]`
+	exampleCounts1 = `{
+  "a": 1
+}`
+	exampleNote1 = `"hello"`
+)

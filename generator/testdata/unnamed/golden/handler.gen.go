@@ -5,6 +5,7 @@ package unnamed
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 
