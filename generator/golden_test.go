@@ -123,7 +123,20 @@ func errorText(c goldenCase, err error) string {
 // byte for byte with what is checked in, or the error with error.txt. Run
 // with -update to accept a change.
 func TestGolden(t *testing.T) {
-	for _, c := range goldenCases(t) {
+	cases := goldenCases(t)
+	var folders, failing int
+	for _, c := range cases {
+		if strings.HasPrefix(c.Spec, "testdata/") {
+			folders++
+		}
+		if c.ErrorFile != "" {
+			failing++
+		}
+	}
+	if folders < 15 || failing < 3 {
+		t.Errorf("found %d case folders in testdata, %d of them errors; want at least 15 and 3", folders, failing)
+	}
+	for _, c := range cases {
 		t.Run(c.Package.Package, func(t *testing.T) {
 			if c.ErrorFile != "" {
 				checkError(t, c)
