@@ -11,7 +11,19 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/tasks",
 			Message: "TaskChanged",
-			Payload: []byte(`{
+			Payload: []byte(exampleTaskChanged1),
+		},
+		{
+			Channel: "/levels",
+			Message: "LevelChanged",
+			Payload: []byte(exampleLevelChanged1),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleTaskChanged1 = `{
   "status": "in progress",
   "priority": -1,
   "reason": null,
@@ -19,12 +31,6 @@ func Examples() []webhook.Example {
     "urgent",
     ""
   ]
-}`),
-		},
-		{
-			Channel: "/levels",
-			Message: "LevelChanged",
-			Payload: []byte(`"high"`),
-		},
-	}
-}
+}`
+	exampleLevelChanged1 = `"high"`
+)

@@ -5,6 +5,7 @@ package enums
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -98,18 +98,8 @@ func (x *Task) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "status")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "priority")
-				}
-				x.Priority = nil
-			} else {
-				if x.Priority == nil {
-					x.Priority = new(TaskPriority)
-				}
-				if err := x.Priority.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "priority")
-				}
+			if err := jsonx.OptValue(d, &x.Priority, nil, (*TaskPriority).decodeJSON); err != nil {
+				return jsonx.Field(err, "priority")
 			}
 		case 2:
 			x.Reason.Set = true

@@ -5,8 +5,9 @@ package enums
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/hookgen/hookgen/webhook"
 	"net/http"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // Credentials authenticate the requests that the New...Request helpers build,

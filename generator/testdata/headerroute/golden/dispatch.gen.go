@@ -7,9 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hookgen/hookgen/webhook"
 	"net/http"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // Dispatcher routes deliveries of Header route to a Handler, whatever transport

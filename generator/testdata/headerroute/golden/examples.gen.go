@@ -12,17 +12,23 @@ func Examples() []webhook.Example {
 			Channel: "/webhook",
 			Headers: map[string]string{"X-Topic": "users/create"},
 			Message: "UserCreated",
-			Payload: []byte(`{
-  "id": "u1"
-}`),
+			Payload: []byte(exampleUserCreated1),
 		},
 		{
 			Channel: "/webhook",
 			Headers: map[string]string{"X-Topic": "users/delete"},
 			Message: "UserDeleted",
-			Payload: []byte(`{
-  "id": "u1"
-}`),
+			Payload: []byte(exampleUserDeleted1),
 		},
 	}
 }
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleUserCreated1 = `{
+  "id": "u1"
+}`
+	exampleUserDeleted1 = `{
+  "id": "u1"
+}`
+)

@@ -5,6 +5,7 @@ package headerroute
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

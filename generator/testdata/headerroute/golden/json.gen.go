@@ -135,18 +135,8 @@ func (x *UserCreatedHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "X-Topic")
-				}
-				x.XTopic = nil
-			} else {
-				if x.XTopic == nil {
-					x.XTopic = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.XTopic); err != nil {
-					return jsonx.Field(err, "X-Topic")
-				}
+			if err := jsonx.Opt(d, &x.XTopic, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "X-Topic")
 			}
 		default:
 			if err := d.Skip(); err != nil {

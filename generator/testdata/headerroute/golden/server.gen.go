@@ -5,10 +5,11 @@ package headerroute
 import (
 	"context"
 	"fmt"
-	"github.com/hookgen/hookgen/webhook"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // The channels of the spec, as Dispatch takes them.

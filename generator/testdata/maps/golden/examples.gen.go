@@ -12,7 +12,14 @@ func Examples() []webhook.Example {
 			Channel: "/metrics",
 			Message: "MetricsReported",
 			Name:    "Full",
-			Payload: []byte(`{
+			Payload: []byte(exampleFull),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleFull = `{
   "labels": {
     "host": "a1",
     "zone": "eu"
@@ -37,7 +44,5 @@ func Examples() []webhook.Example {
   "meta": {
     "any": "thing"
   }
-}`),
-		},
-	}
-}
+}`
+)

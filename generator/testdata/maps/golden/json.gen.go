@@ -4,9 +4,10 @@ package maps
 
 import (
 	"encoding/json"
-	"github.com/hookgen/hookgen/webhook/jsonx"
 	"maps"
 	"slices"
+
+	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that
@@ -146,18 +147,8 @@ func (x *Report) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 2:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "reading")
-				}
-				x.Reading = nil
-			} else {
-				if x.Reading == nil {
-					x.Reading = new(Reading)
-				}
-				if err := x.Reading.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "reading")
-				}
+			if err := jsonx.OptValue(d, &x.Reading, nil, (*Reading).decodeJSON); err != nil {
+				return jsonx.Field(err, "reading")
 			}
 		case 3:
 			if ok, err := jsonx.Object(d); err != nil {

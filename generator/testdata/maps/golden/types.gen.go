@@ -4,6 +4,7 @@ package maps
 
 import (
 	"encoding/json"
+
 	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
 

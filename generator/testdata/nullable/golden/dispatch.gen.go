@@ -6,9 +6,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/hookgen/hookgen/webhook"
 	"net/http"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // Dispatcher routes deliveries of Nullable to a Handler, whatever transport

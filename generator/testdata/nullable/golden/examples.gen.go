@@ -12,7 +12,20 @@ func Examples() []webhook.Example {
 			Channel: "/profiles",
 			Message: "ProfileUpdated",
 			Name:    "Nulls",
-			Payload: []byte(`{
+			Payload: []byte(exampleNulls),
+		},
+		{
+			Channel: "/profiles",
+			Message: "ProfileUpdated",
+			Name:    "Values",
+			Payload: []byte(exampleValues),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleNulls = `{
   "id": "p1",
   "nickname": null,
   "manager": null,
@@ -21,13 +34,8 @@ func Examples() []webhook.Example {
     null,
     3
   ]
-}`),
-		},
-		{
-			Channel: "/profiles",
-			Message: "ProfileUpdated",
-			Name:    "Values",
-			Payload: []byte(`{
+}`
+	exampleValues = `{
   "id": "p2",
   "age": 40,
   "nickname": "Bo",
@@ -36,7 +44,5 @@ func Examples() []webhook.Example {
     "id": "p1"
   },
   "scores": []
-}`),
-		},
-	}
-}
+}`
+)

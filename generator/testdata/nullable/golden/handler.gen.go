@@ -5,6 +5,7 @@ package nullable
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

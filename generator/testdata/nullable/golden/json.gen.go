@@ -92,9 +92,10 @@ func (x *Profile) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0 int64
-		f1 string
+		Age      int64
+		Nickname string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -111,39 +112,13 @@ func (x *Profile) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "id")
 			}
 		case 1:
-			if x.Age == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "age")
-				}
-				x.Age = nil
-			} else {
-				if x.Age == nil {
-					x.Age = &st.f0
-				}
-				if err := jsonx.ReadInt(d, x.Age); err != nil {
-					return jsonx.Field(err, "age")
-				}
+			if err := jsonx.Opt(d, &x.Age, &jsonx.Alloc(&st).Age, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "age")
 			}
 		case 2:
 			seen[0] |= 1 << 1
-			if x.Nickname == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "nickname")
-				}
-				x.Nickname = nil
-			} else {
-				if x.Nickname == nil {
-					x.Nickname = &st.f1
-				}
-				if err := jsonx.ReadStr(d, x.Nickname); err != nil {
-					return jsonx.Field(err, "nickname")
-				}
+			if err := jsonx.Opt(d, &x.Nickname, &jsonx.Alloc(&st).Nickname, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "nickname")
 			}
 		case 3:
 			x.MiddleName.Set = true
@@ -160,18 +135,8 @@ func (x *Profile) decodeJSON(d *jsonx.Decoder) error {
 			}
 		case 4:
 			seen[0] |= 1 << 2
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "manager")
-				}
-				x.Manager = nil
-			} else {
-				if x.Manager == nil {
-					x.Manager = new(ProfileManager)
-				}
-				if err := x.Manager.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "manager")
-				}
+			if err := jsonx.OptValue(d, &x.Manager, nil, (*ProfileManager).decodeJSON); err != nil {
+				return jsonx.Field(err, "manager")
 			}
 		case 5:
 			if ok, err := jsonx.Array(d); err != nil {

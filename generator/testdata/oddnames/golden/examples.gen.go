@@ -11,7 +11,14 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/odd",
 			Message: "type",
-			Payload: []byte(`{
+			Payload: []byte(exampleType1),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleType1 = `{
   "type": "t",
   "range": 1,
   "3d": true,
@@ -24,7 +31,5 @@ func Examples() []webhook.Example {
   "active": true,
   "ACTIVE": false,
   "default": "d"
-}`),
-		},
-	}
-}
+}`
+)

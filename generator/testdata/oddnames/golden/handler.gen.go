@@ -5,6 +5,7 @@ package oddnames
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

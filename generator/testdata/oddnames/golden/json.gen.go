@@ -108,19 +108,20 @@ func (x *Func) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		f0  string
-		f1  int64
-		f2  bool
-		f3  string
-		f4  string
-		f5  string
-		f6  string
-		f7  string
-		f8  string
-		f9  bool
-		f10 bool
-		f11 string
+		Type     string
+		Range    int64
+		N3d      bool
+		X名前      string
+		AtID     string
+		XTraceID string
+		ID       string
+		ID2      string
+		GetID3   string
+		Active   bool
+		Active2  bool
+		Default  string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -130,208 +131,52 @@ func (x *Func) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if x.Type == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "type")
-				}
-				x.Type = nil
-			} else {
-				if x.Type == nil {
-					x.Type = &st.f0
-				}
-				if err := jsonx.ReadStr(d, x.Type); err != nil {
-					return jsonx.Field(err, "type")
-				}
+			if err := jsonx.Opt(d, &x.Type, &jsonx.Alloc(&st).Type, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "type")
 			}
 		case 1:
-			if x.Range == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "range")
-				}
-				x.Range = nil
-			} else {
-				if x.Range == nil {
-					x.Range = &st.f1
-				}
-				if err := jsonx.ReadInt(d, x.Range); err != nil {
-					return jsonx.Field(err, "range")
-				}
+			if err := jsonx.Opt(d, &x.Range, &jsonx.Alloc(&st).Range, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "range")
 			}
 		case 2:
-			if x.N3d == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "3d")
-				}
-				x.N3d = nil
-			} else {
-				if x.N3d == nil {
-					x.N3d = &st.f2
-				}
-				if err := jsonx.ReadBool(d, x.N3d); err != nil {
-					return jsonx.Field(err, "3d")
-				}
+			if err := jsonx.Opt(d, &x.N3d, &jsonx.Alloc(&st).N3d, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "3d")
 			}
 		case 3:
-			if x.X名前 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "名前")
-				}
-				x.X名前 = nil
-			} else {
-				if x.X名前 == nil {
-					x.X名前 = &st.f3
-				}
-				if err := jsonx.ReadStr(d, x.X名前); err != nil {
-					return jsonx.Field(err, "名前")
-				}
+			if err := jsonx.Opt(d, &x.X名前, &jsonx.Alloc(&st).X名前, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "名前")
 			}
 		case 4:
-			if x.AtID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "@id")
-				}
-				x.AtID = nil
-			} else {
-				if x.AtID == nil {
-					x.AtID = &st.f4
-				}
-				if err := jsonx.ReadStr(d, x.AtID); err != nil {
-					return jsonx.Field(err, "@id")
-				}
+			if err := jsonx.Opt(d, &x.AtID, &jsonx.Alloc(&st).AtID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "@id")
 			}
 		case 5:
-			if x.XTraceID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "x-trace-id")
-				}
-				x.XTraceID = nil
-			} else {
-				if x.XTraceID == nil {
-					x.XTraceID = &st.f5
-				}
-				if err := jsonx.ReadStr(d, x.XTraceID); err != nil {
-					return jsonx.Field(err, "x-trace-id")
-				}
+			if err := jsonx.Opt(d, &x.XTraceID, &jsonx.Alloc(&st).XTraceID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "x-trace-id")
 			}
 		case 6:
-			if x.ID == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "id")
-				}
-				x.ID = nil
-			} else {
-				if x.ID == nil {
-					x.ID = &st.f6
-				}
-				if err := jsonx.ReadStr(d, x.ID); err != nil {
-					return jsonx.Field(err, "id")
-				}
+			if err := jsonx.Opt(d, &x.ID, &jsonx.Alloc(&st).ID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "id")
 			}
 		case 7:
-			if x.ID2 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "ID")
-				}
-				x.ID2 = nil
-			} else {
-				if x.ID2 == nil {
-					x.ID2 = &st.f7
-				}
-				if err := jsonx.ReadStr(d, x.ID2); err != nil {
-					return jsonx.Field(err, "ID")
-				}
+			if err := jsonx.Opt(d, &x.ID2, &jsonx.Alloc(&st).ID2, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ID")
 			}
 		case 8:
-			if x.GetID3 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "get_id")
-				}
-				x.GetID3 = nil
-			} else {
-				if x.GetID3 == nil {
-					x.GetID3 = &st.f8
-				}
-				if err := jsonx.ReadStr(d, x.GetID3); err != nil {
-					return jsonx.Field(err, "get_id")
-				}
+			if err := jsonx.Opt(d, &x.GetID3, &jsonx.Alloc(&st).GetID3, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "get_id")
 			}
 		case 9:
-			if x.Active == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "active")
-				}
-				x.Active = nil
-			} else {
-				if x.Active == nil {
-					x.Active = &st.f9
-				}
-				if err := jsonx.ReadBool(d, x.Active); err != nil {
-					return jsonx.Field(err, "active")
-				}
+			if err := jsonx.Opt(d, &x.Active, &jsonx.Alloc(&st).Active, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "active")
 			}
 		case 10:
-			if x.Active2 == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "ACTIVE")
-				}
-				x.Active2 = nil
-			} else {
-				if x.Active2 == nil {
-					x.Active2 = &st.f10
-				}
-				if err := jsonx.ReadBool(d, x.Active2); err != nil {
-					return jsonx.Field(err, "ACTIVE")
-				}
+			if err := jsonx.Opt(d, &x.Active2, &jsonx.Alloc(&st).Active2, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "ACTIVE")
 			}
 		case 11:
-			if x.Default == nil && st == nil {
-				st = new(store)
-			}
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "default")
-				}
-				x.Default = nil
-			} else {
-				if x.Default == nil {
-					x.Default = &st.f11
-				}
-				if err := jsonx.ReadStr(d, x.Default); err != nil {
-					return jsonx.Field(err, "default")
-				}
+			if err := jsonx.Opt(d, &x.Default, &jsonx.Alloc(&st).Default, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "default")
 			}
 		default:
 			if err := d.Skip(); err != nil {

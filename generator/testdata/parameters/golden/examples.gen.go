@@ -11,16 +11,22 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/stores/{storeId}",
 			Message: "StoreOpened",
-			Payload: []byte(`{
-  "at": "2024-01-02T03:04:05Z"
-}`),
+			Payload: []byte(exampleStoreOpened1),
 		},
 		{
 			Channel: "/stores/{storeId}/orders/{status}",
 			Message: "OrderMoved",
-			Payload: []byte(`{
-  "order": "o1"
-}`),
+			Payload: []byte(exampleOrderMoved1),
 		},
 	}
 }
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleStoreOpened1 = `{
+  "at": "2024-01-02T03:04:05Z"
+}`
+	exampleOrderMoved1 = `{
+  "order": "o1"
+}`
+)

@@ -5,6 +5,7 @@ package parameters
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

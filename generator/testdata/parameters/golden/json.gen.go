@@ -2,10 +2,7 @@
 
 package parameters
 
-import (
-	"github.com/hookgen/hookgen/webhook/jsonx"
-	"time"
-)
+import "github.com/hookgen/hookgen/webhook/jsonx"
 
 // JSONValue is implemented by the pointer of every type of this package that
 // has a generated JSON decoder and encoder: the payloads, their parts and the
@@ -78,18 +75,8 @@ func (x *StoreOpened) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "at")
-				}
-				x.At = nil
-			} else {
-				if x.At == nil {
-					x.At = new(time.Time)
-				}
-				if err := jsonx.ReadTime(d, x.At); err != nil {
-					return jsonx.Field(err, "at")
-				}
+			if err := jsonx.Opt(d, &x.At, nil, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "at")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -168,18 +155,8 @@ func (x *OrderMoved) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "order")
-				}
-				x.Order = nil
-			} else {
-				if x.Order == nil {
-					x.Order = new(string)
-				}
-				if err := jsonx.ReadStr(d, x.Order); err != nil {
-					return jsonx.Field(err, "order")
-				}
+			if err := jsonx.Opt(d, &x.Order, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "order")
 			}
 		default:
 			if err := d.Skip(); err != nil {

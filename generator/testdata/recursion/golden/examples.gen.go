@@ -11,7 +11,14 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/org",
 			Message: "OrgChanged",
-			Payload: []byte(`{
+			Payload: []byte(exampleOrgChanged1),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleOrgChanged1 = `{
   "tree": {
     "label": "root",
     "children": [
@@ -39,7 +46,5 @@ func Examples() []webhook.Example {
       }
     ]
   }
-}`),
-		},
-	}
-}
+}`
+)

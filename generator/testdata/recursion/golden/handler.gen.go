@@ -5,6 +5,7 @@ package recursion
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

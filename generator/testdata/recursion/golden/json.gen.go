@@ -164,18 +164,8 @@ func (x *Node) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "label")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "parent")
-				}
-				x.Parent = nil
-			} else {
-				if x.Parent == nil {
-					x.Parent = new(Node)
-				}
-				if err := x.Parent.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "parent")
-				}
+			if err := jsonx.OptValue(d, &x.Parent, nil, (*Node).decodeJSON); err != nil {
+				return jsonx.Field(err, "parent")
 			}
 		case 2:
 			if ok, err := jsonx.Array(d); err != nil {
@@ -383,18 +373,8 @@ func (x *Member) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "name")
 			}
 		case 1:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "leads")
-				}
-				x.Leads = nil
-			} else {
-				if x.Leads == nil {
-					x.Leads = new(Team)
-				}
-				if err := x.Leads.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "leads")
-				}
+			if err := jsonx.OptValue(d, &x.Leads, nil, (*Team).decodeJSON); err != nil {
+				return jsonx.Field(err, "leads")
 			}
 		default:
 			if err := d.Skip(); err != nil {

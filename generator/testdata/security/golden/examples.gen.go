@@ -11,9 +11,14 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/pings",
 			Message: "Ping",
-			Payload: []byte(`{
-  "n": 1
-}`),
+			Payload: []byte(examplePing1),
 		},
 	}
 }
+
+// The payloads of the examples, as the spec gives them.
+const (
+	examplePing1 = `{
+  "n": 1
+}`
+)

@@ -75,18 +75,8 @@ func (x *Ping) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "n")
-				}
-				x.N = nil
-			} else {
-				if x.N == nil {
-					x.N = new(int64)
-				}
-				if err := jsonx.ReadInt(d, x.N); err != nil {
-					return jsonx.Field(err, "n")
-				}
+			if err := jsonx.Opt(d, &x.N, nil, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "n")
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -4,11 +4,12 @@ package security
 
 import (
 	"context"
-	"github.com/hookgen/hookgen/webhook"
-	"github.com/hookgen/hookgen/webhook/webhooktest"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/webhooktest"
 )
 
 // recorder is a Handler that records every call.

@@ -6,9 +6,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/hookgen/hookgen/webhook"
 	"net/http"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // Credentials authenticate the requests that the New...Request helpers build,

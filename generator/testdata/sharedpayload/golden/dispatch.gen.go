@@ -7,10 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 	"net/http"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
+	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // Dispatcher routes deliveries of Shared payload to a Handler, whatever

@@ -11,26 +11,33 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/tickets",
 			Message: "opened",
-			Payload: []byte(`{
-  "action": "opened",
-  "id": "t1"
-}`),
+			Payload: []byte(exampleOpened1),
 		},
 		{
 			Channel: "/tickets",
 			Message: "closed",
-			Payload: []byte(`{
-  "action": "closed",
-  "id": "t1"
-}`),
+			Payload: []byte(exampleClosed1),
 		},
 		{
 			Channel: "/archive",
 			Message: "archived",
-			Payload: []byte(`{
-  "action": "archived",
-  "id": "t1"
-}`),
+			Payload: []byte(exampleArchived1),
 		},
 	}
 }
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleOpened1 = `{
+  "action": "opened",
+  "id": "t1"
+}`
+	exampleClosed1 = `{
+  "action": "closed",
+  "id": "t1"
+}`
+	exampleArchived1 = `{
+  "action": "archived",
+  "id": "t1"
+}`
+)

@@ -5,6 +5,7 @@ package sharedpayload
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -12,7 +12,14 @@ func Examples() []webhook.Example {
 			Channel: "/drawings",
 			Message: "DrawingSaved",
 			Name:    "TwoShapes",
-			Payload: []byte(`{
+			Payload: []byte(exampleTwoShapes),
+		},
+	}
+}
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleTwoShapes = `{
   "focus": {
     "kind": "circle",
     "radius": 2.5
@@ -31,7 +38,5 @@ func Examples() []webhook.Example {
       "sides": 3
     }
   ]
-}`),
-		},
-	}
-}
+}`
+)

@@ -5,6 +5,7 @@ package taggedoneof
 import (
 	"context"
 	"fmt"
+
 	"github.com/hookgen/hookgen/webhook"
 )
 

@@ -4,6 +4,7 @@ package taggedoneof
 
 import (
 	"encoding/json"
+
 	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
@@ -83,18 +84,8 @@ func (x *Drawing) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "focus")
-				}
-				x.Focus = nil
-			} else {
-				if x.Focus == nil {
-					x.Focus = new(Shape)
-				}
-				if err := x.Focus.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "focus")
-				}
+			if err := jsonx.OptValue(d, &x.Focus, nil, (*Shape).decodeJSON); err != nil {
+				return jsonx.Field(err, "focus")
 			}
 		case 1:
 			if err := d.Required(&seen[0], 1<<0); err != nil {

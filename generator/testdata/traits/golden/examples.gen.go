@@ -12,10 +12,7 @@ func Examples() []webhook.Example {
 			Channel: "/jobs",
 			Headers: map[string]string{"X-Delivery-Id": "d1"},
 			Message: "JobStarted",
-			Payload: []byte(`{
-  "state": "started",
-  "job": "j1"
-}`),
+			Payload: []byte(exampleJobStarted1),
 		},
 		{
 			Channel: "/jobs",
@@ -24,10 +21,19 @@ func Examples() []webhook.Example {
 				"X-Delivery-Id": "d2",
 			},
 			Message: "JobFinished",
-			Payload: []byte(`{
-  "state": "finished",
-  "job": "j1"
-}`),
+			Payload: []byte(exampleJobFinished1),
 		},
 	}
 }
+
+// The payloads of the examples, as the spec gives them.
+const (
+	exampleJobStarted1 = `{
+  "state": "started",
+  "job": "j1"
+}`
+	exampleJobFinished1 = `{
+  "state": "finished",
+  "job": "j1"
+}`
+)

@@ -362,18 +362,8 @@ func (x *JobFinishedHeaders) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "X-Attempt")
-				}
-				x.XAttempt = nil
-			} else {
-				if x.XAttempt == nil {
-					x.XAttempt = new(int64)
-				}
-				if err := jsonx.ReadInt(d, x.XAttempt); err != nil {
-					return jsonx.Field(err, "X-Attempt")
-				}
+			if err := jsonx.Opt(d, &x.XAttempt, nil, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "X-Attempt")
 			}
 		default:
 			if err := d.Skip(); err != nil {

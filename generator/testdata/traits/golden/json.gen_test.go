@@ -3,8 +3,9 @@
 package traits
 
 import (
-	"github.com/hookgen/hookgen/webhook/jsonx/jsontest"
 	"testing"
+
+	"github.com/hookgen/hookgen/webhook/jsonx/jsontest"
 )
 
 // jsonCodecs are the types with a generated decoder and encoder.

@@ -4,10 +4,11 @@ package traits
 
 import (
 	"context"
-	"github.com/hookgen/hookgen/webhook/webhooktest"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/hookgen/hookgen/webhook/webhooktest"
 )
 
 // recorder is a Handler that records every call.
