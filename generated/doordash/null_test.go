@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// TestBugNullBodyIsInvalidPayload: the body `null` is JSON but not the
+// TestNullBodyIsInvalidPayload: the body `null` is JSON but not the
 // declared shape (the payload schema is an object), so the contract's answer
-// is 400, as for `true` or `[]`; it once reached the unknown-event hook as an
-// event and got 200.
-func TestBugNullBodyIsInvalidPayload(t *testing.T) {
+// is 400, as for `true` or `[]`, and neither a Handle method nor the
+// unknown-event hook sees it.
+func TestNullBodyIsInvalidPayload(t *testing.T) {
 	for _, body := range []string{`null`, " null\n"} {
 		h, hook := new(handler), new(unknownHook)
 		ts := serve(t, h, hook.option())
