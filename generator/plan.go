@@ -160,7 +160,7 @@ var reserved = []string{
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
 	"Credentials", "JSONValue", "Unmarshal", "Marshal",
 	// unexported
-	"decodeDelivery", "newDispatcher", "securityRequirements", "exampleOf", "recorder",
+	"decodeDelivery", "newDispatcher", "securityRequirements", "exampleOf", "newRequest", "kitRoute", "recorder",
 }
 
 // newPlan decides the Go shape of api, in model order.

@@ -95,6 +95,8 @@ func (g *gen) testkit(f *jen.File) {
 		}
 	}
 	f.Line()
+	g.newRequest(f)
+	f.Line()
 	f.Comment("exampleOf returns the first example of message, or an empty object.")
 	f.Func().Id("exampleOf").Params(jen.Id("message").String()).Qual(webhookPkg, "Example").Block(
 		jen.For(jen.List(jen.Id("_"), jen.Id("ex")).Op(":=").Range().Id("Examples").Call()).Block(
@@ -108,43 +110,25 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
 	m := r.Message
 	name := g.message(m).Request
 	params := []jen.Code{jen.Id("url").String()}
-	body := []jen.Code{jen.Id("ex").Op(":=").Id("exampleOf").Call(jen.Lit(m.Key))}
+	var body []jen.Code
+	var event jen.Code = jen.Nil()
 	if m.Payload != nil {
 		params = append(params, jen.Id("event").Add(g.kitEventType(m.Payload)))
+		// A nil pointer or slice in an interface is not nil: newRequest
+		// would send null, not the example.
 		body = append(body,
-			jen.Id("body").Op(":=").Id("ex").Dot("Payload"),
-			jen.If(jen.Id("event").Op("!=").Nil()).Block(
-				jen.Var().Err().Error(),
-				jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(jsonPkg, "Marshal").Call(jen.Id("event")), jen.Err().Op("!=").Nil()).Block(
-					jen.Return(jen.Nil(), jen.Err()),
-				),
-			),
+			jen.Var().Id("v").Any(),
+			jen.If(jen.Id("event").Op("!=").Nil()).Block(jen.Id("v").Op("=").Id("event")),
 		)
-	} else {
-		body = append(body, jen.Id("body").Op(":=").Id("ex").Dot("Payload"))
-	}
-	if c.Discriminator.In == model.InPayload {
-		body = append(body,
-			jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual(webhookPkg, "SetProperty").Call(jen.Id("body"), jen.Lit(c.Discriminator.Name), jen.Lit(r.Value)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		)
+		event = jen.Id("v")
 	}
 	params = append(params, jen.Id("creds").Id("Credentials"))
-	body = append(body,
-		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual("net/http", "NewRequest").Call(jen.Qual("net/http", "MethodPost"), jen.Id("url"), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
-	)
-	body = append(body, jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("ex").Dot("Headers")).Block(
-		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("k"), jen.Id("v")),
-	))
-	if c.Discriminator.In == model.InHeader {
-		body = append(body, jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(c.Discriminator.Name), jen.Lit(r.Value)))
+	var route []jen.Code
+	if d := c.Discriminator; d.In == model.InPayload || d.In == model.InHeader {
+		where := map[string]string{model.InPayload: "property", model.InHeader: "header"}[d.In]
+		route = []jen.Code{jen.Id(where).Op(":").Lit(d.Name), jen.Id("value").Op(":").Lit(r.Value)}
 	}
-	body = append(body,
-		jen.If(jen.Err().Op(":=").Id("creds").Dot("Authenticate").Call(jen.Id("req"), jen.Id("body")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Return(jen.Id("req"), jen.Nil()),
-	)
+	body = append(body, jen.Return(jen.Id("newRequest").Call(jen.Id("url"), jen.Lit(m.Key), event, jen.Id("kitRoute").Values(route...), jen.Id("creds"))))
 	doc := fmt.Sprintf("%s builds the POST a provider sends for %s to url (where channel %s is served), authenticated with creds.", name, m.Key, c.Path)
 	if m.Payload != nil {
 		doc += " A nil event sends the spec's example."
@@ -157,6 +141,46 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
 	}
 	fileComment(f, doc)
 	f.Func().Id(name).Params(params...).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(body...)
+}
+
+// newRequest writes the helper every request builder calls: the example's
+// body or the event's JSON, routed and authenticated.
+func (g *gen) newRequest(f *jen.File) {
+	fail := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+	f.Comment("kitRoute says how a request names its message: its body's property or its")
+	f.Comment("header set to value; neither on a channel of one message.")
+	f.Type().Id("kitRoute").Struct(jen.List(jen.Id("property"), jen.Id("header"), jen.Id("value")).String())
+	f.Line()
+	fileComment(f, "newRequest builds the POST of message to url: event's JSON, or the spec's "+
+		"example when event is nil, with the example's headers, routed by r and authenticated with creds.")
+	f.Func().Id("newRequest").Params(
+		jen.List(jen.Id("url"), jen.Id("message")).String(), jen.Id("event").Any(), jen.Id("r").Id("kitRoute"), jen.Id("creds").Id("Credentials"),
+	).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
+		jen.Id("ex").Op(":=").Id("exampleOf").Call(jen.Id("message")),
+		jen.Id("body").Op(":=").Id("ex").Dot("Payload"),
+		jen.Var().Err().Error(),
+		jen.If(jen.Id("event").Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(jsonPkg, "Marshal").Call(jen.Id("event")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Err()),
+			),
+		),
+		jen.If(jen.Id("r").Dot("property").Op("!=").Lit("")).Block(
+			jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(webhookPkg, "SetProperty").Call(jen.Id("body"), jen.Id("r").Dot("property"), jen.Id("r").Dot("value")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Err()),
+			),
+		),
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual("net/http", "NewRequest").Call(jen.Qual("net/http", "MethodPost"), jen.Id("url"), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
+		fail,
+		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
+		jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("ex").Dot("Headers")).Block(
+			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("k"), jen.Id("v")),
+		),
+		jen.If(jen.Id("r").Dot("header").Op("!=").Lit("")).Block(
+			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("r").Dot("header"), jen.Id("r").Dot("value")),
+		),
+		jen.If(jen.Err().Op(":=").Id("creds").Dot("Authenticate").Call(jen.Id("req"), jen.Id("body")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Return(jen.Id("req"), jen.Nil()),
+	)
 }
 
 // kitEventType is the type of a request helper's event, which is nil to

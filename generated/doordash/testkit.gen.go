@@ -35,30 +35,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // creds. A nil event sends the spec's example. The body's event_type is set to
 // "DASHER_CONFIRMED", so the request reaches HandleDasherConfirmed.
 func NewDasherConfirmedRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DasherConfirmed")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DASHER_CONFIRMED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DasherConfirmed", v, kitRoute{property: "event_type", value: "DASHER_CONFIRMED"}, creds)
 }
 
 // NewDasherConfirmedPickupArrivalRequest builds the POST a provider sends for
@@ -67,30 +48,11 @@ func NewDasherConfirmedRequest(url string, event *DeliveryWebhookPayload, creds 
 // event_type is set to "DASHER_CONFIRMED_PICKUP_ARRIVAL", so the request
 // reaches HandleDasherConfirmedPickupArrival.
 func NewDasherConfirmedPickupArrivalRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DasherConfirmedPickupArrival")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DASHER_CONFIRMED_PICKUP_ARRIVAL")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DasherConfirmedPickupArrival", v, kitRoute{property: "event_type", value: "DASHER_CONFIRMED_PICKUP_ARRIVAL"}, creds)
 }
 
 // NewDasherConfirmedDropoffArrivalRequest builds the POST a provider sends for
@@ -99,30 +61,11 @@ func NewDasherConfirmedPickupArrivalRequest(url string, event *DeliveryWebhookPa
 // event_type is set to "DASHER_CONFIRMED_DROPOFF_ARRIVAL", so the request
 // reaches HandleDasherConfirmedDropoffArrival.
 func NewDasherConfirmedDropoffArrivalRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DasherConfirmedDropoffArrival")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DASHER_CONFIRMED_DROPOFF_ARRIVAL")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DasherConfirmedDropoffArrival", v, kitRoute{property: "event_type", value: "DASHER_CONFIRMED_DROPOFF_ARRIVAL"}, creds)
 }
 
 // NewDasherDroppedOffRequest builds the POST a provider sends for
@@ -130,30 +73,11 @@ func NewDasherConfirmedDropoffArrivalRequest(url string, event *DeliveryWebhookP
 // with creds. A nil event sends the spec's example. The body's event_type is
 // set to "DASHER_DROPPED_OFF", so the request reaches HandleDasherDroppedOff.
 func NewDasherDroppedOffRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DasherDroppedOff")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DASHER_DROPPED_OFF")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DasherDroppedOff", v, kitRoute{property: "event_type", value: "DASHER_DROPPED_OFF"}, creds)
 }
 
 // NewDeliveryReturnInitializedRequest builds the POST a provider sends for
@@ -162,30 +86,11 @@ func NewDasherDroppedOffRequest(url string, event *DeliveryWebhookPayload, creds
 // event_type is set to "DELIVERY_RETURN_INITIALIZED", so the request reaches
 // HandleDeliveryReturnInitialized.
 func NewDeliveryReturnInitializedRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryReturnInitialized")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_RETURN_INITIALIZED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryReturnInitialized", v, kitRoute{property: "event_type", value: "DELIVERY_RETURN_INITIALIZED"}, creds)
 }
 
 // NewDasherConfirmedReturnArrivalRequest builds the POST a provider sends for
@@ -194,30 +99,11 @@ func NewDeliveryReturnInitializedRequest(url string, event *DeliveryWebhookPaylo
 // event_type is set to "DASHER_CONFIRMED_RETURN_ARRIVAL", so the request
 // reaches HandleDasherConfirmedReturnArrival.
 func NewDasherConfirmedReturnArrivalRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DasherConfirmedReturnArrival")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DASHER_CONFIRMED_RETURN_ARRIVAL")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DasherConfirmedReturnArrival", v, kitRoute{property: "event_type", value: "DASHER_CONFIRMED_RETURN_ARRIVAL"}, creds)
 }
 
 // NewDeliveryReturnedRequest builds the POST a provider sends for
@@ -225,30 +111,11 @@ func NewDasherConfirmedReturnArrivalRequest(url string, event *DeliveryWebhookPa
 // with creds. A nil event sends the spec's example. The body's event_type is
 // set to "DELIVERY_RETURNED", so the request reaches HandleDeliveryReturned.
 func NewDeliveryReturnedRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryReturned")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_RETURNED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryReturned", v, kitRoute{property: "event_type", value: "DELIVERY_RETURNED"}, creds)
 }
 
 // NewDeliveryCancelledRequest builds the POST a provider sends for
@@ -256,30 +123,11 @@ func NewDeliveryReturnedRequest(url string, event *DeliveryWebhookPayload, creds
 // with creds. A nil event sends the spec's example. The body's event_type is
 // set to "DELIVERY_CANCELLED", so the request reaches HandleDeliveryCancelled.
 func NewDeliveryCancelledRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryCancelled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_CANCELLED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryCancelled", v, kitRoute{property: "event_type", value: "DELIVERY_CANCELLED"}, creds)
 }
 
 // NewDeliveryBatchedRequest builds the POST a provider sends for
@@ -287,17 +135,35 @@ func NewDeliveryCancelledRequest(url string, event *DeliveryWebhookPayload, cred
 // creds. A nil event sends the spec's example. The body's event_type is set to
 // "DELIVERY_BATCHED", so the request reaches HandleDeliveryBatched.
 func NewDeliveryBatchedRequest(url string, event *DeliveryWebhookPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryBatched")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "DeliveryBatched", v, kitRoute{property: "event_type", value: "DELIVERY_BATCHED"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
 			return nil, err
 		}
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_BATCHED")
-	if err != nil {
-		return nil, err
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
+			return nil, err
+		}
 	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -306,6 +172,9 @@ func NewDeliveryBatchedRequest(url string, event *DeliveryWebhookPayload, creds 
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

@@ -31,30 +31,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // event is set to "ORDER_IN_TRANSIT_TO_PICKUP", so the request reaches
 // HandleOrderInTransitToPickup.
 func NewOrderInTransitToPickupRequest(url string, event *OrderUpdate, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderInTransitToPickup")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "ORDER_IN_TRANSIT_TO_PICKUP")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderInTransitToPickup", v, kitRoute{property: "event", value: "ORDER_IN_TRANSIT_TO_PICKUP"}, creds)
 }
 
 // NewOrderArrivedAtPickupRequest builds the POST a provider sends for
@@ -62,30 +43,11 @@ func NewOrderInTransitToPickupRequest(url string, event *OrderUpdate, creds Cred
 // with creds. A nil event sends the spec's example. The body's event is set to
 // "ORDER_ARRIVED_AT_PICKUP", so the request reaches HandleOrderArrivedAtPickup.
 func NewOrderArrivedAtPickupRequest(url string, event *OrderUpdate, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderArrivedAtPickup")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "ORDER_ARRIVED_AT_PICKUP")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderArrivedAtPickup", v, kitRoute{property: "event", value: "ORDER_ARRIVED_AT_PICKUP"}, creds)
 }
 
 // NewOrderPickupCompletedRequest builds the POST a provider sends for
@@ -93,30 +55,11 @@ func NewOrderArrivedAtPickupRequest(url string, event *OrderUpdate, creds Creden
 // with creds. A nil event sends the spec's example. The body's event is set to
 // "ORDER_PICKUP_COMPLETED", so the request reaches HandleOrderPickupCompleted.
 func NewOrderPickupCompletedRequest(url string, event *OrderUpdate, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderPickupCompleted")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "ORDER_PICKUP_COMPLETED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderPickupCompleted", v, kitRoute{property: "event", value: "ORDER_PICKUP_COMPLETED"}, creds)
 }
 
 // NewOrderInTransitToDropoffRequest builds the POST a provider sends for
@@ -125,30 +68,11 @@ func NewOrderPickupCompletedRequest(url string, event *OrderUpdate, creds Creden
 // event is set to "ORDER_IN_TRANSIT_TO_DROPOFF", so the request reaches
 // HandleOrderInTransitToDropoff.
 func NewOrderInTransitToDropoffRequest(url string, event *OrderUpdate, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderInTransitToDropoff")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "ORDER_IN_TRANSIT_TO_DROPOFF")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderInTransitToDropoff", v, kitRoute{property: "event", value: "ORDER_IN_TRANSIT_TO_DROPOFF"}, creds)
 }
 
 // NewOrderArrivedAtDropoffRequest builds the POST a provider sends for
@@ -157,30 +81,11 @@ func NewOrderInTransitToDropoffRequest(url string, event *OrderUpdate, creds Cre
 // event is set to "ORDER_ARRIVED_AT_DROPOFF", so the request reaches
 // HandleOrderArrivedAtDropoff.
 func NewOrderArrivedAtDropoffRequest(url string, event *OrderUpdate, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderArrivedAtDropoff")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "ORDER_ARRIVED_AT_DROPOFF")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderArrivedAtDropoff", v, kitRoute{property: "event", value: "ORDER_ARRIVED_AT_DROPOFF"}, creds)
 }
 
 // NewOrderDropoffCompletedRequest builds the POST a provider sends for
@@ -189,17 +94,35 @@ func NewOrderArrivedAtDropoffRequest(url string, event *OrderUpdate, creds Crede
 // event is set to "ORDER_DROPOFF_COMPLETED", so the request reaches
 // HandleOrderDropoffCompleted.
 func NewOrderDropoffCompletedRequest(url string, event *OrderUpdate, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderDropoffCompleted")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "OrderDropoffCompleted", v, kitRoute{property: "event", value: "ORDER_DROPOFF_COMPLETED"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
 			return nil, err
 		}
 	}
-	body, err := webhook.SetProperty(body, "event", "ORDER_DROPOFF_COMPLETED")
-	if err != nil {
-		return nil, err
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
+			return nil, err
+		}
 	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -208,6 +131,9 @@ func NewOrderDropoffCompletedRequest(url string, event *OrderUpdate, creds Crede
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

@@ -41,30 +41,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // creds. A nil event sends the spec's example. The body's event_type is set to
 // "DRIVER_ASSIGNED", so the request reaches HandleDriverAssigned.
 func NewDriverAssignedRequest(url string, event *DriverAssignedPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DriverAssigned")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DRIVER_ASSIGNED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DriverAssigned", v, kitRoute{property: "event_type", value: "DRIVER_ASSIGNED"}, creds)
 }
 
 // NewDeliveryStatusUpdateRequest builds the POST a provider sends for
@@ -73,30 +54,11 @@ func NewDriverAssignedRequest(url string, event *DriverAssignedPayload, creds Cr
 // body's event_type is set to "DELIVERY_STATUS_UPDATE", so the request reaches
 // HandleDeliveryStatusUpdate.
 func NewDeliveryStatusUpdateRequest(url string, event *DeliveryStatusPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryStatusUpdate")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_STATUS_UPDATE")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryStatusUpdate", v, kitRoute{property: "event_type", value: "DELIVERY_STATUS_UPDATE"}, creds)
 }
 
 // NewCourierLocationUpdateRequest builds the POST a provider sends for
@@ -105,30 +67,11 @@ func NewDeliveryStatusUpdateRequest(url string, event *DeliveryStatusPayload, cr
 // body's event_type is set to "COURIER_LOCATION_UPDATE", so the request reaches
 // HandleCourierLocationUpdate.
 func NewCourierLocationUpdateRequest(url string, event *CourierLocationPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("CourierLocationUpdate")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "COURIER_LOCATION_UPDATE")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "CourierLocationUpdate", v, kitRoute{property: "event_type", value: "COURIER_LOCATION_UPDATE"}, creds)
 }
 
 // NewDeliveryCancelledRequest builds the POST a provider sends for
@@ -137,30 +80,11 @@ func NewCourierLocationUpdateRequest(url string, event *CourierLocationPayload, 
 // event_type is set to "DELIVERY_CANCELLED", so the request reaches
 // HandleDeliveryCancelled.
 func NewDeliveryCancelledRequest(url string, event *DeliveryCancelledPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryCancelled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_CANCELLED")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryCancelled", v, kitRoute{property: "event_type", value: "DELIVERY_CANCELLED"}, creds)
 }
 
 // NewDeliveryRefundUpdateRequest builds the POST a provider sends for
@@ -169,17 +93,35 @@ func NewDeliveryCancelledRequest(url string, event *DeliveryCancelledPayload, cr
 // body's event_type is set to "DELIVERY_REFUND_UPDATE", so the request reaches
 // HandleDeliveryRefundUpdate.
 func NewDeliveryRefundUpdateRequest(url string, event *DeliveryRefundPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryRefundUpdate")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "DeliveryRefundUpdate", v, kitRoute{property: "event_type", value: "DELIVERY_REFUND_UPDATE"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
 			return nil, err
 		}
 	}
-	body, err := webhook.SetProperty(body, "event_type", "DELIVERY_REFUND_UPDATE")
-	if err != nil {
-		return nil, err
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
+			return nil, err
+		}
 	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -188,6 +130,9 @@ func NewDeliveryRefundUpdateRequest(url string, event *DeliveryRefundPayload, cr
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

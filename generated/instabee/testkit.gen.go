@@ -35,27 +35,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // sends the spec's example. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewParcelCreatedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ParcelCreated")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "PARCEL_CREATED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ParcelCreated", v, kitRoute{header: "Budbee-Event", value: "PARCEL_CREATED"}, creds)
 }
 
 // NewSortedAtTerminalRequest builds the POST a provider sends for
@@ -63,27 +47,11 @@ func NewParcelCreatedRequest(url string, event *Event, creds Credentials) (*http
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewSortedAtTerminalRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("SortedAtTerminal")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "SORTED_AT_TERMINAL")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "SortedAtTerminal", v, kitRoute{header: "Budbee-Event", value: "SORTED_AT_TERMINAL"}, creds)
 }
 
 // NewParcelRecalledRequest builds the POST a provider sends for ParcelRecalled
@@ -91,27 +59,11 @@ func NewSortedAtTerminalRequest(url string, event *Event, creds Credentials) (*h
 // event sends the spec's example. The headers are the spec example's; change
 // them on the request as needed (an event id header, say).
 func NewParcelRecalledRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ParcelRecalled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "PARCEL_RECALLED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ParcelRecalled", v, kitRoute{header: "Budbee-Event", value: "PARCEL_RECALLED"}, creds)
 }
 
 // NewHomeDeliveryChangedRequest builds the POST a provider sends for
@@ -119,27 +71,11 @@ func NewParcelRecalledRequest(url string, event *Event, creds Credentials) (*htt
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewHomeDeliveryChangedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("HomeDeliveryChanged")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "HOME_DELIVERY_CHANGED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "HomeDeliveryChanged", v, kitRoute{header: "Budbee-Event", value: "HOME_DELIVERY_CHANGED"}, creds)
 }
 
 // NewDeliveredToConsumerRequest builds the POST a provider sends for
@@ -147,27 +83,11 @@ func NewHomeDeliveryChangedRequest(url string, event *Event, creds Credentials) 
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewDeliveredToConsumerRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveredToConsumer")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "DELIVERED_TO_CONSUMER")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveredToConsumer", v, kitRoute{header: "Budbee-Event", value: "DELIVERED_TO_CONSUMER"}, creds)
 }
 
 // NewDeliveryFailedRequest builds the POST a provider sends for DeliveryFailed
@@ -175,27 +95,11 @@ func NewDeliveredToConsumerRequest(url string, event *Event, creds Credentials) 
 // event sends the spec's example. The headers are the spec example's; change
 // them on the request as needed (an event id header, say).
 func NewDeliveryFailedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryFailed")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "DELIVERY_FAILED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryFailed", v, kitRoute{header: "Budbee-Event", value: "DELIVERY_FAILED"}, creds)
 }
 
 // NewDeliveryCancelledRequest builds the POST a provider sends for
@@ -203,27 +107,11 @@ func NewDeliveryFailedRequest(url string, event *Event, creds Credentials) (*htt
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewDeliveryCancelledRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryCancelled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "DELIVERY_CANCELLED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveryCancelled", v, kitRoute{header: "Budbee-Event", value: "DELIVERY_CANCELLED"}, creds)
 }
 
 // NewReturnBookedHomeRequest builds the POST a provider sends for
@@ -231,27 +119,11 @@ func NewDeliveryCancelledRequest(url string, event *Event, creds Credentials) (*
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewReturnBookedHomeRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnBookedHome")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURN_BOOKED_HOME")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnBookedHome", v, kitRoute{header: "Budbee-Event", value: "RETURN_BOOKED_HOME"}, creds)
 }
 
 // NewReturnHomePickedUpRequest builds the POST a provider sends for
@@ -259,27 +131,11 @@ func NewReturnBookedHomeRequest(url string, event *Event, creds Credentials) (*h
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewReturnHomePickedUpRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnHomePickedUp")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURN_HOME_PICKED_UP")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnHomePickedUp", v, kitRoute{header: "Budbee-Event", value: "RETURN_HOME_PICKED_UP"}, creds)
 }
 
 // NewReturnHomePickUpFailedRequest builds the POST a provider sends for
@@ -288,27 +144,11 @@ func NewReturnHomePickedUpRequest(url string, event *Event, creds Credentials) (
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewReturnHomePickUpFailedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnHomePickUpFailed")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURN_HOME_PICK_UP_FAILED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnHomePickUpFailed", v, kitRoute{header: "Budbee-Event", value: "RETURN_HOME_PICK_UP_FAILED"}, creds)
 }
 
 // NewReturnHomePickUpCancelledRequest builds the POST a provider sends for
@@ -317,27 +157,11 @@ func NewReturnHomePickUpFailedRequest(url string, event *Event, creds Credential
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewReturnHomePickUpCancelledRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnHomePickUpCancelled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURN_HOME_PICK_UP_CANCELLED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnHomePickUpCancelled", v, kitRoute{header: "Budbee-Event", value: "RETURN_HOME_PICK_UP_CANCELLED"}, creds)
 }
 
 // NewReturnedToMerchantRequest builds the POST a provider sends for
@@ -345,27 +169,11 @@ func NewReturnHomePickUpCancelledRequest(url string, event *Event, creds Credent
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewReturnedToMerchantRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnedToMerchant")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURNED_TO_MERCHANT")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnedToMerchant", v, kitRoute{header: "Budbee-Event", value: "RETURNED_TO_MERCHANT"}, creds)
 }
 
 // NewLockerChangedRequest builds the POST a provider sends for LockerChanged to
@@ -373,27 +181,11 @@ func NewReturnedToMerchantRequest(url string, event *Event, creds Credentials) (
 // sends the spec's example. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewLockerChangedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("LockerChanged")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "LOCKER_CHANGED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "LockerChanged", v, kitRoute{header: "Budbee-Event", value: "LOCKER_CHANGED"}, creds)
 }
 
 // NewDeliveredToLockerRequest builds the POST a provider sends for
@@ -401,27 +193,11 @@ func NewLockerChangedRequest(url string, event *Event, creds Credentials) (*http
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewDeliveredToLockerRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveredToLocker")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "DELIVERED_TO_LOCKER")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "DeliveredToLocker", v, kitRoute{header: "Budbee-Event", value: "DELIVERED_TO_LOCKER"}, creds)
 }
 
 // NewConsumerPickedUpFromLockerRequest builds the POST a provider sends for
@@ -430,27 +206,11 @@ func NewDeliveredToLockerRequest(url string, event *Event, creds Credentials) (*
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewConsumerPickedUpFromLockerRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ConsumerPickedUpFromLocker")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "CONSUMER_PICKED_UP_FROM_LOCKER")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ConsumerPickedUpFromLocker", v, kitRoute{header: "Budbee-Event", value: "CONSUMER_PICKED_UP_FROM_LOCKER"}, creds)
 }
 
 // NewInjectedInLockerRequest builds the POST a provider sends for
@@ -458,27 +218,11 @@ func NewConsumerPickedUpFromLockerRequest(url string, event *Event, creds Creden
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewInjectedInLockerRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("InjectedInLocker")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "INJECTED_IN_LOCKER")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "InjectedInLocker", v, kitRoute{header: "Budbee-Event", value: "INJECTED_IN_LOCKER"}, creds)
 }
 
 // NewChangedToLockerDeliveryRequest builds the POST a provider sends for
@@ -487,27 +231,11 @@ func NewInjectedInLockerRequest(url string, event *Event, creds Credentials) (*h
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewChangedToLockerDeliveryRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ChangedToLockerDelivery")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "CHANGED_TO_LOCKER_DELIVERY")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ChangedToLockerDelivery", v, kitRoute{header: "Budbee-Event", value: "CHANGED_TO_LOCKER_DELIVERY"}, creds)
 }
 
 // NewChangedToHomeDeliveryRequest builds the POST a provider sends for
@@ -516,27 +244,11 @@ func NewChangedToLockerDeliveryRequest(url string, event *Event, creds Credentia
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewChangedToHomeDeliveryRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ChangedToHomeDelivery")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "CHANGED_TO_HOME_DELIVERY")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ChangedToHomeDelivery", v, kitRoute{header: "Budbee-Event", value: "CHANGED_TO_HOME_DELIVERY"}, creds)
 }
 
 // NewReturnBookedLockerRequest builds the POST a provider sends for
@@ -544,27 +256,11 @@ func NewChangedToHomeDeliveryRequest(url string, event *Event, creds Credentials
 // with creds. A nil event sends the spec's example. The headers are the spec
 // example's; change them on the request as needed (an event id header, say).
 func NewReturnBookedLockerRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnBookedLocker")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURN_BOOKED_LOCKER")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnBookedLocker", v, kitRoute{header: "Budbee-Event", value: "RETURN_BOOKED_LOCKER"}, creds)
 }
 
 // NewReturnLockerPickUpFailedRequest builds the POST a provider sends for
@@ -573,27 +269,11 @@ func NewReturnBookedLockerRequest(url string, event *Event, creds Credentials) (
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewReturnLockerPickUpFailedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("ReturnLockerPickUpFailed")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Budbee-Event", "RETURN_LOCKER_PICK_UP_FAILED")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "ReturnLockerPickUpFailed", v, kitRoute{header: "Budbee-Event", value: "RETURN_LOCKER_PICK_UP_FAILED"}, creds)
 }
 
 // NewDeliveryVehicleLoadedRequest builds the POST a provider sends for
@@ -602,11 +282,33 @@ func NewReturnLockerPickUpFailedRequest(url string, event *Event, creds Credenti
 // are the spec example's; change them on the request as needed (an event id
 // header, say).
 func NewDeliveryVehicleLoadedRequest(url string, event *Event, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DeliveryVehicleLoaded")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "DeliveryVehicleLoaded", v, kitRoute{header: "Budbee-Event", value: "DELIVERY_VEHICLE_LOADED"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -618,7 +320,9 @@ func NewDeliveryVehicleLoadedRequest(url string, event *Event, creds Credentials
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
 	}
-	req.Header.Set("Budbee-Event", "DELIVERY_VEHICLE_LOADED")
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
+	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err
 	}

@@ -31,30 +31,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // set to "fulfillment.brand_new", so the request reaches
 // HandleFulfillmentBrandNew.
 func NewFulfillmentBrandNewRequest(url string, event *FulfillmentBrandNewPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentBrandNew")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.brand_new")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentBrandNew", v, kitRoute{property: "event_name", value: "fulfillment.brand_new"}, creds)
 }
 
 // NewFulfillmentAcknowledgedRequest builds the POST a provider sends for
@@ -63,30 +44,11 @@ func NewFulfillmentBrandNewRequest(url string, event *FulfillmentBrandNewPayload
 // event_name is set to "fulfillment.acknowledged", so the request reaches
 // HandleFulfillmentAcknowledged.
 func NewFulfillmentAcknowledgedRequest(url string, event *FulfillmentAcknowledgedPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentAcknowledged")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.acknowledged")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentAcknowledged", v, kitRoute{property: "event_name", value: "fulfillment.acknowledged"}, creds)
 }
 
 // NewFulfillmentPickingRequest builds the POST a provider sends for
@@ -95,30 +57,11 @@ func NewFulfillmentAcknowledgedRequest(url string, event *FulfillmentAcknowledge
 // set to "fulfillment.picking", so the request reaches
 // HandleFulfillmentPicking.
 func NewFulfillmentPickingRequest(url string, event *FulfillmentPickingPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentPicking")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.picking")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentPicking", v, kitRoute{property: "event_name", value: "fulfillment.picking"}, creds)
 }
 
 // NewFulfillmentStagedRequest builds the POST a provider sends for
@@ -126,30 +69,11 @@ func NewFulfillmentPickingRequest(url string, event *FulfillmentPickingPayload, 
 // with creds. A nil event sends the spec's example. The body's event_name is
 // set to "fulfillment.staged", so the request reaches HandleFulfillmentStaged.
 func NewFulfillmentStagedRequest(url string, event *FulfillmentStagedPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentStaged")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.staged")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentStaged", v, kitRoute{property: "event_name", value: "fulfillment.staged"}, creds)
 }
 
 // NewFulfillmentDeliveringRequest builds the POST a provider sends for
@@ -158,30 +82,11 @@ func NewFulfillmentStagedRequest(url string, event *FulfillmentStagedPayload, cr
 // event_name is set to "fulfillment.delivering", so the request reaches
 // HandleFulfillmentDelivering.
 func NewFulfillmentDeliveringRequest(url string, event *FulfillmentDeliveringPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentDelivering")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.delivering")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentDelivering", v, kitRoute{property: "event_name", value: "fulfillment.delivering"}, creds)
 }
 
 // NewFulfillmentDeliveredRequest builds the POST a provider sends for
@@ -190,30 +95,11 @@ func NewFulfillmentDeliveringRequest(url string, event *FulfillmentDeliveringPay
 // set to "fulfillment.delivered", so the request reaches
 // HandleFulfillmentDelivered.
 func NewFulfillmentDeliveredRequest(url string, event *FulfillmentDeliveredPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentDelivered")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.delivered")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentDelivered", v, kitRoute{property: "event_name", value: "fulfillment.delivered"}, creds)
 }
 
 // NewFulfillmentCanceledRequest builds the POST a provider sends for
@@ -222,30 +108,11 @@ func NewFulfillmentDeliveredRequest(url string, event *FulfillmentDeliveredPaylo
 // set to "fulfillment.canceled", so the request reaches
 // HandleFulfillmentCanceled.
 func NewFulfillmentCanceledRequest(url string, event *FulfillmentCanceledPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentCanceled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.canceled")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentCanceled", v, kitRoute{property: "event_name", value: "fulfillment.canceled"}, creds)
 }
 
 // NewFulfillmentRescheduledRequest builds the POST a provider sends for
@@ -254,30 +121,11 @@ func NewFulfillmentCanceledRequest(url string, event *FulfillmentCanceledPayload
 // event_name is set to "fulfillment.rescheduled", so the request reaches
 // HandleFulfillmentRescheduled.
 func NewFulfillmentRescheduledRequest(url string, event *FulfillmentRescheduledPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentRescheduled")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.rescheduled")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentRescheduled", v, kitRoute{property: "event_name", value: "fulfillment.rescheduled"}, creds)
 }
 
 // NewFulfillmentLateDeliveryRequest builds the POST a provider sends for
@@ -286,30 +134,11 @@ func NewFulfillmentRescheduledRequest(url string, event *FulfillmentRescheduledP
 // event_name is set to "fulfillment.late_delivery", so the request reaches
 // HandleFulfillmentLateDelivery.
 func NewFulfillmentLateDeliveryRequest(url string, event *FulfillmentLateDeliveryPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentLateDelivery")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.late_delivery")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentLateDelivery", v, kitRoute{property: "event_name", value: "fulfillment.late_delivery"}, creds)
 }
 
 // NewFulfillmentOrderItemReplacementRequest builds the POST a provider sends
@@ -318,30 +147,11 @@ func NewFulfillmentLateDeliveryRequest(url string, event *FulfillmentLateDeliver
 // body's event_name is set to "fulfillment.order_item_replacement", so the
 // request reaches HandleFulfillmentOrderItemReplacement.
 func NewFulfillmentOrderItemReplacementRequest(url string, event *FulfillmentOrderItemReplacementPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentOrderItemReplacement")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.order_item_replacement")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentOrderItemReplacement", v, kitRoute{property: "event_name", value: "fulfillment.order_item_replacement"}, creds)
 }
 
 // NewFulfillmentOrderItemRefundRequest builds the POST a provider sends for
@@ -350,30 +160,11 @@ func NewFulfillmentOrderItemReplacementRequest(url string, event *FulfillmentOrd
 // event_name is set to "fulfillment.order_item_refund", so the request reaches
 // HandleFulfillmentOrderItemRefund.
 func NewFulfillmentOrderItemRefundRequest(url string, event *FulfillmentOrderItemRefundPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentOrderItemRefund")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.order_item_refund")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "FulfillmentOrderItemRefund", v, kitRoute{property: "event_name", value: "fulfillment.order_item_refund"}, creds)
 }
 
 // NewFulfillmentCustomerMissingRequest builds the POST a provider sends for
@@ -382,17 +173,35 @@ func NewFulfillmentOrderItemRefundRequest(url string, event *FulfillmentOrderIte
 // event_name is set to "fulfillment.customer_missing", so the request reaches
 // HandleFulfillmentCustomerMissing.
 func NewFulfillmentCustomerMissingRequest(url string, event *FulfillmentCustomerMissingPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("FulfillmentCustomerMissing")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "FulfillmentCustomerMissing", v, kitRoute{property: "event_name", value: "fulfillment.customer_missing"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
 			return nil, err
 		}
 	}
-	body, err := webhook.SetProperty(body, "event_name", "fulfillment.customer_missing")
-	if err != nil {
-		return nil, err
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
+			return nil, err
+		}
 	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -401,6 +210,9 @@ func NewFulfillmentCustomerMissingRequest(url string, event *FulfillmentCustomer
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

@@ -61,30 +61,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // the spec example's; change them on the request as needed (an event id header,
 // say).
 func NewOrderCreatedRequest(url string, event *OrderCreatedEvent, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderCreated")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "order.created")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderCreated", v, kitRoute{property: "event", value: "order.created"}, creds)
 }
 
 // NewOrderStatusChangedRequest builds the POST a provider sends for
@@ -94,30 +75,11 @@ func NewOrderCreatedRequest(url string, event *OrderCreatedEvent, creds Credenti
 // HandleOrderStatusChanged. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewOrderStatusChangedRequest(url string, event *OrderStatusChangedEvent, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderStatusChanged")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "event", "order.status_changed")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderStatusChanged", v, kitRoute{property: "event", value: "order.status_changed"}, creds)
 }
 
 // NewCatalogSyncRequest builds the POST a provider sends for CatalogSync to url
@@ -125,11 +87,33 @@ func NewOrderStatusChangedRequest(url string, event *OrderStatusChangedEvent, cr
 // sends the spec's example. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewCatalogSyncRequest(url string, event *CatalogSyncPayload, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("CatalogSync")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "CatalogSync", v, kitRoute{header: "X-Catalog-Source", value: "warehouse"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -141,7 +125,9 @@ func NewCatalogSyncRequest(url string, event *CatalogSyncPayload, creds Credenti
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
 	}
-	req.Header.Set("X-Catalog-Source", "warehouse")
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
+	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err
 	}

@@ -30,30 +30,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // sends the spec's example. The body's type is set to "a.created", so the
 // request reaches HandleACreated.
 func NewACreatedRequest(url string, event *A, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("a.created")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "type", "a.created")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "a.created", v, kitRoute{property: "type", value: "a.created"}, creds)
 }
 
 // NewBCreatedRequest builds the POST a provider sends for b.created to url
@@ -61,30 +42,11 @@ func NewACreatedRequest(url string, event *A, creds Credentials) (*http.Request,
 // sends the spec's example. The body's type is set to "b.created", so the
 // request reaches HandleBCreated.
 func NewBCreatedRequest(url string, event *B, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("b.created")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "type", "b.created")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "b.created", v, kitRoute{property: "type", value: "b.created"}, creds)
 }
 
 // NewPayoutPaidRequest builds the POST a provider sends for payout.paid to url
@@ -92,30 +54,11 @@ func NewBCreatedRequest(url string, event *B, creds Credentials) (*http.Request,
 // sends the spec's example. The body's type is set to "payout.paid", so the
 // request reaches HandlePayoutPaid.
 func NewPayoutPaidRequest(url string, event *PayoutPaid, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("payout.paid")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "type", "payout.paid")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "payout.paid", v, kitRoute{property: "type", value: "payout.paid"}, creds)
 }
 
 // NewThingARequest builds the POST a provider sends for thing.a to url (where
@@ -123,27 +66,11 @@ func NewPayoutPaidRequest(url string, event *PayoutPaid, creds Credentials) (*ht
 // spec's example. The headers are the spec example's; change them on the
 // request as needed (an event id header, say).
 func NewThingARequest(url string, event *ThingA, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("thing.a")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("X-Event", "thing.a")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "thing.a", v, kitRoute{header: "X-Event", value: "thing.a"}, creds)
 }
 
 // NewThingBRequest builds the POST a provider sends for thing.b to url (where
@@ -151,11 +78,33 @@ func NewThingARequest(url string, event *ThingA, creds Credentials) (*http.Reque
 // spec's example. The headers are the spec example's; change them on the
 // request as needed (an event id header, say).
 func NewThingBRequest(url string, event *ThingB, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("thing.b")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "thing.b", v, kitRoute{header: "X-Event", value: "thing.b"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -167,7 +116,9 @@ func NewThingBRequest(url string, event *ThingB, creds Credentials) (*http.Reque
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
 	}
-	req.Header.Set("X-Event", "thing.b")
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
+	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err
 	}

@@ -30,27 +30,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // sends the spec's example. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewUserCreatedRequest(url string, event *User, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("UserCreated")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("X-Topic", "users/create")
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "UserCreated", v, kitRoute{header: "X-Topic", value: "users/create"}, creds)
 }
 
 // NewUserDeletedRequest builds the POST a provider sends for UserDeleted to url
@@ -58,11 +42,33 @@ func NewUserCreatedRequest(url string, event *User, creds Credentials) (*http.Re
 // sends the spec's example. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewUserDeletedRequest(url string, event *User, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("UserDeleted")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "UserDeleted", v, kitRoute{header: "X-Topic", value: "users/delete"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -74,7 +80,9 @@ func NewUserDeletedRequest(url string, event *User, creds Credentials) (*http.Re
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
 	}
-	req.Header.Set("X-Topic", "users/delete")
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
+	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err
 	}

@@ -31,30 +31,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // reaches HandleOrderPlaced. The headers are the spec example's; change them on
 // the request as needed (an event id header, say).
 func NewOrderPlacedRequest(url string, event *Placed, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderPlaced")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "type", "placed")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "OrderPlaced", v, kitRoute{property: "type", value: "placed"}, creds)
 }
 
 // NewOrderShippedRequest builds the POST a provider sends for OrderShipped to
@@ -63,17 +44,35 @@ func NewOrderPlacedRequest(url string, event *Placed, creds Credentials) (*http.
 // reaches HandleOrderShipped. The headers are the spec example's; change them
 // on the request as needed (an event id header, say).
 func NewOrderShippedRequest(url string, event *Shipped, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("OrderShipped")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "OrderShipped", v, kitRoute{property: "type", value: "shipped"}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
 			return nil, err
 		}
 	}
-	body, err := webhook.SetProperty(body, "type", "shipped")
-	if err != nil {
-		return nil, err
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
+			return nil, err
+		}
 	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -82,6 +81,9 @@ func NewOrderShippedRequest(url string, event *Shipped, creds Credentials) (*htt
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

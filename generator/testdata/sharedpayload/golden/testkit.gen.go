@@ -30,30 +30,11 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // spec's example. The body's action is set to "opened", so the request reaches
 // HandleOpened.
 func NewOpenedRequest(url string, event *Ticket, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("opened")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "action", "opened")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "opened", v, kitRoute{property: "action", value: "opened"}, creds)
 }
 
 // NewClosedRequest builds the POST a provider sends for closed to url (where
@@ -61,41 +42,44 @@ func NewOpenedRequest(url string, event *Ticket, creds Credentials) (*http.Reque
 // spec's example. The body's action is set to "closed", so the request reaches
 // HandleClosed.
 func NewClosedRequest(url string, event *Ticket, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("closed")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	body, err := webhook.SetProperty(body, "action", "closed")
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "closed", v, kitRoute{property: "action", value: "closed"}, creds)
 }
 
 // NewArchivedRequest builds the POST a provider sends for archived to url
 // (where channel /archive is served), authenticated with creds. A nil event
 // sends the spec's example.
 func NewArchivedRequest(url string, event *Ticket, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("archived")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "archived", v, kitRoute{}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -106,6 +90,9 @@ func NewArchivedRequest(url string, event *Ticket, creds Credentials) (*http.Req
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

@@ -29,11 +29,33 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // url (where channel /drawings is served), authenticated with creds. A nil
 // event sends the spec's example.
 func NewDrawingSavedRequest(url string, event *Drawing, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("DrawingSaved")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "DrawingSaved", v, kitRoute{}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -44,6 +66,9 @@ func NewDrawingSavedRequest(url string, event *Drawing, creds Credentials) (*htt
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err

@@ -29,63 +29,55 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 // channel /tags is served), authenticated with creds. A nil event sends the
 // spec's example.
 func NewTagsRequest(url string, event []string, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("Tags")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "Tags", v, kitRoute{}, creds)
 }
 
 // NewCountsRequest builds the POST a provider sends for Counts to url (where
 // channel /counts is served), authenticated with creds. A nil event sends the
 // spec's example.
 func NewCountsRequest(url string, event map[string]int64, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("Counts")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
-		if body, err = json.Marshal(event); err != nil {
-			return nil, err
-		}
+		v = event
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range ex.Headers {
-		req.Header.Set(k, v)
-	}
-	if err := creds.Authenticate(req, body); err != nil {
-		return nil, err
-	}
-	return req, nil
+	return newRequest(url, "Counts", v, kitRoute{}, creds)
 }
 
 // NewNoteRequest builds the POST a provider sends for Note to url (where
 // channel /note is served), authenticated with creds. A nil event sends the
 // spec's example.
 func NewNoteRequest(url string, event *string, creds Credentials) (*http.Request, error) {
-	ex := exampleOf("Note")
-	body := ex.Payload
+	var v any
 	if event != nil {
-		var err error
+		v = event
+	}
+	return newRequest(url, "Note", v, kitRoute{}, creds)
+}
+
+// kitRoute says how a request names its message: its body's property or its
+// header set to value; neither on a channel of one message.
+type kitRoute struct {
+	property, header, value string
+}
+
+// newRequest builds the POST of message to url: event's JSON, or the spec's
+// example when event is nil, with the example's headers, routed by r and
+// authenticated with creds.
+func newRequest(url, message string, event any, r kitRoute, creds Credentials) (*http.Request, error) {
+	ex := exampleOf(message)
+	body := ex.Payload
+	var err error
+	if event != nil {
 		if body, err = json.Marshal(event); err != nil {
+			return nil, err
+		}
+	}
+	if r.property != "" {
+		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}
@@ -96,6 +88,9 @@ func NewNoteRequest(url string, event *string, creds Credentials) (*http.Request
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range ex.Headers {
 		req.Header.Set(k, v)
+	}
+	if r.header != "" {
+		req.Header.Set(r.header, r.value)
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err
