@@ -18,7 +18,7 @@ generate:
 test: lint
 	$(GO) test ./...
 	$(GO) test $(GOLDEN)
-	$(GO) test -race ./webhook/... ./generated/...
+	$(GO) test -race ./webhook/... ./runtime/... ./generated/...
 	$(MAKE) fuzz FUZZTIME=10000x
 
 lint:
@@ -26,7 +26,7 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./... $(GOLDEN)
 	$(GO) tool staticcheck ./... $(GOLDEN)
-	GOARCH=386 CGO_ENABLED=0 $(GO) build ./webhook/... ./generated/...  # int has 32 bits there; no cgo, so no 32-bit C headers needed
+	GOARCH=386 CGO_ENABLED=0 $(GO) build ./webhook/... ./runtime/... ./generated/...  # int has 32 bits there; no cgo, so no 32-bit C headers needed
 
 # Every fuzz target, each for FUZZTIME (go test fuzzes one target at a time).
 # CI gives each a count of inputs, not a duration: Go 1.26's fuzz
@@ -35,8 +35,8 @@ lint:
 FUZZTIME ?= 30s
 FUZZ_TARGETS = ./parser:FuzzParse \
 	./webhook:FuzzHMACSignatureHeader ./webhook:FuzzParseBasicAuth ./webhook:FuzzParseBearer \
-	./webhook:FuzzTokenEndpoint ./webhook:FuzzMACAuthorization \
-	./webhook/jsonx:FuzzProbe ./webhook/jsonx:FuzzPayloadValue ./webhook/jsonx:FuzzScan ./webhook/jsonx:FuzzNumber ./webhook/jsonx:FuzzParseTime \
+	./webhook/oauth:FuzzTokenEndpoint ./webhook:FuzzMACAuthorization \
+	./runtime/jsonx:FuzzProbe ./runtime/jsonx:FuzzPayloadValue ./runtime/jsonx:FuzzScan ./runtime/jsonx:FuzzNumber ./runtime/jsonx:FuzzParseTime \
 	./generated/doordash:FuzzServer ./generated/doordash:FuzzJSONRandom ./generated/doordash:FuzzJSONBytes
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -13,21 +13,26 @@ import (
 // dispatch writes the transport-agnostic routing core.
 func (g *gen) dispatch(f *jen.File) {
 	pkg := g.cfg.Package
+	f.Comment("A compile error here means hookgen generated this package for another version")
+	f.Comment("of its runtime than the one it builds against: regenerate the package, or")
+	f.Comment("update the github.com/hookgen/hookgen module.")
+	f.Const().Id("_").Op("=").Qual(implPkg, "SupportPackageIsVersion1")
+	f.Line()
 	fileComment(f, fmt.Sprintf("Dispatcher routes deliveries of %s to a Handler, whatever transport "+
 		"brought them: Server is its HTTP adapter, and a queue consumer can call Dispatch. "+
 		"It does not check credentials.", g.api.Title))
 	f.Type().Id("Dispatcher").Struct(
 		jen.Id("handler").Id("Handler"),
-		jen.Id("runner").Op("*").Qual(webhookPkg, "Runner"),
+		jen.Id("runner").Op("*").Qual(implPkg, "Runner"),
 	)
 	f.Line()
 	f.Comment("NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,")
 	f.Comment("body limit) do not apply to it.")
 	f.Func().Id("NewDispatcher").Params(jen.Id("h").Id("Handler"), jen.Id("opts").Op("...").Id("Option")).Op("*").Id("Dispatcher").Block(
-		jen.Return(jen.Id("newDispatcher").Call(jen.Id("h"), jen.Qual(webhookPkg, "NewSettings").Call(jen.Id("opts").Op("...")))),
+		jen.Return(jen.Id("newDispatcher").Call(jen.Id("h"), jen.Qual(implPkg, "NewSettings").Call(jen.Id("opts").Op("...")))),
 	)
 	f.Line()
-	f.Func().Id("newDispatcher").Params(jen.Id("h").Id("Handler"), jen.Id("s").Op("*").Qual(webhookPkg, "Settings")).Op("*").Id("Dispatcher").Block(
+	f.Func().Id("newDispatcher").Params(jen.Id("h").Id("Handler"), jen.Id("s").Op("*").Qual(implPkg, "Settings")).Op("*").Id("Dispatcher").Block(
 		jen.Comment("Event ids are per provider: another provider's id 42 is another event."),
 		jen.Id("s").Dot("Runner").Dot("KeyPrefix").Op("=").Lit(pkg+":"),
 		jen.Return(jen.Op("&").Id("Dispatcher").Values(jen.Dict{jen.Id("handler"): jen.Id("h"), jen.Id("runner"): jen.Op("&").Id("s").Dot("Runner")})),
@@ -108,7 +113,7 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 	if p := m.Payload; p != nil {
 		g.deliverPayload(f, m) // decode.go
 		body = append(body, jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err())),
+			jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Err())),
 		))
 		args = append(args, jen.Id("event"))
 	}
@@ -116,7 +121,7 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 	if m.Headers != nil {
 		body = append(body,
 			jen.List(jen.Id("headers"), jen.Err()).Op(":=").Id("decode"+g.typeName(m.Headers)).Call(jen.Id("del").Dot("Header")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Err()))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Err()))),
 		)
 		args = append(args, jen.Id("headers"))
 	}
@@ -186,7 +191,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 		return []jen.Code{
 			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(d.Name)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Id("perr"))),
+				jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr"))),
 			),
 		}
 	}
@@ -276,7 +281,7 @@ func (g *gen) fromString(t *model.Type) (jen.Code, bool) {
 		return jen.Id("v"), false
 	}
 	// Numbers, booleans and structured values are JSON in the header.
-	return jen.Qual(webhookPkg, "ParseHeader").Index(base).Call(jen.Id("v")), true
+	return jen.Qual(implPkg, "ParseHeader").Index(base).Call(jen.Id("v")), true
 }
 
 // What keeps a delivery's routing value, its event id and its decoded
@@ -386,12 +391,12 @@ func (g *gen) confirmCheck(m *model.Message) []jen.Code {
 		where = "the body's " + cf.Name
 		read = []jen.Code{
 			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(cf.Name)),
-			jen.If(jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Id("perr")))),
+			jen.If(jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
 		}
 	}
 	msg := fmt.Sprintf("%s says %%q, not %q as %s does", where, want, g.routeWhere(m))
 	return append(read, jen.If(jen.Id("v").Op("!=").Lit("").Op("&&").Id("v").Op("!=").Lit(want)).Block(
-		jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), jen.Id("v")))),
+		jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), jen.Id("v")))),
 	))
 }
 
@@ -417,7 +422,7 @@ func (g *gen) confirmFromEvent(m *model.Message, name, want string) jen.Code {
 		value = jen.String().Call(value) // an enum's named type
 	}
 	return jen.If(jen.Id("v").Op(":=").Add(field), present.Op("&&").Add(value.Clone()).Op("!=").Lit(want)).Block(
-		jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), value))),
+		jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), value))),
 	)
 }
 
@@ -478,6 +483,6 @@ func absentRoute(d *model.Discriminator) jen.Code {
 		what = fmt.Sprintf("the body's %s is absent or null", d.Name)
 	}
 	return jen.If(jen.Id("value").Op("==").Lit("")).Block(
-		jen.Return(jen.Qual(webhookPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what + ": it names the event")))),
+		jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what + ": it names the event")))),
 	)
 }

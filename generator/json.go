@@ -13,13 +13,13 @@ import (
 )
 
 // The generated JSON codec (json.gen.go): a decoder and an encoder per
-// named type, on webhook/jsonx's in-memory reader, without reflection. They
+// named type, on runtime/jsonx's in-memory reader, without reflection. They
 // reproduce what encoding/json does with the same types, so the types keep
 // their plain encoding/json behaviour (no MarshalJSON/UnmarshalJSON is added
 // to them) and the generated tests can hold the two against each other.
 
 const (
-	jsonxPkg = "github.com/hookgen/hookgen/webhook/jsonx"
+	jsonxPkg = "github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // codec writes json.gen.go.

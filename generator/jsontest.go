@@ -9,7 +9,7 @@ import (
 	"github.com/hookgen/hookgen/model"
 )
 
-const jsontestPkg = "github.com/hookgen/hookgen/webhook/jsonx/jsontest"
+const jsontestPkg = "github.com/hookgen/hookgen/runtime/jsonx/jsontest"
 
 // jsonTest writes json.gen_test.go: the generated decoders and
 // encoders held against encoding/json on the spec's examples, on random

@@ -22,7 +22,7 @@ func (g *gen) server(f *jen.File) {
 	f.Line()
 	fields := []jen.Code{jen.Id("mux").Op("*").Qual("net/http", "ServeMux")}
 	for _, c := range g.routed() {
-		fields = append(fields, jen.Id(g.channel(c).Endpoint).Op("*").Qual(webhookPkg, "Endpoint"))
+		fields = append(fields, jen.Id(g.channel(c).Endpoint).Op("*").Qual(implPkg, "Endpoint"))
 	}
 	fileComment(f, fmt.Sprintf("Server receives %s deliveries over HTTP at the spec's channel paths. "+
 		"Its per-channel handlers serve one channel at whatever path the provider was given.", g.api.Title))
@@ -49,7 +49,7 @@ func (g *gen) server(f *jen.File) {
 	}
 	hint = append(hint, "WithVerifier")
 	body := []jen.Code{
-		jen.Id("s").Op(":=").Qual(webhookPkg, "NewSettings").Call(jen.Id("opts").Op("...")),
+		jen.Id("s").Op(":=").Qual(implPkg, "NewSettings").Call(jen.Id("opts").Op("...")),
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("s").Dot("Verifier").Call(jen.Id("securityRequirements")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
 			jen.Lit(pkg+": %w: configure "+strings.Join(hint, " or ")+", or pass AllowUnauthenticated() to accept unauthenticated deliveries"), jen.Err()))),
@@ -73,12 +73,12 @@ func (g *gen) server(f *jen.File) {
 			d[jen.Id("Params")] = jen.Index().String().Values(ps...)
 		}
 		body = append(body,
-			ep.Clone().Op("=").Op("&").Qual(webhookPkg, "Endpoint").Values(d),
+			ep.Clone().Op("=").Op("&").Qual(implPkg, "Endpoint").Values(d),
 			jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit(model.ServePath(c.Path)), ep.Clone()),
 		)
 	}
 	body = append(body,
-		jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit("/"), jen.Qual(webhookPkg, "NotFound")),
+		jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit("/"), jen.Qual(implPkg, "NotFound")),
 		jen.Return(jen.Id("srv"), jen.Nil()),
 	)
 	fileComment(f, "NewServer returns a Server that passes authenticated deliveries to h. It fails "+
@@ -107,7 +107,7 @@ func (g *gen) server(f *jen.File) {
 			jen.Switch(jen.Id("r").Dot("URL").Dot("Path")).Block(static...),
 		))
 	}
-	serve = append(serve, jen.Qual(webhookPkg, "ServeMux").Call(jen.Id("s").Dot("mux"), jen.Id("w"), jen.Id("r")))
+	serve = append(serve, jen.Qual(implPkg, "ServeMux").Call(jen.Id("s").Dot("mux"), jen.Id("w"), jen.Id("r")))
 	f.Comment("ServeHTTP serves every channel at its path in the spec.")
 	f.Func().Params(jen.Id("s").Op("*").Id("Server")).Id("ServeHTTP").Params(jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request")).Block(serve...)
 	for _, c := range g.routed() {
@@ -128,7 +128,7 @@ func (g *gen) server(f *jen.File) {
 func (g *gen) options(f *jen.File) {
 	f.Line()
 	f.Comment("Option configures a Server or a Dispatcher.")
-	f.Type().Id("Option").Op("=").Qual(webhookPkg, "Option")
+	f.Type().Id("Option").Op("=").Qual(implPkg, "Option")
 	for _, o := range []struct {
 		name, doc string
 		params    []jen.Code
@@ -144,7 +144,7 @@ func (g *gen) options(f *jen.File) {
 	} {
 		f.Line()
 		fileComment(f, o.doc)
-		f.Func().Id(o.name).Params(o.params...).Id("Option").Block(jen.Return(jen.Qual(webhookPkg, o.name).Call(o.args...)))
+		f.Func().Id(o.name).Params(o.params...).Id("Option").Block(jen.Return(jen.Qual(implPkg, o.name).Call(o.args...)))
 	}
 	for _, sp := range g.schemes {
 		s, name := sp.Model, sp.Option
@@ -169,7 +169,7 @@ func (g *gen) options(f *jen.File) {
 			g.signatureOption(f, sp)
 			continue
 		default:
-			doc = fmt.Sprintf("%s authenticates deliveries with v, e.g. the Verifier of a webhook.TokenEndpoint the receiver hosts, webhook.StaticBearer or webhook.NewJWKSBearer.", name)
+			doc = fmt.Sprintf("%s authenticates deliveries with v, e.g. the Verifier of an oauth.TokenEndpoint the receiver hosts, webhook.StaticBearer or oauth.NewJWKSBearer.", name)
 			params = []jen.Code{jen.Id("v").Qual(webhookPkg, "Verifier")}
 			verifier = jen.Id("v")
 		}
@@ -179,7 +179,7 @@ func (g *gen) options(f *jen.File) {
 		}
 		fileComment(f, doc)
 		f.Func().Id(name).Params(params...).Id("Option").Block(
-			jen.Return(jen.Qual(webhookPkg, "WithScheme").Call(jen.Lit(s.Key), verifier)),
+			jen.Return(jen.Qual(implPkg, "WithScheme").Call(jen.Lit(s.Key), verifier)),
 		)
 	}
 }
@@ -268,7 +268,7 @@ func (g *gen) signatureOption(f *jen.File, sp *schemePlan) {
 	fileComment(f, doc)
 	f.Func().Id(name).Params(params...).Id("Option").Block(
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id(build).Call(jen.Id(arg).Op("...")),
-		jen.Return(jen.Qual(webhookPkg, "WithSchemeErr").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err())),
+		jen.Return(jen.Qual(implPkg, "WithSchemeErr").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err())),
 	)
 	f.Line()
 	fileComment(f, fmt.Sprintf("%s builds the verifier of scheme %s; it also signs, for tests.", build, s.Key))

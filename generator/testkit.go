@@ -165,7 +165,7 @@ func (g *gen) newRequest(f *jen.File) {
 			),
 		),
 		jen.If(jen.Id("r").Dot("property").Op("!=").Lit("")).Block(
-			jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(webhookPkg, "SetProperty").Call(jen.Id("body"), jen.Id("r").Dot("property"), jen.Id("r").Dot("value")), jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(implPkg, "SetProperty").Call(jen.Id("body"), jen.Id("r").Dot("property"), jen.Id("r").Dot("value")), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Nil(), jen.Err()),
 			),
 		),

@@ -1,13 +1,14 @@
 package webhook
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
 	"unsafe"
+
+	"github.com/hookgen/hookgen/webhook/internal/httpauth"
 )
 
 // Credential is one accepted user name and password pair for HTTP Basic
@@ -81,7 +82,7 @@ func (b *Basic) VerifyHeader(r *http.Request) error {
 		return nil
 	}
 	var buf [128]byte
-	userPass, _, ok := decodeBasicAuth(buf[:0], h)
+	userPass, _, ok := httpauth.DecodeBasic(buf[:0], h)
 	if !ok {
 		if scheme, _, _ := strings.Cut(h, " "); !strings.EqualFold(scheme, "Basic") {
 			return noCredentials("basic: Authorization header uses another scheme")
@@ -98,67 +99,14 @@ func (b *Basic) VerifyHeader(r *http.Request) error {
 
 // Challenge returns `Basic realm="<realm>"`.
 func (b *Basic) Challenge() string {
-	return `Basic realm=` + quoteParam(b.realm)
+	return `Basic realm=` + httpauth.QuoteParam(b.realm)
 }
 
-// ParseBasicAuth parses an Authorization header value of the Basic scheme
-// (case-insensitive) into user name and password. It accepts padded and
-// unpadded standard base64 and splits at the first colon, as RFC 7617
-// requires (a user name cannot contain one).
-func ParseBasicAuth(header string) (username, password string, ok bool) {
-	userPass, colon, ok := decodeBasicAuth(nil, header)
-	if !ok {
-		return "", "", false
+// headerValue is h.Get(key) for a key already in canonical form: Get
+// canonicalizes its key on every call, which costs as much as the lookup.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
 	}
-	s := string(userPass) // one allocation for both
-	return s[:colon], s[colon+1:], true
-}
-
-// decodeBasicAuth decodes the user-pass of a Basic Authorization header
-// into buf's storage (when it is large enough, so that Verify allocates
-// nothing) and finds the colon that ends the user name.
-func decodeBasicAuth(buf []byte, header string) (userPass []byte, colon int, ok bool) {
-	scheme, rest, found := strings.Cut(header, " ")
-	if !found || !strings.EqualFold(scheme, "Basic") {
-		return nil, 0, false
-	}
-	rest = strings.Trim(rest, " ")
-	if rest == "" {
-		return nil, 0, false
-	}
-	// Decoding only reads src. It also refuses any space or tab left
-	// inside, as neither is base64.
-	src := unsafe.Slice(unsafe.StringData(rest), len(rest))
-	raw, err := base64.StdEncoding.AppendDecode(buf[:0], src)
-	if err != nil {
-		raw, err = base64.RawStdEncoding.AppendDecode(buf[:0], src)
-		if err != nil {
-			return nil, 0, false
-		}
-	}
-	colon = bytes.IndexByte(raw, ':')
-	if colon < 0 {
-		return nil, 0, false
-	}
-	return raw, colon, true
-}
-
-// quoteParam renders s as an RFC 9110 quoted-string.
-func quoteParam(s string) string {
-	var sb strings.Builder
-	sb.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			sb.WriteByte('\\')
-			sb.WriteByte(c)
-		case c < 0x20 || c == 0x7f: // control characters cannot be carried in a header
-			continue
-		default:
-			sb.WriteByte(c)
-		}
-	}
-	sb.WriteByte('"')
-	return sb.String()
+	return ""
 }

@@ -76,15 +76,3 @@ func TestBasicAuthColonInUserName(t *testing.T) {
 	v = BasicAuth("r", Credential{"a", "b:c"})
 	mustContain(t, v.Verify(newReq("", "Authorization", basicHeader("a", "b:")), nil), "wrong user name or password")
 }
-
-func TestParseBasicAuth(t *testing.T) {
-	u, p, ok := ParseBasicAuth(basicHeader("a:b", "c"))
-	if !ok || u != "a" || p != "b:c" {
-		t.Fatalf("got %q %q %v (split must be at the first colon)", u, p, ok)
-	}
-	for _, h := range []string{"", "Basic", "Basicxyz", "Digest abc", "Basic a b"} {
-		if _, _, ok := ParseBasicAuth(h); ok {
-			t.Errorf("%q parsed", h)
-		}
-	}
-}

@@ -8,16 +8,11 @@ import (
 	"strings"
 )
 
-// BearerToken extracts the token of an "Authorization: Bearer <token>"
-// header (RFC 6750 §2.1; the scheme is case-insensitive). It reports false
-// when the header is absent, uses another scheme, or the token is empty or
+// parseBearer extracts the token of an "Authorization: Bearer <token>"
+// header value (RFC 6750 §2.1; the scheme is case-insensitive). It reports
+// false when the header uses another scheme, or the token is empty or
 // contains whitespace or control characters.
-func BearerToken(r *http.Request) (string, bool) {
-	return ParseBearer(r.Header.Get("Authorization"))
-}
-
-// ParseBearer is [BearerToken] over a header value.
-func ParseBearer(header string) (string, bool) {
+func parseBearer(header string) (string, bool) {
 	scheme, rest, found := strings.Cut(header, " ")
 	if !found || !strings.EqualFold(scheme, "Bearer") {
 		return "", false
@@ -41,7 +36,7 @@ func bearerToken(r *http.Request) (string, error) {
 	if h == "" {
 		return "", noCredentials("bearer: missing Authorization header")
 	}
-	tok, ok := ParseBearer(h)
+	tok, ok := parseBearer(h)
 	if !ok {
 		if scheme, _, _ := strings.Cut(h, " "); !strings.EqualFold(scheme, "Bearer") {
 			return "", noCredentials("bearer: Authorization header uses another scheme")
@@ -97,7 +92,9 @@ func (s *staticBearer) Challenge() string { return "Bearer" }
 
 // BearerFunc returns a verifier that hands the bearer token to f, with the
 // request's context; f returns nil to accept. An error from f that does not
-// wrap [ErrUnauthorized] is wrapped. A nil f accepts nothing.
+// wrap [ErrUnauthorized] is wrapped. A nil f accepts nothing. The verifier
+// is a [HeaderVerifier]: the token is in the headers, so a request without
+// an acceptable one is refused before its body is read.
 func BearerFunc(f func(ctx context.Context, token string) error) Verifier {
 	return bearerFunc{f: f}
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestBearerToken(t *testing.T) {
+func TestParseBearer(t *testing.T) {
 	cases := []struct {
 		header string
 		want   string
@@ -24,7 +24,7 @@ func TestBearerToken(t *testing.T) {
 		{"", "", false},
 	}
 	for _, c := range cases {
-		got, ok := BearerToken(newReq("", "Authorization", c.header))
+		got, ok := parseBearer(c.header)
 		if got != c.want || ok != c.ok {
 			t.Errorf("%q: got %q %v, want %q %v", c.header, got, ok, c.want, c.ok)
 		}
@@ -49,7 +49,7 @@ func TestStaticBearer(t *testing.T) {
 		t.Fatalf("missing: %v", err)
 	}
 	mustContain(t, StaticBearer("").Verify(newReq("", "Authorization", "Bearer x"), nil), "no token configured")
-	if ChallengeOf(v) != "Bearer" {
+	if challengeOf(v) != "Bearer" {
 		t.Fatal("challenge")
 	}
 }

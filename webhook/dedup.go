@@ -2,9 +2,6 @@ package webhook
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -42,7 +39,7 @@ func (s ClaimState) String() string {
 }
 
 // Deduper records which events were handled, keyed by the event's
-// idempotency key (the spec's correlationId, else [BodyKey]). The handler
+// idempotency key (the spec's correlationId, else the hex SHA-256 of the raw body). The handler
 // is called only after ClaimAcquired; then exactly one of Commit or Release
 // follows. Implementations backed by a shared store (Redis SET NX PX, a SQL
 // unique key) make de-duplication work across replicas.
@@ -56,13 +53,6 @@ type Deduper interface {
 	// provider's retry is handled again.
 	Release(ctx context.Context, key string) error
 }
-
-// ErrDedupFull is what [MemoryDeduper.Claim] returns when every id it holds
-// is an in-flight claim, so making room would let a duplicate of a running
-// event run its handler a second time. Other stores may return it (or wrap
-// it) too. The delivery is answered 503 with Retry-After: the provider
-// retries once handlers have finished.
-var ErrDedupFull = errors.New("webhook: de-duplication store full of events being handled")
 
 // Defaults of [NewMemoryDeduper]. The size wins over the TTL: once the
 // store is full, the oldest handled id is evicted, however young, and a
@@ -292,17 +282,4 @@ func (d *MemoryDeduper) Evicted() uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.evicted
-}
-
-// BodyKey is the de-duplication key of a message without a correlationId:
-// the hex SHA-256 of its raw body.
-func BodyKey(body []byte) string { return prefixedBodyKey("", body) }
-
-// prefixedBodyKey returns prefix + BodyKey(body) in one allocation.
-func prefixedBodyKey(prefix string, body []byte) string {
-	sum := sha256.Sum256(body)
-	var buf [64 + 2*sha256.Size]byte
-	b := append(buf[:0], prefix...)
-	b = hex.AppendEncode(b, sum[:])
-	return string(b)
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook/internal/httpauth"
 )
 
 // Limits of the MAC Authorization header parser: a hostile header cannot
@@ -400,8 +402,8 @@ func (m *HTTPMAC) Sign(r *http.Request, body []byte, keyID, nonce string) error 
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
-	r.Header.Set("Authorization", "MAC id="+quoteParam(keyID)+",nonce="+quoteParam(nonce)+
-		",bodyhash="+quoteParam(bodyHash)+",mac="+quoteParam(mac))
+	r.Header.Set("Authorization", "MAC id="+httpauth.QuoteParam(keyID)+",nonce="+httpauth.QuoteParam(nonce)+
+		",bodyhash="+httpauth.QuoteParam(bodyHash)+",mac="+httpauth.QuoteParam(mac))
 	return nil
 }
 
@@ -566,7 +568,7 @@ func macUpper(s string) string {
 	return string(b)
 }
 
-// ParseMACAuthorization parses an Authorization header value of the MAC
+// macAuthorizationParams parses an Authorization header value of the MAC
 // scheme (the scheme name is case-insensitive) into its parameters, with
 // quoted-string values unescaped. It reports false for another scheme and
 // for a malformed list: a value longer than 4 KiB, no parameters, a name
@@ -574,7 +576,7 @@ func macUpper(s string) string {
 // or holding control characters other than tab), an empty list element,
 // a duplicate name or more than 16 parameters. Names are returned as sent
 // (the draft's are lower case); no parameter is required here.
-func ParseMACAuthorization(header string) (params map[string]string, ok bool) {
+func macAuthorizationParams(header string) (params map[string]string, ok bool) {
 	params, reason, other := parseMACAuthorization(header)
 	if other || reason != "" {
 		return nil, false
@@ -582,7 +584,7 @@ func ParseMACAuthorization(header string) (params map[string]string, ok bool) {
 	return params, true
 }
 
-// parseMACAuthorization is ParseMACAuthorization with the reason of a
+// parseMACAuthorization is macAuthorizationParams with the reason of a
 // failure, and otherScheme set when the header is not of the MAC scheme at
 // all (so Verify can report missing credentials).
 func parseMACAuthorization(header string) (params map[string]string, reason string, otherScheme bool) {

@@ -13,7 +13,7 @@ import (
 )
 
 // FuzzMACAuthorization feeds hostile Authorization and Host values to
-// ParseMACAuthorization and HTTPMAC.Verify. The properties: no panic; every
+// macAuthorizationParams and HTTPMAC.Verify. The properties: no panic; every
 // failure wraps ErrUnauthorized, and reports missing credentials only when
 // the header is blank or of another scheme; the parser's limits hold and
 // its output re-serializes to the same parameters; and an accepted request
@@ -67,7 +67,7 @@ func FuzzMACAuthorization(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, header, host string, body []byte) {
-		params, ok := ParseMACAuthorization(header)
+		params, ok := macAuthorizationParams(header)
 		if ok {
 			checkMACParams(t, header, params)
 		} else if params != nil {
@@ -142,7 +142,7 @@ func checkMACParams(t *testing.T, header string, params map[string]string) {
 		quoted := strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(value)
 		parts = append(parts, name+`="`+quoted+`"`)
 	}
-	again, ok := ParseMACAuthorization("MAC " + strings.Join(parts, ","))
+	again, ok := macAuthorizationParams("MAC " + strings.Join(parts, ","))
 	if !ok || len(again) != len(params) {
 		t.Fatalf("re-serialized %v does not parse back: %v", params, again)
 	}

@@ -1,7 +1,7 @@
 package webhook
 
 import (
-	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -15,7 +15,7 @@ import (
 // macIssued is when the replay tests' key was issued.
 var macIssued = time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC)
 
-// replayReceiver serves an Endpoint verifying HTTP MAC with the default
+// replayReceiver serves a handler verifying HTTP MAC with the default
 // tolerance on the clock, and counts the deliveries that reach dispatch.
 func replayReceiver(t *testing.T, clock *fakeClock, maxNonces int) (*HTTPMAC, *httptest.Server, *atomic.Int32) {
 	t.Helper()
@@ -28,10 +28,17 @@ func replayReceiver(t *testing.T, clock *fakeClock, maxNonces int) (*HTTPMAC, *h
 		t.Fatal(err)
 	}
 	var handled atomic.Int32
-	srv := httptest.NewServer(&Endpoint{Channel: "/hook", Verifier: m, Dispatch: func(context.Context, *Delivery) error {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Error(err)
+		}
+		if err := m.Verify(r, body); err != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
 		handled.Add(1)
-		return nil
-	}})
+	}))
 	t.Cleanup(srv.Close)
 	return m, srv, &handled
 }
@@ -213,7 +220,7 @@ func TestHTTPMACSignAge(t *testing.T) {
 		if err := m.Sign(r, nil, "", ""); err != nil {
 			t.Fatal(err)
 		}
-		p, _ := ParseMACAuthorization(r.Header.Get("Authorization"))
+		p, _ := macAuthorizationParams(r.Header.Get("Authorization"))
 		age, unique, _ := strings.Cut(p["nonce"], ":")
 		if age != "264095" || len(unique) < 20 || seen[unique] {
 			t.Fatalf("nonce %q", p["nonce"])

@@ -505,7 +505,7 @@ func TestHTTPMACSign(t *testing.T) {
 						t.Errorf("%s key %q nonce %q: %v (header %s)", alg, keyID, nonce, err, r.Header.Get("Authorization"))
 					}
 					if nonce != "" {
-						if p, _ := ParseMACAuthorization(r.Header.Get("Authorization")); p["nonce"] != nonce {
+						if p, _ := macAuthorizationParams(r.Header.Get("Authorization")); p["nonce"] != nonce {
 							t.Errorf("nonce %q came back as %q", nonce, p["nonce"])
 						}
 					}
@@ -521,7 +521,7 @@ func TestHTTPMACSign(t *testing.T) {
 			if err := m.Sign(r, []byte(body), "", ""); err != nil {
 				t.Fatal(err)
 			}
-			p, ok := ParseMACAuthorization(r.Header.Get("Authorization"))
+			p, ok := macAuthorizationParams(r.Header.Get("Authorization"))
 			if !ok || len(p["nonce"]) < 20 || seen[p["nonce"]] {
 				t.Fatalf("nonce %q (ok %v)", p["nonce"], ok)
 			}
@@ -606,7 +606,7 @@ func TestHTTPMACOverTheWire(t *testing.T) {
 func TestHTTPMACAnyOf(t *testing.T) {
 	m := mustMAC(t, HTTPMACConfig{Keys: []MACKey{{ID: "k", Secret: []byte("s")}}})
 	v := AnyOf(BasicAuth("grubhub", Credential{"user", "pass"}), m)
-	if got := ChallengeOf(v); got != `Basic realm="grubhub", MAC` {
+	if got := challengeOf(v); got != `Basic realm="grubhub", MAC` {
 		t.Fatalf("challenge %q", got)
 	}
 	r := macReq(http.MethodPost, "https://receiver.test/", "{}")
@@ -705,7 +705,7 @@ func TestNewHTTPMACConfigErrors(t *testing.T) {
 	}
 }
 
-func TestParseMACAuthorization(t *testing.T) {
+func TestMACAuthorizationParams(t *testing.T) {
 	good := []struct {
 		in   string
 		want map[string]string
@@ -719,7 +719,7 @@ func TestParseMACAuthorization(t *testing.T) {
 		{"MAC id=\"caf\xc3\xa9\"", map[string]string{"id": "caf\xc3\xa9"}},
 	}
 	for _, c := range good {
-		got, ok := ParseMACAuthorization(c.in)
+		got, ok := macAuthorizationParams(c.in)
 		if !ok || len(got) != len(c.want) {
 			t.Errorf("%q: %v %v", c.in, got, ok)
 			continue
@@ -742,11 +742,11 @@ func TestParseMACAuthorization(t *testing.T) {
 		`MAC id="` + strings.Repeat("a", 4096) + `"`,
 	}
 	for _, in := range bad {
-		if p, ok := ParseMACAuthorization(in); ok || p != nil {
+		if p, ok := macAuthorizationParams(in); ok || p != nil {
 			t.Errorf("%q accepted: %v", in, p)
 		}
 	}
-	if _, ok := ParseMACAuthorization("MAC " + strings.Join(seventeen[:16], ",")); !ok {
+	if _, ok := macAuthorizationParams("MAC " + strings.Join(seventeen[:16], ",")); !ok {
 		t.Error("16 parameters rejected")
 	}
 }

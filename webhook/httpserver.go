@@ -5,6 +5,17 @@ import (
 	"time"
 )
 
+// Defaults of a generated server's options.
+const (
+	// DefaultBodyLimit is the largest body accepted without WithBodyLimit:
+	// 1 MiB, far above any delivery-event payload.
+	DefaultBodyLimit = 1 << 20
+	// DefaultHandlerTimeout is how long a handler may run without
+	// WithHandlerTimeout: providers give up on a delivery after a few
+	// seconds to a minute, and a slower handler should retry, not hang.
+	DefaultHandlerTimeout = 30 * time.Second
+)
+
 // NewHTTPServer returns an http.Server for addr serving h, with timeouts
 // and a header limit chosen for webhook traffic: a provider sends its
 // headers at once and a body of at most DefaultBodyLimit, then waits for

@@ -28,12 +28,6 @@ type HeaderVerifier interface {
 	VerifyHeader(r *http.Request) error
 }
 
-// ErrNeedBody is what [HeaderVerifier.VerifyHeader] returns, itself and not
-// wrapped (as io.EOF is), when the headers carry a credential that only
-// the body can check. It is no failure: it does not wrap
-// [ErrUnauthorized], and an error wrapping it is a failure like any other.
-var ErrNeedBody = errors.New("webhook: credentials are checked over the body")
-
 // verifyHeader is v.VerifyHeader(r), or ErrNeedBody when v cannot judge the
 // headers alone.
 func verifyHeader(v Verifier, r *http.Request) error {
@@ -58,9 +52,9 @@ type Challenger interface {
 	Challenge() string
 }
 
-// ChallengeOf returns v's WWW-Authenticate value, or "" when v is not a
+// challengeOf returns v's WWW-Authenticate value, or "" when v is not a
 // [Challenger].
-func ChallengeOf(v Verifier) string {
+func challengeOf(v Verifier) string {
 	if c, ok := v.(Challenger); ok {
 		return c.Challenge()
 	}
@@ -191,7 +185,7 @@ func joinChallenges(vs []Verifier) string {
 	var parts []string
 	seen := map[string]bool{}
 	for _, v := range vs {
-		if c := ChallengeOf(v); c != "" && !seen[c] {
+		if c := challengeOf(v); c != "" && !seen[c] {
 			seen[c] = true
 			parts = append(parts, c)
 		}

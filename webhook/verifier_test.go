@@ -48,7 +48,7 @@ func TestAnyOf(t *testing.T) {
 	if !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("want ErrNoCredentials, got %v", err)
 	}
-	if got := ChallengeOf(v); got != `Basic realm="r", Bearer` {
+	if got := challengeOf(v); got != `Basic realm="r", Bearer` {
 		t.Fatalf("challenge %q", got)
 	}
 	// Nil entries are ignored; an empty AnyOf fails closed.
@@ -77,7 +77,7 @@ func TestAllOf(t *testing.T) {
 	mustUnauthorized(t, v.Verify(r, body))
 	mustContain(t, AllOf().Verify(r, body), "no verifier")
 	mustContain(t, AllOf(nil, nil).Verify(r, body), "no verifier")
-	if got := ChallengeOf(v); got != `Basic realm="r"` {
+	if got := challengeOf(v); got != `Basic realm="r"` {
 		t.Fatalf("challenge %q", got)
 	}
 	// A callback error that does not wrap ErrUnauthorized is wrapped.

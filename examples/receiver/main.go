@@ -29,6 +29,7 @@ import (
 	"github.com/hookgen/hookgen/generated/instabee"
 	"github.com/hookgen/hookgen/generated/instacart"
 	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/oauth"
 )
 
 func main() {
@@ -98,33 +99,43 @@ func envOr(env func(string) string, key, def string) string {
 	return def
 }
 
+// option is an option of any generated package: every package's Option
+// is an alias of the same type, so one slice holds any provider's.
+type option = doordash.Option
+
 // provider is one generated package to mount.
 type provider struct {
 	name string
 	// options returns the provider's credential options; none configured
 	// means the provider is served only with -insecure. extra are handlers
 	// to mount under the provider's prefix, such as a token endpoint.
-	options func(env func(string) string) (opts []webhook.Option, extra map[string]http.Handler, err error)
-	server  func(h func(ctx context.Context, message string, event any) error, opts ...webhook.Option) (http.Handler, error)
+	options func(env func(string) string) (opts []option, extra map[string]http.Handler, err error)
+	server  func(h func(ctx context.Context, message string, event any) error, opts ...option) (http.Handler, error)
+	// allowUnauthenticated and withLogger are the package's options of
+	// those names.
+	allowUnauthenticated func() option
+	withLogger           func(*slog.Logger) option
 }
 
 var providers = []provider{
 	{
 		name: "doordash",
-		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
+		options: func(env func(string) string) ([]option, map[string]http.Handler, error) {
 			if u, p := env("DOORDASH_USERNAME"), env("DOORDASH_PASSWORD"); u != "" && p != "" {
-				return []webhook.Option{doordash.WithBasicAuth(webhook.Credential{Username: u, Password: p})}, nil, nil
+				return []option{doordash.WithBasicAuth(webhook.Credential{Username: u, Password: p})}, nil, nil
 			}
 			return nil, nil, nil
 		},
-		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+		server: func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 			return doordash.NewServer(doordash.EventFunc(h), opts...)
 		},
+		allowUnauthenticated: doordash.AllowUnauthenticated,
+		withLogger:           doordash.WithLogger,
 	},
 	{
 		name: "grubhub",
-		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
-			var opts []webhook.Option
+		options: func(env func(string) string) ([]option, map[string]http.Handler, error) {
+			var opts []option
 			if u, p := env("GRUBHUB_USERNAME"), env("GRUBHUB_PASSWORD"); u != "" && p != "" {
 				opts = append(opts, grubhub.WithBasicAuth(webhook.Credential{Username: u, Password: p}))
 			}
@@ -137,52 +148,59 @@ var providers = []provider{
 			}
 			return opts, nil, nil
 		},
-		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+		server: func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 			return grubhub.NewServer(grubhub.EventFunc(h), opts...)
 		},
+		allowUnauthenticated: grubhub.AllowUnauthenticated,
+		withLogger:           grubhub.WithLogger,
 	},
 	{
 		name: "instacart",
-		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
+		options: func(env func(string) string) ([]option, map[string]http.Handler, error) {
 			id, secret, key := env("INSTACART_CLIENT_ID"), env("INSTACART_CLIENT_SECRET"), env("INSTACART_SIGNING_KEY")
 			if id == "" || secret == "" || key == "" {
 				return nil, nil, nil
 			}
-			te, err := webhook.NewTokenEndpoint(webhook.TokenEndpointConfig{
-				Clients: []webhook.OAuthClient{{ID: id, Secret: secret}},
-				Keys:    []webhook.SigningKey{{ID: "receiver", Secret: []byte(key)}},
+			te, err := oauth.NewTokenEndpoint(oauth.TokenEndpointConfig{
+				Clients: []oauth.Client{{ID: id, Secret: secret}},
+				Keys:    []oauth.SigningKey{{ID: "receiver", Secret: []byte(key)}},
 			})
 			if err != nil {
 				return nil, nil, fmt.Errorf("instacart token endpoint: %w", err)
 			}
-			return []webhook.Option{instacart.WithRetailerOAuth(te.Verifier())}, map[string]http.Handler{"/oauth/token": te}, nil
+			return []option{instacart.WithRetailerOAuth(te.Verifier())}, map[string]http.Handler{"/oauth/token": te}, nil
 		},
-		server: func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+		server: func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 			return instacart.NewServer(instacart.EventFunc(h), opts...)
 		},
+		allowUnauthenticated: instacart.AllowUnauthenticated,
+		withLogger:           instacart.WithLogger,
 	},
-	basicProvider("instabee", instabee.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+	basicProvider("instabee", instabee.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return instabee.NewServer(instabee.EventFunc(h), opts...)
-	}),
-	basicProvider("fulflld", fulflld.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...webhook.Option) (http.Handler, error) {
+	}, instabee.AllowUnauthenticated, instabee.WithLogger),
+	basicProvider("fulflld", fulflld.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return fulflld.NewServer(fulflld.EventFunc(h), opts...)
-	}),
+	}, fulflld.AllowUnauthenticated, fulflld.WithLogger),
 }
 
 // basicProvider is a provider authenticated with Basic credentials from
 // NAME_USERNAME and NAME_PASSWORD.
-func basicProvider(name string, withBasic func(...webhook.Credential) webhook.Option,
-	server func(func(context.Context, string, any) error, ...webhook.Option) (http.Handler, error)) provider {
+func basicProvider(name string, withBasic func(...webhook.Credential) option,
+	server func(func(context.Context, string, any) error, ...option) (http.Handler, error),
+	allowUnauthenticated func() option, withLogger func(*slog.Logger) option) provider {
 	prefix := strings.ToUpper(name)
 	return provider{
 		name: name,
-		options: func(env func(string) string) ([]webhook.Option, map[string]http.Handler, error) {
+		options: func(env func(string) string) ([]option, map[string]http.Handler, error) {
 			if u, p := env(prefix+"_USERNAME"), env(prefix+"_PASSWORD"); u != "" && p != "" {
-				return []webhook.Option{withBasic(webhook.Credential{Username: u, Password: p})}, nil, nil
+				return []option{withBasic(webhook.Credential{Username: u, Password: p})}, nil, nil
 			}
 			return nil, nil, nil
 		},
-		server: server,
+		server:               server,
+		allowUnauthenticated: allowUnauthenticated,
+		withLogger:           withLogger,
 	}
 }
 
@@ -201,11 +219,11 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 				log.Warn("not mounted: no credentials set (see -h), or run with -insecure", "provider", p.name)
 				continue
 			}
-			opts = append(opts, webhook.AllowUnauthenticated())
+			opts = append(opts, p.allowUnauthenticated())
 			log.Warn("serving WITHOUT authentication", "provider", p.name)
 		}
 		plog := log.With("provider", p.name)
-		opts = append(opts, webhook.WithLogger(plog))
+		opts = append(opts, p.withLogger(plog))
 		srv, err := p.server(logEvent(plog), opts...)
 		if err != nil {
 			return nil, err
@@ -220,8 +238,16 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 	if mounted == 0 {
 		return nil, errors.New("no provider has credentials configured; set them (see -h) or pass -insecure")
 	}
-	mux.Handle("/", webhook.NotFound)
+	mux.Handle("/", http.HandlerFunc(notFound))
 	return mux, nil
+}
+
+// notFound answers paths that are no provider's with a JSON body, as the
+// generated servers answer paths that are no channel.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": "not_found", "message": "no webhook channel at " + r.URL.Path}})
 }
 
 // logEvent logs each event with its payload.

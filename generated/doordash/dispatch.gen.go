@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of DoorDash Drive Delivery Webhooks to a
 // Handler, whatever transport brought them: Server is its HTTP adapter, and a
 // queue consumer can call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "doordash:"
 	return &Dispatcher{
@@ -69,7 +75,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		var perr error
 		value, perr = jsonx.Probe(del.Body, "event_type")
 		if perr != nil {
-			return webhook.InvalidPayload(perr)
+			return hookimpl.InvalidPayload(perr)
 		}
 	}
 	switch value {
@@ -93,7 +99,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.runDeliveryBatched(ctx, del, event, err)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -104,7 +110,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 func (d *Dispatcher) runDasherConfirmed(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmed"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDasherConfirmed(ctx, event)
@@ -117,7 +123,7 @@ func (d *Dispatcher) runDasherConfirmed(ctx context.Context, del *webhook.Delive
 func (d *Dispatcher) runDasherConfirmedPickupArrival(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmedPickupArrival"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDasherConfirmedPickupArrival(ctx, event)
@@ -130,7 +136,7 @@ func (d *Dispatcher) runDasherConfirmedPickupArrival(ctx context.Context, del *w
 func (d *Dispatcher) runDasherConfirmedDropoffArrival(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmedDropoffArrival"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDasherConfirmedDropoffArrival(ctx, event)
@@ -143,7 +149,7 @@ func (d *Dispatcher) runDasherConfirmedDropoffArrival(ctx context.Context, del *
 func (d *Dispatcher) runDasherDroppedOff(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherDroppedOff"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDasherDroppedOff(ctx, event)
@@ -156,7 +162,7 @@ func (d *Dispatcher) runDasherDroppedOff(ctx context.Context, del *webhook.Deliv
 func (d *Dispatcher) runDeliveryReturnInitialized(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryReturnInitialized"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryReturnInitialized(ctx, event)
@@ -169,7 +175,7 @@ func (d *Dispatcher) runDeliveryReturnInitialized(ctx context.Context, del *webh
 func (d *Dispatcher) runDasherConfirmedReturnArrival(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DasherConfirmedReturnArrival"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDasherConfirmedReturnArrival(ctx, event)
@@ -182,7 +188,7 @@ func (d *Dispatcher) runDasherConfirmedReturnArrival(ctx context.Context, del *w
 func (d *Dispatcher) runDeliveryReturned(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryReturned"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryReturned(ctx, event)
@@ -195,7 +201,7 @@ func (d *Dispatcher) runDeliveryReturned(ctx context.Context, del *webhook.Deliv
 func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryCancelled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryCancelled(ctx, event)
@@ -208,7 +214,7 @@ func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Deli
 func (d *Dispatcher) runDeliveryBatched(ctx context.Context, del *webhook.Delivery, event *DeliveryWebhookPayload, err error) error {
 	del.Message = "DeliveryBatched"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryBatched(ctx, event)

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // fuzzBodyLimits are the body limits an input picks from: the default, and

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -22,7 +23,7 @@ const (
 // path the provider was given.
 type Server struct {
 	mux             *http.ServeMux
-	endpointWebhook *webhook.Endpoint
+	endpointWebhook *hookimpl.Endpoint
 }
 
 // securityRequirements are the spec's alternatives: any one authenticates.
@@ -33,14 +34,14 @@ var securityRequirements = [][]string{{"basicAuth"}}
 // requirements, unless AllowUnauthenticated is among opts: it never silently
 // accepts anyone's deliveries.
 func NewServer(h Handler, opts ...Option) (*Server, error) {
-	s := webhook.NewSettings(opts...)
+	s := hookimpl.NewSettings(opts...)
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
 		return nil, fmt.Errorf("doordash: %w: configure WithBasicAuth or WithOAuth2 or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
-	srv.endpointWebhook = &webhook.Endpoint{
+	srv.endpointWebhook = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelWebhook,
 		Dispatch:  d.routeWebhook,
@@ -48,7 +49,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/webhook", srv.endpointWebhook)
-	srv.mux.Handle("/", webhook.NotFound)
+	srv.mux.Handle("/", hookimpl.NotFound)
 	return srv, nil
 }
 
@@ -62,7 +63,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	webhook.ServeMux(s.mux, w, r)
+	hookimpl.ServeMux(s.mux, w, r)
 }
 
 // WebhookHandler serves channel /webhook alone, to mount at the path the
@@ -72,47 +73,47 @@ func (s *Server) WebhookHandler() http.Handler {
 }
 
 // Option configures a Server or a Dispatcher.
-type Option = webhook.Option
+type Option = hookimpl.Option
 
 // WithDeduper keeps event ids in d instead of memory; share one store between
 // replicas.
 func WithDeduper(d webhook.Deduper) Option {
-	return webhook.WithDeduper(d)
+	return hookimpl.WithDeduper(d)
 }
 
 // WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout by
 // default); past it the provider gets 500 and retries.
 func WithHandlerTimeout(d time.Duration) Option {
-	return webhook.WithHandlerTimeout(d)
+	return hookimpl.WithHandlerTimeout(d)
 }
 
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
-	return webhook.WithLogger(l)
+	return hookimpl.WithLogger(l)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by
 // default); larger deliveries get 413.
 func WithBodyLimit(n int64) Option {
-	return webhook.WithBodyLimit(n)
+	return hookimpl.WithBodyLimit(n)
 }
 
 // WithUnknownEventHandler receives events the spec does not know, with their
 // raw body and headers in d; they are acknowledged with 200 unless f fails.
 func WithUnknownEventHandler(f func(ctx context.Context, d *webhook.Delivery) error) Option {
-	return webhook.WithUnknownEventHandler(f)
+	return hookimpl.WithUnknownEventHandler(f)
 }
 
 // WithVerifier also accepts deliveries that v accepts: for authentication the
 // spec does not describe.
 func WithVerifier(v webhook.Verifier) Option {
-	return webhook.WithVerifier(v)
+	return hookimpl.WithVerifier(v)
 }
 
 // AllowUnauthenticated lets NewServer start without any credentials configured.
 // Only for tests and for endpoints protected some other way.
 func AllowUnauthenticated() Option {
-	return webhook.AllowUnauthenticated()
+	return hookimpl.AllowUnauthenticated()
 }
 
 // WithBasicAuth authenticates deliveries with HTTP Basic credentials: any of
@@ -121,15 +122,15 @@ func AllowUnauthenticated() Option {
 //
 // Basic authentication for webhook endpoint security.
 func WithBasicAuth(creds ...webhook.Credential) Option {
-	return webhook.WithScheme("basicAuth", webhook.BasicAuth("doordash", creds...))
+	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth("doordash", creds...))
 }
 
-// WithOAuth2 authenticates deliveries with v, e.g. the Verifier of a
-// webhook.TokenEndpoint the receiver hosts, webhook.StaticBearer or
-// webhook.NewJWKSBearer. It configures the spec's security scheme oauth2
+// WithOAuth2 authenticates deliveries with v, e.g. the Verifier of an
+// oauth.TokenEndpoint the receiver hosts, webhook.StaticBearer or
+// oauth.NewJWKSBearer. It configures the spec's security scheme oauth2
 // (oauth2).
 //
 // OAuth 2.0 authentication for webhook endpoint security.
 func WithOAuth2(v webhook.Verifier) Option {
-	return webhook.WithScheme("oauth2", v)
+	return hookimpl.WithScheme("oauth2", v)
 }

@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Fulflld Order Webhooks to a Handler, whatever
 // transport brought them: Server is its HTTP adapter, and a queue consumer can
 // call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "fulflld:"
 	return &Dispatcher{
@@ -68,7 +74,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		var perr error
 		value, perr = jsonx.Probe(del.Body, "event")
 		if perr != nil {
-			return webhook.InvalidPayload(perr)
+			return hookimpl.InvalidPayload(perr)
 		}
 	}
 	switch value {
@@ -86,7 +92,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.runOrderDropoffCompleted(ctx, del, event, err)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -97,7 +103,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 func (d *Dispatcher) runOrderInTransitToPickup(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderInTransitToPickup"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderInTransitToPickup(ctx, event)
@@ -110,7 +116,7 @@ func (d *Dispatcher) runOrderInTransitToPickup(ctx context.Context, del *webhook
 func (d *Dispatcher) runOrderArrivedAtPickup(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderArrivedAtPickup"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderArrivedAtPickup(ctx, event)
@@ -123,7 +129,7 @@ func (d *Dispatcher) runOrderArrivedAtPickup(ctx context.Context, del *webhook.D
 func (d *Dispatcher) runOrderPickupCompleted(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderPickupCompleted"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderPickupCompleted(ctx, event)
@@ -136,7 +142,7 @@ func (d *Dispatcher) runOrderPickupCompleted(ctx context.Context, del *webhook.D
 func (d *Dispatcher) runOrderInTransitToDropoff(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderInTransitToDropoff"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderInTransitToDropoff(ctx, event)
@@ -149,7 +155,7 @@ func (d *Dispatcher) runOrderInTransitToDropoff(ctx context.Context, del *webhoo
 func (d *Dispatcher) runOrderArrivedAtDropoff(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderArrivedAtDropoff"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderArrivedAtDropoff(ctx, event)
@@ -162,7 +168,7 @@ func (d *Dispatcher) runOrderArrivedAtDropoff(ctx context.Context, del *webhook.
 func (d *Dispatcher) runOrderDropoffCompleted(ctx context.Context, del *webhook.Delivery, event *OrderUpdate, err error) error {
 	del.Message = "OrderDropoffCompleted"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderDropoffCompleted(ctx, event)

@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Grubhub Delivery Events to a Handler,
 // whatever transport brought them: Server is its HTTP adapter, and a queue
 // consumer can call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "grubhub:"
 	return &Dispatcher{
@@ -62,7 +68,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 func (d *Dispatcher) routeWebhookDeliveryStatus(ctx context.Context, del *webhook.Delivery) error {
 	value, perr := jsonx.Probe(del.Body, "event_type")
 	if perr != nil {
-		return webhook.InvalidPayload(perr)
+		return hookimpl.InvalidPayload(perr)
 	}
 	switch value {
 	case "DRIVER_ASSIGNED":
@@ -75,7 +81,7 @@ func (d *Dispatcher) routeWebhookDeliveryStatus(ctx context.Context, del *webhoo
 		return d.deliverDeliveryCancelled(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -94,7 +100,7 @@ func (d *Dispatcher) routeWebhookDeliveryRefund(ctx context.Context, del *webhoo
 		var perr error
 		value, perr = jsonx.Probe(del.Body, "event_type")
 		if perr != nil {
-			return webhook.InvalidPayload(perr)
+			return hookimpl.InvalidPayload(perr)
 		}
 	}
 	switch value {
@@ -102,7 +108,7 @@ func (d *Dispatcher) routeWebhookDeliveryRefund(ctx context.Context, del *webhoo
 		return d.runDeliveryRefundUpdate(ctx, del, event, err)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's event_type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -121,7 +127,7 @@ func (d *Dispatcher) deliverDriverAssigned(ctx context.Context, del *webhook.Del
 func (d *Dispatcher) runDriverAssigned(ctx context.Context, del *webhook.Delivery, event *DriverAssignedPayload, err error) error {
 	del.Message = "DriverAssigned"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDriverAssigned(ctx, event)
@@ -142,7 +148,7 @@ func (d *Dispatcher) deliverDeliveryStatusUpdate(ctx context.Context, del *webho
 func (d *Dispatcher) runDeliveryStatusUpdate(ctx context.Context, del *webhook.Delivery, event *DeliveryStatusPayload, err error) error {
 	del.Message = "DeliveryStatusUpdate"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryStatusUpdate(ctx, event)
@@ -163,7 +169,7 @@ func (d *Dispatcher) deliverCourierLocationUpdate(ctx context.Context, del *webh
 func (d *Dispatcher) runCourierLocationUpdate(ctx context.Context, del *webhook.Delivery, event *CourierLocationPayload, err error) error {
 	del.Message = "CourierLocationUpdate"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleCourierLocationUpdate(ctx, event)
@@ -184,7 +190,7 @@ func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.
 func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Delivery, event *DeliveryCancelledPayload, err error) error {
 	del.Message = "DeliveryCancelled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryCancelled(ctx, event)
@@ -197,7 +203,7 @@ func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Deli
 func (d *Dispatcher) runDeliveryRefundUpdate(ctx context.Context, del *webhook.Delivery, event *DeliveryRefundPayload, err error) error {
 	del.Message = "DeliveryRefundUpdate"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleDeliveryRefundUpdate(ctx, event)

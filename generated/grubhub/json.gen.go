@@ -5,7 +5,7 @@ package grubhub
 import (
 	"time"
 
-	"github.com/hookgen/hookgen/webhook/jsonx"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

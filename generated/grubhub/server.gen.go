@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -23,8 +24,8 @@ const (
 // the provider was given.
 type Server struct {
 	mux                           *http.ServeMux
-	endpointWebhookDeliveryStatus *webhook.Endpoint
-	endpointWebhookDeliveryRefund *webhook.Endpoint
+	endpointWebhookDeliveryStatus *hookimpl.Endpoint
+	endpointWebhookDeliveryRefund *hookimpl.Endpoint
 }
 
 // securityRequirements are the spec's alternatives: any one authenticates.
@@ -35,14 +36,14 @@ var securityRequirements = [][]string{{"basicAuth"}, {"hmacAuth"}}
 // requirements, unless AllowUnauthenticated is among opts: it never silently
 // accepts anyone's deliveries.
 func NewServer(h Handler, opts ...Option) (*Server, error) {
-	s := webhook.NewSettings(opts...)
+	s := hookimpl.NewSettings(opts...)
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
 		return nil, fmt.Errorf("grubhub: %w: configure WithBasicAuth or WithHMACAuth or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
-	srv.endpointWebhookDeliveryStatus = &webhook.Endpoint{
+	srv.endpointWebhookDeliveryStatus = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelWebhookDeliveryStatus,
 		Dispatch:  d.routeWebhookDeliveryStatus,
@@ -50,7 +51,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/webhook/delivery-status", srv.endpointWebhookDeliveryStatus)
-	srv.endpointWebhookDeliveryRefund = &webhook.Endpoint{
+	srv.endpointWebhookDeliveryRefund = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelWebhookDeliveryRefund,
 		Dispatch:  d.routeWebhookDeliveryRefund,
@@ -58,7 +59,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/webhook/delivery-refund", srv.endpointWebhookDeliveryRefund)
-	srv.mux.Handle("/", webhook.NotFound)
+	srv.mux.Handle("/", hookimpl.NotFound)
 	return srv, nil
 }
 
@@ -76,7 +77,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	webhook.ServeMux(s.mux, w, r)
+	hookimpl.ServeMux(s.mux, w, r)
 }
 
 // WebhookDeliveryStatusHandler serves channel /webhook/delivery-status alone,
@@ -92,47 +93,47 @@ func (s *Server) WebhookDeliveryRefundHandler() http.Handler {
 }
 
 // Option configures a Server or a Dispatcher.
-type Option = webhook.Option
+type Option = hookimpl.Option
 
 // WithDeduper keeps event ids in d instead of memory; share one store between
 // replicas.
 func WithDeduper(d webhook.Deduper) Option {
-	return webhook.WithDeduper(d)
+	return hookimpl.WithDeduper(d)
 }
 
 // WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout by
 // default); past it the provider gets 500 and retries.
 func WithHandlerTimeout(d time.Duration) Option {
-	return webhook.WithHandlerTimeout(d)
+	return hookimpl.WithHandlerTimeout(d)
 }
 
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
-	return webhook.WithLogger(l)
+	return hookimpl.WithLogger(l)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by
 // default); larger deliveries get 413.
 func WithBodyLimit(n int64) Option {
-	return webhook.WithBodyLimit(n)
+	return hookimpl.WithBodyLimit(n)
 }
 
 // WithUnknownEventHandler receives events the spec does not know, with their
 // raw body and headers in d; they are acknowledged with 200 unless f fails.
 func WithUnknownEventHandler(f func(ctx context.Context, d *webhook.Delivery) error) Option {
-	return webhook.WithUnknownEventHandler(f)
+	return hookimpl.WithUnknownEventHandler(f)
 }
 
 // WithVerifier also accepts deliveries that v accepts: for authentication the
 // spec does not describe.
 func WithVerifier(v webhook.Verifier) Option {
-	return webhook.WithVerifier(v)
+	return hookimpl.WithVerifier(v)
 }
 
 // AllowUnauthenticated lets NewServer start without any credentials configured.
 // Only for tests and for endpoints protected some other way.
 func AllowUnauthenticated() Option {
-	return webhook.AllowUnauthenticated()
+	return hookimpl.AllowUnauthenticated()
 }
 
 // WithBasicAuth authenticates deliveries with HTTP Basic credentials: any of
@@ -142,7 +143,7 @@ func AllowUnauthenticated() Option {
 // Basic authentication using credentials provided during partner signup,
 // included in the header of webhook requests.
 func WithBasicAuth(creds ...webhook.Credential) Option {
-	return webhook.WithScheme("basicAuth", webhook.BasicAuth("grubhub", creds...))
+	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth("grubhub", creds...))
 }
 
 // WithHMACAuth authenticates deliveries signed with the HTTP MAC scheme
@@ -154,7 +155,7 @@ func WithBasicAuth(creds ...webhook.Credential) Option {
 // most webhook integrations.
 func WithHMACAuth(keys ...webhook.MACKey) Option {
 	v, err := newHMACAuthVerifier(keys...)
-	return webhook.WithSchemeErr("hmacAuth", v, err)
+	return hookimpl.WithSchemeErr("hmacAuth", v, err)
 }
 
 // newHMACAuthVerifier builds the verifier of scheme hmacAuth; it also signs,

@@ -10,24 +10,30 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Instabee Home Delivery Events to a Handler,
 // whatever transport brought them: Server is its HTTP adapter, and a queue
 // consumer can call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "instabee:"
 	return &Dispatcher{
@@ -102,7 +108,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.deliverDeliveryVehicleLoaded(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the Budbee-Event header is missing: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the Budbee-Event header is missing: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -121,14 +127,14 @@ func (d *Dispatcher) deliverParcelCreated(ctx context.Context, del *webhook.Deli
 func (d *Dispatcher) runParcelCreated(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ParcelCreated"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "PARCEL_CREATED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"PARCEL_CREATED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"PARCEL_CREATED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -150,14 +156,14 @@ func (d *Dispatcher) deliverSortedAtTerminal(ctx context.Context, del *webhook.D
 func (d *Dispatcher) runSortedAtTerminal(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "SortedAtTerminal"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "SORTED_AT_TERMINAL" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"SORTED_AT_TERMINAL\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"SORTED_AT_TERMINAL\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -179,14 +185,14 @@ func (d *Dispatcher) deliverParcelRecalled(ctx context.Context, del *webhook.Del
 func (d *Dispatcher) runParcelRecalled(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ParcelRecalled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "PARCEL_RECALLED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"PARCEL_RECALLED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"PARCEL_RECALLED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -208,14 +214,14 @@ func (d *Dispatcher) deliverHomeDeliveryChanged(ctx context.Context, del *webhoo
 func (d *Dispatcher) runHomeDeliveryChanged(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "HomeDeliveryChanged"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "HOME_DELIVERY_CHANGED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"HOME_DELIVERY_CHANGED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"HOME_DELIVERY_CHANGED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -237,14 +243,14 @@ func (d *Dispatcher) deliverDeliveredToConsumer(ctx context.Context, del *webhoo
 func (d *Dispatcher) runDeliveredToConsumer(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "DeliveredToConsumer"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "DELIVERED_TO_CONSUMER" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERED_TO_CONSUMER\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERED_TO_CONSUMER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -266,14 +272,14 @@ func (d *Dispatcher) deliverDeliveryFailed(ctx context.Context, del *webhook.Del
 func (d *Dispatcher) runDeliveryFailed(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "DeliveryFailed"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "DELIVERY_FAILED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_FAILED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_FAILED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -295,14 +301,14 @@ func (d *Dispatcher) deliverDeliveryCancelled(ctx context.Context, del *webhook.
 func (d *Dispatcher) runDeliveryCancelled(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "DeliveryCancelled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "DELIVERY_CANCELLED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_CANCELLED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_CANCELLED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -324,14 +330,14 @@ func (d *Dispatcher) deliverReturnBookedHome(ctx context.Context, del *webhook.D
 func (d *Dispatcher) runReturnBookedHome(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnBookedHome"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURN_BOOKED_HOME" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_BOOKED_HOME\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_BOOKED_HOME\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -353,14 +359,14 @@ func (d *Dispatcher) deliverReturnHomePickedUp(ctx context.Context, del *webhook
 func (d *Dispatcher) runReturnHomePickedUp(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnHomePickedUp"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURN_HOME_PICKED_UP" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICKED_UP\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICKED_UP\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -382,14 +388,14 @@ func (d *Dispatcher) deliverReturnHomePickUpFailed(ctx context.Context, del *web
 func (d *Dispatcher) runReturnHomePickUpFailed(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnHomePickUpFailed"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURN_HOME_PICK_UP_FAILED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICK_UP_FAILED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICK_UP_FAILED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -411,14 +417,14 @@ func (d *Dispatcher) deliverReturnHomePickUpCancelled(ctx context.Context, del *
 func (d *Dispatcher) runReturnHomePickUpCancelled(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnHomePickUpCancelled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURN_HOME_PICK_UP_CANCELLED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICK_UP_CANCELLED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_HOME_PICK_UP_CANCELLED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -440,14 +446,14 @@ func (d *Dispatcher) deliverReturnedToMerchant(ctx context.Context, del *webhook
 func (d *Dispatcher) runReturnedToMerchant(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnedToMerchant"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURNED_TO_MERCHANT" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURNED_TO_MERCHANT\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURNED_TO_MERCHANT\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -469,14 +475,14 @@ func (d *Dispatcher) deliverLockerChanged(ctx context.Context, del *webhook.Deli
 func (d *Dispatcher) runLockerChanged(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "LockerChanged"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "LOCKER_CHANGED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"LOCKER_CHANGED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"LOCKER_CHANGED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -498,14 +504,14 @@ func (d *Dispatcher) deliverDeliveredToLocker(ctx context.Context, del *webhook.
 func (d *Dispatcher) runDeliveredToLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "DeliveredToLocker"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "DELIVERED_TO_LOCKER" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERED_TO_LOCKER\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERED_TO_LOCKER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -527,14 +533,14 @@ func (d *Dispatcher) deliverConsumerPickedUpFromLocker(ctx context.Context, del 
 func (d *Dispatcher) runConsumerPickedUpFromLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ConsumerPickedUpFromLocker"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "CONSUMER_PICKED_UP_FROM_LOCKER" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CONSUMER_PICKED_UP_FROM_LOCKER\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CONSUMER_PICKED_UP_FROM_LOCKER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -556,14 +562,14 @@ func (d *Dispatcher) deliverInjectedInLocker(ctx context.Context, del *webhook.D
 func (d *Dispatcher) runInjectedInLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "InjectedInLocker"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "INJECTED_IN_LOCKER" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"INJECTED_IN_LOCKER\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"INJECTED_IN_LOCKER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -585,14 +591,14 @@ func (d *Dispatcher) deliverChangedToLockerDelivery(ctx context.Context, del *we
 func (d *Dispatcher) runChangedToLockerDelivery(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ChangedToLockerDelivery"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "CHANGED_TO_LOCKER_DELIVERY" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CHANGED_TO_LOCKER_DELIVERY\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CHANGED_TO_LOCKER_DELIVERY\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -614,14 +620,14 @@ func (d *Dispatcher) deliverChangedToHomeDelivery(ctx context.Context, del *webh
 func (d *Dispatcher) runChangedToHomeDelivery(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ChangedToHomeDelivery"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "CHANGED_TO_HOME_DELIVERY" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CHANGED_TO_HOME_DELIVERY\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"CHANGED_TO_HOME_DELIVERY\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -643,14 +649,14 @@ func (d *Dispatcher) deliverReturnBookedLocker(ctx context.Context, del *webhook
 func (d *Dispatcher) runReturnBookedLocker(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnBookedLocker"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURN_BOOKED_LOCKER" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_BOOKED_LOCKER\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_BOOKED_LOCKER\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -672,14 +678,14 @@ func (d *Dispatcher) deliverReturnLockerPickUpFailed(ctx context.Context, del *w
 func (d *Dispatcher) runReturnLockerPickUpFailed(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "ReturnLockerPickUpFailed"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "RETURN_LOCKER_PICK_UP_FAILED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_LOCKER_PICK_UP_FAILED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"RETURN_LOCKER_PICK_UP_FAILED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -701,14 +707,14 @@ func (d *Dispatcher) deliverDeliveryVehicleLoaded(ctx context.Context, del *webh
 func (d *Dispatcher) runDeliveryVehicleLoaded(ctx context.Context, del *webhook.Delivery, event *Event, err error) error {
 	del.Message = "DeliveryVehicleLoaded"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if v := event.EventType; v != "" && v != "DELIVERY_VEHICLE_LOADED" {
-		return webhook.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_VEHICLE_LOADED\" as the Budbee-Event header does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the body's eventType says %q, not \"DELIVERY_VEHICLE_LOADED\" as the Budbee-Event header does", v))
 	}
 	headers, err := decodeEventHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("Budbee-Event-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {

@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Instacart Connect Event Callbacks to a
 // Handler, whatever transport brought them: Server is its HTTP adapter, and a
 // queue consumer can call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "instacart:"
 	return &Dispatcher{
@@ -60,7 +66,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) error {
 	value, perr := jsonx.Probe(del.Body, "event_name")
 	if perr != nil {
-		return webhook.InvalidPayload(perr)
+		return hookimpl.InvalidPayload(perr)
 	}
 	switch value {
 	case "fulfillment.brand_new":
@@ -89,7 +95,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.deliverFulfillmentCustomerMissing(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's event_name is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's event_name is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -108,7 +114,7 @@ func (d *Dispatcher) deliverFulfillmentBrandNew(ctx context.Context, del *webhoo
 func (d *Dispatcher) runFulfillmentBrandNew(ctx context.Context, del *webhook.Delivery, event *FulfillmentBrandNewPayload, err error) error {
 	del.Message = "FulfillmentBrandNew"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -130,7 +136,7 @@ func (d *Dispatcher) deliverFulfillmentAcknowledged(ctx context.Context, del *we
 func (d *Dispatcher) runFulfillmentAcknowledged(ctx context.Context, del *webhook.Delivery, event *FulfillmentAcknowledgedPayload, err error) error {
 	del.Message = "FulfillmentAcknowledged"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -152,7 +158,7 @@ func (d *Dispatcher) deliverFulfillmentPicking(ctx context.Context, del *webhook
 func (d *Dispatcher) runFulfillmentPicking(ctx context.Context, del *webhook.Delivery, event *FulfillmentPickingPayload, err error) error {
 	del.Message = "FulfillmentPicking"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -174,7 +180,7 @@ func (d *Dispatcher) deliverFulfillmentStaged(ctx context.Context, del *webhook.
 func (d *Dispatcher) runFulfillmentStaged(ctx context.Context, del *webhook.Delivery, event *FulfillmentStagedPayload, err error) error {
 	del.Message = "FulfillmentStaged"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -196,7 +202,7 @@ func (d *Dispatcher) deliverFulfillmentDelivering(ctx context.Context, del *webh
 func (d *Dispatcher) runFulfillmentDelivering(ctx context.Context, del *webhook.Delivery, event *FulfillmentDeliveringPayload, err error) error {
 	del.Message = "FulfillmentDelivering"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -218,7 +224,7 @@ func (d *Dispatcher) deliverFulfillmentDelivered(ctx context.Context, del *webho
 func (d *Dispatcher) runFulfillmentDelivered(ctx context.Context, del *webhook.Delivery, event *FulfillmentDeliveredPayload, err error) error {
 	del.Message = "FulfillmentDelivered"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -240,7 +246,7 @@ func (d *Dispatcher) deliverFulfillmentCanceled(ctx context.Context, del *webhoo
 func (d *Dispatcher) runFulfillmentCanceled(ctx context.Context, del *webhook.Delivery, event *FulfillmentCanceledPayload, err error) error {
 	del.Message = "FulfillmentCanceled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -262,7 +268,7 @@ func (d *Dispatcher) deliverFulfillmentRescheduled(ctx context.Context, del *web
 func (d *Dispatcher) runFulfillmentRescheduled(ctx context.Context, del *webhook.Delivery, event *FulfillmentRescheduledPayload, err error) error {
 	del.Message = "FulfillmentRescheduled"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -284,7 +290,7 @@ func (d *Dispatcher) deliverFulfillmentLateDelivery(ctx context.Context, del *we
 func (d *Dispatcher) runFulfillmentLateDelivery(ctx context.Context, del *webhook.Delivery, event *FulfillmentLateDeliveryPayload, err error) error {
 	del.Message = "FulfillmentLateDelivery"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -308,7 +314,7 @@ func (d *Dispatcher) deliverFulfillmentOrderItemReplacement(ctx context.Context,
 func (d *Dispatcher) runFulfillmentOrderItemReplacement(ctx context.Context, del *webhook.Delivery, event *FulfillmentOrderItemReplacementPayload, err error) error {
 	del.Message = "FulfillmentOrderItemReplacement"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -330,7 +336,7 @@ func (d *Dispatcher) deliverFulfillmentOrderItemRefund(ctx context.Context, del 
 func (d *Dispatcher) runFulfillmentOrderItemRefund(ctx context.Context, del *webhook.Delivery, event *FulfillmentOrderItemRefundPayload, err error) error {
 	del.Message = "FulfillmentOrderItemRefund"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -352,7 +358,7 @@ func (d *Dispatcher) deliverFulfillmentCustomerMissing(ctx context.Context, del 
 func (d *Dispatcher) runFulfillmentCustomerMissing(ctx context.Context, del *webhook.Delivery, event *FulfillmentCustomerMissingPayload, err error) error {
 	del.Message = "FulfillmentCustomerMissing"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = jsonx.RawText(event.EventID)
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/hookgen/hookgen/generated/instacart"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	"github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // counter counts handler calls and unknown-event hook calls.

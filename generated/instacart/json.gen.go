@@ -7,7 +7,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/hookgen/hookgen/webhook/jsonx"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that

@@ -16,19 +16,19 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/hookgen/hookgen/generated/instacart"
-	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/oauth"
 )
 
 // instacartSecret is the client secret the retailer gives Instacart: the
 // token endpoint wants at least 32 bytes.
 const instacartSecret = "instacart-client-secret-0123456789"
 
-var signingKeys = []webhook.SigningKey{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}}
+var signingKeys = []oauth.SigningKey{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}}
 
-func tokenEndpoint(t *testing.T, keys []webhook.SigningKey, now func() time.Time) *webhook.TokenEndpoint {
+func tokenEndpoint(t *testing.T, keys []oauth.SigningKey, now func() time.Time) *oauth.TokenEndpoint {
 	t.Helper()
-	te, err := webhook.NewTokenEndpoint(webhook.TokenEndpointConfig{
-		Clients: []webhook.OAuthClient{{ID: "instacart", Secret: instacartSecret}},
+	te, err := oauth.NewTokenEndpoint(oauth.TokenEndpointConfig{
+		Clients: []oauth.Client{{ID: "instacart", Secret: instacartSecret}},
 		Keys:    keys,
 		TTL:     time.Hour,
 		Now:     now,
@@ -60,7 +60,7 @@ func (h *handled) count() int {
 
 // receiver hosts the token endpoint and the webhook on one loopback
 // listener, as a retailer does for Instacart.
-func receiver(t *testing.T, te *webhook.TokenEndpoint) (*httptest.Server, *handled) {
+func receiver(t *testing.T, te *oauth.TokenEndpoint) (*httptest.Server, *handled) {
 	t.Helper()
 	h := &handled{}
 	srv, err := instacart.NewServer(instacart.EventFunc(h.record), instacart.WithRetailerOAuth(te.Verifier()))
@@ -133,7 +133,7 @@ func TestOAuthRejectsForgedAndExpiredTokens(t *testing.T) {
 	ts, h := receiver(t, tokenEndpoint(t, signingKeys, nil))
 	ex := instacart.Examples()[0]
 
-	forger := tokenEndpoint(t, []webhook.SigningKey{{ID: "k1", Secret: []byte("ffffffffffffffffffffffffffffffff")}}, nil)
+	forger := tokenEndpoint(t, []oauth.SigningKey{{ID: "k1", Secret: []byte("ffffffffffffffffffffffffffffffff")}}, nil)
 	forged := token(t, forger)
 	if code := post(t, http.DefaultClient, ts.URL+ex.Channel, ex.Payload, forged); code != http.StatusUnauthorized {
 		t.Errorf("forged token: status %d", code)
@@ -198,7 +198,7 @@ func TestRevertedStatusIsHandledAgain(t *testing.T) {
 	}
 }
 
-func token(t *testing.T, te *webhook.TokenEndpoint) string {
+func token(t *testing.T, te *oauth.TokenEndpoint) string {
 	t.Helper()
 	ts := httptest.NewServer(te)
 	defer ts.Close()

@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Constructs Fixture to a Handler, whatever
 // transport brought them: Server is its HTTP adapter, and a queue consumer can
 // call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "constructs:"
 	return &Dispatcher{
@@ -62,7 +68,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 func (d *Dispatcher) routeOrdersOrderID(ctx context.Context, del *webhook.Delivery) error {
 	value, perr := jsonx.Probe(del.Body, "event")
 	if perr != nil {
-		return webhook.InvalidPayload(perr)
+		return hookimpl.InvalidPayload(perr)
 	}
 	switch value {
 	case "order.created":
@@ -71,7 +77,7 @@ func (d *Dispatcher) routeOrdersOrderID(ctx context.Context, del *webhook.Delive
 		return d.deliverOrderStatusChanged(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -84,7 +90,7 @@ func (d *Dispatcher) routeCatalog(ctx context.Context, del *webhook.Delivery) er
 		return d.deliverCatalogSync(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the X-Catalog-Source header is missing: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the X-Catalog-Source header is missing: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -103,11 +109,11 @@ func (d *Dispatcher) deliverOrderCreated(ctx context.Context, del *webhook.Deliv
 func (d *Dispatcher) runOrderCreated(ctx context.Context, del *webhook.Delivery, event *OrderCreatedEvent, err error) error {
 	del.Message = "OrderCreated"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeCommonHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = event.EventID
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -129,11 +135,11 @@ func (d *Dispatcher) deliverOrderStatusChanged(ctx context.Context, del *webhook
 func (d *Dispatcher) runOrderStatusChanged(ctx context.Context, del *webhook.Delivery, event *OrderStatusChangedEvent, err error) error {
 	del.Message = "OrderStatusChanged"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeCommonHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOrderStatusChanged(ctx, event, headers)
@@ -154,11 +160,11 @@ func (d *Dispatcher) deliverCatalogSync(ctx context.Context, del *webhook.Delive
 func (d *Dispatcher) runCatalogSync(ctx context.Context, del *webhook.Delivery, event *CatalogSyncPayload, err error) error {
 	del.Message = "CatalogSync"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeCatalogSyncHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("X-Request-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {

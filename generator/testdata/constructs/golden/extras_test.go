@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	constructs "github.com/hookgen/hookgen/generator/testdata/constructs/golden"
-	"github.com/hookgen/hookgen/webhook/jsonx"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // TestAdditionalProperties checks that an object with typed

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -23,8 +24,8 @@ const (
 // provider was given.
 type Server struct {
 	mux                   *http.ServeMux
-	endpointOrdersOrderID *webhook.Endpoint
-	endpointCatalog       *webhook.Endpoint
+	endpointOrdersOrderID *hookimpl.Endpoint
+	endpointCatalog       *hookimpl.Endpoint
 }
 
 // securityRequirements are the spec's alternatives: any one authenticates.
@@ -35,14 +36,14 @@ var securityRequirements = [][]string{{"signed"}, {"userPass"}, {"apiKey"}, {"cu
 // requirements, unless AllowUnauthenticated is among opts: it never silently
 // accepts anyone's deliveries.
 func NewServer(h Handler, opts ...Option) (*Server, error) {
-	s := webhook.NewSettings(opts...)
+	s := hookimpl.NewSettings(opts...)
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
 		return nil, fmt.Errorf("constructs: %w: configure WithUserPass or WithAPIKey or WithSigned or WithCustomSignature or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
-	srv.endpointOrdersOrderID = &webhook.Endpoint{
+	srv.endpointOrdersOrderID = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelOrdersOrderID,
 		Dispatch:  d.routeOrdersOrderID,
@@ -51,7 +52,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/orders/{orderId}", srv.endpointOrdersOrderID)
-	srv.endpointCatalog = &webhook.Endpoint{
+	srv.endpointCatalog = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelCatalog,
 		Dispatch:  d.routeCatalog,
@@ -59,7 +60,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/catalog", srv.endpointCatalog)
-	srv.mux.Handle("/", webhook.NotFound)
+	srv.mux.Handle("/", hookimpl.NotFound)
 	return srv, nil
 }
 
@@ -73,7 +74,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	webhook.ServeMux(s.mux, w, r)
+	hookimpl.ServeMux(s.mux, w, r)
 }
 
 // OrdersOrderIDHandler serves channel /orders/{orderId} alone, to mount at the
@@ -90,47 +91,47 @@ func (s *Server) CatalogHandler() http.Handler {
 }
 
 // Option configures a Server or a Dispatcher.
-type Option = webhook.Option
+type Option = hookimpl.Option
 
 // WithDeduper keeps event ids in d instead of memory; share one store between
 // replicas.
 func WithDeduper(d webhook.Deduper) Option {
-	return webhook.WithDeduper(d)
+	return hookimpl.WithDeduper(d)
 }
 
 // WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout by
 // default); past it the provider gets 500 and retries.
 func WithHandlerTimeout(d time.Duration) Option {
-	return webhook.WithHandlerTimeout(d)
+	return hookimpl.WithHandlerTimeout(d)
 }
 
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
-	return webhook.WithLogger(l)
+	return hookimpl.WithLogger(l)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by
 // default); larger deliveries get 413.
 func WithBodyLimit(n int64) Option {
-	return webhook.WithBodyLimit(n)
+	return hookimpl.WithBodyLimit(n)
 }
 
 // WithUnknownEventHandler receives events the spec does not know, with their
 // raw body and headers in d; they are acknowledged with 200 unless f fails.
 func WithUnknownEventHandler(f func(ctx context.Context, d *webhook.Delivery) error) Option {
-	return webhook.WithUnknownEventHandler(f)
+	return hookimpl.WithUnknownEventHandler(f)
 }
 
 // WithVerifier also accepts deliveries that v accepts: for authentication the
 // spec does not describe.
 func WithVerifier(v webhook.Verifier) Option {
-	return webhook.WithVerifier(v)
+	return hookimpl.WithVerifier(v)
 }
 
 // AllowUnauthenticated lets NewServer start without any credentials configured.
 // Only for tests and for endpoints protected some other way.
 func AllowUnauthenticated() Option {
-	return webhook.AllowUnauthenticated()
+	return hookimpl.AllowUnauthenticated()
 }
 
 // WithUserPass authenticates deliveries with HTTP Basic credentials: any of
@@ -139,7 +140,7 @@ func AllowUnauthenticated() Option {
 //
 // HTTP Basic credentials agreed with the provider.
 func WithUserPass(creds ...webhook.Credential) Option {
-	return webhook.WithScheme("userPass", webhook.BasicAuth("constructs", creds...))
+	return hookimpl.WithScheme("userPass", webhook.BasicAuth("constructs", creds...))
 }
 
 // WithAPIKey authenticates deliveries by a key in the header X-Api-Key: any of
@@ -148,7 +149,7 @@ func WithUserPass(creds ...webhook.Credential) Option {
 //
 // A static API key sent in the X-Api-Key header.
 func WithAPIKey(keys ...string) Option {
-	return webhook.WithScheme("apiKey", webhook.APIKey("header", "X-Api-Key", keys...))
+	return hookimpl.WithScheme("apiKey", webhook.APIKey("header", "X-Api-Key", keys...))
 }
 
 // WithSigned authenticates deliveries signed as standard-webhooks signs them
@@ -159,7 +160,7 @@ func WithAPIKey(keys ...string) Option {
 // Standard Webhooks signature over the id, timestamp and body.
 func WithSigned(secrets ...string) Option {
 	v, err := newSignedVerifier(secrets...)
-	return webhook.WithSchemeErr("signed", v, err)
+	return hookimpl.WithSchemeErr("signed", v, err)
 }
 
 // newSignedVerifier builds the verifier of scheme signed; it also signs, for
@@ -176,7 +177,7 @@ func newSignedVerifier(secrets ...string) (*webhook.HMAC, error) {
 // A provider-specific HMAC: hex SHA-512 of timestamp and body, with a prefix.
 func WithCustomSignature(secrets ...string) Option {
 	v, err := newCustomSignatureVerifier(secrets...)
-	return webhook.WithSchemeErr("customSignature", v, err)
+	return hookimpl.WithSchemeErr("customSignature", v, err)
 }
 
 // newCustomSignatureVerifier builds the verifier of scheme customSignature; it

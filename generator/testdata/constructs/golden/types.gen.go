@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
 
 // EventEnvelope is an object defined at #/components/schemas/EventEnvelope.

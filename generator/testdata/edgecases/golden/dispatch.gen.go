@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Edge Cases to a Handler, whatever transport
 // brought them: Server is its HTTP adapter, and a queue consumer can call
 // Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "edgecases:"
 	return &Dispatcher{
@@ -63,7 +69,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 func (d *Dispatcher) routeEvents(ctx context.Context, del *webhook.Delivery) error {
 	value, perr := jsonx.Probe(del.Body, "type")
 	if perr != nil {
-		return webhook.InvalidPayload(perr)
+		return hookimpl.InvalidPayload(perr)
 	}
 	switch value {
 	case "a.created":
@@ -72,7 +78,7 @@ func (d *Dispatcher) routeEvents(ctx context.Context, del *webhook.Delivery) err
 		return d.deliverBCreated(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -90,7 +96,7 @@ func (d *Dispatcher) routePayouts(ctx context.Context, del *webhook.Delivery) er
 		var perr error
 		value, perr = jsonx.Probe(del.Body, "type")
 		if perr != nil {
-			return webhook.InvalidPayload(perr)
+			return hookimpl.InvalidPayload(perr)
 		}
 	}
 	switch value {
@@ -98,7 +104,7 @@ func (d *Dispatcher) routePayouts(ctx context.Context, del *webhook.Delivery) er
 		return d.runPayoutPaid(ctx, del, event, err)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -113,7 +119,7 @@ func (d *Dispatcher) routeThings(ctx context.Context, del *webhook.Delivery) err
 		return d.deliverThingB(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the X-Event header is missing: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the X-Event header is missing: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -131,7 +137,7 @@ func (d *Dispatcher) deliverACreated(ctx context.Context, del *webhook.Delivery)
 func (d *Dispatcher) runACreated(ctx context.Context, del *webhook.Delivery, event *A, err error) error {
 	del.Message = "a.created"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleACreated(ctx, event)
@@ -151,7 +157,7 @@ func (d *Dispatcher) deliverBCreated(ctx context.Context, del *webhook.Delivery)
 func (d *Dispatcher) runBCreated(ctx context.Context, del *webhook.Delivery, event *B, err error) error {
 	del.Message = "b.created"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleBCreated(ctx, event)
@@ -163,7 +169,7 @@ func (d *Dispatcher) runBCreated(ctx context.Context, del *webhook.Delivery, eve
 func (d *Dispatcher) runPayoutPaid(ctx context.Context, del *webhook.Delivery, event *PayoutPaid, err error) error {
 	del.Message = "payout.paid"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandlePayoutPaid(ctx, event)
@@ -182,11 +188,11 @@ func (d *Dispatcher) deliverThingA(ctx context.Context, del *webhook.Delivery) e
 func (d *Dispatcher) runThingA(ctx context.Context, del *webhook.Delivery, event *ThingA, err error) error {
 	del.Message = "thing.a"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeThingAHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleThingA(ctx, event, headers)
@@ -205,11 +211,11 @@ func (d *Dispatcher) deliverThingB(ctx context.Context, del *webhook.Delivery) e
 func (d *Dispatcher) runThingB(ctx context.Context, del *webhook.Delivery, event *ThingB, err error) error {
 	del.Message = "thing.b"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeThingBHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleThingB(ctx, event, headers)
@@ -226,7 +232,7 @@ func decodeThingAHeaders(h http.Header) (*ThingAHeaders, error) {
 		return nil, errors.New("missing header X-Event")
 	}
 	if v := h.Get("X-Attempt"); v != "" {
-		x, err := webhook.ParseHeader[int64](v)
+		x, err := hookimpl.ParseHeader[int64](v)
 		if err != nil {
 			return nil, fmt.Errorf("header X-Attempt: %w", err)
 		}
@@ -247,7 +253,7 @@ func decodeThingBHeaders(h http.Header) (*ThingBHeaders, error) {
 		return nil, errors.New("missing header X-Event")
 	}
 	if v := h.Get("X-Flag"); v != "" {
-		x, err := webhook.ParseHeader[bool](v)
+		x, err := hookimpl.ParseHeader[bool](v)
 		if err != nil {
 			return nil, fmt.Errorf("header X-Flag: %w", err)
 		}

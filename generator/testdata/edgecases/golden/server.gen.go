@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -24,9 +25,9 @@ const (
 // given.
 type Server struct {
 	mux             *http.ServeMux
-	endpointEvents  *webhook.Endpoint
-	endpointPayouts *webhook.Endpoint
-	endpointThings  *webhook.Endpoint
+	endpointEvents  *hookimpl.Endpoint
+	endpointPayouts *hookimpl.Endpoint
+	endpointThings  *hookimpl.Endpoint
 }
 
 // securityRequirements are the spec's alternatives: any one authenticates.
@@ -37,14 +38,14 @@ var securityRequirements = [][]string{{"oauth"}}
 // requirements, unless AllowUnauthenticated is among opts: it never silently
 // accepts anyone's deliveries.
 func NewServer(h Handler, opts ...Option) (*Server, error) {
-	s := webhook.NewSettings(opts...)
+	s := hookimpl.NewSettings(opts...)
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
 		return nil, fmt.Errorf("edgecases: %w: configure WithOAuth or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
-	srv.endpointEvents = &webhook.Endpoint{
+	srv.endpointEvents = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelEvents,
 		Dispatch:  d.routeEvents,
@@ -52,7 +53,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/events", srv.endpointEvents)
-	srv.endpointPayouts = &webhook.Endpoint{
+	srv.endpointPayouts = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelPayouts,
 		Dispatch:  d.routePayouts,
@@ -60,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/payouts", srv.endpointPayouts)
-	srv.endpointThings = &webhook.Endpoint{
+	srv.endpointThings = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelThings,
 		Dispatch:  d.routeThings,
@@ -68,7 +69,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Verifier:  v,
 	}
 	srv.mux.Handle("/things", srv.endpointThings)
-	srv.mux.Handle("/", webhook.NotFound)
+	srv.mux.Handle("/", hookimpl.NotFound)
 	return srv, nil
 }
 
@@ -90,7 +91,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	webhook.ServeMux(s.mux, w, r)
+	hookimpl.ServeMux(s.mux, w, r)
 }
 
 // EventsHandler serves channel /events alone, to mount at the path the provider
@@ -112,55 +113,54 @@ func (s *Server) ThingsHandler() http.Handler {
 }
 
 // Option configures a Server or a Dispatcher.
-type Option = webhook.Option
+type Option = hookimpl.Option
 
 // WithDeduper keeps event ids in d instead of memory; share one store between
 // replicas.
 func WithDeduper(d webhook.Deduper) Option {
-	return webhook.WithDeduper(d)
+	return hookimpl.WithDeduper(d)
 }
 
 // WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout by
 // default); past it the provider gets 500 and retries.
 func WithHandlerTimeout(d time.Duration) Option {
-	return webhook.WithHandlerTimeout(d)
+	return hookimpl.WithHandlerTimeout(d)
 }
 
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
-	return webhook.WithLogger(l)
+	return hookimpl.WithLogger(l)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by
 // default); larger deliveries get 413.
 func WithBodyLimit(n int64) Option {
-	return webhook.WithBodyLimit(n)
+	return hookimpl.WithBodyLimit(n)
 }
 
 // WithUnknownEventHandler receives events the spec does not know, with their
 // raw body and headers in d; they are acknowledged with 200 unless f fails.
 func WithUnknownEventHandler(f func(ctx context.Context, d *webhook.Delivery) error) Option {
-	return webhook.WithUnknownEventHandler(f)
+	return hookimpl.WithUnknownEventHandler(f)
 }
 
 // WithVerifier also accepts deliveries that v accepts: for authentication the
 // spec does not describe.
 func WithVerifier(v webhook.Verifier) Option {
-	return webhook.WithVerifier(v)
+	return hookimpl.WithVerifier(v)
 }
 
 // AllowUnauthenticated lets NewServer start without any credentials configured.
 // Only for tests and for endpoints protected some other way.
 func AllowUnauthenticated() Option {
-	return webhook.AllowUnauthenticated()
+	return hookimpl.AllowUnauthenticated()
 }
 
-// WithOAuth authenticates deliveries with v, e.g. the Verifier of a
-// webhook.TokenEndpoint the receiver hosts, webhook.StaticBearer or
-// webhook.NewJWKSBearer. It configures the spec's security scheme oauth
-// (oauth2).
+// WithOAuth authenticates deliveries with v, e.g. the Verifier of an
+// oauth.TokenEndpoint the receiver hosts, webhook.StaticBearer or
+// oauth.NewJWKSBearer. It configures the spec's security scheme oauth (oauth2).
 //
 // Bearer tokens from the receiver's token endpoint.
 func WithOAuth(v webhook.Verifier) Option {
-	return webhook.WithScheme("oauth", v)
+	return hookimpl.WithScheme("oauth", v)
 }

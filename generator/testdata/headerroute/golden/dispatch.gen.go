@@ -10,24 +10,30 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Header route to a Handler, whatever transport
 // brought them: Server is its HTTP adapter, and a queue consumer can call
 // Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "headerroute:"
 	return &Dispatcher{
@@ -64,7 +70,7 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.deliverUserDeleted(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the X-Topic header is missing: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the X-Topic header is missing: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -82,11 +88,11 @@ func (d *Dispatcher) deliverUserCreated(ctx context.Context, del *webhook.Delive
 func (d *Dispatcher) runUserCreated(ctx context.Context, del *webhook.Delivery, event *User, err error) error {
 	del.Message = "UserCreated"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeUserCreatedHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleUserCreated(ctx, event, headers)
@@ -106,11 +112,11 @@ func (d *Dispatcher) deliverUserDeleted(ctx context.Context, del *webhook.Delive
 func (d *Dispatcher) runUserDeleted(ctx context.Context, del *webhook.Delivery, event *User, err error) error {
 	del.Message = "UserDeleted"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeUserDeletedHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleUserDeleted(ctx, event, headers)

@@ -11,25 +11,31 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Integrity to a Handler, whatever transport
 // brought them: Server is its HTTP adapter, and a queue consumer can call
 // Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "integrity:"
 	return &Dispatcher{
@@ -60,7 +66,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 func (d *Dispatcher) routeOrders(ctx context.Context, del *webhook.Delivery) error {
 	value, perr := jsonx.Probe(del.Body, "type")
 	if perr != nil {
-		return webhook.InvalidPayload(perr)
+		return hookimpl.InvalidPayload(perr)
 	}
 	switch value {
 	case "placed":
@@ -69,7 +75,7 @@ func (d *Dispatcher) routeOrders(ctx context.Context, del *webhook.Delivery) err
 		return d.deliverOrderShipped(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -88,15 +94,15 @@ func (d *Dispatcher) deliverOrderPlaced(ctx context.Context, del *webhook.Delive
 func (d *Dispatcher) runOrderPlaced(ctx context.Context, del *webhook.Delivery, event *Placed, err error) error {
 	del.Message = "OrderPlaced"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	v := del.Header.Get("X-Event")
 	if v != "" && v != "order.placed" {
-		return webhook.InvalidPayload(fmt.Errorf("the X-Event header says %q, not \"order.placed\" as the body's type does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the X-Event header says %q, not \"order.placed\" as the body's type does", v))
 	}
 	headers, err := decodeOrderPlacedHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if event.Meta != nil && event.Meta.Seq != nil {
 		del.EventID = strconv.FormatInt(*event.Meta.Seq, 10)
@@ -120,15 +126,15 @@ func (d *Dispatcher) deliverOrderShipped(ctx context.Context, del *webhook.Deliv
 func (d *Dispatcher) runOrderShipped(ctx context.Context, del *webhook.Delivery, event *Shipped, err error) error {
 	del.Message = "OrderShipped"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	v := del.Header.Get("X-Event")
 	if v != "" && v != "order.shipped" {
-		return webhook.InvalidPayload(fmt.Errorf("the X-Event header says %q, not \"order.shipped\" as the body's type does", v))
+		return hookimpl.InvalidPayload(fmt.Errorf("the X-Event header says %q, not \"order.shipped\" as the body's type does", v))
 	}
 	headers, err := decodeOrderShippedHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	if event.Meta != nil && event.Meta.Seq != nil {
 		del.EventID = strconv.FormatInt(*event.Meta.Seq, 10)

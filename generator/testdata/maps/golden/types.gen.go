@@ -5,7 +5,7 @@ package maps
 import (
 	"encoding/json"
 
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // Report is an object defined at #/components/schemas/Report.

@@ -9,24 +9,30 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Nullable to a Handler, whatever transport
 // brought them: Server is its HTTP adapter, and a queue consumer can call
 // Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "nullable:"
 	return &Dispatcher{
@@ -72,7 +78,7 @@ func (d *Dispatcher) deliverProfileUpdated(ctx context.Context, del *webhook.Del
 func (d *Dispatcher) runProfileUpdated(ctx context.Context, del *webhook.Delivery, event *Profile, err error) error {
 	del.Message = "ProfileUpdated"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleProfileUpdated(ctx, event)

@@ -5,7 +5,7 @@ package parameters
 import (
 	"testing"
 
-	"github.com/hookgen/hookgen/webhook/jsonx/jsontest"
+	"github.com/hookgen/hookgen/runtime/jsonx/jsontest"
 )
 
 // jsonCodecs are the types with a generated decoder and encoder.

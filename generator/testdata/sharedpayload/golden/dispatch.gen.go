@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Shared payload to a Handler, whatever
 // transport brought them: Server is its HTTP adapter, and a queue consumer can
 // call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "sharedpayload:"
 	return &Dispatcher{
@@ -71,7 +77,7 @@ func (d *Dispatcher) routeTickets(ctx context.Context, del *webhook.Delivery) er
 		var perr error
 		value, perr = jsonx.Probe(del.Body, "action")
 		if perr != nil {
-			return webhook.InvalidPayload(perr)
+			return hookimpl.InvalidPayload(perr)
 		}
 	}
 	switch value {
@@ -81,7 +87,7 @@ func (d *Dispatcher) routeTickets(ctx context.Context, del *webhook.Delivery) er
 		return d.runClosed(ctx, del, event, err)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's action is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's action is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -96,7 +102,7 @@ func (d *Dispatcher) routeArchive(ctx context.Context, del *webhook.Delivery) er
 func (d *Dispatcher) runOpened(ctx context.Context, del *webhook.Delivery, event *Ticket, err error) error {
 	del.Message = "opened"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleOpened(ctx, event)
@@ -108,7 +114,7 @@ func (d *Dispatcher) runOpened(ctx context.Context, del *webhook.Delivery, event
 func (d *Dispatcher) runClosed(ctx context.Context, del *webhook.Delivery, event *Ticket, err error) error {
 	del.Message = "closed"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleClosed(ctx, event)
@@ -127,7 +133,7 @@ func (d *Dispatcher) deliverArchived(ctx context.Context, del *webhook.Delivery)
 func (d *Dispatcher) runArchived(ctx context.Context, del *webhook.Delivery, event *Ticket, err error) error {
 	del.Message = "archived"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleArchived(ctx, event)

@@ -10,25 +10,31 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
-	jsonx "github.com/hookgen/hookgen/webhook/jsonx"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Traits to a Handler, whatever transport
 // brought them: Server is its HTTP adapter, and a queue consumer can call
 // Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "traits:"
 	return &Dispatcher{
@@ -59,7 +65,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 func (d *Dispatcher) routeJobs(ctx context.Context, del *webhook.Delivery) error {
 	value, perr := jsonx.Probe(del.Body, "state")
 	if perr != nil {
-		return webhook.InvalidPayload(perr)
+		return hookimpl.InvalidPayload(perr)
 	}
 	switch value {
 	case "started":
@@ -68,7 +74,7 @@ func (d *Dispatcher) routeJobs(ctx context.Context, del *webhook.Delivery) error
 		return d.deliverJobFinished(ctx, del)
 	}
 	if value == "" {
-		return webhook.InvalidPayload(errors.New("the body's state is absent or null: it names the event"))
+		return hookimpl.InvalidPayload(errors.New("the body's state is absent or null: it names the event"))
 	}
 	return d.runner.RunUnknown(ctx, del)
 }
@@ -87,11 +93,11 @@ func (d *Dispatcher) deliverJobStarted(ctx context.Context, del *webhook.Deliver
 func (d *Dispatcher) runJobStarted(ctx context.Context, del *webhook.Delivery, event *JobStarted, err error) error {
 	del.Message = "JobStarted"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeDeliveryHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("X-Delivery-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -113,11 +119,11 @@ func (d *Dispatcher) deliverJobFinished(ctx context.Context, del *webhook.Delive
 func (d *Dispatcher) runJobFinished(ctx context.Context, del *webhook.Delivery, event *JobFinished, err error) error {
 	del.Message = "JobFinished"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	headers, err := decodeJobFinishedHeaders(del.Header)
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = del.Header.Get("X-Delivery-Id")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
@@ -141,7 +147,7 @@ func decodeDeliveryHeaders(h http.Header) (*DeliveryHeaders, error) {
 func decodeJobFinishedHeaders(h http.Header) (*JobFinishedHeaders, error) {
 	out := new(JobFinishedHeaders)
 	if v := h.Get("X-Attempt"); v != "" {
-		x, err := webhook.ParseHeader[int64](v)
+		x, err := hookimpl.ParseHeader[int64](v)
 		if err != nil {
 			return nil, fmt.Errorf("header X-Attempt: %w", err)
 		}

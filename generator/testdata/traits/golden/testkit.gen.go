@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -70,7 +71,7 @@ func newRequest(url, message string, event any, r kitRoute, creds Credentials) (
 		}
 	}
 	if r.property != "" {
-		if body, err = webhook.SetProperty(body, r.property, r.value); err != nil {
+		if body, err = hookimpl.SetProperty(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}

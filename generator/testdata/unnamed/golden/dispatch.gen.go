@@ -9,24 +9,30 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 	"github.com/hookgen/hookgen/webhook"
 )
+
+// A compile error here means hookgen generated this package for another version
+// of its runtime than the one it builds against: regenerate the package, or
+// update the github.com/hookgen/hookgen module.
+const _ = hookimpl.SupportPackageIsVersion1
 
 // Dispatcher routes deliveries of Unnamed payloads to a Handler, whatever
 // transport brought them: Server is its HTTP adapter, and a queue consumer can
 // call Dispatch. It does not check credentials.
 type Dispatcher struct {
 	handler Handler
-	runner  *webhook.Runner
+	runner  *hookimpl.Runner
 }
 
 // NewDispatcher returns a Dispatcher that calls h. Options about HTTP (credentials,
 // body limit) do not apply to it.
 func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
-	return newDispatcher(h, webhook.NewSettings(opts...))
+	return newDispatcher(h, hookimpl.NewSettings(opts...))
 }
 
-func newDispatcher(h Handler, s *webhook.Settings) *Dispatcher {
+func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
 	// Event ids are per provider: another provider's id 42 is another event.
 	s.Runner.KeyPrefix = "unnamed:"
 	return &Dispatcher{
@@ -84,7 +90,7 @@ func (d *Dispatcher) deliverTags(ctx context.Context, del *webhook.Delivery) err
 func (d *Dispatcher) runTags(ctx context.Context, del *webhook.Delivery, event []string, err error) error {
 	del.Message = "Tags"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleTags(ctx, event)
@@ -103,7 +109,7 @@ func (d *Dispatcher) deliverCounts(ctx context.Context, del *webhook.Delivery) e
 func (d *Dispatcher) runCounts(ctx context.Context, del *webhook.Delivery, event map[string]int64, err error) error {
 	del.Message = "Counts"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleCounts(ctx, event)
@@ -122,7 +128,7 @@ func (d *Dispatcher) deliverNote(ctx context.Context, del *webhook.Delivery) err
 func (d *Dispatcher) runNote(ctx context.Context, del *webhook.Delivery, event string, err error) error {
 	del.Message = "Note"
 	if err != nil {
-		return webhook.InvalidPayload(err)
+		return hookimpl.InvalidPayload(err)
 	}
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleNote(ctx, event)

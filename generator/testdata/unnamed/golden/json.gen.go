@@ -2,7 +2,7 @@
 
 package unnamed
 
-import "github.com/hookgen/hookgen/webhook/jsonx"
+import "github.com/hookgen/hookgen/runtime/jsonx"
 
 // JSONValue is implemented by the pointer of every type of this package that
 // has a generated JSON decoder and encoder: the payloads, their parts and the

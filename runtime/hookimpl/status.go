@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"encoding/json"
@@ -7,11 +7,9 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-)
 
-// DefaultBodyLimit is the body size [ReadBody] allows when given a limit
-// <= 0: 1 MiB, far above any delivery-event payload.
-const DefaultBodyLimit = 1 << 20
+	"github.com/hookgen/hookgen/webhook"
+)
 
 // errorBody is the JSON shape of every non-200 answer of the status-code
 // contract.
@@ -24,11 +22,11 @@ type errorDetail struct {
 	Message string `json:"message"`
 }
 
-// WriteError answers status with the contract's short JSON error body
+// writeError answers status with the contract's short JSON error body
 // {"error":{"code":"...","message":"..."}}. Headers set on w before the call
 // (for example WWW-Authenticate) are kept. Its Content-Length is set, so
 // the body is complete even on a connection that closes right after.
-func WriteError(w http.ResponseWriter, status int, code, message string) {
+func writeError(w http.ResponseWriter, status int, code, message string) {
 	b, err := json.Marshal(errorBody{Error: errorDetail{Code: code, Message: message}})
 	if err != nil { // cannot happen for two strings; keep the contract anyway
 		b = []byte(`{"error":{"code":"internal","message":""}}`)
@@ -41,19 +39,21 @@ func WriteError(w http.ResponseWriter, status int, code, message string) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// WriteUnauthorized answers 401 with the contract's JSON body and, when v (or
-// any verifier it combines) implements [Challenger], a WWW-Authenticate
+// writeUnauthorized answers 401 with the contract's JSON body and, when v (or
+// any verifier it combines) implements [webhook.Challenger], a WWW-Authenticate
 // header, which HTTP requires on 401.
-func WriteUnauthorized(w http.ResponseWriter, v Verifier, message string) {
-	if c := ChallengeOf(v); c != "" {
-		w.Header().Set("WWW-Authenticate", c)
+func writeUnauthorized(w http.ResponseWriter, v webhook.Verifier, message string) {
+	if c, ok := v.(webhook.Challenger); ok {
+		if ch := c.Challenge(); ch != "" {
+			w.Header().Set("WWW-Authenticate", ch)
+		}
 	}
-	WriteError(w, http.StatusUnauthorized, "unauthorized", message)
+	writeError(w, http.StatusUnauthorized, "unauthorized", message)
 }
 
-// ReadBody reads the whole request body, allowing at most limit bytes
+// readBody reads the whole request body, allowing at most limit bytes
 // (DefaultBodyLimit when limit <= 0). Past the limit it returns an error
-// wrapping [ErrBodyTooLarge]: a declared length before reading anything,
+// wrapping [webhook.ErrBodyTooLarge]: a declared length before reading anything,
 // and a body of unknown length through http.MaxBytesReader, which tells the
 // server to close the connection rather than drain a hostile body. w may be
 // nil outside an HTTP server.
@@ -61,16 +61,16 @@ func WriteUnauthorized(w http.ResponseWriter, v Verifier, message string) {
 // Memory follows the bytes received, not the declared length: a client
 // declaring 1 MiB and sending a byte at a time makes the receiver hold
 // little (see [readUpTo]).
-func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if limit <= 0 {
-		limit = DefaultBodyLimit
+		limit = webhook.DefaultBodyLimit
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return []byte{}, nil
 	}
 	n := r.ContentLength
 	if n > limit {
-		return nil, fmt.Errorf("%w: declared %d bytes, limit %d", ErrBodyTooLarge, n, limit)
+		return nil, fmt.Errorf("%w: declared %d bytes, limit %d", webhook.ErrBodyTooLarge, n, limit)
 	}
 	if n <= 0 {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -91,7 +91,7 @@ func ReadBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	case int64(len(body)) < n:
 		return nil, readError(io.ErrUnexpectedEOF, limit)
 	case int64(len(body)) > n && n == limit:
-		return nil, fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
+		return nil, fmt.Errorf("%w: limit %d bytes", webhook.ErrBodyTooLarge, limit)
 	case int64(len(body)) > n:
 		return nil, errors.New("webhook: read body: longer than its Content-Length")
 	}
@@ -133,7 +133,7 @@ func readUpTo(rd io.Reader, max int64) ([]byte, error) {
 
 func readError(err error, limit int64) error {
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return fmt.Errorf("%w: limit %d bytes", ErrBodyTooLarge, limit)
+		return fmt.Errorf("%w: limit %d bytes", webhook.ErrBodyTooLarge, limit)
 	}
 	return fmt.Errorf("webhook: read body: %w", err)
 }

@@ -1,4 +1,4 @@
-package webhook
+package oauth
 
 import (
 	"cmp"
@@ -62,7 +62,7 @@ func failUntilLimited(t *testing.T, srv *httptest.Server, addr, id string) (int,
 	t.Helper()
 	for n := 0; n < 1000; n++ {
 		a := attempt(t, srv, addr, id, fmt.Sprintf("guess-%04d", n))
-		if a.status != http.StatusBadRequest || a.code != OAuthInvalidClient {
+		if a.status != http.StatusBadRequest || a.code != InvalidClient {
 			return n, a
 		}
 	}
@@ -72,8 +72,8 @@ func failUntilLimited(t *testing.T, srv *httptest.Server, addr, id string) (int,
 
 func wantLimited(t *testing.T, a tokenAttempt, retryAfter string) {
 	t.Helper()
-	if a.status != http.StatusTooManyRequests || a.code != OAuthSlowDown || a.retryAfter != retryAfter {
-		t.Fatalf("got %+v, want 429 %s with Retry-After %s", a, OAuthSlowDown, retryAfter)
+	if a.status != http.StatusTooManyRequests || a.code != SlowDown || a.retryAfter != retryAfter {
+		t.Fatalf("got %+v, want 429 %s with Retry-After %s", a, SlowDown, retryAfter)
 	}
 }
 
@@ -128,7 +128,7 @@ func TestTokenEndpointClientLimit(t *testing.T) {
 	})
 	srv := receiver(t, te, te.Verifier())
 	for i := range 3 {
-		if a := attempt(t, srv, fmt.Sprintf("2001:db8:%d::1", i), testClientID, "wrong"); a.code != OAuthInvalidClient {
+		if a := attempt(t, srv, fmt.Sprintf("2001:db8:%d::1", i), testClientID, "wrong"); a.code != InvalidClient {
 			t.Fatalf("failure %d: %+v", i, a)
 		}
 	}
@@ -158,7 +158,7 @@ func TestTokenEndpointLimitRefills(t *testing.T) {
 	clock.Advance(59*time.Second + 500*time.Millisecond)
 	wantLimited(t, attempt(t, srv, "", testClientID, testClientSecret), "1")
 	clock.Advance(500 * time.Millisecond)
-	if a := attempt(t, srv, "", testClientID, "wrong"); a.code != OAuthInvalidClient {
+	if a := attempt(t, srv, "", testClientID, "wrong"); a.code != InvalidClient {
 		t.Fatalf("after the wait: %+v", a)
 	}
 	wantLimited(t, attempt(t, srv, "", testClientID, testClientSecret), "60")

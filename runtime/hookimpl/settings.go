@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // Settings is what a generated package's options configure: the runner,
@@ -18,9 +20,9 @@ type Settings struct {
 	BodyLimit int64
 	// Schemes are the verifiers configured per security scheme, by the
 	// scheme's key in the spec.
-	Schemes map[string]Verifier
+	Schemes map[string]webhook.Verifier
 	// Verifiers are extra alternatives from WithVerifier.
-	Verifiers []Verifier
+	Verifiers []webhook.Verifier
 	// AllowUnauthenticated lets a server start with no verifier at all.
 	AllowUnauthenticated bool
 	// errs are configuration mistakes found while applying options,
@@ -28,14 +30,25 @@ type Settings struct {
 	errs []error
 }
 
-// Option configures a generated server or dispatcher.
-type Option func(*Settings)
+// Option configures a generated server or dispatcher. Its method is
+// unexported, so that only this package's constructors make one (as
+// connect-go's options do): a user holds options, never builds one that
+// reaches into Settings.
+type Option interface{ apply(*Settings) }
 
-// NewSettings applies opts over the defaults.
+// optionFunc is the Option of every constructor here.
+type optionFunc func(*Settings)
+
+func (f optionFunc) apply(s *Settings) { f(s) }
+
+// NewSettings applies opts over the defaults, skipping nil ones (an
+// option a caller left out of a conditional list, say).
 func NewSettings(opts ...Option) *Settings {
-	s := &Settings{Schemes: map[string]Verifier{}}
+	s := &Settings{Schemes: map[string]webhook.Verifier{}}
 	for _, o := range opts {
-		o(s)
+		if o != nil {
+			o.apply(s)
+		}
 	}
 	s.Runner.Prepare()
 	return s
@@ -43,67 +56,75 @@ func NewSettings(opts ...Option) *Settings {
 
 // WithDeduper stores event ids in d instead of the in-memory default; use
 // a shared store when several replicas receive the same provider.
-func WithDeduper(d Deduper) Option { return func(s *Settings) { s.Runner.Deduper = d } }
+func WithDeduper(d webhook.Deduper) Option {
+	return optionFunc(func(s *Settings) { s.Runner.Deduper = d })
+}
 
-// WithHandlerTimeout bounds each handler call (DefaultHandlerTimeout when
+// WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout when
 // unset). A handler past its deadline gets a cancelled context and the
 // provider gets 500, so it retries.
-func WithHandlerTimeout(d time.Duration) Option { return func(s *Settings) { s.Runner.Timeout = d } }
+func WithHandlerTimeout(d time.Duration) Option {
+	return optionFunc(func(s *Settings) { s.Runner.Timeout = d })
+}
 
 // WithLogger logs every delivery and every failure to l.
-func WithLogger(l *slog.Logger) Option { return func(s *Settings) { s.Runner.Logger = l } }
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(s *Settings) { s.Runner.Logger = l })
+}
 
-// WithBodyLimit sets the largest body accepted (DefaultBodyLimit when
+// WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit when
 // unset); larger deliveries get 413.
-func WithBodyLimit(n int64) Option { return func(s *Settings) { s.BodyLimit = n } }
+func WithBodyLimit(n int64) Option {
+	return optionFunc(func(s *Settings) { s.BodyLimit = n })
+}
 
 // WithUnknownEventHandler receives events the spec does not know, with the
 // raw body and headers in d. They are acknowledged with 200 unless f
 // returns an error.
-func WithUnknownEventHandler(f func(ctx context.Context, d *Delivery) error) Option {
-	return func(s *Settings) { s.Runner.Unknown = f }
+func WithUnknownEventHandler(f func(ctx context.Context, d *webhook.Delivery) error) Option {
+	return optionFunc(func(s *Settings) { s.Runner.Unknown = f })
 }
 
 // WithVerifier accepts deliveries that v accepts, besides the spec's
 // schemes: for authentication the spec does not describe.
-func WithVerifier(v Verifier) Option {
-	return func(s *Settings) { s.Verifiers = append(s.Verifiers, v) }
+func WithVerifier(v webhook.Verifier) Option {
+	return optionFunc(func(s *Settings) { s.Verifiers = append(s.Verifiers, v) })
 }
 
 // WithScheme sets the verifier of the security scheme named key. Generated
 // packages wrap it in one typed option per scheme.
-func WithScheme(key string, v Verifier) Option { return func(s *Settings) { s.Schemes[key] = v } }
+func WithScheme(key string, v webhook.Verifier) Option {
+	return optionFunc(func(s *Settings) { s.Schemes[key] = v })
+}
 
 // WithSchemeErr is WithScheme for a verifier whose construction may have
 // failed (a bad secret, say): the error makes NewServer fail.
-func WithSchemeErr(key string, v Verifier, err error) Option {
+func WithSchemeErr(key string, v webhook.Verifier, err error) Option {
 	if err != nil {
-		return func(s *Settings) { s.errs = append(s.errs, fmt.Errorf("security scheme %s: %w", key, err)) }
+		return optionFunc(func(s *Settings) { s.errs = append(s.errs, fmt.Errorf("security scheme %s: %w", key, err)) })
 	}
 	return WithScheme(key, v)
 }
 
 // AllowUnauthenticated lets a server start without any verifier. Without
 // it, a server refuses to start rather than accept anyone's deliveries.
-func AllowUnauthenticated() Option { return func(s *Settings) { s.AllowUnauthenticated = true } }
-
-// ErrNoVerifier: no verifier is configured and unauthenticated deliveries
-// were not allowed.
-var ErrNoVerifier = errors.New("webhook: no credentials configured")
+func AllowUnauthenticated() Option {
+	return optionFunc(func(s *Settings) { s.AllowUnauthenticated = true })
+}
 
 // Verifier combines the configured verifiers: a delivery is authenticated
 // when it satisfies any one of the spec's requirements (each a list of
 // scheme keys that must all pass), any configured scheme that no
 // requirement names, or any extra verifier. It returns nil, nil only when
 // unauthenticated deliveries were allowed.
-func (s *Settings) Verifier(requirements [][]string) (Verifier, error) {
+func (s *Settings) Verifier(requirements [][]string) (webhook.Verifier, error) {
 	if len(s.errs) > 0 {
 		return nil, errors.Join(s.errs...)
 	}
-	var alts []Verifier
+	var alts []webhook.Verifier
 	named := map[string]bool{}
 	for _, req := range requirements {
-		all := make([]Verifier, 0, len(req))
+		all := make([]webhook.Verifier, 0, len(req))
 		for _, key := range req {
 			named[key] = true
 			if v := s.Schemes[key]; v != nil {
@@ -115,7 +136,7 @@ func (s *Settings) Verifier(requirements [][]string) (Verifier, error) {
 		case len(all) == 1:
 			alts = append(alts, all[0])
 		default:
-			alts = append(alts, AllOf(all...))
+			alts = append(alts, webhook.AllOf(all...))
 		}
 	}
 	keys := make([]string, 0, len(s.Schemes))
@@ -133,9 +154,9 @@ func (s *Settings) Verifier(requirements [][]string) (Verifier, error) {
 	case len(alts) == 1:
 		return alts[0], nil
 	case len(alts) > 1:
-		return AnyOf(alts...), nil
+		return webhook.AnyOf(alts...), nil
 	case s.AllowUnauthenticated:
 		return nil, nil
 	}
-	return nil, ErrNoVerifier
+	return nil, webhook.ErrNoVerifier
 }

@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"bytes"
@@ -13,12 +13,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 func TestRunnerClaimsCommitsReleases(t *testing.T) {
 	r := &Runner{}
 	r.Prepare()
-	d := func() *Delivery { return &Delivery{EventID: "e1", Body: []byte(`{}`)} }
+	d := func() *webhook.Delivery { return &webhook.Delivery{EventID: "e1", Body: []byte(`{}`)} }
 	var calls atomic.Int32
 	fail := errors.New("boom")
 	if err := r.Run(context.Background(), d(), func(context.Context) error { calls.Add(1); return fail }); !errors.Is(err, fail) {
@@ -40,23 +42,23 @@ func TestRunnerClaimsCommitsReleases(t *testing.T) {
 func TestRunnerPanicAndTimeout(t *testing.T) {
 	r := &Runner{Timeout: 20 * time.Millisecond}
 	r.Prepare()
-	err := r.Run(context.Background(), &Delivery{EventID: "p"}, func(context.Context) error { panic("kaboom") })
-	if err == nil || StatusOf(err) != http.StatusInternalServerError {
+	err := r.Run(context.Background(), &webhook.Delivery{EventID: "p"}, func(context.Context) error { panic("kaboom") })
+	if err == nil || webhook.StatusOf(err) != http.StatusInternalServerError {
 		t.Fatalf("panic: %v", err)
 	}
 	// The panic released the claim: the retry runs.
-	if err := r.Run(context.Background(), &Delivery{EventID: "p"}, func(context.Context) error { return nil }); err != nil {
+	if err := r.Run(context.Background(), &webhook.Delivery{EventID: "p"}, func(context.Context) error { return nil }); err != nil {
 		t.Fatalf("retry after a panic: %v", err)
 	}
-	err = r.Run(context.Background(), &Delivery{EventID: "slow"}, func(ctx context.Context) error {
+	err = r.Run(context.Background(), &webhook.Delivery{EventID: "slow"}, func(ctx context.Context) error {
 		<-ctx.Done() // a handler that honours its deadline
 		return ctx.Err()
 	})
-	if !errors.Is(err, ErrTimeout) || StatusOf(err) != http.StatusInternalServerError {
+	if !errors.Is(err, webhook.ErrTimeout) || webhook.StatusOf(err) != http.StatusInternalServerError {
 		t.Fatalf("timeout: %v", err)
 	}
 	// The timed-out event was released: the provider's retry is handled.
-	if err := r.Run(context.Background(), &Delivery{EventID: "slow"}, func(context.Context) error { return nil }); err != nil {
+	if err := r.Run(context.Background(), &webhook.Delivery{EventID: "slow"}, func(context.Context) error { return nil }); err != nil {
 		t.Fatalf("retry after a timeout: %v", err)
 	}
 }
@@ -69,17 +71,17 @@ func TestRunnerInFlight(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- r.Run(context.Background(), &Delivery{EventID: "e"}, func(context.Context) error {
+		done <- r.Run(context.Background(), &webhook.Delivery{EventID: "e"}, func(context.Context) error {
 			close(started)
 			<-release
 			return nil
 		})
 	}()
 	<-started
-	if err := r.Run(context.Background(), &Delivery{EventID: "e"}, func(context.Context) error {
+	if err := r.Run(context.Background(), &webhook.Delivery{EventID: "e"}, func(context.Context) error {
 		t.Error("duplicate ran")
 		return nil
-	}); !errors.Is(err, ErrInFlight) || StatusOf(err) != http.StatusConflict {
+	}); !errors.Is(err, webhook.ErrInFlight) || webhook.StatusOf(err) != http.StatusConflict {
 		t.Fatalf("duplicate in flight: %v", err)
 	}
 	close(release)
@@ -91,9 +93,9 @@ func TestRunnerInFlight(t *testing.T) {
 func TestRunnerDeliveryInContext(t *testing.T) {
 	r := &Runner{}
 	r.Prepare()
-	d := &Delivery{EventID: "ctx", Body: []byte("x")}
+	d := &webhook.Delivery{EventID: "ctx", Body: []byte("x")}
 	err := r.Run(context.Background(), d, func(ctx context.Context) error {
-		got, ok := DeliveryFrom(ctx)
+		got, ok := webhook.DeliveryFrom(ctx)
 		if !ok || got != d {
 			return errors.New("delivery not in context")
 		}
@@ -108,14 +110,14 @@ func TestRunnerDeliveryInContext(t *testing.T) {
 }
 
 func TestSettingsVerifierFailsClosed(t *testing.T) {
-	if _, err := NewSettings().Verifier([][]string{{"basic"}}); !errors.Is(err, ErrNoVerifier) {
+	if _, err := NewSettings().Verifier([][]string{{"basic"}}); !errors.Is(err, webhook.ErrNoVerifier) {
 		t.Fatalf("no verifier: %v", err)
 	}
 	if v, err := NewSettings(AllowUnauthenticated()).Verifier([][]string{{"basic"}}); v != nil || err != nil {
 		t.Fatalf("allowed: %v %v", v, err)
 	}
 	// One requirement of two schemes: both must pass.
-	s := NewSettings(WithScheme("a", APIKey("header", "X-A", "ka")), WithScheme("b", APIKey("header", "X-B", "kb")))
+	s := NewSettings(WithScheme("a", webhook.APIKey("header", "X-A", "ka")), WithScheme("b", webhook.APIKey("header", "X-B", "kb")))
 	v, err := s.Verifier([][]string{{"a", "b"}})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +132,7 @@ func TestSettingsVerifierFailsClosed(t *testing.T) {
 		t.Fatalf("both schemes: %v", err)
 	}
 	// A configured scheme no requirement names is an alternative of its own.
-	s = NewSettings(WithScheme("extra", APIKey("header", "X-E", "ke")))
+	s = NewSettings(WithScheme("extra", webhook.APIKey("header", "X-E", "ke")))
 	if v, err = s.Verifier([][]string{{"basic"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +143,23 @@ func TestSettingsVerifierFailsClosed(t *testing.T) {
 }
 
 // A handler's error is a 500 whatever it wraps: the event was not handled.
+// A nil option, such as one a caller left unset in a conditional list, is
+// skipped rather than a panic.
+func TestNewSettingsSkipsNilOptions(t *testing.T) {
+	var unset Option
+	s := NewSettings(unset, WithBodyLimit(7), nil)
+	if s.BodyLimit != 7 {
+		t.Errorf("BodyLimit %d, want 7", s.BodyLimit)
+	}
+}
+
 func TestHandlerErrorIsAlways500(t *testing.T) {
 	r := &Runner{}
 	r.Prepare()
-	for i, herr := range []error{ErrInvalidPayload, ErrUnauthorized, ErrInFlight, ErrBodyTooLarge, errors.New("db down")} {
-		err := r.Run(context.Background(), &Delivery{EventID: string(rune('a' + i))}, func(context.Context) error { return herr })
-		if StatusOf(err) != http.StatusInternalServerError || !errors.Is(err, herr) {
-			t.Errorf("handler returned %v: status %d, err %v", herr, StatusOf(err), err)
+	for i, herr := range []error{webhook.ErrInvalidPayload, webhook.ErrUnauthorized, webhook.ErrInFlight, webhook.ErrBodyTooLarge, errors.New("db down")} {
+		err := r.Run(context.Background(), &webhook.Delivery{EventID: string(rune('a' + i))}, func(context.Context) error { return herr })
+		if webhook.StatusOf(err) != http.StatusInternalServerError || !errors.Is(err, herr) {
+			t.Errorf("handler returned %v: status %d, err %v", herr, webhook.StatusOf(err), err)
 		}
 	}
 }
@@ -172,10 +184,10 @@ func TestServeMuxRefusesUncleanPaths(t *testing.T) {
 func serveRunner(t *testing.T, r *Runner, unknown bool, handle func(context.Context) error) *httptest.Server {
 	t.Helper()
 	if unknown {
-		r.Unknown = func(ctx context.Context, _ *Delivery) error { return handle(ctx) }
+		r.Unknown = func(ctx context.Context, _ *webhook.Delivery) error { return handle(ctx) }
 	}
 	r.Prepare()
-	srv := httptest.NewServer(&Endpoint{Channel: "/webhook", Dispatch: func(ctx context.Context, d *Delivery) error {
+	srv := httptest.NewServer(&Endpoint{Channel: "/webhook", Dispatch: func(ctx context.Context, d *webhook.Delivery) error {
 		if unknown {
 			return r.RunUnknown(ctx, d)
 		}
@@ -233,7 +245,7 @@ func TestRunnerGoexitReleases(t *testing.T) {
 	exited := make(chan struct{})
 	go func() {
 		defer close(exited)
-		_ = r.Run(context.Background(), &Delivery{EventID: "g"}, func(context.Context) error {
+		_ = r.Run(context.Background(), &webhook.Delivery{EventID: "g"}, func(context.Context) error {
 			runtime.Goexit()
 			return nil
 		})
@@ -241,22 +253,24 @@ func TestRunnerGoexitReleases(t *testing.T) {
 	}()
 	<-exited
 	calls := 0
-	if err := r.Run(context.Background(), &Delivery{EventID: "g"}, func(context.Context) error { calls++; return nil }); err != nil || calls != 1 {
+	if err := r.Run(context.Background(), &webhook.Delivery{EventID: "g"}, func(context.Context) error { calls++; return nil }); err != nil || calls != 1 {
 		t.Fatalf("retry after Goexit: err %v, %d calls, want nil and 1", err, calls)
 	}
 }
 
 // stateDeduper is a buggy store whose Claim answers a state outside the
 // defined ones.
-type stateDeduper ClaimState
+type stateDeduper webhook.ClaimState
 
-func (s stateDeduper) Claim(context.Context, string) (ClaimState, error) { return ClaimState(s), nil }
-func (stateDeduper) Commit(context.Context, string) error                { return nil }
-func (stateDeduper) Release(context.Context, string) error               { return nil }
+func (s stateDeduper) Claim(context.Context, string) (webhook.ClaimState, error) {
+	return webhook.ClaimState(s), nil
+}
+func (stateDeduper) Commit(context.Context, string) error  { return nil }
+func (stateDeduper) Release(context.Context, string) error { return nil }
 
 // An invalid ClaimState is a store error (500), never permission to run.
 func TestRunnerInvalidClaimState(t *testing.T) {
-	for _, state := range []ClaimState{0, 42, -1} {
+	for _, state := range []webhook.ClaimState{0, 42, -1} {
 		var logs bytes.Buffer
 		var calls atomic.Int32
 		r := &Runner{Deduper: stateDeduper(state), Logger: slog.New(slog.NewTextHandler(&logs, nil))}

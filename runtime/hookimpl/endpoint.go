@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"context"
@@ -9,13 +9,15 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // Endpoint serves one channel over HTTP: it enforces the request rules of
 // the status-code contract, verifies credentials on the raw body, and hands
 // the delivery to the channel's dispatcher.
 //
-// Order matters: credentials that need no body ([HeaderVerifier]) first,
+// Order matters: credentials that need no body ([webhook.HeaderVerifier]) first,
 // then method and content type (405, 415), then the body is read (413) and
 // signatures over it are checked. Nothing reaches the dispatcher or the
 // de-duplication store before the credentials are checked, and nothing is
@@ -27,10 +29,10 @@ type Endpoint struct {
 	Params []string
 	// Verifier checks credentials; nil means none (the generated NewServer
 	// only allows that when told to).
-	Verifier  Verifier
+	Verifier  webhook.Verifier
 	BodyLimit int64
 	Logger    *slog.Logger
-	Dispatch  func(ctx context.Context, d *Delivery) error
+	Dispatch  func(ctx context.Context, d *webhook.Delivery) error
 }
 
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -39,9 +41,13 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// a client without them cannot make the receiver hold a body.
 	bodySigned := false
 	if e.Verifier != nil {
-		switch err := verifyHeader(e.Verifier, r); err {
+		err := webhook.ErrNeedBody // unless the headers alone can tell
+		if hv, ok := e.Verifier.(webhook.HeaderVerifier); ok {
+			err = hv.VerifyHeader(r)
+		}
+		switch err {
 		case nil:
-		case ErrNeedBody:
+		case webhook.ErrNeedBody:
 			bodySigned = true
 		default:
 			e.unauthorized(w, r, err)
@@ -50,20 +56,20 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed", "webhook deliveries are POST requests")
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "webhook deliveries are POST requests")
 		return
 	}
 	if ct := headerValue(r.Header, "Content-Type"); ct != "" && !isJSON(ct) {
-		WriteError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be JSON, not "+ct)
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be JSON, not "+ct)
 		return
 	}
-	body, err := ReadBody(w, r, e.BodyLimit)
+	body, err := readBody(w, r, e.BodyLimit)
 	if err != nil {
-		if errors.Is(err, ErrBodyTooLarge) {
-			WriteError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
+		if errors.Is(err, webhook.ErrBodyTooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
 			return
 		}
-		WriteError(w, http.StatusBadRequest, "unreadable_body", "the request body could not be read")
+		writeError(w, http.StatusBadRequest, "unreadable_body", "the request body could not be read")
 		return
 	}
 	if bodySigned {
@@ -72,7 +78,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d := &Delivery{Channel: e.Channel, Header: r.Header, Body: body, Received: received}
+	d := &webhook.Delivery{Channel: e.Channel, Header: r.Header, Body: body, Received: received}
 	if len(e.Params) > 0 {
 		d.Params = make(map[string]string, len(e.Params))
 		for _, p := range e.Params {
@@ -83,34 +89,34 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer e.exited(w, r, d, &returned)
 	err = e.Dispatch(r.Context(), d)
 	returned = true
-	status := StatusOf(err)
+	status := webhook.StatusOf(err)
 	switch status {
 	case http.StatusOK:
 		e.logResult(r.Context(), slog.LevelInfo, "webhook: delivery", d, status, nil)
 		w.WriteHeader(http.StatusOK)
 	case http.StatusBadRequest:
 		e.logResult(r.Context(), slog.LevelWarn, "webhook: invalid payload", d, status, err)
-		WriteError(w, status, "invalid_payload", err.Error())
+		writeError(w, status, "invalid_payload", err.Error())
 	case http.StatusConflict:
 		w.Header().Set("Retry-After", "1")
-		WriteError(w, status, "in_flight", "the same event is being handled; retry later")
+		writeError(w, status, "in_flight", "the same event is being handled; retry later")
 	case http.StatusServiceUnavailable:
 		e.logResult(r.Context(), slog.LevelError, "webhook: de-duplication store full", d, status, err)
 		// Claims end as handlers return, within their timeout (30 s by
 		// default): a few seconds frees some.
 		w.Header().Set("Retry-After", "10")
-		WriteError(w, status, "unavailable", "too many events are being handled; retry later")
+		writeError(w, status, "unavailable", "too many events are being handled; retry later")
 	default:
 		e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, status, err)
 		// The handler's error stays in the log: it may hold internals.
-		WriteError(w, status, "handler_failed", "the event was not handled; retry later")
+		writeError(w, status, "handler_failed", "the event was not handled; retry later")
 	}
 }
 
 // unauthorized logs a rejected request and answers 401.
 func (e *Endpoint) unauthorized(w http.ResponseWriter, r *http.Request, err error) {
 	e.log(r.Context(), slog.LevelWarn, "webhook: rejected credentials", "channel", e.Channel, "error", err)
-	WriteUnauthorized(w, e.Verifier, "missing or invalid credentials")
+	writeUnauthorized(w, e.Verifier, "missing or invalid credentials")
 }
 
 // exited answers a delivery whose dispatch ended its goroutine with
@@ -118,7 +124,7 @@ func (e *Endpoint) unauthorized(w http.ResponseWriter, r *http.Request, err erro
 // net/http as before. net/http then closes the connection without flushing
 // what the handler buffered, so the 500 is flushed here, with its length
 // (a chunked body would lack its last chunk) and Connection: close.
-func (e *Endpoint) exited(w http.ResponseWriter, r *http.Request, d *Delivery, returned *bool) {
+func (e *Endpoint) exited(w http.ResponseWriter, r *http.Request, d *webhook.Delivery, returned *bool) {
 	if *returned {
 		return
 	}
@@ -127,13 +133,13 @@ func (e *Endpoint) exited(w http.ResponseWriter, r *http.Request, d *Delivery, r
 	}
 	e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, http.StatusInternalServerError, errGoexit)
 	w.Header().Set("Connection", "close")
-	WriteError(w, http.StatusInternalServerError, "handler_failed", "the event was not handled; retry later")
+	writeError(w, http.StatusInternalServerError, "handler_failed", "the event was not handled; retry later")
 	_ = http.NewResponseController(w).Flush()
 }
 
 // logResult logs a delivery's outcome; the attributes are built only when
 // the level is enabled, since most receivers log little on the hot path.
-func (e *Endpoint) logResult(ctx context.Context, level slog.Level, msg string, d *Delivery, status int, err error) {
+func (e *Endpoint) logResult(ctx context.Context, level slog.Level, msg string, d *webhook.Delivery, status int, err error) {
 	if e.Logger == nil || !e.Logger.Enabled(ctx, level) {
 		return
 	}
@@ -174,7 +180,7 @@ func isJSON(contentType string) bool {
 // NotFound answers 404 with the contract's JSON body, for paths that are
 // no channel.
 var NotFound = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, http.StatusNotFound, "not_found", "no webhook channel at "+r.URL.Path)
+	writeError(w, http.StatusNotFound, "not_found", "no webhook channel at "+r.URL.Path)
 })
 
 // ServeMux serves r with mux, except that a path ServeMux would redirect to

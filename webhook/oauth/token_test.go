@@ -1,4 +1,4 @@
-package webhook
+package oauth
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/hookgen/hookgen/runtime/hookimpl"
+	"github.com/hookgen/hookgen/webhook"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -34,7 +36,7 @@ const (
 func testEndpoint(t *testing.T, mod func(*TokenEndpointConfig)) *TokenEndpoint {
 	t.Helper()
 	cfg := TokenEndpointConfig{
-		Clients: []OAuthClient{
+		Clients: []Client{
 			{ID: testClientID, Secret: testClientSecret, Scopes: []string{"callbacks", "orders:read"}},
 			{ID: "noscope", Secret: noscopeSecret},
 		},
@@ -54,22 +56,11 @@ func testEndpoint(t *testing.T, mod func(*TokenEndpointConfig)) *TokenEndpoint {
 
 // receiver mounts the token endpoint and a protected webhook route on a real
 // loopback listener, as a receiver would.
-func receiver(t *testing.T, te *TokenEndpoint, v Verifier) *httptest.Server {
+func receiver(t *testing.T, te *TokenEndpoint, v webhook.Verifier) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/oauth/token", te)
-	mux.HandleFunc("POST /hooks", func(w http.ResponseWriter, r *http.Request) {
-		body, err := ReadBody(w, r, DefaultBodyLimit)
-		if err != nil {
-			WriteError(w, http.StatusRequestEntityTooLarge, "too_large", err.Error())
-			return
-		}
-		if err := v.Verify(r, body); err != nil {
-			WriteUnauthorized(w, v, "unauthorized")
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
+	mux.Handle("/hooks", &hookimpl.Endpoint{Channel: "/hooks", Verifier: v, Dispatch: func(context.Context, *webhook.Delivery) error { return nil }})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +73,7 @@ func receiver(t *testing.T, te *TokenEndpoint, v Verifier) *httptest.Server {
 	return srv
 }
 
-func TestOAuthClientCredentialsFlow(t *testing.T) {
+func TestClientCredentialsFlow(t *testing.T) {
 	te := testEndpoint(t, nil)
 	srv := receiver(t, te, te.Verifier())
 	styles := map[string]oauth2.AuthStyle{
@@ -137,7 +128,7 @@ func TestOAuthClientCredentialsFlow(t *testing.T) {
 		cc := clientcredentials.Config{ClientID: testClientID, ClientSecret: "wrong", TokenURL: srv.URL + "/oauth/token"}
 		_, err := cc.Token(context.Background())
 		re, ok := errors.AsType[*oauth2.RetrieveError](err)
-		if !ok || re.ErrorCode != OAuthInvalidClient {
+		if !ok || re.ErrorCode != InvalidClient {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -145,7 +136,7 @@ func TestOAuthClientCredentialsFlow(t *testing.T) {
 		cc := clientcredentials.Config{ClientID: testClientID, ClientSecret: testClientSecret, TokenURL: srv.URL + "/oauth/token", Scopes: []string{"admin"}}
 		_, err := cc.Token(context.Background())
 		re, ok := errors.AsType[*oauth2.RetrieveError](err)
-		if !ok || re.ErrorCode != OAuthInvalidScope {
+		if !ok || re.ErrorCode != InvalidScope {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -246,28 +237,28 @@ func TestTokenEndpointErrors(t *testing.T) {
 	te := testEndpoint(t, nil)
 	t.Run("wrong secret, basic", func(t *testing.T) {
 		rec := postToken(te, ccForm, testClientID, "wrong")
-		oauthErr(t, rec, http.StatusUnauthorized, OAuthInvalidClient)
+		oauthErr(t, rec, http.StatusUnauthorized, InvalidClient)
 		if got := rec.Header().Get("WWW-Authenticate"); got != `Basic realm="token"` {
 			t.Fatalf("WWW-Authenticate %q", got)
 		}
 	})
 	t.Run("unknown client, basic", func(t *testing.T) {
-		oauthErr(t, postToken(te, ccForm, "nobody", testClientSecret), http.StatusUnauthorized, OAuthInvalidClient)
+		oauthErr(t, postToken(te, ccForm, "nobody", testClientSecret), http.StatusUnauthorized, InvalidClient)
 	})
 	t.Run("secret of another client", func(t *testing.T) {
-		oauthErr(t, postToken(te, ccForm, "noscope", testClientSecret), http.StatusUnauthorized, OAuthInvalidClient)
+		oauthErr(t, postToken(te, ccForm, "noscope", testClientSecret), http.StatusUnauthorized, InvalidClient)
 	})
 	t.Run("wrong secret, post", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {testClientID}, "client_secret": {"wrong"}}
 		rec := postToken(te, form, "", "")
-		oauthErr(t, rec, http.StatusBadRequest, OAuthInvalidClient)
+		oauthErr(t, rec, http.StatusBadRequest, InvalidClient)
 		if rec.Header().Get("WWW-Authenticate") != "" {
 			t.Fatal("challenge on client_secret_post failure")
 		}
 	})
 	t.Run("no client authentication", func(t *testing.T) {
 		rec := postToken(te, ccForm, "", "")
-		oauthErr(t, rec, http.StatusUnauthorized, OAuthInvalidClient)
+		oauthErr(t, rec, http.StatusUnauthorized, InvalidClient)
 		if rec.Header().Get("WWW-Authenticate") == "" {
 			t.Fatal("401 without challenge")
 		}
@@ -278,27 +269,27 @@ func TestTokenEndpointErrors(t *testing.T) {
 		r.Header.Set("Authorization", "Bearer x")
 		rec := httptest.NewRecorder()
 		te.ServeHTTP(rec, r)
-		oauthErr(t, rec, http.StatusUnauthorized, OAuthInvalidClient)
+		oauthErr(t, rec, http.StatusUnauthorized, InvalidClient)
 	})
 	t.Run("two authentication methods", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {testClientID}, "client_secret": {testClientSecret}}
-		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("client_id disagrees with Basic", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"noscope"}}
-		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("unsupported grant type", func(t *testing.T) {
 		for _, g := range []string{"password", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"} {
-			oauthErr(t, postToken(te, url.Values{"grant_type": {g}}, testClientID, testClientSecret), http.StatusBadRequest, OAuthUnsupportedGrantType)
+			oauthErr(t, postToken(te, url.Values{"grant_type": {g}}, testClientID, testClientSecret), http.StatusBadRequest, UnsupportedGrantType)
 		}
 	})
 	t.Run("missing grant type", func(t *testing.T) {
-		oauthErr(t, postToken(te, url.Values{}, testClientID, testClientSecret), http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, postToken(te, url.Values{}, testClientID, testClientSecret), http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("repeated parameter", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials", "client_credentials"}}
-		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("grant type in the query only", func(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "/?grant_type=client_credentials", strings.NewReader(""))
@@ -306,20 +297,20 @@ func TestTokenEndpointErrors(t *testing.T) {
 		r.SetBasicAuth(url.QueryEscape(testClientID), url.QueryEscape(testClientSecret))
 		rec := httptest.NewRecorder()
 		te.ServeHTTP(rec, r)
-		oauthErr(t, rec, http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, rec, http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("scope outside the allowed list", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"callbacks admin"}}
-		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, OAuthInvalidScope)
+		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, InvalidScope)
 	})
 	t.Run("any scope for a client without scopes", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"callbacks"}}
-		oauthErr(t, postToken(te, form, "noscope", noscopeSecret), http.StatusBadRequest, OAuthInvalidScope)
+		oauthErr(t, postToken(te, form, "noscope", noscopeSecret), http.StatusBadRequest, InvalidScope)
 	})
 	t.Run("GET", func(t *testing.T) {
 		rec := httptest.NewRecorder()
 		te.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/?grant_type=client_credentials", nil))
-		oauthErr(t, rec, http.StatusMethodNotAllowed, OAuthInvalidRequest)
+		oauthErr(t, rec, http.StatusMethodNotAllowed, InvalidRequest)
 		if rec.Header().Get("Allow") != http.MethodPost {
 			t.Fatal("no Allow header")
 		}
@@ -330,11 +321,11 @@ func TestTokenEndpointErrors(t *testing.T) {
 		r.SetBasicAuth(url.QueryEscape(testClientID), url.QueryEscape(testClientSecret))
 		rec := httptest.NewRecorder()
 		te.ServeHTTP(rec, r)
-		oauthErr(t, rec, http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, rec, http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("oversized body", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "pad": {strings.Repeat("x", tokenFormLimit)}}
-		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, OAuthInvalidRequest)
+		oauthErr(t, postToken(te, form, testClientID, testClientSecret), http.StatusBadRequest, InvalidRequest)
 	})
 	t.Run("scope subset granted", func(t *testing.T) {
 		form := url.Values{"grant_type": {"client_credentials"}, "scope": {"orders:read orders:read"}}
@@ -468,7 +459,7 @@ func TestTokenVerifierForgeries(t *testing.T) {
 
 func TestNewTokenEndpointConfigErrors(t *testing.T) {
 	good := func() TokenEndpointConfig {
-		return TokenEndpointConfig{Clients: []OAuthClient{{ID: "a", Secret: strings.Repeat("b", 32)}}, Keys: []SigningKey{keyA}}
+		return TokenEndpointConfig{Clients: []Client{{ID: "a", Secret: strings.Repeat("b", 32)}}, Keys: []SigningKey{keyA}}
 	}
 	cases := []struct {
 		mod  func(*TokenEndpointConfig)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hookgen/hookgen/webhook/jsonx"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 var bodies = []string{

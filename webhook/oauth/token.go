@@ -1,8 +1,9 @@
-package webhook
+package oauth
 
 import (
 	"cmp"
 	"container/list"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -23,10 +24,12 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/internal/httpauth"
 	"golang.org/x/time/rate"
 )
 
-// OAuthClient is a client allowed to obtain tokens from a [TokenEndpoint]
+// Client is a client allowed to obtain tokens from a [TokenEndpoint]
 // with the client-credentials grant.
 //
 // Scopes lists the scopes the client may be granted. A request naming a
@@ -38,12 +41,12 @@ import (
 // Secret must be at least 32 bytes ([MinClientSecretLen]): the endpoint
 // limits failed attempts, but only a long random secret makes guessing
 // hopeless.
-type OAuthClient struct {
+type Client struct {
 	ID, Secret string
 	Scopes     []string
 }
 
-// MinClientSecretLen is the shortest [OAuthClient] Secret accepted.
+// MinClientSecretLen is the shortest [Client] Secret accepted.
 const MinClientSecretLen = 32
 
 // SigningKey is an HS256 key of a [TokenEndpoint]. The first key signs new
@@ -59,7 +62,7 @@ type SigningKey struct {
 // TokenEndpointConfig configures [NewTokenEndpoint].
 type TokenEndpointConfig struct {
 	// Clients that may obtain tokens; at least one.
-	Clients []OAuthClient
+	Clients []Client
 	// Keys sign (Keys[0]) and verify (all) the tokens; at least one.
 	Keys []SigningKey
 	// TTL is the tokens' lifetime; default 1 hour, at least 1 second.
@@ -136,14 +139,14 @@ var (
 // grant served and every configured client may use it (remove a client to
 // disable it).
 const (
-	OAuthInvalidRequest       = "invalid_request"
-	OAuthInvalidClient        = "invalid_client"
-	OAuthUnauthorizedClient   = "unauthorized_client"
-	OAuthUnsupportedGrantType = "unsupported_grant_type"
-	OAuthInvalidScope         = "invalid_scope"
-	// OAuthSlowDown answers a request over a [FailureLimit], with 429; the
+	InvalidRequest       = "invalid_request"
+	InvalidClient        = "invalid_client"
+	UnauthorizedClient   = "unauthorized_client"
+	UnsupportedGrantType = "unsupported_grant_type"
+	InvalidScope         = "invalid_scope"
+	// SlowDown answers a request over a [FailureLimit], with 429; the
 	// code is the token endpoint's "slow down" of RFC 8628 §3.5.
-	OAuthSlowDown = "slow_down"
+	SlowDown = "slow_down"
 )
 
 // tokenFormLimit bounds the token request body; a real one is < 1 KiB.
@@ -334,29 +337,29 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Pragma", "no-cache")
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		t.oauthError(w, http.StatusMethodNotAllowed, OAuthInvalidRequest, "the token endpoint accepts POST only")
+		t.oauthError(w, http.StatusMethodNotAllowed, InvalidRequest, "the token endpoint accepts POST only")
 		return
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/x-www-form-urlencoded" {
-		t.oauthError(w, http.StatusBadRequest, OAuthInvalidRequest, "the body must be application/x-www-form-urlencoded")
+		t.oauthError(w, http.StatusBadRequest, InvalidRequest, "the body must be application/x-www-form-urlencoded")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, tokenFormLimit)
 	if err := r.ParseForm(); err != nil {
-		t.oauthError(w, http.StatusBadRequest, OAuthInvalidRequest, "malformed form body")
+		t.oauthError(w, http.StatusBadRequest, InvalidRequest, "malformed form body")
 		return
 	}
 	form := r.PostForm
 	for _, k := range []string{"grant_type", "scope", "client_id", "client_secret"} {
 		if len(form[k]) > 1 {
-			t.oauthError(w, http.StatusBadRequest, OAuthInvalidRequest, "parameter "+k+" is repeated")
+			t.oauthError(w, http.StatusBadRequest, InvalidRequest, "parameter "+k+" is repeated")
 			return
 		}
 	}
 	grant := form.Get("grant_type")
 	if grant == "" {
-		t.oauthError(w, http.StatusBadRequest, OAuthInvalidRequest, "missing grant_type")
+		t.oauthError(w, http.StatusBadRequest, InvalidRequest, "missing grant_type")
 		return
 	}
 
@@ -364,13 +367,13 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ticket, wait := t.limits.reserve(presentedClientID(r, form), addrKey(t.addrOf(r)), now)
 	if wait > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
-		t.oauthError(w, http.StatusTooManyRequests, OAuthSlowDown, "too many failed client authentications; retry later")
+		t.oauthError(w, http.StatusTooManyRequests, SlowDown, "too many failed client authentications; retry later")
 		return
 	}
 	client, status, code, desc := t.authenticate(r, form)
 	if client == nil {
 		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Basic realm=`+quoteParam(t.realm))
+			w.Header().Set("WWW-Authenticate", `Basic realm=`+httpauth.QuoteParam(t.realm))
 		}
 		t.oauthError(w, status, code, desc)
 		return
@@ -378,12 +381,12 @@ func (t *TokenEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ticket.refund(now)
 
 	if grant != "client_credentials" {
-		t.oauthError(w, http.StatusBadRequest, OAuthUnsupportedGrantType, "only client_credentials is supported")
+		t.oauthError(w, http.StatusBadRequest, UnsupportedGrantType, "only client_credentials is supported")
 		return
 	}
 	scopes, ok := grantScopes(client, form.Get("scope"))
 	if !ok {
-		t.oauthError(w, http.StatusBadRequest, OAuthInvalidScope, "the requested scope is not allowed for this client")
+		t.oauthError(w, http.StatusBadRequest, InvalidScope, "the requested scope is not allowed for this client")
 		return
 	}
 	raw, err := t.issue(client.id, scopes, now)
@@ -411,37 +414,37 @@ func (t *TokenEndpoint) authenticate(r *http.Request, form url.Values) (c *endpo
 	authz := r.Header.Get("Authorization")
 	_, postSecret := form["client_secret"]
 	if authz != "" {
-		user, pass, ok := ParseBasicAuth(authz)
+		user, pass, ok := httpauth.ParseBasic(authz)
 		if !ok {
-			return nil, http.StatusUnauthorized, OAuthInvalidClient, "unsupported or malformed Authorization header"
+			return nil, http.StatusUnauthorized, InvalidClient, "unsupported or malformed Authorization header"
 		}
 		if postSecret {
-			return nil, http.StatusBadRequest, OAuthInvalidRequest, "more than one client authentication method"
+			return nil, http.StatusBadRequest, InvalidRequest, "more than one client authentication method"
 		}
 		id, secret := formUnescape(user), formUnescape(pass)
 		if fid := form.Get("client_id"); fid != "" && fid != id && fid != user {
-			return nil, http.StatusBadRequest, OAuthInvalidRequest, "client_id differs from the authenticated client"
+			return nil, http.StatusBadRequest, InvalidRequest, "client_id differs from the authenticated client"
 		}
 		c := t.match(id, secret)
 		if c == nil && (id != user || secret != pass) {
 			c = t.match(user, pass) // a client that did not form-encode
 		}
 		if c == nil {
-			return nil, http.StatusUnauthorized, OAuthInvalidClient, "client authentication failed"
+			return nil, http.StatusUnauthorized, InvalidClient, "client authentication failed"
 		}
 		return c, 0, "", ""
 	}
 	if !postSecret {
-		return nil, http.StatusUnauthorized, OAuthInvalidClient, "client authentication is required"
+		return nil, http.StatusUnauthorized, InvalidClient, "client authentication is required"
 	}
 	id := form.Get("client_id")
 	if id == "" {
-		return nil, http.StatusBadRequest, OAuthInvalidClient, "missing client_id"
+		return nil, http.StatusBadRequest, InvalidClient, "missing client_id"
 	}
 	if c := t.match(id, form.Get("client_secret")); c != nil {
 		return c, 0, "", ""
 	}
-	return nil, http.StatusBadRequest, OAuthInvalidClient, "client authentication failed"
+	return nil, http.StatusBadRequest, InvalidClient, "client authentication failed"
 }
 
 // formUnescape undoes the form-encoding RFC 6749 §2.3.1 applies to Basic
@@ -470,7 +473,7 @@ func (t *TokenEndpoint) match(id, secret string) *endpointClient {
 	return &t.clients[found]
 }
 
-// grantScopes decides the granted scopes; see [OAuthClient].
+// grantScopes decides the granted scopes; see [Client].
 func grantScopes(c *endpointClient, requested string) ([]string, bool) {
 	req := strings.Fields(requested)
 	if len(req) == 0 {
@@ -530,7 +533,7 @@ type TokenClaims struct {
 // Keys (chosen by "kid"), typ at+jwt, issuer, audience, exp (required),
 // nbf and iat with a 30 s leeway for replica clock skew, and a client that
 // is still configured (removing a client revokes its tokens). Failures wrap
-// [ErrUnauthorized].
+// [webhook.ErrUnauthorized].
 func (t *TokenEndpoint) VerifyToken(raw string) (*TokenClaims, error) {
 	if len(raw) > maxTokenLen {
 		return nil, unauthorized("token: too long")
@@ -575,11 +578,11 @@ func (t *TokenEndpoint) VerifyToken(raw string) (*TokenClaims, error) {
 // Verifier returns a verifier accepting requests whose bearer token this
 // endpoint, or any endpoint with the same Keys, Issuer and Audience, issued
 // and that has not expired.
-func (t *TokenEndpoint) Verifier() Verifier { return &tokenVerifier{t: t} }
+func (t *TokenEndpoint) Verifier() webhook.Verifier { return &tokenVerifier{t: t} }
 
 // ScopedVerifier is [TokenEndpoint.Verifier] that also requires the token to
 // carry every one of scopes.
-func (t *TokenEndpoint) ScopedVerifier(scopes ...string) Verifier {
+func (t *TokenEndpoint) ScopedVerifier(scopes ...string) webhook.Verifier {
 	return &tokenVerifier{t: t, scopes: slices.Clone(scopes)}
 }
 
@@ -594,20 +597,18 @@ func (v *tokenVerifier) Verify(r *http.Request, _ []byte) error { return v.Verif
 // VerifyHeader is Verify: the token is in the headers, so a request
 // without a valid one is refused before its body is read.
 func (v *tokenVerifier) VerifyHeader(r *http.Request) error {
-	tok, err := bearerToken(r)
-	if err != nil {
-		return err
-	}
-	c, err := v.t.VerifyToken(tok)
-	if err != nil {
-		return err
-	}
-	for _, s := range v.scopes {
-		if !slices.Contains(c.Scopes, s) {
-			return unauthorized("token: missing scope " + quoteParam(s))
+	return verifyBearer(r, func(_ context.Context, tok string) error {
+		c, err := v.t.VerifyToken(tok)
+		if err != nil {
+			return err
 		}
-	}
-	return nil
+		for _, s := range v.scopes {
+			if !slices.Contains(c.Scopes, s) {
+				return unauthorized("token: missing scope " + httpauth.QuoteParam(s))
+			}
+		}
+		return nil
+	})
 }
 
 // Challenge returns "Bearer".
@@ -617,7 +618,7 @@ func (v *tokenVerifier) Challenge() string { return "Bearer" }
 // authentication method [TokenEndpoint.authenticate] will use, so a
 // failure is counted against the client it tried.
 func presentedClientID(r *http.Request, form url.Values) string {
-	if user, _, ok := ParseBasicAuth(r.Header.Get("Authorization")); ok {
+	if user, _, ok := httpauth.ParseBasic(r.Header.Get("Authorization")); ok {
 		return formUnescape(user)
 	}
 	return form.Get("client_id")

@@ -1,7 +1,8 @@
 // Package jsontest holds generated JSON decoders and encoders to
 // encoding/json: the generated tests of every package use it to compare
 // the two on the spec's examples, on random valid payloads and on fuzzed
-// bytes.
+// bytes. It is for generated code only and may change between versions
+// of hookgen without notice.
 package jsontest
 
 import (
@@ -17,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hookgen/hookgen/webhook/jsonx"
+	"github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // Codec is one generated type: how to make a value, decode into it and

@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"context"
@@ -7,6 +7,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hookgen/hookgen/internal/deliveryctx"
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // waitDone fails the test unless ctx is done within a generous bound.
@@ -162,7 +165,7 @@ func TestHandlerCtxDeadline(t *testing.T) {
 
 func TestHandlerCtxValue(t *testing.T) {
 	type key struct{}
-	d := &Delivery{EventID: "v"}
+	d := &webhook.Delivery{EventID: "v"}
 	parent := context.WithValue(context.Background(), key{}, "parent's")
 	c := newHandlerCtx(parent, d, time.Hour)
 	defer c.cancel()
@@ -174,12 +177,12 @@ func TestHandlerCtxValue(t *testing.T) {
 			t.Fatalf("%T: Value(unknown key) = %v", ctx, got)
 		}
 	}
-	if got, ok := DeliveryFrom(c); !ok || got != d {
+	if got, ok := webhook.DeliveryFrom(c); !ok || got != d {
 		t.Fatalf("DeliveryFrom = %v, %v", got, ok)
 	}
-	// A nearer delivery shadows the parent's, as WithDelivery would.
-	inner := newHandlerCtx(WithDelivery(context.Background(), &Delivery{}), d, time.Hour)
-	if got, _ := DeliveryFrom(inner); got != d {
+	// A nearer delivery shadows the parent's, as a context value would.
+	inner := newHandlerCtx(context.WithValue(context.Background(), deliveryctx.Key{}, &webhook.Delivery{}), d, time.Hour)
+	if got, _ := webhook.DeliveryFrom(inner); got != d {
 		t.Fatal("the parent's delivery shadows the handler's")
 	}
 }
@@ -188,7 +191,7 @@ func TestHandlerCtxValue(t *testing.T) {
 // registered with it the way the context package registers its own
 // children: no goroutine per child.
 func TestHandlerCtxChild(t *testing.T) {
-	d := &Delivery{}
+	d := &webhook.Delivery{}
 	c := newHandlerCtx(context.Background(), d, 20*time.Millisecond)
 	defer c.cancel()
 	before := runtime.NumGoroutine()
@@ -204,7 +207,7 @@ func TestHandlerCtxChild(t *testing.T) {
 	for _, child := range children {
 		waitDone(t, child)
 		mustErr(t, child, context.DeadlineExceeded, context.DeadlineExceeded)
-		if got, _ := DeliveryFrom(child); got != d {
+		if got, _ := webhook.DeliveryFrom(child); got != d {
 			t.Fatal("child lost the delivery")
 		}
 	}
@@ -256,7 +259,7 @@ func TestDetachedCtx(t *testing.T) {
 	if _, ok := s.Deadline(); ok {
 		t.Fatal("the detached context has a deadline")
 	}
-	if _, ok := DeliveryFrom(s); ok {
+	if _, ok := webhook.DeliveryFrom(s); ok {
 		t.Fatal("the detached context carries the delivery")
 	}
 }
@@ -266,11 +269,11 @@ func TestDetachedCtx(t *testing.T) {
 func TestRunnerTimeoutWithoutDone(t *testing.T) {
 	r := &Runner{Timeout: 2 * time.Millisecond}
 	r.Prepare()
-	err := r.Run(context.Background(), &Delivery{EventID: "t"}, func(ctx context.Context) error {
+	err := r.Run(context.Background(), &webhook.Delivery{EventID: "t"}, func(ctx context.Context) error {
 		sleepPast(ctx)
 		return ctx.Err()
 	})
-	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.Is(err, webhook.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("timeout: %v", err)
 	}
 }
@@ -309,9 +312,11 @@ func TestHandlerCtxConcurrent(t *testing.T) {
 
 type acquireDeduper struct{}
 
-func (acquireDeduper) Claim(context.Context, string) (ClaimState, error) { return ClaimAcquired, nil }
-func (acquireDeduper) Commit(context.Context, string) error              { return nil }
-func (acquireDeduper) Release(context.Context, string) error             { return nil }
+func (acquireDeduper) Claim(context.Context, string) (webhook.ClaimState, error) {
+	return webhook.ClaimAcquired, nil
+}
+func (acquireDeduper) Commit(context.Context, string) error  { return nil }
+func (acquireDeduper) Release(context.Context, string) error { return nil }
 
 func okHandler(context.Context) error { return nil }
 
@@ -325,17 +330,17 @@ func waitHandler(ctx context.Context) error {
 }
 
 // BenchmarkHandlerContext compares the handler's context as
-// context.WithTimeout(WithDelivery(...)) plus WithoutCancel for settle
+// context.WithTimeout(context.WithValue(...)) plus WithoutCancel for settle
 // (ctx=std) with handlerCtx, with and without a Done call, and measures the
 // whole Runner.Run path with a Deduper that always acquires.
 func BenchmarkHandlerContext(b *testing.B) {
-	d := &Delivery{EventID: "e"}
+	d := &webhook.Delivery{EventID: "e"}
 	parent, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b.Run("ctx=std", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			hctx, cancel := context.WithTimeout(WithDelivery(parent, d), time.Minute)
+			hctx, cancel := context.WithTimeout(context.WithValue(parent, deliveryctx.Key{}, d), time.Minute)
 			if hctx.Err() != nil || context.WithoutCancel(parent).Err() != nil {
 				b.Fatal()
 			}

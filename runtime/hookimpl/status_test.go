@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"bytes"
@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 func TestWriteError(t *testing.T) {
 	rec := httptest.NewRecorder()
-	WriteError(rec, http.StatusBadRequest, "invalid_payload", `field "x" is "bad"`)
+	writeError(rec, http.StatusBadRequest, "invalid_payload", `field "x" is "bad"`)
 	if rec.Code != http.StatusBadRequest {
 		t.Fatalf("status %d", rec.Code)
 	}
@@ -39,7 +41,7 @@ func TestWriteError(t *testing.T) {
 
 func TestWriteUnauthorizedChallenge(t *testing.T) {
 	rec := httptest.NewRecorder()
-	WriteUnauthorized(rec, AnyOf(BasicAuth("hooks", Credential{"u", "p"}), StaticBearer("t")), "bad credentials")
+	writeUnauthorized(rec, webhook.AnyOf(webhook.BasicAuth("hooks", webhook.Credential{Username: "u", Password: "p"}), webhook.StaticBearer("t")), "bad credentials")
 	if rec.Code != http.StatusUnauthorized {
 		t.Fatalf("status %d", rec.Code)
 	}
@@ -47,7 +49,7 @@ func TestWriteUnauthorizedChallenge(t *testing.T) {
 		t.Fatalf("WWW-Authenticate %q, want %q", got, want)
 	}
 	rec = httptest.NewRecorder()
-	WriteUnauthorized(rec, VerifierFunc(func(*http.Request, []byte) error { return nil }), "x")
+	writeUnauthorized(rec, webhook.VerifierFunc(func(*http.Request, []byte) error { return nil }), "x")
 	if _, ok := rec.Header()["Www-Authenticate"]; ok {
 		t.Fatal("challenge set for a verifier that has none")
 	}
@@ -56,20 +58,20 @@ func TestWriteUnauthorizedChallenge(t *testing.T) {
 func TestReadBody(t *testing.T) {
 	t.Run("under limit", func(t *testing.T) {
 		r := newReq("hello")
-		b, err := ReadBody(httptest.NewRecorder(), r, 10)
+		b, err := readBody(httptest.NewRecorder(), r, 10)
 		if err != nil || string(b) != "hello" {
 			t.Fatalf("got %q, %v", b, err)
 		}
 	})
 	t.Run("exactly at limit", func(t *testing.T) {
-		b, err := ReadBody(httptest.NewRecorder(), newReq("0123456789"), 10)
+		b, err := readBody(httptest.NewRecorder(), newReq("0123456789"), 10)
 		if err != nil || len(b) != 10 {
 			t.Fatalf("got %q, %v", b, err)
 		}
 	})
 	t.Run("declared length over limit", func(t *testing.T) {
-		_, err := ReadBody(httptest.NewRecorder(), newReq("01234567890"), 10)
-		if !errors.Is(err, ErrBodyTooLarge) {
+		_, err := readBody(httptest.NewRecorder(), newReq("01234567890"), 10)
+		if !errors.Is(err, webhook.ErrBodyTooLarge) {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -77,26 +79,26 @@ func TestReadBody(t *testing.T) {
 		r := newReq("")
 		r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", 11)))
 		r.ContentLength = -1
-		_, err := ReadBody(httptest.NewRecorder(), r, 10)
-		if !errors.Is(err, ErrBodyTooLarge) {
+		_, err := readBody(httptest.NewRecorder(), r, 10)
+		if !errors.Is(err, webhook.ErrBodyTooLarge) {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("default limit", func(t *testing.T) {
 		r := newReq("")
-		r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", DefaultBodyLimit+1)))
+		r.Body = io.NopCloser(strings.NewReader(strings.Repeat("x", webhook.DefaultBodyLimit+1)))
 		r.ContentLength = -1
-		if _, err := ReadBody(nil, r, 0); !errors.Is(err, ErrBodyTooLarge) {
+		if _, err := readBody(nil, r, 0); !errors.Is(err, webhook.ErrBodyTooLarge) {
 			t.Fatalf("got %v", err)
 		}
-		r = newReq(strings.Repeat("x", DefaultBodyLimit))
-		if b, err := ReadBody(nil, r, 0); err != nil || len(b) != DefaultBodyLimit {
+		r = newReq(strings.Repeat("x", webhook.DefaultBodyLimit))
+		if b, err := readBody(nil, r, 0); err != nil || len(b) != webhook.DefaultBodyLimit {
 			t.Fatalf("got %d bytes, %v", len(b), err)
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "/", nil)
-		b, err := ReadBody(nil, r, 10)
+		b, err := readBody(nil, r, 10)
 		if err != nil || len(b) != 0 {
 			t.Fatalf("got %q, %v", b, err)
 		}
@@ -105,8 +107,8 @@ func TestReadBody(t *testing.T) {
 		r := newReq("")
 		r.Body = io.NopCloser(io.MultiReader(strings.NewReader("ab"), errReader{}))
 		r.ContentLength = -1
-		_, err := ReadBody(nil, r, 10)
-		if err == nil || errors.Is(err, ErrBodyTooLarge) || !errors.Is(err, errBoom) {
+		_, err := readBody(nil, r, 10)
+		if err == nil || errors.Is(err, webhook.ErrBodyTooLarge) || !errors.Is(err, errBoom) {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -114,11 +116,11 @@ func TestReadBody(t *testing.T) {
 		r := newReq("")
 		r.Body = io.NopCloser(strings.NewReader("0123456789"))
 		r.ContentLength = 5
-		if _, err := ReadBody(nil, r, 10); err == nil || errors.Is(err, ErrBodyTooLarge) {
+		if _, err := readBody(nil, r, 10); err == nil || errors.Is(err, webhook.ErrBodyTooLarge) {
 			t.Fatalf("under the limit: got %v", err)
 		}
 		r.Body = io.NopCloser(strings.NewReader("0123456789"))
-		if _, err := ReadBody(nil, r, 5); !errors.Is(err, ErrBodyTooLarge) {
+		if _, err := readBody(nil, r, 5); !errors.Is(err, webhook.ErrBodyTooLarge) {
 			t.Fatalf("at the limit: got %v", err)
 		}
 	})
@@ -126,22 +128,22 @@ func TestReadBody(t *testing.T) {
 		r := newReq("")
 		r.Body = io.NopCloser(strings.NewReader("01234"))
 		r.ContentLength = 8
-		if _, err := ReadBody(nil, r, 10); err == nil || errors.Is(err, ErrBodyTooLarge) || !errors.Is(err, io.ErrUnexpectedEOF) {
+		if _, err := readBody(nil, r, 10); err == nil || errors.Is(err, webhook.ErrBodyTooLarge) || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("declared length over an outer MaxBytesReader", func(t *testing.T) {
 		r := newReq("0123456789")
 		r.Body = http.MaxBytesReader(nil, r.Body, 4)
-		if _, err := ReadBody(nil, r, 10); !errors.Is(err, ErrBodyTooLarge) {
+		if _, err := readBody(nil, r, 10); !errors.Is(err, webhook.ErrBodyTooLarge) {
 			t.Fatalf("got %v", err)
 		}
 	})
 	t.Run("over a real server", func(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_, err := ReadBody(w, r, 16)
-			if errors.Is(err, ErrBodyTooLarge) {
-				WriteError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
+			_, err := readBody(w, r, 16)
+			if errors.Is(err, webhook.ErrBodyTooLarge) {
+				writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
 				return
 			}
 			w.WriteHeader(http.StatusOK)
@@ -165,7 +167,7 @@ type errReader struct{}
 func (errReader) Read([]byte) (int, error) { return 0, errBoom }
 
 // offerWatcher delivers body a piece at a time and fails the test when a
-// Read is offered room past what has arrived plus the growth ReadBody
+// Read is offered room past what has arrived plus the growth readBody
 // allows: the buffer must follow the bytes, not the declared length.
 type offerWatcher struct {
 	t         *testing.T
@@ -189,11 +191,11 @@ func (o *offerWatcher) Read(p []byte) (int, error) {
 func (o *offerWatcher) Close() error { return nil }
 
 func TestReadBodyGrowsAsBytesArrive(t *testing.T) {
-	body := []byte(strings.Repeat("0123456789abcdef", DefaultBodyLimit/16))
+	body := []byte(strings.Repeat("0123456789abcdef", webhook.DefaultBodyLimit/16))
 	for _, declared := range []int64{int64(len(body)), -1} {
 		r := newReq("")
 		r.Body, r.ContentLength = &offerWatcher{t: t, body: body, piece: 1000}, declared
-		got, err := ReadBody(nil, r, 0)
+		got, err := readBody(nil, r, 0)
 		if err != nil || !bytes.Equal(got, body) {
 			t.Fatalf("declared %d: %d bytes, %v", declared, len(got), err)
 		}
@@ -202,7 +204,7 @@ func TestReadBodyGrowsAsBytesArrive(t *testing.T) {
 	// byte to see that nothing follows).
 	r := newReq("")
 	r.Body, r.ContentLength = &offerWatcher{t: t, body: body[:1000], piece: 1000}, 1000
-	if got, err := ReadBody(nil, r, 0); err != nil || cap(got) != 1001 {
+	if got, err := readBody(nil, r, 0); err != nil || cap(got) != 1001 {
 		t.Fatalf("cap %d, %v", cap(got), err)
 	}
 }

@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import "encoding/json"
 

@@ -1,4 +1,4 @@
-package webhook
+package oauth
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"github.com/hookgen/hookgen/webhook/internal/httpauth"
 )
 
 // JWKSConfig configures [NewJWKSBearer].
@@ -185,12 +186,10 @@ func (j *JWKSBearer) Verify(r *http.Request, _ []byte) error { return j.VerifyHe
 // VerifyHeader accepts a request whose bearer token is a valid JWT of the
 // key set.
 func (j *JWKSBearer) VerifyHeader(r *http.Request) error {
-	tok, err := bearerToken(r)
-	if err != nil {
+	return verifyBearer(r, func(ctx context.Context, tok string) error {
+		_, err := j.VerifyToken(ctx, tok)
 		return err
-	}
-	_, err = j.VerifyToken(r.Context(), tok)
-	return err
+	})
 }
 
 // Challenge returns "Bearer".
@@ -199,7 +198,7 @@ func (j *JWKSBearer) Challenge() string { return "Bearer" }
 // VerifyToken checks a raw JWT: signature by a key of the set, issuer,
 // audience, a present and unexpired exp, nbf and iat. It returns the
 // registered claims so callers can look at sub or jti. Failures wrap
-// [ErrUnauthorized].
+// [webhook.ErrUnauthorized].
 func (j *JWKSBearer) VerifyToken(ctx context.Context, raw string) (*jwt.Claims, error) {
 	if len(raw) > maxTokenLen {
 		return nil, unauthorized("jwt: token too long")
@@ -284,7 +283,7 @@ func (j *JWKSBearer) keysFor(ctx context.Context, kid string) ([]jose.JSONWebKey
 		if kid == "" {
 			return nil, unauthorized("jwt: token has no kid and the key set holds several keys")
 		}
-		return nil, unauthorized("jwt: unknown kid " + quoteParam(kid))
+		return nil, unauthorized("jwt: unknown kid " + httpauth.QuoteParam(kid))
 	}
 	return ks, nil
 }

@@ -1,4 +1,4 @@
-package webhook
+package hookimpl
 
 import (
 	"bytes"
@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // BenchmarkEndpoint is the runtime's share of a delivery, without decoding:
 // a 1 KB POST with Basic credentials through ServeMux, Endpoint, Basic,
-// ReadBody and Runner.Run (the de-dup key is the body's SHA-256), to a
+// readBody and Runner.Run (the de-dup key is the body's SHA-256), to a
 // handler that does nothing.
 func BenchmarkEndpoint(b *testing.B) {
 	body := []byte(`{"event_type":"DASHER_CONFIRMED","data":"` + strings.Repeat("x", 1000) + `"}`)
@@ -19,9 +21,9 @@ func BenchmarkEndpoint(b *testing.B) {
 	runner.Prepare()
 	e := &Endpoint{
 		Channel:  "/webhook",
-		Verifier: BasicAuth("bench", Credential{"hookgen", "bench-secret"}),
+		Verifier: webhook.BasicAuth("bench", webhook.Credential{Username: "hookgen", Password: "bench-secret"}),
 		Logger:   runner.Logger,
-		Dispatch: func(ctx context.Context, d *Delivery) error {
+		Dispatch: func(ctx context.Context, d *webhook.Delivery) error {
 			d.Message = "Event"
 			return runner.Run(ctx, d, func(context.Context) error { return nil })
 		},
@@ -52,7 +54,7 @@ func BenchmarkEndpoint(b *testing.B) {
 
 // BenchmarkBasicVerify checks one correct Authorization: Basic header.
 func BenchmarkBasicVerify(b *testing.B) {
-	v := BasicAuth("bench", Credential{"hookgen", "bench-secret"})
+	v := webhook.BasicAuth("bench", webhook.Credential{Username: "hookgen", Password: "bench-secret"})
 	r := newReq("")
 	r.SetBasicAuth("hookgen", "bench-secret")
 	b.ReportAllocs()

@@ -1,13 +1,16 @@
-package webhook
+package hookimpl
 
 import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/hookgen/hookgen/internal/deliveryctx"
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // handlerCtx is the context a handler runs with: its delivery (for
-// [DeliveryFrom]) and its deadline, in one allocation.
+// [webhook.DeliveryFrom]) and its deadline, in one allocation.
 //
 // context.WithTimeout(WithDelivery(ctx, d), timeout) costs a value
 // context, a timer context, a timer and a channel per delivery, though most
@@ -21,7 +24,7 @@ import (
 // that is reimplemented here.
 type handlerCtx struct {
 	parent   context.Context
-	d        *Delivery
+	d        *webhook.Delivery
 	deadline time.Time // the earlier of the parent's and now+timeout
 
 	mu       sync.Mutex
@@ -30,7 +33,7 @@ type handlerCtx struct {
 	canceled bool               // cancel ran; with no inner, Err is Canceled
 }
 
-func newHandlerCtx(parent context.Context, d *Delivery, timeout time.Duration) *handlerCtx {
+func newHandlerCtx(parent context.Context, d *webhook.Delivery, timeout time.Duration) *handlerCtx {
 	deadline := time.Now().Add(timeout)
 	if pd, ok := parent.Deadline(); ok && pd.Before(deadline) {
 		deadline = pd
@@ -98,7 +101,7 @@ func (c *handlerCtx) Err() error {
 
 func (c *handlerCtx) Value(key any) any {
 	switch key {
-	case deliveryKey{}:
+	case deliveryctx.Key{}:
 		return c.d
 	case cancelCtxKey:
 		// context.Cause asks this after a non-nil Err, which made the inner

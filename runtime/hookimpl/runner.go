@@ -1,0 +1,167 @@
+package hookimpl
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/hookgen/hookgen/webhook"
+)
+
+// Runner holds what every generated dispatcher shares: it de-duplicates
+// deliveries, gives the handler a deadline, turns panics into errors and
+// calls the hook for unknown events. The zero value uses an in-memory
+// de-duplication store and logs nothing.
+type Runner struct {
+	Deduper webhook.Deduper
+	// KeyPrefix keeps one provider's event ids apart from another's in a
+	// shared Deduper.
+	KeyPrefix string
+	Timeout   time.Duration
+	Logger    *slog.Logger
+	// Unknown receives events the spec does not know. Nil acknowledges
+	// them without a call.
+	Unknown func(ctx context.Context, d *webhook.Delivery) error
+}
+
+// Prepare fills in defaults; call it once before sharing the Runner.
+func (r *Runner) Prepare() {
+	if r.Logger == nil {
+		r.Logger = slog.New(slog.DiscardHandler)
+	}
+	if r.Deduper == nil {
+		m := webhook.NewMemoryDeduper(0, 0)
+		m.Logger = r.Logger
+		r.Deduper = m
+	}
+	if r.Timeout <= 0 {
+		r.Timeout = webhook.DefaultHandlerTimeout
+	}
+}
+
+// Run calls handle once per event: it claims the event id before the call,
+// commits it after a success and releases it after a failure, so that
+// concurrent duplicates run the handler once and a failed event is handled
+// again when the provider retries. A duplicate of a handled event returns
+// nil without a call.
+func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error) error {
+	var key string
+	if d.EventID == "" {
+		// One allocation for the key and the event id it ends with.
+		key = prefixedBodyKey(r.KeyPrefix, d.Body)
+		d.EventID = key[len(r.KeyPrefix):]
+	} else {
+		key = r.KeyPrefix + d.EventID
+	}
+	state, err := r.Deduper.Claim(ctx, key)
+	if err != nil {
+		return fmt.Errorf("webhook: de-duplication store: %w", err)
+	}
+	switch state {
+	case webhook.ClaimAcquired:
+		return r.call(ctx, d, handle, key, true)
+	case webhook.ClaimDone:
+		r.Logger.InfoContext(ctx, "webhook: duplicate delivery of a handled event", deliveryAttrs(d)...)
+		return nil
+	case webhook.ClaimInFlight:
+		return webhook.ErrInFlight
+	}
+	// A store's bug must not pass for permission to run the handler: the
+	// key may be another delivery's claim.
+	err = fmt.Errorf("webhook: de-duplication store: Claim returned invalid state %d", state)
+	r.Logger.ErrorContext(ctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", err)...)
+	return err
+}
+
+// settle commits the claimed key after a success and releases it after a
+// failure. sctx is the request's context without its cancellation: the
+// claim outlives the request's context, and a timed-out handler settles it
+// when it finally returns.
+func (r *Runner) settle(sctx context.Context, d *webhook.Delivery, key string, err error) {
+	var serr error
+	if err != nil {
+		serr = r.Deduper.Release(sctx, key)
+	} else {
+		serr = r.Deduper.Commit(sctx, key)
+	}
+	if serr != nil {
+		r.Logger.ErrorContext(sctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", serr)...)
+	}
+}
+
+// RunUnknown passes an event the spec does not know to the Unknown hook.
+func (r *Runner) RunUnknown(ctx context.Context, d *webhook.Delivery) error {
+	r.Logger.WarnContext(ctx, "webhook: event the spec does not know", deliveryAttrs(d)...)
+	if r.Unknown == nil {
+		return nil
+	}
+	return r.call(ctx, d, func(ctx context.Context) error { return r.Unknown(ctx, d) }, "", false)
+}
+
+// call runs handle with the delivery in its context and a deadline, on
+// the request's own goroutine: the deadline is the handler's context, as
+// for any Go handler, and a handler that honours it returns in time with
+// ctx.Err(), which answers 500. (Running it on a goroutine of its own so
+// the answer could leave before a handler that ignores its context returns
+// cost a third of a delivery's time; see docs/receiving.md.)
+// A claimed key is settled when handle returns, panics or ends its
+// goroutine with runtime.Goexit (as t.FailNow does): only a handler that
+// returned nil handled the event.
+func (r *Runner) call(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error, key string, claimed bool) (err error) {
+	// One allocation for the delivery, the deadline and the detached
+	// context settle uses; see handlerCtx.
+	hctx := newHandlerCtx(ctx, d, r.Timeout)
+	defer hctx.cancel()
+	returned := false
+	defer func() {
+		if p := recover(); p != nil {
+			err = &webhook.HandlerError{Err: fmt.Errorf("webhook: handler panicked: %v", p)}
+			r.Logger.ErrorContext(ctx, "webhook: handler panicked", append(deliveryAttrs(d), "panic", p, "stack", string(debug.Stack()))...)
+		} else if !returned {
+			err = errGoexit
+			r.Logger.ErrorContext(ctx, "webhook: handler exited its goroutine", append(deliveryAttrs(d), "stack", string(debug.Stack()))...)
+		}
+		if claimed {
+			r.settle(hctx.detached(), d, key, err)
+		}
+	}()
+	err = handle(hctx)
+	returned = true
+	if err != nil {
+		if hctx.Err() != nil && errors.Is(err, hctx.Err()) {
+			err = fmt.Errorf("%w: %w", webhook.ErrTimeout, err)
+		}
+		err = &webhook.HandlerError{Err: err}
+	}
+	return err
+}
+
+// errGoexit is the outcome of a handler that neither returned nor
+// panicked, for settle and the log: no caller sees it, since its goroutine
+// is gone.
+var errGoexit = &webhook.HandlerError{Err: errors.New("webhook: handler exited its goroutine")}
+
+func deliveryAttrs(d *webhook.Delivery) []any {
+	return []any{"channel", d.Channel, "message", d.Message, "event_id", d.EventID}
+}
+
+// InvalidPayload marks err as a payload that does not fit the schema: it
+// wraps [webhook.ErrInvalidPayload], answered 400.
+func InvalidPayload(err error) error {
+	return fmt.Errorf("%w: %w", webhook.ErrInvalidPayload, err)
+}
+
+// prefixedBodyKey returns prefix and the hex SHA-256 of body, the event id
+// of a message without a correlationId, in one allocation.
+func prefixedBodyKey(prefix string, body []byte) string {
+	sum := sha256.Sum256(body)
+	var buf [64 + 2*sha256.Size]byte
+	b := append(buf[:0], prefix...)
+	b = hex.AppendEncode(b, sum[:])
+	return string(b)
+}

@@ -1,0 +1,36 @@
+package webhook
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/hookgen/hookgen/internal/deliveryctx"
+)
+
+// Delivery is one webhook delivery on its way to a handler. Handlers reach
+// it from their context with [DeliveryFrom]: the raw body (to verify or
+// store it), the headers, the event id and when it arrived.
+type Delivery struct {
+	// Channel is the spec's channel, e.g. "/webhook".
+	Channel string
+	// Message is the key of the message the delivery was routed to, e.g.
+	// "DasherConfirmed"; empty for an event the spec does not know.
+	Message string
+	Header  http.Header
+	// Params are the channel parameters, e.g. orderId of "/orders/{orderId}".
+	Params map[string]string
+	// Body is the request body as it arrived. Do not modify it: the
+	// strings of the decoded event share its memory.
+	Body []byte
+	// EventID is the de-duplication key: the message's correlationId, or
+	// the SHA-256 of the body when the spec names none.
+	EventID  string
+	Received time.Time
+}
+
+// DeliveryFrom returns the delivery a handler was called for.
+func DeliveryFrom(ctx context.Context) (*Delivery, bool) {
+	d, ok := ctx.Value(deliveryctx.Key{}).(*Delivery)
+	return d, ok
+}
