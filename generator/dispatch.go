@@ -263,8 +263,9 @@ func (g *gen) headerDecoder(f *jen.File, t *model.Type) {
 		body = append(body, stmt)
 	}
 	body = append(body, jen.Return(jen.Id("out"), jen.Nil()))
-	fileComment(f, fmt.Sprintf("decode%s reads %s from HTTP headers.", name, name))
-	f.Func().Id("decode"+name).Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Op("*").Id(name), jen.Error()).Block(body...)
+	dec := g.typeOf[t].HeaderDecoder
+	fileComment(f, fmt.Sprintf("%s reads %s from HTTP headers.", dec, name))
+	f.Func().Id(dec).Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Op("*").Id(name), jen.Error()).Block(body...)
 }
 
 // fromString converts the header value v to t's Go type, and says whether

@@ -97,7 +97,7 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 func (g *gen) getters(f *jen.File, t *model.Type) {
 	recv := jen.Id("x").Op("*").Id(g.typeName(t))
 	for _, fl := range t.Fields {
-		name := "Get" + g.field(fl).Name
+		name := g.field(fl).Getter
 		field := jen.Id("x").Dot(g.field(fl).Name)
 		base := g.goType(fl.Type)
 		struc := fl.Type.Kind == model.Object && fl.Type.Named
