@@ -34,3 +34,9 @@ func DeliveryFrom(ctx context.Context) (*Delivery, bool) {
 	d, ok := ctx.Value(deliveryctx.Key{}).(*Delivery)
 	return d, ok
 }
+
+// WithDelivery returns a copy of ctx that carries d, as a handler's
+// context does: to unit-test a handler that reads DeliveryFrom.
+func WithDelivery(ctx context.Context, d *Delivery) context.Context {
+	return context.WithValue(ctx, deliveryctx.Key{}, d)
+}

@@ -73,3 +73,24 @@ func Example() {
 	// 200 200
 	// 401 Basic realm="hooks"
 }
+
+// A handler that reads the delivery's headers, unit-tested without a
+// server: WithDelivery gives it the context a generated package would.
+func ExampleWithDelivery() {
+	handle := func(ctx context.Context) error {
+		d, ok := webhook.DeliveryFrom(ctx)
+		if !ok {
+			return fmt.Errorf("not called for a delivery")
+		}
+		fmt.Println(d.Message, d.Header.Get("Budbee-Event-ID"))
+		return nil
+	}
+	ctx := webhook.WithDelivery(context.Background(), &webhook.Delivery{
+		Message: "ParcelCreated",
+		Header:  http.Header{"Budbee-Event-Id": {"evt_1"}},
+	})
+	if err := handle(ctx); err != nil {
+		fmt.Println(err)
+	}
+	// Output: ParcelCreated evt_1
+}
