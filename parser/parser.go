@@ -8,11 +8,13 @@
 package parser
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -314,8 +316,8 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 }
 
 // operationMessages reads an operation's message: one message, or oneOf.
-func (p *parser) operationMessages(a at, c *model.Channel, defaultCT string) []*model.Message {
-	a, err := p.deref(a)
+func (p *parser) operationMessages(site at, c *model.Channel, defaultCT string) []*model.Message {
+	a, err := p.deref(site)
 	if err != nil {
 		p.errs = append(p.errs, asError(err))
 		return nil
@@ -328,12 +330,16 @@ func (p *parser) operationMessages(a at, c *model.Channel, defaultCT string) []*
 		}
 		sites = one.items()
 	} else {
-		sites = []at{a}
+		sites = []at{site} // not a, which would hide the $ref a key can come from
 	}
 	var out []*model.Message
 	byName := map[string]model.Pos{}
 	for i, s := range sites {
-		m := p.message(s, fmt.Sprintf("%s%d", c.OperationID, i+1), defaultCT)
+		fallback := cmp.Or(c.OperationID, c.Path+" "+c.Operation)
+		if len(sites) > 1 {
+			fallback += " " + strconv.Itoa(i+1)
+		}
+		m := p.message(s, fallback, defaultCT)
 		if m == nil {
 			continue
 		}
@@ -394,7 +400,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	if m.ContentType == "" {
 		m.ContentType = defaultCT
 	}
-	m.Key = messageKey(a, str("messageId"), m.Name, fallbackKey)
+	m.Key = messageKey(site, a, str("messageId"), m.Name, fallbackKey)
 	if other, dup := p.msgKeys[m.Key]; dup {
 		p.errorf(a.pos(), "two different messages are both called %q (the other at %s)", m.Key, other.Pos)
 		return nil
@@ -445,7 +451,10 @@ func siteHint(msg, site at, byMessage string) string {
 	return name
 }
 
-func messageKey(a at, messageID, name, fallback string) string {
+// messageKey names a message: its component key, messageId or name, else
+// the last segment of the $ref that reaches it (a key in a file of
+// messages, or the file's own name), else its operation (fallback).
+func messageKey(site, a at, messageID, name, fallback string) string {
 	if rest, ok := strings.CutPrefix(a.ptr, "/components/messages/"); ok && !strings.Contains(rest, "/") {
 		return unescapePtr(rest)
 	}
@@ -455,7 +464,18 @@ func messageKey(a at, messageID, name, fallback string) string {
 	case name != "":
 		return name
 	}
-	return fallback
+	if site.f == a.f && site.ptr == a.ptr {
+		return fallback // not reached through a $ref
+	}
+	if a.ptr == "" {
+		base := filepath.Base(a.f.name)
+		return strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	last := unescapePtr(a.ptr[strings.LastIndex(a.ptr, "/")+1:])
+	if _, err := strconv.Atoi(last); err != nil && last != "message" {
+		return last
+	}
+	return fallback // a list index or an operation's message says nothing
 }
 
 func jsonSchemaFormat(f string) bool {

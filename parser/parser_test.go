@@ -287,3 +287,44 @@ channels:
 		t.Errorf("a channel named in one place has a confirm: %+v", cf)
 	}
 }
+
+// TestRequiredFromSiblingAllOf: a required name that another allOf part
+// defines is a required field of the merged object, whichever part lists it.
+func TestRequiredFromSiblingAllOf(t *testing.T) {
+	api, err := parser.Parse("allof-required.yaml", []byte(`
+asyncapi: 2.6.0
+info: {title: t, version: '1'}
+channels:
+  /events:
+    publish:
+      message:
+        name: Heartbeat
+        payload:
+          $ref: '#/components/schemas/Heartbeat'
+components:
+  schemas:
+    Heartbeat:
+      allOf:
+        - type: object
+          properties:
+            type: {type: string}
+            eventId: {type: integer}
+            note: {type: string}
+        - required: [eventId]
+        - $ref: '#/components/schemas/Envelope'
+    Envelope:
+      type: object
+      required: [type, sequence]
+      properties:
+        sequence: {type: integer}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb := typeNamed(t, api, "Heartbeat")
+	for name, want := range map[string]bool{"type": true, "eventId": true, "sequence": true, "note": false} {
+		if got := field(t, hb, name).Required; got != want {
+			t.Errorf("Heartbeat.%s required = %v, want %v", name, got, want)
+		}
+	}
+}

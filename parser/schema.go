@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -33,6 +34,15 @@ type schemaReader struct {
 	types []*model.Type
 	// mergedFrom are the types whose fields allOf merged into another.
 	mergedFrom map[*model.Type]bool
+	// loose are the names an object's required lists without defining
+	// them. JSON Schema allows it: an allOf that merges the object with one
+	// that defines them makes them required fields.
+	loose map[*model.Type]looseRequired
+}
+
+type looseRequired struct {
+	names []string
+	at    at // the required keyword
 }
 
 // schemaSite is a schema the document uses outside components.schemas: a
@@ -46,7 +56,7 @@ type schemaSite struct {
 const synthPrefix = "hookgen-"
 
 func newSchemaReader(p *parser, comps at) *schemaReader {
-	return &schemaReader{p: p, comps: comps, synth: map[string]at{}, memo: map[string]*model.Type{}, mergedFrom: map[*model.Type]bool{}}
+	return &schemaReader{p: p, comps: comps, synth: map[string]at{}, memo: map[string]*model.Type{}, mergedFrom: map[*model.Type]bool{}, loose: map[*model.Type]looseRequired{}}
 }
 
 // site records a schema to read; set receives its type, and kin-openapi's
@@ -148,6 +158,7 @@ func (r *schemaReader) finish() []*model.Type {
 		}
 		s.set(r.ref(sr, loc, hint, true), kin)
 	}
+	r.warnLoose()
 	return r.types
 }
 
@@ -343,6 +354,7 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 	}
 	switch t.Kind {
 	case model.Object:
+		var required []string
 		for i, part := range s.AllOf {
 			pt := r.ref(part, child(loc, "allOf", strconv.Itoa(i)), hint, false)
 			r.mergedFrom[pt] = true
@@ -350,8 +362,13 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 				own := *f // the merged type owns its copy, constants included
 				t.Fields = mergeField(t.Fields, &own)
 			}
+			required = append(required, r.loose[pt].names...)
+			if part.Value != nil {
+				required = append(required, part.Value.Required...) // a part may be only a required list
+			}
 		}
 		r.fields(t, s, loc)
+		r.require(t, append(required, s.Required...), loc)
 		if addl.Schema != nil {
 			// Keys beyond the properties, typed: kept in a map beside them.
 			t.Elem = r.ref(addl.Schema, child(loc, "additionalProperties"), hint+".value", true)
@@ -416,10 +433,37 @@ func (r *schemaReader) fields(t *model.Type, s *openapi3.Schema, loc at) {
 	if req, ok := loc.get("required"); ok && req.n.Kind != yaml.SequenceNode {
 		r.p.errorf(req.pos(), "required must be a list of property names, not %s", kindName(req.n))
 	}
-	for _, name := range s.Required {
-		if !slices.ContainsFunc(t.Fields, func(f *model.Field) bool { return f.Name == name }) && len(s.AllOf) == 0 {
-			req, _ := loc.get("required")
-			r.p.errorf(req.pos(), "required property %q is not among the properties", name)
+}
+
+// require marks the named fields of t required, whichever allOf part
+// defined them, and keeps the names no field has for an allOf that merges
+// t to apply. With additionalProperties false such a name is a mistake: no
+// object could be valid.
+func (r *schemaReader) require(t *model.Type, names []string, loc at) {
+	req, _ := loc.get("required")
+	closed, _ := loc.get("additionalProperties")
+	for _, name := range names {
+		if i := slices.IndexFunc(t.Fields, func(f *model.Field) bool { return f.Name == name }); i >= 0 {
+			t.Fields[i].Required = true
+			continue
+		}
+		if closed.n != nil && closed.n.Value == "false" {
+			r.p.errorf(req.pos(), "required property %q is not among the properties, and additionalProperties is false: no object can be valid", name)
+			continue
+		}
+		if l := r.loose[t]; !slices.Contains(l.names, name) {
+			r.loose[t] = looseRequired{append(l.names, name), cmp.Or(l.at, req)}
+		}
+	}
+}
+
+// warnLoose reports the required names that no allOf merged into a
+// defined field: the object must have them, but nothing types or checks
+// them.
+func (r *schemaReader) warnLoose() {
+	for t, l := range r.loose {
+		if !r.mergedFrom[t] {
+			r.p.warnf(l.at.pos(), "required property %q is not among the properties; hookgen neither types nor checks it", strings.Join(l.names, `", "`))
 		}
 	}
 }

@@ -1,13 +1,14 @@
 package parser
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
+	yaml4 "go.yaml.in/yaml/v4"
 	"gopkg.in/yaml.v3"
 
 	"github.com/hookgen/hookgen/model"
@@ -151,8 +152,6 @@ func (f *file) lookup(ptr string) (at, bool) {
 	return cur, true
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // load reads and parses a file once; later loads return the same *file.
 func (p *parser) load(abs, name string, from model.Pos) (*file, error) {
 	if f, ok := p.files[abs]; ok {
@@ -167,7 +166,7 @@ func (p *parser) load(abs, name string, from model.Pos) (*file, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, syntaxError(name, err)
+		return nil, syntaxError(name, data, err)
 	}
 	f := &file{abs: abs, name: name, root: &doc}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
@@ -182,17 +181,21 @@ func (p *parser) load(abs, name string, from model.Pos) (*file, error) {
 	return f, nil
 }
 
-// syntaxError turns yaml.v3's "yaml: line N: msg" into a located error.
-func syntaxError(name string, err error) error {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+// syntaxError locates a syntax error that yaml.v3 reports. yaml.v3 names
+// only a line, and that one is where the enclosing construct starts,
+// counted from 0; go-yaml v4, which shares its grammar, keeps the line and
+// column of the problem itself, so the document is read again with it.
+func syntaxError(name string, data []byte, err error) error {
+	var n yaml4.Node
+	var le *yaml4.LoadError
+	if err4 := yaml4.Unmarshal(data, &n); errors.As(err4, &le) && le.Mark.Line > 0 {
+		msg := le.Message
+		if le.ContextMsg != "" && le.ContextMark.Line > 0 && le.ContextMark != le.Mark {
+			msg += fmt.Sprintf(" (%s at line %d, column %d)", le.ContextMsg, le.ContextMark.Line, le.ContextMark.Column)
+		}
+		return &Error{Pos: model.Pos{File: name, Line: le.Mark.Line, Col: max(le.Mark.Column, 1)}, Msg: "invalid YAML or JSON: " + msg}
 	}
-	return &Error{Pos: model.Pos{File: name, Line: line, Col: 1}, Msg: "invalid YAML or JSON: " + msg}
+	return &Error{Pos: model.Pos{File: name, Line: 1, Col: 1}, Msg: "invalid YAML or JSON: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
 // checkDuplicateKeys reports a key given twice in one mapping: yaml.v3 keeps
