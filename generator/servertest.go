@@ -37,6 +37,7 @@ func (g *gen) serverTest(f *jen.File) {
 			d := jen.Dict{
 				jen.Id("Message"): jen.Lit(r.Message.Key),
 				jen.Id("Channel"): jen.Id(g.channel(c).Const),
+				jen.Id("Path"):    jen.Lit(testPath(c)),
 				jen.Id("In"):      jen.Lit(c.Discriminator.In),
 			}
 			if c.Discriminator.In != model.InChannel {
@@ -173,7 +174,7 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			args = append(args, jen.Id("c"))
 			cases = append(cases, jen.Values(jen.Dict{
 				jen.Id("message"): jen.Lit(m.Key),
-				jen.Id("url"):     jen.Lit("http://receiver.test" + model.ServePath(model.FillParams(c.Path, func(n string) string { return "test-" + n }))),
+				jen.Id("url"):     jen.Lit("http://receiver.test" + testPath(c)),
 				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
 					jen.Return(jen.Id(g.message(m).Request).Call(args...)),
 				),
@@ -224,4 +225,10 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			return jen.Id("_").Op("=").Id("wrong")
 		}(),
 	)
+}
+
+// testPath is the path a test sends c's deliveries to: where the server
+// serves c, with "test-" and the name of each parameter in its place.
+func testPath(c *model.Channel) string {
+	return model.ServePath(model.FillParams(c.Path, func(n string) string { return "test-" + n }))
 }
