@@ -164,8 +164,9 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 		secured = secured || len(s.Security) > 0
 	}
 	var cases []jen.Code
-	for _, c := range g.routed() {
-		for _, r := range c.Discriminator.Routes {
+	for _, cp := range g.channels {
+		c := cp.Model
+		for i, r := range c.Discriminator.Routes {
 			m := r.Message
 			args := []jen.Code{jen.Id("url")}
 			if m.Payload != nil {
@@ -176,7 +177,7 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 				jen.Id("message"): jen.Lit(m.Key),
 				jen.Id("url"):     jen.Lit("http://receiver.test" + testPath(c)),
 				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
-					jen.Return(jen.Id(g.message(m).Request).Call(args...)),
+					jen.Return(jen.Id(cp.Requests[i]).Call(args...)),
 				),
 			}))
 		}
