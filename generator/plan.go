@@ -108,8 +108,8 @@ func (f *fieldPlan) omitZero() bool { return strings.HasSuffix(f.Tag, ",omitzero
 type messagePlan struct {
 	Model *model.Message
 	Name  string
-	// Handle is the Handler method; Request the test kit's request builder.
-	Handle, Request string
+	// Handle is the Handler method.
+	Handle string
 	// Deliver decodes the payload and calls Run; Run calls Handle on an
 	// event already decoded (Deliver alone when there is no payload).
 	Deliver, Run string
@@ -137,6 +137,9 @@ type channelPlan struct {
 	// Shared is the field that routes a delivery when every message of the
 	// channel has the same payload, decoded before routing; nil otherwise.
 	Shared *fieldPlan
+	// Requests name the test kit's request builder of each route, in
+	// Model.Discriminator.Routes order.
+	Requests []string
 }
 
 // schemePlan is a security scheme hookgen can verify.
@@ -233,7 +236,6 @@ func (p *plan) nameMessages(names scope) {
 		mp := &messagePlan{
 			Model: m, Name: name, Channel: first[m],
 			Handle: "Handle" + name, Deliver: "deliver" + name, Run: "run" + name,
-			Request: names.unique("New" + name + "Request"),
 		}
 		for i, ex := range m.Examples {
 			var c string
@@ -251,8 +253,19 @@ func (p *plan) nameMessages(names scope) {
 	}
 }
 
-// nameChannels names the channels that carry messages.
+// nameChannels names the channels that carry messages, and the request
+// builder of each message on each: New<Message>Request, or
+// New<Message>On<Channel>Request for a message that several channels
+// carry, so that each builder sends where its name says.
 func (p *plan) nameChannels(names scope) {
+	carriers := map[*model.Message]int{}
+	for _, c := range p.api.Channels {
+		if c.Discriminator != nil {
+			for _, r := range c.Discriminator.Routes {
+				carriers[r.Message]++
+			}
+		}
+	}
 	chans := scope{}
 	for _, c := range p.api.Channels {
 		name := chans.unique(ident(c.Path, "Root"))
@@ -262,6 +275,13 @@ func (p *plan) nameChannels(names scope) {
 		cp := &channelPlan{
 			Model: c, Name: name, Const: names.unique("Channel" + name),
 			Route: "route" + name, Endpoint: "endpoint" + name, Handler: name + "Handler",
+		}
+		for _, r := range c.Discriminator.Routes {
+			req := "New" + p.messageOf[r.Message].Name
+			if carriers[r.Message] > 1 {
+				req += "On" + name
+			}
+			cp.Requests = append(cp.Requests, names.unique(req+"Request"))
 		}
 		p.channels = append(p.channels, cp)
 		p.channelOf[c] = cp
@@ -638,7 +658,6 @@ func (p *plan) check() error {
 		declared[r] = model.Pos{File: "hookgen"}
 	}
 	for _, m := range p.messages {
-		declare(m.Request, m.Model.Pos, "message "+m.Model.Key)
 		for i, c := range m.Examples {
 			if c != "" {
 				declare(c, m.Model.Examples[i].Pos, "example of message "+m.Model.Key)
@@ -650,6 +669,9 @@ func (p *plan) check() error {
 	}
 	for _, c := range p.channels {
 		declare(c.Const, c.Model.Pos, "channel "+c.Model.Path)
+		for i, r := range c.Requests {
+			declare(r, c.Model.Discriminator.Routes[i].Message.Pos, "message "+c.Model.Discriminator.Routes[i].Message.Key)
+		}
 	}
 	for _, s := range p.schemes {
 		declare(s.Option, s.Model.Pos, "security scheme "+s.Model.Key)

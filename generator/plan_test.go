@@ -62,7 +62,7 @@ func TestPlanNamesNeverCollide(t *testing.T) {
 	if got, want := strings.Join(types, " "), "Order Order2 Handler2 PingRequest"; got != want {
 		t.Errorf("type names %q, want %q", got, want)
 	}
-	if got, want := p.messages[0].Request, "NewPingRequest"; got != want {
+	if got, want := p.channels[0].Requests[0], "NewPingRequest"; got != want {
 		t.Errorf("request builder %q, want %q", got, want)
 	}
 	// Fields and getters share a method set: get_id must not take GetID,

@@ -37,6 +37,7 @@ func (g *gen) serverTest(f *jen.File) {
 			d := jen.Dict{
 				jen.Id("Message"): jen.Lit(r.Message.Key),
 				jen.Id("Channel"): jen.Id(g.channel(c).Const),
+				jen.Id("Path"):    jen.Lit(testPath(c)),
 				jen.Id("In"):      jen.Lit(c.Discriminator.In),
 			}
 			if c.Discriminator.In != model.InChannel {
@@ -163,8 +164,9 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 		secured = secured || len(s.Security) > 0
 	}
 	var cases []jen.Code
-	for _, c := range g.routed() {
-		for _, r := range c.Discriminator.Routes {
+	for _, cp := range g.channels {
+		c := cp.Model
+		for i, r := range c.Discriminator.Routes {
 			m := r.Message
 			args := []jen.Code{jen.Id("url")}
 			if m.Payload != nil {
@@ -173,9 +175,9 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			args = append(args, jen.Id("c"))
 			cases = append(cases, jen.Values(jen.Dict{
 				jen.Id("message"): jen.Lit(m.Key),
-				jen.Id("url"):     jen.Lit("http://receiver.test" + model.ServePath(model.FillParams(c.Path, func(n string) string { return "test-" + n }))),
+				jen.Id("url"):     jen.Lit("http://receiver.test" + testPath(c)),
 				jen.Id("build"): jen.Func().Params(jen.Id("url").String(), jen.Id("c").Id("Credentials")).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
-					jen.Return(jen.Id(g.message(m).Request).Call(args...)),
+					jen.Return(jen.Id(cp.Requests[i]).Call(args...)),
 				),
 			}))
 		}
@@ -224,4 +226,10 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			return jen.Id("_").Op("=").Id("wrong")
 		}(),
 	)
+}
+
+// testPath is the path a test sends c's deliveries to: where the server
+// serves c, with "test-" and the name of each parameter in its place.
+func testPath(c *model.Channel) string {
+	return model.ServePath(model.FillParams(c.Path, func(n string) string { return "test-" + n }))
 }

@@ -88,10 +88,10 @@ func (g *gen) testkit(f *jen.File) {
 	f.Func().Params(jen.Id("c").Id("Credentials")).Id("Authenticate").Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Error().Block(
 		append(body, jen.Return(jen.Nil()))...,
 	)
-	for _, ch := range g.routed() {
-		for _, r := range ch.Discriminator.Routes {
+	for _, cp := range g.channels {
+		for i, r := range cp.Model.Discriminator.Routes {
 			f.Line()
-			g.requestHelper(f, ch, r)
+			g.requestHelper(f, cp.Model, r, cp.Requests[i])
 		}
 	}
 	f.Line()
@@ -106,9 +106,10 @@ func (g *gen) testkit(f *jen.File) {
 	)
 }
 
-func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route) {
+// requestHelper writes name, the builder of the requests that route r
+// delivers on channel c.
+func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route, name string) {
 	m := r.Message
-	name := g.message(m).Request
 	params := []jen.Code{jen.Id("url").String()}
 	var body []jen.Code
 	var event jen.Code = jen.Nil()

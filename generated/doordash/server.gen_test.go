@@ -60,6 +60,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DasherConfirmed",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DASHER_CONFIRMED",
 	},
 	{
@@ -67,6 +68,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DasherConfirmedPickupArrival",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DASHER_CONFIRMED_PICKUP_ARRIVAL",
 	},
 	{
@@ -74,6 +76,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DasherConfirmedDropoffArrival",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DASHER_CONFIRMED_DROPOFF_ARRIVAL",
 	},
 	{
@@ -81,6 +84,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DasherDroppedOff",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DASHER_DROPPED_OFF",
 	},
 	{
@@ -88,6 +92,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryReturnInitialized",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DELIVERY_RETURN_INITIALIZED",
 	},
 	{
@@ -95,6 +100,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DasherConfirmedReturnArrival",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DASHER_CONFIRMED_RETURN_ARRIVAL",
 	},
 	{
@@ -102,6 +108,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryReturned",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DELIVERY_RETURNED",
 	},
 	{
@@ -109,6 +116,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryCancelled",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DELIVERY_CANCELLED",
 	},
 	{
@@ -116,6 +124,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryBatched",
 		Name:    "event_type",
+		Path:    "/webhook",
 		Value:   "DELIVERY_BATCHED",
 	},
 }

@@ -48,6 +48,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderInTransitToPickup",
 		Name:    "event",
+		Path:    "/webhook",
 		Value:   "ORDER_IN_TRANSIT_TO_PICKUP",
 	},
 	{
@@ -55,6 +56,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderArrivedAtPickup",
 		Name:    "event",
+		Path:    "/webhook",
 		Value:   "ORDER_ARRIVED_AT_PICKUP",
 	},
 	{
@@ -62,6 +64,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderPickupCompleted",
 		Name:    "event",
+		Path:    "/webhook",
 		Value:   "ORDER_PICKUP_COMPLETED",
 	},
 	{
@@ -69,6 +72,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderInTransitToDropoff",
 		Name:    "event",
+		Path:    "/webhook",
 		Value:   "ORDER_IN_TRANSIT_TO_DROPOFF",
 	},
 	{
@@ -76,6 +80,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderArrivedAtDropoff",
 		Name:    "event",
+		Path:    "/webhook",
 		Value:   "ORDER_ARRIVED_AT_DROPOFF",
 	},
 	{
@@ -83,6 +88,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderDropoffCompleted",
 		Name:    "event",
+		Path:    "/webhook",
 		Value:   "ORDER_DROPOFF_COMPLETED",
 	},
 }

@@ -44,6 +44,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DriverAssigned",
 		Name:    "event_type",
+		Path:    "/webhook/delivery-status",
 		Value:   "DRIVER_ASSIGNED",
 	},
 	{
@@ -51,6 +52,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryStatusUpdate",
 		Name:    "event_type",
+		Path:    "/webhook/delivery-status",
 		Value:   "DELIVERY_STATUS_UPDATE",
 	},
 	{
@@ -58,6 +60,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "CourierLocationUpdate",
 		Name:    "event_type",
+		Path:    "/webhook/delivery-status",
 		Value:   "COURIER_LOCATION_UPDATE",
 	},
 	{
@@ -65,6 +68,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryCancelled",
 		Name:    "event_type",
+		Path:    "/webhook/delivery-status",
 		Value:   "DELIVERY_CANCELLED",
 	},
 	{
@@ -72,6 +76,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "DeliveryRefundUpdate",
 		Name:    "event_type",
+		Path:    "/webhook/delivery-refund",
 		Value:   "DELIVERY_REFUND_UPDATE",
 	},
 }

@@ -108,6 +108,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ParcelCreated",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "PARCEL_CREATED",
 	},
 	{
@@ -115,6 +116,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "SortedAtTerminal",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "SORTED_AT_TERMINAL",
 	},
 	{
@@ -122,6 +124,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ParcelRecalled",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "PARCEL_RECALLED",
 	},
 	{
@@ -129,6 +132,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "HomeDeliveryChanged",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "HOME_DELIVERY_CHANGED",
 	},
 	{
@@ -136,6 +140,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "DeliveredToConsumer",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "DELIVERED_TO_CONSUMER",
 	},
 	{
@@ -143,6 +148,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "DeliveryFailed",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "DELIVERY_FAILED",
 	},
 	{
@@ -150,6 +156,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "DeliveryCancelled",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "DELIVERY_CANCELLED",
 	},
 	{
@@ -157,6 +164,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnBookedHome",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURN_BOOKED_HOME",
 	},
 	{
@@ -164,6 +172,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnHomePickedUp",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURN_HOME_PICKED_UP",
 	},
 	{
@@ -171,6 +180,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnHomePickUpFailed",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURN_HOME_PICK_UP_FAILED",
 	},
 	{
@@ -178,6 +188,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnHomePickUpCancelled",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURN_HOME_PICK_UP_CANCELLED",
 	},
 	{
@@ -185,6 +196,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnedToMerchant",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURNED_TO_MERCHANT",
 	},
 	{
@@ -192,6 +204,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "LockerChanged",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "LOCKER_CHANGED",
 	},
 	{
@@ -199,6 +212,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "DeliveredToLocker",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "DELIVERED_TO_LOCKER",
 	},
 	{
@@ -206,6 +220,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ConsumerPickedUpFromLocker",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "CONSUMER_PICKED_UP_FROM_LOCKER",
 	},
 	{
@@ -213,6 +228,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "InjectedInLocker",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "INJECTED_IN_LOCKER",
 	},
 	{
@@ -220,6 +236,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ChangedToLockerDelivery",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "CHANGED_TO_LOCKER_DELIVERY",
 	},
 	{
@@ -227,6 +244,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ChangedToHomeDelivery",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "CHANGED_TO_HOME_DELIVERY",
 	},
 	{
@@ -234,6 +252,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnBookedLocker",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURN_BOOKED_LOCKER",
 	},
 	{
@@ -241,6 +260,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "ReturnLockerPickUpFailed",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "RETURN_LOCKER_PICK_UP_FAILED",
 	},
 	{
@@ -248,6 +268,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "DeliveryVehicleLoaded",
 		Name:    "Budbee-Event",
+		Path:    "/webhook",
 		Value:   "DELIVERY_VEHICLE_LOADED",
 	},
 }

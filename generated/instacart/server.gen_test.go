@@ -72,6 +72,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentBrandNew",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.brand_new",
 	},
 	{
@@ -79,6 +80,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentAcknowledged",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.acknowledged",
 	},
 	{
@@ -86,6 +88,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentPicking",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.picking",
 	},
 	{
@@ -93,6 +96,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentStaged",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.staged",
 	},
 	{
@@ -100,6 +104,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentDelivering",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.delivering",
 	},
 	{
@@ -107,6 +112,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentDelivered",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.delivered",
 	},
 	{
@@ -114,6 +120,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentCanceled",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.canceled",
 	},
 	{
@@ -121,6 +128,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentRescheduled",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.rescheduled",
 	},
 	{
@@ -128,6 +136,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentLateDelivery",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.late_delivery",
 	},
 	{
@@ -135,6 +144,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentOrderItemReplacement",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.order_item_replacement",
 	},
 	{
@@ -142,6 +152,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentOrderItemRefund",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.order_item_refund",
 	},
 	{
@@ -149,6 +160,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "FulfillmentCustomerMissing",
 		Name:    "event_name",
+		Path:    "/webhook",
 		Value:   "fulfillment.customer_missing",
 	},
 }

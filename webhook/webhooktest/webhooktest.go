@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 
@@ -45,10 +44,12 @@ func (r *Recorder) Calls() []Call {
 }
 
 // Route says how a message is recognised: the discriminator of its
-// channel (In is "payload", "header" or "channel") and its value.
+// channel (In is "payload", "header" or "channel") and its value. Path is
+// where the server serves the channel, its parameters filled in: a
+// channel's name need not be a path.
 type Route struct {
-	Message, Channel string
-	In, Name, Value  string
+	Message, Channel, Path string
+	In, Name, Value        string
 }
 
 // Target describes a generated package under test.
@@ -67,15 +68,7 @@ type Target struct {
 // discriminator of route and the example's headers.
 func (tg Target) Request(t testing.TB, route Route, body []byte, headers map[string]string) *http.Request {
 	t.Helper()
-	path := route.Channel
-	for strings.Contains(path, "{") {
-		i, j := strings.Index(path, "{"), strings.Index(path, "}")
-		if j < i {
-			break
-		}
-		path = path[:i] + "test-" + path[i+1:j] + path[j+1:]
-	}
-	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+	req := httptest.NewRequest(http.MethodPost, route.Path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range headers {
 		req.Header.Set(k, v)

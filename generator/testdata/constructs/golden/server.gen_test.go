@@ -35,6 +35,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderCreated",
 		Name:    "event",
+		Path:    "/orders/test-orderId",
 		Value:   "order.created",
 	},
 	{
@@ -42,6 +43,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderStatusChanged",
 		Name:    "event",
+		Path:    "/orders/test-orderId",
 		Value:   "order.status_changed",
 	},
 	{
@@ -49,6 +51,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "CatalogSync",
 		Name:    "X-Catalog-Source",
+		Path:    "/catalog",
 		Value:   "warehouse",
 	},
 }

@@ -44,6 +44,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "a.created",
 		Name:    "type",
+		Path:    "/events",
 		Value:   "a.created",
 	},
 	{
@@ -51,6 +52,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "b.created",
 		Name:    "type",
+		Path:    "/events",
 		Value:   "b.created",
 	},
 	{
@@ -58,6 +60,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "payout.paid",
 		Name:    "type",
+		Path:    "/payouts",
 		Value:   "payout.paid",
 	},
 	{
@@ -65,6 +68,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "thing.a",
 		Name:    "X-Event",
+		Path:    "/things",
 		Value:   "thing.a",
 	},
 	{
@@ -72,6 +76,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "thing.b",
 		Name:    "X-Event",
+		Path:    "/things",
 		Value:   "thing.b",
 	},
 }

@@ -30,11 +30,13 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelTasks,
 		In:      "channel",
 		Message: "TaskChanged",
+		Path:    "/tasks",
 	},
 	{
 		Channel: ChannelLevels,
 		In:      "channel",
 		Message: "LevelChanged",
+		Path:    "/levels",
 	},
 }
 

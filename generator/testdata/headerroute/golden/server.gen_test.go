@@ -31,6 +31,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "UserCreated",
 		Name:    "X-Topic",
+		Path:    "/webhook",
 		Value:   "users/create",
 	},
 	{
@@ -38,6 +39,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "header",
 		Message: "UserDeleted",
 		Name:    "X-Topic",
+		Path:    "/webhook",
 		Value:   "users/delete",
 	},
 }

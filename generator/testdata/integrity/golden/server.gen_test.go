@@ -31,6 +31,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderPlaced",
 		Name:    "type",
+		Path:    "/orders",
 		Value:   "placed",
 	},
 	{
@@ -38,6 +39,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "OrderShipped",
 		Name:    "type",
+		Path:    "/orders",
 		Value:   "shipped",
 	},
 }

@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelMetrics,
 		In:      "channel",
 		Message: "MetricsReported",
+		Path:    "/metrics",
 	},
 }
 

@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelProfiles,
 		In:      "channel",
 		Message: "ProfileUpdated",
+		Path:    "/profiles",
 	},
 }
 

@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelOdd,
 		In:      "channel",
 		Message: "type",
+		Path:    "/odd",
 	},
 }
 

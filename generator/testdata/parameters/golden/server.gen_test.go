@@ -30,11 +30,13 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelStoresStoreID,
 		In:      "channel",
 		Message: "StoreOpened",
+		Path:    "/stores/test-storeId",
 	},
 	{
 		Channel: ChannelStoresStoreIDOrdersStatus,
 		In:      "channel",
 		Message: "OrderMoved",
+		Path:    "/stores/test-storeId/orders/test-status",
 	},
 }
 

@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelOrg,
 		In:      "channel",
 		Message: "OrgChanged",
+		Path:    "/org",
 	},
 }
 

@@ -27,6 +27,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelPings,
 		In:      "channel",
 		Message: "Ping",
+		Path:    "/pings",
 	},
 }
 

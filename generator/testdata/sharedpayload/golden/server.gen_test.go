@@ -35,6 +35,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "opened",
 		Name:    "action",
+		Path:    "/tickets",
 		Value:   "opened",
 	},
 	{
@@ -42,12 +43,14 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "closed",
 		Name:    "action",
+		Path:    "/tickets",
 		Value:   "closed",
 	},
 	{
 		Channel: ChannelArchive,
 		In:      "channel",
 		Message: "archived",
+		Path:    "/archive",
 	},
 }
 

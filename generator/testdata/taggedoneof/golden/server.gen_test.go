@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelDrawings,
 		In:      "channel",
 		Message: "DrawingSaved",
+		Path:    "/drawings",
 	},
 }
 

@@ -31,6 +31,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "JobStarted",
 		Name:    "state",
+		Path:    "/jobs",
 		Value:   "started",
 	},
 	{
@@ -38,6 +39,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "JobFinished",
 		Name:    "state",
+		Path:    "/jobs",
 		Value:   "finished",
 	},
 }

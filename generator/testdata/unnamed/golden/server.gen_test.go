@@ -34,16 +34,19 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelTags,
 		In:      "channel",
 		Message: "Tags",
+		Path:    "/tags",
 	},
 	{
 		Channel: ChannelCounts,
 		In:      "channel",
 		Message: "Counts",
+		Path:    "/counts",
 	},
 	{
 		Channel: ChannelNote,
 		In:      "channel",
 		Message: "Note",
+		Path:    "/note",
 	},
 }
 
