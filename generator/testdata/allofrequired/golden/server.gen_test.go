@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelEvents,
 		In:      "channel",
 		Message: "Heartbeat",
+		Path:    "/events",
 	},
 }
 

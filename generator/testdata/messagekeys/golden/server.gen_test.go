@@ -39,6 +39,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "commentLiked",
 		Name:    "type",
+		Path:    "/comments",
 		Value:   "liked",
 	},
 	{
@@ -46,17 +47,20 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "commentDeleted",
 		Name:    "type",
+		Path:    "/comments",
 		Value:   "deleted",
 	},
 	{
 		Channel: ChannelPing,
 		In:      "channel",
 		Message: "ping",
+		Path:    "/ping",
 	},
 	{
 		Channel: ChannelStatus,
 		In:      "channel",
 		Message: "/status publish",
+		Path:    "/status",
 	},
 }
 
