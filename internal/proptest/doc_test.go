@@ -175,7 +175,15 @@ func (d *doc) build() obj {
 		if len(refs) == 0 {
 			break
 		}
-		channels[fmt.Sprintf("/hooks/c%d", c)] = obj{"publish": obj{"message": obj{"oneOf": refs}}}
+		path := fmt.Sprintf("/hooks/c%d", c)
+		if d.r.IntN(3) == 0 {
+			path = path[1:] // served at /hooks/cN all the same
+		}
+		channels[path] = obj{"publish": obj{"message": obj{"oneOf": refs}}}
+		if d.r.IntN(4) == 0 {
+			// The same messages on a second channel.
+			channels[path+"/again"] = obj{"publish": obj{"message": obj{"oneOf": refs}}}
+		}
 	}
 	components := obj{"messages": messages, "schemas": d.schemas}
 	server := obj{"url": "https://receiver.example.com", "protocol": "https"}
