@@ -671,6 +671,20 @@ func mapNode(kv ...any) *yaml.Node {
 	return n
 }
 
+// tuple reads draft 7's tuple form, items: [schemas], as a list of any
+// JSON values: Go has no tuple type, and kin-openapi, which reads JSON
+// Schema 2020-12's prefixItems instead, would refuse the list. The
+// element schemas are checked all the same, and lint says what was lost.
+func (r *schemaReader) tuple(v at, visited map[*yaml.Node]bool) {
+	for _, it := range v.items() {
+		r.checkShape(it, visited)
+	}
+	r.p.warnf(v.pos(), "tuple items (a list of %d schemas) are read as a list of any JSON values: Go has no tuple type, and the positions are not checked", len(v.n.Content))
+	line, col := v.n.Line, v.n.Column
+	*v.n = *mapNode()
+	v.n.Line, v.n.Column = line, col
+}
+
 // checkShape reports schema keywords whose values have the wrong shape,
 // at their own position, before kin-openapi reads them: its messages
 // would name a line of the wrapper document, not of the spec. It also
@@ -703,6 +717,10 @@ func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
 				}
 			}
 		case "items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "additionalItems":
+			if kv.key == "items" && v.n.Kind == yaml.SequenceNode {
+				r.tuple(v, visited)
+				continue
+			}
 			if v.n.Kind == yaml.ScalarNode && v.n.ShortTag() == "!!bool" && kv.key != "items" {
 				continue
 			}
