@@ -167,6 +167,9 @@ func (p *parser) document(doc at) *model.API {
 				api.Channels = append(api.Channels, c)
 			}
 		}
+		if len(api.Channels) == 0 && len(p.errs) == 0 {
+			p.errorf(chans.pos(), "no channel has a publish or subscribe operation: there is no message to receive")
+		}
 	}
 	if len(p.errs) == 0 {
 		api.Types = p.schemas.finish()
@@ -263,6 +266,12 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 	a, ok := p.object(a, "channel "+path)
 	if !ok {
 		return nil
+	}
+	if _, pub := a.get("publish"); !pub {
+		if _, sub := a.get("subscribe"); !sub {
+			p.warnf(a.pos(), "channel %q has no publish or subscribe operation, so no message arrives on it: it is not served", path)
+			return nil
+		}
 	}
 	c := &model.Channel{
 		Path:        path,
