@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -167,6 +168,9 @@ func (p *parser) document(doc at) *model.API {
 				api.Channels = append(api.Channels, c)
 			}
 		}
+		if len(api.Channels) == 0 && len(p.errs) == 0 {
+			p.errorf(chans.pos(), "no channel has a publish or subscribe operation: there is no message to receive")
+		}
 	}
 	if len(p.errs) == 0 {
 		api.Types = p.schemas.finish()
@@ -264,6 +268,12 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 	if !ok {
 		return nil
 	}
+	if _, pub := a.get("publish"); !pub {
+		if _, sub := a.get("subscribe"); !sub {
+			p.warnf(a.pos(), "channel %q has no publish or subscribe operation, so no message arrives on it: it is not served", path)
+			return nil
+		}
+	}
 	c := &model.Channel{
 		Path:        path,
 		Description: p.str(a, "description", false),
@@ -323,9 +333,17 @@ func (p *parser) operationMessages(site at, c *model.Channel, defaultCT string) 
 		return nil
 	}
 	var sites []at
-	if one, ok := a.get("oneOf"); ok {
+	one, ok := a.get("oneOf")
+	kw := "oneOf"
+	if !ok {
+		// Not AsyncAPI 2, but written for it: a delivery is still one of
+		// the messages, so anyOf reads as oneOf.
+		one, ok = a.get("anyOf")
+		kw = "anyOf"
+	}
+	if ok {
 		if one.n.Kind != yaml.SequenceNode {
-			p.errorf(one.pos(), "message oneOf must be a list, not %s", kindName(one.n))
+			p.errorf(one.pos(), "message %s must be a list, not %s", kw, kindName(one.n))
 			return nil
 		}
 		sites = one.items()
@@ -414,7 +432,11 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	if sf, ok := get("schemaFormat"); ok && !jsonSchemaFormat(sf.n.Value) {
 		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads", sf.n.Value)
 	}
-	if pl, ok := get("payload"); ok {
+	pl, ok := get("payload")
+	if !ok {
+		p.notASchema(site, a)
+	}
+	if ok {
 		p.schemas.site(pl, siteHint(a, pl, m.Key), func(t *model.Type, kin *openapi3.Schema) { m.Payload, p.checks[m].payload = t, kin })
 	}
 	if h, ok := get("headers"); ok {
@@ -508,6 +530,26 @@ func (p *parser) traits(a at) []at {
 	return out
 }
 
+// schemaKeywords are JSON Schema keywords that a message object lacks.
+var schemaKeywords = []string{"type", "properties", "allOf", "items", "required", "enum", "const", "additionalProperties"}
+
+// notASchema refuses a message without a payload that reads as a schema,
+// such as a message $ref pointing into components.schemas: the schema
+// would be lost and the message would carry nothing.
+func (p *parser) notASchema(site, a at) {
+	for _, kw := range schemaKeywords {
+		if _, ok := a.get(kw); !ok {
+			continue
+		}
+		if r, ref, ok := refOf(site); ok {
+			p.errorf(r.pos(), "message $ref %q points at a schema, not a message: write message: {payload: {$ref: %q}}", ref, ref)
+		} else {
+			p.errorf(a.pos(), "this message has schema keywords (%s) but no payload: a message's schema goes under payload", kw)
+		}
+		return
+	}
+}
+
 func (p *parser) examples(a at, checks *messageChecks) []*model.Example {
 	if a.n.Kind != yaml.SequenceNode {
 		p.errorf(a.pos(), "examples must be a list, not %s", kindName(a.n))
@@ -519,8 +561,17 @@ func (p *parser) examples(a at, checks *messageChecks) []*model.Example {
 		if !ok {
 			continue
 		}
+		name := p.str(e, "name", false)
+		if inner, key, ok := p.wrappedExample(e); ok {
+			e, name = inner, cmp.Or(p.str(inner, "name", false), key)
+		}
+		_, hasPayload := e.get("payload")
+		if _, hasHeaders := e.get("headers"); !hasPayload && !hasHeaders {
+			p.errorf(e.pos(), "an example needs a payload or headers (a Message Example Object); this one has %s", keysOf(e))
+			continue
+		}
 		ex := &model.Example{
-			Name:       p.str(e, "name", false),
+			Name:       name,
 			Summary:    p.str(e, "summary", false),
 			Extensions: p.extensions(e),
 			Pos:        e.pos(),
@@ -547,6 +598,41 @@ func (p *parser) examples(a at, checks *messageChecks) []*model.Example {
 		out = append(out, ex)
 	}
 	return out
+}
+
+// wrappedExample unwraps the forms of examples that tooling other than
+// AsyncAPI's writes: Microcks' named examples, a list of {name: example},
+// and an example wrapped in an x- key. The key names the example unless
+// it is an x- key.
+func (p *parser) wrappedExample(e at) (at, string, bool) {
+	kvs := e.pairs()
+	if len(kvs) != 1 || slices.Contains([]string{"name", "summary", "payload", "headers"}, kvs[0].key) {
+		return at{}, "", false
+	}
+	inner, err := p.deref(kvs[0].v)
+	if err != nil || inner.n.Kind != yaml.MappingNode {
+		return at{}, "", false
+	}
+	_, hasPayload := inner.get("payload")
+	if _, hasHeaders := inner.get("headers"); !hasPayload && !hasHeaders {
+		return at{}, "", false
+	}
+	if strings.HasPrefix(kvs[0].key, "x-") {
+		return inner, "", true
+	}
+	return inner, kvs[0].key, true
+}
+
+// keysOf lists a mapping's keys for a message, "nothing" when it has none.
+func keysOf(a at) string {
+	var keys []string
+	for _, kv := range a.pairs() {
+		keys = append(keys, kv.key)
+	}
+	if len(keys) == 0 {
+		return "nothing"
+	}
+	return "only " + strings.Join(keys, ", ")
 }
 
 // ---- typed reads with located errors ----

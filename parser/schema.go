@@ -320,8 +320,25 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 	t.Nullable = t.Nullable || s.Nullable || len(t.Enum) < len(s.Enum) // enum: [a, b, null]
 	addl := s.AdditionalProperties
 	hasAddl := addl.Schema != nil || (addl.Has != nil && *addl.Has)
+	objectAllOf := false
+	if len(s.AllOf) > 0 {
+		pick, kind, conflict := allOfKind(s, types)
+		switch {
+		case conflict != "":
+			all, _ := loc.get("allOf")
+			r.p.errorf(all.pos(), "%s", conflict)
+		case kind == "object":
+			objectAllOf = true
+		case pick >= 0:
+			// allOf holds when every part does; beside the one typed part
+			// the others only annotate, so the value has that part's type.
+			typ := r.ref(s.AllOf[pick], child(loc, "allOf", strconv.Itoa(pick)), hint, register)
+			r.memo[memoKey(loc)] = typ
+			return typ
+		}
+	}
 	switch {
-	case len(s.AllOf) > 0:
+	case objectAllOf:
 		t.Kind = model.Object
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
 		t.Kind = model.Union
@@ -385,6 +402,73 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		r.union(t, s, loc)
 	}
 	return t
+}
+
+// allOfKind reads the JSON type an allOf schema's parts agree on: "object"
+// when any part (or the schema itself) describes an object, else the type
+// of the typed parts and the one to use, an enum if any part is one. Parts
+// without a type (a description, a required list) agree with anything.
+func allOfKind(s *openapi3.Schema, own []string) (pick int, kind, conflict string) {
+	pick = -1
+	if len(own) == 1 {
+		kind = own[0]
+	}
+	if len(s.Properties) > 0 {
+		kind = cmp.Or(kind, "object")
+	}
+	required := len(s.Required) > 0
+	for i, part := range s.AllOf {
+		k := valueKind(part.Value)
+		if k == "" {
+			required = required || (part.Value != nil && len(part.Value.Required) > 0)
+			continue
+		}
+		if kind != "" && k != kind {
+			return -1, "", fmt.Sprintf("allOf combines %s schema and %s schema: no value is both", article(kind), article(k))
+		}
+		kind = k
+		if pick < 0 || (len(part.Value.Enum) > 0 && len(s.AllOf[pick].Value.Enum) == 0) {
+			pick = i
+		}
+	}
+	if kind == "" && required {
+		kind = "object"
+	}
+	return pick, kind, ""
+}
+
+// valueKind is the JSON type a schema fixes, "" when it fixes none or
+// several; unions count as objects, which allOf merges as before.
+func valueKind(s *openapi3.Schema) string {
+	if s == nil {
+		return ""
+	}
+	types := slices.DeleteFunc(slices.Clone(s.Type.Slice()), func(t string) bool { return t == "null" })
+	switch {
+	case len(types) == 1:
+		return types[0]
+	case len(types) > 1:
+		return ""
+	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		return "object"
+	case len(s.Enum) > 0:
+		return kindNames[enumKind(s.Enum)]
+	}
+	for _, part := range s.AllOf {
+		if k := valueKind(part.Value); k != "" {
+			return k
+		}
+	}
+	return ""
+}
+
+var kindNames = map[model.Kind]string{model.String: "string", model.Integer: "integer"}
+
+func article(typ string) string {
+	if typ == "object" || typ == "integer" || typ == "array" {
+		return "an " + typ
+	}
+	return "a " + typ
 }
 
 // enumValues are an enum's values without null, which is nullability.
@@ -587,6 +671,20 @@ func mapNode(kv ...any) *yaml.Node {
 	return n
 }
 
+// tuple reads draft 7's tuple form, items: [schemas], as a list of any
+// JSON values: Go has no tuple type, and kin-openapi, which reads JSON
+// Schema 2020-12's prefixItems instead, would refuse the list. The
+// element schemas are checked all the same, and lint says what was lost.
+func (r *schemaReader) tuple(v at, visited map[*yaml.Node]bool) {
+	for _, it := range v.items() {
+		r.checkShape(it, visited)
+	}
+	r.p.warnf(v.pos(), "tuple items (a list of %d schemas) are read as a list of any JSON values: Go has no tuple type, and the positions are not checked", len(v.n.Content))
+	line, col := v.n.Line, v.n.Column
+	*v.n = *mapNode()
+	v.n.Line, v.n.Column = line, col
+}
+
 // checkShape reports schema keywords whose values have the wrong shape,
 // at their own position, before kin-openapi reads them: its messages
 // would name a line of the wrapper document, not of the spec. It also
@@ -619,6 +717,10 @@ func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
 				}
 			}
 		case "items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "additionalItems":
+			if kv.key == "items" && v.n.Kind == yaml.SequenceNode {
+				r.tuple(v, visited)
+				continue
+			}
 			if v.n.Kind == yaml.ScalarNode && v.n.ShortTag() == "!!bool" && kv.key != "items" {
 				continue
 			}

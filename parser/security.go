@@ -62,14 +62,17 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 	bad("algorithm", sig.Algorithm, "sha1", "sha256", "sha384", "sha512")
 	bad("encoding", sig.Encoding, "hex", "base64", "base64url")
 	if sig.Tolerance != "" {
+		v, _ := ext.get("tolerance")
 		if _, err := time.ParseDuration(sig.Tolerance); err != nil {
-			v, _ := ext.get("tolerance")
 			p.errorf(v.pos(), "%s tolerance %q is not a duration such as 5m or 300s", extHMAC, sig.Tolerance)
+		} else if sig.Format == model.SignatureHeader && !strings.Contains(sig.Content, "{timestamp}") {
+			// an unsigned timestamp can be rewritten by whoever replays the request
+			p.errorf(v.pos(), "%s tolerance %q needs a signed timestamp: add {timestamp} to content", extHMAC, sig.Tolerance)
 		}
 	}
-	if sig.Content != "" && !strings.Contains(sig.Content, "{body}") {
+	if sig.Content != "" {
 		v, _ := ext.get("content")
-		p.errorf(v.pos(), "%s content %q must include {body}", extHMAC, sig.Content)
+		p.checkContent(v, sig)
 	}
 	if sig.Format == model.SignatureHeader && sig.Header == "" {
 		sig.Header = s.Name
@@ -78,4 +81,42 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 		p.errorf(ext.pos(), "%s needs the header the signature travels in: set header, or the scheme's name", extHMAC)
 	}
 	return sig
+}
+
+// placeholders are what webhook.HMACConfig's Content may sign.
+var placeholders = []string{"{id}", "{timestamp}", "{body}"}
+
+// checkContent refuses, at the content value, a signed-content template
+// that NewServer would refuse: an unknown or unclosed placeholder, no
+// {body}, or a placeholder whose header the extension does not name.
+func (p *parser) checkContent(v at, sig *model.Signature) {
+	uses := map[string]bool{}
+	for rest := sig.Content; ; {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			p.errorf(v.pos(), "%s content %q has a { without its }; placeholders are %s", extHMAC, sig.Content, strings.Join(placeholders, ", "))
+			return
+		}
+		name := rest[i : i+j+1]
+		if !slices.Contains(placeholders, name) {
+			p.errorf(v.pos(), "%s content %q: unknown placeholder %s; placeholders are %s", extHMAC, sig.Content, name, strings.Join(placeholders, ", "))
+			return
+		}
+		uses[name] = true
+		rest = rest[i+j+1:]
+	}
+	switch {
+	case !uses["{body}"]:
+		p.errorf(v.pos(), "%s content %q must include {body}", extHMAC, sig.Content)
+	case sig.Format != model.SignatureHeader:
+		// the presets set what they sign from
+	case uses["{timestamp}"] && sig.TimestampKey == "" && sig.TimestampHeader == "":
+		p.errorf(v.pos(), "%s content %q signs {timestamp}: set timestampHeader, or timestampKey for a timestamp inside the signature header", extHMAC, sig.Content)
+	case uses["{id}"] && sig.IDHeader == "":
+		p.errorf(v.pos(), "%s content %q signs {id}: set idHeader, the header the delivery id travels in", extHMAC, sig.Content)
+	}
 }
