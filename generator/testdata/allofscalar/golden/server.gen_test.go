@@ -30,11 +30,13 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelOrders,
 		In:      "channel",
 		Message: "Order",
+		Path:    "/orders",
 	},
 	{
 		Channel: ChannelNotes,
 		In:      "channel",
 		Message: "Note",
+		Path:    "/notes",
 	},
 }
 

@@ -31,6 +31,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "UserSignedUp",
 		Name:    "kind",
+		Path:    "/users",
 		Value:   "signedup",
 	},
 	{
@@ -38,6 +39,7 @@ var testRoutes = []webhooktest.Route{
 		In:      "payload",
 		Message: "UserLeft",
 		Name:    "kind",
+		Path:    "/users",
 		Value:   "left",
 	},
 }

@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelWebhook,
 		In:      "channel",
 		Message: "Ping",
+		Path:    "/webhook",
 	},
 }
 

@@ -26,6 +26,7 @@ var testRoutes = []webhooktest.Route{
 		Channel: ChannelPoints,
 		In:      "channel",
 		Message: "Point",
+		Path:    "/points",
 	},
 }
 
