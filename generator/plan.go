@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"go/token"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -134,6 +135,10 @@ type channelPlan struct {
 	// routes its deliveries; Endpoint the Server field that serves it;
 	// Handler the Server method that returns that endpoint.
 	Const, Route, Endpoint, Handler string
+	// Pattern is the ServeMux pattern that serves the channel's path and
+	// nothing else: a path ending in "/" ends in "/{$}", or it would
+	// match every path below it.
+	Pattern string
 	// Shared is the field that routes a delivery when every message of the
 	// channel has the same payload, decoded before routing; nil otherwise.
 	Shared *fieldPlan
@@ -275,6 +280,10 @@ func (p *plan) nameChannels(names scope) {
 		cp := &channelPlan{
 			Model: c, Name: name, Const: names.unique("Channel" + name),
 			Route: "route" + name, Endpoint: "endpoint" + name, Handler: name + "Handler",
+			Pattern: model.ServePath(c.Path),
+		}
+		if strings.HasSuffix(cp.Pattern, "/") {
+			cp.Pattern += "{$}"
 		}
 		for _, r := range c.Discriminator.Routes {
 			req := "New" + p.messageOf[r.Message].Name
@@ -673,6 +682,7 @@ func (p *plan) check() error {
 			declare(r, c.Model.Discriminator.Routes[i].Message.Pos, "message "+c.Model.Discriminator.Routes[i].Message.Key)
 		}
 	}
+	errs = append(errs, p.checkPatterns()...)
 	for _, s := range p.schemes {
 		declare(s.Option, s.Model.Pos, "security scheme "+s.Model.Key)
 		if s.Builder != "" {
@@ -710,6 +720,48 @@ func (p *plan) check() error {
 	}
 	slices.Sort(errs)
 	return fmt.Errorf("%s", strings.Join(slices.Compact(errs), "\n"))
+}
+
+// checkPatterns refuses, now rather than by a panic in NewServer, a
+// channel whose pattern net/http's ServeMux cannot register (a parameter
+// that is not a whole path segment) or that matches the same requests as
+// another channel's. ServeMux is the authority on its own syntax.
+func (p *plan) checkPatterns() []string {
+	var errs []string
+	var served []*channelPlan
+	for _, c := range p.channels {
+		if err := register(c); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: channel %s: net/http cannot serve it: %v; "+
+				"rename the channel, in the spec or an overlay, so that each parameter is a whole path segment (as in /ws/{symbol})",
+				c.Model.Pos, c.Model.Path, err))
+			continue
+		}
+		for _, prev := range served {
+			if register(prev, c) != nil {
+				errs = append(errs, fmt.Sprintf("%s: channel %s matches the same requests as channel %s (%s); rename one of them, in the spec or an overlay",
+					c.Model.Pos, c.Model.Path, prev.Model.Path, prev.Model.Pos))
+			}
+		}
+		served = append(served, c)
+	}
+	return errs
+}
+
+// register registers the patterns of channels on a new ServeMux, beside
+// the catch-all that NewServer adds, and returns what ServeMux panics
+// with.
+func register(channels ...*channelPlan) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	mux := http.NewServeMux()
+	mux.Handle("/", http.NotFoundHandler())
+	for _, c := range channels {
+		mux.Handle(c.Pattern, http.NotFoundHandler())
+	}
+	return nil
 }
 
 // onceFields are the properties a delivery may give only once: those that
