@@ -122,9 +122,17 @@ type messagePlan struct {
 	PayloadDecoder string
 	// Channel is the path of the first channel that carries the message.
 	Channel string
-	// Examples name the constants of the payloads of Model.Examples, ""
-	// for an example without one.
-	Examples []string
+	// Examples are the deliveries Examples returns for the message: the
+	// spec's and, when none of them has a payload, one built from the
+	// schema (see sampleExample).
+	Examples []examplePlan
+}
+
+// examplePlan is an example delivery and the constant of its payload,
+// "" for an example without one.
+type examplePlan struct {
+	*model.Example
+	Const string
 }
 
 // channelPlan is a channel that carries messages.
@@ -242,7 +250,12 @@ func (p *plan) nameMessages(names scope) {
 			Model: m, Name: name, Channel: first[m],
 			Handle: "Handle" + name, Deliver: "deliver" + name, Run: "run" + name,
 		}
-		for i, ex := range m.Examples {
+		examples := m.Examples
+		if !slices.ContainsFunc(examples, func(ex *model.Example) bool { return ex.Payload != nil }) &&
+			(m.Payload != nil || m.Headers != nil) {
+			examples = append(slices.Clip(examples), sampleExample(p.api, m))
+		}
+		for i, ex := range examples {
 			var c string
 			switch {
 			case ex.Payload == nil:
@@ -251,7 +264,7 @@ func (p *plan) nameMessages(names scope) {
 			default:
 				c = names.unique(fmt.Sprintf("example%s%d", name, i+1))
 			}
-			mp.Examples = append(mp.Examples, c)
+			mp.Examples = append(mp.Examples, examplePlan{ex, c})
 		}
 		p.messages = append(p.messages, mp)
 		p.messageOf[m] = mp
@@ -667,9 +680,9 @@ func (p *plan) check() error {
 		declared[r] = model.Pos{File: "hookgen"}
 	}
 	for _, m := range p.messages {
-		for i, c := range m.Examples {
-			if c != "" {
-				declare(c, m.Model.Examples[i].Pos, "example of message "+m.Model.Key)
+		for _, ex := range m.Examples {
+			if ex.Const != "" {
+				declare(ex.Const, ex.Pos, "example of message "+m.Model.Key)
 			}
 		}
 		if m.PayloadDecoder != "" {
