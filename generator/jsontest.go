@@ -151,7 +151,7 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 			switch shape := g.field(fl).Shape; {
 			case shape == pointer || shape == nullable:
 				odds := 16
-				if fl.Type.Nullable {
+				if admitsNull(fl.Type) {
 					odds = 4
 				}
 				null = r.Clone().Dot("Nullable").Call(jen.Id("depth"), jen.Lit(odds))
@@ -257,7 +257,7 @@ func (g *gen) randomValue(t *model.Type, depth int, self bool) []jen.Code {
 		}
 		loop := []jen.Code{elem}
 		inner := g.randomValue(t.Elem, depth+1, false)
-		if t.Elem.Nullable && !nilable(t.Elem) {
+		if admitsNull(t.Elem) && !nilable(t.Elem) {
 			loop = append(loop, jen.If(jen.Op("!").Add(r.Clone()).Dot("Nullable").Call(jen.Id("depth"), jen.Lit(4))).Block(inner...))
 		} else {
 			loop = append(loop, inner...)

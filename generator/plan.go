@@ -488,9 +488,9 @@ func shapeOf(owner *model.Type, f *model.Field) fieldShape {
 	switch {
 	case nilable(f.Type):
 		return plain
-	case !f.Required && f.Type.Nullable:
+	case !f.Required && admitsNull(f.Type):
 		return nullable
-	case !f.Required || f.Type.Nullable:
+	case !f.Required || admitsNull(f.Type):
 		return pointer
 	case f.Type.Kind == model.Object && f.Type.Named && embeds(f.Type, owner, map[*model.Type]bool{}):
 		return pointer // a struct cannot contain itself by value
@@ -509,7 +509,7 @@ func embeds(t, target *model.Type, seen map[*model.Type]bool) bool {
 	}
 	seen[t] = true
 	for _, f := range t.Fields {
-		if f.Required && !f.Type.Nullable && f.Type.Kind == model.Object && embeds(f.Type, target, seen) {
+		if f.Required && !admitsNull(f.Type) && f.Type.Kind == model.Object && embeds(f.Type, target, seen) {
 			return true
 		}
 	}
@@ -528,6 +528,18 @@ func tagOf(f *model.Field) string {
 // nilable reports whether the Go type already has nil to mean "absent".
 func nilable(t *model.Type) bool {
 	return t.Kind == model.Array || t.Kind == model.Map || (t.Kind == model.Any && !t.Named)
+}
+
+// admitsNull reports whether null is a value of t: its schema says so,
+// or it is a union with a variant of type null (oneOf: [{$ref: ...},
+// {type: 'null'}]), which then decodes as a nil pointer.
+func admitsNull(t *model.Type) bool {
+	return t.Nullable || (t.Kind == model.Union && slices.ContainsFunc(t.Variants, func(v *model.Variant) bool { return isNull(v.Type) }))
+}
+
+// isNull reports whether null is t's only value: a schema of type null.
+func isNull(t *model.Type) bool {
+	return t.Kind == model.Any && t.Nullable && len(t.Kinds) == 0 && len(t.Enum) == 0
 }
 
 // hasExtras reports whether t is an object that keeps the keys beyond its
@@ -632,7 +644,7 @@ func (p *plan) goType(t *model.Type) *jen.Statement {
 // elemType is the type of array items and map values: a pointer when null
 // is allowed, so that null survives a round trip.
 func (p *plan) elemType(t *model.Type) *jen.Statement {
-	if t.Nullable && !nilable(t) {
+	if admitsNull(t) && !nilable(t) {
 		return jen.Op("*").Add(p.goType(t))
 	}
 	return p.goType(t)

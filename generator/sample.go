@@ -115,8 +115,8 @@ func sampleValue(t *model.Type, set map[string]string, depth int) json.RawMessag
 		return b.Bytes()
 	case model.Union:
 		for _, v := range t.Variants {
-			if v.Type.Kind == model.Any && len(v.Type.Kinds) == 0 && v.Type.Nullable {
-				continue // the null variant
+			if isNull(v.Type) {
+				continue
 			}
 			if t.Discriminator != "" && len(v.Tags) > 0 {
 				tagged := map[string]string{t.Discriminator: v.Tags[0]}
