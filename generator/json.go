@@ -665,6 +665,9 @@ func (g *gen) encodeElem(t *model.Type, v *jen.Statement, depth int) []jen.Code 
 func (g *gen) objectEncoder(f *jen.File, t *model.Type) {
 	name := g.typeName(t)
 	body := []jen.Code{jen.Id("m").Op(":=").Id("e").Dot("ObjStart").Call()}
+	if len(t.Fields) == 0 && !hasExtras(t) {
+		body = []jen.Code{jen.Id("e").Dot("ObjStart").Call()} // no member to write: m would be unused
+	}
 	for _, fl := range t.Fields {
 		field := jen.Id("x").Dot(g.field(fl).Name)
 		key := jen.Id("e").Dot("Key").Call(jen.Id("m"), jen.Lit(jsonKey(g.field(fl).JSONName)))

@@ -137,6 +137,8 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 	switch {
 	case len(t.Enum) > 0:
 		body = g.randomValue(t, 0, true)
+	case t.Kind == model.Object && len(t.Fields) == 0 && !hasExtras(t):
+		body = append(body, r.Clone().Dot("ObjStart").Call(), r.Clone().Dot("ObjEnd").Call())
 	case t.Kind == model.Object:
 		body = append(body, jen.Id("m").Op(":=").Add(r.Clone()).Dot("ObjStart").Call())
 		for _, fl := range t.Fields {
