@@ -13,7 +13,7 @@ import (
 func (g *gen) examples(f *jen.File) {
 	var items, payloads []jen.Code
 	for _, m := range g.api.Messages {
-		for i, ex := range m.Examples {
+		for _, ex := range g.message(m).Examples {
 			d := jen.Dict{
 				jen.Id("Message"): jen.Lit(m.Key),
 				jen.Id("Channel"): jen.Lit(g.message(m).Channel),
@@ -31,9 +31,9 @@ func (g *gen) examples(f *jen.File) {
 				}
 				d[jen.Id("Headers")] = jen.Map(jen.String()).String().Values(h)
 			}
-			if c := g.message(m).Examples[i]; c != "" {
-				d[jen.Id("Payload")] = jen.Index().Byte().Call(jen.Id(c))
-				payloads = append(payloads, jen.Id(c).Op("=").Add(rawLit(indentJSON(ex.Payload))))
+			if ex.Const != "" {
+				d[jen.Id("Payload")] = jen.Index().Byte().Call(jen.Id(ex.Const))
+				payloads = append(payloads, jen.Id(ex.Const).Op("=").Add(rawLit(indentJSON(ex.Payload))))
 			}
 			items = append(items, jen.Values(d))
 		}

@@ -231,7 +231,7 @@ func jsonKinds(kinds []model.Kind) jen.Code {
 // decodeElem decodes an array item or map value, which is a pointer when
 // the schema allows null.
 func (g *gen) decodeElem(t *model.Type, target *jen.Statement, wrap wrapFn, depth int) []jen.Code {
-	if t.Nullable && !nilable(t) {
+	if admitsNull(t) && !nilable(t) {
 		return g.decodePointer(t, target, jen.New(g.goType(t)), wrap, depth)
 	}
 	return g.decodeValue(t, valPlace(target), wrap, depth)
@@ -393,7 +393,7 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 		}
 		if bit := fp.RequiredBit; bit >= 0 {
 			seenWord, mask := jen.Id("seen").Index(jen.Lit(bit/64)), jen.Lit(1).Op("<<").Lit(bit%64)
-			if fl.Type.Nullable {
+			if admitsNull(fl.Type) {
 				stmts = append(stmts, seenWord.Op("|=").Add(mask))
 			} else {
 				// null is no value for it (jsonx.ErrNull)
@@ -652,7 +652,7 @@ func (g *gen) encodeValue(t *model.Type, p place, depth int) []jen.Code {
 // encodeElem writes an array item or map value, a pointer when the schema
 // allows null.
 func (g *gen) encodeElem(t *model.Type, v *jen.Statement, depth int) []jen.Code {
-	if t.Nullable && !nilable(t) {
+	if admitsNull(t) && !nilable(t) {
 		return []jen.Code{jen.If(v.Clone().Op("==").Nil()).Block(jen.Id("e").Dot("Null").Call()).Else().Block(
 			g.encodeValue(t, ptrPlace(v), depth)...,
 		)}
@@ -665,6 +665,9 @@ func (g *gen) encodeElem(t *model.Type, v *jen.Statement, depth int) []jen.Code 
 func (g *gen) objectEncoder(f *jen.File, t *model.Type) {
 	name := g.typeName(t)
 	body := []jen.Code{jen.Id("m").Op(":=").Id("e").Dot("ObjStart").Call()}
+	if len(t.Fields) == 0 && !hasExtras(t) {
+		body = []jen.Code{jen.Id("e").Dot("ObjStart").Call()} // no member to write: m would be unused
+	}
 	for _, fl := range t.Fields {
 		field := jen.Id("x").Dot(g.field(fl).Name)
 		key := jen.Id("e").Dot("Key").Call(jen.Id("m"), jen.Lit(jsonKey(g.field(fl).JSONName)))

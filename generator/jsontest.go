@@ -137,6 +137,8 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 	switch {
 	case len(t.Enum) > 0:
 		body = g.randomValue(t, 0, true)
+	case t.Kind == model.Object && len(t.Fields) == 0 && !hasExtras(t):
+		body = append(body, r.Clone().Dot("ObjStart").Call(), r.Clone().Dot("ObjEnd").Call())
 	case t.Kind == model.Object:
 		body = append(body, jen.Id("m").Op(":=").Add(r.Clone()).Dot("ObjStart").Call())
 		for _, fl := range t.Fields {
@@ -151,7 +153,7 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 			switch shape := g.field(fl).Shape; {
 			case shape == pointer || shape == nullable:
 				odds := 16
-				if fl.Type.Nullable {
+				if admitsNull(fl.Type) {
 					odds = 4
 				}
 				null = r.Clone().Dot("Nullable").Call(jen.Id("depth"), jen.Lit(odds))
@@ -257,7 +259,7 @@ func (g *gen) randomValue(t *model.Type, depth int, self bool) []jen.Code {
 		}
 		loop := []jen.Code{elem}
 		inner := g.randomValue(t.Elem, depth+1, false)
-		if t.Elem.Nullable && !nilable(t.Elem) {
+		if admitsNull(t.Elem) && !nilable(t.Elem) {
 			loop = append(loop, jen.If(jen.Op("!").Add(r.Clone()).Dot("Nullable").Call(jen.Id("depth"), jen.Lit(4))).Block(inner...))
 		} else {
 			loop = append(loop, inner...)

@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"go/token"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -121,9 +122,17 @@ type messagePlan struct {
 	PayloadDecoder string
 	// Channel is the path of the first channel that carries the message.
 	Channel string
-	// Examples name the constants of the payloads of Model.Examples, ""
-	// for an example without one.
-	Examples []string
+	// Examples are the deliveries Examples returns for the message: the
+	// spec's and, when none of them has a payload, one built from the
+	// schema (see sampleExample).
+	Examples []examplePlan
+}
+
+// examplePlan is an example delivery and the constant of its payload,
+// "" for an example without one.
+type examplePlan struct {
+	*model.Example
+	Const string
 }
 
 // channelPlan is a channel that carries messages.
@@ -134,6 +143,10 @@ type channelPlan struct {
 	// routes its deliveries; Endpoint the Server field that serves it;
 	// Handler the Server method that returns that endpoint.
 	Const, Route, Endpoint, Handler string
+	// Pattern is the ServeMux pattern that serves the channel's path and
+	// nothing else: a path ending in "/" ends in "/{$}", or it would
+	// match every path below it.
+	Pattern string
 	// Shared is the field that routes a delivery when every message of the
 	// channel has the same payload, decoded before routing; nil otherwise.
 	Shared *fieldPlan
@@ -237,7 +250,12 @@ func (p *plan) nameMessages(names scope) {
 			Model: m, Name: name, Channel: first[m],
 			Handle: "Handle" + name, Deliver: "deliver" + name, Run: "run" + name,
 		}
-		for i, ex := range m.Examples {
+		examples := m.Examples
+		if !slices.ContainsFunc(examples, func(ex *model.Example) bool { return ex.Payload != nil }) &&
+			(m.Payload != nil || m.Headers != nil) {
+			examples = append(slices.Clip(examples), sampleExample(p.api, m))
+		}
+		for i, ex := range examples {
 			var c string
 			switch {
 			case ex.Payload == nil:
@@ -246,7 +264,7 @@ func (p *plan) nameMessages(names scope) {
 			default:
 				c = names.unique(fmt.Sprintf("example%s%d", name, i+1))
 			}
-			mp.Examples = append(mp.Examples, c)
+			mp.Examples = append(mp.Examples, examplePlan{ex, c})
 		}
 		p.messages = append(p.messages, mp)
 		p.messageOf[m] = mp
@@ -275,6 +293,10 @@ func (p *plan) nameChannels(names scope) {
 		cp := &channelPlan{
 			Model: c, Name: name, Const: names.unique("Channel" + name),
 			Route: "route" + name, Endpoint: "endpoint" + name, Handler: name + "Handler",
+			Pattern: model.ServePath(c.Path),
+		}
+		if strings.HasSuffix(cp.Pattern, "/") {
+			cp.Pattern += "{$}"
 		}
 		for _, r := range c.Discriminator.Routes {
 			req := "New" + p.messageOf[r.Message].Name
@@ -466,9 +488,9 @@ func shapeOf(owner *model.Type, f *model.Field) fieldShape {
 	switch {
 	case nilable(f.Type):
 		return plain
-	case !f.Required && f.Type.Nullable:
+	case !f.Required && admitsNull(f.Type):
 		return nullable
-	case !f.Required || f.Type.Nullable:
+	case !f.Required || admitsNull(f.Type):
 		return pointer
 	case f.Type.Kind == model.Object && f.Type.Named && embeds(f.Type, owner, map[*model.Type]bool{}):
 		return pointer // a struct cannot contain itself by value
@@ -487,7 +509,7 @@ func embeds(t, target *model.Type, seen map[*model.Type]bool) bool {
 	}
 	seen[t] = true
 	for _, f := range t.Fields {
-		if f.Required && !f.Type.Nullable && f.Type.Kind == model.Object && embeds(f.Type, target, seen) {
+		if f.Required && !admitsNull(f.Type) && f.Type.Kind == model.Object && embeds(f.Type, target, seen) {
 			return true
 		}
 	}
@@ -506,6 +528,18 @@ func tagOf(f *model.Field) string {
 // nilable reports whether the Go type already has nil to mean "absent".
 func nilable(t *model.Type) bool {
 	return t.Kind == model.Array || t.Kind == model.Map || (t.Kind == model.Any && !t.Named)
+}
+
+// admitsNull reports whether null is a value of t: its schema says so,
+// or it is a union with a variant of type null (oneOf: [{$ref: ...},
+// {type: 'null'}]), which then decodes as a nil pointer.
+func admitsNull(t *model.Type) bool {
+	return t.Nullable || (t.Kind == model.Union && slices.ContainsFunc(t.Variants, func(v *model.Variant) bool { return isNull(v.Type) }))
+}
+
+// isNull reports whether null is t's only value: a schema of type null.
+func isNull(t *model.Type) bool {
+	return t.Kind == model.Any && t.Nullable && len(t.Kinds) == 0 && len(t.Enum) == 0
 }
 
 // hasExtras reports whether t is an object that keeps the keys beyond its
@@ -610,7 +644,7 @@ func (p *plan) goType(t *model.Type) *jen.Statement {
 // elemType is the type of array items and map values: a pointer when null
 // is allowed, so that null survives a round trip.
 func (p *plan) elemType(t *model.Type) *jen.Statement {
-	if t.Nullable && !nilable(t) {
+	if admitsNull(t) && !nilable(t) {
 		return jen.Op("*").Add(p.goType(t))
 	}
 	return p.goType(t)
@@ -658,9 +692,9 @@ func (p *plan) check() error {
 		declared[r] = model.Pos{File: "hookgen"}
 	}
 	for _, m := range p.messages {
-		for i, c := range m.Examples {
-			if c != "" {
-				declare(c, m.Model.Examples[i].Pos, "example of message "+m.Model.Key)
+		for _, ex := range m.Examples {
+			if ex.Const != "" {
+				declare(ex.Const, ex.Pos, "example of message "+m.Model.Key)
 			}
 		}
 		if m.PayloadDecoder != "" {
@@ -673,6 +707,7 @@ func (p *plan) check() error {
 			declare(r, c.Model.Discriminator.Routes[i].Message.Pos, "message "+c.Model.Discriminator.Routes[i].Message.Key)
 		}
 	}
+	errs = append(errs, p.checkPatterns()...)
 	for _, s := range p.schemes {
 		declare(s.Option, s.Model.Pos, "security scheme "+s.Model.Key)
 		if s.Builder != "" {
@@ -710,6 +745,48 @@ func (p *plan) check() error {
 	}
 	slices.Sort(errs)
 	return fmt.Errorf("%s", strings.Join(slices.Compact(errs), "\n"))
+}
+
+// checkPatterns refuses, now rather than by a panic in NewServer, a
+// channel whose pattern net/http's ServeMux cannot register (a parameter
+// that is not a whole path segment) or that matches the same requests as
+// another channel's. ServeMux is the authority on its own syntax.
+func (p *plan) checkPatterns() []string {
+	var errs []string
+	var served []*channelPlan
+	for _, c := range p.channels {
+		if err := register(c); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: channel %s: net/http cannot serve it: %v; "+
+				"rename the channel, in the spec or an overlay, so that each parameter is a whole path segment (as in /ws/{symbol})",
+				c.Model.Pos, c.Model.Path, err))
+			continue
+		}
+		for _, prev := range served {
+			if register(prev, c) != nil {
+				errs = append(errs, fmt.Sprintf("%s: channel %s matches the same requests as channel %s (%s); rename one of them, in the spec or an overlay",
+					c.Model.Pos, c.Model.Path, prev.Model.Path, prev.Model.Pos))
+			}
+		}
+		served = append(served, c)
+	}
+	return errs
+}
+
+// register registers the patterns of channels on a new ServeMux, beside
+// the catch-all that NewServer adds, and returns what ServeMux panics
+// with.
+func register(channels ...*channelPlan) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	mux := http.NewServeMux()
+	mux.Handle("/", http.NotFoundHandler())
+	for _, c := range channels {
+		mux.Handle(c.Pattern, http.NotFoundHandler())
+	}
+	return nil
 }
 
 // onceFields are the properties a delivery may give only once: those that

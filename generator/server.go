@@ -74,7 +74,7 @@ func (g *gen) server(f *jen.File) {
 		}
 		body = append(body,
 			ep.Clone().Op("=").Op("&").Qual(implPkg, "Endpoint").Values(d),
-			jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit(model.ServePath(c.Path)), ep.Clone()),
+			jen.Id("srv").Dot("mux").Dot("Handle").Call(jen.Lit(g.channel(c).Pattern), ep.Clone()),
 		)
 	}
 	body = append(body,
@@ -95,7 +95,7 @@ func (g *gen) server(f *jen.File) {
 		if len(c.Parameters) == 0 {
 			static = append(static, jen.Case(jen.Lit(model.ServePath(c.Path))).Block(
 				// As the ServeMux would, for middleware that reports the route.
-				jen.Id("r").Dot("Pattern").Op("=").Lit(model.ServePath(c.Path)),
+				jen.Id("r").Dot("Pattern").Op("=").Lit(g.channel(c).Pattern),
 				jen.Id("s").Dot(g.channel(c).Endpoint).Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
 				jen.Return(),
 			))

@@ -136,6 +136,9 @@ func CheckRoutes(t *testing.T, tg Target) {
 					t.Fatalf("want one call of %s, got %+v", route.Message, calls)
 				}
 				want := tg.NewPayload(route.Message)
+				if want == nil {
+					return // a message without a payload
+				}
 				if err := json.Unmarshal(body, want); err != nil {
 					t.Fatal(err)
 				}
