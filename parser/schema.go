@@ -386,9 +386,16 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		}
 		r.fields(t, s, loc)
 		r.require(t, append(required, s.Required...), loc)
-		if addl.Schema != nil {
+		switch {
+		case addl.Schema != nil:
 			// Keys beyond the properties, typed: kept in a map beside them.
 			t.Elem = r.ref(addl.Schema, child(loc, "additionalProperties"), hint+".value", true)
+		case addl.Has != nil && *addl.Has:
+			// additionalProperties: true says other keys are expected:
+			// kept as raw JSON. (Left out, JSON Schema allows them too,
+			// but a spec that lists its properties rarely means it; they
+			// are dropped, and docs/type-mapping.md says so.)
+			t.Elem = &model.Type{Kind: model.Any, Pos: loc.pos()}
 		}
 	case model.Map:
 		if addl.Schema != nil {
