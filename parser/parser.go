@@ -196,6 +196,11 @@ func (p *parser) server(name string, a at) *model.Server {
 		Extensions:  p.extensions(a),
 		Pos:         a.pos(),
 	}
+	if proto := strings.ToLower(s.Protocol); proto != "" && proto != "http" && proto != "https" {
+		v, _ := a.get("protocol")
+		p.warnf(v.pos(), "server %s: hookgen receives HTTP webhooks; protocol %s is ignored (the generated Server serves HTTP, and a Dispatcher can take deliveries from any transport)", name, s.Protocol)
+	}
+	p.ignoredBindings(a, "server "+name)
 	if sec, ok := a.get("security"); ok {
 		if sec.n.Kind != yaml.SequenceNode {
 			p.errorf(sec.pos(), "security must be a list of requirements, not %s", kindName(sec.n))
@@ -280,6 +285,7 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 		Extensions:  p.extensions(a),
 		Pos:         a.pos(),
 	}
+	p.ignoredBindings(a, "channel "+path)
 	if params, ok := p.mapping(a, "parameters", false); ok {
 		for _, kv := range params.pairs() {
 			pa, ok := p.object(kv.v, "parameter "+kv.key)
@@ -308,6 +314,7 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 			continue
 		}
 		ops++
+		p.ignoredBindings(op, "the "+opName+" operation of channel "+path)
 		c.Operation = opName
 		c.OperationID = p.str(op, "operationId", false)
 		c.OperationSummary = p.str(op, "summary", false)
@@ -323,6 +330,21 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 		p.errorf(a.pos(), "channel %q has both publish and subscribe; a webhook channel describes one direction", path)
 	}
 	return c
+}
+
+// ignoredBindings warns of the protocol bindings of the object a that
+// hookgen does not read: every binding but http, which describes what
+// hookgen serves anyway.
+func (p *parser) ignoredBindings(a at, what string) {
+	b, ok := a.get("bindings")
+	if !ok || b.n.Kind != yaml.MappingNode {
+		return
+	}
+	for _, kv := range b.pairs() {
+		if kv.key != "http" && !strings.HasPrefix(kv.key, "x-") {
+			p.warnf(kv.keyAt.pos(), "%s: hookgen receives HTTP webhooks; its %s bindings are ignored", what, kv.key)
+		}
+	}
 }
 
 // operationMessages reads an operation's message: one message, or oneOf.
@@ -424,6 +446,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 		return nil
 	}
 	p.msgKeys[m.Key] = m
+	p.ignoredBindings(a, "message "+m.Key)
 	p.messages[target{a.f, a.ptr}] = m
 	p.checks[m] = &messageChecks{at: a}
 	if d, ok := get("deprecated"); ok {
