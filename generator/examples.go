@@ -31,8 +31,10 @@ func (g *gen) examples(f *jen.File) {
 				}
 				d[jen.Id("Headers")] = jen.Map(jen.String()).String().Values(h)
 			}
+			if ex.Body != "" {
+				d[jen.Id("Payload")] = jen.Index().Byte().Call(jen.Id(ex.Body))
+			}
 			if ex.Const != "" {
-				d[jen.Id("Payload")] = jen.Index().Byte().Call(jen.Id(ex.Const))
 				payloads = append(payloads, jen.Id(ex.Const).Op("=").Add(rawLit(indentJSON(ex.Payload))))
 			}
 			items = append(items, jen.Values(d))

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"go/token"
 	"net/http"
@@ -133,6 +134,10 @@ type messagePlan struct {
 type examplePlan struct {
 	*model.Example
 	Const string
+	// Body is the constant the delivery's body is: Const, or for an
+	// example that gives only headers, the message's first payload, so
+	// that every example is a delivery a test can send.
+	Body string
 }
 
 // channelPlan is a channel that carries messages.
@@ -264,7 +269,12 @@ func (p *plan) nameMessages(names scope) {
 			default:
 				c = names.unique(fmt.Sprintf("example%s%d", name, i+1))
 			}
-			mp.Examples = append(mp.Examples, examplePlan{ex, c})
+			mp.Examples = append(mp.Examples, examplePlan{Example: ex, Const: c, Body: c})
+		}
+		if i := slices.IndexFunc(mp.Examples, func(ex examplePlan) bool { return ex.Const != "" }); i >= 0 && m.Payload != nil {
+			for j := range mp.Examples {
+				mp.Examples[j].Body = cmp.Or(mp.Examples[j].Body, mp.Examples[i].Const)
+			}
 		}
 		p.messages = append(p.messages, mp)
 		p.messageOf[m] = mp
