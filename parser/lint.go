@@ -47,7 +47,7 @@ func (p *parser) lint(api *model.API) {
 func (p *parser) checkSchemes(api *model.API) {
 	for _, s := range api.SecuritySchemes {
 		if usedByServer(api, s) && s.Type != "" && !verifiable(s) {
-			p.errorf(s.Pos, "security scheme %s of type %s: hookgen cannot verify it (it verifies userPassword, http basic and bearer, httpApiKey, apiKey, oauth2, openIdConnect)", s.Key, s.Type)
+			p.errorf(s.Pos, "security scheme %s of type %s: hookgen cannot verify it on an HTTP request (it verifies userPassword, http basic and bearer, httpApiKey, apiKey, oauth2, openIdConnect): require another scheme for this server, or none and configure WithVerifier (docs/scope.md)", s.Key, s.Type)
 		}
 	}
 }

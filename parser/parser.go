@@ -453,7 +453,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 		m.Deprecated = d.n.Value == "true"
 	}
 	if sf, ok := get("schemaFormat"); ok && !jsonSchemaFormat(sf.n.Value) {
-		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads", sf.n.Value)
+		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads: write the payload in JSON Schema (docs/scope.md)", sf.n.Value)
 	}
 	pl, ok := get("payload")
 	if !ok {

@@ -232,7 +232,7 @@ func (p *parser) resolveRef(from at, ref string) (at, error) {
 	f := from.f
 	if filePart != "" {
 		if strings.Contains(filePart, "://") {
-			return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: only local files can be referenced", ref)}
+			return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: only local files can be referenced: save the document beside the spec and refer to it by path", ref)}
 		}
 		abs := filepath.Join(filepath.Dir(from.f.abs), filepath.FromSlash(filePart))
 		name := filepath.ToSlash(filepath.Join(filepath.Dir(from.f.name), filepath.FromSlash(filePart)))
