@@ -36,7 +36,7 @@ func (d *doc) pick(from []string) string { return from[d.r.IntN(len(from))] }
 func (d *doc) schema(depth int) (obj, any) {
 	kinds := []string{"string", "date-time", "uuid", "integer", "number", "boolean", "enum"}
 	if depth > 0 {
-		kinds = append(kinds, "array", "map", "object", "object", "ref", "nullable", "allOf", "union")
+		kinds = append(kinds, "array", "map", "object", "object", "ref", "nullable", "allOf", "union", "anyOf", "intEnum", "typeList")
 	}
 	switch d.pick(kinds) {
 	case "string":
@@ -87,6 +87,13 @@ func (d *doc) schema(depth int) (obj, any) {
 			examples = append(examples, ex)
 		}
 		return obj{"oneOf": variants, "discriminator": "kind"}, examples[d.r.IntN(2)]
+	case "anyOf":
+		// Untagged: JSON alone cannot say which, so it is kept raw.
+		return obj{"anyOf": []any{obj{"type": "string"}, obj{"type": "integer"}}}, 7
+	case "intEnum":
+		return obj{"type": "integer", "enum": []any{-1, 0, 2}}, -1
+	case "typeList":
+		return obj{"type": []any{"integer", "string"}}, "either"
 	case "allOf":
 		a, exA := d.object(depth - 1)
 		b, exB := d.object(depth - 1)
@@ -163,10 +170,17 @@ func (d *doc) build() obj {
 			m := obj{"payload": payload}
 			example := obj{"payload": ex}
 			if d.r.IntN(2) == 0 {
-				m["headers"] = obj{"type": "object", "required": []any{"X-Event-Id"},
-					"properties": obj{"X-Event-Id": obj{"type": "string"}}}
+				headers := obj{"X-Event-Id": obj{"type": "string"}}
+				exHeaders := obj{"X-Event-Id": "evt_1"}
+				if d.r.IntN(2) == 0 {
+					// The header names the message too: it must agree
+					// with the body's event.
+					headers["X-Event-Type"] = obj{"type": "string", "const": key}
+					exHeaders["X-Event-Type"] = key
+				}
+				m["headers"] = obj{"type": "object", "required": []any{"X-Event-Id"}, "properties": headers}
 				m["correlationId"] = obj{"location": "$message.header#/X-Event-Id"}
-				example["headers"] = obj{"X-Event-Id": "evt_1"}
+				example["headers"] = exHeaders
 			}
 			if d.r.IntN(3) > 0 { // else the generator builds one from the schema
 				m["examples"] = []any{example}
@@ -181,7 +195,12 @@ func (d *doc) build() obj {
 		if d.r.IntN(3) == 0 {
 			path = path[1:] // served at /hooks/cN all the same
 		}
-		channels[path] = obj{"publish": obj{"message": obj{"oneOf": refs}}}
+		channel := obj{"publish": obj{"message": obj{"oneOf": refs}}}
+		if d.r.IntN(3) == 0 {
+			path += "/{tenant}"
+			channel["parameters"] = obj{"tenant": obj{"schema": obj{"type": "string"}}}
+		}
+		channels[path] = channel
 		if d.r.IntN(4) == 0 {
 			// The same messages on a second channel.
 			channels[path+"/again"] = obj{"publish": obj{"message": obj{"oneOf": refs}}}
