@@ -760,42 +760,51 @@ func (p *plan) check() error {
 // checkPatterns refuses, now rather than by a panic in NewServer, a
 // channel whose pattern net/http's ServeMux cannot register (a parameter
 // that is not a whole path segment) or that matches the same requests as
-// another channel's. ServeMux is the authority on its own syntax.
+// another channel's. ServeMux is the authority on its own syntax: the
+// patterns go on one, beside the catch-all NewServer adds, as they will
+// at run time.
 func (p *plan) checkPatterns() []string {
 	var errs []string
+	mux := newMux()
 	var served []*channelPlan
 	for _, c := range p.channels {
-		if err := register(c); err != nil {
+		err := handle(mux, c.Pattern)
+		if err == nil {
+			served = append(served, c)
+			continue
+		}
+		if handle(newMux(), c.Pattern) != nil {
 			errs = append(errs, fmt.Sprintf("%s: channel %s: net/http cannot serve it: %v; "+
-				"rename the channel, in the spec or an overlay, so that each parameter is a whole path segment (as in /ws/{symbol})",
+				"rename the channel so that each parameter is a whole path segment (as in /ws/{symbol})",
 				c.Model.Pos, c.Model.Path, err))
 			continue
 		}
-		for _, prev := range served {
-			if register(prev, c) != nil {
-				errs = append(errs, fmt.Sprintf("%s: channel %s matches the same requests as channel %s (%s); rename one of them, in the spec or an overlay",
+		for _, prev := range served { // which one: rare, so pair by pair
+			if m := newMux(); handle(m, prev.Pattern) == nil && handle(m, c.Pattern) != nil {
+				errs = append(errs, fmt.Sprintf("%s: channel %s matches the same requests as channel %s (%s); rename one of them",
 					c.Model.Pos, c.Model.Path, prev.Model.Path, prev.Model.Pos))
+				break
 			}
 		}
-		served = append(served, c)
 	}
 	return errs
 }
 
-// register registers the patterns of channels on a new ServeMux, beside
-// the catch-all that NewServer adds, and returns what ServeMux panics
-// with.
-func register(channels ...*channelPlan) (err error) {
+// newMux is a ServeMux with NewServer's catch-all.
+func newMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("/", http.NotFoundHandler())
+	return mux
+}
+
+// handle registers pattern on mux and returns what ServeMux panics with.
+func handle(mux *http.ServeMux, pattern string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	mux := http.NewServeMux()
-	mux.Handle("/", http.NotFoundHandler())
-	for _, c := range channels {
-		mux.Handle(c.Pattern, http.NotFoundHandler())
-	}
+	mux.Handle(pattern, http.NotFoundHandler())
 	return nil
 }
 
