@@ -120,9 +120,7 @@ func sampleValue(t *model.Type, set map[string]string, depth int) json.RawMessag
 			}
 			if t.Discriminator != "" && len(v.Tags) > 0 {
 				tagged := map[string]string{t.Discriminator: v.Tags[0]}
-				for k, s := range set {
-					tagged[k] = s
-				}
+				maps.Copy(tagged, set)
 				return sampleValue(v.Type, tagged, depth)
 			}
 			return sampleValue(v.Type, set, depth)
