@@ -7,6 +7,8 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/imports"
@@ -42,6 +44,35 @@ func TestGoimportsClean(t *testing.T) {
 		}
 		if !bytes.Equal(src, out) {
 			t.Errorf("goimports would change %s", path)
+		}
+	}
+}
+
+// TestSameImportNames: a package is imported under one name in every
+// generated file, so code reads alike across files and packages.
+func TestSameImportNames(t *testing.T) {
+	fset := token.NewFileSet()
+	names := map[string]map[string]string{} // path → name → a file using it
+	for _, path := range generatedGo(t) {
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, spec := range f.Imports {
+			p, _ := strconv.Unquote(spec.Path.Value)
+			name := p[strings.LastIndex(p, "/")+1:]
+			if spec.Name != nil {
+				name = spec.Name.Name
+			}
+			if names[p] == nil {
+				names[p] = map[string]string{}
+			}
+			names[p][name] = path
+		}
+	}
+	for p, byName := range names {
+		if len(byName) > 1 {
+			t.Errorf("%s is imported under several names: %v", p, byName)
 		}
 	}
 }
