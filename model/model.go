@@ -205,8 +205,16 @@ type Route struct {
 }
 
 // ServePath is the HTTP path a channel is served at: its name, with a
-// leading slash when it has none ("hooks" is served at /hooks).
+// leading slash when it has none ("hooks" is served at /hooks), or the path
+// of a name that is a whole URL ("https://example.com/hooks" is served at
+// /hooks too).
 func ServePath(name string) string {
+	if _, rest, ok := strings.Cut(name, "://"); ok {
+		if i := strings.Index(rest, "/"); i >= 0 {
+			return rest[i:]
+		}
+		return "/"
+	}
 	if !strings.HasPrefix(name, "/") {
 		return "/" + name
 	}

@@ -72,19 +72,19 @@ func (p *parser) channels3(doc at, defaultCT string) {
 		return
 	}
 	serveSends := p.serveSends(doc, opsAt, sends, receives, "send", "receive")
-	byChannel := map[target]*model.Channel{}
-	paths := map[string]at{}
+	// Channels that share an address are one path to serve: their
+	// messages are told apart like those of one channel.
+	byPath := map[string]*model.Channel{}
 	for _, op := range ops {
 		if op.sends != serveSends {
 			continue
 		}
-		t := target{op.channel.f, op.channel.ptr}
-		c, seen := byChannel[t]
+		key := keyOf[target{op.channel.f, op.channel.ptr}]
+		path := p.address(key, op.channel)
+		c, seen := byPath[model.ServePath(path)]
 		if !seen {
-			if c = p.channel3(keyOf[t], op.channel, paths); c == nil {
-				continue
-			}
-			byChannel[t] = c
+			c = p.channel3(key, path, op.channel)
+			byPath[model.ServePath(path)] = c
 			p.api.Channels = append(p.api.Channels, c)
 		}
 		p.serve3(op, c, defaultCT)
@@ -151,17 +151,17 @@ func (p *parser) operation3(key string, a at, keyOf map[target]string) (operatio
 	return op, true
 }
 
-// channel3 reads a channel that a served operation names.
-func (p *parser) channel3(key string, a at, paths map[string]at) *model.Channel {
-	path := key // a channel without an address is served at its key
+// address is where a channel is served: its address, or its key when the
+// address is null or absent (unknown until run time).
+func (p *parser) address(key string, a at) string {
 	if addr, ok := a.get("address"); ok && addr.n.Tag != "!!null" {
-		path = p.scalar(addr, "address")
-		if !p.samePath(paths, path, addr) {
-			return nil
-		}
-	} else if !p.samePath(paths, path, a) {
-		return nil
+		return p.scalar(addr, "address")
 	}
+	return key
+}
+
+// channel3 reads a channel that a served operation names.
+func (p *parser) channel3(key, path string, a at) *model.Channel {
 	c := &model.Channel{
 		Path:        path,
 		Description: cmp.Or(p.str(a, "description", false), p.str(a, "summary", false)),
