@@ -224,6 +224,12 @@ func (p *parser) lintUnused(api *model.API) {
 	for _, m := range api.Messages {
 		walk(m.Payload)
 		walk(m.Headers)
+		if m.Reply != nil {
+			for _, r := range m.Reply.Messages {
+				walk(r.Payload)
+				walk(r.Headers)
+			}
+		}
 	}
 	for _, c := range api.Channels {
 		for _, prm := range c.Parameters {

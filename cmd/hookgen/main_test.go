@@ -520,6 +520,12 @@ packages:
     out: gen/doordash
 `, ":2: a package needs spec, package and out"},
 		{"no-packages", "packages: []\n", ": lists no packages"},
+		{"bad-side", `packages:
+  - spec: doordash.yaml
+    package: doordash
+    out: gen/doordash
+    side: consumer
+`, `:2: side must be provider or receiver, not "consumer"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := filepath.Join(dir, tc.name+".yaml")
@@ -575,5 +581,46 @@ func TestLint(t *testing.T) {
 	}
 	if r := runCLI(t, "lint", "../../specs/instacart.yaml", "../../specs/instabee.yaml", "../../specs/fulflld.yaml"); r.code != 0 || r.stdout != "" {
 		t.Errorf("structured copies are not lint-clean: %v", r)
+	}
+}
+
+// TestLintV3 lints each 3.0 twin of a provider spec: lint finds in it what
+// it finds in the 2.6 original, message for message.
+func TestLintV3(t *testing.T) {
+	t.Parallel()
+	messages := func(spec string) []string {
+		r := runCLI(t, "lint", "-format", "json", spec)
+		var findings []struct{ Severity, Message string }
+		if err := json.Unmarshal([]byte(r.stdout), &findings); err != nil || r.code != 0 {
+			t.Fatalf("lint %s: %v, %v", spec, err, r)
+		}
+		var out []string
+		for _, f := range findings {
+			out = append(out, f.Severity+": "+f.Message)
+		}
+		return out
+	}
+	for _, name := range []string{"doordash", "grubhub", "instacart", "instabee", "fulflld"} {
+		orig, twin := messages("../../specs/"+name+".yaml"), messages("../../specs/v3/"+name+".yaml")
+		if !slices.Equal(orig, twin) {
+			t.Errorf("%s: lint of the 3.0 twin differs from the 2.6 original's\n 2.6: %q\n 3.0: %q", name, orig, twin)
+		}
+	}
+	if name := "doordash"; len(messages("../../specs/v3/"+name+".yaml")) == 0 {
+		t.Errorf("%s's twin has no findings: the comparison shows nothing", name)
+	}
+	r := runCLI(t, "lint", "-side", "provider", "../../specs/v3/doordash.yaml")
+	if r.code != 1 || !strings.Contains(r.stdout, "no operation has action send") {
+		t.Errorf("lint -side provider of a receiver's document: %v", r)
+	}
+	dir := t.TempDir()
+	copyFile(t, "../../specs/v3/doordash.yaml", filepath.Join(dir, "doordash.yaml"))
+	cfg := filepath.Join(dir, "hookgen.yaml")
+	writeFile(t, cfg, "packages:\n  - {spec: doordash.yaml, package: doordash, out: gen, side: provider}\n")
+	if r := runCLI(t, "generate", "-config", cfg); r.code != 1 || !strings.Contains(r.stderr, "no operation has action send") {
+		t.Errorf("side: provider in hookgen.yaml was not applied: %v", r)
+	}
+	if r := runCLI(t, "generate", "-config", cfg, "-side", "receiver"); r.code != 0 {
+		t.Errorf("-side receiver did not override the config's side: %v", r)
 	}
 }
