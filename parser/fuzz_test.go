@@ -14,6 +14,8 @@ import (
 // be a list of located errors.
 func FuzzParse(f *testing.F) {
 	seeds, _ := filepath.Glob("../specs/*.yaml")
+	v3, _ := filepath.Glob("../specs/v3/*.yaml")
+	seeds = append(seeds, v3...)
 	more, _ := filepath.Glob("testdata/negative/*/spec.*")
 	for _, path := range append(seeds, more...) {
 		data, err := os.ReadFile(path)

@@ -1,5 +1,5 @@
-// Command hookgen turns a webhook provider's AsyncAPI 2.x or 3.x document into a Go
-// package that receives that provider's callbacks.
+// Command hookgen turns a webhook provider's AsyncAPI 2.x or 3.x document
+// into a Go package that receives that provider's callbacks.
 //
 // In a repository of your own, put a go:generate line beside the spec:
 //
@@ -26,9 +26,10 @@ import (
 	"github.com/hookgen/hookgen/parser"
 )
 
-const usage = `hookgen turns a webhook provider's AsyncAPI 2.x or 3.x document into a Go
-package that receives its callbacks: typed payloads, a Handler with one method per
-event, an authenticating http.Handler, the spec's examples and a test kit.
+const usage = `hookgen turns a webhook provider's AsyncAPI 2.x or 3.x document into a
+Go package that receives its callbacks: typed payloads, a Handler with one
+method per event, an authenticating http.Handler, the spec's examples and a
+test kit.
 
 Usage:
 
