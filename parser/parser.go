@@ -149,7 +149,7 @@ func (p *parser) document(doc at) *model.API {
 	}
 	v3 := version3.MatchString(v.n.Value)
 	if !v3 && !version2.MatchString(v.n.Value) {
-		p.errorf(v.pos(), "unsupported AsyncAPI version %q; hookgen reads 2.0.0 to 2.6.0, 3.0.0 and 3.1.x", v.n.Value)
+		p.errorf(v.pos(), "unsupported AsyncAPI version %q; hookgen reads 2.0.0 to 2.6.0, 3.0.x and 3.1.x", v.n.Value)
 		return nil
 	}
 	p.checkRefs(doc, map[*yaml.Node]bool{})
