@@ -80,10 +80,14 @@ func twinDifferences(orig, twin *model.API) ([]twinDifference, error) {
 	return diffs, nil
 }
 
-// TestV3Twins parses every provider spec of specs/hookgen.yaml and its
-// AsyncAPI 3.0 twin in specs/v3, generates both with the same Config, and
-// requires the same files with the same contents, but for the differences
-// twinDifferences lists.
+// twinned are the providers whose specs must have a twin: the five the
+// project started from. Specs added later may have one.
+var twinned = []string{"doordash", "grubhub", "instacart", "instabee", "fulflld"}
+
+// TestV3Twins parses every provider spec of specs/hookgen.yaml that has an
+// AsyncAPI 3.0 twin in specs/v3 and the twin, generates both with the same
+// Config, and requires the same files with the same contents, but for the
+// differences twinDifferences lists.
 func TestV3Twins(t *testing.T) {
 	cfg, err := config.Load("../specs/hookgen.yaml")
 	if err != nil {
@@ -103,8 +107,14 @@ func TestV3Twins(t *testing.T) {
 		}
 	}
 	for _, p := range cfg.Packages {
+		twinSpec := filepath.Join(twinDir, filepath.Base(p.Spec))
+		if _, err := os.Stat(twinSpec); err != nil {
+			if slices.Contains(twinned, p.Package) {
+				t.Errorf("%s has no twin: %v", p.Spec, err)
+			}
+			continue
+		}
 		t.Run(p.Package, func(t *testing.T) {
-			twinSpec := filepath.Join(twinDir, filepath.Base(p.Spec))
 			gc := generator.Config{Package: p.Package, Spec: filepath.Base(p.Spec)}
 			origAPI, origFiles := parseAndGenerate(t, p.Spec, gc)
 			twinAPI, twinFiles := parseAndGenerate(t, twinSpec, gc)
