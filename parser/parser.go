@@ -50,6 +50,9 @@ type parser struct {
 	ops []opSecurity
 
 	side Side // as an option set it; the document's extension otherwise
+	// following are the $refs a JSON pointer is being followed through,
+	// so that one through itself ends.
+	following map[*yaml.Node]bool
 }
 
 // ParseFile reads the AsyncAPI document at path and the files it references.

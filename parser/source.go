@@ -123,6 +123,14 @@ func unescapePtr(s string) string {
 
 // lookup follows a JSON pointer (RFC 6901) from the file's root.
 func (f *file) lookup(ptr string) (at, bool) {
+	return f.lookupVia(ptr, nil)
+}
+
+// lookupVia follows a JSON pointer; through, when set, follows a $ref the
+// pointer passes: AsyncAPI tools resolve the whole document before reading
+// pointers, so #/channels/echo/messages/echo names a message of the
+// channel that channels.echo refers to in another file.
+func (f *file) lookupVia(ptr string, through func(at) (at, bool)) (at, bool) {
 	cur := at{f, f.root, ""}
 	if ptr == "" || ptr == "/" {
 		return cur, true
@@ -132,6 +140,14 @@ func (f *file) lookup(ptr string) (at, bool) {
 	}
 	for _, tok := range strings.Split(ptr[1:], "/") {
 		tok = unescapePtr(tok)
+		if _, _, isRef := refOf(cur); isRef && through != nil {
+			if _, own := cur.get(tok); !own {
+				var ok bool
+				if cur, ok = through(cur); !ok {
+					return at{}, false
+				}
+			}
+		}
 		switch cur.n.Kind {
 		case yaml.MappingNode:
 			next, ok := cur.get(tok)
@@ -144,7 +160,7 @@ func (f *file) lookup(ptr string) (at, bool) {
 			if err != nil || i < 0 || i >= len(cur.n.Content) {
 				return at{}, false
 			}
-			cur = at{f, cur.n.Content[i], cur.ptr + "/" + tok}
+			cur = at{cur.f, cur.n.Content[i], cur.ptr + "/" + tok}
 		default:
 			return at{}, false
 		}
@@ -244,7 +260,18 @@ func (p *parser) resolveRef(from at, ref string) (at, error) {
 	if frag != "" && !strings.HasPrefix(frag, "/") {
 		return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: the part after # must be a JSON pointer starting with /", ref)}
 	}
-	t, ok := f.lookup(frag)
+	t, ok := f.lookupVia(frag, func(a at) (at, bool) {
+		if p.following[a.n] {
+			return at{}, false // a pointer through its own $ref names nothing
+		}
+		if p.following == nil {
+			p.following = map[*yaml.Node]bool{}
+		}
+		p.following[a.n] = true
+		defer delete(p.following, a.n)
+		d, err := p.deref(a)
+		return d, err == nil
+	})
 	if !ok {
 		if filePart != "" {
 			return at{}, &Error{Pos: from.pos(), Msg: fmt.Sprintf("$ref %q: %s has nothing at %s", ref, f.name, frag)}

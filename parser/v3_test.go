@@ -207,3 +207,37 @@ operations:
 		t.Errorf("discriminator = %+v, want payload event", d)
 	}
 }
+
+// TestV3PointerThroughRef: an operation's message $ref may pass through the
+// channel's own $ref into another file, as AsyncAPI's tools allow.
+func TestV3PointerThroughRef(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "channels.yaml"), []byte(`channels:
+  echo:
+    address: /echo
+    messages:
+      echo: {payload: {type: object, properties: {text: {type: string}}}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, []byte(`asyncapi: 3.0.0
+info: {title: Echo, version: '1'}
+channels:
+  echo: {$ref: './channels.yaml#/channels/echo'}
+operations:
+  onEcho:
+    action: receive
+    channel: {$ref: '#/channels/echo'}
+    messages: [{$ref: '#/channels/echo/messages/echo'}]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	api, err := parser.ParseFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := messageKeys(api); !slices.Equal(got, []string{"echo"}) || api.Channels[0].Path != "/echo" {
+		t.Errorf("messages = %v on %q, want [echo] on /echo", got, api.Channels[0].Path)
+	}
+}
