@@ -25,6 +25,10 @@ type Package struct {
 	Package string `yaml:"package"`
 	// Out is the directory the package is written to.
 	Out string `yaml:"out"`
+	// Side, when set, is the side of the exchange the spec describes,
+	// "provider" or "receiver"; it overrides the spec's x-hookgen-side
+	// (docs/asyncapi.md).
+	Side string `yaml:"side,omitempty"`
 	// Line is where the entry starts in the config file, for messages.
 	Line int `yaml:"-"`
 }
@@ -54,6 +58,9 @@ func Load(path string) (*Config, error) {
 		if p.Spec == "" || p.Package == "" || p.Out == "" {
 			errs = append(errs, fmt.Errorf("%s:%d: a package needs spec, package and out", path, p.Line))
 			continue
+		}
+		if p.Side != "" && p.Side != "provider" && p.Side != "receiver" {
+			errs = append(errs, fmt.Errorf("%s:%d: side must be provider or receiver, not %q", path, p.Line, p.Side))
 		}
 		p.Spec = filepath.Join(dir, p.Spec)
 		p.Out = filepath.Join(dir, p.Out)

@@ -93,17 +93,15 @@ func (g *gen) readme() ([]byte, error) {
 		d.Channels = append(d.Channels, rc)
 	}
 	seen := map[string]bool{}
-	for _, s := range a.Servers {
-		for _, req := range s.Security {
-			var names []string
-			for _, u := range req {
-				names = append(names, "`"+u.Scheme.Key+"`")
-			}
-			r := strings.Join(names, " and ")
-			if !seen[r] {
-				seen[r] = true
-				d.Requirements = append(d.Requirements, r)
-			}
+	for _, req := range a.Security {
+		var names []string
+		for _, u := range req {
+			names = append(names, "`"+u.Scheme.Key+"`")
+		}
+		r := strings.Join(names, " and ")
+		if !seen[r] {
+			seen[r] = true
+			d.Requirements = append(d.Requirements, r)
 		}
 	}
 	for _, s := range a.SecuritySchemes {

@@ -30,14 +30,12 @@ func (g *gen) server(f *jen.File) {
 	f.Line()
 
 	var reqs []jen.Code
-	for _, s := range g.api.Servers {
-		for _, req := range s.Security {
-			var keys []jen.Code
-			for _, u := range req {
-				keys = append(keys, jen.Lit(u.Scheme.Key))
-			}
-			reqs = append(reqs, jen.Values(keys...))
+	for _, req := range g.api.Security {
+		var keys []jen.Code
+		for _, u := range req {
+			keys = append(keys, jen.Lit(u.Scheme.Key))
 		}
+		reqs = append(reqs, jen.Values(keys...))
 	}
 	f.Comment("securityRequirements are the spec's alternatives: any one authenticates.")
 	f.Var().Id("securityRequirements").Op("=").Index().Index().String().Values(reqs...)

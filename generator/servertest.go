@@ -90,11 +90,8 @@ func (g *gen) serverTest(f *jen.File) {
 // pass them, and Credentials with the wrong secrets.
 func (g *gen) testAuth(f *jen.File) {
 	var req model.SecurityRequirement
-	for _, s := range g.api.Servers {
-		if len(s.Security) > 0 {
-			req = s.Security[0]
-			break
-		}
+	if len(g.api.Security) > 0 {
+		req = g.api.Security[0]
 	}
 	var opts []jen.Code
 	good, bad := jen.Dict{}, jen.Dict{}
@@ -159,10 +156,7 @@ func testSecret(format string) string {
 // requestHelpersTest writes a test that each New...Request helper passes
 // the package's own verifier, and fails it with wrong secrets.
 func (g *gen) requestHelpersTest(f *jen.File) {
-	secured := false
-	for _, s := range g.api.Servers {
-		secured = secured || len(s.Security) > 0
-	}
+	secured := len(g.api.Security) > 0
 	var cases []jen.Code
 	for _, cp := range g.channels {
 		c := cp.Model

@@ -30,7 +30,8 @@ type Extensions map[string]any
 
 // API is one provider's webhook API.
 type API struct {
-	// AsyncAPI is the document's `asyncapi` version, e.g. "2.6.0".
+	// AsyncAPI is the document's `asyncapi` version, e.g. "2.6.0" or
+	// "3.0.0".
 	AsyncAPI    string
 	Title       string
 	Version     string
@@ -39,6 +40,10 @@ type API struct {
 	Servers         []*Server
 	Channels        []*Channel
 	SecuritySchemes []*SecurityScheme
+	// Security lists the alternatives that authenticate a delivery on any
+	// channel: the servers' requirements, each joined with what the
+	// operations ask for. Empty means the spec asks for none.
+	Security []SecurityRequirement
 
 	// Messages lists every distinct message of every channel in spec order.
 	Messages []*Message
@@ -151,8 +156,9 @@ type Channel struct {
 	Path        string
 	Description string
 	Parameters  []*Parameter
-	// Operation is "publish" or "subscribe", as the document says. Webhook
-	// documents describe the provider's side: it publishes to the receiver.
+	// Operation is the direction of the operation the receiver serves, as
+	// the document says it: "publish" or "subscribe" in AsyncAPI 2, "send"
+	// or "receive" in AsyncAPI 3 (docs/asyncapi.md says which are served).
 	Operation            string
 	OperationID          string
 	OperationSummary     string
@@ -199,8 +205,16 @@ type Route struct {
 }
 
 // ServePath is the HTTP path a channel is served at: its name, with a
-// leading slash when it has none ("hooks" is served at /hooks).
+// leading slash when it has none ("hooks" is served at /hooks), or the path
+// of a name that is a whole URL ("https://example.com/hooks" is served at
+// /hooks too).
 func ServePath(name string) string {
+	if _, rest, ok := strings.Cut(name, "://"); ok {
+		if i := strings.Index(rest, "/"); i >= 0 {
+			return rest[i:]
+		}
+		return "/"
+	}
 	if !strings.HasPrefix(name, "/") {
 		return "/" + name
 	}
@@ -249,9 +263,23 @@ type Message struct {
 	// expression such as "$message.header#/Budbee-Event-ID". Empty if none.
 	CorrelationID string
 	Examples      []*Example
-	Deprecated    bool
-	Extensions    Extensions
-	Pos           Pos
+	// Reply is what the receiver answers the message with, when its
+	// operation declares one (AsyncAPI 3's reply).
+	Reply      *Reply
+	Deprecated bool
+	Extensions Extensions
+	Pos        Pos
+}
+
+// Reply is an operation's reply: the messages the receiver may answer with
+// and where the answer goes.
+type Reply struct {
+	// Address is the reply channel's address, or the runtime expression
+	// (e.g. "$message.header#/replyTo") that names it; empty when the answer
+	// goes back on the request itself, as an HTTP response does.
+	Address  string
+	Messages []*Message
+	Pos      Pos
 }
 
 // Example is one example of a message.

@@ -15,3 +15,17 @@ func TestFillParams(t *testing.T) {
 		}
 	}
 }
+
+func TestServePath(t *testing.T) {
+	for name, want := range map[string]string{
+		"hooks":                          "/hooks",
+		"/hooks/{id}":                    "/hooks/{id}",
+		"https://example.com/books/{id}": "/books/{id}",
+		"https://example.com":            "/",
+		"user/signedup":                  "/user/signedup",
+	} {
+		if got := ServePath(name); got != want {
+			t.Errorf("ServePath(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

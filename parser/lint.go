@@ -42,23 +42,22 @@ func (p *parser) lint(api *model.API) {
 	}
 }
 
-// checkSchemes reports, as an error, a scheme a server requires that
+// checkSchemes reports, as an error, a scheme a delivery requires that
 // hookgen cannot verify: generating a receiver for it would fail closed.
 func (p *parser) checkSchemes(api *model.API) {
 	for _, s := range api.SecuritySchemes {
-		if usedByServer(api, s) && s.Type != "" && !verifiable(s) {
+		if required(api, s) && s.Type != "" && !verifiable(s) {
 			p.errorf(s.Pos, "security scheme %s of type %s: hookgen cannot verify it on an HTTP request (it verifies userPassword, http basic and bearer, httpApiKey, apiKey, oauth2, openIdConnect): require another scheme for this server, or none and configure WithVerifier (docs/scope.md)", s.Key, s.Type)
 		}
 	}
 }
 
-func usedByServer(api *model.API, s *model.SecurityScheme) bool {
-	for _, srv := range api.Servers {
-		for _, req := range srv.Security {
-			for _, u := range req {
-				if u.Scheme == s {
-					return true
-				}
+// required reports whether a delivery may have to satisfy s.
+func required(api *model.API, s *model.SecurityScheme) bool {
+	for _, req := range api.Security {
+		for _, u := range req {
+			if u.Scheme == s {
+				return true
 			}
 		}
 	}

@@ -1,6 +1,7 @@
-// Package parser reads an AsyncAPI 2.0–2.6 document (YAML or JSON, with
-// $refs to local pointers and to other files), checks it, and builds the
-// model hookgen generates code from.
+// Package parser reads an AsyncAPI 2.0–2.6 or 3.0–3.1 document (YAML or
+// JSON, with $refs to local pointers and to other files), checks it, and
+// builds the model hookgen generates code from. Both versions give the
+// same model.
 //
 // Every problem is reported as file:line:col: message. Payload schemas are
 // read with kin-openapi; the parser keeps positions itself from the yaml.v3
@@ -39,23 +40,32 @@ type parser struct {
 	schemes  map[string]*model.SecurityScheme
 	messages map[target]*model.Message
 	msgKeys  map[string]*model.Message
-	schemas  *schemaReader
+	inbound  map[*model.Message]bool
+	// inline holds, for each security scheme written in place, its text:
+	// the same scheme written again is the same scheme.
+	inline  map[*model.SecurityScheme]string
+	schemas *schemaReader
+	// ops are the served operations' security, joined with the servers'
+	// when the whole document is read.
+	ops []opSecurity
+
+	side Side // as an option set it; the document's extension otherwise
 }
 
 // ParseFile reads the AsyncAPI document at path and the files it references.
 // Errors are an ErrorList; each names file:line:col.
-func ParseFile(path string) (*model.API, error) {
-	api, _, err := parse(path, nil, false)
+func ParseFile(path string, opts ...Option) (*model.API, error) {
+	api, _, err := parse(path, nil, false, opts)
 	return api, err
 }
 
 // Parse reads an AsyncAPI document held in memory. name locates errors and
 // anchors relative $refs, which are read from disk.
-func Parse(name string, data []byte) (*model.API, error) {
+func Parse(name string, data []byte, opts ...Option) (*model.API, error) {
 	if data == nil {
 		data = []byte{}
 	}
-	api, _, err := parse(name, data, false)
+	api, _, err := parse(name, data, false, opts)
 	return api, err
 }
 
@@ -63,18 +73,28 @@ func Parse(name string, data []byte) (*model.API, error) {
 // warnings: findings that do not stop generation but that a spec's author
 // should see (examples that break their schemas, examples routed to another
 // message, unused schemas, ...). Warnings have Warning set.
-func Lint(path string) (*model.API, ErrorList, error) {
-	return parse(path, nil, true)
+func Lint(path string, opts ...Option) (*model.API, ErrorList, error) {
+	return parse(path, nil, true, opts)
 }
+
+// An Option changes how a document is read.
+type Option func(*parser)
+
+// WithSide says which side of the exchange the document describes, which
+// decides the operations whose messages are received; it overrides the
+// document's x-hookgen-side. docs/asyncapi.md gives the rule.
+func WithSide(s Side) Option { return func(p *parser) { p.side = s } }
 
 // parse reads a document; with warnings it also runs lint's checks, whose
 // example validation costs more than the rest of parsing.
-func parse(name string, data []byte, warnings bool) (*model.API, ErrorList, error) {
+func parse(name string, data []byte, warnings bool, opts []Option) (*model.API, ErrorList, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		return nil, nil, err
 	}
 	p := &parser{
+		inbound:  map[*model.Message]bool{},
+		inline:   map[*model.SecurityScheme]string{},
 		files:    map[string]*file{},
 		messages: map[target]*model.Message{},
 		msgKeys:  map[string]*model.Message{},
@@ -86,6 +106,12 @@ func parse(name string, data []byte, warnings bool) (*model.API, ErrorList, erro
 			}
 			return os.ReadFile(path)
 		},
+	}
+	for _, o := range opts {
+		o(p)
+	}
+	if p.side != "" && !p.side.valid() {
+		return nil, nil, fmt.Errorf("side %q: a document describes the %s or the %s", p.side, SideProvider, SideReceiver)
 	}
 	root, err := p.load(abs, filepath.ToSlash(name), model.Pos{File: name, Line: 1, Col: 1})
 	if err != nil {
@@ -106,7 +132,10 @@ func parse(name string, data []byte, warnings bool) (*model.API, ErrorList, erro
 	return api, p.warns.sorted(), nil
 }
 
-var version2 = regexp.MustCompile(`^2\.[0-6]\.\d+$`)
+var (
+	version2 = regexp.MustCompile(`^2\.[0-6]\.\d+$`)
+	version3 = regexp.MustCompile(`^3\.[01]\.\d+$`)
+)
 
 func (p *parser) document(doc at) *model.API {
 	if doc.n.Kind != yaml.MappingNode {
@@ -114,15 +143,13 @@ func (p *parser) document(doc at) *model.API {
 		return nil
 	}
 	v, ok := doc.get("asyncapi")
-	switch {
-	case !ok:
+	if !ok {
 		p.errorf(doc.pos(), "missing the asyncapi field: this does not look like an AsyncAPI document")
 		return nil
-	case strings.HasPrefix(v.n.Value, "3."):
-		p.errorf(v.pos(), "AsyncAPI 3 is not supported yet (asyncapi: %s); hookgen reads AsyncAPI 2.0.0 to 2.6.0", v.n.Value)
-		return nil
-	case !version2.MatchString(v.n.Value):
-		p.errorf(v.pos(), "unsupported AsyncAPI version %q; hookgen reads 2.0.0 to 2.6.0", v.n.Value)
+	}
+	v3 := version3.MatchString(v.n.Value)
+	if !v3 && !version2.MatchString(v.n.Value) {
+		p.errorf(v.pos(), "unsupported AsyncAPI version %q; hookgen reads 2.0.0 to 2.6.0, 3.0.0 and 3.1.x", v.n.Value)
 		return nil
 	}
 	p.checkRefs(doc, map[*yaml.Node]bool{})
@@ -148,29 +175,19 @@ func (p *parser) document(doc at) *model.API {
 	}
 	if servers, ok := p.mapping(doc, "servers", false); ok {
 		for _, kv := range servers.pairs() {
-			if s := p.server(kv.key, kv.v); s != nil {
+			if s := p.server(kv.key, kv.v, v3); s != nil {
 				api.Servers = append(api.Servers, s)
 			}
 		}
 	}
 	defaultCT := p.str(doc, "defaultContentType", false)
-	if chans, ok := p.mapping(doc, "channels", true); ok {
-		// "hooks" and "/hooks" would be served at one path.
-		paths := map[string]at{}
-		for _, kv := range chans.pairs() {
-			path := model.ServePath(kv.key)
-			if other, dup := paths[path]; dup {
-				p.errorf(kv.keyAt.pos(), "channel %q is served at the same path as channel %q (at %s)", kv.key, other.n.Value, other.pos())
-				continue
-			}
-			paths[path] = kv.keyAt
-			if c := p.channel(kv.key, kv.v, defaultCT); c != nil {
-				api.Channels = append(api.Channels, c)
-			}
-		}
-		if len(api.Channels) == 0 && len(p.errs) == 0 {
-			p.errorf(chans.pos(), "no channel has a publish or subscribe operation: there is no message to receive")
-		}
+	if v3 {
+		p.channels3(doc, defaultCT)
+	} else {
+		p.channels2(doc, defaultCT)
+	}
+	if len(p.errs) == 0 {
+		api.Security = p.security(api)
 	}
 	if len(p.errs) == 0 {
 		api.Types = p.schemas.finish()
@@ -183,18 +200,74 @@ func (p *parser) document(doc at) *model.API {
 	return api
 }
 
-func (p *parser) server(name string, a at) *model.Server {
+// channels2 reads AsyncAPI 2's channels, each named by its path and
+// holding its operations.
+func (p *parser) channels2(doc at, defaultCT string) {
+	chans, ok := p.mapping(doc, "channels", true)
+	if !ok {
+		return
+	}
+	var sends, receives int
+	for _, kv := range chans.pairs() {
+		c, _ := p.deref(kv.v)
+		if _, ok := c.get("subscribe"); ok {
+			sends++
+		}
+		if _, ok := c.get("publish"); ok {
+			receives++
+		}
+	}
+	opName := "publish"
+	if p.serveSends(doc, chans, sends, receives, "subscribe", "publish") {
+		opName = "subscribe"
+	}
+	// "hooks" and "/hooks" would be served at one path.
+	paths := map[string]at{}
+	for _, kv := range chans.pairs() {
+		if !p.samePath(paths, kv.key, kv.keyAt) {
+			continue
+		}
+		if c := p.channel(kv.key, kv.v, defaultCT, opName); c != nil {
+			p.api.Channels = append(p.api.Channels, c)
+		}
+	}
+	switch {
+	case len(p.api.Channels) > 0 || len(p.errs) > 0:
+	case sends+receives == 0:
+		p.errorf(chans.pos(), "no channel has a publish or subscribe operation: there is no message to receive")
+	default:
+		p.errorf(chans.pos(), "no channel has a %s operation, which the side the document describes would receive (docs/asyncapi.md)", opName)
+	}
+}
+
+// samePath records the path a channel is served at and reports, as an
+// error, a second channel served at the same one.
+func (p *parser) samePath(paths map[string]at, address string, where at) bool {
+	path := model.ServePath(address)
+	if other, dup := paths[path]; dup {
+		p.errorf(where.pos(), "channel %q is served at the same path as channel %q (at %s)", address, other.n.Value, other.pos())
+		return false
+	}
+	paths[path] = where
+	return true
+}
+
+func (p *parser) server(name string, a at, v3 bool) *model.Server {
 	a, ok := p.object(a, "server "+name)
 	if !ok {
 		return nil
 	}
 	s := &model.Server{
 		Name:        name,
-		URL:         p.str(a, "url", true),
 		Protocol:    p.str(a, "protocol", true),
 		Description: p.str(a, "description", false),
 		Extensions:  p.extensions(a),
 		Pos:         a.pos(),
+	}
+	if v3 {
+		s.URL = p.str(a, "host", true) + p.str(a, "pathname", false)
+	} else {
+		s.URL = p.str(a, "url", true)
 	}
 	if proto := strings.ToLower(s.Protocol); proto != "" && proto != "http" && proto != "https" {
 		v, _ := a.get("protocol")
@@ -202,26 +275,7 @@ func (p *parser) server(name string, a at) *model.Server {
 	}
 	p.ignoredBindings(a, "server "+name)
 	if sec, ok := a.get("security"); ok {
-		if sec.n.Kind != yaml.SequenceNode {
-			p.errorf(sec.pos(), "security must be a list of requirements, not %s", kindName(sec.n))
-			return s
-		}
-		for _, req := range sec.items() {
-			if req.n.Kind != yaml.MappingNode {
-				p.errorf(req.pos(), "a security requirement must be a mapping of scheme names to scopes, not %s", kindName(req.n))
-				continue
-			}
-			var r model.SecurityRequirement
-			for _, kv := range req.pairs() {
-				scheme, ok := p.schemes[kv.key]
-				if !ok {
-					p.errorf(kv.keyAt.pos(), "security requirement names %q, which is not in components.securitySchemes", kv.key)
-					continue
-				}
-				r = append(r, model.SecurityUse{Scheme: scheme, Scopes: p.strings(kv.v)})
-			}
-			s.Security = append(s.Security, r)
-		}
+		s.Security = p.requirements(sec, v3, "server "+name)
 	}
 	return s
 }
@@ -256,7 +310,11 @@ func (p *parser) securityScheme(key string, a at) *model.SecurityScheme {
 				RefreshURL:       p.str(f, "refreshUrl", false),
 				Scopes:           map[string]string{},
 			}
-			if scopes, ok := p.mapping(f, "scopes", false); ok {
+			scopesKey := "scopes"
+			if _, ok := f.get("availableScopes"); ok {
+				scopesKey = "availableScopes" // AsyncAPI 3
+			}
+			if scopes, ok := p.mapping(f, scopesKey, false); ok {
 				for _, sc := range scopes.pairs() {
 					flow.Scopes[sc.key] = sc.v.n.Value
 				}
@@ -268,16 +326,20 @@ func (p *parser) securityScheme(key string, a at) *model.SecurityScheme {
 	return s
 }
 
-func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
+// channel reads an AsyncAPI 2 channel and its operation opName, the one
+// that carries what the receiver receives; a channel without it is not
+// served.
+func (p *parser) channel(path string, a at, defaultCT, opName string) *model.Channel {
 	a, ok := p.object(a, "channel "+path)
 	if !ok {
 		return nil
 	}
-	if _, pub := a.get("publish"); !pub {
-		if _, sub := a.get("subscribe"); !sub {
+	op, ok := p.mapping(a, opName, false)
+	if !ok {
+		if _, other := a.get(otherOp2(opName)); !other {
 			p.warnf(a.pos(), "channel %q has no publish or subscribe operation, so no message arrives on it: it is not served", path)
-			return nil
 		}
+		return nil
 	}
 	c := &model.Channel{
 		Path:        path,
@@ -307,29 +369,30 @@ func (p *parser) channel(path string, a at, defaultCT string) *model.Channel {
 			c.Parameters = append(c.Parameters, param)
 		}
 	}
-	ops := 0
-	for _, opName := range []string{"publish", "subscribe"} {
-		op, ok := p.mapping(a, opName, false)
-		if !ok {
-			continue
-		}
-		ops++
-		p.ignoredBindings(op, "the "+opName+" operation of channel "+path)
-		c.Operation = opName
-		c.OperationID = p.str(op, "operationId", false)
-		c.OperationSummary = p.str(op, "summary", false)
-		c.OperationDescription = p.str(op, "description", false)
-		msg, ok := op.get("message")
-		if !ok {
-			p.errorf(op.pos(), "the %s operation of channel %q has no message", opName, path)
-			continue
-		}
-		c.Messages = p.operationMessages(msg, c, defaultCT)
+	p.ignoredBindings(op, "the "+opName+" operation of channel "+path)
+	c.Operation = opName
+	c.OperationID = p.str(op, "operationId", false)
+	c.OperationSummary = p.str(op, "summary", false)
+	c.OperationDescription = p.str(op, "description", false)
+	sec := opSecurity{name: cmp.Or(c.OperationID, opName+" "+path), pos: op.pos()}
+	if s, ok := op.get("security"); ok {
+		sec.reqs, sec.declared, sec.pos = p.requirements(s, false, "the "+opName+" operation of channel "+path), true, s.pos()
 	}
-	if ops > 1 {
-		p.errorf(a.pos(), "channel %q has both publish and subscribe; a webhook channel describes one direction", path)
+	p.ops = append(p.ops, sec)
+	msg, ok := op.get("message")
+	if !ok {
+		p.errorf(op.pos(), "the %s operation of channel %q has no message", opName, path)
+		return c
 	}
+	c.Messages = p.operationMessages(msg, c, defaultCT)
 	return c
+}
+
+func otherOp2(op string) string {
+	if op == "publish" {
+		return "subscribe"
+	}
+	return "publish"
 }
 
 // ignoredBindings warns of the protocol bindings of the object a that
@@ -379,10 +442,11 @@ func (p *parser) operationMessages(site at, c *model.Channel, defaultCT string) 
 		if len(sites) > 1 {
 			fallback += " " + strconv.Itoa(i+1)
 		}
-		m := p.message(s, fallback, defaultCT)
+		m := p.message(s, fallback, "", defaultCT)
 		if m == nil {
 			continue
 		}
+		p.receive(m)
 		if m.Name != "" {
 			if first, dup := byName[m.Name]; dup {
 				p.errorf(s.pos(), "channel %q has two messages named %q (the other at %s)", c.Path, m.Name, first)
@@ -395,8 +459,18 @@ func (p *parser) operationMessages(site at, c *model.Channel, defaultCT string) 
 	return out
 }
 
-// message reads a message once, however many channels name it.
-func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message {
+// receive lists m among the messages the receiver receives, once.
+func (p *parser) receive(m *model.Message) {
+	if !p.inbound[m] {
+		p.inbound[m] = true
+		p.api.Messages = append(p.api.Messages, m)
+	}
+}
+
+// message reads a message once, however many channels name it. id is the
+// key AsyncAPI 3 gives it in its channel, which names it unless it is a
+// component.
+func (p *parser) message(site at, fallbackKey, id, defaultCT string) *model.Message {
 	a, err := p.deref(site)
 	if err != nil {
 		p.errs = append(p.errs, asError(err))
@@ -409,7 +483,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	if !ok {
 		return nil
 	}
-	traits := p.traits(a)
+	traits := p.traitList(a, "message trait")
 	get := func(key string) (at, bool) {
 		if v, ok := a.get(key); ok {
 			return v, true
@@ -440,7 +514,7 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	if m.ContentType == "" {
 		m.ContentType = defaultCT
 	}
-	m.Key = messageKey(site, a, str("messageId"), m.Name, fallbackKey)
+	m.Key = messageKey(site, a, cmp.Or(id, str("messageId")), m.Name, fallbackKey)
 	if other, dup := p.msgKeys[m.Key]; dup {
 		p.errorf(a.pos(), "two different messages are both called %q (the other at %s)", m.Key, other.Pos)
 		return nil
@@ -452,17 +526,17 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	if d, ok := get("deprecated"); ok {
 		m.Deprecated = d.n.Value == "true"
 	}
-	if sf, ok := get("schemaFormat"); ok && !jsonSchemaFormat(sf.n.Value) {
-		p.errorf(sf.pos(), "schemaFormat %q is not supported; hookgen reads JSON Schema payloads: write the payload in JSON Schema (docs/scope.md)", sf.n.Value)
+	if sf, ok := get("schemaFormat"); ok {
+		p.schemaFormat(sf)
 	}
 	pl, ok := get("payload")
 	if !ok {
 		p.notASchema(site, a)
 	}
-	if ok {
+	if pl, ok := p.multiFormat(pl, ok); ok {
 		p.schemas.site(pl, siteHint(a, pl, m.Key), func(t *model.Type, kin *openapi3.Schema) { m.Payload, p.checks[m].payload = t, kin })
 	}
-	if h, ok := get("headers"); ok {
+	if h, ok := p.multiFormat(get("headers")); ok {
 		p.schemas.site(h, siteHint(a, h, m.Key+"Headers"), func(t *model.Type, kin *openapi3.Schema) { m.Headers, p.checks[m].headers = t, kin })
 	}
 	if cid, ok := get("correlationId"); ok {
@@ -478,7 +552,6 @@ func (p *parser) message(site at, fallbackKey, defaultCT string) *model.Message 
 	if ex, ok := get("examples"); ok {
 		m.Examples = p.examples(ex, p.checks[m])
 	}
-	p.api.Messages = append(p.api.Messages, m)
 	return m
 }
 
@@ -523,14 +596,9 @@ func messageKey(site, a at, messageID, name, fallback string) string {
 	return fallback // a list index or an operation's message says nothing
 }
 
-func jsonSchemaFormat(f string) bool {
-	return strings.HasPrefix(f, "application/vnd.aai.asyncapi") ||
-		strings.HasPrefix(f, "application/schema+json") ||
-		strings.HasPrefix(f, "application/schema+yaml")
-}
-
-// traits returns a message's traits; the message's own fields win over them.
-func (p *parser) traits(a at) []at {
+// traitList returns the traits of a message or an operation; its own
+// fields win over them.
+func (p *parser) traitList(a at, what string) []at {
 	tr, ok := a.get("traits")
 	if !ok {
 		return nil
@@ -546,7 +614,7 @@ func (p *parser) traits(a at) []at {
 			p.errs = append(p.errs, asError(err))
 			continue
 		}
-		if t, ok := p.object(t, "message trait"); ok {
+		if t, ok := p.object(t, what); ok {
 			out = append(out, t)
 		}
 	}

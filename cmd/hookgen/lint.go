@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -29,6 +30,7 @@ func lint(args []string, stdout, stderr io.Writer) int {
 	cfgPath := fs.String("config", "specs/hookgen.yaml", "the config file listing the specs (when no SPEC is given)")
 	format := fs.String("format", "text", "output format: text or json")
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
+	side := sideFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -39,20 +41,21 @@ func lint(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "hookgen lint: -format must be text or json, not %q\n", *format)
 		return 2
 	}
-	specs := fs.Args()
+	var specs []config.Package
+	for _, spec := range fs.Args() {
+		specs = append(specs, config.Package{Spec: spec})
+	}
 	if len(specs) == 0 {
 		cfg, err := config.Load(*cfgPath)
 		if err != nil {
 			fmt.Fprintln(stderr, "hookgen:", err)
 			return 1
 		}
-		for _, p := range cfg.Packages {
-			specs = append(specs, p.Spec)
-		}
+		specs = cfg.Packages
 	}
 	var all parser.ErrorList
 	for _, spec := range specs {
-		_, warns, err := parser.Lint(relToCwd(spec))
+		_, warns, err := parser.Lint(relToCwd(spec.Spec), sideOption(cmp.Or(*side, spec.Side))...)
 		if err != nil {
 			list := parser.Errors(err)
 			if list == nil {

@@ -1,4 +1,4 @@
-// Command hookgen turns a webhook provider's AsyncAPI 2.x document into a Go
+// Command hookgen turns a webhook provider's AsyncAPI 2.x or 3.x document into a Go
 // package that receives that provider's callbacks.
 //
 // In a repository of your own, put a go:generate line beside the spec:
@@ -11,6 +11,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,8 +26,8 @@ import (
 	"github.com/hookgen/hookgen/parser"
 )
 
-const usage = `hookgen turns a webhook provider's AsyncAPI 2.x document into a Go package
-that receives its callbacks: typed payloads, a Handler with one method per
+const usage = `hookgen turns a webhook provider's AsyncAPI 2.x or 3.x document into a Go
+package that receives its callbacks: typed payloads, a Handler with one method per
 event, an authenticating http.Handler, the spec's examples and a test kit.
 
 Usage:
@@ -34,11 +35,11 @@ Usage:
   hookgen generate [-config FILE]
         regenerate every package the config lists (default specs/hookgen.yaml)
 
-  hookgen generate -spec FILE -package NAME -out DIR
+  hookgen generate -spec FILE -package NAME -out DIR [-side provider|receiver]
         generate one package, e.g. from a //go:generate line:
         //go:generate go tool hookgen generate -spec doordash.yaml -package doordash -out .
 
-  hookgen lint [-format text|json] [-strict] [-config FILE] [SPEC...]
+  hookgen lint [-format text|json] [-strict] [-side S] [-config FILE] [SPEC...]
         check specs without generating: structure, examples against their
         schemas, routing, unused schemas (default: every spec of the config)
 
@@ -98,6 +99,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	spec := fs.String("spec", "", "one AsyncAPI document to generate (instead of -config)")
 	pkg := fs.String("package", "", "with -spec: the Go package name")
 	out := fs.String("out", "", "with -spec: the output directory")
+	side := sideFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -120,7 +122,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hookgen generate: -spec needs -package and -out")
 			return 2
 		}
-		pkgs = []config.Package{{Spec: *spec, Package: *pkg, Out: *out}}
+		pkgs = []config.Package{{Spec: *spec, Package: *pkg, Out: *out, Side: *side}}
 	} else {
 		cfg, err := config.Load(*cfgPath)
 		if err != nil {
@@ -128,6 +130,9 @@ func generate(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		pkgs = cfg.Packages
+		for i := range pkgs {
+			pkgs[i].Side = cmp.Or(*side, pkgs[i].Side)
+		}
 	}
 	failed := false
 	for _, p := range pkgs {
@@ -147,7 +152,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 // generateOne parses one spec and writes its package, all or nothing.
 // Lint's warnings are printed to stderr; they do not stop generation.
 func generateOne(p config.Package, stderr io.Writer) error {
-	api, warns, err := parser.Lint(relToCwd(p.Spec))
+	api, warns, err := parser.Lint(relToCwd(p.Spec), sideOption(p.Side)...)
 	if err != nil {
 		return err
 	}
@@ -159,6 +164,19 @@ func generateOne(p config.Package, stderr io.Writer) error {
 		return err
 	}
 	return write(p.Out, files)
+}
+
+// sideFlag defines -side, which says which side of the exchange a spec
+// describes.
+func sideFlag(fs *flag.FlagSet) *string {
+	return fs.String("side", "", "the side the spec describes, provider or receiver; overrides its x-hookgen-side (docs/asyncapi.md)")
+}
+
+func sideOption(side string) []parser.Option {
+	if side == "" {
+		return nil
+	}
+	return []parser.Option{parser.WithSide(parser.Side(side))}
 }
 
 // relToCwd shortens a path for messages: errors read specs/x.yaml:3:1, not

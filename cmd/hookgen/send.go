@@ -38,6 +38,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 	macIssued := fs.String("mac-issued", "", "with -mac-key: when the key was issued (RFC 3339); the nonce's age counts from it")
 	apiKey := fs.String("api-key", "", "the key of the spec's httpApiKey scheme, sent where the scheme says")
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
+	side := sideFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -48,7 +49,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hookgen send: needs -spec and -url, and no other arguments")
 		return 2
 	}
-	api, err := parser.ParseFile(relToCwd(*spec))
+	api, err := parser.ParseFile(relToCwd(*spec), sideOption(*side)...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
