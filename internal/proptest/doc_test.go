@@ -178,6 +178,9 @@ type channel struct {
 	// local is, by components.messages key, the key of the message in
 	// AsyncAPI 3's channel messages map.
 	local map[string]string
+	// implicit leaves out AsyncAPI 3's operation messages, which then are
+	// all the channel's, when the channel has one operation.
+	implicit bool
 }
 
 // operation is what AsyncAPI 2 puts in its channel and 3 lists in
@@ -331,6 +334,7 @@ func (d *doc) channel(id, path string, params []param, op *operation) *channel {
 		}
 	}
 	op.bare = len(op.messages) == 1 && d.r.IntN(2) == 0
+	c.implicit = d.r.IntN(4) == 0
 	return c
 }
 
@@ -433,7 +437,8 @@ func (a *api) asyncapi2() obj {
 // asyncapi3 writes the API as AsyncAPI 3: channels keyed by an id, with
 // the path as their address and a map of their messages, $refs to
 // components; top-level operations keyed by their ids, naming their
-// channel and its messages by $ref; a server host and pathname; security
+// channel and its messages by $ref, or some none when they are all the
+// channel's; a server host and pathname; security
 // as a list of $refs to schemes.
 func (a *api) asyncapi3() obj {
 	channels, operations := obj{}, obj{}
@@ -449,7 +454,11 @@ func (a *api) asyncapi3() obj {
 			if op.receive {
 				action = "receive"
 			}
-			operations[op.id] = obj{"action": action, "channel": ref("channels", c.id), "messages": refs}
+			operation := obj{"action": action, "channel": ref("channels", c.id), "messages": refs}
+			if c.implicit && len(c.ops) == 1 {
+				delete(operation, "messages")
+			}
+			operations[op.id] = operation
 		}
 		ch := obj{"address": c.path, "messages": messages}
 		if len(c.params) > 0 {

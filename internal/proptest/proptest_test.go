@@ -45,6 +45,9 @@ func TestInvariant(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test on generated packages")
 	}
+	if *form != "" && !slices.Contains(versions, *form) {
+		t.Fatalf("-proptest.asyncapi=%s: the builder writes %v", *form, versions)
+	}
 	first := *seed
 	if first == 0 {
 		first = uint64(time.Now().UnixNano())
