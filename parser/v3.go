@@ -90,7 +90,7 @@ func (p *parser) channels3(doc at, defaultCT string) {
 		p.serve3(op, c, defaultCT)
 	}
 	for _, kv := range chans.pairs() {
-		if c, err := p.deref(kv.v); err == nil && !p.named(c, ops) {
+		if c, err := p.deref(kv.v); err == nil && !named(c, ops) {
 			p.warnf(kv.keyAt.pos(), "no operation names channel %q, so no message arrives on it: it is not served", kv.key)
 		}
 	}
@@ -104,7 +104,7 @@ func (p *parser) channels3(doc at, defaultCT string) {
 }
 
 // named reports whether an operation names the channel at c.
-func (p *parser) named(c at, ops []operation3) bool {
+func named(c at, ops []operation3) bool {
 	for _, op := range ops {
 		if op.channel.f == c.f && op.channel.ptr == c.ptr {
 			return true
