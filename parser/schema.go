@@ -156,6 +156,22 @@ func (r *schemaReader) finish() []*model.Type {
 			loc, _ = p.deref(s.at) // converted above, under the component's name
 			hint = nameFromPtr(loc.ptr)
 		}
+		if s.at.f != p.root && sr != nil && sr.Ref != "" {
+			// The wrapper's $ref to a site in another file is spelled from
+			// the root: the schema is the site's, or what the site refers to.
+			t, err := p.deref(s.at)
+			if err != nil {
+				p.errs = append(p.errs, asError(err))
+				continue
+			}
+			hint = nameFromPtr(t.ptr)
+			sr = &openapi3.SchemaRef{Value: sr.Value}
+			if typ := r.memo[memoKey(t)]; typ != nil {
+				s.set(typ, kin)
+				continue
+			}
+			loc = t
+		}
 		s.set(r.ref(sr, loc, hint, true), kin)
 	}
 	r.warnLoose()

@@ -241,3 +241,35 @@ operations:
 		t.Errorf("messages = %v on %q, want [echo] on /echo", got, api.Channels[0].Path)
 	}
 }
+
+// TestPayloadRefFromOtherFolder: a message in another folder whose payload
+// refers to a schema beside it is read from that folder, not the root's.
+func TestPayloadRefFromOtherFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"commons/messages.yaml": "Tick:\n  payload: {$ref: './schemas.yaml#/Time'}\n",
+		"commons/schemas.yaml":  "Time: {type: object, properties: {at: {type: string}}}\n",
+		"spec.yaml": `asyncapi: 2.6.0
+info: {title: Ticks, version: '1'}
+channels:
+  /ticks:
+    publish:
+      message: {$ref: './commons/messages.yaml#/Tick'}
+`,
+	} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	api, err := parser.ParseFile(filepath.Join(dir, "spec.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl := api.Messages[0].Payload; pl == nil || pl.Name != "Time" || len(pl.Fields) != 1 {
+		t.Errorf("payload = %+v, want the Time schema of commons/schemas.yaml", pl)
+	}
+}
