@@ -29,6 +29,10 @@ type Package struct {
 	// "provider" or "receiver"; it overrides the spec's x-hookgen-side
 	// (docs/asyncapi.md).
 	Side string `yaml:"side,omitempty"`
+	// Overlays are OpenAPI Overlay documents applied to the spec, in
+	// order, before it is read: corrections kept outside the provider's
+	// file.
+	Overlays []string `yaml:"overlays,omitempty"`
 	// Line is where the entry starts in the config file, for messages.
 	Line int `yaml:"-"`
 }
@@ -64,6 +68,9 @@ func Load(path string) (*Config, error) {
 		}
 		p.Spec = filepath.Join(dir, p.Spec)
 		p.Out = filepath.Join(dir, p.Out)
+		for i, o := range p.Overlays {
+			p.Overlays[i] = filepath.Join(dir, o)
+		}
 	}
 	if len(c.Packages) == 0 {
 		errs = append(errs, fmt.Errorf("%s: lists no packages", path))

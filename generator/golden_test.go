@@ -96,7 +96,11 @@ func exists(path string) bool {
 
 // run parses and generates one case.
 func run(c goldenCase) ([]generator.File, error) {
-	api, err := parser.ParseFile(c.Spec)
+	var opts []parser.Option
+	if len(c.Overlays) > 0 {
+		opts = append(opts, parser.WithOverlays(c.Overlays...))
+	}
+	api, err := parser.ParseFile(c.Spec, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,8 @@ type parser struct {
 	// when the whole document is read.
 	ops []opSecurity
 
-	side Side // as an option set it; the document's extension otherwise
+	side     Side     // as an option set it; the document's extension otherwise
+	overlays []string // applied to the root document, in order
 	// following are the $refs a JSON pointer is being followed through,
 	// so that one through itself ends.
 	following map[*yaml.Node]bool
@@ -121,6 +122,13 @@ func parse(name string, data []byte, warnings bool, opts []Option) (*model.API, 
 		return nil, nil, ErrorList{asError(err)}
 	}
 	p.root = root
+	if len(p.overlays) > 0 {
+		p.applyOverlays(root)
+		root.keys = nil // the overlays changed mappings it may index
+		if len(p.errs) > 0 {
+			return nil, nil, p.errs.sorted()
+		}
+	}
 	api := p.document(at{root, root.root, ""})
 	if len(p.errs) > 0 {
 		return nil, nil, p.errs.sorted()

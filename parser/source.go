@@ -22,6 +22,8 @@ type file struct {
 	// keys indexes the keys of large mappings, so that resolving N $refs
 	// into components of N entries costs N lookups, not N² comparisons.
 	keys map[*yaml.Node]map[string]int
+	// origin is the overlay file each node an overlay added comes from.
+	origin map[*yaml.Node]*file
 }
 
 // indexFrom is the mapping size from which get uses an index.
@@ -40,7 +42,11 @@ func (a at) pos() model.Pos {
 	if a.n == nil {
 		return model.Pos{File: a.f.name, Line: 1, Col: 1}
 	}
-	return model.Pos{File: a.f.name, Line: a.n.Line, Col: a.n.Column}
+	name := a.f.name
+	if f, ok := a.f.origin[a.n]; ok {
+		name = f.name
+	}
+	return model.Pos{File: name, Line: max(a.n.Line, 1), Col: max(a.n.Column, 1)}
 }
 
 // key returns the position of a mapping key when the value is reported as

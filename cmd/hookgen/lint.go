@@ -31,6 +31,7 @@ func lint(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: text or json")
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	side := sideFlag(fs)
+	overlays := overlayFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -43,7 +44,7 @@ func lint(args []string, stdout, stderr io.Writer) int {
 	}
 	var specs []config.Package
 	for _, spec := range fs.Args() {
-		specs = append(specs, config.Package{Spec: spec})
+		specs = append(specs, config.Package{Spec: spec, Overlays: *overlays})
 	}
 	if len(specs) == 0 {
 		cfg, err := config.Load(*cfgPath)
@@ -52,10 +53,14 @@ func lint(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		specs = cfg.Packages
+		for i := range specs {
+			specs[i].Overlays = append(specs[i].Overlays, *overlays...)
+		}
 	}
 	var all parser.ErrorList
 	for _, spec := range specs {
-		_, warns, err := parser.Lint(relToCwd(spec.Spec), sideOption(cmp.Or(*side, spec.Side))...)
+		spec.Side = cmp.Or(*side, spec.Side)
+		_, warns, err := parser.Lint(relToCwd(spec.Spec), parseOptions(spec)...)
 		if err != nil {
 			list := parser.Errors(err)
 			if list == nil {

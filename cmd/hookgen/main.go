@@ -36,11 +36,11 @@ Usage:
   hookgen generate [-config FILE]
         regenerate every package the config lists (default specs/hookgen.yaml)
 
-  hookgen generate -spec FILE -package NAME -out DIR [-side provider|receiver]
+  hookgen generate -spec FILE -package NAME -out DIR [-side provider|receiver] [-overlay FILE]...
         generate one package, e.g. from a //go:generate line:
         //go:generate go tool hookgen generate -spec doordash.yaml -package doordash -out .
 
-  hookgen lint [-format text|json] [-strict] [-side S] [-config FILE] [SPEC...]
+  hookgen lint [-format text|json] [-strict] [-side S] [-overlay FILE]... [-config FILE] [SPEC...]
         check specs without generating: structure, examples against their
         schemas, routing, unused schemas (default: every spec of the config)
 
@@ -101,6 +101,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	pkg := fs.String("package", "", "with -spec: the Go package name")
 	out := fs.String("out", "", "with -spec: the output directory")
 	side := sideFlag(fs)
+	overlays := overlayFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -123,7 +124,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "hookgen generate: -spec needs -package and -out")
 			return 2
 		}
-		pkgs = []config.Package{{Spec: *spec, Package: *pkg, Out: *out, Side: *side}}
+		pkgs = []config.Package{{Spec: *spec, Package: *pkg, Out: *out, Side: *side, Overlays: *overlays}}
 	} else {
 		cfg, err := config.Load(*cfgPath)
 		if err != nil {
@@ -133,6 +134,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 		pkgs = cfg.Packages
 		for i := range pkgs {
 			pkgs[i].Side = cmp.Or(*side, pkgs[i].Side)
+			pkgs[i].Overlays = append(pkgs[i].Overlays, *overlays...)
 		}
 	}
 	failed := false
@@ -153,7 +155,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 // generateOne parses one spec and writes its package, all or nothing.
 // Lint's warnings are printed to stderr; they do not stop generation.
 func generateOne(p config.Package, stderr io.Writer) error {
-	api, warns, err := parser.Lint(relToCwd(p.Spec), sideOption(p.Side)...)
+	api, warns, err := parser.Lint(relToCwd(p.Spec), parseOptions(p)...)
 	if err != nil {
 		return err
 	}
@@ -173,11 +175,30 @@ func sideFlag(fs *flag.FlagSet) *string {
 	return fs.String("side", "", "the side the spec describes, provider or receiver; overrides its x-hookgen-side (docs/asyncapi.md)")
 }
 
-func sideOption(side string) []parser.Option {
-	if side == "" {
+// overlayFlag defines -overlay, which may be given several times.
+func overlayFlag(fs *flag.FlagSet) *[]string {
+	var paths []string
+	fs.Func("overlay", "an OpenAPI Overlay `FILE` to apply to the spec before reading it; repeat to apply several, in order", func(s string) error {
+		paths = append(paths, s)
 		return nil
+	})
+	return &paths
+}
+
+// parseOptions are the parser options of a package: its side and overlays.
+func parseOptions(p config.Package) []parser.Option {
+	var opts []parser.Option
+	if p.Side != "" {
+		opts = append(opts, parser.WithSide(parser.Side(p.Side)))
 	}
-	return []parser.Option{parser.WithSide(parser.Side(side))}
+	var overlays []string
+	for _, o := range p.Overlays {
+		overlays = append(overlays, relToCwd(o))
+	}
+	if len(overlays) > 0 {
+		opts = append(opts, parser.WithOverlays(overlays...))
+	}
+	return opts
 }
 
 // relToCwd shortens a path for messages: errors read specs/x.yaml:3:1, not

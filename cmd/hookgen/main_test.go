@@ -624,3 +624,46 @@ func TestLintV3(t *testing.T) {
 		t.Errorf("-side receiver did not override the config's side: %v", r)
 	}
 }
+
+// TestGenerateOverlay applies an overlay to a copy of a spec: the package
+// shows the change, and a mistake in the overlay is located in it.
+func TestGenerateOverlay(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "doordash.yaml")
+	copyFile(t, doordashSpec, spec)
+	fix := filepath.Join(dir, "fix.yaml")
+	writeFile(t, fix, `overlay: 1.0.0
+info: {title: Fix, version: '1'}
+actions:
+  - target: $.components.messages.DeliveryBatched.examples[*].payload
+    update: {event_type: DELIVERY_BATCHED}
+`)
+	out := filepath.Join(dir, "out")
+	r := runCLI(t, "generate", "-spec", spec, "-package", "doordash", "-out", out, "-overlay", fix)
+	if r.code != 0 {
+		t.Fatalf("generate: %v", r)
+	}
+	examples := string(mustRead(t, filepath.Join(out, "examples.gen.go")))
+	if !strings.Contains(examples, `"event_type": "DELIVERY_BATCHED"`) {
+		t.Error("the overlay's correction is not in the generated examples")
+	}
+	if strings.Contains(r.stderr, "DeliveryBatchedDefaultExample of message DeliveryBatched has payload event_type") {
+		t.Errorf("the corrected example is still warned of:\n%s", r.stderr)
+	}
+	writeFile(t, fix, "overlay: 1.0.0\ninfo: {title: Fix, version: '1'}\nactions:\n  - target: $.nothing.here\n    remove: true\n")
+	r = runCLI(t, "lint", "-overlay", fix, spec)
+	if want := fix + ":4:13: error: overlay action 1"; r.code != 1 || !strings.Contains(r.stdout, want) {
+		t.Errorf("lint with a bad overlay: want %q in\n%v", want, r)
+	}
+}
+
+// TestOwnSpecsClean: the project's specs, with their overlays, give no
+// warnings, so make generate prints none.
+func TestOwnSpecsClean(t *testing.T) {
+	t.Parallel()
+	r := runCLI(t, "lint", "-config", "../../specs/hookgen.yaml")
+	if r.code != 0 || r.stdout != "" {
+		t.Errorf("lint of specs/hookgen.yaml: %v", r)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/hookgen/hookgen/config"
 	"github.com/hookgen/hookgen/model"
 	"github.com/hookgen/hookgen/parser"
 	"github.com/hookgen/hookgen/webhook"
@@ -39,6 +40,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 	apiKey := fs.String("api-key", "", "the key of the spec's httpApiKey scheme, sent where the scheme says")
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
 	side := sideFlag(fs)
+	overlays := overlayFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -49,7 +51,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hookgen send: needs -spec and -url, and no other arguments")
 		return 2
 	}
-	api, err := parser.ParseFile(relToCwd(*spec), sideOption(*side)...)
+	api, err := parser.ParseFile(relToCwd(*spec), parseOptions(config.Package{Side: *side, Overlays: *overlays})...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

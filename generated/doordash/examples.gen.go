@@ -107,7 +107,7 @@ const (
 }`
 	exampleDasherConfirmedPickupArrivalDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DASHER_CONFIRMED_PICKUP_ARRIVAL",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -136,7 +136,7 @@ const (
 }`
 	exampleDasherConfirmedDropoffArrivalDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DASHER_CONFIRMED_DROPOFF_ARRIVAL",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -165,7 +165,7 @@ const (
 }`
 	exampleDasherDroppedOffDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DASHER_DROPPED_OFF",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -194,7 +194,7 @@ const (
 }`
 	exampleDeliveryReturnInitializedDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DELIVERY_RETURN_INITIALIZED",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -223,7 +223,7 @@ const (
 }`
 	exampleDasherConfirmedReturnArrivalDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DASHER_CONFIRMED_RETURN_ARRIVAL",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -252,7 +252,7 @@ const (
 }`
 	exampleDeliveryReturnedDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DELIVERY_RETURNED",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -281,7 +281,7 @@ const (
 }`
 	exampleDeliveryCancelledDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DELIVERY_CANCELLED",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",
@@ -310,7 +310,7 @@ const (
 }`
 	exampleDeliveryBatchedDefaultExample = `{
   "external_delivery_id": "D-12345",
-  "event_type": "DASHER_CONFIRMED",
+  "event_type": "DELIVERY_BATCHED",
   "delivery_status": "active",
   "fee": 42,
   "currency": "USD",

@@ -49,7 +49,7 @@ func Examples() []webhook.Example {
 // The payloads of the examples, as the spec gives them.
 const (
 	exampleDriverAssignedDefaultExample = `{
-  "event_type": "STANDARD",
+  "event_type": "DRIVER_ASSIGNED",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
   "driver": {
@@ -62,7 +62,7 @@ const (
   "timestamp": "2026-06-02T18:30:00Z"
 }`
 	exampleDeliveryStatusUpdateDefaultExample = `{
-  "event_type": "STANDARD",
+  "event_type": "DELIVERY_STATUS_UPDATE",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
   "status": "DRIVER_EN_ROUTE_TO_PICKUP",
@@ -71,7 +71,7 @@ const (
   "timestamp": "2026-06-02T18:30:00Z"
 }`
 	exampleCourierLocationUpdateDefaultExample = `{
-  "event_type": "STANDARD",
+  "event_type": "COURIER_LOCATION_UPDATE",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
   "latitude": 41.8781,
@@ -81,14 +81,14 @@ const (
   "timestamp": "2026-06-02T18:30:00Z"
 }`
 	exampleDeliveryCancelledDefaultExample = `{
-  "event_type": "STANDARD",
+  "event_type": "DELIVERY_CANCELLED",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
   "reason": "Out of an item.",
   "cancelled_at": "2026-06-02T18:30:00Z"
 }`
 	exampleDeliveryRefundUpdateDefaultExample = `{
-  "event_type": "STANDARD",
+  "event_type": "DELIVERY_REFUND_UPDATE",
   "order_uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
   "delivery_id": "id-1234567890",
   "refund_status": "ACCEPTED",
