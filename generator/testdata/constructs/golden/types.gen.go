@@ -818,32 +818,34 @@ type NullableFields struct {
 	DeletedAt webhook.Nullable[time.Time] `json:"deleted_at,omitzero"`
 }
 
-// GetNickname returns the nickname property, or the zero value when x is nil.
-func (x *NullableFields) GetNickname() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetNickname returns the nickname property, or the zero value when it is
+// absent or null.
+func (x *NullableFields) GetNickname() string {
+	if x == nil || !x.Nickname.Valid {
+		var zero string
 		return zero
 	}
-	return x.Nickname
+	return x.Nickname.Value
 }
 
-// GetParentID returns the parent_id property, or the zero value when x is nil.
-func (x *NullableFields) GetParentID() webhook.Nullable[int64] {
-	if x == nil {
-		var zero webhook.Nullable[int64]
+// GetParentID returns the parent_id property, or the zero value when it is
+// absent or null.
+func (x *NullableFields) GetParentID() int64 {
+	if x == nil || !x.ParentID.Valid {
+		var zero int64
 		return zero
 	}
-	return x.ParentID
+	return x.ParentID.Value
 }
 
-// GetDeletedAt returns the deleted_at property, or the zero value when x is
-// nil.
-func (x *NullableFields) GetDeletedAt() webhook.Nullable[time.Time] {
-	if x == nil {
-		var zero webhook.Nullable[time.Time]
+// GetDeletedAt returns the deleted_at property, or the zero value when it is
+// absent or null.
+func (x *NullableFields) GetDeletedAt() time.Time {
+	if x == nil || !x.DeletedAt.Valid {
+		var zero time.Time
 		return zero
 	}
-	return x.DeletedAt
+	return x.DeletedAt.Value
 }
 
 // Maps is an object defined at #/components/schemas/Maps.
@@ -1422,22 +1424,23 @@ func (x *OrderStatusChangedEvent) GetStatus() TrickyStatus {
 }
 
 // GetPreviousStatus returns the previous_status property, or the zero value
-// when x is nil.
-func (x *OrderStatusChangedEvent) GetPreviousStatus() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// when it is absent or null.
+func (x *OrderStatusChangedEvent) GetPreviousStatus() string {
+	if x == nil || !x.PreviousStatus.Valid {
+		var zero string
 		return zero
 	}
-	return x.PreviousStatus
+	return x.PreviousStatus.Value
 }
 
-// GetReason returns the reason property, or the zero value when x is nil.
-func (x *OrderStatusChangedEvent) GetReason() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetReason returns the reason property, or the zero value when it is absent or
+// null.
+func (x *OrderStatusChangedEvent) GetReason() string {
+	if x == nil || !x.Reason.Valid {
+		var zero string
 		return zero
 	}
-	return x.Reason
+	return x.Reason.Value
 }
 
 // The values the spec fixes for properties of OrderStatusChangedEvent.

@@ -63,14 +63,14 @@ func (x *Profile) GetNickname() string {
 	return *x.Nickname
 }
 
-// GetMiddleName returns the middle_name property, or the zero value when x is
-// nil.
-func (x *Profile) GetMiddleName() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetMiddleName returns the middle_name property, or the zero value when it is
+// absent or null.
+func (x *Profile) GetMiddleName() string {
+	if x == nil || !x.MiddleName.Valid {
+		var zero string
 		return zero
 	}
-	return x.MiddleName
+	return x.MiddleName.Value
 }
 
 // GetManager returns the manager property, or nil when it is absent.
@@ -90,14 +90,14 @@ func (x *Profile) GetScores() []*int64 {
 	return x.Scores
 }
 
-// GetAttributes returns the attributes property, or the zero value when x is
-// nil.
-func (x *Profile) GetAttributes() webhook.Nullable[map[string]json.RawMessage] {
-	if x == nil {
-		var zero webhook.Nullable[map[string]json.RawMessage]
+// GetAttributes returns the attributes property, or the zero value when it is
+// absent or null.
+func (x *Profile) GetAttributes() map[string]json.RawMessage {
+	if x == nil || !x.Attributes.Valid {
+		var zero map[string]json.RawMessage
 		return zero
 	}
-	return x.Attributes
+	return x.Attributes.Value
 }
 
 // GetLabels returns the labels property, or the zero value when x is nil.
@@ -109,13 +109,14 @@ func (x *Profile) GetLabels() map[string]string {
 	return x.Labels
 }
 
-// GetTags returns the tags property, or the zero value when x is nil.
-func (x *Profile) GetTags() webhook.Nullable[[]string] {
-	if x == nil {
-		var zero webhook.Nullable[[]string]
+// GetTags returns the tags property, or the zero value when it is absent or
+// null.
+func (x *Profile) GetTags() []string {
+	if x == nil || !x.Tags.Valid {
+		var zero []string
 		return zero
 	}
-	return x.Tags
+	return x.Tags.Value
 }
 
 // ProfileManager is an object defined at

@@ -21,13 +21,12 @@ func (x *Person) GetName() string {
 	return *x.Name
 }
 
-// GetMentor returns the mentor property, or the zero value when x is nil.
-func (x *Person) GetMentor() webhook.Nullable[*Person] {
-	if x == nil {
-		var zero webhook.Nullable[*Person]
-		return zero
+// GetMentor returns the mentor property, or nil when it is absent or null.
+func (x *Person) GetMentor() *Person {
+	if x == nil || !x.Mentor.Valid {
+		return nil
 	}
-	return x.Mentor
+	return x.Mentor.Value
 }
 
 // Place is an object defined at #/components/schemas/Place.
@@ -80,67 +79,64 @@ type Sighting struct {
 	Witnesses []*Person                         `json:"witnesses,omitzero"`
 }
 
-// GetPerson returns the person property, or the zero value when it is absent.
-func (x *Sighting) GetPerson() Person {
-	if x == nil || x.Person == nil {
-		var zero Person
-		return zero
-	}
-	return *x.Person
-}
-
-// GetPlace returns the place property, or the zero value when it is absent.
-func (x *Sighting) GetPlace() Place {
-	if x == nil || x.Place == nil {
-		var zero Place
-		return zero
-	}
-	return *x.Place
-}
-
-// GetWitness returns the witness property, or the zero value when x is nil.
-func (x *Sighting) GetWitness() webhook.Nullable[Person] {
+// GetPerson returns the person property, or nil when it is absent.
+func (x *Sighting) GetPerson() *Person {
 	if x == nil {
-		var zero webhook.Nullable[Person]
-		return zero
+		return nil
 	}
-	return x.Witness
+	return x.Person
 }
 
-// GetReporter returns the reporter property, or the zero value when x is nil.
-func (x *Sighting) GetReporter() webhook.Nullable[Person] {
+// GetPlace returns the place property, or nil when it is absent.
+func (x *Sighting) GetPlace() *Place {
 	if x == nil {
-		var zero webhook.Nullable[Person]
-		return zero
+		return nil
 	}
-	return x.Reporter
+	return x.Place
 }
 
-// GetVehicle returns the vehicle property, or the zero value when x is nil.
-func (x *Sighting) GetVehicle() webhook.Nullable[SightingVehicle] {
-	if x == nil {
-		var zero webhook.Nullable[SightingVehicle]
-		return zero
+// GetWitness returns the witness property, or nil when it is absent or null.
+func (x *Sighting) GetWitness() *Person {
+	if x == nil || !x.Witness.Valid {
+		return nil
 	}
-	return x.Vehicle
+	return &x.Witness.Value
 }
 
-// GetNote returns the note property, or the zero value when x is nil.
-func (x *Sighting) GetNote() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
-		return zero
+// GetReporter returns the reporter property, or nil when it is absent or null.
+func (x *Sighting) GetReporter() *Person {
+	if x == nil || !x.Reporter.Valid {
+		return nil
 	}
-	return x.Note
+	return &x.Reporter.Value
 }
 
-// GetMood returns the mood property, or the zero value when x is nil.
-func (x *Sighting) GetMood() webhook.Nullable[Mood] {
-	if x == nil {
-		var zero webhook.Nullable[Mood]
+// GetVehicle returns the vehicle property, or nil when it is absent or null.
+func (x *Sighting) GetVehicle() *SightingVehicle {
+	if x == nil || !x.Vehicle.Valid {
+		return nil
+	}
+	return &x.Vehicle.Value
+}
+
+// GetNote returns the note property, or the zero value when it is absent or
+// null.
+func (x *Sighting) GetNote() string {
+	if x == nil || !x.Note.Valid {
+		var zero string
 		return zero
 	}
-	return x.Mood
+	return x.Note.Value
+}
+
+// GetMood returns the mood property, or the zero value when it is absent or
+// null.
+func (x *Sighting) GetMood() Mood {
+	if x == nil || !x.Mood.Valid {
+		var zero Mood
+		return zero
+	}
+	return x.Mood.Value
 }
 
 // GetWitnesses returns the witnesses property, or the zero value when x is nil.
