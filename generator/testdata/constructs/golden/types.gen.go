@@ -816,6 +816,15 @@ type NullableFields struct {
 
 	// A date-time or null.
 	DeletedAt webhook.Nullable[time.Time] `json:"deleted_at,omitzero"`
+
+	// A component or null: a nullable LineItem, not a union.
+	FirstItem webhook.Nullable[LineItem] `json:"first_item,omitzero"`
+
+	// OpenAPI's $ref beside nullable: the same.
+	LastItem webhook.Nullable[LineItem] `json:"last_item,omitzero"`
+
+	// An object without properties, or null: a nullable map.
+	Notes webhook.Nullable[map[string]json.RawMessage] `json:"notes,omitzero"`
 }
 
 // GetNickname returns the nickname property, or the zero value when it is
@@ -846,6 +855,75 @@ func (x *NullableFields) GetDeletedAt() time.Time {
 		return zero
 	}
 	return x.DeletedAt.Value
+}
+
+// GetFirstItem returns the first_item property, or nil when it is absent or
+// null.
+func (x *NullableFields) GetFirstItem() *LineItem {
+	if x == nil || !x.FirstItem.Valid {
+		return nil
+	}
+	return &x.FirstItem.Value
+}
+
+// GetLastItem returns the last_item property, or nil when it is absent or null.
+func (x *NullableFields) GetLastItem() *LineItem {
+	if x == nil || !x.LastItem.Valid {
+		return nil
+	}
+	return &x.LastItem.Value
+}
+
+// GetNotes returns the notes property, or the zero value when it is absent or
+// null.
+func (x *NullableFields) GetNotes() map[string]json.RawMessage {
+	if x == nil || !x.Notes.Valid {
+		var zero map[string]json.RawMessage
+		return zero
+	}
+	return x.Notes.Value
+}
+
+// LineItem is an object defined at #/components/schemas/LineItem.
+//
+// One line of an order (element of an array of objects).
+type LineItem struct {
+	// Stock keeping unit.
+	SKU string `json:"sku"`
+
+	// Units ordered.
+	Quantity int32 `json:"quantity"`
+
+	// Price per unit.
+	UnitPrice *float64 `json:"unit_price,omitzero"`
+}
+
+// GetSKU returns the sku property, or the zero value when x is nil.
+func (x *LineItem) GetSKU() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SKU
+}
+
+// GetQuantity returns the quantity property, or the zero value when x is nil.
+func (x *LineItem) GetQuantity() int32 {
+	if x == nil {
+		var zero int32
+		return zero
+	}
+	return x.Quantity
+}
+
+// GetUnitPrice returns the unit_price property, or the zero value when it is
+// absent.
+func (x *LineItem) GetUnitPrice() float64 {
+	if x == nil || x.UnitPrice == nil {
+		var zero float64
+		return zero
+	}
+	return *x.UnitPrice
 }
 
 // Maps is an object defined at #/components/schemas/Maps.
@@ -1188,48 +1266,6 @@ func (x *NamingEdgeCases) GetHTTPStatus() int32 {
 		return zero
 	}
 	return *x.HTTPStatus
-}
-
-// LineItem is an object defined at #/components/schemas/LineItem.
-//
-// One line of an order (element of an array of objects).
-type LineItem struct {
-	// Stock keeping unit.
-	SKU string `json:"sku"`
-
-	// Units ordered.
-	Quantity int32 `json:"quantity"`
-
-	// Price per unit.
-	UnitPrice *float64 `json:"unit_price,omitzero"`
-}
-
-// GetSKU returns the sku property, or the zero value when x is nil.
-func (x *LineItem) GetSKU() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.SKU
-}
-
-// GetQuantity returns the quantity property, or the zero value when x is nil.
-func (x *LineItem) GetQuantity() int32 {
-	if x == nil {
-		var zero int32
-		return zero
-	}
-	return x.Quantity
-}
-
-// GetUnitPrice returns the unit_price property, or the zero value when it is
-// absent.
-func (x *LineItem) GetUnitPrice() float64 {
-	if x == nil || x.UnitPrice == nil {
-		var zero float64
-		return zero
-	}
-	return *x.UnitPrice
 }
 
 // Address is an object defined at common.yaml#/schemas/Address.
