@@ -353,6 +353,7 @@ channels:
             plain: {$ref: '#/components/schemas/X'}
             notnull: {$ref: '#/components/schemas/X', nullable: false}
             two: {oneOf: [{$ref: '#/components/schemas/X'}, {type: string}, {type: 'null'}]}
+            parts: {type: [string, 'null'], allOf: [{$ref: '#/components/schemas/E'}, {description: An E.}]}
         examples:
           - payload: {one: null, any: null, ref: null, all: null, comp: null}
 components:
@@ -369,7 +370,7 @@ components:
 		t.Fatalf("findings: %v", errs)
 	}
 	x, e, a := typeNamed(t, api, "X"), typeNamed(t, api, "E"), typeNamed(t, api, "A")
-	for name, want := range map[string]*model.Type{"one": x, "any": x, "ref": x, "all": e, "comp": x} {
+	for name, want := range map[string]*model.Type{"one": x, "any": x, "ref": x, "all": e, "comp": x, "parts": e} {
 		f := field(t, a, name)
 		if got := f.Type.NullableOf(); got != want || !f.Type.Nullable || f.Type.Named {
 			t.Errorf("%s: NullableOf() = %v, Nullable %v, Named %v; want %s, true, false", name, got, f.Type.Nullable, f.Type.Named, want.Name)

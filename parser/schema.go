@@ -338,8 +338,10 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 			// the others only annotate, so the value has that part's type.
 			typ := r.ref(s.AllOf[pick], child(loc, "allOf", strconv.Itoa(pick)), hint, register)
 			if t.Nullable && !typ.Nullable {
-				// allOf: [{$ref: Status}] beside nullable: true, OpenAPI
-				// 3.0's way to make a reference nullable.
+				// The parts say what the value is, the schema that it may
+				// be null (type: [string, 'null'] beside allOf: [{$ref:
+				// Status}, {description: ...}]); allOf of one part beside
+				// nullable: true was rewritten as anyOf (nullableRef).
 				typ = orNull(t, typ)
 			}
 			r.memo[memoKey(loc)] = typ
