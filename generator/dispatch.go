@@ -271,6 +271,7 @@ func (g *gen) headerDecoder(f *jen.File, t *model.Type) {
 // fromString converts the header value v to t's Go type, and says whether
 // the conversion can fail.
 func (g *gen) fromString(t *model.Type) (jen.Code, bool) {
+	t = valueType(t)
 	base := g.goType(t)
 	named := t.Named
 	switch {
@@ -328,7 +329,7 @@ func (g *gen) idFromEvent(m *model.Message) (guard, value jen.Code, ok bool) {
 	expr := jen.Id("event")
 	for i, fl := range path {
 		last := i == len(path)-1
-		if !last && (fl.Type.Kind != model.Object || !g.declared(fl.Type)) {
+		if vt := valueType(fl.Type); !last && (vt.Kind != model.Object || !g.declared(vt)) {
 			return nil, nil, false
 		}
 		field := expr.Clone().Dot(g.field(fl).Name)
@@ -338,13 +339,13 @@ func (g *gen) idFromEvent(m *model.Message) (guard, value jen.Code, ok bool) {
 			if last {
 				field = jen.Op("*").Add(field)
 			}
-		case nullable:
+		case nullable, nullableRef:
 			guards = append(guards, field.Clone().Dot("Valid"))
 			field = field.Dot("Value")
 		}
 		expr = field
 	}
-	t := path[len(path)-1].Type
+	t := valueType(path[len(path)-1].Type)
 	// as converts expr to the Go type want unless it has that type.
 	as := func(want *jen.Statement) *jen.Statement {
 		if fmt.Sprintf("%#v", g.goType(t)) == fmt.Sprintf("%#v", want) {
@@ -405,7 +406,7 @@ func (g *gen) confirmCheck(m *model.Message) []jen.Code {
 // when the property is a string field of it; nil otherwise.
 func (g *gen) confirmFromEvent(m *model.Message, name, want string) jen.Code {
 	fl := property(m.Payload, name)
-	if fl == nil || !m.Payload.Named || !g.declared(m.Payload) || fl.Type.Kind != model.String || fl.Type.Format == "date-time" {
+	if fl == nil || !m.Payload.Named || !g.declared(m.Payload) || valueType(fl.Type).Kind != model.String || valueType(fl.Type).Format == "date-time" {
 		return nil
 	}
 	field := jen.Id("event").Dot(g.field(fl).Name)

@@ -95,7 +95,7 @@ func undeclaredKey(t *model.Type, v any, visiting map[*model.Type]bool) string {
 	}
 	visiting[t] = true
 	defer delete(visiting, t)
-	switch t.Kind {
+	switch t = valueType(t); t.Kind {
 	case model.Object:
 		obj, _ := v.(map[string]any)
 		for _, k := range slices.Sorted(maps.Keys(obj)) {

@@ -160,6 +160,7 @@ func jsonxCall(name string, args ...jen.Code) *jen.Statement {
 // decodeValue decodes the next value into p with encoding/json's rules for
 // a value that is not a pointer.
 func (g *gen) decodeValue(t *model.Type, p place, wrap wrapFn, depth int) []jen.Code {
+	t = valueType(t)
 	d := jen.Id("d")
 	if g.declared(t) {
 		return []jen.Code{check(p.method("decodeJSON").Call(d), wrap)}
@@ -193,6 +194,7 @@ func (g *gen) decodeValue(t *model.Type, p place, wrap wrapFn, depth int) []jen.
 // reader is the function Opt reads a value of the scalar or declared type
 // t with: a jsonx reader, or the type's own decoder.
 func (g *gen) reader(t *model.Type) jen.Code {
+	t = valueType(t)
 	if g.declared(t) {
 		return jen.Parens(jen.Op("*").Id(g.typeName(t))).Dot("decodeJSON")
 	}
@@ -422,6 +424,12 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 					field.Clone().Dot("Valid").Op("=").True(),
 				)...),
 			)
+		case nullableRef:
+			stmts = append(stmts,
+				field.Clone().Dot("Set").Op("=").True(),
+				field.Clone().Dot("Valid").Op("=").Op("!").Id("d").Dot("IsNull").Call(),
+				check(jsonxCall("OptValue", jen.Id("d"), jen.Op("&").Add(field.Clone()).Dot("Value"), jen.Nil(), g.reader(fl.Type)), wrap),
+			)
 		default:
 			stmts = append(stmts, g.decodeValue(fl.Type, valPlace(field), wrap, 0)...)
 		}
@@ -601,6 +609,7 @@ func jsonKey(name string) string {
 
 // encodeValue writes the value at p as json.Marshal would.
 func (g *gen) encodeValue(t *model.Type, p place, depth int) []jen.Code {
+	t = valueType(t)
 	e := jen.Id("e")
 	if g.declared(t) {
 		return []jen.Code{p.method("encodeJSON").Call(e)}
@@ -672,7 +681,8 @@ func (g *gen) objectEncoder(f *jen.File, t *model.Type) {
 		field := jen.Id("x").Dot(g.field(fl).Name)
 		key := jen.Id("e").Dot("Key").Call(jen.Id("m"), jen.Lit(jsonKey(g.field(fl).JSONName)))
 		omit := g.field(fl).omitZero()
-		isTime := fl.Type.Kind == model.String && fl.Type.Format == "date-time" && !g.declared(fl.Type)
+		vt := valueType(fl.Type)
+		isTime := vt.Kind == model.String && vt.Format == "date-time" && !g.declared(vt)
 		switch g.field(fl).Shape {
 		case pointer:
 			inner := g.encodeValue(fl.Type, ptrPlace(field), 0)
@@ -691,6 +701,15 @@ func (g *gen) objectEncoder(f *jen.File, t *model.Type) {
 				key,
 				jen.If(jen.Op("!").Add(field.Clone()).Dot("Valid")).Block(jen.Id("e").Dot("Null").Call()).Else().Block(
 					g.encodeValue(fl.Type, valPlace(field.Clone().Dot("Value")), 0)...,
+				),
+			))
+		case nullableRef:
+			// A nil Value is null too, as json.Marshal writes it.
+			value := field.Clone().Dot("Value")
+			body = append(body, jen.If(jen.Op("!").Add(field.Clone()).Dot("IsZero").Call()).Block(
+				key,
+				jen.If(jen.Op("!").Add(field.Clone()).Dot("Valid").Op("||").Add(value.Clone()).Op("==").Nil()).Block(jen.Id("e").Dot("Null").Call()).Else().Block(
+					g.encodeValue(fl.Type, ptrPlace(value), 0)...,
 				),
 			))
 		default:

@@ -151,7 +151,7 @@ func (g *gen) randomFunc(f *jen.File, t *model.Type) {
 			}
 			var null jen.Code
 			switch shape := g.field(fl).Shape; {
-			case shape == pointer || shape == nullable:
+			case shape == pointer || shape == nullable || shape == nullableRef:
 				odds := 16
 				if admitsNull(fl.Type) {
 					odds = 4
@@ -213,6 +213,7 @@ func intBits(t *model.Type) int {
 // randomValue writes a random value of t. self is set inside t's own
 // writer, where a named type is written rather than delegated.
 func (g *gen) randomValue(t *model.Type, depth int, self bool) []jen.Code {
+	t = valueType(t)
 	r := jen.Id("r")
 	next := jen.Id("depth").Op("+").Lit(1)
 	if g.declared(t) && !self {

@@ -71,10 +71,11 @@ func (t *typePlan) seenWords() int { return (len(t.Required) + 63) / 64 }
 type fieldShape int
 
 const (
-	byValue  fieldShape = iota // required: the value itself
-	pointer                    // optional, or required but nullable: nil when absent or null
-	nullable                   // optional and nullable: webhook.Nullable keeps absent, null and value apart
-	plain                      // slices, maps and raw JSON: nil already means absent
+	byValue     fieldShape = iota // required: the value itself
+	pointer                       // optional, or required but nullable: nil when absent or null
+	nullable                      // optional and nullable: webhook.Nullable keeps absent, null and value apart
+	nullableRef                   // nullable, of a struct that contains the owner: webhook.Nullable[*T]
+	plain                         // required slices and maps, raw JSON: nil already means absent (or null)
 )
 
 // fieldPlan is one property of an object.
@@ -450,10 +451,12 @@ func (p *plan) sharedPayload(c *model.Channel) *fieldPlan {
 
 // declared reports whether t has a declaration of its own, whose pointer
 // implements the package's JSONValue.
-func (p *plan) declared(t *model.Type) bool { return p.typeOf[t] != nil }
+// A use of a declared type that may be null (oneOf: [{$ref: X}, {type:
+// 'null'}]) is declared too: its values are X's.
+func (p *plan) declared(t *model.Type) bool { return p.typeOf[valueType(t)] != nil }
 
 // typeName is the Go name of the declared type t.
-func (p *plan) typeName(t *model.Type) string { return p.typeOf[t].Name }
+func (p *plan) typeName(t *model.Type) string { return p.typeOf[valueType(t)].Name }
 
 // field is the plan of the property f.
 func (p *plan) field(f *model.Field) *fieldPlan { return p.fieldOf[f] }
@@ -493,23 +496,31 @@ func (p *plan) decodesDeliveries() bool {
 	return false
 }
 
-// shapeOf says how the property f of owner is declared.
+// shapeOf says how the property f of owner is declared. An optional
+// property that may be null keeps absent and null apart even where nil
+// could stand for one of them (a list, a map).
 func shapeOf(owner *model.Type, f *model.Field) fieldShape {
+	vt := valueType(f.Type)
+	self := vt.Kind == model.Object && vt.Named && embeds(vt, owner, map[*model.Type]bool{})
 	switch {
+	case !f.Required && admitsNull(f.Type) && !rawJSON(f.Type):
+		if self {
+			return nullableRef // a struct cannot contain itself by value
+		}
+		return nullable
 	case nilable(f.Type):
 		return plain
-	case !f.Required && admitsNull(f.Type):
-		return nullable
 	case !f.Required || admitsNull(f.Type):
 		return pointer
-	case f.Type.Kind == model.Object && f.Type.Named && embeds(f.Type, owner, map[*model.Type]bool{}):
+	case self:
 		return pointer // a struct cannot contain itself by value
 	}
 	return byValue
 }
 
 // embeds reports whether t contains target by value, through required
-// struct fields.
+// struct fields and optional nullable ones (a webhook.Nullable holds its
+// value).
 func embeds(t, target *model.Type, seen map[*model.Type]bool) bool {
 	if t == target {
 		return true
@@ -519,7 +530,9 @@ func embeds(t, target *model.Type, seen map[*model.Type]bool) bool {
 	}
 	seen[t] = true
 	for _, f := range t.Fields {
-		if f.Required && !admitsNull(f.Type) && f.Type.Kind == model.Object && embeds(f.Type, target, seen) {
+		vt := valueType(f.Type)
+		byValue := f.Required != admitsNull(f.Type) // required, or optional and nullable
+		if byValue && vt.Kind == model.Object && embeds(vt, target, seen) {
 			return true
 		}
 	}
@@ -537,7 +550,24 @@ func tagOf(f *model.Field) string {
 
 // nilable reports whether the Go type already has nil to mean "absent".
 func nilable(t *model.Type) bool {
-	return t.Kind == model.Array || t.Kind == model.Map || (t.Kind == model.Any && !t.Named)
+	t = valueType(t)
+	return t.Kind == model.Array || t.Kind == model.Map || rawJSON(t)
+}
+
+// rawJSON reports whether values of t are kept as json.RawMessage, which
+// holds null itself.
+func rawJSON(t *model.Type) bool {
+	t = valueType(t)
+	return t.Kind == model.Any && !t.Named
+}
+
+// valueType is the type of t's values that are not null: X for a use of X
+// that may be null (model.Type.NullableOf), else t itself.
+func valueType(t *model.Type) *model.Type {
+	if of := t.NullableOf(); of != nil {
+		return of
+	}
+	return t
 }
 
 // admitsNull reports whether null is a value of t: its schema says so,
@@ -548,9 +578,7 @@ func admitsNull(t *model.Type) bool {
 }
 
 // isNull reports whether null is t's only value: a schema of type null.
-func isNull(t *model.Type) bool {
-	return t.Kind == model.Any && t.Nullable && len(t.Kinds) == 0 && len(t.Enum) == 0
-}
+func isNull(t *model.Type) bool { return t.IsNull() }
 
 // hasExtras reports whether t is an object that keeps the keys beyond its
 // properties: its schema types additionalProperties.
@@ -559,7 +587,7 @@ func hasExtras(t *model.Type) bool { return t.Kind == model.Object && t.Elem != 
 // isScalar reports whether values of t hold no pointers to other payload
 // values, so that optional fields of t can share one allocation.
 func isScalar(t *model.Type) bool {
-	switch t.Kind {
+	switch valueType(t).Kind {
 	case model.Bool, model.Integer, model.Number, model.String:
 		return true
 	}
@@ -613,6 +641,7 @@ func enumWord(v string, i int) string {
 
 // goType is the Go type of values of t, before optionality is applied.
 func (p *plan) goType(t *model.Type) *jen.Statement {
+	t = valueType(t)
 	if tp, ok := p.typeOf[t]; ok {
 		return jen.Id(tp.Name)
 	}
@@ -668,6 +697,8 @@ func (p *plan) fieldType(f *fieldPlan) *jen.Statement {
 		return jen.Op("*").Add(base)
 	case nullable:
 		return jen.Qual(webhookPkg, "Nullable").Types(base)
+	case nullableRef:
+		return jen.Qual(webhookPkg, "Nullable").Types(jen.Op("*").Add(base))
 	}
 	return base
 }
@@ -675,6 +706,7 @@ func (p *plan) fieldType(f *fieldPlan) *jen.Statement {
 // payloadType is what a handler receives: a pointer to a struct, or the
 // value of anything else.
 func (p *plan) payloadType(t *model.Type) *jen.Statement {
+	t = valueType(t)
 	if t.Kind == model.Object && p.declared(t) {
 		return jen.Op("*").Id(p.typeName(t))
 	}
@@ -861,7 +893,7 @@ func payloadIDPath(m *model.Message) []*model.Field {
 			return nil
 		}
 		path = append(path, fl)
-		t = fl.Type
+		t = valueType(fl.Type)
 	}
 	return path
 }

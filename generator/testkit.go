@@ -188,6 +188,7 @@ func (g *gen) newRequest(f *jen.File) {
 // send the spec's example: a payload type without nil (a string, a
 // number, a union) is passed by pointer.
 func (g *gen) kitEventType(t *model.Type) *jen.Statement {
+	t = valueType(t)
 	if (t.Kind == model.Object && t.Named) || nilable(t) {
 		return g.payloadType(t)
 	}

@@ -93,17 +93,36 @@ func (g *gen) object(f *jen.File, t *model.Type) {
 }
 
 // getters writes a nil-safe getter per field, so that callers can chain
-// event.GetDriver().GetName() without checking each level.
+// event.GetDriver().GetName() without checking each level. A getter says
+// "absent" and "null" alike, with nil for a struct and the zero value
+// otherwise; the field itself tells them apart.
 func (g *gen) getters(f *jen.File, t *model.Type) {
 	recv := jen.Id("x").Op("*").Id(g.typeName(t))
 	for _, fl := range t.Fields {
 		name := g.field(fl).Getter
 		field := jen.Id("x").Dot(g.field(fl).Name)
 		base := g.goType(fl.Type)
-		struc := fl.Type.Kind == model.Object && fl.Type.Named
+		vt := valueType(fl.Type)
+		struc := vt.Kind == model.Object && vt.Named
 		var ret *jen.Statement
 		var body []jen.Code
+		absent := jen.Id("x").Op("==").Nil().Op("||").Op("!").Add(field.Clone()).Dot("Valid")
 		switch shape := g.field(fl).Shape; {
+		case shape == nullableRef:
+			fileComment(f, fmt.Sprintf("%s returns the %s property, or nil when it is absent or null.", name, fl.Name))
+			ret = jen.Op("*").Add(base)
+			body = []jen.Code{jen.If(absent).Block(jen.Return(jen.Nil())), jen.Return(field.Clone().Dot("Value"))}
+		case shape == nullable && struc:
+			fileComment(f, fmt.Sprintf("%s returns the %s property, or nil when it is absent or null.", name, fl.Name))
+			ret = jen.Op("*").Add(base)
+			body = []jen.Code{jen.If(absent).Block(jen.Return(jen.Nil())), jen.Return(jen.Op("&").Add(field.Clone()).Dot("Value"))}
+		case shape == nullable:
+			fileComment(f, fmt.Sprintf("%s returns the %s property, or the zero value when it is absent or null.", name, fl.Name))
+			ret = base
+			body = []jen.Code{
+				jen.If(absent).Block(jen.Var().Id("zero").Add(base.Clone()), jen.Return(jen.Id("zero"))),
+				jen.Return(field.Clone().Dot("Value")),
+			}
 		case shape == pointer && struc:
 			fileComment(f, fmt.Sprintf("%s returns the %s property, or nil when it is absent.", name, fl.Name))
 			ret = jen.Op("*").Add(base)

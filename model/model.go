@@ -342,6 +342,9 @@ type Type struct {
 	// double, uuid, uri, ...
 	Format string
 	// Nullable is set when the schema admits null (type: [x, "null"]).
+	// A schema that admits null beside a type it shares with other
+	// schemas (oneOf: [{$ref: X}, {type: "null"}], or $ref beside
+	// nullable: true) is a Union of the two instead: see NullableOf.
 	Nullable bool
 	// Kinds are the JSON types an Any allows when its schema lists
 	// several (type: [integer, string]); empty allows every type.
@@ -365,6 +368,39 @@ type Type struct {
 	Examples      []any
 	Extensions    Extensions
 	Pos           Pos
+}
+
+// NullableOf returns X when t is X or null and nothing else: a Union of
+// one schema and one or more schemas of type null (oneOf or anyOf:
+// [{$ref: X}, {type: "null"}], or $ref: X beside nullable: true, or allOf:
+// [{$ref: X}] beside it). Such a union needs no declaration of its own (it
+// is not Named): it is a use of X that may be null. NullableOf returns nil
+// for any other type.
+func (t *Type) NullableOf() *Type {
+	if t == nil || t.Kind != Union {
+		return nil
+	}
+	var of *Type
+	null := false
+	for _, v := range t.Variants {
+		switch {
+		case v.Type.IsNull():
+			null = true
+		case of != nil:
+			return nil
+		default:
+			of = v.Type
+		}
+	}
+	if !null {
+		return nil
+	}
+	return of
+}
+
+// IsNull reports whether null is t's only value: a schema of type null.
+func (t *Type) IsNull() bool {
+	return t.Kind == Any && t.Nullable && len(t.Kinds) == 0 && len(t.Enum) == 0
 }
 
 // Field is a property of an Object.

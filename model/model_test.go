@@ -29,3 +29,34 @@ func TestServePath(t *testing.T) {
 		}
 	}
 }
+
+func TestNullableOf(t *testing.T) {
+	x := &Type{Kind: Object, Name: "X"}
+	null := &Type{Kind: Any, Nullable: true}
+	union := func(vs ...*Type) *Type {
+		u := &Type{Kind: Union}
+		for _, v := range vs {
+			u.Variants = append(u.Variants, &Variant{Type: v})
+		}
+		return u
+	}
+	for _, c := range []struct {
+		name string
+		t    *Type
+		want *Type
+	}{
+		{"X or null", union(x, null), x},
+		{"null or X", union(null, x), x},
+		{"X or null twice", union(null, x, null), x},
+		{"X alone", union(x), nil},
+		{"X or Y or null", union(x, &Type{Kind: String}, null), nil},
+		{"null alone", union(null), nil},
+		{"a nullable X, no union", &Type{Kind: Object, Nullable: true}, nil},
+		{"X or a nullable string", union(x, &Type{Kind: Any, Nullable: true, Kinds: []Kind{String}}), nil},
+		{"nil", nil, nil},
+	} {
+		if got := c.t.NullableOf(); got != c.want {
+			t.Errorf("%s: NullableOf() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

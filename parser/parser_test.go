@@ -328,3 +328,68 @@ components:
 		}
 	}
 }
+
+// TestNullableUses checks that every way of writing "this schema or null"
+// is read as a use of the schema that admits null, with no type of its
+// own, and that $ref beside nullable: false or beside nothing is the
+// schema itself.
+func TestNullableUses(t *testing.T) {
+	const spec = `
+asyncapi: 2.6.0
+info: {title: t, version: '1'}
+channels:
+  /a:
+    publish:
+      message:
+        name: A
+        payload:
+          type: object
+          properties:
+            one: {oneOf: [{$ref: '#/components/schemas/X'}, {type: 'null'}]}
+            any: {anyOf: [{type: 'null'}, {$ref: '#/components/schemas/X'}]}
+            ref: {$ref: '#/components/schemas/X', nullable: true, description: Kept.}
+            all: {allOf: [{$ref: '#/components/schemas/E'}], nullable: true}
+            comp: {$ref: '#/components/schemas/MaybeX'}
+            plain: {$ref: '#/components/schemas/X'}
+            notnull: {$ref: '#/components/schemas/X', nullable: false}
+            two: {oneOf: [{$ref: '#/components/schemas/X'}, {type: string}, {type: 'null'}]}
+            parts: {type: [string, 'null'], allOf: [{$ref: '#/components/schemas/E'}, {description: An E.}]}
+        examples:
+          - payload: {one: null, any: null, ref: null, all: null, comp: null}
+components:
+  schemas:
+    X: {type: object, properties: {id: {type: string}}}
+    E: {type: string, enum: [a, b]}
+    MaybeX: {oneOf: [{$ref: '#/components/schemas/X'}, {type: 'null'}]}
+`
+	api, errs, err := parser.LintData("spec.yaml", []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(errs) > 0 {
+		t.Fatalf("findings: %v", errs)
+	}
+	x, e, a := typeNamed(t, api, "X"), typeNamed(t, api, "E"), typeNamed(t, api, "A")
+	for name, want := range map[string]*model.Type{"one": x, "any": x, "ref": x, "all": e, "comp": x, "parts": e} {
+		f := field(t, a, name)
+		if got := f.Type.NullableOf(); got != want || !f.Type.Nullable || f.Type.Named {
+			t.Errorf("%s: NullableOf() = %v, Nullable %v, Named %v; want %s, true, false", name, got, f.Type.Nullable, f.Type.Named, want.Name)
+		}
+	}
+	if d := field(t, a, "ref").Description; d != "Kept." {
+		t.Errorf("ref: description %q, want Kept.", d)
+	}
+	for _, name := range []string{"plain", "notnull"} {
+		if f := field(t, a, name); f.Type != x {
+			t.Errorf("%s: type %v, want X itself", name, f.Type)
+		}
+	}
+	if two := field(t, a, "two").Type; two.NullableOf() != nil || !two.Named {
+		t.Errorf("two: a union of two schemas and null must stay a declared union, got %+v", two)
+	}
+	for _, typ := range api.Types {
+		if typ.NullableOf() != nil {
+			t.Errorf("type %s is declared, but is only a schema or null", typ.Name)
+		}
+	}
+}

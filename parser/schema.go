@@ -166,13 +166,13 @@ func (r *schemaReader) finish() []*model.Type {
 			}
 			hint = nameFromPtr(t.ptr)
 			sr = &openapi3.SchemaRef{Value: sr.Value}
-			if typ := r.memo[memoKey(t)]; typ != nil {
-				s.set(typ, kin)
-				continue
-			}
 			loc = t
 		}
-		s.set(r.ref(sr, loc, hint, true), kin)
+		typ := r.ref(sr, loc, hint, true)
+		if of := typ.NullableOf(); of != nil {
+			typ = of // a whole payload, header set or parameter is never null
+		}
+		s.set(typ, kin)
 	}
 	r.warnLoose()
 	return r.types
@@ -349,6 +349,13 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 			// allOf holds when every part does; beside the one typed part
 			// the others only annotate, so the value has that part's type.
 			typ := r.ref(s.AllOf[pick], child(loc, "allOf", strconv.Itoa(pick)), hint, register)
+			if t.Nullable && !typ.Nullable {
+				// The parts say what the value is, the schema that it may
+				// be null (type: [string, 'null'] beside allOf: [{$ref:
+				// Status}, {description: ...}]); allOf of one part beside
+				// nullable: true was rewritten as anyOf (nullableRef).
+				typ = orNull(t, typ)
+			}
 			r.memo[memoKey(loc)] = typ
 			return typ
 		}
@@ -423,8 +430,36 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		t.Elem = r.ref(s.Items, child(loc, "items"), hint+".item", true)
 	case model.Union:
 		r.union(t, s, loc)
+		if t.NullableOf() != nil {
+			// One schema or null is that schema, nullable: no declaration.
+			t.Nullable = true
+			if t.Named {
+				t.Named = false
+				r.types = slices.DeleteFunc(r.types, func(x *model.Type) bool { return x == t })
+			}
+		}
 	}
 	return t
+}
+
+// orNull makes t, the schema at a use of x, the union of x and null that
+// model.Type.NullableOf reads as x, nullable.
+func orNull(t, x *model.Type) *model.Type {
+	t.Kind, t.Nullable, t.Enum = model.Union, true, nil
+	t.Variants = []*model.Variant{{Type: x}, {Type: &model.Type{Kind: model.Any, Nullable: true, Pos: t.Pos}}}
+	return t
+}
+
+// nullOr reports whether a oneOf or anyOf list is one schema and null
+// (oneOf: [{$ref: X}, {type: 'null'}]): a nullable X.
+func nullOr(list openapi3.SchemaRefs) bool {
+	nulls := 0
+	for _, sr := range list {
+		if sr != nil && sr.Value != nil && slices.Equal(sr.Value.Type.Slice(), []string{"null"}) {
+			nulls++
+		}
+	}
+	return nulls > 0 && len(list)-nulls == 1
 }
 
 // allOfKind reads the JSON type an allOf schema's parts agree on: "object"
@@ -598,9 +633,13 @@ func (r *schemaReader) union(t *model.Type, s *openapi3.Schema, loc at) {
 	if len(list) == 0 {
 		list, kw, t.Exclusive = s.AnyOf, "anyOf", false
 	}
+	alone := nullOr(list) // X or null: an inline X is named as the union would be
 	for i, sr := range list {
 		hint := t.Name + ".option" + strconv.Itoa(i+1)
-		if sr.Value != nil && sr.Value.Title != "" {
+		switch {
+		case alone:
+			hint = t.Name
+		case sr.Value != nil && sr.Value.Title != "":
 			hint = t.Name + "." + sr.Value.Title
 		}
 		vt := r.ref(sr, child(loc, kw, strconv.Itoa(i)), hint, true)
@@ -714,6 +753,7 @@ func (r *schemaReader) tuple(v at, visited map[*yaml.Node]bool) {
 // rewrites AsyncAPI 2's `discriminator: name` into the object form
 // kin-openapi reads.
 func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
+	nullableRef(a)
 	a, err := r.p.deref(a)
 	if err != nil || a.n == nil || visited[a.n] {
 		return
@@ -776,4 +816,54 @@ func (r *schemaReader) checkShape(a at, visited map[*yaml.Node]bool) {
 			}
 		}
 	}
+}
+
+// nullableRef rewrites a $ref beside nullable: true, OpenAPI 3.0's way of
+// saying "this schema or null", into anyOf: [{$ref: ...}, {type: 'null'}],
+// which says the same in JSON Schema; so is an allOf of one schema beside
+// nullable: true, the other way OpenAPI 3.0 specs write it. kin-openapi
+// resolves a $ref to its target and drops what is beside it, and checks
+// allOf's part against null, so the null would be lost both in the types
+// and in the validation of examples. The other keywords (a description)
+// stay where they were.
+func nullableRef(a at) {
+	if a.n == nil || a.n.Kind != yaml.MappingNode {
+		return
+	}
+	nullable, ok := a.get("nullable")
+	if !ok || nullable.n.Value != "true" {
+		return
+	}
+	for _, k := range []string{"type", "anyOf", "oneOf", "properties"} {
+		if _, ok := a.get(k); ok {
+			return
+		}
+	}
+	var moved string
+	var at0 *yaml.Node
+	if ref, _, ok := refOf(a); ok {
+		moved, at0 = "$ref", ref.n
+	} else if all, ok := a.get("allOf"); ok && all.n.Kind == yaml.SequenceNode && len(all.n.Content) == 1 {
+		moved, at0 = "allOf", all.n
+	} else {
+		return
+	}
+	pos := func(n *yaml.Node) *yaml.Node {
+		n.Line, n.Column = at0.Line, at0.Column
+		return n
+	}
+	var content []*yaml.Node
+	for i := 0; i+1 < len(a.n.Content); i += 2 {
+		switch a.n.Content[i].Value {
+		case moved, "nullable":
+			continue
+		}
+		content = append(content, a.n.Content[i], a.n.Content[i+1])
+	}
+	alts := pos(&yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{
+		pos(mapNode(moved, at0)),
+		pos(mapNode("type", pos(scalar("null")))),
+	}})
+	a.n.Content = append(content, pos(scalar("anyOf")), alts)
+	delete(a.f.keys, a.n) // the mapping's key index is stale
 }

@@ -71,7 +71,8 @@ func (a at) get(key string) (at, bool) {
 }
 
 // index returns the key index of a mapping, building it once. Mappings
-// are not changed after loading, except for scalar values.
+// are not changed after loading, except for scalar values and the rewrites
+// of checkShape, which drop their mapping's index.
 func (f *file) index(n *yaml.Node) map[string]int {
 	if idx, ok := f.keys[n]; ok {
 		return idx

@@ -94,7 +94,13 @@ const (
     "nullable": {
       "nickname": null,
       "parent_id": 42,
-      "deleted_at": null
+      "deleted_at": null,
+      "first_item": {
+        "sku": "A1",
+        "quantity": 1
+      },
+      "last_item": null,
+      "notes": null
     },
     "maps": {
       "labels": {

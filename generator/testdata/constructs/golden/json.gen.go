@@ -1350,6 +1350,12 @@ func (*NullableFields) jsonField(key []byte) int {
 		return 1
 	case "deleted_at":
 		return 2
+	case "first_item":
+		return 3
+	case "last_item":
+		return 4
+	case "notes":
+		return 5
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
@@ -1359,6 +1365,12 @@ func (*NullableFields) jsonField(key []byte) int {
 		return 1
 	case "DELETED_AT":
 		return 2
+	case "FIRST_ITEM":
+		return 3
+	case "LAST_ITEM":
+		return 4
+	case "NOTES":
+		return 5
 	}
 	return -1
 }
@@ -1415,6 +1427,66 @@ func (x *NullableFields) decodeJSON(d *jsonx.Decoder) error {
 				}
 				x.DeletedAt.Valid = true
 			}
+		case 3:
+			x.FirstItem.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "first_item")
+				}
+				x.FirstItem = webhook.Null[LineItem]()
+			} else {
+				if err := x.FirstItem.Value.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "first_item")
+				}
+				x.FirstItem.Valid = true
+			}
+		case 4:
+			x.LastItem.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "last_item")
+				}
+				x.LastItem = webhook.Null[LineItem]()
+			} else {
+				if err := x.LastItem.Value.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "last_item")
+				}
+				x.LastItem.Valid = true
+			}
+		case 5:
+			x.Notes.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "notes")
+				}
+				x.Notes = webhook.Null[map[string]json.RawMessage]()
+			} else {
+				if ok, err := jsonx.Object(d); err != nil {
+					return jsonx.Field(err, "notes")
+				} else if !ok {
+					x.Notes.Value = nil
+				} else {
+					if x.Notes.Value == nil {
+						x.Notes.Value = make(map[string]json.RawMessage)
+					}
+					it0, err := d.ObjIter()
+					if err != nil {
+						return jsonx.Field(err, "notes")
+					}
+					for it0.Next() {
+						k0 := jsonx.Key(it0.Key())
+						var v0 json.RawMessage
+						if err := jsonx.Raw(d, &v0); err != nil {
+							return jsonx.Field(jsonx.Field(err, k0), "notes")
+						}
+						x.Notes.Value[k0] = v0
+					}
+					if err := it0.Err(); err != nil {
+						return jsonx.Field(err, "notes")
+					}
+				}
+				x.Notes.Valid = true
+			}
 		default:
 			if err := d.Skip(); err != nil {
 				return jsonx.FieldBytes(err, it.Key())
@@ -1453,6 +1525,125 @@ func (x *NullableFields) encodeJSON(e *jsonx.Encoder) {
 		} else {
 			e.Time(x.DeletedAt.Value)
 		}
+	}
+	if !x.FirstItem.IsZero() {
+		e.Key(m, "\"first_item\":")
+		if !x.FirstItem.Valid {
+			e.Null()
+		} else {
+			x.FirstItem.Value.encodeJSON(e)
+		}
+	}
+	if !x.LastItem.IsZero() {
+		e.Key(m, "\"last_item\":")
+		if !x.LastItem.Valid {
+			e.Null()
+		} else {
+			x.LastItem.Value.encodeJSON(e)
+		}
+	}
+	if !x.Notes.IsZero() {
+		e.Key(m, "\"notes\":")
+		if !x.Notes.Valid {
+			e.Null()
+		} else {
+			if x.Notes.Value == nil {
+				e.Null()
+			} else {
+				m0 := e.ObjStart()
+				for _, k0 := range slices.Sorted(maps.Keys(x.Notes.Value)) {
+					e.StrKey(m0, k0)
+					v0 := x.Notes.Value[k0]
+					e.Raw(v0)
+				}
+				e.ObjEnd()
+			}
+		}
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of LineItem that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*LineItem) jsonField(key []byte) int {
+	switch string(key) {
+	case "sku":
+		return 0
+	case "quantity":
+		return 1
+	case "unit_price":
+		return 2
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "SKU":
+		return 0
+	case "QUANTITY":
+		return 1
+	case "UNIT_PRICE":
+		return 2
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "sku")
+			}
+			if err := jsonx.ReadStr(d, &x.SKU); err != nil {
+				return jsonx.Field(err, "sku")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "quantity")
+			}
+			if err := jsonx.ReadInt(d, &x.Quantity); err != nil {
+				return jsonx.Field(err, "quantity")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.UnitPrice, nil, jsonx.ReadFloat); err != nil {
+				return jsonx.Field(err, "unit_price")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"sku", "quantity"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *LineItem) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"sku\":")
+	e.Str(x.SKU)
+	e.Key(m, "\"quantity\":")
+	e.Int(int64(x.Quantity))
+	if x.UnitPrice != nil {
+		e.Key(m, "\"unit_price\":")
+		e.Float(float64(*x.UnitPrice), 64)
 	}
 	e.ObjEnd()
 }
@@ -2199,91 +2390,6 @@ func (x *NamingEdgeCases) encodeJSON(e *jsonx.Encoder) {
 	if x.HTTPStatus != nil {
 		e.Key(m, "\"http_status\":")
 		e.Int(int64(*x.HTTPStatus))
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of LineItem that the object key
-// names, matched as encoding/json matches it: exactly, else case-insensitively;
-// -1 for none.
-func (*LineItem) jsonField(key []byte) int {
-	switch string(key) {
-	case "sku":
-		return 0
-	case "quantity":
-		return 1
-	case "unit_price":
-		return 2
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "SKU":
-		return 0
-	case "QUANTITY":
-		return 1
-	case "UNIT_PRICE":
-		return 2
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *LineItem) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	var seen [1]uint64
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := d.Required(&seen[0], 1<<0); err != nil {
-				return jsonx.Field(err, "sku")
-			}
-			if err := jsonx.ReadStr(d, &x.SKU); err != nil {
-				return jsonx.Field(err, "sku")
-			}
-		case 1:
-			if err := d.Required(&seen[0], 1<<1); err != nil {
-				return jsonx.Field(err, "quantity")
-			}
-			if err := jsonx.ReadInt(d, &x.Quantity); err != nil {
-				return jsonx.Field(err, "quantity")
-			}
-		case 2:
-			if err := jsonx.Opt(d, &x.UnitPrice, nil, jsonx.ReadFloat); err != nil {
-				return jsonx.Field(err, "unit_price")
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if seen[0] != uint64(0x3) {
-		return d.Missing(seen[:], []string{"sku", "quantity"})
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *LineItem) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	e.Key(m, "\"sku\":")
-	e.Str(x.SKU)
-	e.Key(m, "\"quantity\":")
-	e.Int(int64(x.Quantity))
-	if x.UnitPrice != nil {
-		e.Key(m, "\"unit_price\":")
-		e.Float(float64(*x.UnitPrice), 64)
 	}
 	e.ObjEnd()
 }

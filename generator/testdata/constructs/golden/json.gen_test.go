@@ -220,6 +220,19 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*LineItem))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*LineItem))
+		},
+		Name: "LineItem",
+		New: func() any {
+			return new(LineItem)
+		},
+		Random: jsonRandomLineItem,
+	},
+	{
+		Decode: func(data []byte, v any) error {
 			return Unmarshal(data, v.(*Maps))
 		},
 		Encode: func(v any) ([]byte, error) {
@@ -295,19 +308,6 @@ var jsonCodecs = []jsontest.Codec{
 			return new(NamingEdgeCases)
 		},
 		Random: jsonRandomNamingEdgeCases,
-	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*LineItem))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*LineItem))
-		},
-		Name: "LineItem",
-		New: func() any {
-			return new(LineItem)
-		},
-		Random: jsonRandomLineItem,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -891,6 +891,53 @@ func jsonRandomNullableFields(r *jsontest.Rand, depth int) {
 			r.Time()
 		}
 	}
+	for range r.Times(false, depth) {
+		r.Key(m, "first_item")
+		if !r.Nullable(depth, 4) {
+			jsonRandomLineItem(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "last_item")
+		if !r.Nullable(depth, 4) {
+			jsonRandomLineItem(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "notes")
+		if !r.Nullable(depth, 4) {
+			m0 := r.ObjStart()
+			for range r.Len(depth) {
+				r.MapKey(m0)
+				r.Any(2)
+			}
+			r.ObjEnd()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomLineItem writes a random valid JSON value of LineItem.
+func jsonRandomLineItem(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "sku")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "quantity")
+		if !r.Null(true, 32) {
+			r.Int(32)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "unit_price")
+		if !r.Nullable(depth, 16) {
+			r.Float(64)
+		}
+	}
 	r.ObjEnd()
 }
 
@@ -1098,30 +1145,6 @@ func jsonRandomNamingEdgeCases(r *jsontest.Rand, depth int) {
 		r.Key(m, "http_status")
 		if !r.Nullable(depth, 16) {
 			r.Int(32)
-		}
-	}
-	r.ObjEnd()
-}
-
-// jsonRandomLineItem writes a random valid JSON value of LineItem.
-func jsonRandomLineItem(r *jsontest.Rand, depth int) {
-	m := r.ObjStart()
-	for range r.Times(true, depth) {
-		r.Key(m, "sku")
-		if !r.Null(true, 32) {
-			r.String()
-		}
-	}
-	for range r.Times(true, depth) {
-		r.Key(m, "quantity")
-		if !r.Null(true, 32) {
-			r.Int(32)
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "unit_price")
-		if !r.Nullable(depth, 16) {
-			r.Float(64)
 		}
 	}
 	r.ObjEnd()

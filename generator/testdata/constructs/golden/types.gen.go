@@ -816,34 +816,114 @@ type NullableFields struct {
 
 	// A date-time or null.
 	DeletedAt webhook.Nullable[time.Time] `json:"deleted_at,omitzero"`
+
+	// A component or null: a nullable LineItem, not a union.
+	FirstItem webhook.Nullable[LineItem] `json:"first_item,omitzero"`
+
+	// OpenAPI's $ref beside nullable: the same.
+	LastItem webhook.Nullable[LineItem] `json:"last_item,omitzero"`
+
+	// An object without properties, or null: a nullable map.
+	Notes webhook.Nullable[map[string]json.RawMessage] `json:"notes,omitzero"`
 }
 
-// GetNickname returns the nickname property, or the zero value when x is nil.
-func (x *NullableFields) GetNickname() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetNickname returns the nickname property, or the zero value when it is
+// absent or null.
+func (x *NullableFields) GetNickname() string {
+	if x == nil || !x.Nickname.Valid {
+		var zero string
 		return zero
 	}
-	return x.Nickname
+	return x.Nickname.Value
 }
 
-// GetParentID returns the parent_id property, or the zero value when x is nil.
-func (x *NullableFields) GetParentID() webhook.Nullable[int64] {
-	if x == nil {
-		var zero webhook.Nullable[int64]
+// GetParentID returns the parent_id property, or the zero value when it is
+// absent or null.
+func (x *NullableFields) GetParentID() int64 {
+	if x == nil || !x.ParentID.Valid {
+		var zero int64
 		return zero
 	}
-	return x.ParentID
+	return x.ParentID.Value
 }
 
-// GetDeletedAt returns the deleted_at property, or the zero value when x is
-// nil.
-func (x *NullableFields) GetDeletedAt() webhook.Nullable[time.Time] {
-	if x == nil {
-		var zero webhook.Nullable[time.Time]
+// GetDeletedAt returns the deleted_at property, or the zero value when it is
+// absent or null.
+func (x *NullableFields) GetDeletedAt() time.Time {
+	if x == nil || !x.DeletedAt.Valid {
+		var zero time.Time
 		return zero
 	}
-	return x.DeletedAt
+	return x.DeletedAt.Value
+}
+
+// GetFirstItem returns the first_item property, or nil when it is absent or
+// null.
+func (x *NullableFields) GetFirstItem() *LineItem {
+	if x == nil || !x.FirstItem.Valid {
+		return nil
+	}
+	return &x.FirstItem.Value
+}
+
+// GetLastItem returns the last_item property, or nil when it is absent or null.
+func (x *NullableFields) GetLastItem() *LineItem {
+	if x == nil || !x.LastItem.Valid {
+		return nil
+	}
+	return &x.LastItem.Value
+}
+
+// GetNotes returns the notes property, or the zero value when it is absent or
+// null.
+func (x *NullableFields) GetNotes() map[string]json.RawMessage {
+	if x == nil || !x.Notes.Valid {
+		var zero map[string]json.RawMessage
+		return zero
+	}
+	return x.Notes.Value
+}
+
+// LineItem is an object defined at #/components/schemas/LineItem.
+//
+// One line of an order (element of an array of objects).
+type LineItem struct {
+	// Stock keeping unit.
+	SKU string `json:"sku"`
+
+	// Units ordered.
+	Quantity int32 `json:"quantity"`
+
+	// Price per unit.
+	UnitPrice *float64 `json:"unit_price,omitzero"`
+}
+
+// GetSKU returns the sku property, or the zero value when x is nil.
+func (x *LineItem) GetSKU() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SKU
+}
+
+// GetQuantity returns the quantity property, or the zero value when x is nil.
+func (x *LineItem) GetQuantity() int32 {
+	if x == nil {
+		var zero int32
+		return zero
+	}
+	return x.Quantity
+}
+
+// GetUnitPrice returns the unit_price property, or the zero value when it is
+// absent.
+func (x *LineItem) GetUnitPrice() float64 {
+	if x == nil || x.UnitPrice == nil {
+		var zero float64
+		return zero
+	}
+	return *x.UnitPrice
 }
 
 // Maps is an object defined at #/components/schemas/Maps.
@@ -1188,48 +1268,6 @@ func (x *NamingEdgeCases) GetHTTPStatus() int32 {
 	return *x.HTTPStatus
 }
 
-// LineItem is an object defined at #/components/schemas/LineItem.
-//
-// One line of an order (element of an array of objects).
-type LineItem struct {
-	// Stock keeping unit.
-	SKU string `json:"sku"`
-
-	// Units ordered.
-	Quantity int32 `json:"quantity"`
-
-	// Price per unit.
-	UnitPrice *float64 `json:"unit_price,omitzero"`
-}
-
-// GetSKU returns the sku property, or the zero value when x is nil.
-func (x *LineItem) GetSKU() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.SKU
-}
-
-// GetQuantity returns the quantity property, or the zero value when x is nil.
-func (x *LineItem) GetQuantity() int32 {
-	if x == nil {
-		var zero int32
-		return zero
-	}
-	return x.Quantity
-}
-
-// GetUnitPrice returns the unit_price property, or the zero value when it is
-// absent.
-func (x *LineItem) GetUnitPrice() float64 {
-	if x == nil || x.UnitPrice == nil {
-		var zero float64
-		return zero
-	}
-	return *x.UnitPrice
-}
-
 // Address is an object defined at common.yaml#/schemas/Address.
 //
 // A postal address, optionally with its coordinates.
@@ -1422,22 +1460,23 @@ func (x *OrderStatusChangedEvent) GetStatus() TrickyStatus {
 }
 
 // GetPreviousStatus returns the previous_status property, or the zero value
-// when x is nil.
-func (x *OrderStatusChangedEvent) GetPreviousStatus() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// when it is absent or null.
+func (x *OrderStatusChangedEvent) GetPreviousStatus() string {
+	if x == nil || !x.PreviousStatus.Valid {
+		var zero string
 		return zero
 	}
-	return x.PreviousStatus
+	return x.PreviousStatus.Value
 }
 
-// GetReason returns the reason property, or the zero value when x is nil.
-func (x *OrderStatusChangedEvent) GetReason() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetReason returns the reason property, or the zero value when it is absent or
+// null.
+func (x *OrderStatusChangedEvent) GetReason() string {
+	if x == nil || !x.Reason.Valid {
+		var zero string
 		return zero
 	}
-	return x.Reason
+	return x.Reason.Value
 }
 
 // The values the spec fixes for properties of OrderStatusChangedEvent.

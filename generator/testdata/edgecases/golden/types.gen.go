@@ -84,13 +84,14 @@ func (x *A) GetType() string {
 	return x.Type
 }
 
-// GetReason returns the reason property, or the zero value when x is nil.
-func (x *A) GetReason() webhook.Nullable[AReason] {
-	if x == nil {
-		var zero webhook.Nullable[AReason]
+// GetReason returns the reason property, or the zero value when it is absent or
+// null.
+func (x *A) GetReason() AReason {
+	if x == nil || !x.Reason.Valid {
+		var zero AReason
 		return zero
 	}
-	return x.Reason
+	return x.Reason.Value
 }
 
 // GetX重量 returns the 重量 property, or the zero value when it is absent.

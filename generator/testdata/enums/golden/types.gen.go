@@ -31,13 +31,14 @@ func (x *Task) GetPriority() TaskPriority {
 	return *x.Priority
 }
 
-// GetReason returns the reason property, or the zero value when x is nil.
-func (x *Task) GetReason() webhook.Nullable[TaskReason] {
-	if x == nil {
-		var zero webhook.Nullable[TaskReason]
+// GetReason returns the reason property, or the zero value when it is absent or
+// null.
+func (x *Task) GetReason() TaskReason {
+	if x == nil || !x.Reason.Valid {
+		var zero TaskReason
 		return zero
 	}
-	return x.Reason
+	return x.Reason.Value
 }
 
 // GetTags returns the tags property, or the zero value when x is nil.

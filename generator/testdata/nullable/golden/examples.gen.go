@@ -20,6 +20,12 @@ func Examples() []webhook.Example {
 			Name:    "Values",
 			Payload: []byte(exampleValues),
 		},
+		{
+			Channel: "/profiles",
+			Message: "ProfileUpdated",
+			Name:    "Absent",
+			Payload: []byte(exampleAbsent),
+		},
 	}
 }
 
@@ -28,12 +34,16 @@ const (
 	exampleNulls = `{
   "id": "p1",
   "nickname": null,
+  "middle_name": null,
   "manager": null,
   "scores": [
     1,
     null,
     3
-  ]
+  ],
+  "attributes": null,
+  "labels": null,
+  "tags": null
 }`
 	exampleValues = `{
   "id": "p2",
@@ -43,6 +53,22 @@ const (
   "manager": {
     "id": "p1"
   },
-  "scores": []
+  "scores": [],
+  "attributes": {
+    "shoe": 44,
+    "eyes": null
+  },
+  "labels": {
+    "team": "a"
+  },
+  "tags": []
+}`
+	exampleAbsent = `{
+  "id": "p3",
+  "nickname": "Al",
+  "manager": {
+    "id": "p1"
+  },
+  "labels": {}
 }`
 )

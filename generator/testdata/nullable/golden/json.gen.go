@@ -3,6 +3,10 @@
 package nullable
 
 import (
+	"encoding/json"
+	"maps"
+	"slices"
+
 	"github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
 )
@@ -65,6 +69,12 @@ func (*Profile) jsonField(key []byte) int {
 		return 4
 	case "scores":
 		return 5
+	case "attributes":
+		return 6
+	case "labels":
+		return 7
+	case "tags":
+		return 8
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
@@ -80,6 +90,12 @@ func (*Profile) jsonField(key []byte) int {
 		return 4
 	case "SCORES":
 		return 5
+	case "ATTRIBUTES":
+		return 6
+	case "LABELS":
+		return 7
+	case "TAGS":
+		return 8
 	}
 	return -1
 }
@@ -171,6 +187,98 @@ func (x *Profile) decodeJSON(d *jsonx.Decoder) error {
 				}
 				x.Scores = jsonx.Trim(s0, i0)
 			}
+		case 6:
+			x.Attributes.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "attributes")
+				}
+				x.Attributes = webhook.Null[map[string]json.RawMessage]()
+			} else {
+				if ok, err := jsonx.Object(d); err != nil {
+					return jsonx.Field(err, "attributes")
+				} else if !ok {
+					x.Attributes.Value = nil
+				} else {
+					if x.Attributes.Value == nil {
+						x.Attributes.Value = make(map[string]json.RawMessage)
+					}
+					it0, err := d.ObjIter()
+					if err != nil {
+						return jsonx.Field(err, "attributes")
+					}
+					for it0.Next() {
+						k0 := jsonx.Key(it0.Key())
+						var v0 json.RawMessage
+						if err := jsonx.Raw(d, &v0); err != nil {
+							return jsonx.Field(jsonx.Field(err, k0), "attributes")
+						}
+						x.Attributes.Value[k0] = v0
+					}
+					if err := it0.Err(); err != nil {
+						return jsonx.Field(err, "attributes")
+					}
+				}
+				x.Attributes.Valid = true
+			}
+		case 7:
+			seen[0] |= 1 << 3
+			if ok, err := jsonx.Object(d); err != nil {
+				return jsonx.Field(err, "labels")
+			} else if !ok {
+				x.Labels = nil
+			} else {
+				if x.Labels == nil {
+					x.Labels = make(map[string]string)
+				}
+				it0, err := d.ObjIter()
+				if err != nil {
+					return jsonx.Field(err, "labels")
+				}
+				for it0.Next() {
+					k0 := jsonx.Key(it0.Key())
+					var v0 string
+					if err := jsonx.ReadStr(d, &v0); err != nil {
+						return jsonx.Field(jsonx.Field(err, k0), "labels")
+					}
+					x.Labels[k0] = v0
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "labels")
+				}
+			}
+		case 8:
+			x.Tags.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "tags")
+				}
+				x.Tags = webhook.Null[[]string]()
+			} else {
+				if ok, err := jsonx.Array(d); err != nil {
+					return jsonx.Field(err, "tags")
+				} else if !ok {
+					x.Tags.Value = nil
+				} else {
+					s0, i0 := x.Tags.Value, 0
+					it0, err := d.ArrIter()
+					if err != nil {
+						return jsonx.Field(err, "tags")
+					}
+					for it0.Next() {
+						s0 = jsonx.Grow(s0, i0)
+						if err := jsonx.ReadStr(d, &s0[i0]); err != nil {
+							return jsonx.Field(jsonx.Index(err, i0), "tags")
+						}
+						i0++
+					}
+					if err := it0.Err(); err != nil {
+						return jsonx.Field(err, "tags")
+					}
+					x.Tags.Value = jsonx.Trim(s0, i0)
+				}
+				x.Tags.Valid = true
+			}
 		default:
 			if err := d.Skip(); err != nil {
 				return jsonx.FieldBytes(err, it.Key())
@@ -180,8 +288,8 @@ func (x *Profile) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x7) {
-		return d.Missing(seen[:], []string{"id", "nickname", "manager"})
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"id", "nickname", "manager", "labels"})
 	}
 	return nil
 }
@@ -230,6 +338,53 @@ func (x *Profile) encodeJSON(e *jsonx.Encoder) {
 				}
 			}
 			e.ArrEnd()
+		}
+	}
+	if !x.Attributes.IsZero() {
+		e.Key(m, "\"attributes\":")
+		if !x.Attributes.Valid {
+			e.Null()
+		} else {
+			if x.Attributes.Value == nil {
+				e.Null()
+			} else {
+				m0 := e.ObjStart()
+				for _, k0 := range slices.Sorted(maps.Keys(x.Attributes.Value)) {
+					e.StrKey(m0, k0)
+					v0 := x.Attributes.Value[k0]
+					e.Raw(v0)
+				}
+				e.ObjEnd()
+			}
+		}
+	}
+	e.Key(m, "\"labels\":")
+	if x.Labels == nil {
+		e.Null()
+	} else {
+		m0 := e.ObjStart()
+		for _, k0 := range slices.Sorted(maps.Keys(x.Labels)) {
+			e.StrKey(m0, k0)
+			v0 := x.Labels[k0]
+			e.Str(v0)
+		}
+		e.ObjEnd()
+	}
+	if !x.Tags.IsZero() {
+		e.Key(m, "\"tags\":")
+		if !x.Tags.Valid {
+			e.Null()
+		} else {
+			if x.Tags.Value == nil {
+				e.Null()
+			} else {
+				m0 := e.ArrStart()
+				for i0 := range x.Tags.Value {
+					e.Elem(m0)
+					e.Str(x.Tags.Value[i0])
+				}
+				e.ArrEnd()
+			}
 		}
 	}
 	e.ObjEnd()

@@ -150,6 +150,39 @@ func jsonRandomProfile(r *jsontest.Rand, depth int) {
 			r.ArrEnd()
 		}
 	}
+	for range r.Times(false, depth) {
+		r.Key(m, "attributes")
+		if !r.Nullable(depth, 4) {
+			m0 := r.ObjStart()
+			for range r.Len(depth) {
+				r.MapKey(m0)
+				r.Any(2)
+			}
+			r.ObjEnd()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "labels")
+		if !r.Null(true, 8) {
+			m0 := r.ObjStart()
+			for range r.Len(depth) {
+				r.MapKey(m0)
+				r.String()
+			}
+			r.ObjEnd()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "tags")
+		if !r.Nullable(depth, 4) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				r.String()
+			}
+			r.ArrEnd()
+		}
+	}
 	r.ObjEnd()
 }
 

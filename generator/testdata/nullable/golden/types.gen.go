@@ -2,7 +2,11 @@
 
 package nullable
 
-import "github.com/hookgen/hookgen/webhook"
+import (
+	"encoding/json"
+
+	"github.com/hookgen/hookgen/webhook"
+)
 
 // Profile is an object defined at #/components/schemas/Profile.
 type Profile struct {
@@ -20,6 +24,15 @@ type Profile struct {
 	// A required object that may be null.
 	Manager *ProfileManager `json:"manager"`
 	Scores  []*int64        `json:"scores,omitzero"`
+
+	// Optional, nullable, without properties.
+	Attributes webhook.Nullable[map[string]json.RawMessage] `json:"attributes,omitzero"`
+
+	// Required, nullable, without properties.
+	Labels map[string]string `json:"labels"`
+
+	// An optional list that may be null.
+	Tags webhook.Nullable[[]string] `json:"tags,omitzero"`
 }
 
 // GetID returns the id property, or the zero value when x is nil.
@@ -50,14 +63,14 @@ func (x *Profile) GetNickname() string {
 	return *x.Nickname
 }
 
-// GetMiddleName returns the middle_name property, or the zero value when x is
-// nil.
-func (x *Profile) GetMiddleName() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetMiddleName returns the middle_name property, or the zero value when it is
+// absent or null.
+func (x *Profile) GetMiddleName() string {
+	if x == nil || !x.MiddleName.Valid {
+		var zero string
 		return zero
 	}
-	return x.MiddleName
+	return x.MiddleName.Value
 }
 
 // GetManager returns the manager property, or nil when it is absent.
@@ -75,6 +88,35 @@ func (x *Profile) GetScores() []*int64 {
 		return zero
 	}
 	return x.Scores
+}
+
+// GetAttributes returns the attributes property, or the zero value when it is
+// absent or null.
+func (x *Profile) GetAttributes() map[string]json.RawMessage {
+	if x == nil || !x.Attributes.Valid {
+		var zero map[string]json.RawMessage
+		return zero
+	}
+	return x.Attributes.Value
+}
+
+// GetLabels returns the labels property, or the zero value when x is nil.
+func (x *Profile) GetLabels() map[string]string {
+	if x == nil {
+		var zero map[string]string
+		return zero
+	}
+	return x.Labels
+}
+
+// GetTags returns the tags property, or the zero value when it is absent or
+// null.
+func (x *Profile) GetTags() []string {
+	if x == nil || !x.Tags.Valid {
+		var zero []string
+		return zero
+	}
+	return x.Tags.Value
 }
 
 // ProfileManager is an object defined at

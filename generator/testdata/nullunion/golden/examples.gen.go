@@ -17,6 +17,12 @@ func Examples() []webhook.Example {
 		{
 			Channel: "/sightings",
 			Message: "Sighting",
+			Name:    "absent",
+			Payload: []byte(exampleAbsent),
+		},
+		{
+			Channel: "/sightings",
+			Message: "Sighting",
 			Name:    "ada",
 			Payload: []byte(exampleAda),
 		},
@@ -27,18 +33,55 @@ func Examples() []webhook.Example {
 const (
 	exampleNobody = `{
   "person": null,
+  "place": null,
+  "witness": null,
+  "reporter": null,
+  "vehicle": null,
+  "note": null,
+  "mood": null,
   "witnesses": [
     null
   ]
 }`
-	exampleAda = `{
+	exampleAbsent = `{
   "person": {
     "name": "Ada"
   },
+  "place": {
+    "id": "p1"
+  }
+}`
+	exampleAda = `{
+  "person": {
+    "name": "Ada",
+    "mentor": null
+  },
+  "place": {
+    "id": "p1"
+  },
+  "witness": {
+    "name": "Grace",
+    "mentor": {
+      "name": "Ada"
+    }
+  },
+  "reporter": {
+    "name": "Hedy",
+    "mentor": {
+      "name": "Grace",
+      "mentor": null
+    }
+  },
+  "vehicle": {
+    "plate": "X1"
+  },
+  "note": "seen at noon",
+  "mood": "calm",
   "witnesses": [
     {
       "name": "Grace"
-    }
+    },
+    null
   ]
 }`
 )

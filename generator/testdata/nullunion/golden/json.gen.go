@@ -3,9 +3,8 @@
 package nullunion
 
 import (
-	"encoding/json"
-
 	"github.com/hookgen/hookgen/runtime/jsonx"
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that
@@ -56,11 +55,15 @@ func (*Person) jsonField(key []byte) int {
 	switch string(key) {
 	case "name":
 		return 0
+	case "mentor":
+		return 1
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
 	case "NAME":
 		return 0
+	case "MENTOR":
+		return 1
 	}
 	return -1
 }
@@ -82,6 +85,12 @@ func (x *Person) decodeJSON(d *jsonx.Decoder) error {
 			if err := jsonx.Opt(d, &x.Name, nil, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "name")
 			}
+		case 1:
+			x.Mentor.Set = true
+			x.Mentor.Valid = !d.IsNull()
+			if err := jsonx.OptValue(d, &x.Mentor.Value, nil, (*Person).decodeJSON); err != nil {
+				return jsonx.Field(err, "mentor")
+			}
 		default:
 			if err := d.Skip(); err != nil {
 				return jsonx.FieldBytes(err, it.Key())
@@ -101,7 +110,100 @@ func (x *Person) encodeJSON(e *jsonx.Encoder) {
 		e.Key(m, "\"name\":")
 		e.Str(*x.Name)
 	}
+	if !x.Mentor.IsZero() {
+		e.Key(m, "\"mentor\":")
+		if !x.Mentor.Valid || x.Mentor.Value == nil {
+			e.Null()
+		} else {
+			x.Mentor.Value.encodeJSON(e)
+		}
+	}
 	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Place that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Place) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Place) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1) {
+		return d.Missing(seen[:], []string{"id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Place) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	e.ObjEnd()
+}
+
+// decodeJSON decodes a string, listed or not; null leaves x alone.
+func (x *Mood) decodeJSON(d *jsonx.Decoder) error {
+	if d.IsNull() {
+		return d.Null()
+	}
+	b, err := jsonx.StrBytes(d)
+	if err != nil {
+		return err
+	}
+	switch string(b) {
+	case "calm":
+		*x = MoodCalm
+	case "alarmed":
+		*x = MoodAlarmed
+	default:
+		*x = Mood(jsonx.String(b))
+	}
+	return nil
+}
+
+// encodeJSON encodes the string.
+func (x *Mood) encodeJSON(e *jsonx.Encoder) {
+	e.Str(string(*x))
 }
 
 // jsonField returns the index of the field of Sighting that the object key
@@ -111,15 +213,39 @@ func (*Sighting) jsonField(key []byte) int {
 	switch string(key) {
 	case "person":
 		return 0
-	case "witnesses":
+	case "place":
 		return 1
+	case "witness":
+		return 2
+	case "reporter":
+		return 3
+	case "vehicle":
+		return 4
+	case "note":
+		return 5
+	case "mood":
+		return 6
+	case "witnesses":
+		return 7
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
 	case "PERSON":
 		return 0
-	case "WITNESSES":
+	case "PLACE":
 		return 1
+	case "WITNESS":
+		return 2
+	case "REPORTER":
+		return 3
+	case "VEHICLE":
+		return 4
+	case "NOTE":
+		return 5
+	case "MOOD":
+		return 6
+	case "WITNESSES":
+		return 7
 	}
 	return -1
 }
@@ -140,10 +266,80 @@ func (x *Sighting) decodeJSON(d *jsonx.Decoder) error {
 		switch x.jsonField(it.Key()) {
 		case 0:
 			seen[0] |= 1 << 0
-			if err := jsonx.OptValue(d, &x.Person, nil, (*SightingPerson).decodeJSON); err != nil {
+			if err := jsonx.OptValue(d, &x.Person, nil, (*Person).decodeJSON); err != nil {
 				return jsonx.Field(err, "person")
 			}
 		case 1:
+			seen[0] |= 1 << 1
+			if err := jsonx.OptValue(d, &x.Place, nil, (*Place).decodeJSON); err != nil {
+				return jsonx.Field(err, "place")
+			}
+		case 2:
+			x.Witness.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "witness")
+				}
+				x.Witness = webhook.Null[Person]()
+			} else {
+				if err := x.Witness.Value.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "witness")
+				}
+				x.Witness.Valid = true
+			}
+		case 3:
+			x.Reporter.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "reporter")
+				}
+				x.Reporter = webhook.Null[Person]()
+			} else {
+				if err := x.Reporter.Value.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "reporter")
+				}
+				x.Reporter.Valid = true
+			}
+		case 4:
+			x.Vehicle.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "vehicle")
+				}
+				x.Vehicle = webhook.Null[SightingVehicle]()
+			} else {
+				if err := x.Vehicle.Value.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "vehicle")
+				}
+				x.Vehicle.Valid = true
+			}
+		case 5:
+			x.Note.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "note")
+				}
+				x.Note = webhook.Null[string]()
+			} else {
+				if err := jsonx.ReadStr(d, &x.Note.Value); err != nil {
+					return jsonx.Field(err, "note")
+				}
+				x.Note.Valid = true
+			}
+		case 6:
+			x.Mood.Set = true
+			if d.IsNull() {
+				if err := d.Null(); err != nil {
+					return jsonx.Field(err, "mood")
+				}
+				x.Mood = webhook.Null[Mood]()
+			} else {
+				if err := x.Mood.Value.decodeJSON(d); err != nil {
+					return jsonx.Field(err, "mood")
+				}
+				x.Mood.Valid = true
+			}
+		case 7:
 			if ok, err := jsonx.Array(d); err != nil {
 				return jsonx.Field(err, "witnesses")
 			} else if !ok {
@@ -163,7 +359,7 @@ func (x *Sighting) decodeJSON(d *jsonx.Decoder) error {
 						s0[i0] = nil
 					} else {
 						if s0[i0] == nil {
-							s0[i0] = new(SightingWitnessesItem)
+							s0[i0] = new(Person)
 						}
 						if err := s0[i0].decodeJSON(d); err != nil {
 							return jsonx.Field(jsonx.Index(err, i0), "witnesses")
@@ -185,8 +381,8 @@ func (x *Sighting) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x1) {
-		return d.Missing(seen[:], []string{"person"})
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"person", "place"})
 	}
 	return nil
 }
@@ -199,6 +395,52 @@ func (x *Sighting) encodeJSON(e *jsonx.Encoder) {
 		e.Null()
 	} else {
 		x.Person.encodeJSON(e)
+	}
+	e.Key(m, "\"place\":")
+	if x.Place == nil {
+		e.Null()
+	} else {
+		x.Place.encodeJSON(e)
+	}
+	if !x.Witness.IsZero() {
+		e.Key(m, "\"witness\":")
+		if !x.Witness.Valid {
+			e.Null()
+		} else {
+			x.Witness.Value.encodeJSON(e)
+		}
+	}
+	if !x.Reporter.IsZero() {
+		e.Key(m, "\"reporter\":")
+		if !x.Reporter.Valid {
+			e.Null()
+		} else {
+			x.Reporter.Value.encodeJSON(e)
+		}
+	}
+	if !x.Vehicle.IsZero() {
+		e.Key(m, "\"vehicle\":")
+		if !x.Vehicle.Valid {
+			e.Null()
+		} else {
+			x.Vehicle.Value.encodeJSON(e)
+		}
+	}
+	if !x.Note.IsZero() {
+		e.Key(m, "\"note\":")
+		if !x.Note.Valid {
+			e.Null()
+		} else {
+			e.Str(x.Note.Value)
+		}
+	}
+	if !x.Mood.IsZero() {
+		e.Key(m, "\"mood\":")
+		if !x.Mood.Valid {
+			e.Null()
+		} else {
+			x.Mood.Value.encodeJSON(e)
+		}
 	}
 	if x.Witnesses != nil {
 		e.Key(m, "\"witnesses\":")
@@ -220,32 +462,57 @@ func (x *Sighting) encodeJSON(e *jsonx.Encoder) {
 	e.ObjEnd()
 }
 
-// decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.
-func (u *SightingPerson) decodeJSON(d *jsonx.Decoder) error {
-	raw, err := jsonx.RawBytes(d)
+// jsonField returns the index of the field of SightingVehicle that the object
+// key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*SightingVehicle) jsonField(key []byte) int {
+	switch string(key) {
+	case "plate":
+		return 0
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "PLATE":
+		return 0
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *SightingVehicle) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	it, err := d.ObjIter()
 	if err != nil {
 		return err
 	}
-	u.raw = append(json.RawMessage{}, raw...)
-	return nil
-}
-
-// encodeJSON writes the JSON as it came, or null, as MarshalJSON does.
-func (u *SightingPerson) encodeJSON(e *jsonx.Encoder) {
-	e.Raw(u.raw)
-}
-
-// decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.
-func (u *SightingWitnessesItem) decodeJSON(d *jsonx.Decoder) error {
-	raw, err := jsonx.RawBytes(d)
-	if err != nil {
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.Opt(d, &x.Plate, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "plate")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
 		return err
 	}
-	u.raw = append(json.RawMessage{}, raw...)
 	return nil
 }
 
-// encodeJSON writes the JSON as it came, or null, as MarshalJSON does.
-func (u *SightingWitnessesItem) encodeJSON(e *jsonx.Encoder) {
-	e.Raw(u.raw)
+// encodeJSON encodes x as json.Marshal would.
+func (x *SightingVehicle) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	if x.Plate != nil {
+		e.Key(m, "\"plate\":")
+		e.Str(*x.Plate)
+	}
+	e.ObjEnd()
 }

@@ -25,6 +25,32 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Place))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Place))
+		},
+		Name: "Place",
+		New: func() any {
+			return new(Place)
+		},
+		Random: jsonRandomPlace,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Mood))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Mood))
+		},
+		Name: "Mood",
+		New: func() any {
+			return new(Mood)
+		},
+		Random: jsonRandomMood,
+	},
+	{
+		Decode: func(data []byte, v any) error {
 			return Unmarshal(data, v.(*Sighting))
 		},
 		Encode: func(v any) ([]byte, error) {
@@ -38,35 +64,22 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*SightingPerson))
+			return Unmarshal(data, v.(*SightingVehicle))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*SightingPerson))
+			return Marshal(v.(*SightingVehicle))
 		},
-		Name: "SightingPerson",
+		Name: "SightingVehicle",
 		New: func() any {
-			return new(SightingPerson)
+			return new(SightingVehicle)
 		},
-		Random: jsonRandomSightingPerson,
-	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*SightingWitnessesItem))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*SightingWitnessesItem))
-		},
-		Name: "SightingWitnessesItem",
-		New: func() any {
-			return new(SightingWitnessesItem)
-		},
-		Random: jsonRandomSightingWitnessesItem,
+		Random: jsonRandomSightingVehicle,
 	},
 }
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"Sighting": jsonCodecs[1],
+	"Sighting": jsonCodecs[3],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -139,7 +152,30 @@ func jsonRandomPerson(r *jsontest.Rand, depth int) {
 			r.String()
 		}
 	}
+	for range r.Times(false, depth) {
+		r.Key(m, "mentor")
+		if !r.Nullable(depth, 4) {
+			jsonRandomPerson(r, depth+1)
+		}
+	}
 	r.ObjEnd()
+}
+
+// jsonRandomPlace writes a random valid JSON value of Place.
+func jsonRandomPlace(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomMood writes a random valid JSON value of Mood.
+func jsonRandomMood(r *jsontest.Rand, depth int) {
+	r.Enum("calm", "alarmed")
 }
 
 // jsonRandomSighting writes a random valid JSON value of Sighting.
@@ -148,7 +184,43 @@ func jsonRandomSighting(r *jsontest.Rand, depth int) {
 	for range r.Times(true, depth) {
 		r.Key(m, "person")
 		if !r.Nullable(depth, 4) {
-			jsonRandomSightingPerson(r, depth+1)
+			jsonRandomPerson(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "place")
+		if !r.Nullable(depth, 4) {
+			jsonRandomPlace(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "witness")
+		if !r.Nullable(depth, 4) {
+			jsonRandomPerson(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "reporter")
+		if !r.Nullable(depth, 4) {
+			jsonRandomPerson(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "vehicle")
+		if !r.Nullable(depth, 4) {
+			jsonRandomSightingVehicle(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "note")
+		if !r.Nullable(depth, 4) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "mood")
+		if !r.Nullable(depth, 4) {
+			jsonRandomMood(r, depth+1)
 		}
 	}
 	for range r.Times(false, depth) {
@@ -158,7 +230,7 @@ func jsonRandomSighting(r *jsontest.Rand, depth int) {
 			for range r.Len(depth) {
 				r.Elem(m0)
 				if !r.Nullable(depth, 4) {
-					jsonRandomSightingWitnessesItem(r, depth+1)
+					jsonRandomPerson(r, depth+1)
 				}
 			}
 			r.ArrEnd()
@@ -167,26 +239,14 @@ func jsonRandomSighting(r *jsontest.Rand, depth int) {
 	r.ObjEnd()
 }
 
-// jsonRandomSightingPerson writes a random valid JSON value of SightingPerson.
-func jsonRandomSightingPerson(r *jsontest.Rand, depth int) {
-	switch r.Intn(3) {
-	case 0:
-		jsonRandomPerson(r, depth+1)
-	case 1:
-		r.Any(2)
-	default:
-		r.Any(1)
+// jsonRandomSightingVehicle writes a random valid JSON value of SightingVehicle.
+func jsonRandomSightingVehicle(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "plate")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
 	}
-}
-
-// jsonRandomSightingWitnessesItem writes a random valid JSON value of SightingWitnessesItem.
-func jsonRandomSightingWitnessesItem(r *jsontest.Rand, depth int) {
-	switch r.Intn(3) {
-	case 0:
-		jsonRandomPerson(r, depth+1)
-	case 1:
-		r.Any(2)
-	default:
-		r.Any(1)
-	}
+	r.ObjEnd()
 }

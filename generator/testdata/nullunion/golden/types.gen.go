@@ -2,11 +2,14 @@
 
 package nullunion
 
-import "encoding/json"
+import "github.com/hookgen/hookgen/webhook"
 
 // Person is an object defined at #/components/schemas/Person.
 type Person struct {
 	Name *string `json:"name,omitzero"`
+
+	// Optional, may be null, and a Person itself.
+	Mentor webhook.Nullable[*Person] `json:"mentor,omitzero"`
 }
 
 // GetName returns the name property, or the zero value when it is absent.
@@ -18,151 +21,144 @@ func (x *Person) GetName() string {
 	return *x.Name
 }
 
+// GetMentor returns the mentor property, or nil when it is absent or null.
+func (x *Person) GetMentor() *Person {
+	if x == nil || !x.Mentor.Valid {
+		return nil
+	}
+	return x.Mentor.Value
+}
+
+// Place is an object defined at #/components/schemas/Place.
+type Place struct {
+	ID string `json:"id"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *Place) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// Mood is an enumeration defined at #/components/schemas/Mood.
+//
+// A value the spec does not list still decodes and is kept: providers add
+// values without notice. Known tells the two apart.
+type Mood string
+
+// The values of Mood that the spec lists.
+const (
+	MoodCalm    Mood = "calm"
+	MoodAlarmed Mood = "alarmed"
+)
+
+// Known reports whether v is one of the values of Mood that the spec lists.
+func (v Mood) Known() bool {
+	switch v {
+	case MoodCalm, MoodAlarmed:
+		return true
+	}
+	return false
+}
+
 // Sighting is an object defined at
 // #/channels/~1sightings/publish/message/payload.
 type Sighting struct {
-	Person    *SightingPerson          `json:"person"`
-	Witnesses []*SightingWitnessesItem `json:"witnesses,omitzero"`
+	Person *Person `json:"person"`
+
+	// Required, a $ref beside nullable.
+	Place     *Place                            `json:"place"`
+	Witness   webhook.Nullable[Person]          `json:"witness,omitzero"`
+	Reporter  webhook.Nullable[Person]          `json:"reporter,omitzero"`
+	Vehicle   webhook.Nullable[SightingVehicle] `json:"vehicle,omitzero"`
+	Note      webhook.Nullable[string]          `json:"note,omitzero"`
+	Mood      webhook.Nullable[Mood]            `json:"mood,omitzero"`
+	Witnesses []*Person                         `json:"witnesses,omitzero"`
 }
 
-// GetPerson returns the person property, or the zero value when it is absent.
-func (x *Sighting) GetPerson() SightingPerson {
-	if x == nil || x.Person == nil {
-		var zero SightingPerson
+// GetPerson returns the person property, or nil when it is absent.
+func (x *Sighting) GetPerson() *Person {
+	if x == nil {
+		return nil
+	}
+	return x.Person
+}
+
+// GetPlace returns the place property, or nil when it is absent.
+func (x *Sighting) GetPlace() *Place {
+	if x == nil {
+		return nil
+	}
+	return x.Place
+}
+
+// GetWitness returns the witness property, or nil when it is absent or null.
+func (x *Sighting) GetWitness() *Person {
+	if x == nil || !x.Witness.Valid {
+		return nil
+	}
+	return &x.Witness.Value
+}
+
+// GetReporter returns the reporter property, or nil when it is absent or null.
+func (x *Sighting) GetReporter() *Person {
+	if x == nil || !x.Reporter.Valid {
+		return nil
+	}
+	return &x.Reporter.Value
+}
+
+// GetVehicle returns the vehicle property, or nil when it is absent or null.
+func (x *Sighting) GetVehicle() *SightingVehicle {
+	if x == nil || !x.Vehicle.Valid {
+		return nil
+	}
+	return &x.Vehicle.Value
+}
+
+// GetNote returns the note property, or the zero value when it is absent or
+// null.
+func (x *Sighting) GetNote() string {
+	if x == nil || !x.Note.Valid {
+		var zero string
 		return zero
 	}
-	return *x.Person
+	return x.Note.Value
+}
+
+// GetMood returns the mood property, or the zero value when it is absent or
+// null.
+func (x *Sighting) GetMood() Mood {
+	if x == nil || !x.Mood.Valid {
+		var zero Mood
+		return zero
+	}
+	return x.Mood.Value
 }
 
 // GetWitnesses returns the witnesses property, or the zero value when x is nil.
-func (x *Sighting) GetWitnesses() []*SightingWitnessesItem {
+func (x *Sighting) GetWitnesses() []*Person {
 	if x == nil {
-		var zero []*SightingWitnessesItem
+		var zero []*Person
 		return zero
 	}
 	return x.Witnesses
 }
 
-// SightingPerson is a value that is one of 2 schemas defined at
-// #/channels/~1sightings/publish/message/payload/properties/person.
-//
-// JSON alone does not say which, so it keeps the raw JSON; the As methods
-// decode it as one of them.
-type SightingPerson struct {
-	raw json.RawMessage
+// SightingVehicle is an object defined at
+// #/channels/~1sightings/publish/message/payload/properties/vehicle/oneOf/0.
+type SightingVehicle struct {
+	Plate *string `json:"plate,omitzero"`
 }
 
-// AsPerson decodes the value as Person.
-func (u SightingPerson) AsPerson() (Person, error) {
-	var v Person
-	err := json.Unmarshal(u.raw, &v)
-	return v, err
-}
-
-// SetPerson replaces the value with v.
-func (u *SightingPerson) SetPerson(v Person) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
+// GetPlate returns the plate property, or the zero value when it is absent.
+func (x *SightingVehicle) GetPlate() string {
+	if x == nil || x.Plate == nil {
+		var zero string
+		return zero
 	}
-	u.raw = raw
-	return nil
-}
-
-// AsRawMessage decodes the value as json.RawMessage.
-func (u SightingPerson) AsRawMessage() (json.RawMessage, error) {
-	var v json.RawMessage
-	err := json.Unmarshal(u.raw, &v)
-	return v, err
-}
-
-// SetRawMessage replaces the value with v.
-func (u *SightingPerson) SetRawMessage(v json.RawMessage) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	u.raw = raw
-	return nil
-}
-
-// Raw returns the value's JSON.
-func (u SightingPerson) Raw() json.RawMessage {
-	return u.raw
-}
-
-// MarshalJSON returns the JSON as it came, or null for a zero value.
-func (u SightingPerson) MarshalJSON() ([]byte, error) {
-	if u.raw == nil {
-		return []byte("null"), nil
-	}
-	return u.raw, nil
-}
-
-// UnmarshalJSON keeps a copy of the JSON.
-func (u *SightingPerson) UnmarshalJSON(data []byte) error {
-	u.raw = append(json.RawMessage{}, data...)
-	return nil
-}
-
-// SightingWitnessesItem is a value that is one of 2 schemas defined at
-// #/channels/~1sightings/publish/message/payload/properties/witnesses/items.
-//
-// JSON alone does not say which, so it keeps the raw JSON; the As methods
-// decode it as one of them.
-type SightingWitnessesItem struct {
-	raw json.RawMessage
-}
-
-// AsPerson decodes the value as Person.
-func (u SightingWitnessesItem) AsPerson() (Person, error) {
-	var v Person
-	err := json.Unmarshal(u.raw, &v)
-	return v, err
-}
-
-// SetPerson replaces the value with v.
-func (u *SightingWitnessesItem) SetPerson(v Person) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	u.raw = raw
-	return nil
-}
-
-// AsRawMessage decodes the value as json.RawMessage.
-func (u SightingWitnessesItem) AsRawMessage() (json.RawMessage, error) {
-	var v json.RawMessage
-	err := json.Unmarshal(u.raw, &v)
-	return v, err
-}
-
-// SetRawMessage replaces the value with v.
-func (u *SightingWitnessesItem) SetRawMessage(v json.RawMessage) error {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	u.raw = raw
-	return nil
-}
-
-// Raw returns the value's JSON.
-func (u SightingWitnessesItem) Raw() json.RawMessage {
-	return u.raw
-}
-
-// MarshalJSON returns the JSON as it came, or null for a zero value.
-func (u SightingWitnessesItem) MarshalJSON() ([]byte, error) {
-	if u.raw == nil {
-		return []byte("null"), nil
-	}
-	return u.raw, nil
-}
-
-// UnmarshalJSON keeps a copy of the JSON.
-func (u *SightingWitnessesItem) UnmarshalJSON(data []byte) error {
-	u.raw = append(json.RawMessage{}, data...)
-	return nil
+	return *x.Plate
 }
