@@ -42,7 +42,9 @@ func withNow(h *HMAC, now func() time.Time) *HMAC {
 }
 
 func TestStandardWebhooksVector(t *testing.T) {
-	// Published test vector of the Standard Webhooks specification.
+	// Published test vector of the Standard Webhooks specification (its
+	// reference libraries' tests, github.com/standard-webhooks), as recorded
+	// in ../shared/PROVIDERS.md.
 	const (
 		secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 		id     = "msg_p5jXN8AQM9LWM0D4loKWxJek"
@@ -225,8 +227,10 @@ func TestStandardWebhooksSvixHeaders(t *testing.T) {
 }
 
 func TestGitHubSignature(t *testing.T) {
-	// GitHub's documented example: secret "It's a Secret to Everybody",
-	// payload "Hello, World!".
+	// GitHub's published test values (docs.github.com, "Validating webhook
+	// deliveries", "Testing the webhook payload validation"): secret
+	// "It's a Secret to Everybody", payload "Hello, World!", signature
+	// sha256=757107ea...8b043e17.
 	const secret, body = "It's a Secret to Everybody", "Hello, World!"
 	const want = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
 	if got := hexHMACSHA256(secret, []byte(body)); got != want {
@@ -274,6 +278,11 @@ func TestGitHubSignature(t *testing.T) {
 }
 
 func TestStripeSignature(t *testing.T) {
+	// Stripe publishes no vector; the header is built as its "Verify
+	// webhook signatures manually" (docs.stripe.com/webhooks) describes:
+	// Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">,
+	// keyed with the endpoint secret as shown, whsec_ included, several v1
+	// while a secret rolls, a 300 s default tolerance in its libraries.
 	const secret = "whsec_test_secret"
 	body := []byte(`{"id":"evt_1","type":"delivery.created"}`)
 	now := time.Unix(1700000000, 0)
