@@ -237,6 +237,13 @@ func (g *gen) signatureOption(f *jen.File, sp *schemePlan) {
 	case model.SignatureStandardWebhooks, model.SignatureGitHub, model.SignatureStripe:
 		preset := map[string]string{model.SignatureStandardWebhooks: "StandardWebhooks", model.SignatureGitHub: "GitHubSignature", model.SignatureStripe: "StripeSignature"}[sig.Format]
 		doc = fmt.Sprintf("%s authenticates deliveries signed as %s signs them (webhook.%s): any of secrets passes, so several allow rotation.", name, sig.Format, preset)
+		if sig.Format == model.SignatureStandardWebhooks {
+			doc = fmt.Sprintf("%s authenticates deliveries signed as Standard Webhooks signs them, under its header names (webhook-*) or Svix's (svix-*): "+
+				"secrets are whsec_<base64>, and any of them passes, so several allow rotation.", name)
+			if strings.EqualFold(sig.Header, "svix-signature") {
+				preset = "SvixSignature"
+			}
+		}
 		params = []jen.Code{jen.Id("secrets").Op("...").String()}
 		body = []jen.Code{jen.Return(jen.Qual(webhookPkg, preset).Call(jen.Id("secrets").Op("...")))}
 	default:
@@ -269,7 +276,11 @@ func (g *gen) signatureOption(f *jen.File, sp *schemePlan) {
 		jen.Return(jen.Qual(implPkg, "WithSchemeErr").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err())),
 	)
 	f.Line()
-	fileComment(f, fmt.Sprintf("%s builds the verifier of scheme %s; it also signs, for tests.", build, s.Key))
+	signs := "it also signs, for tests."
+	if sig.Format == model.SignatureStandardWebhooks {
+		signs = fmt.Sprintf("it also signs, for tests, with the %s-* headers (the scheme's name is %s).", strings.TrimSuffix(strings.ToLower(sig.Header), "-signature"), s.Name)
+	}
+	fileComment(f, fmt.Sprintf("%s builds the verifier of scheme %s; %s", build, s.Key, signs))
 	f.Func().Id(build).Params(params...).Add(ret).Block(body...)
 }
 

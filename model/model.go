@@ -109,7 +109,10 @@ const (
 
 // Signature is an HMAC signing scheme. For SignatureHeader every field but
 // Format may be set; the other formats fix them, except Algorithm for
-// SignatureHTTPMAC.
+// SignatureHTTPMAC. For the other formats Header is the header the
+// scheme names, as the format spells it: for SignatureStandardWebhooks
+// "webhook-signature" or Svix's "svix-signature", the names requests are
+// signed with (both are verified).
 type Signature struct {
 	Format            string
 	Algorithm         string // sha1, sha256, sha384, sha512

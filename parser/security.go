@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"cmp"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -36,6 +38,7 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 	} {
 		fields[k] = ptr
 	}
+	var given []pair // the fields given, in document order
 	for _, kv := range ext.pairs() {
 		ptr, known := fields[kv.key]
 		if !known {
@@ -48,6 +51,7 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 			continue
 		}
 		*ptr = p.scalar(kv.v, kv.key)
+		given = append(given, kv)
 	}
 	bad := func(field, value string, allowed ...string) {
 		if value != "" && !slices.Contains(allowed, value) {
@@ -61,11 +65,15 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 	bad("format", sig.Format, model.SignatureHeader, model.SignatureHTTPMAC, model.SignatureStandardWebhooks, model.SignatureGitHub, model.SignatureStripe)
 	bad("algorithm", sig.Algorithm, "sha1", "sha256", "sha384", "sha512")
 	bad("encoding", sig.Encoding, "hex", "base64", "base64url")
+	if preset, ok := presets[sig.Format]; ok {
+		p.presetFields(s, a, sig, preset, given)
+		return sig
+	}
 	if sig.Tolerance != "" {
 		v, _ := ext.get("tolerance")
 		if _, err := time.ParseDuration(sig.Tolerance); err != nil {
 			p.errorf(v.pos(), "%s tolerance %q is not a duration such as 5m or 300s", extHMAC, sig.Tolerance)
-		} else if sig.Format == model.SignatureHeader && !strings.Contains(sig.Content, "{timestamp}") {
+		} else if !strings.Contains(sig.Content, "{timestamp}") {
 			// an unsigned timestamp can be rewritten by whoever replays the request
 			p.errorf(v.pos(), "%s tolerance %q needs a signed timestamp: add {timestamp} to content", extHMAC, sig.Tolerance)
 		}
@@ -74,13 +82,110 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 		v, _ := ext.get("content")
 		p.checkContent(v, sig)
 	}
-	if sig.Format == model.SignatureHeader && sig.Header == "" {
+	p.unreadFields(sig, given)
+	if sig.Header == "" {
 		sig.Header = s.Name
 	}
-	if sig.Format == model.SignatureHeader && sig.Header == "" {
+	if sig.Header == "" {
 		p.errorf(ext.pos(), "%s needs the header the signature travels in: set header, or the scheme's name", extHMAC)
 	}
 	return sig
+}
+
+// unreadFields refuses, at its key, a field of the signature format that
+// the verifier would ignore, or refuse in NewServer, given the others.
+func (p *parser) unreadFields(sig *model.Signature, given []pair) {
+	signs := func(ph string) bool { return strings.Contains(cmp.Or(sig.Content, "{body}"), ph) }
+	for _, kv := range given {
+		var why string
+		switch kv.key {
+		case "keyValueSeparator":
+			if sig.SignatureKey == "" {
+				why = "splits the entries of a multi-part header, which signatureKey declares; set signatureKey or remove it"
+			} else if sig.KeyValueSeparator == cmp.Or(sig.Separator, ",") {
+				why = fmt.Sprintf("%q is also the separator of the entries; one of them must differ", sig.KeyValueSeparator)
+			}
+		case "timestampKey":
+			switch {
+			case sig.SignatureKey == "":
+				why = "names a part of a multi-part header, which signatureKey declares; set signatureKey, or use timestampHeader for a header of its own"
+			case sig.TimestampKey == sig.SignatureKey:
+				why = "is signatureKey too; the timestamp and the signatures need keys of their own"
+			case sig.TimestampHeader != "":
+				why = "and timestampHeader are both set; the timestamp travels in one place"
+			case !signs("{timestamp}"):
+				why = "counts only when content signs {timestamp}; add it to content or remove the field"
+			}
+		case "timestampHeader":
+			if sig.TimestampKey == "" && !signs("{timestamp}") {
+				why = "counts only when content signs {timestamp}; add it to content or remove the field"
+			}
+		case "idHeader":
+			if !signs("{id}") {
+				why = "counts only when content signs {id}; add it to content or remove the field"
+			}
+		}
+		if why != "" {
+			p.errorf(kv.keyAt.pos(), "%s %s %s", extHMAC, kv.key, why)
+		}
+	}
+}
+
+// preset is what a format other than signature fixes: the fields it
+// still reads, the headers its scheme's name may be, and a sentence
+// saying what it verifies, for the errors.
+type preset struct {
+	fields  []string
+	headers []string // the first is the default
+	fixes   string
+}
+
+var presets = map[string]preset{
+	model.SignatureStandardWebhooks: {
+		headers: []string{"webhook-signature", "svix-signature"},
+		fixes:   "webhook-* or Svix's svix-* headers, both read; the scheme's name picks which the test kit signs with",
+	},
+	model.SignatureGitHub: {
+		headers: []string{"X-Hub-Signature-256"},
+		fixes:   "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>",
+	},
+	model.SignatureStripe: {
+		headers: []string{"Stripe-Signature"},
+		fixes:   "Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of {t}.{body}>, 5 minute tolerance",
+	},
+	model.SignatureHTTPMAC: {
+		fields:  []string{"algorithm"},
+		headers: []string{"Authorization"},
+		fixes:   "Authorization: MAC id, nonce, bodyhash, mac; only algorithm applies",
+	},
+}
+
+// presetFields refuses, at its key, a field the format does not read, and
+// a scheme name that is not a header the format reads; it sets sig.Header
+// to the header named, as the format spells it.
+func (p *parser) presetFields(s *model.SecurityScheme, a at, sig *model.Signature, pr preset, given []pair) {
+	for _, kv := range given {
+		if k := kv.key; k != "format" && !slices.Contains(pr.fields, k) {
+			p.errorf(kv.keyAt.pos(), "%s field %s: format %s fixes it (%s); remove it, or describe the scheme field by field with format %s",
+				extHMAC, k, sig.Format, pr.fixes, model.SignatureHeader)
+		}
+	}
+	sig.Header = pr.headers[0]
+	if s.Type != "httpApiKey" || s.Name == "" {
+		return
+	}
+	for _, h := range pr.headers {
+		if strings.EqualFold(h, s.Name) {
+			sig.Header = h
+			return
+		}
+	}
+	pos := a.pos()
+	if v, ok := a.get("name"); ok {
+		pos = v.pos()
+	}
+	p.errorf(pos, "security scheme %s: name %q is not a header format %s reads; want %s",
+		s.Key, s.Name, sig.Format, strings.Join(pr.headers, " or "))
 }
 
 // placeholders are what webhook.HMACConfig's Content may sign.
@@ -112,8 +217,6 @@ func (p *parser) checkContent(v at, sig *model.Signature) {
 	switch {
 	case !uses["{body}"]:
 		p.errorf(v.pos(), "%s content %q must include {body}", extHMAC, sig.Content)
-	case sig.Format != model.SignatureHeader:
-		// the presets set what they sign from
 	case uses["{timestamp}"] && sig.TimestampKey == "" && sig.TimestampHeader == "":
 		p.errorf(v.pos(), "%s content %q signs {timestamp}: set timestampHeader, or timestampKey for a timestamp inside the signature header", extHMAC, sig.Content)
 	case uses["{id}"] && sig.IDHeader == "":

@@ -38,6 +38,7 @@ func FuzzHMACSignatureHeader(f *testing.F) {
 		func() (*HMAC, error) { return GitHubSignature("secret") },
 		func() (*HMAC, error) { return StripeSignature("secret") },
 		func() (*HMAC, error) { return StandardWebhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") },
+		func() (*HMAC, error) { return SvixSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw") },
 		func() (*HMAC, error) {
 			return NewHMAC(HMACConfig{Header: "X-Sig", Separator: " ", Encoding: "base64url", Secrets: [][]byte{[]byte("k")}})
 		},
@@ -62,12 +63,13 @@ func FuzzHMACSignatureHeader(f *testing.F) {
 				t.Fatalf("%d signatures examined, cap %d", len(sigs), MaxSignatureParts)
 			}
 			r := httptest.NewRequest(http.MethodPost, "/", nil)
-			r.Header[http.CanonicalHeaderKey(h.header)] = []string{value}
-			if h.tsHeader != "" {
-				r.Header.Set(h.tsHeader, ts)
+			set := h.sets[h.signSet]
+			r.Header[http.CanonicalHeaderKey(set.sig)] = []string{value}
+			if set.ts != "" {
+				r.Header.Set(set.ts, ts)
 			}
-			if h.idHeader != "" {
-				r.Header.Set(h.idHeader, id)
+			if set.id != "" {
+				r.Header.Set(set.id, id)
 			}
 			if err := h.Verify(r, body); err != nil {
 				mustUnauthorized(t, err)

@@ -82,16 +82,18 @@ type HMAC struct {
 	newHash  func() hash.Hash
 	size     int
 	encoding string
-	header   string
 	prefix   string
+	// sets are the header names a request may use, in the order Verify
+	// tries them: the configured one, or a preset's brands (Standard
+	// Webhooks' webhook-*, then Svix's svix-*). Sign writes sets[signSet].
+	sets    []headerSet
+	signSet int
 
 	mode      headerMode
 	sigKey    string
 	sep       string
 	kvSep     string
 	tsKey     string
-	tsHeader  string
-	idHeader  string
 	content   []segment
 	usesID    bool
 	usesTS    bool
@@ -99,6 +101,10 @@ type HMAC struct {
 	secrets   [][]byte
 	now       func() time.Time
 }
+
+// headerSet names the headers of one request layout: the signature, the
+// timestamp (when it travels in a header of its own) and the id.
+type headerSet struct{ sig, ts, id string }
 
 // headerMode says how the signature header value is laid out.
 type headerMode int
@@ -128,14 +134,12 @@ const (
 // fault.
 func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	h := &HMAC{
-		header:    cfg.Header,
 		prefix:    cfg.Prefix,
+		sets:      []headerSet{{cfg.Header, cfg.TimestampHeader, cfg.IDHeader}},
 		sigKey:    cfg.SignatureKey,
 		sep:       cfg.Separator,
 		kvSep:     cfg.KeyValueSeparator,
 		tsKey:     cfg.TimestampKey,
-		tsHeader:  cfg.TimestampHeader,
-		idHeader:  cfg.IDHeader,
 		tolerance: cfg.Tolerance,
 		now:       cfg.Now,
 	}
@@ -162,7 +166,7 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	default:
 		return nil, fmt.Errorf("webhook: HMAC Encoding %q: want hex, base64 or base64url", cfg.Encoding)
 	}
-	if strings.TrimSpace(h.header) == "" {
+	if strings.TrimSpace(cfg.Header) == "" {
 		return nil, errors.New("webhook: HMAC Header is required")
 	}
 	switch {
@@ -188,7 +192,7 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	if h.tsKey != "" && h.tsKey == h.sigKey {
 		return nil, errors.New("webhook: HMAC TimestampKey equals SignatureKey")
 	}
-	if h.tsKey != "" && h.tsHeader != "" {
+	if h.tsKey != "" && cfg.TimestampHeader != "" {
 		return nil, errors.New("webhook: HMAC TimestampKey and TimestampHeader are both set; choose one")
 	}
 	content := cfg.Content
@@ -203,11 +207,11 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 		h.usesID = h.usesID || s.kind == segID
 		h.usesTS = h.usesTS || s.kind == segTimestamp
 	}
-	hasTS := h.tsKey != "" || h.tsHeader != ""
+	hasTS := h.tsKey != "" || cfg.TimestampHeader != ""
 	if h.usesTS && !hasTS {
 		return nil, errors.New("webhook: HMAC Content uses {timestamp} but neither TimestampKey nor TimestampHeader is set")
 	}
-	if h.usesID && h.idHeader == "" {
+	if h.usesID && cfg.IDHeader == "" {
 		return nil, errors.New("webhook: HMAC Content uses {id} but IDHeader is not set")
 	}
 	if h.tolerance < 0 {
@@ -271,23 +275,45 @@ func parseContent(t string) ([]segment, error) {
 // VerifyHeader refuses a request without the signature header before its
 // body is read; with one, only the body can tell ([ErrNeedBody]).
 func (h *HMAC) VerifyHeader(r *http.Request) error {
-	if values := r.Header.Values(h.header); len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
-		return noCredentials("hmac: missing " + h.header + " header")
+	if _, ok := h.headerSet(r); !ok {
+		return h.missing()
 	}
 	return ErrNeedBody
 }
 
-// Verify checks the request's signature over body.
-func (h *HMAC) Verify(r *http.Request, body []byte) error {
-	values := r.Header.Values(h.header)
-	if len(values) == 0 || (len(values) == 1 && strings.TrimSpace(values[0]) == "") {
-		return noCredentials("hmac: missing " + h.header + " header")
+// headerSet returns the first header set whose signature header r carries.
+func (h *HMAC) headerSet(r *http.Request) (headerSet, bool) {
+	for _, set := range h.sets {
+		if values := r.Header.Values(set.sig); len(values) > 1 || (len(values) == 1 && strings.TrimSpace(values[0]) != "") {
+			return set, true
+		}
 	}
+	return headerSet{}, false
+}
+
+// missing is the error of a request without any signature header.
+func (h *HMAC) missing() error {
+	names := make([]string, len(h.sets))
+	for i, set := range h.sets {
+		names[i] = set.sig
+	}
+	return noCredentials("hmac: missing " + strings.Join(names, " or ") + " header")
+}
+
+// Verify checks the request's signature over body. A preset that knows
+// several header sets (Standard Webhooks: webhook-* and svix-*) reads the
+// first whose signature header the request carries, and only that set.
+func (h *HMAC) Verify(r *http.Request, body []byte) error {
+	set, ok := h.headerSet(r)
+	if !ok {
+		return h.missing()
+	}
+	values := r.Header.Values(set.sig)
 	var value string
 	if len(values) == 1 {
 		value = values[0]
 	} else if h.mode == modeSingle {
-		return unauthorized("hmac: several " + h.header + " headers")
+		return unauthorized("hmac: several " + set.sig + " headers")
 	} else {
 		// Repeated header lines are one list (RFC 9110 §5.3).
 		value = strings.Join(values, h.sep)
@@ -301,10 +327,10 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 	switch {
 	case h.tsKey != "":
 		ts = tsInHeader
-	case h.tsHeader != "":
-		ts = strings.TrimSpace(r.Header.Get(h.tsHeader))
+	case set.ts != "":
+		ts = strings.TrimSpace(r.Header.Get(set.ts))
 	}
-	if h.tsKey != "" || h.tsHeader != "" {
+	if h.tsKey != "" || set.ts != "" {
 		if ts == "" {
 			return unauthorized("hmac: missing timestamp")
 		}
@@ -324,9 +350,9 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 	}
 	var id string
 	if h.usesID {
-		id = r.Header.Get(h.idHeader)
+		id = r.Header.Get(set.id)
 		if id == "" {
-			return unauthorized("hmac: missing " + h.idHeader + " header")
+			return unauthorized("hmac: missing " + set.id + " header")
 		}
 	}
 
@@ -510,22 +536,48 @@ func (h *HMAC) Sign(header http.Header, body []byte, id string, ts time.Time) er
 	default:
 		value = sig
 	}
-	header.Set(h.header, h.prefix+value)
-	if h.tsHeader != "" {
-		header.Set(h.tsHeader, tsStr)
+	set := h.sets[h.signSet]
+	header.Set(set.sig, h.prefix+value)
+	if set.ts != "" {
+		header.Set(set.ts, tsStr)
 	}
-	if h.idHeader != "" && id != "" {
-		header.Set(h.idHeader, id)
+	if set.id != "" && id != "" {
+		header.Set(set.id, id)
 	}
 	return nil
 }
+
+// Header names of Standard Webhooks 1.0 and of Svix, which sends the same
+// scheme under its own brand.
+var (
+	standardHeaders = headerSet{"webhook-signature", "webhook-timestamp", "webhook-id"}
+	svixHeaders     = headerSet{"svix-signature", "svix-timestamp", "svix-id"}
+)
 
 // StandardWebhooks returns the Standard Webhooks 1.0 verifier: headers
 // webhook-id, webhook-timestamp and webhook-signature, the latter a
 // space-separated list of "v1,<base64 HMAC-SHA256>" over
 // "{id}.{timestamp}.{body}", a ±5 minute tolerance. Secrets are
-// "whsec_<base64>" (the prefix is optional); several allow rotation.
+// "whsec_<base64>" (the prefix is optional) and used base64-decoded;
+// several allow rotation. Svix's names for the same headers, svix-id,
+// svix-timestamp and svix-signature, are accepted too, as Svix's libraries
+// do: a request is read with the set whose signature header it carries,
+// webhook-* first, never a mix of the two. Sign writes webhook-* headers.
 func StandardWebhooks(secrets ...string) (*HMAC, error) {
+	return standardWebhooks(secrets, 0)
+}
+
+// SvixSignature is [StandardWebhooks] for a provider that sends through
+// Svix (Clerk, Resend, ...): it verifies the same requests, and Sign writes
+// the svix-id, svix-timestamp and svix-signature headers such a provider
+// sends.
+func SvixSignature(secrets ...string) (*HMAC, error) {
+	return standardWebhooks(secrets, 1)
+}
+
+// standardWebhooks builds the verifier of both header sets; Sign writes
+// the one at index sign.
+func standardWebhooks(secrets []string, sign int) (*HMAC, error) {
 	keys := make([][]byte, 0, len(secrets))
 	for i, s := range secrets {
 		b, err := decodeBase64(base64.StdEncoding, strings.TrimPrefix(strings.TrimSpace(s), "whsec_"))
@@ -534,19 +586,24 @@ func StandardWebhooks(secrets ...string) (*HMAC, error) {
 		}
 		keys = append(keys, b)
 	}
-	return NewHMAC(HMACConfig{
+	h, err := NewHMAC(HMACConfig{
 		Algorithm:         "sha256",
 		Encoding:          "base64",
-		Header:            "webhook-signature",
+		Header:            standardHeaders.sig,
 		SignatureKey:      "v1",
 		Separator:         " ",
 		KeyValueSeparator: ",",
-		TimestampHeader:   "webhook-timestamp",
-		IDHeader:          "webhook-id",
+		TimestampHeader:   standardHeaders.ts,
+		IDHeader:          standardHeaders.id,
 		Content:           "{id}.{timestamp}.{body}",
 		Tolerance:         5 * time.Minute,
 		Secrets:           keys,
 	})
+	if err != nil {
+		return nil, err
+	}
+	h.sets, h.signSet = []headerSet{standardHeaders, svixHeaders}, sign
+	return h, nil
 }
 
 // GitHubSignature returns the verifier of GitHub-style signatures:

@@ -579,7 +579,12 @@ func TestLint(t *testing.T) {
 	if r := runCLI(t, "lint", "../../parser/testdata/negative/missing-ref-target/spec.yaml"); r.code != 1 || !strings.Contains(r.stdout, ": error: $ref") {
 		t.Errorf("error finding: %v", r)
 	}
-	if r := runCLI(t, "lint", "../../specs/instacart.yaml", "../../specs/instabee.yaml", "../../specs/fulflld.yaml"); r.code != 0 || r.stdout != "" {
+	// A signature field its format would ignore is an error at the field.
+	if r := runCLI(t, "lint", "../../parser/testdata/negative/hmac-svix-header-fields/spec.yaml"); r.code != 1 ||
+		!strings.Contains(r.stdout, "spec.yaml:30:9: error: x-hookgen-hmac field header: format standard-webhooks fixes it") {
+		t.Errorf("unread signature field: %v", r)
+	}
+	if r := runCLI(t, "lint", "../../specs/instacart.yaml", "../../specs/instabee.yaml", "../../specs/fulflld.yaml", "../../specs/clerk.yaml"); r.code != 0 || r.stdout != "" {
 		t.Errorf("structured copies are not lint-clean: %v", r)
 	}
 }

@@ -235,6 +235,9 @@ func signatureSigner(api *model.API, secret, macKey, macIssued string) (func(*ht
 func hmacFor(sig *model.Signature, secret string) (*webhook.HMAC, error) {
 	switch sig.Format {
 	case model.SignatureStandardWebhooks:
+		if strings.EqualFold(sig.Header, "svix-signature") {
+			return webhook.SvixSignature(secret) // signs with svix-* headers
+		}
 		return webhook.StandardWebhooks(secret)
 	case model.SignatureGitHub:
 		return webhook.GitHubSignature(secret)

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -114,5 +117,63 @@ components:
 	}
 	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-secret", "wrong"); r.code != 1 || !strings.Contains(r.stdout, "401") {
 		t.Errorf("wrong secret: %v", r)
+	}
+}
+
+// TestSendStandardWebhooks: -secret signs a standard-webhooks scheme with
+// the header names the scheme's name picks (Svix's for svix-signature),
+// keyed with the base64-decoded whsec_ secret. The receiver checks it the
+// way Svix documents, without hookgen's verifier.
+func TestSendStandardWebhooks(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, prefix := range []string{"svix-", "webhook-"} {
+		t.Run(prefix, func(t *testing.T) {
+			t.Parallel()
+			spec := filepath.Join(t.TempDir(), "spec.yaml")
+			if err := os.WriteFile(spec, []byte(`asyncapi: 2.6.0
+info: {title: T, version: '1'}
+servers:
+  r: {url: 'https://r.test', protocol: https, security: [{sig: []}]}
+channels:
+  /hook:
+    publish:
+      message:
+        name: Ping
+        payload: {type: object, properties: {n: {type: integer}}}
+        examples: [{payload: {n: 1}}]
+components:
+  securitySchemes:
+    sig:
+      type: httpApiKey
+      name: `+prefix+`signature
+      in: header
+      x-hookgen-hmac: {format: standard-webhooks}
+`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			other := map[string]string{"svix-": "webhook-", "webhook-": "svix-"}[prefix]
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				id, ts, sig := r.Header.Get(prefix+"id"), r.Header.Get(prefix+"timestamp"), r.Header.Get(prefix+"signature")
+				m := hmac.New(sha256.New, key)
+				m.Write([]byte(id + "." + ts + "." + string(body)))
+				want := "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
+				if id == "" || ts == "" || sig != want || r.Header.Get(other+"signature") != "" {
+					http.Error(w, "bad signature "+sig, http.StatusUnauthorized)
+				}
+			}))
+			defer srv.Close()
+			if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-secret", secret); r.code != 0 || !strings.Contains(r.stdout, "200 OK") {
+				t.Fatalf("send: %v", r)
+			}
+			if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-secret", "whsec_d3JvbmctLXdyb25nLS13cm9uZy0td3Jvbmc="); r.code != 1 || !strings.Contains(r.stdout, "401") {
+				t.Errorf("wrong secret: %v", r)
+			}
+		})
 	}
 }

@@ -152,9 +152,10 @@ func WithAPIKey(keys ...string) Option {
 	return hookimpl.WithScheme("apiKey", webhook.APIKey("header", "X-Api-Key", keys...))
 }
 
-// WithSigned authenticates deliveries signed as standard-webhooks signs them
-// (webhook.StandardWebhooks): any of secrets passes, so several allow rotation.
-// It configures the spec's security scheme signed (httpApiKey, x-hookgen-hmac
+// WithSigned authenticates deliveries signed as Standard Webhooks signs them,
+// under its header names (webhook-*) or Svix's (svix-*): secrets are
+// whsec_<base64>, and any of them passes, so several allow rotation. It
+// configures the spec's security scheme signed (httpApiKey, x-hookgen-hmac
 // format standard-webhooks).
 //
 // Standard Webhooks signature over the id, timestamp and body.
@@ -164,7 +165,7 @@ func WithSigned(secrets ...string) Option {
 }
 
 // newSignedVerifier builds the verifier of scheme signed; it also signs, for
-// tests.
+// tests, with the webhook-* headers (the scheme's name is webhook-signature).
 func newSignedVerifier(secrets ...string) (*webhook.HMAC, error) {
 	return webhook.StandardWebhooks(secrets...)
 }
