@@ -136,42 +136,44 @@ func (x *User) GetObject() string {
 	return x.Object
 }
 
-// GetExternalID returns the external_id property, or the zero value when x is
-// nil.
-func (x *User) GetExternalID() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetExternalID returns the external_id property, or the zero value when it is
+// absent or null.
+func (x *User) GetExternalID() string {
+	if x == nil || !x.ExternalID.Valid {
+		var zero string
 		return zero
 	}
-	return x.ExternalID
+	return x.ExternalID.Value
 }
 
-// GetUsername returns the username property, or the zero value when x is nil.
-func (x *User) GetUsername() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetUsername returns the username property, or the zero value when it is
+// absent or null.
+func (x *User) GetUsername() string {
+	if x == nil || !x.Username.Valid {
+		var zero string
 		return zero
 	}
-	return x.Username
+	return x.Username.Value
 }
 
-// GetFirstName returns the first_name property, or the zero value when x is
-// nil.
-func (x *User) GetFirstName() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetFirstName returns the first_name property, or the zero value when it is
+// absent or null.
+func (x *User) GetFirstName() string {
+	if x == nil || !x.FirstName.Valid {
+		var zero string
 		return zero
 	}
-	return x.FirstName
+	return x.FirstName.Value
 }
 
-// GetLastName returns the last_name property, or the zero value when x is nil.
-func (x *User) GetLastName() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// GetLastName returns the last_name property, or the zero value when it is
+// absent or null.
+func (x *User) GetLastName() string {
+	if x == nil || !x.LastName.Valid {
+		var zero string
 		return zero
 	}
-	return x.LastName
+	return x.LastName.Value
 }
 
 // GetImageURL returns the image_url property, or the zero value when it is
@@ -204,23 +206,23 @@ func (x *User) GetGender() string {
 }
 
 // GetPrimaryEmailAddressID returns the primary_email_address_id property, or
-// the zero value when x is nil.
-func (x *User) GetPrimaryEmailAddressID() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// the zero value when it is absent or null.
+func (x *User) GetPrimaryEmailAddressID() string {
+	if x == nil || !x.PrimaryEmailAddressID.Valid {
+		var zero string
 		return zero
 	}
-	return x.PrimaryEmailAddressID
+	return x.PrimaryEmailAddressID.Value
 }
 
 // GetPrimaryPhoneNumberID returns the primary_phone_number_id property, or the
-// zero value when x is nil.
-func (x *User) GetPrimaryPhoneNumberID() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// zero value when it is absent or null.
+func (x *User) GetPrimaryPhoneNumberID() string {
+	if x == nil || !x.PrimaryPhoneNumberID.Valid {
+		var zero string
 		return zero
 	}
-	return x.PrimaryPhoneNumberID
+	return x.PrimaryPhoneNumberID.Value
 }
 
 // GetPasswordEnabled returns the password_enabled property, or the zero value
@@ -294,13 +296,13 @@ func (x *User) GetPrivateMetadata() map[string]json.RawMessage {
 }
 
 // GetLastSignInAt returns the last_sign_in_at property, or the zero value when
-// x is nil.
-func (x *User) GetLastSignInAt() webhook.Nullable[int64] {
-	if x == nil {
-		var zero webhook.Nullable[int64]
+// it is absent or null.
+func (x *User) GetLastSignInAt() int64 {
+	if x == nil || !x.LastSignInAt.Valid {
+		var zero int64
 		return zero
 	}
-	return x.LastSignInAt
+	return x.LastSignInAt.Value
 }
 
 // GetCreatedAt returns the created_at property, or the zero value when it is
@@ -419,22 +421,24 @@ func (x *Verification) GetStrategy() string {
 	return *x.Strategy
 }
 
-// GetAttempts returns the attempts property, or the zero value when x is nil.
-func (x *Verification) GetAttempts() webhook.Nullable[int64] {
-	if x == nil {
-		var zero webhook.Nullable[int64]
+// GetAttempts returns the attempts property, or the zero value when it is
+// absent or null.
+func (x *Verification) GetAttempts() int64 {
+	if x == nil || !x.Attempts.Valid {
+		var zero int64
 		return zero
 	}
-	return x.Attempts
+	return x.Attempts.Value
 }
 
-// GetExpireAt returns the expire_at property, or the zero value when x is nil.
-func (x *Verification) GetExpireAt() webhook.Nullable[int64] {
-	if x == nil {
-		var zero webhook.Nullable[int64]
+// GetExpireAt returns the expire_at property, or the zero value when it is
+// absent or null.
+func (x *Verification) GetExpireAt() int64 {
+	if x == nil || !x.ExpireAt.Valid {
+		var zero int64
 		return zero
 	}
-	return x.ExpireAt
+	return x.ExpireAt.Value
 }
 
 // VerificationStatus is an enumeration defined at
@@ -850,13 +854,13 @@ func (x *Session) GetStatus() SessionStatus {
 }
 
 // GetLastActiveOrganizationID returns the last_active_organization_id property,
-// or the zero value when x is nil.
-func (x *Session) GetLastActiveOrganizationID() webhook.Nullable[string] {
-	if x == nil {
-		var zero webhook.Nullable[string]
+// or the zero value when it is absent or null.
+func (x *Session) GetLastActiveOrganizationID() string {
+	if x == nil || !x.LastActiveOrganizationID.Valid {
+		var zero string
 		return zero
 	}
-	return x.LastActiveOrganizationID
+	return x.LastActiveOrganizationID.Value
 }
 
 // GetLastActiveAt returns the last_active_at property, or the zero value when
