@@ -213,6 +213,22 @@ func (g *gen) reader(t *model.Type) jen.Code {
 	return jen.Qual(jsonxPkg, "ReadStr")
 }
 
+// nullableReader names the jsonx function that decodes a nullable value
+// of t in one call, when reader has a reader for t: one line a field keeps
+// an object of many nullable properties readable.
+func (g *gen) nullableReader(t *model.Type) (string, bool) {
+	if g.declared(t) {
+		return "NullableValue", true
+	}
+	switch v := valueType(t); v.Kind {
+	case model.Bool, model.Integer, model.Number:
+		return "Nullable", true
+	case model.String:
+		return "Nullable", len(v.Enum) == 0
+	}
+	return "", false
+}
+
 // jsonKinds is the jsonx.Kinds of the JSON types a type list allows, and
 // null: a required property that is null is refused before (d.NotNull),
 // and an optional one may be null as encoding/json allows.
@@ -414,6 +430,11 @@ func (g *gen) objectDecoder(f *jen.File, t *model.Type) {
 			}
 			stmts = append(stmts, check(jsonxCall(opt, jen.Id("d"), jen.Op("&").Add(field), slot, read), wrap))
 		case nullable:
+			if read, ok := g.nullableReader(fl.Type); ok {
+				stmts = append(stmts, check(jsonxCall(read, jen.Id("d"), jen.Op("&").Add(field.Clone()).Dot("Value"),
+					jen.Op("&").Add(field.Clone()).Dot("Valid"), jen.Op("&").Add(field.Clone()).Dot("Set"), g.reader(fl.Type)), wrap))
+				break
+			}
 			stmts = append(stmts,
 				field.Clone().Dot("Set").Op("=").True(),
 				jen.If(jen.Id("d").Dot("IsNull").Call()).Block(

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/hookgen/hookgen/runtime/jsonx"
-	"github.com/hookgen/hookgen/webhook"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that
@@ -320,56 +319,20 @@ func (x *User) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "object")
 			}
 		case 2:
-			x.ExternalID.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "external_id")
-				}
-				x.ExternalID = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.ExternalID.Value); err != nil {
-					return jsonx.Field(err, "external_id")
-				}
-				x.ExternalID.Valid = true
+			if err := jsonx.Nullable(d, &x.ExternalID.Value, &x.ExternalID.Valid, &x.ExternalID.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "external_id")
 			}
 		case 3:
-			x.Username.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "username")
-				}
-				x.Username = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.Username.Value); err != nil {
-					return jsonx.Field(err, "username")
-				}
-				x.Username.Valid = true
+			if err := jsonx.Nullable(d, &x.Username.Value, &x.Username.Valid, &x.Username.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "username")
 			}
 		case 4:
-			x.FirstName.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "first_name")
-				}
-				x.FirstName = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.FirstName.Value); err != nil {
-					return jsonx.Field(err, "first_name")
-				}
-				x.FirstName.Valid = true
+			if err := jsonx.Nullable(d, &x.FirstName.Value, &x.FirstName.Valid, &x.FirstName.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "first_name")
 			}
 		case 5:
-			x.LastName.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "last_name")
-				}
-				x.LastName = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.LastName.Value); err != nil {
-					return jsonx.Field(err, "last_name")
-				}
-				x.LastName.Valid = true
+			if err := jsonx.Nullable(d, &x.LastName.Value, &x.LastName.Valid, &x.LastName.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "last_name")
 			}
 		case 6:
 			if err := jsonx.Opt(d, &x.ImageURL, &jsonx.Alloc(&st).ImageURL, jsonx.ReadStr); err != nil {
@@ -384,30 +347,12 @@ func (x *User) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "gender")
 			}
 		case 9:
-			x.PrimaryEmailAddressID.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "primary_email_address_id")
-				}
-				x.PrimaryEmailAddressID = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.PrimaryEmailAddressID.Value); err != nil {
-					return jsonx.Field(err, "primary_email_address_id")
-				}
-				x.PrimaryEmailAddressID.Valid = true
+			if err := jsonx.Nullable(d, &x.PrimaryEmailAddressID.Value, &x.PrimaryEmailAddressID.Valid, &x.PrimaryEmailAddressID.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "primary_email_address_id")
 			}
 		case 10:
-			x.PrimaryPhoneNumberID.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "primary_phone_number_id")
-				}
-				x.PrimaryPhoneNumberID = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.PrimaryPhoneNumberID.Value); err != nil {
-					return jsonx.Field(err, "primary_phone_number_id")
-				}
-				x.PrimaryPhoneNumberID.Valid = true
+			if err := jsonx.Nullable(d, &x.PrimaryPhoneNumberID.Value, &x.PrimaryPhoneNumberID.Valid, &x.PrimaryPhoneNumberID.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "primary_phone_number_id")
 			}
 		case 11:
 			if err := jsonx.Opt(d, &x.PasswordEnabled, &jsonx.Alloc(&st).PasswordEnabled, jsonx.ReadBool); err != nil {
@@ -537,17 +482,8 @@ func (x *User) decodeJSON(d *jsonx.Decoder) error {
 				}
 			}
 		case 18:
-			x.LastSignInAt.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "last_sign_in_at")
-				}
-				x.LastSignInAt = webhook.Null[int64]()
-			} else {
-				if err := jsonx.ReadInt(d, &x.LastSignInAt.Value); err != nil {
-					return jsonx.Field(err, "last_sign_in_at")
-				}
-				x.LastSignInAt.Valid = true
+			if err := jsonx.Nullable(d, &x.LastSignInAt.Value, &x.LastSignInAt.Valid, &x.LastSignInAt.Set, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "last_sign_in_at")
 			}
 		case 19:
 			if err := jsonx.Opt(d, &x.CreatedAt, &jsonx.Alloc(&st).CreatedAt, jsonx.ReadInt); err != nil {
@@ -926,30 +862,12 @@ func (x *Verification) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "strategy")
 			}
 		case 2:
-			x.Attempts.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "attempts")
-				}
-				x.Attempts = webhook.Null[int64]()
-			} else {
-				if err := jsonx.ReadInt(d, &x.Attempts.Value); err != nil {
-					return jsonx.Field(err, "attempts")
-				}
-				x.Attempts.Valid = true
+			if err := jsonx.Nullable(d, &x.Attempts.Value, &x.Attempts.Valid, &x.Attempts.Set, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "attempts")
 			}
 		case 3:
-			x.ExpireAt.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "expire_at")
-				}
-				x.ExpireAt = webhook.Null[int64]()
-			} else {
-				if err := jsonx.ReadInt(d, &x.ExpireAt.Value); err != nil {
-					return jsonx.Field(err, "expire_at")
-				}
-				x.ExpireAt.Valid = true
+			if err := jsonx.Nullable(d, &x.ExpireAt.Value, &x.ExpireAt.Valid, &x.ExpireAt.Set, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "expire_at")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1827,17 +1745,8 @@ func (x *Session) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "status")
 			}
 		case 5:
-			x.LastActiveOrganizationID.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "last_active_organization_id")
-				}
-				x.LastActiveOrganizationID = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.LastActiveOrganizationID.Value); err != nil {
-					return jsonx.Field(err, "last_active_organization_id")
-				}
-				x.LastActiveOrganizationID.Valid = true
+			if err := jsonx.Nullable(d, &x.LastActiveOrganizationID.Value, &x.LastActiveOrganizationID.Valid, &x.LastActiveOrganizationID.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "last_active_organization_id")
 			}
 		case 6:
 			if err := jsonx.Opt(d, &x.LastActiveAt, &jsonx.Alloc(&st).LastActiveAt, jsonx.ReadInt); err != nil {

@@ -116,6 +116,39 @@ func OptValue[T any](d *Decoder, p **T, slot *T, decode func(*T, *Decoder) error
 	return decode(*p, d)
 }
 
+// Nullable decodes the next value into the parts of a webhook.Nullable:
+// set is set either way, and null clears value and valid; any other value
+// is read into value with read, and sets valid.
+func Nullable[T any](d *Decoder, value *T, valid, set *bool, read func(*Decoder, *T) error) error {
+	*set = true
+	if d.IsNull() {
+		var zero T
+		*value, *valid = zero, false
+		return d.Null()
+	}
+	if err := read(d, value); err != nil {
+		return err
+	}
+	*valid = true
+	return nil
+}
+
+// NullableValue is Nullable for a type that decodes itself, as the method
+// expression decode, e.g. (*Order).decodeJSON.
+func NullableValue[T any](d *Decoder, value *T, valid, set *bool, decode func(*T, *Decoder) error) error {
+	*set = true
+	if d.IsNull() {
+		var zero T
+		*value, *valid = zero, false
+		return d.Null()
+	}
+	if err := decode(value, d); err != nil {
+		return err
+	}
+	*valid = true
+	return nil
+}
+
 // Alloc returns *p, allocating it first when nil: the storage the optional
 // values of one object share, made when the first of them arrives.
 func Alloc[S any](p **S) *S {

@@ -1389,69 +1389,24 @@ func (x *NullableFields) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			x.Nickname.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "nickname")
-				}
-				x.Nickname = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.Nickname.Value); err != nil {
-					return jsonx.Field(err, "nickname")
-				}
-				x.Nickname.Valid = true
+			if err := jsonx.Nullable(d, &x.Nickname.Value, &x.Nickname.Valid, &x.Nickname.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "nickname")
 			}
 		case 1:
-			x.ParentID.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "parent_id")
-				}
-				x.ParentID = webhook.Null[int64]()
-			} else {
-				if err := jsonx.ReadInt(d, &x.ParentID.Value); err != nil {
-					return jsonx.Field(err, "parent_id")
-				}
-				x.ParentID.Valid = true
+			if err := jsonx.Nullable(d, &x.ParentID.Value, &x.ParentID.Valid, &x.ParentID.Set, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "parent_id")
 			}
 		case 2:
-			x.DeletedAt.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "deleted_at")
-				}
-				x.DeletedAt = webhook.Null[time.Time]()
-			} else {
-				if err := jsonx.ReadTime(d, &x.DeletedAt.Value); err != nil {
-					return jsonx.Field(err, "deleted_at")
-				}
-				x.DeletedAt.Valid = true
+			if err := jsonx.Nullable(d, &x.DeletedAt.Value, &x.DeletedAt.Valid, &x.DeletedAt.Set, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "deleted_at")
 			}
 		case 3:
-			x.FirstItem.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "first_item")
-				}
-				x.FirstItem = webhook.Null[LineItem]()
-			} else {
-				if err := x.FirstItem.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "first_item")
-				}
-				x.FirstItem.Valid = true
+			if err := jsonx.NullableValue(d, &x.FirstItem.Value, &x.FirstItem.Valid, &x.FirstItem.Set, (*LineItem).decodeJSON); err != nil {
+				return jsonx.Field(err, "first_item")
 			}
 		case 4:
-			x.LastItem.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "last_item")
-				}
-				x.LastItem = webhook.Null[LineItem]()
-			} else {
-				if err := x.LastItem.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "last_item")
-				}
-				x.LastItem.Valid = true
+			if err := jsonx.NullableValue(d, &x.LastItem.Value, &x.LastItem.Valid, &x.LastItem.Set, (*LineItem).decodeJSON); err != nil {
+				return jsonx.Field(err, "last_item")
 			}
 		case 5:
 			x.Notes.Set = true
@@ -2701,30 +2656,12 @@ func (x *OrderStatusChangedEvent) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "status")
 			}
 		case 5:
-			x.PreviousStatus.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "previous_status")
-				}
-				x.PreviousStatus = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.PreviousStatus.Value); err != nil {
-					return jsonx.Field(err, "previous_status")
-				}
-				x.PreviousStatus.Valid = true
+			if err := jsonx.Nullable(d, &x.PreviousStatus.Value, &x.PreviousStatus.Valid, &x.PreviousStatus.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "previous_status")
 			}
 		case 6:
-			x.Reason.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.Reason.Value); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason.Valid = true
+			if err := jsonx.Nullable(d, &x.Reason.Value, &x.Reason.Valid, &x.Reason.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "reason")
 			}
 		default:
 			if err := d.Skip(); err != nil {

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/hookgen/hookgen/runtime/jsonx"
-	"github.com/hookgen/hookgen/webhook"
 )
 
 // JSONValue is implemented by the pointer of every type of this package that
@@ -219,17 +218,8 @@ func (x *A) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "type")
 			}
 		case 2:
-			x.Reason.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason = webhook.Null[AReason]()
-			} else {
-				if err := x.Reason.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason.Valid = true
+			if err := jsonx.NullableValue(d, &x.Reason.Value, &x.Reason.Valid, &x.Reason.Set, (*AReason).decodeJSON); err != nil {
+				return jsonx.Field(err, "reason")
 			}
 		case 3:
 			if err := jsonx.Opt(d, &x.X重量, &jsonx.Alloc(&st).X重量, jsonx.ReadFloat); err != nil {

@@ -2,10 +2,7 @@
 
 package enums
 
-import (
-	"github.com/hookgen/hookgen/runtime/jsonx"
-	"github.com/hookgen/hookgen/webhook"
-)
+import "github.com/hookgen/hookgen/runtime/jsonx"
 
 // JSONValue is implemented by the pointer of every type of this package that
 // has a generated JSON decoder and encoder: the payloads, their parts and the
@@ -102,17 +99,8 @@ func (x *Task) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "priority")
 			}
 		case 2:
-			x.Reason.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason = webhook.Null[TaskReason]()
-			} else {
-				if err := x.Reason.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "reason")
-				}
-				x.Reason.Valid = true
+			if err := jsonx.NullableValue(d, &x.Reason.Value, &x.Reason.Valid, &x.Reason.Set, (*TaskReason).decodeJSON); err != nil {
+				return jsonx.Field(err, "reason")
 			}
 		case 3:
 			if ok, err := jsonx.Array(d); err != nil {

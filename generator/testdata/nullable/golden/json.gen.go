@@ -137,17 +137,8 @@ func (x *Profile) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "nickname")
 			}
 		case 3:
-			x.MiddleName.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "middle_name")
-				}
-				x.MiddleName = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.MiddleName.Value); err != nil {
-					return jsonx.Field(err, "middle_name")
-				}
-				x.MiddleName.Valid = true
+			if err := jsonx.Nullable(d, &x.MiddleName.Value, &x.MiddleName.Valid, &x.MiddleName.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "middle_name")
 			}
 		case 4:
 			seen[0] |= 1 << 2

@@ -2,10 +2,7 @@
 
 package nullunion
 
-import (
-	"github.com/hookgen/hookgen/runtime/jsonx"
-	"github.com/hookgen/hookgen/webhook"
-)
+import "github.com/hookgen/hookgen/runtime/jsonx"
 
 // JSONValue is implemented by the pointer of every type of this package that
 // has a generated JSON decoder and encoder: the payloads, their parts and the
@@ -275,69 +272,24 @@ func (x *Sighting) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "place")
 			}
 		case 2:
-			x.Witness.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "witness")
-				}
-				x.Witness = webhook.Null[Person]()
-			} else {
-				if err := x.Witness.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "witness")
-				}
-				x.Witness.Valid = true
+			if err := jsonx.NullableValue(d, &x.Witness.Value, &x.Witness.Valid, &x.Witness.Set, (*Person).decodeJSON); err != nil {
+				return jsonx.Field(err, "witness")
 			}
 		case 3:
-			x.Reporter.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "reporter")
-				}
-				x.Reporter = webhook.Null[Person]()
-			} else {
-				if err := x.Reporter.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "reporter")
-				}
-				x.Reporter.Valid = true
+			if err := jsonx.NullableValue(d, &x.Reporter.Value, &x.Reporter.Valid, &x.Reporter.Set, (*Person).decodeJSON); err != nil {
+				return jsonx.Field(err, "reporter")
 			}
 		case 4:
-			x.Vehicle.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "vehicle")
-				}
-				x.Vehicle = webhook.Null[SightingVehicle]()
-			} else {
-				if err := x.Vehicle.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "vehicle")
-				}
-				x.Vehicle.Valid = true
+			if err := jsonx.NullableValue(d, &x.Vehicle.Value, &x.Vehicle.Valid, &x.Vehicle.Set, (*SightingVehicle).decodeJSON); err != nil {
+				return jsonx.Field(err, "vehicle")
 			}
 		case 5:
-			x.Note.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "note")
-				}
-				x.Note = webhook.Null[string]()
-			} else {
-				if err := jsonx.ReadStr(d, &x.Note.Value); err != nil {
-					return jsonx.Field(err, "note")
-				}
-				x.Note.Valid = true
+			if err := jsonx.Nullable(d, &x.Note.Value, &x.Note.Valid, &x.Note.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "note")
 			}
 		case 6:
-			x.Mood.Set = true
-			if d.IsNull() {
-				if err := d.Null(); err != nil {
-					return jsonx.Field(err, "mood")
-				}
-				x.Mood = webhook.Null[Mood]()
-			} else {
-				if err := x.Mood.Value.decodeJSON(d); err != nil {
-					return jsonx.Field(err, "mood")
-				}
-				x.Mood.Valid = true
+			if err := jsonx.NullableValue(d, &x.Mood.Value, &x.Mood.Valid, &x.Mood.Set, (*Mood).decodeJSON); err != nil {
+				return jsonx.Field(err, "mood")
 			}
 		case 7:
 			if ok, err := jsonx.Array(d); err != nil {
