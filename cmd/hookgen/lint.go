@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,17 +25,13 @@ type finding struct {
 func lint(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hookgen lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	cfgPath := fs.String("config", "specs/hookgen.yaml", "the config file listing the specs (when no SPEC is given)")
 	format := fs.String("format", "text", "output format: text or json")
 	strict := fs.Bool("strict", false, "exit 1 on warnings too")
 	side := sideFlag(fs)
 	overlays := overlayFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "hookgen lint: -format must be text or json, not %q\n", *format)

@@ -81,7 +81,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	fmt.Fprintf(stderr, "hookgen: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(stderr, "hookgen: unknown command %q\n", args[0])
+	if near := nearest(args[0], commands); near != "" {
+		fmt.Fprintf(stderr, "did you mean hookgen %s?\n", near)
+	}
+	fmt.Fprintf(stderr, "\n%s", usage)
 	return 2
 }
 
@@ -95,18 +99,14 @@ func version() string {
 func generate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hookgen generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	cfgPath := fs.String("config", "specs/hookgen.yaml", "the config file listing specs to generate")
 	spec := fs.String("spec", "", "one AsyncAPI document to generate (instead of -config)")
 	pkg := fs.String("package", "", "with -spec: the Go package name")
 	out := fs.String("out", "", "with -spec: the output directory")
 	side := sideFlag(fs)
 	overlays := overlayFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "hookgen generate: unexpected argument %q (flags go before it; did you mean -spec %s?)\n", fs.Arg(0), fs.Arg(0))

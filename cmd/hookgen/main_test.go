@@ -672,3 +672,47 @@ func TestOwnSpecsClean(t *testing.T) {
 		t.Errorf("lint of specs/hookgen.yaml: %v", r)
 	}
 }
+
+// TestCommandHelp: each command's -h prints its own synopsis, an example
+// and its flags with their defaults, on stdout.
+func TestCommandHelp(t *testing.T) {
+	t.Parallel()
+	for cmd, flags := range map[string][]string{
+		"generate": {"-spec", "-package", "-out", "-overlay", "-side", `(default "specs/hookgen.yaml")`},
+		"lint":     {"-format", `(default "text")`, "-strict", "-overlay"},
+		"send":     {"-spec", "-url", "-basic", "-secret", "(default 10s)"},
+	} {
+		r := runCLI(t, cmd, "-h")
+		if r.code != 0 || r.stderr != "" {
+			t.Errorf("%s -h: %v", cmd, r)
+		}
+		for _, want := range append([]string{"Usage: hookgen " + cmd, "Example:\n  hookgen " + cmd}, flags...) {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%s -h does not say %q:\n%s", cmd, want, r.stdout)
+			}
+		}
+	}
+}
+
+// TestMistyped: a mistyped flag or command gets the nearest suggested.
+func TestMistyped(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"generate", "-sepc", "x.yaml"}, "did you mean -spec?"},
+		{[]string{"lint", "-strcit"}, "did you mean -strict?"},
+		{[]string{"send", "-bsaic", "u:p"}, "did you mean -basic?"},
+		{[]string{"gnerate"}, "did you mean hookgen generate?"},
+		{[]string{"lnit"}, "did you mean hookgen lint?"},
+	} {
+		r := runCLI(t, tc.args...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: want exit 2 and %q:\n%v", tc.args, tc.want, r)
+		}
+	}
+	if r := runCLI(t, "generate", "-zzzzzz"); strings.Contains(r.stderr, "did you mean") {
+		t.Errorf("a flag like none still got a suggestion:\n%v", r)
+	}
+}

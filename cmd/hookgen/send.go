@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,6 @@ import (
 func send(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("hookgen send", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	spec := fs.String("spec", "", "the AsyncAPI document whose examples to send (required)")
 	base := fs.String("url", "", "the receiver's base URL; each channel's path is appended (required)")
 	only := fs.String("message", "", "send only this message (its key, e.g. DasherConfirmed)")
@@ -41,11 +41,8 @@ func send(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
 	side := sideFlag(fs)
 	overlays := overlayFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if *spec == "" || *base == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "hookgen send: needs -spec and -url, and no other arguments")
@@ -101,32 +98,26 @@ func send(args []string, stdout, stderr io.Writer) int {
 
 	httpClient := &http.Client{Timeout: *timeout}
 	sent, failed := 0, 0
-	for _, c := range api.Channels {
-		for _, m := range c.Messages {
-			if *only != "" && m.Key != *only {
-				continue
-			}
-			for i, ex := range m.Examples {
-				if *example != "" && ex.Name != *example {
-					continue
-				}
-				sent++
-				status, err := deliver(ctx, httpClient, strings.TrimSuffix(*base, "/")+model.FillParams(c.Path, func(n string) string { return "example-" + n }), m, ex, signers)
-				label := m.Key + "/" + ex.Name
-				if ex.Name == "" {
-					label = fmt.Sprintf("%s/#%d", m.Key, i+1)
-				}
-				if err != nil {
-					failed++
-					fmt.Fprintf(stdout, "%s -> error: %v\n", label, err)
-					continue
-				}
-				if status != http.StatusOK {
-					failed++
-				}
-				fmt.Fprintf(stdout, "%s -> %d %s\n", label, status, http.StatusText(status))
-			}
+	plan, listed := planDeliveries(api, *only, *example)
+	if target, ok := sameTarget(plan); ok && listed > 1 {
+		fmt.Fprintf(stdout, "note: every example routes to %s, whatever message it is listed under (hookgen lint says which): each distinct delivery is sent once\n", target)
+	}
+	for _, d := range plan {
+		sent++
+		status, err := deliver(ctx, httpClient, strings.TrimSuffix(*base, "/")+model.FillParams(d.channel.Path, func(n string) string { return "example-" + n }), d.message, d.example, signers)
+		label := d.label
+		if len(d.same) > 0 {
+			label += fmt.Sprintf(" (also %s: the same delivery)", strings.Join(d.same, ", "))
 		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(stdout, "%s -> error: %v\n", label, err)
+			continue
+		}
+		if status != http.StatusOK {
+			failed++
+		}
+		fmt.Fprintf(stdout, "%s -> %d %s\n", label, status, http.StatusText(status))
 	}
 	if sent == 0 {
 		fmt.Fprintln(stderr, "hookgen send: no example matched")
@@ -137,6 +128,97 @@ func send(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// plannedDelivery is one distinct delivery send makes: an example, the
+// examples that would be the very same request, and the message its
+// discriminator routes it to.
+type plannedDelivery struct {
+	channel  *model.Channel
+	message  *model.Message
+	example  *model.Example
+	label    string
+	same     []string
+	routesTo string
+}
+
+// planDeliveries lists the examples to send, each distinct request once,
+// and counts the messages they are listed under.
+func planDeliveries(api *model.API, only, example string) ([]*plannedDelivery, int) {
+	var out []*plannedDelivery
+	byRequest := map[string]*plannedDelivery{}
+	listed := map[*model.Message]bool{}
+	for _, c := range api.Channels {
+		for _, m := range c.Messages {
+			if only != "" && m.Key != only {
+				continue
+			}
+			for i, ex := range m.Examples {
+				if example != "" && ex.Name != example {
+					continue
+				}
+				listed[m] = true
+				label := m.Key + "/" + ex.Name
+				if ex.Name == "" {
+					label = fmt.Sprintf("%s/#%d", m.Key, i+1)
+				}
+				key := fmt.Sprint(c.Path, "\x00", m.ContentType, "\x00", string(ex.Payload), "\x00", ex.Headers)
+				if first, ok := byRequest[key]; ok {
+					first.same = append(first.same, label)
+					continue
+				}
+				d := &plannedDelivery{channel: c, message: m, example: ex, label: label, routesTo: routesTo(c, ex)}
+				byRequest[key] = d
+				out = append(out, d)
+			}
+		}
+	}
+	return out, len(listed)
+}
+
+// sameTarget reports whether every delivery routes to one message, as
+// DoorDash's seed examples do, and names it.
+func sameTarget(plan []*plannedDelivery) (string, bool) {
+	target := ""
+	for _, d := range plan {
+		if d.routesTo == "" || (target != "" && d.routesTo != target) {
+			return "", false
+		}
+		target = d.routesTo
+	}
+	return target, target != ""
+}
+
+// routesTo names the message an example's discriminator value selects on
+// its channel, or "" when that cannot be told from the example alone.
+func routesTo(c *model.Channel, ex *model.Example) string {
+	d := c.Discriminator
+	if d == nil {
+		return ""
+	}
+	var value string
+	switch d.In {
+	case model.InChannel:
+		return d.Routes[0].Message.Key
+	case model.InHeader:
+		value = ex.Headers[d.Name]
+	case model.InPayload:
+		var body map[string]any
+		if json.Unmarshal(ex.Payload, &body) != nil {
+			return ""
+		}
+		v, ok := body[d.Name].(string)
+		if !ok {
+			return ""
+		}
+		value = v
+	}
+	for _, r := range d.Routes {
+		if r.Value == value {
+			return r.Message.Key
+		}
+	}
+	return ""
 }
 
 func deliver(ctx context.Context, client *http.Client, url string, m *model.Message, ex *model.Example, signers []func(*http.Request, []byte) error) (int, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookgen/hookgen/generated/doordash"
 	"github.com/hookgen/hookgen/model"
 	"github.com/hookgen/hookgen/webhook"
 )
@@ -175,5 +177,45 @@ components:
 				t.Errorf("wrong secret: %v", r)
 			}
 		})
+	}
+}
+
+// TestSendSameDelivery: DoorDash's seed examples are nine copies of one
+// DASHER_CONFIRMED delivery. send says so, sends it once to a real
+// generated receiver, and reports that one answer; with the project's
+// overlay the nine are distinct and each is sent.
+func TestSendSameDelivery(t *testing.T) {
+	t.Parallel()
+	var calls []string
+	receiver := func() *httptest.Server { // a new one de-duplicates nothing yet
+		handler := doordash.EventFunc(func(_ context.Context, message string, _ any) error {
+			calls = append(calls, message)
+			return nil
+		})
+		srv, err := doordash.NewServer(handler, doordash.WithBasicAuth(webhook.Credential{Username: "u", Password: "p"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv)
+		t.Cleanup(ts.Close)
+		return ts
+	}
+	ts := receiver()
+	r := runCLI(t, "send", "-spec", doordashSpec, "-url", ts.URL, "-basic", "u:p")
+	if r.code != 0 || strings.Count(r.stdout, " -> ") != 1 {
+		t.Fatalf("send: want one delivery reported:\n%v", r)
+	}
+	for _, want := range []string{"note: every example routes to DasherConfirmed", "the same delivery) -> 200 OK", "1 sent, 0 not answered 200"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout does not say %q:\n%s", want, r.stdout)
+		}
+	}
+	if len(calls) != 1 || calls[0] != "DasherConfirmed" {
+		t.Errorf("handler calls %v, want [DasherConfirmed]", calls)
+	}
+	calls = nil
+	r = runCLI(t, "send", "-spec", doordashSpec, "-overlay", "../../specs/overlays/doordash.yaml", "-url", receiver().URL, "-basic", "u:p")
+	if r.code != 0 || strings.Contains(r.stdout, "note:") || !strings.Contains(r.stdout, "9 sent") || len(calls) != 9 {
+		t.Errorf("with the overlay: %d calls\n%v", len(calls), r)
 	}
 }
