@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/hookgen/hookgen/model"
 	"github.com/hookgen/hookgen/parser"
 )
@@ -86,8 +88,8 @@ func TestDirection(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			api, warns := lintText(t, tc.doc, tc.opts...)
-			if got := messageKeys(api); !slices.Equal(got, []string{tc.want}) {
-				t.Errorf("messages received = %v, want [%s]", got, tc.want)
+			if diff := cmp.Diff([]string{tc.want}, messageKeys(api)); diff != "" {
+				t.Errorf("messages received (-want +got):\n%s", diff)
 			}
 			mixed := slices.ContainsFunc(warns, func(w string) bool { return strings.Contains(w, "takes it to describe the provider") })
 			if mixed != tc.warns {

@@ -149,6 +149,19 @@ tool github.com/hookgen/hookgen/cmd/hookgen
 		t.Errorf("the consumer printed %q", got)
 	}
 
+	// The consumer's go mod tidy needs no checksum hookgen's go.sum lacks:
+	// the README's recipe works offline once hookgen's modules are cached.
+	goRun("-mod=mod", "mod", "tidy")
+	ours := map[string]bool{}
+	for _, l := range strings.Split(string(mustRead(t, filepath.Join(root, "go.sum"))), "\n") {
+		ours[l] = true
+	}
+	for _, l := range strings.Split(string(mustRead(t, filepath.Join(dir, "go.sum"))), "\n") {
+		if !ours[l] {
+			t.Errorf("the consumer's go mod tidy added %q, which hookgen's go.sum lacks", l)
+		}
+	}
+
 	// The tool reports hookgen's version, not the consumer's.
 	if v := goRun("", "tool", "hookgen", "version"); v != "hookgen v0.0.0-00010101000000-000000000000\n" {
 		t.Errorf("go tool hookgen version = %q", v)
