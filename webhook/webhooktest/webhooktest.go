@@ -50,6 +50,9 @@ func (r *Recorder) Calls() []Call {
 type Route struct {
 	Message, Channel, Path string
 	In, Name, Value        string
+	// Handshake marks a handshake, which the server answers itself:
+	// no handler is called.
+	Handshake bool
 }
 
 // Target describes a generated package under test.
@@ -108,7 +111,8 @@ func WithDiscriminator(t testing.TB, route Route, body []byte) []byte {
 // CheckRoutes sends every example of every message through a fresh server,
 // with the message's own discriminator value and valid credentials, and
 // checks that the answer is 200 and that exactly that message's method ran,
-// once, with the example's values.
+// once, with the example's values; for a handshake, that the answer is 200
+// with a body and that no method ran.
 func CheckRoutes(t *testing.T, tg Target) {
 	for _, route := range tg.Routes {
 		bodies := map[string][]byte{}
@@ -132,6 +136,12 @@ func CheckRoutes(t *testing.T, tg Target) {
 					t.Fatalf("status %d: %s", w.Code, w.Body)
 				}
 				calls := rec.Calls()
+				if route.Handshake {
+					if len(calls) != 0 || w.Body.Len() == 0 {
+						t.Fatalf("handshake: answer %q, calls %+v; want an answer and no call", w.Body, calls)
+					}
+					return
+				}
 				if len(calls) != 1 || calls[0].Message != route.Message {
 					t.Fatalf("want one call of %s, got %+v", route.Message, calls)
 				}
