@@ -134,8 +134,12 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route, name s
 	if m.Payload != nil {
 		doc += " A nil event sends the spec's example."
 	}
+	reaches := "reaches " + g.message(m).Handle
+	if m.Handshake != nil {
+		reaches = "is answered as the handshake"
+	}
 	if c.Discriminator.In == model.InPayload {
-		doc += fmt.Sprintf(" The body's %s is set to %q, so the request reaches %s.", c.Discriminator.Name, r.Value, g.message(m).Handle)
+		doc += fmt.Sprintf(" The body's %s is set to %q, so the request %s.", c.Discriminator.Name, r.Value, reaches)
 	}
 	if m.Headers != nil {
 		doc += " The headers are the spec example's; change them on the request as needed (an event id header, say)."
