@@ -186,6 +186,10 @@ func (g *gen) options(f *jen.File) {
 			doc = fmt.Sprintf("%s authenticates deliveries by a key in the %s %s: any of keys passes, so several allow rotation.", name, in, s.Name)
 			params = []jen.Code{jen.Id("keys").Op("...").String()}
 			verifier = jen.Qual(webhookPkg, "APIKey").Call(jen.Lit(in), jen.Lit(s.Name), jen.Id("keys").Op("..."))
+		case "bodykey":
+			doc = fmt.Sprintf("%s authenticates deliveries by a key they carry in their body, at %s (every value there must be one of keys): any of keys passes, so several allow rotation.", name, s.BodyKey)
+			params = []jen.Code{jen.Id("keys").Op("...").String()}
+			verifier = jen.Qual(implPkg, "BodyKey").Call(jen.Lit(s.BodyKey), jen.Id("keys").Op("..."))
 		case "hmac":
 			g.signatureOption(f, sp)
 			continue
@@ -266,10 +270,16 @@ func schemeKind(s *model.SecurityScheme) string {
 		if s.Signature != nil {
 			return "hmac"
 		}
+		if s.BodyKey != "" {
+			return "bodykey"
+		}
 		return "apikey"
 	case "apiKey":
 		if s.Signature != nil {
 			return "hmac"
+		}
+		if s.BodyKey != "" {
+			return "bodykey"
 		}
 		return "bearer"
 	case "oauth2", "openIdConnect":

@@ -126,7 +126,7 @@ func (g *gen) testAuth(f *jen.File) {
 			}
 			opts = append(opts, opt.Call(jen.Lit(testSecret(s.Signature.Format))))
 			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit(testSecret(s.Signature.Format)), jen.Lit(wrongSecret(s.Signature.Format))
-		case "apikey":
+		case "apikey", "bodykey":
 			opts = append(opts, opt.Call(jen.Lit("test-key")))
 			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit("test-key"), jen.Lit("wrong-key")
 		default:

@@ -1,8 +1,10 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/dave/jennifer/jen"
 
@@ -28,7 +30,12 @@ func credType(s *schemePlan) *jen.Statement {
 func (g *gen) testkit(f *jen.File) {
 	var fields, body []jen.Code
 	c := jen.Id("c")
-	for _, sp := range g.schemes {
+	// A key in the body goes in before anything signs the body.
+	schemes := slices.Clone(g.schemes)
+	slices.SortStableFunc(schemes, func(a, b *schemePlan) int {
+		return cmp.Compare(b2i(a.Kind != "bodykey"), b2i(b.Kind != "bodykey"))
+	})
+	for _, sp := range schemes {
 		s, kind, name, typ := sp.Model, sp.Kind, sp.Cred, credType(sp)
 		field := c.Clone().Dot(name)
 		var what string
@@ -50,6 +57,18 @@ func (g *gen) testkit(f *jen.File) {
 				set = []jen.Code{jen.Id("r").Dot("AddCookie").Call(jen.Op("&").Qual("net/http", "Cookie").Values(jen.Dict{jen.Id("Name"): jen.Lit(s.Name), jen.Id("Value"): field.Clone()}))}
 			default:
 				set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(http.CanonicalHeaderKey(s.Name)), field.Clone())}
+			}
+		case "bodykey":
+			what = fmt.Sprintf("the key set at %s in the body", s.BodyKey)
+			set = []jen.Code{
+				jen.List(jen.Id("keyed"), jen.Err()).Op(":=").Qual(implPkg, "SetBodyKey").Call(jen.Id("body"), jen.Lit(s.BodyKey), field.Clone()),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+				jen.Id("body").Op("=").Id("keyed"),
+				jen.List(jen.Id("r").Dot("Body"), jen.Id("r").Dot("ContentLength")).Op("=").List(
+					jen.Qual("io", "NopCloser").Call(jen.Qual("bytes", "NewReader").Call(jen.Id("body"))), jen.Int64().Call(jen.Len(jen.Id("body")))),
+				jen.Id("r").Dot("GetBody").Op("=").Func().Params().Params(jen.Qual("io", "ReadCloser"), jen.Error()).Block(
+					jen.Return(jen.Qual("io", "NopCloser").Call(jen.Qual("bytes", "NewReader").Call(jen.Id("keyed"))), jen.Nil()),
+				),
 			}
 		case "hmac":
 			build := jen.Id(sp.Builder)
@@ -104,6 +123,13 @@ func (g *gen) testkit(f *jen.File) {
 		),
 		jen.Return(jen.Qual(webhookPkg, "Example").Values(jen.Dict{jen.Id("Message"): jen.Id("message"), jen.Id("Payload"): jen.Index().Byte().Call(jen.Lit("{}"))})),
 	)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // requestHelper writes name, the builder of the requests that route r

@@ -93,7 +93,12 @@ type SecurityScheme struct {
 	Flows            []OAuthFlow
 	// Signature says how deliveries are signed, from the x-hookgen-hmac
 	// extension; nil for schemes that carry a plain credential.
-	Signature  *Signature
+	Signature *Signature
+	// BodyKey is where, in the JSON body, deliveries carry the scheme's
+	// shared secret instead of a header (x-hookgen-body-key): a JSON
+	// pointer in which "*" stands for every element of an array, as in
+	// Microsoft Graph's /value/*/clientState. "" for other schemes.
+	BodyKey    string
 	Extensions Extensions
 	Pos        Pos
 }

@@ -215,3 +215,39 @@ channels:
 		}
 	}
 }
+
+// TestBodyKey reads x-hookgen-body-key, and refuses it, located, where it
+// cannot apply.
+func TestBodyKey(t *testing.T) {
+	doc := func(scheme string) string {
+		return `asyncapi: 2.6.0
+info: {title: Keys, version: '1'}
+servers:
+  s: {url: 'https://r.example', protocol: https, security: [{key: []}]}
+channels:
+  /hooks:
+    publish:
+      message: {payload: {type: object}}
+components:
+  securitySchemes:
+    key: ` + scheme + `
+`
+	}
+	api, _ := lintText(t, doc(`{type: httpApiKey, name: clientState, x-hookgen-body-key: /value/*/clientState}`))
+	if s := api.SecuritySchemes[0]; s.BodyKey != "/value/*/clientState" {
+		t.Errorf("BodyKey = %q", s.BodyKey)
+	}
+	for scheme, want := range map[string]string{
+		`{type: userPassword, x-hookgen-body-key: /k}`:                                        "belongs on an httpApiKey scheme",
+		`{type: httpApiKey, name: k, in: header, x-hookgen-body-key: k}`:                      "must be a JSON pointer",
+		`{type: httpApiKey, name: k, in: header, x-hookgen-hmac: {}, x-hookgen-body-key: /k}`: "either signed",
+	} {
+		path := filepath.Join(t.TempDir(), "spec.yaml")
+		if err := os.WriteFile(path, []byte(doc(scheme)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := parser.ParseFile(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", scheme, err, want)
+		}
+	}
+}
