@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -40,7 +41,16 @@ func (g *gen) dispatch(f *jen.File) {
 	f.Line()
 	var cases []jen.Code
 	for _, c := range g.routed() {
-		cases = append(cases, jen.Case(jen.Id(g.channel(c).Const)).Block(jen.Return(jen.Id("d").Dot(g.channel(c).Route).Call(jen.Id("ctx"), jen.Id("del")))))
+		route := jen.Id("d").Dot(g.channel(c).Route).Call(jen.Id("ctx"), jen.Id("del"))
+		if g.channel(c).Replies {
+			// A transport other than HTTP has nowhere to write a reply.
+			cases = append(cases, jen.Case(jen.Id(g.channel(c).Const)).Block(
+				jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(route),
+				jen.Return(jen.Err()),
+			))
+			continue
+		}
+		cases = append(cases, jen.Case(jen.Id(g.channel(c).Const)).Block(jen.Return(route)))
 	}
 	fileComment(f, "Dispatch routes one delivery on channel (one of the Channel constants), with its "+
 		"headers and raw body, to the Handler. webhook.StatusOf(err) is the answer the "+
@@ -61,8 +71,17 @@ func (g *gen) dispatch(f *jen.File) {
 		g.routeFunc(f, c)
 	}
 	for _, m := range g.api.Messages {
+		if h := m.Handshake; h != nil && len(h.Query) > 0 {
+			continue // answered by the endpoint: see server.go
+		}
 		f.Line()
 		g.deliverFunc(f, m)
+	}
+	for _, m := range g.api.Messages {
+		if g.message(m).Answer != "" {
+			f.Line()
+			g.answerVar(f, m)
+		}
 	}
 	decoded := map[*model.Type]bool{}
 	for _, m := range g.api.Messages {
@@ -75,77 +94,153 @@ func (g *gen) dispatch(f *jen.File) {
 	}
 }
 
+// returns says how a dispatcher method returns: an error alone, or a
+// hookimpl.Reply and an error when the method may answer with a body.
+type returns bool
+
+// err returns the error e, with no reply where the method has one.
+func (r returns) err(e jen.Code) jen.Code {
+	if r {
+		return jen.Return(jen.Qual(implPkg, "Reply").Values(), e)
+	}
+	return jen.Return(e)
+}
+
+// call returns what a call of a method of the message m returns: an
+// error, with no reply where this method has one and m's does not.
+func (r returns) call(g *gen, m *model.Message, call jen.Code) jen.Code {
+	if r && !returns(g.message(m).replies()) {
+		return r.err(call)
+	}
+	return jen.Return(call)
+}
+
+// results are the method's results.
+func (r returns) results() *jen.Statement {
+	if r {
+		return jen.Params(jen.Qual(implPkg, "Reply"), jen.Error())
+	}
+	return jen.Error()
+}
+
 func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 	d := c.Discriminator
+	ret := returns(g.channel(c).Replies)
 	var body []jen.Code
 	var cases []jen.Code
 	for _, r := range d.Routes {
-		cases = append(cases, jen.Case(jen.Lit(r.Value)).Block(jen.Return(jen.Id("d").Dot(g.message(r.Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))))
+		cases = append(cases, jen.Case(jen.Lit(r.Value)).Block(ret.call(g, r.Message, jen.Id("d").Dot(g.message(r.Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))))
 	}
 	switch d.In {
 	case model.InChannel:
 		fileComment(f, fmt.Sprintf("%s passes every delivery on %s to its one message.", g.channel(c).Route, c.Path))
-		body = []jen.Code{jen.Return(jen.Id("d").Dot(g.message(d.Routes[0].Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))}
+		body = []jen.Code{ret.call(g, d.Routes[0].Message, jen.Id("d").Dot(g.message(d.Routes[0].Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))}
 	case model.InHeader:
 		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by its %s header.", g.channel(c).Route, c.Path, d.Name))
 		body = []jen.Code{
 			jen.Id("value").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(d.Name))),
 			jen.Switch(jen.Id("value")).Block(cases...),
-			absentRoute(d),
-			jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))),
+			absentRoute(d, ret),
+			ret.err(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))),
 		}
 	default:
 		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by the %s property of its body.", g.channel(c).Route, c.Path, d.Name))
-		body = g.payloadRoute(f, c, cases) // decode.go: one pass over the body
+		body = g.payloadRoute(f, c, cases, ret) // decode.go: one pass over the body
 	}
 	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.channel(c).Route).Params(
 		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
-	).Error().Block(body...)
+	).Add(ret.results()).Block(body...)
 }
 
 // deliverFunc decodes one message and runs its handler. With a payload, it
 // writes deliverX, which decodes, and runX, which runs the handler on what
 // deliverX or a route that decoded the payload already passes it.
 func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
+	mp := g.message(m)
+	ret := returns(mp.replies())
 	var body []jen.Code
 	body = append(body, jen.Id("del").Dot("Message").Op("=").Lit(m.Key))
 	args := []jen.Code{jen.Id("ctx")}
 	if p := m.Payload; p != nil {
 		g.deliverPayload(f, m) // decode.go
 		body = append(body, jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Err())),
+			ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Err())),
 		))
 		args = append(args, jen.Id("event"))
 	}
-	body = append(body, g.confirmCheck(m)...)
+	body = append(body, g.confirmCheck(m, ret)...)
 	if m.Headers != nil {
 		body = append(body,
 			jen.List(jen.Id("headers"), jen.Err()).Op(":=").Id("decode"+g.typeName(m.Headers)).Call(jen.Id("del").Dot("Header")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Err()))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Err()))),
 		)
-		args = append(args, jen.Id("headers"))
+		if mp.handled() {
+			args = append(args, jen.Id("headers"))
+		} else {
+			body = append(body, jen.Id("_").Op("=").Id("headers"))
+		}
 	}
-	if id := g.eventID(m); id != nil {
-		body = append(body, id)
+	if mp.Answer != "" {
+		body = append(body, jen.Return(jen.Id("d").Dot("runner").Dot("Answer").Call(jen.Id("ctx"), jen.Id("del"), jen.Op("&").Id(mp.Answer))))
+	} else {
+		if id := g.eventID(m); id != nil {
+			body = append(body, id)
+		}
+		body = append(body, g.runHandler(m, args))
 	}
-	body = append(body, jen.Return(jen.Id("d").Dot("runner").Dot("Run").Call(jen.Id("ctx"), jen.Id("del"),
-		jen.Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context")).Error().Block(
-			jen.Return(jen.Id("d").Dot("handler").Dot(g.message(m).Handle).Call(args...)),
-		))))
 	id := "its body's SHA-256"
 	if m.CorrelationID != "" {
 		id = m.CorrelationID
 	}
 	params := []jen.Code{jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery")}
-	name := g.message(m).Deliver
-	if m.Payload != nil {
-		name = g.message(m).Run
-		params = append(params, jen.Id("event").Add(g.payloadType(m.Payload)), jen.Err().Error())
-		fileComment(f, fmt.Sprintf("%s calls %s once per event id (%s) with the payload of %s, unless decoding it failed with err.", name, g.message(m).Handle, id, m.Key))
-	} else {
-		fileComment(f, fmt.Sprintf("%s decodes %s and calls %s once per event id (%s).", name, m.Key, g.message(m).Handle, id))
+	name := mp.Deliver
+	what := fmt.Sprintf("calls %s once per event id (%s)", mp.Handle, id)
+	if mp.Answer != "" {
+		what = "answers the handshake, without a handler and before de-duplication,"
 	}
-	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(params...).Error().Block(body...)
+	if m.Payload != nil {
+		name = mp.Run
+		params = append(params, jen.Id("event").Add(g.payloadType(m.Payload)), jen.Err().Error())
+		fileComment(f, fmt.Sprintf("%s %s with the payload of %s, unless decoding it failed with err.", name, what, m.Key))
+	} else {
+		fileComment(f, fmt.Sprintf("%s decodes %s and %s.", name, m.Key, strings.TrimSuffix(what, ",")))
+	}
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(params...).Add(ret.results()).Block(body...)
+}
+
+// runHandler returns the statement that runs m's handler with args once
+// per event id: through RunReply, encoding the reply, for a message that
+// declares one.
+func (g *gen) runHandler(m *model.Message, args []jen.Code) jen.Code {
+	mp := g.message(m)
+	call := jen.Id("d").Dot("handler").Dot(mp.Handle).Call(args...)
+	if mp.Reply == nil {
+		return jen.Return(jen.Id("d").Dot("runner").Dot("Run").Call(jen.Id("ctx"), jen.Id("del"),
+			jen.Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context")).Error().Block(jen.Return(call))))
+	}
+	t := mp.Reply.Payload
+	var encode jen.Code
+	fail := jen.Err().Op("!=").Nil()
+	switch {
+	case !isJSONType(mp.ReplyType): // text: a string payload, as the plan checked
+		encode = jen.Return(jen.Index().Byte().Call(jen.Id("reply")), jen.Nil())
+	case t.Kind == model.Object && g.declared(t):
+		fail = fail.Op("||").Id("reply").Op("==").Nil()
+		encode = jen.Return(jen.Id("Marshal").Call(jen.Id("reply")))
+	case g.declared(t):
+		encode = jen.Return(jen.Id("Marshal").Call(jen.Op("&").Id("reply")))
+	default:
+		if nilable(t) {
+			fail = fail.Op("||").Id("reply").Op("==").Nil()
+		}
+		encode = jen.Return(jen.Qual(jsonPkg, "Marshal").Call(jen.Id("reply")))
+	}
+	return jen.Return(jen.Id("d").Dot("runner").Dot("RunReply").Call(jen.Id("ctx"), jen.Id("del"), jen.Lit(mp.ReplyType),
+		jen.Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context")).Params(jen.Index().Byte(), jen.Error()).Block(
+			jen.List(jen.Id("reply"), jen.Err()).Op(":=").Add(call),
+			jen.If(fail).Block(jen.Return(jen.Nil(), jen.Err())),
+			encode,
+		)))
 }
 
 // payloadDecode is the function the dispatcher decodes m's payload with:
@@ -171,7 +266,7 @@ func (g *gen) deliverPayload(f *jen.File, m *model.Message) {
 	fileComment(f, fmt.Sprintf("%s decodes the payload of %s and passes it to %s.", g.message(m).Deliver, m.Key, g.message(m).Run))
 	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.message(m).Deliver).Params(
 		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
-	).Error().Block(
+	).Add(returns(g.message(m).replies()).results()).Block(
 		decl,
 		jen.Err().Op(":=").Add(g.payloadDecode(m)).Call(jen.Id("del").Dot("Body"), target),
 		jen.Return(jen.Id("d").Dot(g.message(m).Run).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err())),
@@ -184,20 +279,20 @@ func (g *gen) deliverPayload(f *jen.File, m *model.Message) {
 // routed by the property it holds: one pass over the body. Otherwise, or
 // when that decoding fails, jsonx.Probe reads the property alone, with
 // encoding/json's rules, and the message's deliver method decodes.
-func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []jen.Code {
+func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code, ret returns) []jen.Code {
 	d := c.Discriminator
-	unknown := jen.Return(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del")))
+	unknown := ret.err(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del")))
 	probe := func(assign string) []jen.Code {
 		return []jen.Code{
 			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(d.Name)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr"))),
+				ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr"))),
 			),
 		}
 	}
 	shared := g.channel(c).Shared
 	if shared == nil {
-		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), absentRoute(d), unknown)
+		return append(probe(":="), jen.Switch(jen.Id("value")).Block(cases...), absentRoute(d, ret), unknown)
 	}
 	field := jen.Id("event").Dot(shared.Name)
 	var present, value *jen.Statement
@@ -211,7 +306,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 	}
 	var routes []jen.Code
 	for _, r := range d.Routes {
-		routes = append(routes, jen.Case(jen.Lit(r.Value)).Block(jen.Return(
+		routes = append(routes, jen.Case(jen.Lit(r.Value)).Block(ret.call(g, r.Message,
 			jen.Id("d").Dot(g.message(r.Message).Run).Call(jen.Id("ctx"), jen.Id("del"), jen.Id("event"), jen.Err()),
 		)))
 	}
@@ -225,7 +320,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code) []je
 			jen.Id("value").Op("=").Add(value),
 		).Else().Block(append([]jen.Code{jen.Var().Id("perr").Error()}, probe("=")...)...),
 		jen.Switch(jen.Id("value")).Block(routes...),
-		absentRoute(d),
+		absentRoute(d, ret),
 		unknown,
 	}
 }
@@ -376,7 +471,7 @@ func (g *gen) idFromEvent(m *model.Message) (guard, value jen.Code, ok bool) {
 
 // confirmCheck returns the statements that refuse a delivery of m whose
 // second naming of the message (Discriminator.Confirm) says another one.
-func (g *gen) confirmCheck(m *model.Message) []jen.Code {
+func (g *gen) confirmCheck(m *model.Message, ret returns) []jen.Code {
 	cf, want, ok := g.confirmOf(m)
 	if !ok {
 		return nil
@@ -387,24 +482,24 @@ func (g *gen) confirmCheck(m *model.Message) []jen.Code {
 		name := http.CanonicalHeaderKey(cf.Name)
 		where = "the " + name + " header"
 		read = []jen.Code{jen.Id("v").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(name))}
-	} else if check := g.confirmFromEvent(m, cf.Name, want); check != nil {
+	} else if check := g.confirmFromEvent(m, cf.Name, want, ret); check != nil {
 		return []jen.Code{check}
 	} else {
 		where = "the body's " + cf.Name
 		read = []jen.Code{
 			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(cf.Name)),
-			jen.If(jen.Id("perr").Op("!=").Nil()).Block(jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
+			jen.If(jen.Id("perr").Op("!=").Nil()).Block(ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
 		}
 	}
 	msg := fmt.Sprintf("%s says %%q, not %q as %s does", where, want, g.routeWhere(m))
 	return append(read, jen.If(jen.Id("v").Op("!=").Lit("").Op("&&").Id("v").Op("!=").Lit(want)).Block(
-		jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), jen.Id("v")))),
+		ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), jen.Id("v")))),
 	))
 }
 
 // confirmFromEvent returns the check of confirmCheck on the decoded event,
 // when the property is a string field of it; nil otherwise.
-func (g *gen) confirmFromEvent(m *model.Message, name, want string) jen.Code {
+func (g *gen) confirmFromEvent(m *model.Message, name, want string, ret returns) jen.Code {
 	fl := property(m.Payload, name)
 	if fl == nil || !m.Payload.Named || !g.declared(m.Payload) || valueType(fl.Type).Kind != model.String || valueType(fl.Type).Format == "date-time" {
 		return nil
@@ -424,7 +519,7 @@ func (g *gen) confirmFromEvent(m *model.Message, name, want string) jen.Code {
 		value = jen.String().Call(value) // an enum's named type
 	}
 	return jen.If(jen.Id("v").Op(":=").Add(field), present.Op("&&").Add(value.Clone()).Op("!=").Lit(want)).Block(
-		jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), value))),
+		ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("fmt", "Errorf").Call(jen.Lit(msg), value))),
 	)
 }
 
@@ -479,12 +574,50 @@ func (g *gen) routeWhere(m *model.Message) string {
 // absentRoute returns the statement that refuses a delivery whose routing
 // value is absent, null or empty: a malformed delivery, not an unknown
 // event.
-func absentRoute(d *model.Discriminator) jen.Code {
+func absentRoute(d *model.Discriminator, ret returns) jen.Code {
 	what := fmt.Sprintf("the %s header is missing", http.CanonicalHeaderKey(d.Name))
 	if d.In == model.InPayload {
 		what = fmt.Sprintf("the body's %s is absent or null", d.Name)
 	}
 	return jen.If(jen.Id("value").Op("==").Lit("")).Block(
-		jen.Return(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what + ": it names the event")))),
+		ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what + ": it names the event")))),
 	)
+}
+
+// answerVar writes the variable that describes a handshake's answer, for
+// the runner (a routed handshake) or the endpoint (one recognised by its
+// query).
+func (g *gen) answerVar(f *jen.File, m *model.Message) {
+	h := m.Handshake
+	fileComment(f, fmt.Sprintf("%s is the answer to the handshake %s (x-hookgen-handshake).", g.message(m).Answer, m.Key))
+	f.Var().Id(g.message(m).Answer).Op("=").Qual(implPkg, "Answer").Values(jen.Dict{
+		jen.Id("Message"):     jen.Lit(m.Key),
+		jen.Id("ContentType"): jen.Lit(h.ContentType),
+		jen.Id("Value"):       answerValue(h.Answer),
+	})
+}
+
+// answerValue is the hookimpl.Value of an answer.
+func answerValue(a *model.Answer) jen.Code {
+	d := jen.Dict{}
+	switch {
+	case a.Const != nil:
+		d[jen.Id("Const")] = jen.Lit(string(a.Const))
+	case len(a.Fields) > 0:
+		var fields []jen.Code
+		for _, fl := range a.Fields {
+			fields = append(fields, jen.Values(jen.Dict{jen.Id("Name"): jen.Lit(fl.Name), jen.Id("Value"): answerValue(fl.Value)}))
+		}
+		d[jen.Id("Fields")] = multiline(jen.Index().Qual(implPkg, "Field"), fields)
+	default:
+		from := map[string]string{model.FromPayload: "FromPayload", model.FromHeader: "FromHeader", model.FromQuery: "FromQuery"}[a.From]
+		d[jen.Id("From")] = jen.Qual(implPkg, from)
+		d[jen.Id("Name")] = jen.Lit(a.Name)
+		if s := a.HMAC; s != nil {
+			d[jen.Id("HMAC")] = jen.Lit(s.Key)
+			d[jen.Id("Algorithm")] = jen.Lit(cmp.Or(s.Signature.Algorithm, "sha256"))
+			d[jen.Id("Encoding")] = jen.Lit(cmp.Or(s.Signature.Encoding, "hex"))
+		}
+	}
+	return jen.Qual(implPkg, "Value").Values(d)
 }

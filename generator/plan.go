@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"go/token"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -128,7 +129,28 @@ type messagePlan struct {
 	// spec's and, when none of them has a payload, one built from the
 	// schema (see sampleExample).
 	Examples []examplePlan
+	// Reply is the message the handler answers with, when the message
+	// declares a reply that goes back on the request; nil otherwise, and
+	// for a handshake.
+	Reply *model.Message
+	// ReplyType is the reply's content type.
+	ReplyType string
+	// Answer names the variable that describes a handshake's answer; ""
+	// unless the message is a handshake.
+	Answer string
+	// TokenOption names the option that configures a handshake's verify
+	// tokens; "" when it has none.
+	TokenOption string
 }
+
+// replies reports whether the dispatcher answers the message with a body:
+// its handler's reply, or a handshake's answer. Its deliver and run
+// methods then return a hookimpl.Reply beside the error.
+func (m *messagePlan) replies() bool { return m.Reply != nil || m.Answer != "" }
+
+// handled reports whether the message has a Handler method: every
+// message but a handshake.
+func (m *messagePlan) handled() bool { return m.Model.Handshake == nil }
 
 // examplePlan is an example delivery and the constant of its payload,
 // "" for an example without one.
@@ -159,6 +181,12 @@ type channelPlan struct {
 	// Requests name the test kit's request builder of each route, in
 	// Model.Discriminator.Routes order.
 	Requests []string
+	// Replies is set when a message the channel routes replies (see
+	// messagePlan.replies): its route returns a hookimpl.Reply too.
+	Replies bool
+	// Handshakes are the messages of the channel recognised by their
+	// query rather than routed.
+	Handshakes []*model.Message
 }
 
 // schemePlan is a security scheme hookgen can verify.
@@ -277,6 +305,15 @@ func (p *plan) nameMessages(names scope) {
 				mp.Examples[j].Body = cmp.Or(mp.Examples[j].Body, mp.Examples[i].Const)
 			}
 		}
+		if h := m.Handshake; h != nil {
+			mp.Answer = names.unique("answer" + name)
+			if h.VerifyToken != "" {
+				mp.TokenOption = names.unique("With" + name + "Token")
+			}
+		} else if r := m.Reply; r.Answered() {
+			mp.Reply = r.Messages[0]
+			mp.ReplyType = cmp.Or(mp.Reply.ContentType, "application/json")
+		}
 		p.messages = append(p.messages, mp)
 		p.messageOf[m] = mp
 	}
@@ -315,6 +352,12 @@ func (p *plan) nameChannels(names scope) {
 				req += "On" + name
 			}
 			cp.Requests = append(cp.Requests, names.unique(req+"Request"))
+			cp.Replies = cp.Replies || p.messageOf[r.Message].replies()
+		}
+		for _, m := range c.Messages {
+			if m.Handshake != nil && len(m.Handshake.Query) > 0 {
+				cp.Handshakes = append(cp.Handshakes, m)
+			}
 		}
 		p.channels = append(p.channels, cp)
 		p.channelOf[c] = cp
@@ -742,6 +785,18 @@ func (p *plan) check() error {
 		if m.PayloadDecoder != "" {
 			declare(m.PayloadDecoder, m.Model.Pos, "message "+m.Model.Key)
 		}
+		for _, n := range []string{m.Answer, m.TokenOption} {
+			if n != "" {
+				declare(n, m.Model.Pos, "handshake "+m.Model.Key)
+			}
+		}
+		if r := m.Reply; r != nil && !isJSONType(m.ReplyType) && (r.Payload == nil || r.Payload.Kind != model.String) {
+			errs = append(errs, fmt.Sprintf("%s: the reply %s of message %s has content type %s: hookgen writes a reply as JSON, or as text when its payload is a string",
+				r.Pos, r.Key, m.Model.Key, m.ReplyType))
+		}
+		if r := m.Reply; r != nil && r.Payload == nil {
+			errs = append(errs, fmt.Sprintf("%s: the reply %s of message %s has no payload to answer with", r.Pos, r.Key, m.Model.Key))
+		}
 	}
 	for _, c := range p.channels {
 		declare(c.Const, c.Model.Pos, "channel "+c.Model.Path)
@@ -862,6 +917,16 @@ func (p *plan) onceFields() map[*model.Field]bool {
 		}
 	}
 	return once
+}
+
+// isJSONType reports whether a media type is JSON: application/json or
+// application/*+json.
+func isJSONType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
 // property returns the field of the object t with the wire name name.

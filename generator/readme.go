@@ -29,6 +29,9 @@ type readmeMessage struct {
 	Channel, ContentType, CorrelationID, Payload string
 	Examples                                     []string
 	Fields                                       []readmeField
+	// Reply says what the handler answers with; Handshake how the
+	// package answers a handshake. "" for neither.
+	Reply, Handshake string
 }
 
 type readmeField struct {
@@ -61,6 +64,19 @@ func (g *gen) readme() ([]byte, error) {
 		}
 		if rm.Summary == "" {
 			rm.Summary, rm.Description = rm.Description, ""
+		}
+		if r := g.message(m).Reply; r != nil {
+			rm.Reply = fmt.Sprintf("`%s`, returned by `%s` and answered as `%s`", g.payloadType(r.Payload).GoString(), g.message(m).Handle, g.message(m).ReplyType)
+		}
+		if h := m.Handshake; h != nil {
+			rm.Handshake = "answered by the package, without a handler, as `" + h.ContentType + "`"
+			if len(h.Query) > 0 {
+				rm.Handshake += ", before authentication"
+				rm.ContentType = "" // it has no body
+			}
+			if h.VerifyToken != "" {
+				rm.Handshake += fmt.Sprintf("; its `%s` must be a token of `%s`", h.VerifyToken, g.message(m).TokenOption)
+			}
 		}
 		for _, ex := range m.Examples {
 			rm.Examples = append(rm.Examples, ex.Name)
@@ -129,6 +145,17 @@ func (g *gen) routeOf(m *model.Message) string {
 				return fmt.Sprintf("%s `%s` = `%s`", d.In, d.Name, r.Value)
 			}
 		}
+	}
+	if h := m.Handshake; h != nil && len(h.Query) > 0 {
+		var q []string
+		for _, p := range h.Query {
+			if p.Value != "" {
+				q = append(q, fmt.Sprintf("`%s` = `%s`", p.Name, p.Value))
+			} else {
+				q = append(q, fmt.Sprintf("`%s`", p.Name))
+			}
+		}
+		return fmt.Sprintf("%s with query %s", h.Method, strings.Join(q, ", "))
 	}
 	return ""
 }

@@ -56,12 +56,23 @@ func (g *gen) server(f *jen.File) {
 	}
 	for _, c := range g.routed() {
 		ep := jen.Id("srv").Dot(g.channel(c).Endpoint)
+		dispatch := "Dispatch"
+		if g.channel(c).Replies {
+			dispatch = "DispatchReply"
+		}
 		d := jen.Dict{
 			jen.Id("Channel"):   jen.Id(g.channel(c).Const),
 			jen.Id("Verifier"):  jen.Id("v"),
 			jen.Id("BodyLimit"): jen.Id("s").Dot("BodyLimit"),
 			jen.Id("Logger"):    jen.Id("s").Dot("Runner").Dot("Logger"),
-			jen.Id("Dispatch"):  jen.Id("d").Dot(g.channel(c).Route),
+			jen.Id(dispatch):    jen.Id("d").Dot(g.channel(c).Route),
+		}
+		if hs := g.channel(c).Handshakes; len(hs) > 0 {
+			var list []jen.Code
+			for _, m := range hs {
+				list = append(list, g.queryHandshake(m))
+			}
+			d[jen.Id("Handshakes")] = multiline(jen.Index().Op("*").Qual(implPkg, "QueryHandshake"), list)
 		}
 		if len(c.Parameters) > 0 {
 			var ps []jen.Code
@@ -144,6 +155,18 @@ func (g *gen) options(f *jen.File) {
 		fileComment(f, o.doc)
 		f.Func().Id(o.name).Params(o.params...).Id("Option").Block(jen.Return(jen.Qual(implPkg, o.name).Call(o.args...)))
 	}
+	for _, m := range g.api.Messages {
+		mp := g.message(m)
+		if mp.TokenOption == "" {
+			continue
+		}
+		f.Line()
+		fileComment(f, fmt.Sprintf("%s sets the verify tokens that the handshake %s accepts in its %s query parameter: "+
+			"any of tokens passes, so several allow rotation. Without one the handshake is refused (401).", mp.TokenOption, m.Key, m.Handshake.VerifyToken))
+		f.Func().Id(mp.TokenOption).Params(jen.Id("tokens").Op("...").String()).Id("Option").Block(
+			jen.Return(jen.Qual(implPkg, "WithVerifyTokens").Call(jen.Lit(m.Key), jen.Id("tokens"))),
+		)
+	}
 	for _, sp := range g.schemes {
 		s, name := sp.Model, sp.Option
 		f.Line()
@@ -163,6 +186,10 @@ func (g *gen) options(f *jen.File) {
 			doc = fmt.Sprintf("%s authenticates deliveries by a key in the %s %s: any of keys passes, so several allow rotation.", name, in, s.Name)
 			params = []jen.Code{jen.Id("keys").Op("...").String()}
 			verifier = jen.Qual(webhookPkg, "APIKey").Call(jen.Lit(in), jen.Lit(s.Name), jen.Id("keys").Op("..."))
+		case "bodykey":
+			doc = fmt.Sprintf("%s authenticates deliveries by a key they carry in their body, at %s (every value there must be one of keys): any of keys passes, so several allow rotation.", name, s.BodyKey)
+			params = []jen.Code{jen.Id("keys").Op("...").String()}
+			verifier = jen.Qual(implPkg, "BodyKey").Call(jen.Lit(s.BodyKey), jen.Id("keys").Op("..."))
 		case "hmac":
 			g.signatureOption(f, sp)
 			continue
@@ -180,6 +207,49 @@ func (g *gen) options(f *jen.File) {
 			jen.Return(jen.Qual(implPkg, "WithScheme").Call(jen.Lit(s.Key), verifier)),
 		)
 	}
+}
+
+// answersWith reports whether a handshake's answer is an HMAC under the
+// secret of s.
+func (g *gen) answersWith(s *model.SecurityScheme) bool {
+	var uses func(a *model.Answer) bool
+	uses = func(a *model.Answer) bool {
+		if a.HMAC == s {
+			return true
+		}
+		for _, f := range a.Fields {
+			if uses(f.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range g.api.Messages {
+		if h := m.Handshake; h != nil && uses(h.Answer) {
+			return true
+		}
+	}
+	return false
+}
+
+// queryHandshake is the endpoint's description of a handshake recognised
+// by its query.
+func (g *gen) queryHandshake(m *model.Message) jen.Code {
+	h := m.Handshake
+	var query []jen.Code
+	for _, q := range h.Query {
+		query = append(query, jen.Values(jen.Lit(q.Name), jen.Lit(q.Value)))
+	}
+	d := jen.Dict{
+		jen.Id("Method"): jen.Lit(h.Method),
+		jen.Id("Query"):  jen.Index().Index(jen.Lit(2)).String().Values(query...),
+		jen.Id("Answer"): jen.Id(g.message(m).Answer),
+	}
+	if h.VerifyToken != "" {
+		d[jen.Id("VerifyToken")] = jen.Lit(h.VerifyToken)
+		d[jen.Id("Tokens")] = jen.Id("s").Dot("Tokens").Index(jen.Lit(m.Key))
+	}
+	return jen.Values(d)
 }
 
 // schemeKind is how hookgen verifies a security scheme: "basic", "apikey",
@@ -200,10 +270,16 @@ func schemeKind(s *model.SecurityScheme) string {
 		if s.Signature != nil {
 			return "hmac"
 		}
+		if s.BodyKey != "" {
+			return "bodykey"
+		}
 		return "apikey"
 	case "apiKey":
 		if s.Signature != nil {
 			return "hmac"
+		}
+		if s.BodyKey != "" {
+			return "bodykey"
 		}
 		return "bearer"
 	case "oauth2", "openIdConnect":
@@ -270,10 +346,15 @@ func (g *gen) signatureOption(f *jen.File, sp *schemePlan) {
 	if s.Description != "" {
 		doc += "\n\n" + s.Description
 	}
+	set := jen.Return(jen.Qual(implPkg, "WithSchemeErr").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err()))
+	if g.answersWith(s) {
+		doc += " The first secret also answers the spec's handshakes that sign their answer."
+		set = jen.Return(jen.Qual(implPkg, "WithSchemeSecrets").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err(), jen.Id(arg)))
+	}
 	fileComment(f, doc)
 	f.Func().Id(name).Params(params...).Id("Option").Block(
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id(build).Call(jen.Id(arg).Op("...")),
-		jen.Return(jen.Qual(implPkg, "WithSchemeErr").Call(jen.Lit(s.Key), jen.Id("v"), jen.Err())),
+		set,
 	)
 	f.Line()
 	signs := "it also signs, for tests."

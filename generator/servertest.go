@@ -14,7 +14,7 @@ const webhooktestPkg = "github.com/hookgen/hookgen/webhook/webhooktest"
 func (g *gen) serverTest(f *jen.File) {
 	f.Comment("recorder is a Handler that records every call.")
 	f.Type().Id("recorder").Struct(jen.Qual(webhooktestPkg, "Recorder"))
-	for _, m := range g.api.Messages {
+	for _, m := range g.handledMessages() {
 		params := []jen.Code{jen.Id("_").Qual(ctxPkg, "Context")}
 		event, headers := jen.Nil(), jen.Nil()
 		if m.Payload != nil {
@@ -26,8 +26,8 @@ func (g *gen) serverTest(f *jen.File) {
 			headers = jen.Id("headers")
 		}
 		f.Line()
-		f.Func().Params(jen.Id("r").Op("*").Id("recorder")).Id(g.message(m).Handle).Params(params...).Error().Block(
-			jen.Return(jen.Id("r").Dot("Record").Call(jen.Lit(m.Key), event, headers)),
+		f.Func().Params(jen.Id("r").Op("*").Id("recorder")).Id(g.message(m).Handle).Params(params...).Add(g.handleResults(m)).Block(
+			g.handleReturn(m, jen.Id("r").Dot("Record").Call(jen.Lit(m.Key), event, headers)),
 		)
 	}
 	f.Line()
@@ -43,6 +43,9 @@ func (g *gen) serverTest(f *jen.File) {
 			if c.Discriminator.In != model.InChannel {
 				d[jen.Id("Name")] = jen.Lit(c.Discriminator.Name)
 				d[jen.Id("Value")] = jen.Lit(r.Value)
+			}
+			if r.Message.Handshake != nil {
+				d[jen.Id("Handshake")] = jen.True()
 			}
 			routes = append(routes, jen.Values(d))
 		}
@@ -72,8 +75,12 @@ func (g *gen) serverTest(f *jen.File) {
 		})),
 	)
 	f.Line()
-	g.requestHelpersTest(f)
+	g.requestHelpersTest(f, false)
 	f.Line()
+	if g.hasRoutedHandshakes() {
+		g.requestHelpersTest(f, true)
+		f.Line()
+	}
 	f.Comment("TestServerFailsClosed checks that a server without credentials does not start.")
 	f.Func().Id("TestServerFailsClosed").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("NewServer").Call(jen.New(jen.Id("recorder"))), jen.Err().Op("==").Nil()).Block(
@@ -119,7 +126,7 @@ func (g *gen) testAuth(f *jen.File) {
 			}
 			opts = append(opts, opt.Call(jen.Lit(testSecret(s.Signature.Format))))
 			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit(testSecret(s.Signature.Format)), jen.Lit(wrongSecret(s.Signature.Format))
-		case "apikey":
+		case "apikey", "bodykey":
 			opts = append(opts, opt.Call(jen.Lit("test-key")))
 			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit("test-key"), jen.Lit("wrong-key")
 		default:
@@ -154,9 +161,23 @@ func testSecret(format string) string {
 }
 
 // requestHelpersTest writes a test that each New...Request helper passes
-// the package's own verifier, and fails it with wrong secrets.
-func (g *gen) requestHelpersTest(f *jen.File) {
+// the package's own verifier, and fails it with wrong secrets; with
+// handshakes, the test of the helpers of the handshakes, which are
+// answered with a body and no handler call.
+func (g *gen) requestHelpersTest(f *jen.File, handshakes bool) {
 	secured := len(g.api.Security) > 0
+	calls := jen.If(jen.Id("calls").Op(":=").Id("rec").Dot("Calls").Call(), jen.Len(jen.Id("calls")).Op("!=").Lit(1).Op("||").Id("calls").Index(jen.Lit(0)).Dot("Message").Op("!=").Id("tc").Dot("message")).Block(
+		jen.Id("t").Dot("Fatalf").Call(jen.Lit("want one call of %s, got %+v"), jen.Id("tc").Dot("message"), jen.Id("calls")),
+	)
+	name := "TestRequestHelpers"
+	doc := []string{"TestRequestHelpers checks that every New...Request helper passes the", "package's own verifier, and fails it with wrong secrets."}
+	if handshakes {
+		calls = jen.If(jen.Id("calls").Op(":=").Id("rec").Dot("Calls").Call(), jen.Len(jen.Id("calls")).Op("!=").Lit(0).Op("||").Id("w").Dot("Body").Dot("Len").Call().Op("==").Lit(0)).Block(
+			jen.Id("t").Dot("Fatalf").Call(jen.Lit("want an answer and no call, got %q and %+v"), jen.Id("w").Dot("Body"), jen.Id("calls")),
+		)
+		name = "TestHandshakeRequests"
+		doc = []string{"TestHandshakeRequests checks that the request helper of every handshake", "is answered, without a handler call, and refused with wrong secrets."}
+	}
 	var cases []jen.Code
 	for _, cp := range g.channels {
 		c := cp.Model
@@ -167,6 +188,9 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 				args = append(args, jen.Nil())
 			}
 			args = append(args, jen.Id("c"))
+			if (m.Handshake != nil) != handshakes {
+				continue
+			}
 			cases = append(cases, jen.Values(jen.Dict{
 				jen.Id("message"): jen.Lit(m.Key),
 				jen.Id("url"):     jen.Lit("http://receiver.test" + testPath(c)),
@@ -199,13 +223,12 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 		jen.If(jen.Id("w").Dot("Code").Op("!=").Qual("net/http", "StatusOK")).Block(
 			jen.Id("t").Dot("Fatalf").Call(jen.Lit("status %d: %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
 		),
-		jen.If(jen.Id("calls").Op(":=").Id("rec").Dot("Calls").Call(), jen.Len(jen.Id("calls")).Op("!=").Lit(1).Op("||").Id("calls").Index(jen.Lit(0)).Dot("Message").Op("!=").Id("tc").Dot("message")).Block(
-			jen.Id("t").Dot("Fatalf").Call(jen.Lit("want one call of %s, got %+v"), jen.Id("tc").Dot("message"), jen.Id("calls")),
-		),
+		calls,
 	)...)
-	f.Comment("TestRequestHelpers checks that every New...Request helper passes the")
-	f.Comment("package's own verifier, and fails it with wrong secrets.")
-	f.Func().Id("TestRequestHelpers").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
+	for _, line := range doc {
+		f.Comment(line)
+	}
+	f.Func().Id(name).Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.List(jen.Id("opts"), jen.Id("creds"), jen.Id("wrong")).Op(":=").Id("testCredentials").Call(),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tc")).Op(":=").Range().Index().Struct(
 			jen.Id("message").String(), jen.Id("url").String(),
@@ -220,6 +243,18 @@ func (g *gen) requestHelpersTest(f *jen.File) {
 			return jen.Id("_").Op("=").Id("wrong")
 		}(),
 	)
+}
+
+// hasRoutedHandshakes reports whether a channel routes a handshake.
+func (g *gen) hasRoutedHandshakes() bool {
+	for _, c := range g.routed() {
+		for _, r := range c.Discriminator.Routes {
+			if r.Message.Handshake != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // testPath is the path a test sends c's deliveries to: where the server

@@ -1,8 +1,10 @@
 package generator
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/dave/jennifer/jen"
 
@@ -28,7 +30,12 @@ func credType(s *schemePlan) *jen.Statement {
 func (g *gen) testkit(f *jen.File) {
 	var fields, body []jen.Code
 	c := jen.Id("c")
-	for _, sp := range g.schemes {
+	// A key in the body goes in before anything signs the body.
+	schemes := slices.Clone(g.schemes)
+	slices.SortStableFunc(schemes, func(a, b *schemePlan) int {
+		return cmp.Compare(b2i(a.Kind != "bodykey"), b2i(b.Kind != "bodykey"))
+	})
+	for _, sp := range schemes {
 		s, kind, name, typ := sp.Model, sp.Kind, sp.Cred, credType(sp)
 		field := c.Clone().Dot(name)
 		var what string
@@ -50,6 +57,18 @@ func (g *gen) testkit(f *jen.File) {
 				set = []jen.Code{jen.Id("r").Dot("AddCookie").Call(jen.Op("&").Qual("net/http", "Cookie").Values(jen.Dict{jen.Id("Name"): jen.Lit(s.Name), jen.Id("Value"): field.Clone()}))}
 			default:
 				set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(http.CanonicalHeaderKey(s.Name)), field.Clone())}
+			}
+		case "bodykey":
+			what = fmt.Sprintf("the key set at %s in the body", s.BodyKey)
+			set = []jen.Code{
+				jen.List(jen.Id("keyed"), jen.Err()).Op(":=").Qual(implPkg, "SetBodyKey").Call(jen.Id("body"), jen.Lit(s.BodyKey), field.Clone()),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+				jen.Id("body").Op("=").Id("keyed"),
+				jen.List(jen.Id("r").Dot("Body"), jen.Id("r").Dot("ContentLength")).Op("=").List(
+					jen.Qual("io", "NopCloser").Call(jen.Qual("bytes", "NewReader").Call(jen.Id("body"))), jen.Int64().Call(jen.Len(jen.Id("body")))),
+				jen.Id("r").Dot("GetBody").Op("=").Func().Params().Params(jen.Qual("io", "ReadCloser"), jen.Error()).Block(
+					jen.Return(jen.Qual("io", "NopCloser").Call(jen.Qual("bytes", "NewReader").Call(jen.Id("keyed"))), jen.Nil()),
+				),
 			}
 		case "hmac":
 			build := jen.Id(sp.Builder)
@@ -106,6 +125,13 @@ func (g *gen) testkit(f *jen.File) {
 	)
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // requestHelper writes name, the builder of the requests that route r
 // delivers on channel c.
 func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route, name string) {
@@ -134,8 +160,12 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route, name s
 	if m.Payload != nil {
 		doc += " A nil event sends the spec's example."
 	}
+	reaches := "reaches " + g.message(m).Handle
+	if m.Handshake != nil {
+		reaches = "is answered as the handshake"
+	}
 	if c.Discriminator.In == model.InPayload {
-		doc += fmt.Sprintf(" The body's %s is set to %q, so the request reaches %s.", c.Discriminator.Name, r.Value, g.message(m).Handle)
+		doc += fmt.Sprintf(" The body's %s is set to %q, so the request %s.", c.Discriminator.Name, r.Value, reaches)
 	}
 	if m.Headers != nil {
 		doc += " The headers are the spec example's; change them on the request as needed (an event id header, say)."

@@ -93,7 +93,12 @@ type SecurityScheme struct {
 	Flows            []OAuthFlow
 	// Signature says how deliveries are signed, from the x-hookgen-hmac
 	// extension; nil for schemes that carry a plain credential.
-	Signature  *Signature
+	Signature *Signature
+	// BodyKey is where, in the JSON body, deliveries carry the scheme's
+	// shared secret instead of a header (x-hookgen-body-key): a JSON
+	// pointer in which "*" stands for every element of an array, as in
+	// Microsoft Graph's /value/*/clientState. "" for other schemes.
+	BodyKey    string
 	Extensions Extensions
 	Pos        Pos
 }
@@ -267,8 +272,13 @@ type Message struct {
 	CorrelationID string
 	Examples      []*Example
 	// Reply is what the receiver answers the message with, when its
-	// operation declares one (AsyncAPI 3's reply).
-	Reply      *Reply
+	// operation declares one (AsyncAPI 3's reply; x-hookgen-reply on the
+	// message or its operation in AsyncAPI 2).
+	Reply *Reply
+	// Handshake is set when the message is a check the provider makes of
+	// the endpoint (x-hookgen-handshake), which the receiver answers
+	// itself: no handler is called for it.
+	Handshake  *Handshake
 	Deprecated bool
 	Extensions Extensions
 	Pos        Pos
@@ -283,6 +293,74 @@ type Reply struct {
 	Address  string
 	Messages []*Message
 	Pos      Pos
+}
+
+// Answered reports whether the reply goes back on the request itself,
+// as an HTTP response does, with one message: the answer hookgen writes.
+func (r *Reply) Answered() bool {
+	return r != nil && r.Address == "" && len(r.Messages) == 1
+}
+
+// Handshake is a request by which a provider checks an endpoint before
+// (or while) it delivers to it, and the answer it requires: Slack's
+// url_verification echoes a body field, Zoom's endpoint.url_validation
+// answers an HMAC of one, Microsoft Graph's validation echoes a query
+// parameter, Meta's verification GET echoes one after a verify token.
+type Handshake struct {
+	// Method is the request's method: POST unless the extension says
+	// otherwise.
+	Method string
+	// Query, when set, recognises the handshake by its query parameters
+	// rather than by the channel's discriminator: a request with every one
+	// of them (with the value given, where one is) is the handshake, and
+	// is answered before the request is authenticated or its body read.
+	Query []QueryParam
+	// VerifyToken is the query parameter that must carry a token the
+	// receiver configured (Meta's hub.verify_token); "" when none.
+	VerifyToken string
+	// ContentType is the answer's: the reply message's, else
+	// application/json for an object answer and text/plain for others.
+	ContentType string
+	// Answer is the body of the answer.
+	Answer *Answer
+	Pos    Pos
+}
+
+// QueryParam is a query parameter that recognises a handshake; an empty
+// Value accepts any value but an empty one.
+type QueryParam struct {
+	Name, Value string
+}
+
+// Sources of an answer's value.
+const (
+	FromPayload = "payload" // a value of the JSON body, by JSON pointer
+	FromHeader  = "header"  // a request header
+	FromQuery   = "query"   // a query parameter of the request URL
+)
+
+// Answer is one value of a handshake's answer: a constant, a value of the
+// request, the HMAC of such a value, or an object of answers.
+type Answer struct {
+	// Const is a fixed value as compact JSON; nil unless the answer is
+	// fixed.
+	Const []byte
+	// From and Name say where a value of the request is: FromPayload and
+	// a JSON pointer, FromHeader and a header, FromQuery and a parameter.
+	From, Name string
+	// HMAC, when set, makes the answer the HMAC of the request's value,
+	// under the first secret configured for this signature scheme and in
+	// its algorithm and encoding.
+	HMAC *SecurityScheme
+	// Fields are the properties of an object answer, in spec order.
+	Fields []AnswerField
+	Pos    Pos
+}
+
+// AnswerField is one property of an object answer.
+type AnswerField struct {
+	Name  string
+	Value *Answer
 }
 
 // Example is one example of a message.

@@ -197,6 +197,8 @@ func (p *parser) document(doc at) *model.API {
 	} else {
 		p.channels2(doc, defaultCT)
 	}
+	p.finishHandshakes(api)
+	p.warnUnanswered(api)
 	if len(p.errs) == 0 {
 		api.Security = p.security(api)
 	}
@@ -334,6 +336,7 @@ func (p *parser) securityScheme(key string, a at) *model.SecurityScheme {
 		}
 	}
 	s.Signature = p.signature(s, a)
+	s.BodyKey = p.bodyKey(s, a)
 	return s
 }
 
@@ -396,6 +399,15 @@ func (p *parser) channel(path string, a at, defaultCT, opName string) *model.Cha
 		return c
 	}
 	c.Messages = p.operationMessages(msg, c, defaultCT)
+	if ext, ok := op.get(extReply); ok {
+		if r := p.reply2(ext, cmp.Or(c.OperationID, c.Path+" "+opName)+"Reply", defaultCT); r != nil {
+			for _, m := range c.Messages {
+				if m.Reply == nil {
+					m.Reply = r
+				}
+			}
+		}
+	}
 	return c
 }
 
@@ -563,6 +575,8 @@ func (p *parser) message(site at, fallbackKey, id, defaultCT string) *model.Mess
 	if ex, ok := get("examples"); ok {
 		m.Examples = p.examples(ex, p.checks[m])
 	}
+	p.messageReply(m, a, defaultCT)
+	p.handshake(m, a)
 	return m
 }
 

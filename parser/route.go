@@ -25,6 +25,18 @@ func (p *parser) discriminate(c *model.Channel) {
 	if len(c.Messages) == 0 {
 		return
 	}
+	if routed := routedMessages(c); len(routed) < len(c.Messages) {
+		// Handshakes recognised by their query are not routed.
+		if len(routed) == 0 {
+			p.warnf(c.Pos, "channel %q carries only handshakes, no message to deliver: it is not served", c.Path)
+			return
+		}
+		only := *c
+		only.Messages = routed
+		p.discriminate(&only)
+		c.Discriminator = only.Discriminator
+		return
+	}
 	if ext, ok := c.Extensions[extDiscriminator]; ok {
 		c.Discriminator = p.explicitDiscriminator(c, ext)
 		return

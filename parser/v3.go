@@ -226,7 +226,7 @@ func (p *parser) serve3(op operation3, c *model.Channel, defaultCT string) {
 	p.ops = append(p.ops, sec)
 	var reply *model.Reply
 	if r, ok := op.get("reply"); ok {
-		reply = p.reply(op.key, r, defaultCT)
+		reply = p.reply(op, r, defaultCT)
 	}
 	for _, site := range p.operationMessages3(op) {
 		m := p.message(site.at, op.key, site.id, defaultCT)
@@ -292,7 +292,13 @@ func (p *parser) operationMessages3(op operation3) []messageSite {
 
 // reply reads an operation's reply: its messages, from its channel or its
 // own list, and its address.
-func (p *parser) reply(opKey string, r at, defaultCT string) *model.Reply {
+//
+// A reply on the operation's own channel, or on one served at the same
+// address, goes back on the request, as an HTTP response does: its Address
+// is empty. A reply channel whose address is unknown (null or absent) is
+// named by its key.
+func (p *parser) reply(op operation3, r at, defaultCT string) *model.Reply {
+	opKey := op.key
 	r, ok := p.object(r, "reply")
 	if !ok {
 		return nil
@@ -300,8 +306,11 @@ func (p *parser) reply(opKey string, r at, defaultCT string) *model.Reply {
 	reply := &model.Reply{Pos: r.pos()}
 	var ch at
 	if c, ok := r.get("channel"); ok {
-		if ch, ok = p.object(c, "reply channel"); ok {
-			reply.Address = p.str(ch, "address", false)
+		if ch, ok = p.object(c, "reply channel"); ok && (ch.f != op.channel.f || ch.ptr != op.channel.ptr) {
+			reply.Address = p.address(lastKey(ch.ptr), ch)
+			if model.ServePath(reply.Address) == model.ServePath(p.address(lastKey(op.channel.ptr), op.channel)) {
+				reply.Address = ""
+			}
 		}
 	}
 	if addr, ok := r.get("address"); ok {
@@ -325,6 +334,11 @@ func (p *parser) reply(opKey string, r at, defaultCT string) *model.Reply {
 		}
 	}
 	return reply
+}
+
+// lastKey is the last key of a JSON pointer: a channel's key.
+func lastKey(ptr string) string {
+	return unescapePtr(ptr[strings.LastIndex(ptr, "/")+1:])
 }
 
 // optStr reads an optional string of an operation or its traits.

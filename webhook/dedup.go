@@ -54,6 +54,21 @@ type Deduper interface {
 	Release(ctx context.Context, key string) error
 }
 
+// ReplyDeduper is a [Deduper] that also keeps the reply an event was
+// answered with (for a message whose spec declares a reply), so that a
+// redelivery of the event gets the same answer. With a Deduper that is not
+// one, a redelivery of a replied event is answered 200 with no body.
+type ReplyDeduper interface {
+	Deduper
+	// CommitReply marks key handled, as Commit does, and keeps reply with
+	// it (nil for an empty answer) for as long as it keeps the key.
+	CommitReply(ctx context.Context, key string, reply []byte) error
+	// Reply returns the reply kept with a handled key; ok is false when
+	// there is none (the key was committed without one, or is unknown).
+	// The caller must not modify it.
+	Reply(ctx context.Context, key string) (reply []byte, ok bool, err error)
+}
+
 // Defaults of [NewMemoryDeduper]. The size wins over the TTL: once the
 // store is full, the oldest handled id is evicted, however young, and a
 // redelivery of it would be handled again. A million ids cover 24 hours
@@ -94,6 +109,9 @@ type MemoryDeduper struct {
 	// while the first call still runs.
 	inFlight, done dedupList
 	evicted        uint64
+	// replies are the replies kept with handled keys, apart from the
+	// entries so that keys without one cost nothing more.
+	replies map[string][]byte
 }
 
 // dedupEntry is a key's state, linked into the list its state names.
@@ -174,6 +192,9 @@ func (d *MemoryDeduper) list(e *dedupEntry) *dedupList {
 func (d *MemoryDeduper) drop(e *dedupEntry) {
 	d.list(e).remove(e)
 	delete(d.entries, e.key)
+	if len(d.replies) > 0 {
+		delete(d.replies, e.key)
+	}
 }
 
 // purge drops expired entries; mu held.
@@ -238,6 +259,41 @@ func (d *MemoryDeduper) Claim(ctx context.Context, key string) (ClaimState, erro
 func (d *MemoryDeduper) Commit(ctx context.Context, key string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.commit(key) && len(d.replies) > 0 {
+		delete(d.replies, key) // committed again without one
+	}
+	return nil
+}
+
+// CommitReply implements [ReplyDeduper]: Commit, keeping reply with the
+// key until the key is forgotten (expired or evicted). Replies are kept in
+// full, beside the about 200 bytes of each key.
+func (d *MemoryDeduper) CommitReply(ctx context.Context, key string, reply []byte) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.commit(key) {
+		if d.replies == nil {
+			d.replies = map[string][]byte{}
+		}
+		d.replies[key] = reply
+	}
+	return nil
+}
+
+// Reply implements [ReplyDeduper].
+func (d *MemoryDeduper) Reply(ctx context.Context, key string) ([]byte, bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if e, ok := d.entries[key]; !ok || !e.done || !d.now().Before(e.expires) {
+		return nil, false, nil
+	}
+	r, ok := d.replies[key]
+	return r, ok, nil
+}
+
+// commit marks key done and reports whether it is still held (it is
+// evicted at once when every other entry is in flight); mu held.
+func (d *MemoryDeduper) commit(key string) bool {
 	now := d.now()
 	d.purge(now)
 	e, ok := d.entries[key]
@@ -251,8 +307,9 @@ func (d *MemoryDeduper) Commit(ctx context.Context, key string) error {
 	d.done.pushBack(e)
 	if len(d.entries) > d.max {
 		d.evict() // the oldest handled id, e itself when all else is in flight
+		return d.entries[key] == e
 	}
-	return nil
+	return true
 }
 
 // Release implements [Deduper]. It forgets only an in-flight claim: a key

@@ -255,7 +255,7 @@ func deliver(ctx context.Context, client *http.Client, url string, m *model.Mess
 // apiKeySigner sends a static key where the spec's httpApiKey scheme says.
 func apiKeySigner(api *model.API, key string) (func(*http.Request, []byte) error, error) {
 	for _, s := range api.SecuritySchemes {
-		if s.Type != "httpApiKey" || s.Signature != nil {
+		if s.Type != "httpApiKey" || s.Signature != nil || s.BodyKey != "" { // a key in the body: not yet sent
 			continue
 		}
 		name, in := s.Name, s.In

@@ -151,17 +151,6 @@ func newClerk(t *testing.T, secrets ...string) (*httptest.Server, *clerkHandler)
 	return ts, h
 }
 
-func do(t *testing.T, r *http.Request) int {
-	t.Helper()
-	r.RequestURI = ""
-	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
 func TestClerkUserCreatedDuringRotation(t *testing.T) {
 	ts, h := newClerk(t, clerkSecret)
 	now := strconv.FormatInt(time.Now().Unix(), 10)
@@ -170,7 +159,7 @@ func TestClerkUserCreatedDuringRotation(t *testing.T) {
 	// endpoint knows only the new.
 	old := svixSign(t, "whsec_"+base64.StdEncoding.EncodeToString([]byte("the-previous-signing-secret")), id, now, clerkUserCreated)
 	sig := old + " " + svixSign(t, clerkSecret, id, now, clerkUserCreated)
-	if code := do(t, clerkRequest(ts.URL+"/webhook", clerkUserCreated, id, now, sig)); code != http.StatusOK {
+	if code := do(t, clerkRequest(ts.URL+"/webhook", clerkUserCreated, id, now, sig)).status; code != http.StatusOK {
 		t.Fatalf("status %d", code)
 	}
 	if len(h.created) != 1 || h.calls() != 1 {
@@ -205,7 +194,7 @@ func TestClerkUserCreatedDuringRotation(t *testing.T) {
 	}
 
 	// Svix retries with the same svix-id: acknowledged, not handled again.
-	if code := do(t, clerkRequest(ts.URL+"/webhook", clerkUserCreated, id, now, sig)); code != http.StatusOK || h.calls() != 1 {
+	if code := do(t, clerkRequest(ts.URL+"/webhook", clerkUserCreated, id, now, sig)).status; code != http.StatusOK || h.calls() != 1 {
 		t.Errorf("retry: status %d, %d calls", code, h.calls())
 	}
 }
@@ -229,7 +218,7 @@ func TestClerkRefused(t *testing.T) {
 			svixSign(t, "whsec_b2xk", "msg_wrong", fresh, clerkUserCreated)+" "+svixSign(t, "whsec_b3RoZXI=", "msg_wrong", fresh, clerkUserCreated))},
 	}
 	for _, c := range cases {
-		if code := do(t, c.r); code != http.StatusUnauthorized {
+		if code := do(t, c.r).status; code != http.StatusUnauthorized {
 			t.Errorf("%s: status %d, want 401", c.name, code)
 		}
 	}
@@ -244,7 +233,7 @@ func TestClerkUserUpdatedAndSessionCreated(t *testing.T) {
 	now := strconv.FormatInt(time.Now().Unix(), 10)
 	for i, body := range []string{clerkUserUpdated, clerkSessionCreated} {
 		id := "msg_" + strconv.Itoa(i)
-		if code := do(t, clerkRequest(ts.URL+"/webhook", body, id, now, svixSign(t, clerkSecret, id, now, body))); code != http.StatusOK {
+		if code := do(t, clerkRequest(ts.URL+"/webhook", body, id, now, svixSign(t, clerkSecret, id, now, body))).status; code != http.StatusOK {
 			t.Fatalf("%s: status %d", body, code)
 		}
 	}

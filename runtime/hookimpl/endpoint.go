@@ -33,10 +33,20 @@ type Endpoint struct {
 	BodyLimit int64
 	Logger    *slog.Logger
 	Dispatch  func(ctx context.Context, d *webhook.Delivery) error
+	// DispatchReply, when set, dispatches instead of Dispatch, for a
+	// channel whose deliveries may be answered with a body: a message
+	// that declares a reply, or a handshake.
+	DispatchReply func(ctx context.Context, d *webhook.Delivery) (Reply, error)
+	// Handshakes are answered before anything else, when a request is one
+	// of them (see [QueryHandshake]).
+	Handshakes []*QueryHandshake
 }
 
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
+	if e.Handshakes != nil && e.handshake(w, r) {
+		return
+	}
 	// Credentials that need no body are checked before anything else, so
 	// a client without them cannot make the receiver hold a body.
 	bodySigned := false
@@ -87,13 +97,22 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	returned := false
 	defer e.exited(w, r, d, &returned)
-	err = e.Dispatch(r.Context(), d)
+	var rep Reply
+	if e.DispatchReply != nil {
+		rep, err = e.DispatchReply(r.Context(), d)
+	} else {
+		err = e.Dispatch(r.Context(), d)
+	}
 	returned = true
 	status := webhook.StatusOf(err)
 	switch status {
 	case http.StatusOK:
 		e.logResult(r.Context(), slog.LevelInfo, "webhook: delivery", d, status, nil)
-		w.WriteHeader(http.StatusOK)
+		if rep.ContentType == "" {
+			w.WriteHeader(http.StatusOK)
+		} else {
+			writeReply(w, rep)
+		}
 	case http.StatusBadRequest:
 		e.logResult(r.Context(), slog.LevelWarn, "webhook: invalid payload", d, status, err)
 		writeError(w, status, "invalid_payload", err.Error())

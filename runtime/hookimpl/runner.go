@@ -27,6 +27,9 @@ type Runner struct {
 	// Unknown receives events the spec does not know. Nil acknowledges
 	// them without a call.
 	Unknown func(ctx context.Context, d *webhook.Delivery) error
+	// Secrets are the secrets of signature schemes, by scheme key, for
+	// handshakes answered with an HMAC (Zoom's endpoint.url_validation).
+	Secrets map[string][][]byte
 }
 
 // Prepare fills in defaults; call it once before sharing the Runner.
@@ -50,6 +53,24 @@ func (r *Runner) Prepare() {
 // again when the provider retries. A duplicate of a handled event returns
 // nil without a call.
 func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error) error {
+	key, state, err := r.claim(ctx, d)
+	if err != nil {
+		return err
+	}
+	switch state {
+	case webhook.ClaimAcquired:
+		return r.call(ctx, d, handle, key, true, nil)
+	case webhook.ClaimDone:
+		r.Logger.InfoContext(ctx, "webhook: duplicate delivery of a handled event", deliveryAttrs(d)...)
+		return nil
+	}
+	return webhook.ErrInFlight
+}
+
+// claim claims the delivery's event id, which it sets to the SHA-256 of
+// the body when the message has none, and returns the key it claimed and
+// the state: acquired, done or in flight, never another.
+func (r *Runner) claim(ctx context.Context, d *webhook.Delivery) (string, webhook.ClaimState, error) {
 	var key string
 	if d.EventID == "" {
 		// One allocation for the key and the event id it ends with.
@@ -60,33 +81,32 @@ func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(conte
 	}
 	state, err := r.Deduper.Claim(ctx, key)
 	if err != nil {
-		return fmt.Errorf("webhook: de-duplication store: %w", err)
+		return key, 0, fmt.Errorf("webhook: de-duplication store: %w", err)
 	}
 	switch state {
-	case webhook.ClaimAcquired:
-		return r.call(ctx, d, handle, key, true)
-	case webhook.ClaimDone:
-		r.Logger.InfoContext(ctx, "webhook: duplicate delivery of a handled event", deliveryAttrs(d)...)
-		return nil
-	case webhook.ClaimInFlight:
-		return webhook.ErrInFlight
+	case webhook.ClaimAcquired, webhook.ClaimDone, webhook.ClaimInFlight:
+		return key, state, nil
 	}
 	// A store's bug must not pass for permission to run the handler: the
 	// key may be another delivery's claim.
 	err = fmt.Errorf("webhook: de-duplication store: Claim returned invalid state %d", state)
 	r.Logger.ErrorContext(ctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", err)...)
-	return err
+	return key, 0, err
 }
 
 // settle commits the claimed key after a success and releases it after a
 // failure. sctx is the request's context without its cancellation: the
 // claim outlives the request's context, and a timed-out handler settles it
-// when it finally returns.
-func (r *Runner) settle(sctx context.Context, d *webhook.Delivery, key string, err error) {
+// when it finally returns. reply, when not nil, is the handler's reply,
+// kept with the key by a store that can.
+func (r *Runner) settle(sctx context.Context, d *webhook.Delivery, key string, err error, reply *[]byte) {
 	var serr error
-	if err != nil {
+	switch rd, ok := r.Deduper.(webhook.ReplyDeduper); {
+	case err != nil:
 		serr = r.Deduper.Release(sctx, key)
-	} else {
+	case reply != nil && ok:
+		serr = rd.CommitReply(sctx, key, *reply)
+	default:
 		serr = r.Deduper.Commit(sctx, key)
 	}
 	if serr != nil {
@@ -100,7 +120,7 @@ func (r *Runner) RunUnknown(ctx context.Context, d *webhook.Delivery) error {
 	if r.Unknown == nil {
 		return nil
 	}
-	return r.call(ctx, d, func(ctx context.Context) error { return r.Unknown(ctx, d) }, "", false)
+	return r.call(ctx, d, func(ctx context.Context) error { return r.Unknown(ctx, d) }, "", false, nil)
 }
 
 // call runs handle with the delivery in its context and a deadline, on
@@ -111,8 +131,8 @@ func (r *Runner) RunUnknown(ctx context.Context, d *webhook.Delivery) error {
 // cost a third of a delivery's time; see docs/receiving.md.)
 // A claimed key is settled when handle returns, panics or ends its
 // goroutine with runtime.Goexit (as t.FailNow does): only a handler that
-// returned nil handled the event.
-func (r *Runner) call(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error, key string, claimed bool) (err error) {
+// returned nil handled the event. reply is passed on to settle.
+func (r *Runner) call(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error, key string, claimed bool, reply *[]byte) (err error) {
 	// One allocation for the delivery, the deadline and the detached
 	// context settle uses; see handlerCtx.
 	hctx := newHandlerCtx(ctx, d, r.Timeout)
@@ -127,7 +147,7 @@ func (r *Runner) call(ctx context.Context, d *webhook.Delivery, handle func(cont
 			r.Logger.ErrorContext(ctx, "webhook: handler exited its goroutine", append(deliveryAttrs(d), "stack", string(debug.Stack()))...)
 		}
 		if claimed {
-			r.settle(hctx.detached(), d, key, err)
+			r.settle(hctx.detached(), d, key, err, reply)
 		}
 	}()
 	err = handle(hctx)

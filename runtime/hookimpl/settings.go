@@ -25,6 +25,8 @@ type Settings struct {
 	Verifiers []webhook.Verifier
 	// AllowUnauthenticated lets a server start with no verifier at all.
 	AllowUnauthenticated bool
+	// Tokens are the verify tokens of handshakes, by message key.
+	Tokens map[string][]string
 	// errs are configuration mistakes found while applying options,
 	// reported by Verifier so that NewServer fails.
 	errs []error
@@ -104,6 +106,37 @@ func WithSchemeErr(key string, v webhook.Verifier, err error) Option {
 		return optionFunc(func(s *Settings) { s.errs = append(s.errs, fmt.Errorf("security scheme %s: %w", key, err)) })
 	}
 	return WithScheme(key, v)
+}
+
+// WithSchemeSecrets is WithSchemeErr for a signature scheme whose secrets
+// also answer a handshake (an HMAC of its challenge): it keeps them for
+// the runner.
+func WithSchemeSecrets(key string, v webhook.Verifier, err error, secrets []string) Option {
+	if err != nil {
+		return WithSchemeErr(key, v, err)
+	}
+	return optionFunc(func(s *Settings) {
+		s.Schemes[key] = v
+		if s.Runner.Secrets == nil {
+			s.Runner.Secrets = map[string][][]byte{}
+		}
+		s.Runner.Secrets[key] = nil
+		for _, sec := range secrets {
+			s.Runner.Secrets[key] = append(s.Runner.Secrets[key], []byte(sec))
+		}
+	})
+}
+
+// WithVerifyTokens sets the tokens that the handshake of message accepts
+// as its verify token (Meta's hub.verify_token). Generated packages wrap it
+// in one typed option per such handshake.
+func WithVerifyTokens(message string, tokens []string) Option {
+	return optionFunc(func(s *Settings) {
+		if s.Tokens == nil {
+			s.Tokens = map[string][]string{}
+		}
+		s.Tokens[message] = tokens
+	})
 }
 
 // AllowUnauthenticated lets a server start without any verifier. Without
