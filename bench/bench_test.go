@@ -22,12 +22,15 @@ import (
 	"testing"
 
 	"github.com/go-faster/jx"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/hookgen/hookgen/bench/ogen"
 	"github.com/hookgen/hookgen/generated/doordash"
 	"github.com/hookgen/hookgen/generated/grubhub"
 	"github.com/hookgen/hookgen/generated/instacart"
 	"github.com/hookgen/hookgen/webhook"
+	"github.com/hookgen/hookgen/webhook/otelhook"
 )
 
 const user, pass = "hookgen", "bench-secret"
@@ -70,12 +73,35 @@ func servers(tb testing.TB) []struct {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// OpenTelemetry off (no provider given) must cost nothing; on, with
+	// the SDK's providers and nothing exported, it is measured for the
+	// record.
+	off, err := otelhook.New()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	on, err := otelhook.New(otelhook.WithTracerProvider(sdktrace.NewTracerProvider()),
+		otelhook.WithMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	withObserver := func(o webhook.Observer) http.Handler {
+		s, err := doordash.NewServer(noop{},
+			doordash.WithBasicAuth(webhook.Credential{Username: user, Password: pass}),
+			doordash.WithDeduper(everyEventNew{}), doordash.WithObserver(o))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return s
+	}
 	return []struct {
 		name string
 		h    http.Handler
 	}{
 		{"floor", http.HandlerFunc(floor)},
 		{"hookgen", hg},
+		{"hookgen_otel_off", withObserver(off)},
+		{"hookgen_otel", withObserver(on)},
 		{"ogen", og},
 		{"encoding_json", http.HandlerFunc(handWritten)},
 	}

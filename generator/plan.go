@@ -206,7 +206,7 @@ type schemePlan struct {
 // those the plan derives from the spec.
 var reserved = []string{
 	"Examples", "Handler", "UnimplementedHandler", "EventFunc", "Dispatcher", "NewDispatcher",
-	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger",
+	"Server", "NewServer", "Option", "WithDeduper", "WithHandlerTimeout", "WithLogger", "WithObserver",
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
 	"Credentials", "JSONValue", "Unmarshal", "Marshal",
 	// unexported

@@ -53,6 +53,7 @@ func (g *gen) server(f *jen.File) {
 			jen.Lit(pkg+": %w: configure "+strings.Join(hint, " or ")+", or pass AllowUnauthenticated() to accept unauthenticated deliveries"), jen.Err()))),
 		jen.Id("d").Op(":=").Id("newDispatcher").Call(jen.Id("h"), jen.Id("s")),
 		jen.Id("srv").Op(":=").Op("&").Id("Server").Values(jen.Dict{jen.Id("mux"): jen.Qual("net/http", "NewServeMux").Call()}),
+		jen.Id("schemes").Op(":=").Id("s").Dot("SchemeNames").Call(),
 	}
 	for _, c := range g.routed() {
 		ep := jen.Id("srv").Dot(g.channel(c).Endpoint)
@@ -66,6 +67,9 @@ func (g *gen) server(f *jen.File) {
 			jen.Id("BodyLimit"): jen.Id("s").Dot("BodyLimit"),
 			jen.Id("Logger"):    jen.Id("s").Dot("Runner").Dot("Logger"),
 			jen.Id(dispatch):    jen.Id("d").Dot(g.channel(c).Route),
+			jen.Id("Observer"):  jen.Id("s").Dot("Observer"),
+			jen.Id("Provider"):  jen.Lit(g.cfg.Package),
+			jen.Id("Schemes"):   jen.Id("schemes"),
 		}
 		if hs := g.channel(c).Handshakes; len(hs) > 0 {
 			var list []jen.Code
@@ -146,6 +150,7 @@ func (g *gen) options(f *jen.File) {
 		{"WithDeduper", "WithDeduper keeps event ids in d instead of memory; share one store between replicas.", []jen.Code{jen.Id("d").Qual(webhookPkg, "Deduper")}, []jen.Code{jen.Id("d")}},
 		{"WithHandlerTimeout", "WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout by default); past it the provider gets 500 and retries.", []jen.Code{jen.Id("d").Qual("time", "Duration")}, []jen.Code{jen.Id("d")}},
 		{"WithLogger", "WithLogger logs every delivery and every failure to l.", []jen.Code{jen.Id("l").Op("*").Qual("log/slog", "Logger")}, []jen.Code{jen.Id("l")}},
+		{"WithObserver", "WithObserver reports every delivery to o, e.g. an otelhook.New observer that reports to OpenTelemetry.", []jen.Code{jen.Id("o").Qual(webhookPkg, "Observer")}, []jen.Code{jen.Id("o")}},
 		{"WithBodyLimit", "WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by default); larger deliveries get 413.", []jen.Code{jen.Id("n").Int64()}, []jen.Code{jen.Id("n")}},
 		{"WithUnknownEventHandler", "WithUnknownEventHandler receives events the spec does not know, with their raw body and headers in d; they are acknowledged with 200 unless f fails.", []jen.Code{jen.Id("f").Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("d").Op("*").Qual(webhookPkg, "Delivery")).Error()}, []jen.Code{jen.Id("f")}},
 		{"WithVerifier", "WithVerifier also accepts deliveries that v accepts: for authentication the spec does not describe.", []jen.Code{jen.Id("v").Qual(webhookPkg, "Verifier")}, []jen.Code{jen.Id("v")}},

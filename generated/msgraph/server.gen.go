@@ -41,6 +41,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointGraphNotifications = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelGraphNotifications,
@@ -53,6 +54,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 			},
 		},
 		Logger:   s.Runner.Logger,
+		Observer: s.Observer,
+		Provider: "msgraph",
+		Schemes:  schemes,
 		Verifier: v,
 	}
 	srv.mux.Handle("/graph/notifications", srv.endpointGraphNotifications)
@@ -97,6 +101,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

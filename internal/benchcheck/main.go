@@ -277,6 +277,12 @@ func receiveVerdict(w io.Writer, r *results) []string {
 	check(hookgen <= ogen/2, "server: hookgen takes %.2fx ogen's time (target at most 0.5x)", hookgen/ogen)
 	check(hookgenAllocs <= ogenAllocs, "server: hookgen makes %.0f allocations, ogen %.0f (target no more)", hookgenAllocs, ogenAllocs)
 	check(hookgen <= 2*floor, "server: hookgen takes %.2fx the floor's time (target at most 2x)", hookgen/floor)
+	if off, ok := r.median(serverBench+"hookgen_otel_off", "ns/op"); ok {
+		check(off <= 1.1*hookgen, "server: with OpenTelemetry off hookgen takes %.2fx its time without (target within noise, at most 1.1x)", off/hookgen)
+	}
+	if on, ok := r.median(serverBench+"hookgen_otel", "ns/op"); ok {
+		fmt.Fprintf(w, "server: with OpenTelemetry on (SDK providers, nothing exported) hookgen takes %.2fx its time without\n", on/hookgen)
+	}
 	payloads := 0
 	for _, name := range r.order {
 		rest, ok := strings.CutPrefix(name, decodeBench)

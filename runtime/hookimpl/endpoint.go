@@ -40,11 +40,26 @@ type Endpoint struct {
 	// Handshakes are answered before anything else, when a request is one
 	// of them (see [QueryHandshake]).
 	Handshakes []*QueryHandshake
+	// Observer, when set, is told of every delivery, with Provider and
+	// the Schemes configured (Settings.SchemeNames).
+	Observer          webhook.Observer
+	Provider, Schemes string
 }
 
 func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.Observer != nil {
+		e.serveObserved(w, r)
+		return
+	}
+	e.serve(w, r, nil)
+}
+
+// serve answers one request; o, when not nil, collects what an Observer
+// is told.
+func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, o *observation) {
 	received := time.Now()
 	if e.Handshakes != nil && e.handshake(w, r) {
+		o.mark("handshake")
 		return
 	}
 	// Credentials that need no body are checked before anything else, so
@@ -89,6 +104,9 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	d := &webhook.Delivery{Channel: e.Channel, Header: r.Header, Body: body, Received: received}
+	if o != nil {
+		o.d = d
+	}
 	if len(e.Params) > 0 {
 		d.Params = make(map[string]string, len(e.Params))
 		for _, p := range e.Params {
@@ -104,6 +122,9 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = e.Dispatch(r.Context(), d)
 	}
 	returned = true
+	if o != nil {
+		o.err = err
+	}
 	status := webhook.StatusOf(err)
 	switch status {
 	case http.StatusOK:

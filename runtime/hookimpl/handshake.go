@@ -75,6 +75,9 @@ func (r *Runner) Answer(ctx context.Context, d *webhook.Delivery, a *Answer) (Re
 		return Reply{}, err
 	}
 	r.Logger.InfoContext(ctx, "webhook: handshake answered", deliveryAttrs(d)...)
+	if r.Observed {
+		observing(ctx).mark("handshake")
+	}
 	return Reply{ContentType: a.ContentType, Body: body}, nil
 }
 

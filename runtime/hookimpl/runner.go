@@ -30,6 +30,9 @@ type Runner struct {
 	// Secrets are the secrets of signature schemes, by scheme key, for
 	// handshakes answered with an HMAC (Zoom's endpoint.url_validation).
 	Secrets map[string][][]byte
+	// Observed is set when an Observer is configured: the Runner then adds
+	// to the delivery's observation what only it knows.
+	Observed bool
 }
 
 // Prepare fills in defaults; call it once before sharing the Runner.
@@ -85,6 +88,9 @@ func (r *Runner) claim(ctx context.Context, d *webhook.Delivery) (string, webhoo
 	}
 	switch state {
 	case webhook.ClaimAcquired, webhook.ClaimDone, webhook.ClaimInFlight:
+		if state == webhook.ClaimDone && r.Observed {
+			observing(ctx).mark("duplicate")
+		}
 		return key, state, nil
 	}
 	// A store's bug must not pass for permission to run the handler: the
@@ -117,6 +123,9 @@ func (r *Runner) settle(sctx context.Context, d *webhook.Delivery, key string, e
 // RunUnknown passes an event the spec does not know to the Unknown hook.
 func (r *Runner) RunUnknown(ctx context.Context, d *webhook.Delivery) error {
 	r.Logger.WarnContext(ctx, "webhook: event the spec does not know", deliveryAttrs(d)...)
+	if r.Observed {
+		observing(ctx).mark("unknown")
+	}
 	if r.Unknown == nil {
 		return nil
 	}
@@ -150,8 +159,17 @@ func (r *Runner) call(ctx context.Context, d *webhook.Delivery, handle func(cont
 			r.settle(hctx.detached(), d, key, err, reply)
 		}
 	}()
+	var start time.Time
+	if r.Observed {
+		start = time.Now()
+	}
 	err = handle(hctx)
 	returned = true
+	if r.Observed {
+		if o := observing(ctx); o != nil {
+			o.handler = time.Since(start)
+		}
+	}
 	if err != nil {
 		if hctx.Err() != nil && errors.Is(err, hctx.Err()) {
 			err = fmt.Errorf("%w: %w", webhook.ErrTimeout, err)

@@ -27,6 +27,8 @@ type Settings struct {
 	AllowUnauthenticated bool
 	// Tokens are the verify tokens of handshakes, by message key.
 	Tokens map[string][]string
+	// Observer is told of every delivery (WithObserver).
+	Observer webhook.Observer
 	// errs are configuration mistakes found while applying options,
 	// reported by Verifier so that NewServer fails.
 	errs []error

@@ -43,12 +43,16 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointOrdersOrderID = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelOrdersOrderID,
 		Dispatch:  d.routeOrdersOrderID,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
 		Params:    []string{"orderId"},
+		Provider:  "constructs",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/orders/{orderId}", srv.endpointOrdersOrderID)
@@ -57,6 +61,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelCatalog,
 		Dispatch:  d.routeCatalog,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "constructs",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/catalog", srv.endpointCatalog)
@@ -108,6 +115,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

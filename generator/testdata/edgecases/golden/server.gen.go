@@ -45,11 +45,15 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointEvents = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelEvents,
 		Dispatch:  d.routeEvents,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "edgecases",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/events", srv.endpointEvents)
@@ -58,6 +62,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelPayouts,
 		Dispatch:  d.routePayouts,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "edgecases",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/payouts", srv.endpointPayouts)
@@ -66,6 +73,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelThings,
 		Dispatch:  d.routeThings,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "edgecases",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/things", srv.endpointThings)
@@ -130,6 +140,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

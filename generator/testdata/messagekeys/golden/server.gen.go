@@ -45,11 +45,15 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointComments = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelComments,
 		Dispatch:  d.routeComments,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "messagekeys",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/comments", srv.endpointComments)
@@ -58,6 +62,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelPing,
 		Dispatch:  d.routePing,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "messagekeys",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/ping", srv.endpointPing)
@@ -66,6 +73,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelStatus,
 		Dispatch:  d.routeStatus,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "messagekeys",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/status", srv.endpointStatus)
@@ -130,6 +140,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

@@ -43,11 +43,15 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointOrders = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelOrders,
 		Dispatch:  d.routeOrders,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "noexamples",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/orders", srv.endpointOrders)
@@ -56,6 +60,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelParcels,
 		Dispatch:  d.routeParcels,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "noexamples",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/parcels", srv.endpointParcels)
@@ -110,6 +117,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

@@ -43,12 +43,16 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointStoresStoreID = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelStoresStoreID,
 		Dispatch:  d.routeStoresStoreID,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
 		Params:    []string{"storeId"},
+		Provider:  "parameters",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/stores/{storeId}", srv.endpointStoresStoreID)
@@ -57,7 +61,10 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelStoresStoreIDOrdersStatus,
 		Dispatch:  d.routeStoresStoreIDOrdersStatus,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
 		Params:    []string{"storeId", "status"},
+		Provider:  "parameters",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/stores/{storeId}/orders/{status}", srv.endpointStoresStoreIDOrdersStatus)
@@ -103,6 +110,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

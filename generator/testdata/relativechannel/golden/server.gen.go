@@ -43,11 +43,15 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointUserSignedup = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelUserSignedup,
 		Dispatch:  d.routeUserSignedup,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "relativechannel",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/user/signedup", srv.endpointUserSignedup)
@@ -56,7 +60,10 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelUserUserIDDeleted,
 		Dispatch:  d.routeUserUserIDDeleted,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
 		Params:    []string{"userId"},
+		Provider:  "relativechannel",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/user/{userId}/deleted", srv.endpointUserUserIDDeleted)
@@ -108,6 +115,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

@@ -47,11 +47,15 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointInteractions = &hookimpl.Endpoint{
 		BodyLimit:     s.BodyLimit,
 		Channel:       ChannelInteractions,
 		DispatchReply: d.routeInteractions,
 		Logger:        s.Runner.Logger,
+		Observer:      s.Observer,
+		Provider:      "replies",
+		Schemes:       schemes,
 		Verifier:      v,
 	}
 	srv.mux.Handle("/interactions", srv.endpointInteractions)
@@ -60,6 +64,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:       ChannelValidate,
 		DispatchReply: d.routeValidate,
 		Logger:        s.Runner.Logger,
+		Observer:      s.Observer,
+		Provider:      "replies",
+		Schemes:       schemes,
 		Verifier:      v,
 	}
 	srv.mux.Handle("/validate", srv.endpointValidate)
@@ -68,6 +75,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:       ChannelAudit,
 		DispatchReply: d.routeAudit,
 		Logger:        s.Runner.Logger,
+		Observer:      s.Observer,
+		Provider:      "replies",
+		Schemes:       schemes,
 		Verifier:      v,
 	}
 	srv.mux.Handle("/audit", srv.endpointAudit)
@@ -76,6 +86,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelNotices,
 		Dispatch:  d.routeNotices,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "replies",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/notices", srv.endpointNotices)
@@ -150,6 +163,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by

@@ -45,11 +45,15 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
+	schemes := s.SchemeNames()
 	srv.endpointTags = &hookimpl.Endpoint{
 		BodyLimit: s.BodyLimit,
 		Channel:   ChannelTags,
 		Dispatch:  d.routeTags,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "unnamed",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/tags", srv.endpointTags)
@@ -58,6 +62,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelCounts,
 		Dispatch:  d.routeCounts,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "unnamed",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/counts", srv.endpointCounts)
@@ -66,6 +73,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Channel:   ChannelNote,
 		Dispatch:  d.routeNote,
 		Logger:    s.Runner.Logger,
+		Observer:  s.Observer,
+		Provider:  "unnamed",
+		Schemes:   schemes,
 		Verifier:  v,
 	}
 	srv.mux.Handle("/note", srv.endpointNote)
@@ -130,6 +140,12 @@ func WithHandlerTimeout(d time.Duration) Option {
 // WithLogger logs every delivery and every failure to l.
 func WithLogger(l *slog.Logger) Option {
 	return hookimpl.WithLogger(l)
+}
+
+// WithObserver reports every delivery to o, e.g. an otelhook.New observer that
+// reports to OpenTelemetry.
+func WithObserver(o webhook.Observer) Option {
+	return hookimpl.WithObserver(o)
 }
 
 // WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by
