@@ -6,7 +6,8 @@
 //
 // Each provider is served under its own prefix (/doordash/webhook,
 // /grubhub/webhook/delivery-status, ...) and only when its credentials are
-// set, or when -insecure allows unauthenticated deliveries.
+// set, or when -insecure allows unauthenticated deliveries. /metrics serves
+// the deliveries' metrics to Prometheus (hookgen_deliveries_total, ...).
 package main
 
 import (
@@ -28,8 +29,14 @@ import (
 	"github.com/hookgen/hookgen/generated/grubhub"
 	"github.com/hookgen/hookgen/generated/instabee"
 	"github.com/hookgen/hookgen/generated/instacart"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+
 	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/oauth"
+	"github.com/hookgen/hookgen/webhook/otelhook"
 )
 
 func main() {
@@ -111,10 +118,11 @@ type provider struct {
 	// to mount under the provider's prefix, such as a token endpoint.
 	options func(env func(string) string) (opts []option, extra map[string]http.Handler, err error)
 	server  func(h func(ctx context.Context, message string, event any) error, opts ...option) (http.Handler, error)
-	// allowUnauthenticated and withLogger are the package's options of
-	// those names.
+	// allowUnauthenticated, withLogger and withObserver are the package's
+	// options of those names.
 	allowUnauthenticated func() option
 	withLogger           func(*slog.Logger) option
+	withObserver         func(webhook.Observer) option
 }
 
 var providers = []provider{
@@ -131,6 +139,7 @@ var providers = []provider{
 		},
 		allowUnauthenticated: doordash.AllowUnauthenticated,
 		withLogger:           doordash.WithLogger,
+		withObserver:         doordash.WithObserver,
 	},
 	{
 		name: "grubhub",
@@ -153,6 +162,7 @@ var providers = []provider{
 		},
 		allowUnauthenticated: grubhub.AllowUnauthenticated,
 		withLogger:           grubhub.WithLogger,
+		withObserver:         grubhub.WithObserver,
 	},
 	{
 		name: "instacart",
@@ -175,20 +185,21 @@ var providers = []provider{
 		},
 		allowUnauthenticated: instacart.AllowUnauthenticated,
 		withLogger:           instacart.WithLogger,
+		withObserver:         instacart.WithObserver,
 	},
 	basicProvider("instabee", instabee.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return instabee.NewServer(instabee.EventFunc(h), opts...)
-	}, instabee.AllowUnauthenticated, instabee.WithLogger),
+	}, instabee.AllowUnauthenticated, instabee.WithLogger, instabee.WithObserver),
 	basicProvider("fulflld", fulflld.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return fulflld.NewServer(fulflld.EventFunc(h), opts...)
-	}, fulflld.AllowUnauthenticated, fulflld.WithLogger),
+	}, fulflld.AllowUnauthenticated, fulflld.WithLogger, fulflld.WithObserver),
 }
 
 // basicProvider is a provider authenticated with Basic credentials from
 // NAME_USERNAME and NAME_PASSWORD.
 func basicProvider(name string, withBasic func(...webhook.Credential) option,
 	server func(func(context.Context, string, any) error, ...option) (http.Handler, error),
-	allowUnauthenticated func() option, withLogger func(*slog.Logger) option) provider {
+	allowUnauthenticated func() option, withLogger func(*slog.Logger) option, withObserver func(webhook.Observer) option) provider {
 	prefix := strings.ToUpper(name)
 	return provider{
 		name: name,
@@ -201,13 +212,19 @@ func basicProvider(name string, withBasic func(...webhook.Credential) option,
 		server:               server,
 		allowUnauthenticated: allowUnauthenticated,
 		withLogger:           withLogger,
+		withObserver:         withObserver,
 	}
 }
 
 // newMux mounts every provider whose credentials are configured (or all,
-// with insecure) under /<provider>/.
+// with insecure) under /<provider>/, and their metrics at /metrics.
 func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
+	obs, metrics, err := prometheusObserver()
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("GET /metrics", metrics)
 	mounted := 0
 	for _, p := range providers {
 		opts, extra, err := p.options(cfg.env)
@@ -223,7 +240,7 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 			log.Warn("serving WITHOUT authentication", "provider", p.name)
 		}
 		plog := log.With("provider", p.name)
-		opts = append(opts, p.withLogger(plog))
+		opts = append(opts, p.withLogger(plog), p.withObserver(obs))
 		srv, err := p.server(logEvent(plog), opts...)
 		if err != nil {
 			return nil, err
@@ -240,6 +257,22 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 	}
 	mux.Handle("/", http.HandlerFunc(notFound))
 	return mux, nil
+}
+
+// prometheusObserver reports deliveries through OpenTelemetry's
+// Prometheus exporter, on a registry of its own, which the returned
+// handler serves.
+func prometheusObserver() (webhook.Observer, http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	exporter, err := otelprom.New(otelprom.WithRegisterer(reg))
+	if err != nil {
+		return nil, nil, err
+	}
+	obs, err := otelhook.New(otelhook.WithMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter))))
+	if err != nil {
+		return nil, nil, err
+	}
+	return obs, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), nil
 }
 
 // notFound answers paths that are no provider's with a JSON body, as the

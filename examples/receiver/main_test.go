@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -122,5 +123,49 @@ func TestReceiverNeedsCredentialsOrInsecure(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("insecure: status %d", resp.StatusCode)
+	}
+}
+
+// TestMetrics: a Prometheus scrape of /metrics shows the deliveries sent,
+// by provider, message and outcome, and the authentication failures.
+func TestMetrics(t *testing.T) {
+	srv, _ := newTestServer(t, testEnv, false)
+	send := func(pass string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/doordash/webhook", strings.NewReader(`{"event_type":"DASHER_CONFIRMED","external_delivery_id":"M-1"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth("dd", pass)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if send("dd-secret") != 200 || send("dd-secret") != 200 || send("wrong") != 401 {
+		t.Fatal("unexpected statuses")
+	}
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body strings.Builder
+	if _, err := io.Copy(&body, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	scrape := body.String()
+	for _, want := range []string{
+		`hookgen_deliveries_total{message="DasherConfirmed",otel_scope_name="github.com/hookgen/hookgen/webhook/otelhook",otel_scope_schema_url="",otel_scope_version="",outcome="handled",provider="doordash"} 1`,
+		`hookgen_deliveries_total{message="DasherConfirmed",otel_scope_name="github.com/hookgen/hookgen/webhook/otelhook",otel_scope_schema_url="",otel_scope_version="",outcome="duplicate",provider="doordash"} 1`,
+		`hookgen_dedup_hits_total{message="DasherConfirmed"`,
+		`hookgen_auth_failures_total{otel_scope_name="github.com/hookgen/hookgen/webhook/otelhook",otel_scope_schema_url="",otel_scope_version="",provider="doordash",scheme="basicAuth"} 1`,
+		`hookgen_handler_duration_seconds_count{message="DasherConfirmed"`,
+	} {
+		if !strings.Contains(scrape, want) {
+			t.Errorf("the scrape lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("scrape:\n%s", scrape)
 	}
 }
