@@ -141,8 +141,13 @@ func TestMetrics(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	if send("dd-secret") != 200 || send("dd-secret") != 200 || send("wrong") != 401 {
-		t.Fatal("unexpected statuses")
+	for _, c := range []struct {
+		pass   string
+		status int
+	}{{"dd-secret", 200}, {"dd-secret", 200}, {"wrong", 401}} { // handled, duplicate, refused
+		if got := send(c.pass); got != c.status {
+			t.Fatalf("status %d, want %d", got, c.status)
+		}
 	}
 	resp, err := http.Get(srv.URL + "/metrics")
 	if err != nil {
