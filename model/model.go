@@ -93,9 +93,36 @@ type SecurityScheme struct {
 	Flows            []OAuthFlow
 	// Signature says how deliveries are signed, from the x-hookgen-hmac
 	// extension; nil for schemes that carry a plain credential.
-	Signature  *Signature
-	Extensions Extensions
-	Pos        Pos
+	Signature *Signature
+	// KeySignature says how deliveries are signed with a private key, from
+	// the x-hookgen-signature extension; nil otherwise.
+	KeySignature *KeySignature
+	Extensions   Extensions
+	Pos          Pos
+}
+
+// KeySignature is a public-key signing scheme: a signature in Header of
+// the Content template over {timestamp} (from TimestampHeader) and {body}.
+type KeySignature struct {
+	// Algorithm is ed25519, ecdsa-p256-sha256, rsa-pkcs1v15-sha256 or
+	// rsa-pss-sha256.
+	Algorithm       string
+	Encoding        string // hex, base64, base64url
+	Header          string
+	TimestampHeader string
+	Content         string
+	// Tolerance is how far a signed timestamp may be from now, e.g. "5m".
+	Tolerance string
+}
+
+// ConfigFields are the settings of k that webhook.SignatureConfig takes
+// under the same names, with their values, for the generator and `hookgen
+// send`; Tolerance, a duration, is not among them.
+func (k *KeySignature) ConfigFields() [][2]string {
+	return [][2]string{
+		{"Algorithm", k.Algorithm}, {"Encoding", k.Encoding}, {"Header", k.Header},
+		{"TimestampHeader", k.TimestampHeader}, {"Content", k.Content},
+	}
 }
 
 // Signature formats of x-hookgen-hmac.
