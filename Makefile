@@ -34,7 +34,7 @@ lint:
 # -fuzztime duration runs out (go.dev/issue/75804, fixed in Go 1.27).
 FUZZTIME ?= 30s
 FUZZ_TARGETS = ./parser:FuzzParse \
-	./webhook:FuzzHMACSignatureHeader ./webhook:FuzzParseBasicAuth ./webhook:FuzzParseBearer \
+	./webhook:FuzzHMACSignatureHeader ./webhook:FuzzSignature ./webhook:FuzzParseBasicAuth ./webhook:FuzzParseBearer \
 	./webhook/oauth:FuzzTokenEndpoint ./webhook:FuzzMACAuthorization \
 	./runtime/jsonx:FuzzProbe ./runtime/jsonx:FuzzPayloadValue ./runtime/jsonx:FuzzScan ./runtime/jsonx:FuzzNumber ./runtime/jsonx:FuzzParseTime \
 	./generated/doordash:FuzzServer ./generated/doordash:FuzzJSONRandom ./generated/doordash:FuzzJSONBytes

@@ -192,13 +192,14 @@ type channelPlan struct {
 // schemePlan is a security scheme hookgen can verify.
 type schemePlan struct {
 	Model *model.SecurityScheme
-	// Kind is how it is verified: "basic", "apikey", "hmac" or "bearer".
+	// Kind is how it is verified: "basic", "apikey", "hmac", "keysig" or
+	// "bearer".
 	Kind string
 	// Option is the package's option that configures it; Cred the field of
 	// Credentials that authenticates test requests for it.
 	Option, Cred string
 	// Builder is the function that builds a signature scheme's verifier
-	// (Kind "hmac"); "" otherwise.
+	// (Kind "hmac" or "keysig"); "" otherwise.
 	Builder string
 }
 
@@ -232,7 +233,7 @@ func newPlan(api *model.API, pkg string) (*plan, error) {
 	for _, s := range api.SecuritySchemes {
 		if kind := schemeKind(s); kind != "" {
 			sp := &schemePlan{Model: s, Kind: kind, Option: names.unique("With" + ident(s.Key, "Scheme")), Cred: ident(s.Key, "Scheme")}
-			if kind == "hmac" {
+			if kind == "hmac" || kind == "keysig" {
 				sp.Builder = names.unique("new" + ident(s.Key, "Scheme") + "Verifier")
 			}
 			p.schemes = append(p.schemes, sp)

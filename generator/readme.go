@@ -177,6 +177,9 @@ func anchor(heading string) string {
 
 // schemeDetails says in a few words where a scheme's credentials travel.
 func schemeDetails(s *model.SecurityScheme) string {
+	if k := s.KeySignature; k != nil {
+		return fmt.Sprintf("%s signature in header %s", k.Algorithm, k.Header)
+	}
 	var parts []string
 	if s.Scheme != "" {
 		parts = append(parts, "scheme "+s.Scheme)

@@ -198,6 +198,9 @@ func (g *gen) options(f *jen.File) {
 		case "hmac":
 			g.signatureOption(f, sp)
 			continue
+		case "keysig":
+			g.keySignatureOption(f, sp)
+			continue
 		default:
 			doc = fmt.Sprintf("%s authenticates deliveries with v, e.g. the Verifier of an oauth.TokenEndpoint the receiver hosts, webhook.StaticBearer or oauth.NewJWKSBearer.", name)
 			params = []jen.Code{jen.Id("v").Qual(webhookPkg, "Verifier")}
@@ -258,8 +261,12 @@ func (g *gen) queryHandshake(m *model.Message) jen.Code {
 }
 
 // schemeKind is how hookgen verifies a security scheme: "basic", "apikey",
-// "bearer", or "" when it cannot.
+// "bearer", "hmac" (x-hookgen-hmac), "keysig" (x-hookgen-signature), or ""
+// when it cannot.
 func schemeKind(s *model.SecurityScheme) string {
+	if s.KeySignature != nil {
+		return "keysig"
+	}
 	switch s.Type {
 	case "userPassword":
 		return "basic"

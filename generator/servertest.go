@@ -100,9 +100,9 @@ func (g *gen) testAuth(f *jen.File) {
 	if len(g.api.Security) > 0 {
 		req = g.api.Security[0]
 	}
-	var opts []jen.Code
+	var opts, keys []jen.Code
 	good, bad := jen.Dict{}, jen.Dict{}
-	for _, u := range req {
+	for i, u := range req {
 		s, sp := u.Scheme, g.scheme(u.Scheme)
 		if sp == nil {
 			continue
@@ -126,6 +126,11 @@ func (g *gen) testAuth(f *jen.File) {
 			}
 			opts = append(opts, opt.Call(jen.Lit(testSecret(s.Signature.Format))))
 			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit(testSecret(s.Signature.Format)), jen.Lit(wrongSecret(s.Signature.Format))
+		case "keysig":
+			gen, o, k, other := keySignatureTestAuth(sp, i)
+			keys = append(keys, gen...)
+			opts = append(opts, o)
+			good[jen.Id(field)], bad[jen.Id(field)] = k, other
 		case "apikey", "bodykey":
 			opts = append(opts, opt.Call(jen.Lit("test-key")))
 			good[jen.Id(field)], bad[jen.Id(field)] = jen.Lit("test-key"), jen.Lit("wrong-key")
@@ -140,7 +145,7 @@ func (g *gen) testAuth(f *jen.File) {
 	f.Comment("testCredentials returns options with test credentials, the Credentials that")
 	f.Comment("pass them, and Credentials with wrong secrets.")
 	f.Func().Id("testCredentials").Params().Params(jen.Index().Id("Option"), jen.Id("Credentials"), jen.Id("Credentials")).Block(
-		jen.Return(jen.Index().Id("Option").Values(opts...), jen.Id("Credentials").Values(good), jen.Id("Credentials").Values(bad)),
+		append(keys, jen.Return(jen.Index().Id("Option").Values(opts...), jen.Id("Credentials").Values(good), jen.Id("Credentials").Values(bad)))...,
 	)
 }
 

@@ -20,6 +20,8 @@ func credType(s *schemePlan) *jen.Statement {
 		if s.Model.Signature.Format == model.SignatureHTTPMAC {
 			return jen.Op("*").Qual(webhookPkg, "MACKey")
 		}
+	case "keysig":
+		return jen.Qual("crypto", "Signer")
 	}
 	return jen.String()
 }
@@ -88,13 +90,16 @@ func (g *gen) testkit(f *jen.File) {
 				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 				jen.If(jen.Err().Op(":=").Add(sign), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 			}
+		case "keysig":
+			what = "the private key that signs the request, with the current time"
+			set = keySignatureKit(sp, field)
 		default:
 			what = "the Bearer token sent in Authorization"
 			set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit("Authorization"), jen.Lit("Bearer ").Op("+").Add(field.Clone()))}
 		}
 		fields = append(fields, jen.Commentf("%s is %s, for scheme %s.", name, what, s.Key), jen.Id(name).Add(typ))
 		cond := field.Clone().Op("!=").Lit("")
-		if _, isPtr := map[string]bool{"basic": true}[kind]; isPtr || (kind == "hmac" && s.Signature.Format == model.SignatureHTTPMAC) {
+		if _, isPtr := map[string]bool{"basic": true, "keysig": true}[kind]; isPtr || (kind == "hmac" && s.Signature.Format == model.SignatureHTTPMAC) {
 			cond = field.Clone().Op("!=").Nil()
 		}
 		body = append(body, jen.If(cond).Block(set...))

@@ -98,9 +98,36 @@ type SecurityScheme struct {
 	// shared secret instead of a header (x-hookgen-body-key): a JSON
 	// pointer in which "*" stands for every element of an array, as in
 	// Microsoft Graph's /value/*/clientState. "" for other schemes.
-	BodyKey    string
-	Extensions Extensions
-	Pos        Pos
+	BodyKey string
+	// KeySignature says how deliveries are signed with a private key, from
+	// the x-hookgen-signature extension; nil otherwise.
+	KeySignature *KeySignature
+	Extensions   Extensions
+	Pos          Pos
+}
+
+// KeySignature is a public-key signing scheme: a signature in Header of
+// the Content template over {timestamp} (from TimestampHeader) and {body}.
+type KeySignature struct {
+	// Algorithm is ed25519, ecdsa-p256-sha256, rsa-pkcs1v15-sha256 or
+	// rsa-pss-sha256.
+	Algorithm       string
+	Encoding        string // hex, base64, base64url
+	Header          string
+	TimestampHeader string
+	Content         string
+	// Tolerance is how far a signed timestamp may be from now, e.g. "5m".
+	Tolerance string
+}
+
+// ConfigFields are the settings of k that webhook.SignatureConfig takes
+// under the same names, with their values, for the generator and `hookgen
+// send`; Tolerance, a duration, is not among them.
+func (k *KeySignature) ConfigFields() [][2]string {
+	return [][2]string{
+		{"Algorithm", k.Algorithm}, {"Encoding", k.Encoding}, {"Header", k.Header},
+		{"TimestampHeader", k.TimestampHeader}, {"Content", k.Content},
+	}
 }
 
 // Signature formats of x-hookgen-hmac.

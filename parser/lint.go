@@ -47,7 +47,11 @@ func (p *parser) lint(api *model.API) {
 func (p *parser) checkSchemes(api *model.API) {
 	for _, s := range api.SecuritySchemes {
 		if required(api, s) && s.Type != "" && !verifiable(s) {
-			p.errorf(s.Pos, "security scheme %s of type %s: hookgen cannot verify it on an HTTP request (it verifies userPassword, http basic and bearer, httpApiKey, apiKey, oauth2, openIdConnect): require another scheme for this server, or none and configure WithVerifier (docs/scope.md)", s.Key, s.Type)
+			hint := ""
+			if s.Type == "asymmetricEncryption" {
+				hint = "say how deliveries are signed with x-hookgen-signature (docs/spec-extensions.md), "
+			}
+			p.errorf(s.Pos, "security scheme %s of type %s: hookgen cannot verify it on an HTTP request (it verifies userPassword, http basic and bearer, httpApiKey, apiKey, oauth2, openIdConnect, and asymmetricEncryption with x-hookgen-signature): %srequire another scheme for this server, or none and configure WithVerifier (docs/scope.md)", s.Key, s.Type, hint)
 		}
 	}
 }
@@ -68,6 +72,8 @@ func verifiable(s *model.SecurityScheme) bool {
 	switch s.Type {
 	case "userPassword", "httpApiKey", "apiKey", "oauth2", "openIdConnect":
 		return true
+	case "asymmetricEncryption":
+		return s.KeySignature != nil
 	case "http":
 		return strings.EqualFold(s.Scheme, "basic") || strings.EqualFold(s.Scheme, "bearer")
 	}

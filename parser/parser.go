@@ -337,6 +337,7 @@ func (p *parser) securityScheme(key string, a at) *model.SecurityScheme {
 	}
 	s.Signature = p.signature(s, a)
 	s.BodyKey = p.bodyKey(s, a)
+	s.KeySignature = p.keySignature(s, a)
 	return s
 }
 

@@ -393,3 +393,23 @@ components:
 		}
 	}
 }
+
+// TestKeySignature reads x-hookgen-signature into the model, the header
+// defaulting to an httpApiKey scheme's name.
+func TestKeySignature(t *testing.T) {
+	api := mustParse(t, "../generator/testdata/keysigs/spec.yaml")
+	want := map[string]model.KeySignature{
+		"ed25519": {Algorithm: "ed25519", Header: "X-Signature-Ed25519", TimestampHeader: "X-Signature-Timestamp", Content: "{timestamp}{body}", Tolerance: "5m"},
+		"ecdsa":   {Algorithm: "ecdsa-p256-sha256", Encoding: "base64", Header: "X-Signature-ECDSA", TimestampHeader: "X-Timestamp", Content: "{timestamp}{body}"},
+		"pkcs1":   {Algorithm: "rsa-pkcs1v15-sha256", Encoding: "base64", Header: "X-Signature-RSA"},
+		"pss":     {Algorithm: "rsa-pss-sha256", Encoding: "base64url", Header: "X-Signature-PSS", TimestampHeader: "X-Timestamp", Content: "{timestamp}.{body}", Tolerance: "300s"},
+	}
+	if len(api.SecuritySchemes) != len(want) {
+		t.Fatalf("%d schemes", len(api.SecuritySchemes))
+	}
+	for _, s := range api.SecuritySchemes {
+		if s.KeySignature == nil || *s.KeySignature != want[s.Key] || s.Signature != nil {
+			t.Errorf("scheme %s: %+v, want %+v", s.Key, s.KeySignature, want[s.Key])
+		}
+	}
+}

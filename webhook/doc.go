@@ -12,7 +12,9 @@
 //   - request authentication through the [Verifier] interface, checked over
 //     the raw body before any decoding: HTTP Basic ([BasicAuth]), HMAC
 //     signatures ([NewHMAC] and the [StandardWebhooks], [GitHubSignature]
-//     and [StripeSignature] presets), HTTP MAC ([NewHTTPMAC]), API keys
+//     and [StripeSignature] presets), public-key signatures (Ed25519, ECDSA
+//     and RSA with [NewSignature] and [ParsePublicKey], Amazon SNS messages
+//     with the certificates they name), HTTP MAC ([NewHTTPMAC]), API keys
 //     ([APIKey]) and static or callback bearer tokens ([StaticBearer],
 //     [BearerFunc]). A verifier that can judge a request from its headers
 //     implements [HeaderVerifier], so a request without credentials is

@@ -1,6 +1,11 @@
 package webhook
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -120,6 +125,49 @@ func FuzzParseBearer(f *testing.F) {
 			mustUnauthorized(t, err)
 		} else if tok != "abc" {
 			t.Fatalf("accepted %q", header)
+		}
+	})
+}
+
+// FuzzSignature feeds hostile signature headers, timestamps and bodies to
+// the public-key verifiers, and hostile SNS messages to the aws-sns one
+// (whose certificate hosts no URL can match, so nothing is fetched): no
+// panic, every failure wraps ErrUnauthorized, and nothing forged passes.
+func FuzzSignature(f *testing.F) {
+	for _, s := range []string{
+		strings.Repeat("ab", 64), "MEUCIQ==", "", " ", strings.Repeat("0", 5000), "zz", "MEQCIH8=",
+	} {
+		f.Add(s, "1700000000", `{"type":1}`)
+	}
+	f.Add("", "", `{"Type":"Notification","MessageId":"1","TopicArn":"a","Message":"m","Timestamp":"2012-05-02T00:54:06.655Z","SignatureVersion":"1","Signature":"AAAA","SigningCertURL":"https://sns.us-east-1.amazonaws.com/c.pem"}`)
+	f.Add("", "", `{"Type":"SubscriptionConfirmation","Type":"Notification"}`)
+	edPub, _, _ := ed25519.GenerateKey(rand.Reader)
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rk := testRSAKeys()[0]
+	now := fixedNow(time.Unix(1700000000, 0))
+	var verifiers []*Signature
+	for _, cfg := range []SignatureConfig{
+		{Algorithm: Ed25519, Header: "X-Sig", TimestampHeader: "X-Ts", Content: "{timestamp}{body}", Tolerance: time.Minute, PublicKeys: []crypto.PublicKey{edPub}, Now: now},
+		{Algorithm: ECDSAP256SHA256, Encoding: "base64", Header: "X-Sig", PublicKeys: []crypto.PublicKey{&ec.PublicKey}, Now: now},
+		{Algorithm: RSAPSSSHA256, Encoding: "base64url", Header: "X-Sig", PublicKeys: []crypto.PublicKey{&rk.PublicKey}, Now: now},
+		{Format: "aws-sns", CertHosts: []string{"cert.invalid:1"}, Tolerance: time.Hour, Now: now},
+	} {
+		s, err := NewSignature(cfg)
+		if err != nil {
+			f.Fatal(err)
+		}
+		verifiers = append(verifiers, s)
+	}
+	f.Fuzz(func(t *testing.T, sig, ts, body string) {
+		for _, s := range verifiers {
+			r := httptest.NewRequest(http.MethodPost, "/", nil)
+			r.Header["X-Sig"] = []string{sig}
+			r.Header["X-Ts"] = []string{ts}
+			err := s.Verify(r, []byte(body))
+			if err == nil {
+				t.Fatalf("accepted signature %q over %q", sig, body)
+			}
+			mustUnauthorized(t, err)
 		}
 	})
 }

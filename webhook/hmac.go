@@ -200,7 +200,7 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 		content = "{body}"
 	}
 	var err error
-	if h.content, err = parseContent(content); err != nil {
+	if h.content, err = parseContent("HMAC", content); err != nil {
 		return nil, err
 	}
 	for _, s := range h.content {
@@ -236,8 +236,8 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 
 // parseContent splits a signed-content template into literal and
 // placeholder segments; an unknown {name} is an error rather than text, to
-// catch typos.
-func parseContent(t string) ([]segment, error) {
+// catch typos. kind names the verifier in errors.
+func parseContent(kind, t string) ([]segment, error) {
 	var segs []segment
 	hasBody := false
 	for t != "" {
@@ -251,7 +251,7 @@ func parseContent(t string) ([]segment, error) {
 		}
 		j := strings.IndexByte(t[i:], '}')
 		if j < 0 {
-			return nil, fmt.Errorf("webhook: HMAC Content %q: unclosed {", t)
+			return nil, fmt.Errorf("webhook: %s Content %q: unclosed {", kind, t)
 		}
 		switch name := t[i+1 : i+j]; name {
 		case "id":
@@ -262,12 +262,12 @@ func parseContent(t string) ([]segment, error) {
 			segs = append(segs, segment{kind: segBody})
 			hasBody = true
 		default:
-			return nil, fmt.Errorf("webhook: HMAC Content: unknown placeholder {%s}; want {id}, {timestamp} or {body}", name)
+			return nil, fmt.Errorf("webhook: %s Content: unknown placeholder {%s}; want {id}, {timestamp} or {body}", kind, name)
 		}
 		t = t[i+j+1:]
 	}
 	if !hasBody {
-		return nil, errors.New("webhook: HMAC Content must include {body}")
+		return nil, fmt.Errorf("webhook: %s Content must include {body}", kind)
 	}
 	return segs, nil
 }

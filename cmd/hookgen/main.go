@@ -49,7 +49,8 @@ Usage:
         print each answer, exit 1 unless all were 200. Credentials:
         -basic user:pass, -bearer TOKEN, -client-credentials id:secret
         -token-url URL, -api-key KEY, -secret S (x-hookgen-hmac),
-        -mac-key id:secret -mac-issued RFC3339 (when the key was issued)
+        -mac-key id:secret -mac-issued RFC3339 (when the key was issued),
+        -private-key FILE (PEM; x-hookgen-signature)
 
   hookgen version
         print hookgen's version

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -38,6 +42,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 	macKey := fs.String("mac-key", "", "HTTP MAC key id:secret, for an x-hookgen-hmac http-mac scheme")
 	macIssued := fs.String("mac-issued", "", "with -mac-key: when the key was issued (RFC 3339); the nonce's age counts from it")
 	apiKey := fs.String("api-key", "", "the key of the spec's httpApiKey scheme, sent where the scheme says")
+	privateKey := fs.String("private-key", "", "a PEM file holding the private key that signs for the spec's x-hookgen-signature scheme")
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
 	side := sideFlag(fs)
 	overlays := overlayFlag(fs)
@@ -89,6 +94,15 @@ func send(args []string, stdout, stderr io.Writer) int {
 	}
 	if *secret != "" || *macKey != "" {
 		s, err := signatureSigner(api, *secret, *macKey, *macIssued)
+		if err != nil {
+			fmt.Fprintln(stderr, "hookgen send:", err)
+			return 1
+		}
+		signers = append(signers, s)
+	}
+
+	if *privateKey != "" {
+		s, err := keySigner(api, *privateKey)
 		if err != nil {
 			fmt.Fprintln(stderr, "hookgen send:", err)
 			return 1
@@ -255,7 +269,7 @@ func deliver(ctx context.Context, client *http.Client, url string, m *model.Mess
 // apiKeySigner sends a static key where the spec's httpApiKey scheme says.
 func apiKeySigner(api *model.API, key string) (func(*http.Request, []byte) error, error) {
 	for _, s := range api.SecuritySchemes {
-		if s.Type != "httpApiKey" || s.Signature != nil || s.BodyKey != "" { // a key in the body: not yet sent
+		if s.Type != "httpApiKey" || s.Signature != nil || s.KeySignature != nil || s.BodyKey != "" { // a key in the body: not yet sent
 			continue
 		}
 		name, in := s.Name, s.In
@@ -337,4 +351,68 @@ func hmacFor(sig *model.Signature, secret string) (*webhook.HMAC, error) {
 		fields.FieldByName(kv[0]).SetString(kv[1])
 	}
 	return webhook.NewHMAC(cfg)
+}
+
+// keySigner signs as the spec's x-hookgen-signature scheme says, with the
+// private key in the PEM file at path.
+func keySigner(api *model.API, path string) (func(*http.Request, []byte) error, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := parsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("-private-key %s: %w", path, err)
+	}
+	for _, s := range api.SecuritySchemes {
+		k := s.KeySignature
+		if k == nil {
+			continue
+		}
+		var tolerance time.Duration
+		if k.Tolerance != "" {
+			tolerance, _ = time.ParseDuration(k.Tolerance) // checked by the parser
+		}
+		cfg := webhook.SignatureConfig{Tolerance: tolerance, PublicKeys: []crypto.PublicKey{key.Public()}}
+		// The settings the generated option writes as code, set by name.
+		fields := reflect.ValueOf(&cfg).Elem()
+		for _, kv := range k.ConfigFields() {
+			fields.FieldByName(kv[0]).SetString(kv[1])
+		}
+		v, err := webhook.NewSignature(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("scheme %s with -private-key %s: %w", s.Key, path, err)
+		}
+		return func(r *http.Request, body []byte) error { return v.Sign(r.Header, body, key, time.Now()) }, nil
+	}
+	return nil, errors.New("the spec has no x-hookgen-signature scheme for -private-key")
+}
+
+// parsePrivateKey reads a PEM private key: PKCS #8 ("PRIVATE KEY"),
+// SEC 1 ("EC PRIVATE KEY") or PKCS #1 ("RSA PRIVATE KEY").
+func parsePrivateKey(data []byte) (crypto.Signer, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("no PEM block")
+	}
+	var k any
+	var err error
+	switch block.Type {
+	case "PRIVATE KEY":
+		k, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		k, err = x509.ParseECPrivateKey(block.Bytes)
+	case "RSA PRIVATE KEY":
+		k, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	default:
+		return nil, fmt.Errorf("a PEM %q block; want PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY", block.Type)
+	}
+	if err != nil {
+		return nil, err
+	}
+	signer, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("a %T cannot sign", k)
+	}
+	return signer, nil
 }

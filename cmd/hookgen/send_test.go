@@ -2,9 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -217,5 +223,96 @@ func TestSendSameDelivery(t *testing.T) {
 	r = runCLI(t, "send", "-spec", doordashSpec, "-overlay", "../../specs/overlays/doordash.yaml", "-url", receiver().URL, "-basic", "u:p")
 	if r.code != 0 || strings.Contains(r.stdout, "note:") || !strings.Contains(r.stdout, "9 sent") || len(calls) != 9 {
 		t.Errorf("with the overlay: %d calls\n%v", len(calls), r)
+	}
+}
+
+// TestSendPrivateKey: -private-key signs as the spec's x-hookgen-signature
+// says; the receiver checks the signature with crypto/ecdsa, as SendGrid's
+// documentation does, not with hookgen's verifier.
+func TestSendPrivateKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, []byte(`asyncapi: 2.6.0
+info: {title: T, version: '1'}
+servers:
+  r: {url: 'https://r.test', protocol: https, security: [{sig: []}]}
+channels:
+  /hook:
+    publish:
+      message:
+        name: Ping
+        payload: {type: object, properties: {n: {type: integer}}}
+        examples: [{payload: {n: 1}}]
+components:
+  securitySchemes:
+    sig:
+      type: asymmetricEncryption
+      x-hookgen-signature:
+        algorithm: ecdsa-p256-sha256
+        encoding: base64
+        header: X-Twilio-Email-Event-Webhook-Signature
+        timestampHeader: X-Twilio-Email-Event-Webhook-Timestamp
+        content: '{timestamp}{body}'
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	writeKey := func(name string, k *ecdsa.PrivateKey, pkcs8 bool) string {
+		der, typ := []byte(nil), "EC PRIVATE KEY"
+		if pkcs8 {
+			der, err = x509.MarshalPKCS8PrivateKey(k)
+			typ = "PRIVATE KEY"
+		} else {
+			der, err = x509.MarshalECPrivateKey(k)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		sig, err := base64.StdEncoding.DecodeString(r.Header.Get("X-Twilio-Email-Event-Webhook-Signature"))
+		digest := sha256.Sum256([]byte(r.Header.Get("X-Twilio-Email-Event-Webhook-Timestamp") + string(body)))
+		if err != nil || r.Header.Get("X-Twilio-Email-Event-Webhook-Timestamp") == "" || !ecdsa.VerifyASN1(&key.PublicKey, digest[:], sig) {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	for _, pkcs8 := range []bool{false, true} {
+		if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-private-key", writeKey("key.pem", key, pkcs8)); r.code != 0 || !strings.Contains(r.stdout, "200 OK") {
+			t.Fatalf("send (PKCS #8 %v): %v", pkcs8, r)
+		}
+	}
+	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-private-key", writeKey("other.pem", other, true)); r.code != 1 || !strings.Contains(r.stdout, "401") {
+		t.Errorf("other key: %v", r)
+	}
+	_, ed, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(ed)
+	edPath := filepath.Join(dir, "ed.pem")
+	os.WriteFile(edPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-private-key", edPath); r.code != 1 || !strings.Contains(r.stderr, "not a key of ecdsa-p256-sha256") {
+		t.Errorf("Ed25519 key for an ECDSA scheme: %v", r)
+	}
+}
+
+// TestKeySignatureConfigFields checks that every setting
+// model.KeySignature hands to webhook.SignatureConfig by name is a string
+// field there.
+func TestKeySignatureConfigFields(t *testing.T) {
+	cfg := reflect.TypeFor[webhook.SignatureConfig]()
+	for _, kv := range new(model.KeySignature).ConfigFields() {
+		if f, ok := cfg.FieldByName(kv[0]); !ok || f.Type.Kind() != reflect.String {
+			t.Errorf("webhook.SignatureConfig has no string field %s", kv[0])
+		}
 	}
 }
