@@ -89,9 +89,25 @@ func (r *Runner) settle(sctx context.Context, d *webhook.Delivery, key string, e
 	} else {
 		serr = r.Deduper.Commit(sctx, key)
 	}
-	if serr != nil {
+	switch {
+	case serr == nil:
+	case storeOutage(serr):
+		r.Logger.DebugContext(sctx, "webhook: de-duplication store down", append(deliveryAttrs(d), "error", serr)...)
+	default:
 		r.Logger.ErrorContext(sctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", serr)...)
 	}
+}
+
+// storeOutage reports whether err comes from a de-duplication store that
+// logs its outages itself (webhook/redisdedup, once when one starts and
+// once when it ends): its errors implement Outage() bool. Deliveries that
+// fail with one are logged at debug level, not one error line each.
+func storeOutage(err error) bool {
+	o, ok := errors.AsType[interface {
+		error
+		Outage() bool
+	}](err)
+	return ok && o.Outage()
 }
 
 // RunUnknown passes an event the spec does not know to the Unknown hook.
