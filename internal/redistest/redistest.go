@@ -26,10 +26,11 @@ type Server struct {
 	// Addr is its host:port on the loopback interface.
 	Addr string
 
-	tb   testing.TB
-	bin  string
-	dir  string
-	port int
+	tb    testing.TB
+	bin   string
+	dir   string
+	port  int
+	extra []string
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
@@ -59,10 +60,12 @@ func Binary(tb testing.TB) string {
 }
 
 // Start starts a redis-server on a free loopback port and stops it when tb
-// ends.
-func Start(tb testing.TB) *Server {
+// ends. args are more configuration, e.g. "--appendonly", "yes",
+// "--appendfsync", "always" for a server that keeps what it acknowledged
+// across Stop and Restart.
+func Start(tb testing.TB, args ...string) *Server {
 	tb.Helper()
-	s := &Server{tb: tb, bin: Binary(tb), dir: tb.TempDir()}
+	s := &Server{tb: tb, bin: Binary(tb), dir: tb.TempDir(), extra: args}
 	var err error
 	// A free port can be taken between choosing it and the server binding
 	// it; choose again a few times.
@@ -94,10 +97,11 @@ func (s *Server) start() error {
 		return nil
 	}
 	out := new(bytes.Buffer)
-	cmd := exec.Command(s.bin,
+	args := append([]string{
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--dir", s.dir, "--save", "", "--appendonly", "no",
-		"--daemonize", "no", "--logfile", "")
+		"--daemonize", "no", "--logfile", ""}, s.extra...)
+	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("redistest: %w", err)
@@ -123,8 +127,8 @@ func (s *Server) start() error {
 	}
 }
 
-// Stop kills the server, if it runs, and waits for it to exit: clients
-// then get connection errors, as in an outage.
+// Stop kills the server (SIGKILL, as a crash), if it runs, and waits for
+// it to exit: clients then get connection errors, as in an outage.
 func (s *Server) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -136,8 +140,8 @@ func (s *Server) Stop() {
 	s.cmd = nil
 }
 
-// Restart starts the server again, empty, on the same address, after
-// Stop.
+// Restart starts the server again on the same address, after Stop: empty,
+// unless Start's args made it persist what it acknowledged.
 func (s *Server) Restart() {
 	s.tb.Helper()
 	var err error

@@ -23,9 +23,13 @@
 //
 // It fails closed: when Redis cannot be reached or answers an error, Claim
 // returns that error and the delivery is answered 500 without calling the
-// handler, so the provider retries; an event is never acknowledged that
-// the store did not record. The outage is logged once when it starts and
-// once when Redis answers again, not per delivery.
+// handler, so the provider retries; an event is never handled or
+// acknowledged without its claim in Redis. The outage is logged once when
+// it starts and once when Redis answers again, not per delivery. A commit
+// or release that Redis missed (it died while the handler ran), and the
+// release of a claim whose answer was lost, are kept and sent again until
+// Redis takes them; meanwhile this process answers that event itself
+// (done after a commit, 500 or 409 after a release).
 package redisdedup
 
 import (
@@ -34,6 +38,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"maps"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -56,6 +61,10 @@ const done = "done"
 // in-flight limit) and a retry took the key meanwhile, so the event may be
 // handled twice. Raise the in-flight limit above the handler timeout.
 var ErrClaimLost = errors.New("redisdedup: the claim expired and another delivery took it before the commit")
+
+// errRedisDown answers, while Redis is down, a Claim of an event whose
+// release Redis has not taken yet.
+var errRedisDown = errors.New("redis is down")
 
 // Option configures [New].
 type Option func(*Deduper)
@@ -111,10 +120,14 @@ type Deduper struct {
 	id  string
 	seq atomic.Uint64
 
+	mu sync.Mutex
 	// claims are this process's acquired claims, by key: their tokens,
 	// for Commit and Release, and when each was taken.
-	mu     sync.Mutex
 	claims map[string]claim
+	// pending are the commits and releases that failed, by key, retried
+	// by flush until Redis takes them; flushing says flush runs.
+	pending  map[string]pendingOp
+	flushing bool
 
 	// down is set from the first failure of an outage to the next success.
 	down     atomic.Bool
@@ -127,6 +140,19 @@ type claim struct {
 	token string
 	at    time.Time
 }
+
+// pendingOp is a commit or a release Redis has not taken yet. A Claim that
+// failed is one too, a release: Redis may have set the key before the
+// connection broke, and our token would block the event for the whole
+// in-flight limit.
+type pendingOp struct {
+	token  string
+	commit bool
+}
+
+// maxPending bounds the pending operations kept through an outage; past
+// it, claims are left to their in-flight limit.
+const maxPending = 100_000
 
 var _ webhook.Deduper = (*Deduper)(nil)
 
@@ -143,6 +169,7 @@ func New(client redis.UniversalClient, opts ...Option) *Deduper {
 		logger:   slog.Default(),
 		id:       hex.EncodeToString(b[:]),
 		claims:   map[string]claim{},
+		pending:  map[string]pendingOp{},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -176,16 +203,25 @@ end
 return 0
 `)
 
-// Claim implements [webhook.Deduper]. An event this process is handling
-// right now is in flight without asking Redis.
+// Claim implements [webhook.Deduper]. What this process knows answers
+// without asking Redis: an event it is handling right now is in flight,
+// and one whose commit Redis has not taken yet is done.
 func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
 	d.mu.Lock()
 	c, mine := d.claims[key]
+	p, pending := d.pending[key]
 	d.mu.Unlock()
-	if mine && time.Since(c.at) < d.inFlight {
+	switch {
+	case pending && p.commit:
+		return webhook.ClaimDone, nil
+	case pending && d.down.Load():
+		return 0, &outageError{op: "claim", err: errRedisDown}
+	case pending:
+		return webhook.ClaimInFlight, nil // until flush releases our claim
+	case mine && time.Since(c.at) < d.inFlight:
 		return webhook.ClaimInFlight, nil
 	}
 	token := "claim:" + d.id + ":" + strconv.FormatUint(d.seq.Add(1), 36)
@@ -205,6 +241,7 @@ func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, er
 		d.mu.Unlock()
 		return webhook.ClaimAcquired, nil
 	case err != nil:
+		d.retry(key, pendingOp{token: token})
 		return 0, d.failed("claim", err)
 	}
 	d.up()
@@ -225,32 +262,97 @@ func (d *Deduper) take(key string) string {
 }
 
 // Commit implements [webhook.Deduper]. It returns [ErrClaimLost] when
-// another delivery's claim holds the key.
+// another delivery's claim holds the key. A commit Redis did not take is
+// retried until it does, and meanwhile this process answers the event as
+// done.
 func (d *Deduper) Commit(ctx context.Context, key string) error {
-	token := d.take(key)
-	n, err := commitScript.Run(context.WithoutCancel(ctx), d.client, []string{d.prefix + key}, token, d.ttl.Milliseconds()).Int()
-	if err != nil {
+	op := pendingOp{token: d.take(key), commit: true}
+	err := d.run(ctx, key, op)
+	if err != nil && !errors.Is(err, ErrClaimLost) {
+		d.retry(key, op)
 		return d.failed("commit", err)
 	}
 	d.up()
-	if n == 0 {
-		return ErrClaimLost
-	}
-	return nil
+	return err
 }
 
 // Release implements [webhook.Deduper]. It deletes only our own claim: a
-// key that is done, or claimed by another delivery, stays.
+// key that is done, or claimed by another delivery, stays. A release Redis
+// did not take is retried until it does.
 func (d *Deduper) Release(ctx context.Context, key string) error {
-	token := d.take(key)
-	if token == "" {
+	op := pendingOp{token: d.take(key)}
+	if op.token == "" {
 		return nil // nothing of ours to release
 	}
-	if err := releaseScript.Run(context.WithoutCancel(ctx), d.client, []string{d.prefix + key}, token).Err(); err != nil {
+	if err := d.run(ctx, key, op); err != nil {
+		d.retry(key, op)
 		return d.failed("release", err)
 	}
 	d.up()
 	return nil
+}
+
+// run sends op's script for key.
+func (d *Deduper) run(ctx context.Context, key string, op pendingOp) error {
+	ctx = context.WithoutCancel(ctx)
+	keys := []string{d.prefix + key}
+	if !op.commit {
+		return releaseScript.Run(ctx, d.client, keys, op.token).Err()
+	}
+	n, err := commitScript.Run(ctx, d.client, keys, op.token, d.ttl.Milliseconds()).Int()
+	if err == nil && n == 0 {
+		err = ErrClaimLost
+	}
+	return err
+}
+
+// retry keeps op for flush, unless too many are kept already.
+func (d *Deduper) retry(key string, op pendingOp) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.pending) >= maxPending {
+		return
+	}
+	d.pending[key] = op
+	if !d.flushing {
+		d.flushing = true
+		go d.flush()
+	}
+}
+
+// flush sends the pending operations, backing off while Redis fails, and
+// returns once none is left.
+func (d *Deduper) flush() {
+	for delay := 50 * time.Millisecond; ; delay = min(2*delay, time.Second) {
+		time.Sleep(delay)
+		d.mu.Lock()
+		batch := make(map[string]pendingOp, len(d.pending))
+		maps.Copy(batch, d.pending)
+		d.mu.Unlock()
+		for key, op := range batch {
+			err := d.run(context.Background(), key, op)
+			if err != nil && !errors.Is(err, ErrClaimLost) {
+				_ = d.failed("retry", err)
+				break
+			}
+			d.up()
+			if err != nil {
+				d.logger.Warn("redisdedup: "+err.Error()+"; the event may be handled twice", "key", d.prefix+key)
+			}
+			d.mu.Lock()
+			if d.pending[key] == op {
+				delete(d.pending, key)
+			}
+			d.mu.Unlock()
+		}
+		d.mu.Lock()
+		if len(d.pending) == 0 {
+			d.flushing = false
+			d.mu.Unlock()
+			return
+		}
+		d.mu.Unlock()
+	}
 }
 
 // failed counts a failed operation, logs the start of an outage and
@@ -262,7 +364,7 @@ func (d *Deduper) failed(op string, err error) error {
 		if !d.down.Load() {
 			d.since = time.Now()
 			d.down.Store(true)
-			d.logger.Error("redisdedup: Redis failed: deliveries are answered 500 without calling the handler until it answers again",
+			d.logger.Error("redisdedup: Redis failed: deliveries are answered 500 until it answers again",
 				"op", op, "error", err)
 		}
 		d.outage.Unlock()

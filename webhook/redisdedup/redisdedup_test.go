@@ -327,3 +327,45 @@ func TestMain(m *testing.M) {
 type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
+
+// A commit that fails because Redis died after the handler succeeded is
+// kept: this process answers the event as done meanwhile, and the commit
+// reaches Redis once it is back, so another replica finds it done too. A
+// release that failed frees the claim once Redis is back.
+func TestSettleDuringOutage(t *testing.T) {
+	srv := redistest.Start(t, "--appendonly", "yes", "--appendfsync", "always")
+	ctx := t.Context()
+	quiet := redisdedup.WithLogger(slog.New(slog.DiscardHandler))
+	a, b := redisdedup.New(newClient(t, srv), quiet), redisdedup.New(newClient(t, srv), quiet)
+	for _, key := range []string{"committed", "released"} {
+		if s, err := a.Claim(ctx, key); s != webhook.ClaimAcquired || err != nil {
+			t.Fatalf("Claim(%s) = %v, %v", key, s, err)
+		}
+	}
+	srv.Stop()
+	if err := a.Commit(ctx, "committed"); err == nil {
+		t.Fatal("Commit with Redis down succeeded")
+	}
+	if err := a.Release(ctx, "released"); err == nil {
+		t.Fatal("Release with Redis down succeeded")
+	}
+	if s, err := a.Claim(ctx, "committed"); s != webhook.ClaimDone || err != nil {
+		t.Errorf("Claim of the handled event with Redis down = %v, %v; want done", s, err)
+	}
+	if _, err := a.Claim(ctx, "released"); err == nil {
+		t.Errorf("Claim of the released event with Redis down succeeded; want an error (500)")
+	}
+	srv.Restart()
+	want := map[string]webhook.ClaimState{"committed": webhook.ClaimDone, "released": webhook.ClaimAcquired}
+	for key, state := range want {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			s, err := b.Claim(ctx, key)
+			if err == nil && s == state {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the other replica's Claim = %v, %v; want %v once the retried operation reached Redis", key, s, err, state)
+			}
+		}
+	}
+}
