@@ -68,17 +68,20 @@ bench:
 
 # Receiver speed (bench/, its own module so users never download ogen):
 # hookgen's Server, a hand-written encoding/json handler, ogen and the floor,
-# plus decode-only, interleaved BENCHROUNDS times, then the fast path's
-# targets judged on the medians (internal/benchcheck -receive); about 40 s.
+# plus decode-only, and deliveries over loopback HTTP with the in-memory
+# and the Redis Deduper (one at a time and from 64 clients), interleaved
+# BENCHROUNDS times, then the targets judged on the medians
+# (internal/benchcheck -receive); about a minute.
 BENCHROUNDS ?= 10
 BENCHSTAT = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
-bench-receive:
+bench-receive: services
 	cd bench && $(GO) test -c -o bench.test . && rm -f results.out && \
 	  for i in $$(seq $(BENCHROUNDS)); do \
 	    ./bench.test -test.run '^$$' -test.bench . -test.benchmem -test.benchtime 200ms >> results.out || exit 1; \
 	  done && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Server' -col /server results.out && \
-	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out
+	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:(Scale OR ScaleParallel)' -col /receiver results.out
 	$(GO) run ./internal/benchcheck -receive < bench/results.out
 
 # Regenerate bench/ogen from the OpenAPI twin of the DoorDash spec.

@@ -9,7 +9,9 @@
 // With -receive it judges bench/'s receivers (make bench-receive): the
 // generated Server at most half of ogen's time and no more allocations,
 // within twice the floor, and decoding at least 3x faster than
-// encoding/json for every payload.
+// encoding/json for every payload; and the shared de-duplication store on
+// Redis at most two round trips per delivery and, from 64 clients, within
+// 3x the in-memory Server's time per delivery.
 //
 // Medians, not means, because one run disturbed by a busy machine should
 // not decide the verdict.
@@ -292,6 +294,67 @@ func receiveVerdict(w io.Writer, r *results) []string {
 	}
 	if payloads == 0 {
 		problems = append(problems, "no "+decodeBench+"*/decoder=hookgen results; run make bench-receive")
+	}
+	problems = append(problems, scaleVerdict(w, r)...)
+	return problems
+}
+
+// The scale benchmarks of bench/ (scale_test.go): deliveries over loopback
+// HTTP, one at a time and from 64 clients, to the Server with the
+// in-memory Deduper (receiver=memory) and with the shared ones.
+const (
+	scaleBench         = "BenchmarkScale/receiver="
+	scaleParallelBench = "BenchmarkScaleParallel/receiver="
+)
+
+// scaleTargets are the shared receivers and the most time a delivery may
+// take from 64 clients, as a multiple of the in-memory Server's.
+var scaleTargets = []struct {
+	name  string
+	ratio float64
+}{
+	{"redis", 3},
+}
+
+// maxRedisRoundTrips bounds the Redis round trips of a delivery: the claim
+// and the commit.
+const maxRedisRoundTrips = 2
+
+// scaleVerdict judges the scale benchmarks. The ratio is judged on the 64
+// clients, where the store's round trips overlap as they do in a busy
+// receiver; one delivery at a time is reported, not judged: two loopback
+// round trips to Redis cost more than a whole in-memory delivery.
+func scaleVerdict(w io.Writer, r *results) []string {
+	var problems []string
+	get := func(name, unit string) float64 {
+		v, ok := r.median(name, unit)
+		if !ok || v <= 0 {
+			problems = append(problems, fmt.Sprintf("no %s result for %s; run make bench-receive (it needs redis-server: make services installs it)", unit, name))
+			return 0
+		}
+		return v
+	}
+	mem, memPar := get(scaleBench+"memory", "ns/op"), get(scaleParallelBench+"memory", "ns/op")
+	for _, t := range scaleTargets {
+		one, par := get(scaleBench+t.name, "ns/op"), get(scaleParallelBench+t.name, "ns/op")
+		if mem <= 0 || memPar <= 0 || one <= 0 || par <= 0 {
+			continue
+		}
+		msg := fmt.Sprintf("scale %s: %.2fx the in-memory Server's time per delivery from 64 clients, %.0f deliveries/s (target at most %gx); one at a time %s, %.1fx (not judged)",
+			t.name, par/memPar, 1e9/par, t.ratio, duration(one), one/mem)
+		if par > t.ratio*memPar {
+			problems = append(problems, msg)
+		} else {
+			fmt.Fprintln(w, msg)
+		}
+	}
+	if rt := get(scaleBench+"redis", "redis-rt/op"); rt > 0 {
+		msg := fmt.Sprintf("scale redis: %.2f Redis round trips per delivery (target at most %d)", rt, maxRedisRoundTrips)
+		if rt > maxRedisRoundTrips {
+			problems = append(problems, msg)
+		} else {
+			fmt.Fprintln(w, msg)
+		}
 	}
 	return problems
 }
