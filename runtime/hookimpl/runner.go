@@ -27,6 +27,21 @@ type Runner struct {
 	// Unknown receives events the spec does not know. Nil acknowledges
 	// them without a call.
 	Unknown func(ctx context.Context, d *webhook.Delivery) error
+	// Handoff, when set, stores each delivery Run is given instead of
+	// calling its handler (hand-off mode), unless ctx is [Stored]: then a
+	// consumer is handling a stored delivery.
+	Handoff webhook.Handoff
+}
+
+// storedKey marks the context of a delivery a consumer took from a
+// hand-off store.
+type storedKey struct{}
+
+// Stored returns ctx marked as a stored delivery's: Run calls the handler
+// even when the Runner hands off, so that a consumer given the receiver's
+// options does not store the delivery again.
+func Stored(ctx context.Context) context.Context {
+	return context.WithValue(ctx, storedKey{}, true)
 }
 
 // Prepare fills in defaults; call it once before sharing the Runner.
@@ -48,7 +63,8 @@ func (r *Runner) Prepare() {
 // commits it after a success and releases it after a failure, so that
 // concurrent duplicates run the handler once and a failed event is handled
 // again when the provider retries. A duplicate of a handled event returns
-// nil without a call.
+// nil without a call. In hand-off mode it stores the delivery instead,
+// and returns nil once it is stored.
 func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error) error {
 	var key string
 	if d.EventID == "" {
@@ -57,6 +73,12 @@ func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(conte
 		d.EventID = key[len(r.KeyPrefix):]
 	} else {
 		key = r.KeyPrefix + d.EventID
+	}
+	if r.Handoff != nil && ctx.Value(storedKey{}) == nil {
+		if err := r.Handoff.Handoff(ctx, key, d); err != nil {
+			return fmt.Errorf("webhook: hand-off: %w", err)
+		}
+		return nil
 	}
 	state, err := r.Deduper.Claim(ctx, key)
 	if err != nil {

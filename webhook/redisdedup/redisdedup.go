@@ -46,6 +46,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/hookgen/hookgen/internal/outage"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -129,11 +130,8 @@ type Deduper struct {
 	pending  map[string]pendingOp
 	flushing bool
 
-	// down is set from the first failure of an outage to the next success.
-	down     atomic.Bool
-	outage   sync.Mutex // orders the two log lines of an outage
-	since    time.Time
-	failures atomic.Uint64
+	// health logs outages once.
+	health outage.Tracker
 }
 
 type claim struct {
@@ -176,6 +174,7 @@ func New(client redis.UniversalClient, opts ...Option) *Deduper {
 			o(d)
 		}
 	}
+	d.health = outage.Tracker{Name: "Redis", Effect: "deliveries are answered 500 until it answers again", Logger: d.logger}
 	return d
 }
 
@@ -217,8 +216,8 @@ func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, er
 	switch {
 	case pending && p.commit:
 		return webhook.ClaimDone, nil
-	case pending && d.down.Load():
-		return 0, &outageError{op: "claim", err: errRedisDown}
+	case pending && d.health.Down():
+		return 0, &outage.Error{Op: "redisdedup: claim", Err: errRedisDown}
 	case pending:
 		return webhook.ClaimInFlight, nil // until flush releases our claim
 	case mine && time.Since(c.at) < d.inFlight:
@@ -356,44 +355,11 @@ func (d *Deduper) flush() {
 }
 
 // failed counts a failed operation, logs the start of an outage and
-// returns err wrapped: any error but [webhook.ErrDedupFull] answers 500.
+// returns err marked as an outage's: any error but [webhook.ErrDedupFull]
+// answers 500.
 func (d *Deduper) failed(op string, err error) error {
-	d.failures.Add(1)
-	if !d.down.Load() {
-		d.outage.Lock()
-		if !d.down.Load() {
-			d.since = time.Now()
-			d.down.Store(true)
-			d.logger.Error("redisdedup: Redis failed: deliveries are answered 500 until it answers again",
-				"op", op, "error", err)
-		}
-		d.outage.Unlock()
-	}
-	return &outageError{op: op, err: err}
+	return d.health.Failed("redisdedup", op, err)
 }
-
-// outageError is a failure of Redis. Its Outage method tells the generated
-// Server that the outage was logged here, so that it does not log an error
-// per delivery while it lasts.
-type outageError struct {
-	op  string
-	err error
-}
-
-func (e *outageError) Error() string { return "redisdedup: " + e.op + ": " + e.err.Error() }
-func (e *outageError) Unwrap() error { return e.err }
-func (e *outageError) Outage() bool  { return true }
 
 // up logs the end of an outage, if one was going on.
-func (d *Deduper) up() {
-	if !d.down.Load() {
-		return
-	}
-	d.outage.Lock()
-	defer d.outage.Unlock()
-	if d.down.Load() {
-		d.down.Store(false)
-		d.logger.Info("redisdedup: Redis answers again",
-			"outage", time.Since(d.since).Round(time.Millisecond), "failed_operations", d.failures.Swap(0))
-	}
-}
+func (d *Deduper) up() { d.health.Up("redisdedup") }
