@@ -69,9 +69,9 @@ bench:
 # Receiver speed (bench/, its own module so users never download ogen):
 # hookgen's Server, a hand-written encoding/json handler, ogen and the floor,
 # plus decode-only, and deliveries over loopback HTTP with the in-memory
-# and the Redis Deduper (one at a time and from 64 clients), interleaved
-# BENCHROUNDS times, then the targets judged on the medians
-# (internal/benchcheck -receive); about a minute.
+# Deduper, the Redis one and hand-off to JetStream (one at a time and from
+# 64 clients), interleaved BENCHROUNDS times, then the targets judged on
+# the medians (internal/benchcheck -receive); about a minute and a half.
 BENCHROUNDS ?= 10
 BENCHSTAT = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 bench-receive: services

@@ -14,11 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	njs "github.com/nats-io/nats.go/jetstream"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/internal/natstest"
 	"github.com/hookgen/hookgen/internal/redistest"
 	"github.com/hookgen/hookgen/webhook"
+	hookjs "github.com/hookgen/hookgen/webhook/jetstream"
 	"github.com/hookgen/hookgen/webhook/redisdedup"
 )
 
@@ -27,7 +31,9 @@ import (
 // provider does, each a new event, so that every one is claimed, handled
 // and committed: receiver=memory with the in-memory Deduper, receiver=redis with
 // webhook/redisdedup on a redis-server on loopback (started by the
-// benchmark; `make services` installs it). BenchmarkScale sends one
+// benchmark; `make services` installs it); receiver=jetstream hands each
+// off to JetStream instead (webhook/jetstream, on an in-process
+// nats-server). BenchmarkScale sends one
 // delivery at a time (the time a delivery takes), BenchmarkScaleParallel
 // from 64 concurrent clients (ns/op is then the inverse of throughput).
 // receiver=redis also reports the Redis round trips per delivery
@@ -54,30 +60,52 @@ func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 	}
 }
 
-// scaleStore is one Deduper under test; rt is nil for memory.
-type scaleStore struct {
-	name  string
-	store func(tb testing.TB) (webhook.Deduper, *roundTrips)
+// scaleReceiver is one receiver under test: the Server's options, and
+// the round-trip counter of its Redis client (nil without Redis).
+type scaleReceiver struct {
+	name string
+	opts func(tb testing.TB) ([]doordash.Option, *roundTrips)
 }
 
-var scaleStores = []scaleStore{
-	{"memory", func(testing.TB) (webhook.Deduper, *roundTrips) { return webhook.NewMemoryDeduper(0, 0), nil }},
-	{"redis", func(tb testing.TB) (webhook.Deduper, *roundTrips) {
+var scaleReceivers = []scaleReceiver{
+	{"memory", func(testing.TB) ([]doordash.Option, *roundTrips) {
+		return []doordash.Option{doordash.WithDeduper(webhook.NewMemoryDeduper(0, 0))}, nil
+	}},
+	{"redis", func(tb testing.TB) ([]doordash.Option, *roundTrips) {
 		srv := redistest.Start(tb)
 		rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64, DisableIdentity: true})
 		tb.Cleanup(func() { rdb.Close() })
 		rt := new(roundTrips)
 		rdb.AddHook(rt)
-		return redisdedup.New(rdb), rt
+		return []doordash.Option{doordash.WithDeduper(redisdedup.New(rdb))}, rt
+	}},
+	// Hand-off mode: each delivery is published to JetStream (an
+	// in-process nats-server on loopback, file storage) and answered once
+	// stored; no consumer runs.
+	{"jetstream", func(tb testing.TB) ([]doordash.Option, *roundTrips) {
+		ns := natstest.Start(tb)
+		nc, err := nats.Connect(ns.URL)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(nc.Close)
+		js, err := njs.New(nc)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pub, err := hookjs.NewPublisher(tb.Context(), js)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return []doordash.Option{doordash.WithHandoff(pub)}, nil
 	}},
 }
 
-// receiver serves the DoorDash Server with store on a loopback port and
+// receiver serves the DoorDash Server with opts on a loopback port and
 // returns its webhook URL and a client keeping up to conns connections.
-func receiver(tb testing.TB, store webhook.Deduper, conns int) (string, *http.Client) {
+func receiver(tb testing.TB, opts []doordash.Option, conns int) (string, *http.Client) {
 	srv, err := doordash.NewServer(noop{},
-		doordash.WithBasicAuth(webhook.Credential{Username: user, Password: pass}),
-		doordash.WithDeduper(store))
+		append([]doordash.Option{doordash.WithBasicAuth(webhook.Credential{Username: user, Password: pass})}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -131,10 +159,10 @@ func reportRoundTrips(b *testing.B, rt *roundTrips, before int64) {
 
 // BenchmarkScale sends one delivery at a time over loopback HTTP.
 func BenchmarkScale(b *testing.B) {
-	for _, s := range scaleStores {
+	for _, s := range scaleReceivers {
 		b.Run("receiver="+s.name, func(b *testing.B) {
-			store, rt := s.store(b)
-			url, client := receiver(b, store, 1)
+			opts, rt := s.opts(b)
+			url, client := receiver(b, opts, 1)
 			var buf bytes.Buffer
 			if err := deliverNew(client, url, &buf); err != nil { // connect, load the scripts
 				b.Fatal(err)
@@ -158,10 +186,10 @@ func BenchmarkScale(b *testing.B) {
 // BenchmarkScaleParallel sends deliveries from 64 concurrent clients.
 func BenchmarkScaleParallel(b *testing.B) {
 	const clients = 64
-	for _, s := range scaleStores {
+	for _, s := range scaleReceivers {
 		b.Run("receiver="+s.name, func(b *testing.B) {
-			store, rt := s.store(b)
-			url, client := receiver(b, store, clients)
+			opts, rt := s.opts(b)
+			url, client := receiver(b, opts, clients)
 			// Open the connections (each opens with a HELLO of its own to
 			// Redis) before counting.
 			var wg sync.WaitGroup
