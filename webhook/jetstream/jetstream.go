@@ -418,13 +418,19 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 	attrs := []any{"consumer", c.name, "channel", d.Channel, "message", d.Message, "event_id", d.EventID, "deliveries", deliveries}
 	switch {
 	case status == http.StatusOK:
-		if err := msg.DoubleAck(ctx); err != nil {
+		actx, cancel := context.WithTimeout(ctx, c.cfg.publishTimeout)
+		err := msg.DoubleAck(actx)
+		cancel()
+		if err != nil {
 			// Redelivered later; the Deduper answers it as handled.
 			log.Warn("jetstream: acknowledging a handled delivery failed", append(attrs, "error", err)...)
 		}
-	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver:
+	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && status != http.StatusConflict:
 		// A payload the spec no longer accepts will never pass; an event
-		// that failed every delivery goes to the dead letters.
+		// that failed every delivery goes to the dead letters. One that
+		// another worker has in hand (409: its claim in the Deduper, until
+		// that worker settles it or its in-flight limit passes) did not
+		// fail, and waits however long that takes.
 		c.deadLetter(ctx, msg, d, deliveries, err, attrs)
 	default:
 		if status != http.StatusConflict { // 409: another worker has it in hand

@@ -2,6 +2,8 @@ package jetstream_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -195,4 +197,50 @@ func TestServerStoppedBeforeAnswer(t *testing.T) {
 	if n := c.count("X-1"); n != 1 {
 		t.Errorf("handled %d times, want once", n)
 	}
+}
+
+// A delivery whose event another worker has in hand (its claim in the
+// shared Deduper) is redelivered, not dead-lettered, however many times
+// that takes; once the claim is released it is handled once.
+func TestInFlightElsewhereIsNoFailure(t *testing.T) {
+	ns := natstest.Start(t)
+	_, js := connect(t, ns)
+	rs := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr, DisableIdentity: true})
+	t.Cleanup(func() { rdb.Close() })
+	opts := []hookjs.Option{hookjs.WithMaxDeliver(2), hookjs.WithBackoff(func(int) time.Duration { return 20 * time.Millisecond })}
+	pub, err := hookjs.NewPublisher(t.Context(), js, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := server(t, pub, newCalls())
+	// The other worker: it claimed the event's id and is still at it.
+	body := event("E-1")
+	other := redisdedup.New(rdb)
+	key := "doordash:" + sha256hex(body)
+	if s, err := other.Claim(t.Context(), key); s != webhook.ClaimAcquired || err != nil {
+		t.Fatalf("Claim = %v, %v", s, err)
+	}
+	c := newCalls()
+	run(t, js, doordash.NewDispatcher(c.handler(), doordash.WithDeduper(redisdedup.New(rdb))), opts...)
+	if code, err := post(t, hs.URL, body); code != 200 || err != nil {
+		t.Fatalf("%d %v", code, err)
+	}
+	time.Sleep(500 * time.Millisecond) // many times MaxDeliver's worth of redeliveries
+	if n := streamMsgs(t, js, hookjs.DefaultDeadLetterSubject+".doordash"); n != 0 || c.count("E-1") != 0 {
+		t.Fatalf("while in flight elsewhere: %d dead letters, %d calls; want none", n, c.count("E-1"))
+	}
+	if err := other.Release(t.Context(), key); err != nil { // the other worker's handler failed
+		t.Fatal(err)
+	}
+	waitFor(t, "the call", func() bool { return c.count("E-1") == 1 })
+	waitFor(t, "the acknowledgement", func() bool { return pending(t, js) == 0 })
+	if n := c.count("E-1"); n != 1 {
+		t.Errorf("handled %d times, want once", n)
+	}
+}
+
+func sha256hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
