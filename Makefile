@@ -1,8 +1,8 @@
 # The project's verbs. A fresh machine needs only Go: `make generate`, then
-# `make test`.
+# `make test` (which installs the servers its tests start, see services).
 GO ?= go
 
-.PHONY: generate test lint bench bench-receive bench-ogen fuzz
+.PHONY: generate test services lint bench bench-receive bench-ogen fuzz
 
 # The golden packages of generator/testdata: go's ./... skips testdata, and
 # a glob means a new case needs no edit here.
@@ -15,11 +15,26 @@ generate:
 # Everything CI checks about the code: lint, unit and golden tests, the race
 # detector on the runtime and the generated packages (their concurrency
 # tests), a short run of every fuzz target.
-test: lint
+test: services lint
 	$(GO) test ./...
 	$(GO) test $(GOLDEN)
 	$(GO) test -race ./webhook/... ./runtime/... ./generated/...
 	$(MAKE) fuzz FUZZTIME=10000x
+
+# The servers the tests of webhook/redisdedup start on loopback:
+# redis-server from Debian's package, installed here when it is missing and
+# we are root. Otherwise it says what to run, and those tests skip (they
+# fail under CI=true). RUNLEVEL=1 keeps the package from starting a
+# system-wide server of its own: the tests start theirs.
+services:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing redis-server (apt-get)"; \
+	    apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null || exit 1; \
+	  else \
+	    echo "redis-server is missing: run sudo apt-get install redis-server, or the Redis tests skip" >&2; \
+	  fi; \
+	fi
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -53,17 +68,20 @@ bench:
 
 # Receiver speed (bench/, its own module so users never download ogen):
 # hookgen's Server, a hand-written encoding/json handler, ogen and the floor,
-# plus decode-only, interleaved BENCHROUNDS times, then the fast path's
-# targets judged on the medians (internal/benchcheck -receive); about 40 s.
+# plus decode-only, and deliveries over loopback HTTP with the in-memory
+# Deduper, the Redis one and hand-off to JetStream (one at a time and from
+# 64 clients), interleaved BENCHROUNDS times, then the targets judged on
+# the medians (internal/benchcheck -receive); about a minute and a half.
 BENCHROUNDS ?= 10
 BENCHSTAT = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
-bench-receive:
+bench-receive: services
 	cd bench && $(GO) test -c -o bench.test . && rm -f results.out && \
 	  for i in $$(seq $(BENCHROUNDS)); do \
 	    ./bench.test -test.run '^$$' -test.bench . -test.benchmem -test.benchtime 200ms >> results.out || exit 1; \
 	  done && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Server' -col /server results.out && \
-	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out
+	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:(Scale OR ScaleParallel)' -col /receiver results.out
 	$(GO) run ./internal/benchcheck -receive < bench/results.out
 
 # Regenerate bench/ogen from the OpenAPI twin of the DoorDash spec.

@@ -40,3 +40,15 @@ func DeliveryFrom(ctx context.Context) (*Delivery, bool) {
 func WithDelivery(ctx context.Context, d *Delivery) context.Context {
 	return context.WithValue(ctx, deliveryctx.Key{}, d)
 }
+
+// Handoff stores an accepted delivery for a consumer to handle later:
+// hand-off mode (webhook/jetstream's Publisher is one). A generated Server
+// given one (its WithHandoff option) passes it each delivery that was
+// authenticated, routed and decoded, and answers 200 once Handoff returned
+// nil, without calling the handler; any error is 500, and the provider
+// retries. id is the provider's event id with the provider in front
+// (doordash:...), the same for every delivery of one event, so a store
+// can drop the copies.
+type Handoff interface {
+	Handoff(ctx context.Context, id string, d *Delivery) error
+}

@@ -21,7 +21,8 @@ type Outcome struct {
 	Status int
 	// Result names the outcome: "handled", "duplicate" (answered 200
 	// without a handler call), "unknown" (no message matched), "handshake"
-	// (answered by the receiver itself), and for the
+	// (answered by the receiver itself), "handed_off" (stored for a
+	// consumer, webhook/jetstream), and for the
 	// other statuses "unauthorized", "rejected" (405, 413, 415, an
 	// unreadable body), "invalid" (400), "in_flight" (409), "unavailable"
 	// (503) or "failed" (500).

@@ -8,6 +8,11 @@
 // /grubhub/webhook/delivery-status, ...) and only when its credentials are
 // set, or when -insecure allows unauthenticated deliveries. /metrics serves
 // the deliveries' metrics to Prometheus (hookgen_deliveries_total, ...).
+//
+// -redis URL (or REDIS_URL) keeps the event ids in Redis, so that several
+// replicas recognise each other's retries; -nats URL (or NATS_URL) hands
+// each delivery off to NATS JetStream and answers at once, and the process
+// also consumes the stored deliveries and logs them (docs/scaling.md).
 package main
 
 import (
@@ -21,8 +26,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/nats-io/nats.go"
+	njs "github.com/nats-io/nats.go/jetstream"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/hookgen/hookgen/generated/doordash"
 	"github.com/hookgen/hookgen/generated/fulflld"
@@ -35,8 +45,10 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 
 	"github.com/hookgen/hookgen/webhook"
+	hookjs "github.com/hookgen/hookgen/webhook/jetstream"
 	"github.com/hookgen/hookgen/webhook/oauth"
 	"github.com/hookgen/hookgen/webhook/otelhook"
+	"github.com/hookgen/hookgen/webhook/redisdedup"
 )
 
 func main() {
@@ -48,11 +60,19 @@ func main() {
 	}
 }
 
-// config is what the receiver reads from flags and the environment.
+// config is what the receiver reads from flags and the environment, and
+// the engines made from it.
 type config struct {
 	addr     string
 	insecure bool
 	env      func(string) string
+	redisURL string
+	natsURL  string
+	deduper  webhook.Deduper // from redisURL; nil: each provider's memory
+	handoff  webhook.Handoff // from natsURL; nil: handle inline
+	// dispatcher, when set, receives each mounted provider's Dispatcher
+	// (the same handler, for a hand-off consumer).
+	dispatcher func(hookjs.Dispatcher)
 }
 
 func run(ctx context.Context, args []string, env func(string) string, logOut io.Writer) error {
@@ -60,18 +80,26 @@ func run(ctx context.Context, args []string, env func(string) string, logOut io.
 	cfg := config{env: env}
 	fs.StringVar(&cfg.addr, "addr", envOr(env, "ADDR", "127.0.0.1:8080"), "listen address (env ADDR)")
 	fs.BoolVar(&cfg.insecure, "insecure", false, "serve providers whose credentials are not set without authentication")
+	fs.StringVar(&cfg.redisURL, "redis", env("REDIS_URL"), "keep event ids in the Redis at this URL, shared by replicas, e.g. redis://127.0.0.1:6379/0 (env REDIS_URL)")
+	fs.StringVar(&cfg.natsURL, "nats", env("NATS_URL"), "hand deliveries off to NATS JetStream at this URL and consume them, e.g. nats://127.0.0.1:4222 (env NATS_URL)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: receiver [-addr host:port] [-insecure]\n\nCredentials come from the environment:\n%s\n", envHelp)
+		fmt.Fprintf(fs.Output(), "usage: receiver [-addr host:port] [-insecure] [-redis URL] [-nats URL]\n\nCredentials come from the environment:\n%s\n", envHelp)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logOut, nil))
+	consume, closeEngines, err := connect(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeEngines()
 	mux, err := newMux(cfg, log)
 	if err != nil {
 		return err
 	}
+	consumers := consume()
 	srv := webhook.NewHTTPServer(cfg.addr, mux)
 	go func() {
 		<-ctx.Done()
@@ -83,7 +111,77 @@ func run(ctx context.Context, args []string, env func(string) string, logOut io.
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
+	return consumers()
+}
+
+// connect makes the engines cfg names: a Redis Deduper and a JetStream
+// Publisher, set in cfg. consume then starts a Consumer per mounted
+// provider (with -nats) and returns a wait for them; closeEngines closes
+// the connections.
+func connect(ctx context.Context, cfg *config, log *slog.Logger) (consume func() (wait func() error), closeEngines func(), err error) {
+	var closers []func()
+	closeEngines = func() {
+		for _, c := range slices.Backward(closers) {
+			c()
+		}
+	}
+	none := func() error { return nil }
+	consume = func() func() error { return none }
+	if cfg.redisURL != "" {
+		opt, err := redis.ParseURL(cfg.redisURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-redis: %w", err)
+		}
+		rdb := redis.NewClient(opt)
+		closers = append(closers, func() { rdb.Close() })
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			closeEngines()
+			return nil, nil, fmt.Errorf("-redis %s: %w", cfg.redisURL, err)
+		}
+		cfg.deduper = redisdedup.New(rdb, redisdedup.WithLogger(log))
+		log.Info("event ids in Redis", "url", cfg.redisURL)
+	}
+	if cfg.natsURL != "" {
+		nc, err := nats.Connect(cfg.natsURL, nats.MaxReconnects(-1))
+		if err != nil {
+			closeEngines()
+			return nil, nil, fmt.Errorf("-nats %s: %w", cfg.natsURL, err)
+		}
+		closers = append(closers, nc.Close)
+		js, err := njs.New(nc)
+		if err != nil {
+			closeEngines()
+			return nil, nil, err
+		}
+		pub, err := hookjs.NewPublisher(ctx, js, hookjs.WithLogger(log))
+		if err != nil {
+			closeEngines()
+			return nil, nil, fmt.Errorf("-nats: %w", err)
+		}
+		cfg.handoff = pub
+		var dispatchers []hookjs.Dispatcher
+		cfg.dispatcher = func(d hookjs.Dispatcher) { dispatchers = append(dispatchers, d) }
+		log.Info("handing deliveries off to JetStream", "url", cfg.natsURL, "stream", hookjs.DefaultStream)
+		consume = func() func() error {
+			errs := make(chan error, len(dispatchers))
+			for _, d := range dispatchers {
+				c, err := hookjs.NewConsumer(ctx, js, d, hookjs.WithLogger(log))
+				if err != nil {
+					errs <- err
+					continue
+				}
+				go func() { errs <- c.Run(ctx) }()
+			}
+			return func() error {
+				var all []error
+				for range dispatchers {
+					all = append(all, <-errs)
+				}
+				return errors.Join(all...)
+			}
+		}
+	}
+	return consume, closeEngines, nil
 }
 
 const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
@@ -118,10 +216,14 @@ type provider struct {
 	// to mount under the provider's prefix, such as a token endpoint.
 	options func(env func(string) string) (opts []option, extra map[string]http.Handler, err error)
 	server  func(h func(ctx context.Context, message string, event any) error, opts ...option) (http.Handler, error)
-	// allowUnauthenticated, withLogger and withObserver are the package's
-	// options of those names.
+	// dispatcher is the package's NewDispatcher, for a hand-off consumer.
+	dispatcher func(h func(ctx context.Context, message string, event any) error, opts ...option) hookjs.Dispatcher
+	// allowUnauthenticated, withLogger, withDeduper, withHandoff and
+	// withObserver are the package's options of those names.
 	allowUnauthenticated func() option
 	withLogger           func(*slog.Logger) option
+	withDeduper          func(webhook.Deduper) option
+	withHandoff          func(webhook.Handoff) option
 	withObserver         func(webhook.Observer) option
 }
 
@@ -137,8 +239,13 @@ var providers = []provider{
 		server: func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 			return doordash.NewServer(doordash.EventFunc(h), opts...)
 		},
+		dispatcher: func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+			return doordash.NewDispatcher(doordash.EventFunc(h), opts...)
+		},
 		allowUnauthenticated: doordash.AllowUnauthenticated,
 		withLogger:           doordash.WithLogger,
+		withDeduper:          doordash.WithDeduper,
+		withHandoff:          doordash.WithHandoff,
 		withObserver:         doordash.WithObserver,
 	},
 	{
@@ -160,8 +267,13 @@ var providers = []provider{
 		server: func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 			return grubhub.NewServer(grubhub.EventFunc(h), opts...)
 		},
+		dispatcher: func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+			return grubhub.NewDispatcher(grubhub.EventFunc(h), opts...)
+		},
 		allowUnauthenticated: grubhub.AllowUnauthenticated,
 		withLogger:           grubhub.WithLogger,
+		withDeduper:          grubhub.WithDeduper,
+		withHandoff:          grubhub.WithHandoff,
 		withObserver:         grubhub.WithObserver,
 	},
 	{
@@ -183,23 +295,35 @@ var providers = []provider{
 		server: func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 			return instacart.NewServer(instacart.EventFunc(h), opts...)
 		},
+		dispatcher: func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+			return instacart.NewDispatcher(instacart.EventFunc(h), opts...)
+		},
 		allowUnauthenticated: instacart.AllowUnauthenticated,
 		withLogger:           instacart.WithLogger,
+		withDeduper:          instacart.WithDeduper,
+		withHandoff:          instacart.WithHandoff,
 		withObserver:         instacart.WithObserver,
 	},
 	basicProvider("instabee", instabee.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return instabee.NewServer(instabee.EventFunc(h), opts...)
-	}, instabee.AllowUnauthenticated, instabee.WithLogger, instabee.WithObserver),
+	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+		return instabee.NewDispatcher(instabee.EventFunc(h), opts...)
+	}, instabee.AllowUnauthenticated, instabee.WithLogger, instabee.WithDeduper, instabee.WithHandoff, instabee.WithObserver),
 	basicProvider("fulflld", fulflld.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return fulflld.NewServer(fulflld.EventFunc(h), opts...)
-	}, fulflld.AllowUnauthenticated, fulflld.WithLogger, fulflld.WithObserver),
+	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+		return fulflld.NewDispatcher(fulflld.EventFunc(h), opts...)
+	}, fulflld.AllowUnauthenticated, fulflld.WithLogger, fulflld.WithDeduper, fulflld.WithHandoff, fulflld.WithObserver),
 }
 
 // basicProvider is a provider authenticated with Basic credentials from
 // NAME_USERNAME and NAME_PASSWORD.
 func basicProvider(name string, withBasic func(...webhook.Credential) option,
 	server func(func(context.Context, string, any) error, ...option) (http.Handler, error),
-	allowUnauthenticated func() option, withLogger func(*slog.Logger) option, withObserver func(webhook.Observer) option) provider {
+	dispatcher func(func(context.Context, string, any) error, ...option) hookjs.Dispatcher,
+	allowUnauthenticated func() option, withLogger func(*slog.Logger) option,
+	withDeduper func(webhook.Deduper) option, withHandoff func(webhook.Handoff) option,
+	withObserver func(webhook.Observer) option) provider {
 	prefix := strings.ToUpper(name)
 	return provider{
 		name: name,
@@ -210,8 +334,11 @@ func basicProvider(name string, withBasic func(...webhook.Credential) option,
 			return nil, nil, nil
 		},
 		server:               server,
+		dispatcher:           dispatcher,
 		allowUnauthenticated: allowUnauthenticated,
 		withLogger:           withLogger,
+		withDeduper:          withDeduper,
+		withHandoff:          withHandoff,
 		withObserver:         withObserver,
 	}
 }
@@ -241,6 +368,16 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 		}
 		plog := log.With("provider", p.name)
 		opts = append(opts, p.withLogger(plog), p.withObserver(obs))
+		if cfg.deduper != nil {
+			opts = append(opts, p.withDeduper(cfg.deduper))
+		}
+		if cfg.dispatcher != nil {
+			// The consumer's Dispatcher: the same handler and store.
+			cfg.dispatcher(p.dispatcher(logEvent(plog), opts...))
+		}
+		if cfg.handoff != nil {
+			opts = append(opts, p.withHandoff(cfg.handoff))
+		}
 		srv, err := p.server(logEvent(plog), opts...)
 		if err != nil {
 			return nil, err

@@ -25,3 +25,22 @@ func TestNoJOSE(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRedisNoNATS: a receiver that keeps its event ids in memory does not
+// link go-redis or nats.go; only webhook/redisdedup and webhook/jetstream
+// do, for those who import them.
+func TestNoRedisNoNATS(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command:", err)
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "github.com/hookgen/hookgen/generated/doordash").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for dep := range strings.Lines(string(out)) {
+		if dep = strings.TrimSpace(dep); strings.Contains(dep, "redis") || strings.Contains(dep, "nats") || strings.HasSuffix(dep, "/webhook/jetstream") {
+			t.Errorf("doordash depends on %s", dep)
+		}
+	}
+}

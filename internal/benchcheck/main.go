@@ -9,7 +9,10 @@
 // With -receive it judges bench/'s receivers (make bench-receive): the
 // generated Server at most half of ogen's time and no more allocations,
 // within twice the floor, and decoding at least 3x faster than
-// encoding/json for every payload.
+// encoding/json for every payload; and the shared de-duplication store on
+// Redis at most two round trips per delivery and, from 64 clients, within
+// 3x the in-memory Server's time per delivery, and hand-off to JetStream
+// within 5x.
 //
 // Medians, not means, because one run disturbed by a busy machine should
 // not decide the verdict.
@@ -298,6 +301,75 @@ func receiveVerdict(w io.Writer, r *results) []string {
 	}
 	if payloads == 0 {
 		problems = append(problems, "no "+decodeBench+"*/decoder=hookgen results; run make bench-receive")
+	}
+	problems = append(problems, scaleVerdict(w, r)...)
+	return problems
+}
+
+// The scale benchmarks of bench/ (scale_test.go): deliveries over loopback
+// HTTP, one at a time and from 64 clients, to the Server with the
+// in-memory Deduper (receiver=memory), with the Redis one and in
+// hand-off mode to JetStream.
+const (
+	scaleBench         = "BenchmarkScale/receiver="
+	scaleParallelBench = "BenchmarkScaleParallel/receiver="
+)
+
+// scaleTargets are the shared receivers and the most time a delivery may
+// take, as a multiple of the in-memory Server's: from 64 clients, and one
+// at a time where one says so. Redis's one at a time is not judged: two
+// loopback round trips to redis-server (about 55 us each on the 2-core
+// machine) cost more than three whole in-memory deliveries.
+var scaleTargets = []struct {
+	name       string
+	ratio      float64
+	oneAtATime bool
+}{
+	{"redis", 3, false},
+	{"jetstream", 5, true},
+}
+
+// maxRedisRoundTrips bounds the Redis round trips of a delivery: the claim
+// and the commit.
+const maxRedisRoundTrips = 2
+
+// scaleVerdict judges the scale benchmarks against scaleTargets. From 64
+// clients the store's round trips overlap as they do in a busy receiver.
+func scaleVerdict(w io.Writer, r *results) []string {
+	var problems []string
+	get := func(name, unit string) float64 {
+		v, ok := r.median(name, unit)
+		if !ok || v <= 0 {
+			problems = append(problems, fmt.Sprintf("no %s result for %s; run make bench-receive (it needs redis-server: make services installs it)", unit, name))
+			return 0
+		}
+		return v
+	}
+	mem, memPar := get(scaleBench+"memory", "ns/op"), get(scaleParallelBench+"memory", "ns/op")
+	for _, t := range scaleTargets {
+		one, par := get(scaleBench+t.name, "ns/op"), get(scaleParallelBench+t.name, "ns/op")
+		if mem <= 0 || memPar <= 0 || one <= 0 || par <= 0 {
+			continue
+		}
+		judged := "not judged"
+		if t.oneAtATime {
+			judged = fmt.Sprintf("target at most %gx", t.ratio)
+		}
+		msg := fmt.Sprintf("scale %s: %.2fx the in-memory Server's time per delivery from 64 clients, %.0f deliveries/s (target at most %gx); one at a time %s, %.2fx (%s)",
+			t.name, par/memPar, 1e9/par, t.ratio, duration(one), one/mem, judged)
+		if par > t.ratio*memPar || t.oneAtATime && one > t.ratio*mem {
+			problems = append(problems, msg)
+		} else {
+			fmt.Fprintln(w, msg)
+		}
+	}
+	if rt := get(scaleBench+"redis", "redis-rt/op"); rt > 0 {
+		msg := fmt.Sprintf("scale redis: %.2f Redis round trips per delivery (target at most %d)", rt, maxRedisRoundTrips)
+		if rt > maxRedisRoundTrips {
+			problems = append(problems, msg)
+		} else {
+			fmt.Fprintln(w, msg)
+		}
 	}
 	return problems
 }

@@ -145,6 +145,12 @@ BenchmarkServer/server=encoding_json-2 	   50000	     21500 ns/op	  50.00 MB/s	 
 BenchmarkDecode/payload=doordash/decoder=hookgen-2         	  300000	      3200 ns/op	 330.00 MB/s	    1184 B/op	       3 allocs/op
 BenchmarkDecode/payload=doordash/decoder=encoding_json-2   	   60000	     16500 ns/op	  65.00 MB/s	    1152 B/op	      46 allocs/op
 BenchmarkDecode/payload=doordash/decoder=ogen-2            	  250000	      3800 ns/op	 280.00 MB/s	     640 B/op	      21 allocs/op
+BenchmarkScale/receiver=memory-2         	    9360	     25136 ns/op	    8516 B/op	      94 allocs/op
+BenchmarkScale/receiver=redis-2          	    1797	    143225 ns/op	         2.000 redis-rt/op	    9551 B/op	     139 allocs/op
+BenchmarkScaleParallel/receiver=memory-2 	   10000	     18384 ns/op	     54232 deliveries/s	    8530 B/op	      93 allocs/op
+BenchmarkScaleParallel/receiver=redis-2  	    3072	     45541 ns/op	     21958 deliveries/s	         2.000 redis-rt/op	    9604 B/op	     140 allocs/op
+BenchmarkScale/receiver=jetstream-2      	    4256	     62827 ns/op	   14683 B/op	     153 allocs/op
+BenchmarkScaleParallel/receiver=jetstream-2         	    3808	     55967 ns/op	     17868 deliveries/s	   15332 B/op	     149 allocs/op
 PASS
 `
 
@@ -163,6 +169,11 @@ func TestReceive(t *testing.T) {
 		{"BenchmarkServer/server=ogen", "allocs/op", "5", "allocations"},
 		{"BenchmarkDecode/payload=doordash/decoder=encoding_json", "ns/op", "9000", "decode doordash"},
 		{"BenchmarkServer/server=ogen", "ns/op", "", "no ns/op result"},
+		{"BenchmarkScaleParallel/receiver=redis", "ns/op", "60000", "scale redis: 3.26x"},
+		{"BenchmarkScale/receiver=redis", "redis-rt/op", "3.000", "3.00 Redis round trips"},
+		{"BenchmarkScale/receiver=redis", "ns/op", "", "needs redis-server"},
+		{"BenchmarkScaleParallel/receiver=jetstream", "ns/op", "95000", "scale jetstream: 5.17x"},
+		{"BenchmarkScale/receiver=jetstream", "ns/op", "130000", "one at a time 130µs, 5.17x (target at most 5x)"},
 	} {
 		in := setResult(receiving, c.bench, c.unit, c.value)
 		out.Reset()

@@ -2,10 +2,12 @@ package hookimpl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -122,4 +124,78 @@ func TestPrefixedBodyKey(t *testing.T) {
 	if prefixedBodyKey("", []byte(`{"a":1}`)) == prefixedBodyKey("", []byte(`{"a": 1}`)) {
 		t.Fatal("different bodies, same key")
 	}
+}
+
+// failingStore fails every Claim with err.
+type failingStore struct{ err error }
+
+func (s failingStore) Claim(context.Context, string) (webhook.ClaimState, error) { return 0, s.err }
+func (failingStore) Commit(context.Context, string) error                        { return nil }
+func (failingStore) Release(context.Context, string) error                       { return nil }
+
+// outage is the error of a store that logs its outages itself.
+type outage struct{}
+
+func (outage) Error() string { return "store unreachable" }
+func (outage) Outage() bool  { return true }
+
+// A store failure is 500 without a handler call; it is logged as an error
+// per delivery unless the store says it logged the outage itself
+// (webhook/redisdedup does), so that an outage is not an error line per
+// delivery.
+func TestEndpointStoreFailureLog(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		err    error
+		errors int
+	}{
+		{"plain", errors.New("store unreachable"), 3},
+		{"outage", fmt.Errorf("wrapped: %w", outage{}), 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var logs strings.Builder
+			var mu sync.Mutex
+			log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				return logs.Write(p)
+			}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+			h := newCountHandler()
+			srv := serveLogged(t, &Runner{Deduper: failingStore{c.err}, Logger: log}, log, h.handle)
+			for i := range 3 {
+				resp, body := post(t, srv.URL, fmt.Sprintf(`{"n":%d}`, i))
+				if resp.StatusCode != http.StatusInternalServerError || !strings.Contains(body, `"error":{"code":`) {
+					t.Fatalf("%d %q, want 500 with the contract's body", resp.StatusCode, body)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if n := strings.Count(logs.String(), "level=ERROR"); n != c.errors {
+				t.Errorf("%d error lines, want %d:\n%s", n, c.errors, logs.String())
+			}
+			if n := strings.Count(logs.String(), "store unreachable"); n != 3 {
+				t.Errorf("the failure is in %d lines, want 3 (debug or error):\n%s", n, logs.String())
+			}
+			for i := range 3 {
+				if n := h.count(fmt.Sprintf(`{"n":%d}`, i)); n != 0 {
+					t.Errorf("handler ran %d times with the store down", n)
+				}
+			}
+		})
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// serveLogged is serveRunner with the Endpoint logging to log.
+func serveLogged(t *testing.T, r *Runner, log *slog.Logger, handle func(context.Context) error) *httptest.Server {
+	t.Helper()
+	r.Prepare()
+	srv := httptest.NewServer(&Endpoint{Channel: "/webhook", Logger: log, Dispatch: func(ctx context.Context, d *webhook.Delivery) error {
+		return r.Run(ctx, d, handle)
+	}})
+	t.Cleanup(srv.Close)
+	return srv
 }

@@ -147,7 +147,13 @@ func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, o *observation)
 		w.Header().Set("Retry-After", "10")
 		writeError(w, status, "unavailable", "too many events are being handled; retry later")
 	default:
-		e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, status, err)
+		if storeOutage(err) {
+			// The store logged its outage once; an error a delivery while
+			// it lasts would flood the log.
+			e.logResult(r.Context(), slog.LevelDebug, "webhook: de-duplication store down", d, status, err)
+		} else {
+			e.logResult(r.Context(), slog.LevelError, "webhook: handler failed", d, status, err)
+		}
 		// The handler's error stays in the log: it may hold internals.
 		writeError(w, status, "handler_failed", "the event was not handled; retry later")
 	}

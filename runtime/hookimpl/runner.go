@@ -33,6 +33,21 @@ type Runner struct {
 	// Observed is set when an Observer is configured: the Runner then adds
 	// to the delivery's observation what only it knows.
 	Observed bool
+	// Handoff, when set, stores each delivery Run is given instead of
+	// calling its handler (hand-off mode), unless ctx is [Stored]: then a
+	// consumer is handling a stored delivery.
+	Handoff webhook.Handoff
+}
+
+// storedKey marks the context of a delivery a consumer took from a
+// hand-off store.
+type storedKey struct{}
+
+// Stored returns ctx marked as a stored delivery's: Run calls the handler
+// even when the Runner hands off, so that a consumer given the receiver's
+// options does not store the delivery again.
+func Stored(ctx context.Context) context.Context {
+	return context.WithValue(ctx, storedKey{}, true)
 }
 
 // Prepare fills in defaults; call it once before sharing the Runner.
@@ -54,8 +69,18 @@ func (r *Runner) Prepare() {
 // commits it after a success and releases it after a failure, so that
 // concurrent duplicates run the handler once and a failed event is handled
 // again when the provider retries. A duplicate of a handled event returns
-// nil without a call.
+// nil without a call. In hand-off mode it stores the delivery instead,
+// and returns nil once it is stored.
 func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(context.Context) error) error {
+	if r.Handoff != nil && ctx.Value(storedKey{}) == nil {
+		if err := r.Handoff.Handoff(ctx, r.eventKey(d), d); err != nil {
+			return fmt.Errorf("webhook: hand-off: %w", err)
+		}
+		if r.Observed {
+			observing(ctx).mark("handed_off")
+		}
+		return nil
+	}
 	key, state, err := r.claim(ctx, d)
 	if err != nil {
 		return err
@@ -70,18 +95,22 @@ func (r *Runner) Run(ctx context.Context, d *webhook.Delivery, handle func(conte
 	return webhook.ErrInFlight
 }
 
-// claim claims the delivery's event id, which it sets to the SHA-256 of
-// the body when the message has none, and returns the key it claimed and
-// the state: acquired, done or in flight, never another.
-func (r *Runner) claim(ctx context.Context, d *webhook.Delivery) (string, webhook.ClaimState, error) {
-	var key string
+// eventKey returns the de-duplication key of the delivery's event id,
+// which it sets to the SHA-256 of the body when the message has none.
+func (r *Runner) eventKey(d *webhook.Delivery) string {
 	if d.EventID == "" {
 		// One allocation for the key and the event id it ends with.
-		key = prefixedBodyKey(r.KeyPrefix, d.Body)
+		key := prefixedBodyKey(r.KeyPrefix, d.Body)
 		d.EventID = key[len(r.KeyPrefix):]
-	} else {
-		key = r.KeyPrefix + d.EventID
+		return key
 	}
+	return r.KeyPrefix + d.EventID
+}
+
+// claim claims the delivery's event id (eventKey) and returns the key it
+// claimed and the state: acquired, done or in flight, never another.
+func (r *Runner) claim(ctx context.Context, d *webhook.Delivery) (string, webhook.ClaimState, error) {
+	key := r.eventKey(d)
 	state, err := r.Deduper.Claim(ctx, key)
 	if err != nil {
 		return key, 0, fmt.Errorf("webhook: de-duplication store: %w", err)
@@ -115,9 +144,25 @@ func (r *Runner) settle(sctx context.Context, d *webhook.Delivery, key string, e
 	default:
 		serr = r.Deduper.Commit(sctx, key)
 	}
-	if serr != nil {
+	switch {
+	case serr == nil:
+	case storeOutage(serr):
+		r.Logger.DebugContext(sctx, "webhook: de-duplication store down", append(deliveryAttrs(d), "error", serr)...)
+	default:
 		r.Logger.ErrorContext(sctx, "webhook: de-duplication store", append(deliveryAttrs(d), "error", serr)...)
 	}
+}
+
+// storeOutage reports whether err comes from a de-duplication store that
+// logs its outages itself (webhook/redisdedup, once when one starts and
+// once when it ends): its errors implement Outage() bool. Deliveries that
+// fail with one are logged at debug level, not one error line each.
+func storeOutage(err error) bool {
+	o, ok := errors.AsType[interface {
+		error
+		Outage() bool
+	}](err)
+	return ok && o.Outage()
 }
 
 // RunUnknown passes an event the spec does not know to the Unknown hook.

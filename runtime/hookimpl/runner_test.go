@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -282,5 +284,55 @@ func TestRunnerInvalidClaimState(t *testing.T) {
 		if !strings.Contains(logs.String(), "invalid state") {
 			t.Errorf("state %d: not logged: %q", state, logs.String())
 		}
+	}
+}
+
+// handoffFunc is a webhook.Handoff.
+type handoffFunc func(ctx context.Context, id string, d *webhook.Delivery) error
+
+func (f handoffFunc) Handoff(ctx context.Context, id string, d *webhook.Delivery) error {
+	return f(ctx, id, d)
+}
+
+// In hand-off mode Run stores the delivery under its provider-qualified
+// id instead of calling the handler or the store: 200 once stored, 500
+// when storing failed. A Stored context runs the handler.
+func TestRunHandoff(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		ids  []string
+		fail atomic.Bool
+	)
+	h := newCountHandler()
+	r := &Runner{KeyPrefix: "p:", Deduper: failingStore{errors.New("the store must not be asked")},
+		Handoff: handoffFunc(func(_ context.Context, id string, d *webhook.Delivery) error {
+			if fail.Load() {
+				return errors.New("stream unreachable")
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			ids = append(ids, id+" "+string(d.Body))
+			return nil
+		})}
+	srv := serveRunner(t, r, false, h.handle)
+	if resp, body := post(t, srv.URL, `{"n":1}`); resp.StatusCode != http.StatusOK {
+		t.Fatalf("hand-off: %d %s", resp.StatusCode, body)
+	}
+	fail.Store(true)
+	if resp, _ := post(t, srv.URL, `{"n":2}`); resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("failed hand-off: %d, want 500", resp.StatusCode)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{`p:` + prefixedBodyKey("", []byte(`{"n":1}`)) + ` {"n":1}`}; !slices.Equal(ids, want) {
+		t.Errorf("handed off %q, want %q", ids, want)
+	}
+	if n := h.count(`{"n":1}`) + h.count(`{"n":2}`); n != 0 {
+		t.Errorf("handler ran %d times in hand-off mode", n)
+	}
+	r.Deduper = webhook.NewMemoryDeduper(0, 0)
+	d := &webhook.Delivery{Body: []byte(`{"n":1}`)}
+	if err := r.Run(Stored(t.Context()), d, h.handle); err != nil || h.count(`{"n":1}`) != 1 {
+		t.Errorf("stored delivery: %v, %d calls; want the handler called once", err, h.count(`{"n":1}`))
 	}
 }

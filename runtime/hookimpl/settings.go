@@ -64,6 +64,12 @@ func WithDeduper(d webhook.Deduper) Option {
 	return optionFunc(func(s *Settings) { s.Runner.Deduper = d })
 }
 
+// WithHandoff puts a server in hand-off mode: deliveries go to h, and a
+// consumer handles them later.
+func WithHandoff(h webhook.Handoff) Option {
+	return optionFunc(func(s *Settings) { s.Runner.Handoff = h })
+}
+
 // WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout when
 // unset). A handler past its deadline gets a cancelled context and the
 // provider gets 500, so it retries.
