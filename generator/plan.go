@@ -463,8 +463,14 @@ func (p *plan) planDelivery(names scope) {
 // other property folds to.
 func (p *plan) sharedPayload(c *model.Channel) *fieldPlan {
 	d := c.Discriminator
+	if model.IsPointer(d.Name) {
+		return nil
+	}
 	var t *model.Type
 	for _, r := range d.Routes {
+		if r.Inner != nil {
+			return nil
+		}
 		pl := r.Message.Payload
 		if pl == nil || (t != nil && pl != t) {
 			return nil
@@ -905,8 +911,13 @@ func (p *plan) onceFields() map[*model.Field]bool {
 				continue
 			}
 			for _, r := range d.Routes {
-				if fl := property(r.Message.Payload, d.Name); fl != nil {
+				for _, fl := range fieldPath(r.Message.Payload, d.Name) {
 					once[fl] = true
+				}
+				if r.Inner != nil {
+					for _, fl := range fieldPath(r.Message.Payload, r.Inner.Name) {
+						once[fl] = true
+					}
 				}
 			}
 		}
@@ -940,6 +951,22 @@ func property(t *model.Type, name string) *model.Field {
 		}
 	}
 	return nil
+}
+
+// fieldPath returns the fields that lead from the payload t to a payload
+// discriminator's value at name (a top-level property or a JSON pointer),
+// as far as object properties go.
+func fieldPath(t *model.Type, name string) []*model.Field {
+	var path []*model.Field
+	for _, tok := range model.PayloadPath(name) {
+		fl := property(valueType(t), tok)
+		if fl == nil {
+			break
+		}
+		path = append(path, fl)
+		t = fl.Type
+	}
+	return path
 }
 
 // payloadIDPath returns the fields that lead from m's payload to its event
