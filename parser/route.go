@@ -124,7 +124,7 @@ func resolve(t *model.Type, path []string) (*model.Field, string) {
 	for i, tok := range path {
 		at := "the payload"
 		if i > 0 {
-			at = model.PayloadName(path[:i])
+			at = model.Pointer(model.PayloadName(path[:i]))
 		}
 		if t.NullableOf() == nil && t.Kind == model.Union {
 			return resolveUnion(t, path[i:], at)
