@@ -141,6 +141,9 @@ type messagePlan struct {
 	// TokenOption names the option that configures a handshake's verify
 	// tokens; "" when it has none.
 	TokenOption string
+	// Batched is set for a message of a batch channel: its handler runs
+	// once the whole batch is routed (hookimpl.Runner.Collect).
+	Batched bool
 }
 
 // replies reports whether the dispatcher answers the message with a body:
@@ -187,6 +190,9 @@ type channelPlan struct {
 	// Handshakes are the messages of the channel recognised by their
 	// query rather than routed.
 	Handshakes []*model.Message
+	// Item is, for a batch channel, the dispatcher method that routes one
+	// element of a batch; "" otherwise.
+	Item string
 }
 
 // schemePlan is a security scheme hookgen can verify.
@@ -346,7 +352,11 @@ func (p *plan) nameChannels(names scope) {
 		if strings.HasSuffix(cp.Pattern, "/") {
 			cp.Pattern += "{$}"
 		}
+		if c.Batch {
+			cp.Item = "route" + name + "Item"
+		}
 		for _, r := range c.Discriminator.Routes {
+			p.messageOf[r.Message].Batched = p.messageOf[r.Message].Batched || c.Batch
 			req := "New" + p.messageOf[r.Message].Name
 			if carriers[r.Message] > 1 {
 				req += "On" + name

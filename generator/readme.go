@@ -106,6 +106,9 @@ func (g *gen) readme() ([]byte, error) {
 				rc.RoutedBy += fmt.Sprintf(", then in `%s` by payload `%s`", e.value, e.inner)
 			}
 		}
+		if c.Batch {
+			rc.RoutedBy += ", for each event of a batch (a JSON array)"
+		}
 		for _, m := range c.Messages {
 			rc.Messages = append(rc.Messages, m.Key)
 		}

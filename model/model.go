@@ -173,10 +173,15 @@ type Channel struct {
 	OperationDescription string
 	Messages             []*Message
 	// Discriminator says how a delivery on this channel is matched to one
-	// of its messages. Nil only for a channel without messages.
+	// of its messages. Nil only for a channel without messages. On a Batch
+	// channel it routes each element.
 	Discriminator *Discriminator
-	Extensions    Extensions
-	Pos           Pos
+	// Batch is set when a delivery's body is a JSON array of events, each
+	// one of the channel's messages, routed, de-duplicated and handled on
+	// its own (x-hookgen-batch): SendGrid's Event Webhook.
+	Batch      bool
+	Extensions Extensions
+	Pos        Pos
 }
 
 // Where a discriminator is read from.

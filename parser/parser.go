@@ -212,6 +212,7 @@ func (p *parser) document(doc at) *model.API {
 		for _, c := range api.Channels {
 			p.discriminate(c)
 		}
+		p.batches(api)
 	}
 	return api
 }

@@ -12,6 +12,7 @@ import (
 const (
 	extDiscriminator = "x-hookgen-discriminator"
 	extValue         = "x-hookgen-discriminator-value"
+	extBatch         = "x-hookgen-batch"
 )
 
 // discriminate decides how deliveries on a channel are told apart.
@@ -624,4 +625,53 @@ func (p *parser) payloadName(c *model.Channel, name string, at at, msgs []*model
 		}
 	}
 	return model.PayloadName(model.PayloadPath(name)), ok
+}
+
+// batches reads x-hookgen-batch: a channel whose deliveries are JSON
+// arrays of its messages. Each element is handled on its own and the
+// batch has one answer, so its messages can neither reply nor be
+// handshakes, nor be routed by a header (one for every element), and a
+// message on a batch channel is on no other channel: its handler runs as
+// an element of a batch.
+func (p *parser) batches(api *model.API) {
+	batchOf := map[*model.Message]*model.Channel{}
+	for _, c := range api.Channels {
+		v, ok := c.Extensions[extBatch]
+		if !ok {
+			continue
+		}
+		node, _ := p.chans[c].get(extBatch)
+		on, isBool := v.(bool)
+		if !isBool {
+			p.errorf(node.pos(), "channel %q: %s is true (the body is a JSON array of the channel's messages) or false", c.Path, extBatch)
+			continue
+		}
+		if !on || c.Discriminator == nil {
+			continue
+		}
+		c.Batch = true
+		if d := c.Discriminator; d.In == model.InHeader {
+			p.errorf(node.pos(), "channel %q: a batch is routed by a value of each event, not by the %s header, which is one for them all", c.Path, d.Name)
+		}
+		for _, r := range c.Discriminator.Routes {
+			m := r.Message
+			switch {
+			case m.Handshake != nil:
+				p.errorf(m.Pos, "message %s is a handshake, which a batch (%s on channel %q) cannot carry: it has one answer for all its events", m.Key, extBatch, c.Path)
+			case m.Reply.Answered():
+				p.errorf(m.Pos, "message %s declares a reply, which a batch (%s on channel %q) cannot give: it has one answer for all its events", m.Key, extBatch, c.Path)
+			}
+			batchOf[m] = c
+		}
+	}
+	for _, c := range api.Channels {
+		if c.Batch || c.Discriminator == nil {
+			continue
+		}
+		for _, r := range c.Discriminator.Routes {
+			if b := batchOf[r.Message]; b != nil {
+				p.errorf(c.Pos, "message %s is on channel %q, a batch (%s), and on channel %q, which is not: give the batch's events messages of their own", r.Message.Key, b.Path, extBatch, c.Path)
+			}
+		}
+	}
 }

@@ -534,3 +534,26 @@ func TestRawOf(t *testing.T) {
 		t.Errorf("error %v, want %s", err, want)
 	}
 }
+
+// TestElements: an array's elements, each as it is in the body; anything
+// but a valid array is an error.
+func TestElements(t *testing.T) {
+	got, err := jsonx.Elements([]byte(` [ {"event":"open","sg_event_id":"a"}, 1,"s" ,null,[2]] `))
+	want := []string{`{"event":"open","sg_event_id":"a"}`, `1`, `"s"`, `null`, `[2]`}
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("Elements = %q, %v", got, err)
+	}
+	for i := range want {
+		if string(got[i]) != want[i] {
+			t.Errorf("element %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	if got, err := jsonx.Elements([]byte(`[]`)); err != nil || len(got) != 0 {
+		t.Errorf("[] = %q, %v", got, err)
+	}
+	for _, bad := range []string{`{}`, `null`, ``, `[1,]`, `[1] x`, `[{"a":}]`, `"[]"`} {
+		if _, err := jsonx.Elements([]byte(bad)); err == nil {
+			t.Errorf("Elements(%s) accepted", bad)
+		}
+	}
+}
