@@ -131,25 +131,67 @@ func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 	for _, r := range d.Routes {
 		cases = append(cases, jen.Case(jen.Lit(r.Value)).Block(ret.call(g, r.Message, jen.Id("d").Dot(g.message(r.Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))))
 	}
+	fn, on := g.channel(c).Route, "a delivery on "+c.Path
+	if item := g.channel(c).Item; item != "" {
+		fn, on = item, "an event of a batch on "+c.Path
+	}
 	switch d.In {
 	case model.InChannel:
-		fileComment(f, fmt.Sprintf("%s passes every delivery on %s to its one message.", g.channel(c).Route, c.Path))
+		fileComment(f, fmt.Sprintf("%s passes every %s to its one message.", fn, strings.TrimPrefix(strings.TrimPrefix(on, "a "), "an ")))
 		body = []jen.Code{ret.call(g, d.Routes[0].Message, jen.Id("d").Dot(g.message(d.Routes[0].Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))}
 	case model.InHeader:
-		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by its %s header.", g.channel(c).Route, c.Path, d.Name))
+		fileComment(f, fmt.Sprintf("%s routes %s by its %s header.", fn, on, d.Name))
 		body = []jen.Code{
 			jen.Id("value").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(d.Name))),
 			jen.Switch(jen.Id("value")).Block(cases...),
 			absentRoute(d, ret),
-			ret.err(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))),
+			ret.err(g.unknown(c)),
 		}
 	default:
-		fileComment(f, fmt.Sprintf("%s routes a delivery on %s by the %s property of its body.", g.channel(c).Route, c.Path, d.Name))
+		what := fmt.Sprintf("the %s property of its body", d.Name)
+		if model.IsPointer(d.Name) {
+			what = fmt.Sprintf("the value at %s in its body", d.Name)
+		}
+		for _, e := range envelopes(d) {
+			what += fmt.Sprintf(", and one in the %s envelope by the value at %s", e.value, model.Pointer(e.inner))
+		}
+		fileComment(f, fmt.Sprintf("%s routes %s by %s.", fn, on, what))
+		if len(envelopes(d)) > 0 {
+			cases = g.envelopeCases(c, ret)
+		}
 		body = g.payloadRoute(f, c, cases, ret) // decode.go: one pass over the body
 	}
-	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.channel(c).Route).Params(
+	name := g.channel(c).Route
+	if item := g.channel(c).Item; item != "" {
+		// The comment written above is the element's route's.
+		name = item
+		f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(
+			jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
+		).Add(ret.results()).Block(body...)
+		f.Line()
+		fileComment(f, fmt.Sprintf("%s handles a batch on %s: a JSON array of events, each routed by %s and "+
+			"handled once per its own event id; 200 only when every event was handled, was a duplicate or is unknown "+
+			"to the spec (docs/receiving.md).", g.channel(c).Route, c.Path, item))
+		f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.channel(c).Route).Params(
+			jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
+		).Add(ret.results()).Block(
+			jen.Return(jen.Id("d").Dot("runner").Dot("RunBatch").Call(jen.Id("ctx"), jen.Id("del"), jen.Id("d").Dot(item))),
+		)
+		return
+	}
+	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(
 		jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
 	).Add(ret.results()).Block(body...)
+}
+
+// unknown is the call that passes a delivery on c that the spec does not
+// know to the unknown-event hook: once the batch is routed, on a batch
+// channel.
+func (g *gen) unknown(c *model.Channel) jen.Code {
+	if g.channel(c).Item != "" {
+		return jen.Id("d").Dot("runner").Dot("CollectUnknown").Call(jen.Id("ctx"), jen.Id("del"))
+	}
+	return jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del"))
 }
 
 // deliverFunc decodes one message and runs its handler. With a payload, it
@@ -215,7 +257,11 @@ func (g *gen) runHandler(m *model.Message, args []jen.Code) jen.Code {
 	mp := g.message(m)
 	call := jen.Id("d").Dot("handler").Dot(mp.Handle).Call(args...)
 	if mp.Reply == nil {
-		return jen.Return(jen.Id("d").Dot("runner").Dot("Run").Call(jen.Id("ctx"), jen.Id("del"),
+		run := "Run"
+		if mp.Batched {
+			run = "Collect"
+		}
+		return jen.Return(jen.Id("d").Dot("runner").Dot(run).Call(jen.Id("ctx"), jen.Id("del"),
 			jen.Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context")).Error().Block(jen.Return(call))))
 	}
 	t := mp.Reply.Payload
@@ -281,10 +327,10 @@ func (g *gen) deliverPayload(f *jen.File, m *model.Message) {
 // encoding/json's rules, and the message's deliver method decodes.
 func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code, ret returns) []jen.Code {
 	d := c.Discriminator
-	unknown := ret.err(jen.Id("d").Dot("runner").Dot("RunUnknown").Call(jen.Id("ctx"), jen.Id("del")))
+	unknown := ret.err(g.unknown(c))
 	probe := func(assign string) []jen.Code {
 		return []jen.Code{
-			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(d.Name)),
+			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Add(probeBody(d.Name)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
 				ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr"))),
 			),
@@ -323,6 +369,85 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code, ret 
 		absentRoute(d, ret),
 		unknown,
 	}
+}
+
+// probeBody reads the routing value at name (a top-level property or a
+// JSON pointer) from the delivery's body, with the generated decoders'
+// rules.
+func probeBody(name string) *jen.Statement {
+	if !model.IsPointer(name) {
+		return jen.Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(name))
+	}
+	var path []jen.Code
+	for _, tok := range model.PayloadPath(name) {
+		path = append(path, jen.Lit(tok))
+	}
+	return jen.Qual(jsonxPkg, "ProbePath").Call(jen.Id("del").Dot("Body"), jen.Index().String().Values(path...))
+}
+
+// envelope is a value of a discriminator that wraps several messages,
+// told apart by the payload value at inner.
+type envelope struct {
+	value, inner string
+	routes       []model.Route
+}
+
+// envelopes returns d's envelopes, in the order of their first route.
+func envelopes(d *model.Discriminator) []*envelope {
+	var out []*envelope
+	byValue := map[string]*envelope{}
+	for _, r := range d.Routes {
+		if r.Inner == nil {
+			continue
+		}
+		e := byValue[r.Value]
+		if e == nil {
+			e = &envelope{value: r.Value, inner: r.Inner.Name}
+			byValue[r.Value] = e
+			out = append(out, e)
+		}
+		e.routes = append(e.routes, r)
+	}
+	return out
+}
+
+// envelopeCases returns the cases of a route two levels deep: a message
+// by its value, an envelope by the value inside it that names its message.
+func (g *gen) envelopeCases(c *model.Channel, ret returns) []jen.Code {
+	d := c.Discriminator
+	var cases []jen.Code
+	done := map[string]bool{}
+	for _, r := range d.Routes {
+		deliver := func(r model.Route) jen.Code {
+			return ret.call(g, r.Message, jen.Id("d").Dot(g.message(r.Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))
+		}
+		if r.Inner == nil {
+			cases = append(cases, jen.Case(jen.Lit(r.Value)).Block(deliver(r)))
+			continue
+		}
+		if done[r.Value] {
+			continue
+		}
+		done[r.Value] = true
+		var e *envelope
+		for _, x := range envelopes(d) {
+			if x.value == r.Value {
+				e = x
+			}
+		}
+		var inner []jen.Code
+		for _, ir := range e.routes {
+			inner = append(inner, jen.Case(jen.Lit(ir.Inner.Value)).Block(deliver(ir)))
+		}
+		cases = append(cases, jen.Case(jen.Lit(e.value)).Block(
+			jen.List(jen.Id("inner"), jen.Id("perr")).Op(":=").Add(probeBody(e.inner)),
+			jen.If(jen.Id("perr").Op("!=").Nil()).Block(ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
+			jen.Switch(jen.Id("inner")).Block(inner...),
+			absentValue("inner", fmt.Sprintf("the body's %s is absent or null: it names the event in the %s envelope", model.Pointer(e.inner), e.value), ret),
+			ret.err(g.unknown(c)),
+		))
+	}
+	return cases
 }
 
 // headerDecoder reads a message's typed headers from HTTP headers.
@@ -487,7 +612,7 @@ func (g *gen) confirmCheck(m *model.Message, ret returns) []jen.Code {
 	} else {
 		where = "the body's " + cf.Name
 		read = []jen.Code{
-			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(cf.Name)),
+			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Add(probeBody(cf.Name)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
 		}
 	}
@@ -579,8 +704,14 @@ func absentRoute(d *model.Discriminator, ret returns) jen.Code {
 	if d.In == model.InPayload {
 		what = fmt.Sprintf("the body's %s is absent or null", d.Name)
 	}
-	return jen.If(jen.Id("value").Op("==").Lit("")).Block(
-		ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what + ": it names the event")))),
+	return absentValue("value", what+": it names the event", ret)
+}
+
+// absentValue returns the statement that refuses a delivery whose routing
+// value, in the variable v, is empty, with the error message what.
+func absentValue(v, what string, ret returns) jen.Code {
+	return jen.If(jen.Id(v).Op("==").Lit("")).Block(
+		ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Qual("errors", "New").Call(jen.Lit(what)))),
 	)
 }
 

@@ -141,6 +141,9 @@ type messagePlan struct {
 	// TokenOption names the option that configures a handshake's verify
 	// tokens; "" when it has none.
 	TokenOption string
+	// Batched is set for a message of a batch channel: its handler runs
+	// once the whole batch is routed (hookimpl.Runner.Collect).
+	Batched bool
 }
 
 // replies reports whether the dispatcher answers the message with a body:
@@ -187,6 +190,9 @@ type channelPlan struct {
 	// Handshakes are the messages of the channel recognised by their
 	// query rather than routed.
 	Handshakes []*model.Message
+	// Item is, for a batch channel, the dispatcher method that routes one
+	// element of a batch; "" otherwise.
+	Item string
 }
 
 // schemePlan is a security scheme hookgen can verify.
@@ -347,7 +353,11 @@ func (p *plan) nameChannels(names scope) {
 		if strings.HasSuffix(cp.Pattern, "/") {
 			cp.Pattern += "{$}"
 		}
+		if c.Batch {
+			cp.Item = "route" + name + "Item"
+		}
 		for _, r := range c.Discriminator.Routes {
+			p.messageOf[r.Message].Batched = p.messageOf[r.Message].Batched || c.Batch
 			req := "New" + p.messageOf[r.Message].Name
 			if carriers[r.Message] > 1 {
 				req += "On" + name
@@ -464,8 +474,14 @@ func (p *plan) planDelivery(names scope) {
 // other property folds to.
 func (p *plan) sharedPayload(c *model.Channel) *fieldPlan {
 	d := c.Discriminator
+	if model.IsPointer(d.Name) {
+		return nil
+	}
 	var t *model.Type
 	for _, r := range d.Routes {
+		if r.Inner != nil {
+			return nil
+		}
 		pl := r.Message.Payload
 		if pl == nil || (t != nil && pl != t) {
 			return nil
@@ -906,8 +922,13 @@ func (p *plan) onceFields() map[*model.Field]bool {
 				continue
 			}
 			for _, r := range d.Routes {
-				if fl := property(r.Message.Payload, d.Name); fl != nil {
+				for _, fl := range fieldPath(r.Message.Payload, d.Name) {
 					once[fl] = true
+				}
+				if r.Inner != nil {
+					for _, fl := range fieldPath(r.Message.Payload, r.Inner.Name) {
+						once[fl] = true
+					}
 				}
 			}
 		}
@@ -941,6 +962,22 @@ func property(t *model.Type, name string) *model.Field {
 		}
 	}
 	return nil
+}
+
+// fieldPath returns the fields that lead from the payload t to a payload
+// discriminator's value at name (a top-level property or a JSON pointer),
+// as far as object properties go.
+func fieldPath(t *model.Type, name string) []*model.Field {
+	var path []*model.Field
+	for _, tok := range model.PayloadPath(name) {
+		fl := property(valueType(t), tok)
+		if fl == nil {
+			break
+		}
+		path = append(path, fl)
+		t = fl.Type
+	}
+	return path
 }
 
 // payloadIDPath returns the fields that lead from m's payload to its event

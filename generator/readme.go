@@ -102,6 +102,12 @@ func (g *gen) readme() ([]byte, error) {
 		rc := readmeChannel{Path: c.Path, Operation: c.Operation, Description: c.Description, RoutedBy: "the channel"}
 		if d := c.Discriminator; d != nil && d.In != model.InChannel {
 			rc.RoutedBy = fmt.Sprintf("%s `%s`", d.In, d.Name)
+			for _, e := range envelopes(d) {
+				rc.RoutedBy += fmt.Sprintf(", then in `%s` by payload `%s`", e.value, e.inner)
+			}
+		}
+		if c.Batch {
+			rc.RoutedBy += ", for each event of a batch (a JSON array)"
 		}
 		for _, m := range c.Messages {
 			rc.Messages = append(rc.Messages, m.Key)
@@ -141,6 +147,9 @@ func (g *gen) routeOf(m *model.Message) string {
 			if r.Message == m {
 				if d.In == model.InChannel {
 					return "the channel " + c.Path
+				}
+				if r.Inner != nil {
+					return fmt.Sprintf("%s `%s` = `%s`, payload `%s` = `%s`", d.In, d.Name, r.Value, r.Inner.Name, r.Inner.Value)
 				}
 				return fmt.Sprintf("%s `%s` = `%s`", d.In, d.Name, r.Value)
 			}

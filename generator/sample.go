@@ -20,7 +20,7 @@ const sampleDepth = 6
 // on its first channel, so the server accepts it.
 func sampleExample(api *model.API, m *model.Message) *model.Example {
 	ex := &model.Example{Summary: "Built from the schema: the spec gives no example.", Pos: m.Pos}
-	props := map[string]string{}
+	props := map[string]any{}
 	if h := m.Headers; h != nil && h.Kind == model.Object {
 		ex.Headers = map[string]string{}
 		for _, f := range h.Fields {
@@ -36,7 +36,10 @@ func sampleExample(api *model.API, m *model.Message) *model.Example {
 			}
 			switch d.In {
 			case model.InPayload:
-				props[d.Name] = r.Value
+				setAt(props, model.PayloadPath(d.Name), r.Value)
+				if r.Inner != nil {
+					setAt(props, model.PayloadPath(r.Inner.Name), r.Inner.Value)
+				}
 			case model.InHeader:
 				if ex.Headers == nil {
 					ex.Headers = map[string]string{}
@@ -65,10 +68,25 @@ func firstRoute(api *model.API, m *model.Message) *model.Discriminator {
 	return nil
 }
 
+// setAt sets the string v at path in set, a tree of the values
+// sampleValue sets.
+func setAt(set map[string]any, path []string, v string) {
+	for _, k := range path[:len(path)-1] {
+		next, ok := set[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			set[k] = next
+		}
+		set = next
+	}
+	set[path[len(path)-1]] = v
+}
+
 // sampleValue is a valid JSON value of t, compact and with keys in spec
 // order: an object's required properties, with set overriding (or
-// adding) the string properties named in it.
-func sampleValue(t *model.Type, set map[string]string, depth int) json.RawMessage {
+// adding) the string properties named in it, and the properties of the
+// objects named in it with a set of their own (a map[string]any).
+func sampleValue(t *model.Type, set map[string]any, depth int) json.RawMessage {
 	if len(t.Enum) > 0 {
 		return mustJSON(t.Enum[0])
 	}
@@ -99,15 +117,26 @@ func sampleValue(t *model.Type, set map[string]string, depth int) json.RawMessag
 		}
 		done := map[string]bool{}
 		for _, f := range t.Fields {
-			if v, ok := set[f.Name]; ok {
+			switch v := set[f.Name].(type) {
+			case string:
 				member(f.Name, mustJSON(v))
 				done[f.Name] = true
-			} else if f.Required && depth < sampleDepth {
-				member(f.Name, sampleField(f, depth+1))
+			case map[string]any:
+				member(f.Name, sampleValue(f.Type, v, depth+1))
+				done[f.Name] = true
+			default:
+				if f.Required && depth < sampleDepth {
+					member(f.Name, sampleField(f, depth+1))
+				}
 			}
 		}
 		for _, k := range slices.Sorted(maps.Keys(set)) {
-			if !done[k] {
+			if done[k] {
+				continue
+			}
+			if v, ok := set[k].(map[string]any); ok {
+				member(k, sampleValue(&model.Type{Kind: model.Object}, v, depth+1))
+			} else {
 				member(k, mustJSON(set[k]))
 			}
 		}
@@ -119,7 +148,7 @@ func sampleValue(t *model.Type, set map[string]string, depth int) json.RawMessag
 				continue
 			}
 			if t.Discriminator != "" && len(v.Tags) > 0 {
-				tagged := map[string]string{t.Discriminator: v.Tags[0]}
+				tagged := map[string]any{t.Discriminator: v.Tags[0]}
 				maps.Copy(tagged, set)
 				return sampleValue(v.Type, tagged, depth)
 			}

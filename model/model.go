@@ -200,10 +200,15 @@ type Channel struct {
 	OperationDescription string
 	Messages             []*Message
 	// Discriminator says how a delivery on this channel is matched to one
-	// of its messages. Nil only for a channel without messages.
+	// of its messages. Nil only for a channel without messages. On a Batch
+	// channel it routes each element.
 	Discriminator *Discriminator
-	Extensions    Extensions
-	Pos           Pos
+	// Batch is set when a delivery's body is a JSON array of events, each
+	// one of the channel's messages, routed, de-duplicated and handled on
+	// its own (x-hookgen-batch): SendGrid's Event Webhook.
+	Batch      bool
+	Extensions Extensions
+	Pos        Pos
 }
 
 // Where a discriminator is read from.
@@ -214,11 +219,16 @@ const (
 )
 
 // Discriminator matches a delivery to a message: by the value of a payload
-// property or a header, or by the channel alone.
+// property or a header, or by the channel alone; for messages wrapped in an
+// envelope, by a second value inside the payload (Route.Inner).
 type Discriminator struct {
 	// In is InPayload, InHeader or InChannel.
 	In string
-	// Name is the property or header that holds the value.
+	// Name is the header, or the payload value: the name of a top-level
+	// property, or a JSON pointer (RFC 6901, starting with "/") to a value
+	// inside the payload, such as Mailgun's /event-data/event. A pointer of
+	// one token is always written as the property's name: see
+	// PayloadName.
 	Name string
 	// Routes give the value that selects each message of the channel, in
 	// channel order. With InChannel, the one route has no value.
@@ -237,6 +247,63 @@ type Discriminator struct {
 type Route struct {
 	Message *Message
 	Value   string
+	// Inner is set on a route two levels deep: Value names an envelope
+	// that several messages share (Slack's event_callback), and the
+	// payload value at Inner.Name tells them apart. Every route of an
+	// envelope has the same Inner.Name; Inner.Value selects this message.
+	Inner *InnerRoute
+}
+
+// InnerRoute is the second level of a route two levels deep.
+type InnerRoute struct {
+	// Name is where the payload holds the value, as Discriminator.Name
+	// says it for a payload: a property name or a JSON pointer.
+	Name  string
+	Value string
+}
+
+// IsPointer reports whether a payload discriminator's name is a JSON
+// pointer rather than the name of a top-level property.
+func IsPointer(name string) bool {
+	return strings.HasPrefix(name, "/")
+}
+
+// PayloadPath returns the property names that lead to a payload
+// discriminator's value: the one name of a top-level property, or the
+// unescaped tokens of a JSON pointer.
+func PayloadPath(name string) []string {
+	if !IsPointer(name) {
+		return []string{name}
+	}
+	toks := strings.Split(name[1:], "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
+}
+
+// PayloadName returns the name a payload discriminator is written with for
+// the property names path: the name itself for one name that does not
+// start with "/", else the JSON pointer.
+func PayloadName(path []string) string {
+	if len(path) == 1 && !IsPointer(path[0]) {
+		return path[0]
+	}
+	var b strings.Builder
+	for _, t := range path {
+		b.WriteByte('/')
+		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+	}
+	return b.String()
+}
+
+// Pointer returns a payload discriminator's name as a JSON pointer, for
+// messages: "/type" for the top-level property type.
+func Pointer(name string) string {
+	if IsPointer(name) {
+		return name
+	}
+	return "/" + strings.ReplaceAll(strings.ReplaceAll(name, "~", "~0"), "/", "~1")
 }
 
 // ServePath is the HTTP path a channel is served at: its name, with a

@@ -120,13 +120,13 @@ func (p *parser) lintRoute(c *model.Channel, m *model.Message, ea exampleAt, nam
 	var got string
 	var found bool
 	var node at
+	pl, hasPayload := ea.at.get("payload")
 	switch d.In {
 	case model.InPayload:
-		pl, ok := ea.at.get("payload")
-		if !ok || bad["payload/"+escapePtr(d.Name)] {
+		if !hasPayload || bad["payload"+model.Pointer(d.Name)] {
 			return
 		}
-		node, found = pl.get(d.Name)
+		node, found = nodeAt(pl, model.PayloadPath(d.Name))
 		if found {
 			got = node.n.Value
 		}
@@ -149,12 +149,58 @@ func (p *parser) lintRoute(c *model.Channel, m *model.Message, ea exampleAt, nam
 		if r.Value != got {
 			continue
 		}
+		if r.Inner != nil {
+			p.lintInner(c, m, ea, name, bad, got)
+			return
+		}
 		if r.Message != m {
 			p.warnf(node.pos(), "example %s of message %s has %s %s = %q, which routes to %s", name, m.Key, d.In, d.Name, got, r.Message.Key)
 		}
 		return
 	}
 	p.warnf(node.pos(), "example %s of message %s has %s %s = %q, which no message of channel %s has: it would reach the unknown-event hook", name, m.Key, d.In, d.Name, got, c.Path)
+}
+
+// lintInner is lintRoute for an example whose discriminator value is the
+// envelope outer: the value inside it names the message.
+func (p *parser) lintInner(c *model.Channel, m *model.Message, ea exampleAt, name string, bad map[string]bool, outer string) {
+	var inner string
+	for _, r := range c.Discriminator.Routes {
+		if r.Value == outer && r.Inner != nil {
+			inner = r.Inner.Name
+		}
+	}
+	pl, _ := ea.at.get("payload")
+	if bad["payload"+model.Pointer(inner)] {
+		return
+	}
+	node, found := nodeAt(pl, model.PayloadPath(inner))
+	if !found {
+		p.warnf(ea.at.pos(), "example %s of message %s has no payload %s, so it would not reach %s", name, m.Key, inner, m.Key)
+		return
+	}
+	for _, r := range c.Discriminator.Routes {
+		if r.Value != outer || r.Inner == nil || r.Inner.Value != node.n.Value {
+			continue
+		}
+		if r.Message != m {
+			p.warnf(node.pos(), "example %s of message %s has payload %s = %q, which routes to %s", name, m.Key, inner, node.n.Value, r.Message.Key)
+		}
+		return
+	}
+	p.warnf(node.pos(), "example %s of message %s has payload %s = %q, which no message in the %s envelope of channel %s has: it would reach the unknown-event hook",
+		name, m.Key, inner, node.n.Value, outer, c.Path)
+}
+
+// nodeAt returns the node at path in the mapping a, through mappings.
+func nodeAt(a at, path []string) (at, bool) {
+	for _, k := range path {
+		var ok bool
+		if a, ok = a.get(k); !ok {
+			return at{}, false
+		}
+	}
+	return a, true
 }
 
 // finding is one validation failure at a JSON pointer in the value.

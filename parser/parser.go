@@ -35,6 +35,8 @@ type parser struct {
 	warns ErrorList
 	// checks keeps what lint needs of each message beyond the model.
 	checks map[*model.Message]*messageChecks
+	// chans keeps each channel's node, where its extensions are located.
+	chans map[*model.Channel]at
 
 	api      *model.API
 	schemes  map[string]*model.SecurityScheme
@@ -103,6 +105,7 @@ func parse(name string, data []byte, warnings bool, opts []Option) (*model.API, 
 		messages: map[target]*model.Message{},
 		msgKeys:  map[string]*model.Message{},
 		checks:   map[*model.Message]*messageChecks{},
+		chans:    map[*model.Channel]at{},
 		schemes:  map[string]*model.SecurityScheme{},
 		readFile: func(path string) ([]byte, error) {
 			if path == abs && data != nil {
@@ -209,6 +212,7 @@ func (p *parser) document(doc at) *model.API {
 		for _, c := range api.Channels {
 			p.discriminate(c)
 		}
+		p.batches(api)
 	}
 	return api
 }
@@ -363,6 +367,7 @@ func (p *parser) channel(path string, a at, defaultCT, opName string) *model.Cha
 		Pos:         a.pos(),
 	}
 	p.ignoredBindings(a, "channel "+path)
+	p.chans[c] = a
 	if params, ok := p.mapping(a, "parameters", false); ok {
 		for _, kv := range params.pairs() {
 			pa, ok := p.object(kv.v, "parameter "+kv.key)

@@ -288,6 +288,89 @@ channels:
 	}
 }
 
+// TestDiscriminatorPointers: a value inside the payload routes, inferred
+// or named with a JSON pointer, and so does a second one inside an
+// envelope that several messages share.
+func TestDiscriminatorPointers(t *testing.T) {
+	const doc = `asyncapi: 2.6.0
+info: {title: T, version: '1'}
+components:
+  schemas:
+    Envelope:
+      type: object
+      properties:
+        type: {type: string, const: event_callback}
+        event: {type: object}
+channels:
+  /nested:
+    publish:
+      message:
+        oneOf:
+          - {name: delivered, payload: {type: object, properties: {event-data: {type: object, properties: {event: {type: string, const: delivered}}}}}}
+          - {name: failed, payload: {type: object, properties: {event-data: {type: object, properties: {event: {type: string, enum: [failed]}}}}}}
+  /envelope:
+    publish:
+      message:
+        oneOf:
+          - {name: url_verification, payload: {type: object, properties: {type: {type: string, const: url_verification}}}}
+          - name: app_mention
+            payload:
+              allOf:
+                - $ref: '#/components/schemas/Envelope'
+                - properties: {event: {type: object, properties: {type: {type: string, const: app_mention}}}}
+          - name: message
+            payload:
+              allOf:
+                - $ref: '#/components/schemas/Envelope'
+                - properties: {event: {type: object, properties: {type: {type: string, const: message}}}}
+  /explicit:
+    x-hookgen-discriminator: {property: /data/kind}
+    publish:
+      message:
+        oneOf:
+          - {name: A, payload: {type: object, properties: {data: {type: object, properties: {kind: {type: string}}}}}}
+          - {name: B, x-hookgen-discriminator-value: bee, payload: {type: object, properties: {data: {type: object, properties: {kind: {type: string}}}}}}
+  /slash:
+    x-hookgen-discriminator: {property: /type}
+    publish:
+      message:
+        oneOf:
+          - {name: C, payload: {type: object, properties: {type: {type: string}}}}
+          - {name: D, payload: {type: object, properties: {type: {type: string}}}}
+  /one:
+    publish:
+      message: {name: E, payload: {type: object, properties: {data: {type: object, properties: {kind: {type: string, const: e}}}}}}
+`
+	api, err := parser.Parse("doc.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nested := api.Channels[0].Discriminator
+	if nested.In != model.InPayload || nested.Name != "/event-data/event" || routes(nested)["delivered"] != "delivered" || routes(nested)["failed"] != "failed" {
+		t.Errorf("nested: %+v", nested)
+	}
+	env := api.Channels[1].Discriminator
+	if env.In != model.InPayload || env.Name != "type" || len(env.Routes) != 3 || env.Routes[0].Inner != nil || env.Routes[0].Value != "url_verification" {
+		t.Fatalf("envelope: %+v", env)
+	}
+	for i, want := range []string{"app_mention", "message"} {
+		r := env.Routes[i+1]
+		if r.Value != "event_callback" || r.Inner == nil || r.Inner.Name != "/event/type" || r.Inner.Value != want || r.Message.Name != want {
+			t.Errorf("envelope route %d: %+v, inner %+v", i+1, r, r.Inner)
+		}
+	}
+	ex := api.Channels[2].Discriminator
+	if !ex.Explicit || ex.Name != "/data/kind" || routes(ex)["A"] != "A" || routes(ex)["B"] != "bee" {
+		t.Errorf("explicit: %+v", ex)
+	}
+	if sl := api.Channels[3].Discriminator; sl.Name != "type" || routes(sl)["D"] != "D" {
+		t.Errorf("/type is the top-level type: %+v", sl)
+	}
+	if one := api.Channels[4].Discriminator; one.In != model.InChannel {
+		t.Errorf("a channel of one message is routed by %s %s", one.In, one.Name)
+	}
+}
+
 // TestRequiredFromSiblingAllOf: a required name that another allOf part
 // defines is a required field of the merged object, whichever part lists it.
 func TestRequiredFromSiblingAllOf(t *testing.T) {

@@ -169,6 +169,7 @@ func (p *parser) channel3(key, path string, a at) *model.Channel {
 		Pos:         a.pos(),
 	}
 	p.ignoredBindings(a, "channel "+key)
+	p.chans[c] = a
 	if params, ok := p.mapping(a, "parameters", false); ok {
 		for _, kv := range params.pairs() {
 			if param := p.parameter3(kv, c); param != nil {

@@ -210,6 +210,8 @@ func routesTo(c *model.Channel, ex *model.Example) string {
 	if d == nil {
 		return ""
 	}
+	var body any
+	_ = json.Unmarshal(ex.Payload, &body)
 	var value string
 	switch d.In {
 	case model.InChannel:
@@ -217,22 +219,37 @@ func routesTo(c *model.Channel, ex *model.Example) string {
 	case model.InHeader:
 		value = ex.Headers[d.Name]
 	case model.InPayload:
-		var body map[string]any
-		if json.Unmarshal(ex.Payload, &body) != nil {
-			return ""
-		}
-		v, ok := body[d.Name].(string)
+		v, ok := stringAt(body, model.PayloadPath(d.Name))
 		if !ok {
 			return ""
 		}
 		value = v
 	}
 	for _, r := range d.Routes {
-		if r.Value == value {
-			return r.Message.Key
+		if r.Value != value {
+			continue
 		}
+		if r.Inner != nil {
+			if v, ok := stringAt(body, model.PayloadPath(r.Inner.Name)); !ok || v != r.Inner.Value {
+				continue
+			}
+		}
+		return r.Message.Key
 	}
 	return ""
+}
+
+// stringAt returns the string at path in a JSON value decoded into any.
+func stringAt(v any, path []string) (string, bool) {
+	for _, k := range path {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		v = obj[k]
+	}
+	s, ok := v.(string)
+	return s, ok
 }
 
 func deliver(ctx context.Context, client *http.Client, url string, m *model.Message, ex *model.Example, signers []func(*http.Request, []byte) error) (int, error) {

@@ -63,7 +63,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 }
 
 // routeSlackEvents routes a delivery on /slack/events by the type property of
-// its body.
+// its body, and one in the event_callback envelope by the value at /event/type.
 func (d *Dispatcher) routeSlackEvents(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
 	value, perr := jsonx.Probe(del.Body, "type")
 	if perr != nil {
@@ -73,7 +73,20 @@ func (d *Dispatcher) routeSlackEvents(ctx context.Context, del *webhook.Delivery
 	case "url_verification":
 		return d.deliverURLVerification(ctx, del)
 	case "event_callback":
-		return hookimpl.Reply{}, d.deliverEventCallback(ctx, del)
+		inner, perr := jsonx.ProbePath(del.Body, []string{"event", "type"})
+		if perr != nil {
+			return hookimpl.Reply{}, hookimpl.InvalidPayload(perr)
+		}
+		switch inner {
+		case "app_mention":
+			return hookimpl.Reply{}, d.deliverAppMention(ctx, del)
+		case "message":
+			return hookimpl.Reply{}, d.deliverMessage(ctx, del)
+		}
+		if inner == "" {
+			return hookimpl.Reply{}, hookimpl.InvalidPayload(errors.New("the body's /event/type is absent or null: it names the event in the event_callback envelope"))
+		}
+		return hookimpl.Reply{}, d.runner.RunUnknown(ctx, del)
 	case "app_rate_limited":
 		return hookimpl.Reply{}, d.deliverAppRateLimited(ctx, del)
 	}
@@ -102,25 +115,45 @@ func (d *Dispatcher) runURLVerification(ctx context.Context, del *webhook.Delive
 	return d.runner.Answer(ctx, del, &answerURLVerification)
 }
 
-// deliverEventCallback decodes the payload of EventCallback and passes it to
-// runEventCallback.
-func (d *Dispatcher) deliverEventCallback(ctx context.Context, del *webhook.Delivery) error {
-	event := new(EventCallback)
+// deliverAppMention decodes the payload of AppMention and passes it to
+// runAppMention.
+func (d *Dispatcher) deliverAppMention(ctx context.Context, del *webhook.Delivery) error {
+	event := new(AppMentionCallback)
 	err := decodeDelivery(del.Body, event)
-	return d.runEventCallback(ctx, del, event, err)
+	return d.runAppMention(ctx, del, event, err)
 }
 
-// runEventCallback calls HandleEventCallback once per event id
-// ($message.payload#/event_id) with the payload of EventCallback, unless
-// decoding it failed with err.
-func (d *Dispatcher) runEventCallback(ctx context.Context, del *webhook.Delivery, event *EventCallback, err error) error {
-	del.Message = "EventCallback"
+// runAppMention calls HandleAppMention once per event id
+// ($message.payload#/event_id) with the payload of AppMention, unless decoding
+// it failed with err.
+func (d *Dispatcher) runAppMention(ctx context.Context, del *webhook.Delivery, event *AppMentionCallback, err error) error {
+	del.Message = "AppMention"
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
 	del.EventID = event.EventID
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
-		return d.handler.HandleEventCallback(ctx, event)
+		return d.handler.HandleAppMention(ctx, event)
+	})
+}
+
+// deliverMessage decodes the payload of Message and passes it to runMessage.
+func (d *Dispatcher) deliverMessage(ctx context.Context, del *webhook.Delivery) error {
+	event := new(MessageCallback)
+	err := decodeDelivery(del.Body, event)
+	return d.runMessage(ctx, del, event, err)
+}
+
+// runMessage calls HandleMessage once per event id ($message.payload#/event_id)
+// with the payload of Message, unless decoding it failed with err.
+func (d *Dispatcher) runMessage(ctx context.Context, del *webhook.Delivery, event *MessageCallback, err error) error {
+	del.Message = "Message"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.EventID
+	return d.runner.Run(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleMessage(ctx, event)
 	})
 }
 

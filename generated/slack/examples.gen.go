@@ -16,13 +16,13 @@ func Examples() []webhook.Example {
 		},
 		{
 			Channel: "/slack/events",
-			Message: "EventCallback",
+			Message: "AppMention",
 			Name:    "AppMentionCallback",
 			Payload: []byte(exampleAppMentionCallback),
 		},
 		{
 			Channel: "/slack/events",
-			Message: "EventCallback",
+			Message: "Message",
 			Name:    "MessageCallback",
 			Payload: []byte(exampleMessageCallback),
 		},

@@ -13,8 +13,11 @@ var testPayloads = map[string]func() any{
 	"UrlVerification": func() any {
 		return new(URLVerification)
 	},
-	"EventCallback": func() any {
-		return new(EventCallback)
+	"AppMention": func() any {
+		return new(AppMentionCallback)
+	},
+	"Message": func() any {
+		return new(MessageCallback)
 	},
 	"AppRateLimited": func() any {
 		return new(AppRateLimited)

@@ -16,9 +16,12 @@ import (
 //
 // Embed UnimplementedHandler to keep compiling when the spec gains messages.
 type Handler interface {
-	// HandleEventCallback receives EventCallback (event_callback). An event the app
-	// subscribes to, in its envelope.
-	HandleEventCallback(ctx context.Context, event *EventCallback) error
+	// HandleAppMention receives AppMention (app_mention). The app was mentioned in
+	// a conversation, in its event_callback envelope.
+	HandleAppMention(ctx context.Context, event *AppMentionCallback) error
+	// HandleMessage receives Message (message). A message was posted in a
+	// conversation, in its event_callback envelope.
+	HandleMessage(ctx context.Context, event *MessageCallback) error
 	// HandleAppRateLimited receives AppRateLimited (app_rate_limited). Slack
 	// stopped delivering events for a minute.
 	HandleAppRateLimited(ctx context.Context, event *AppRateLimited) error
@@ -39,9 +42,14 @@ type EventFunc func(ctx context.Context, message string, event any) error
 
 var _ Handler = EventFunc(nil)
 
-// HandleEventCallback calls f with "EventCallback".
-func (f EventFunc) HandleEventCallback(ctx context.Context, event *EventCallback) error {
-	return f(ctx, "EventCallback", event)
+// HandleAppMention calls f with "AppMention".
+func (f EventFunc) HandleAppMention(ctx context.Context, event *AppMentionCallback) error {
+	return f(ctx, "AppMention", event)
+}
+
+// HandleMessage calls f with "Message".
+func (f EventFunc) HandleMessage(ctx context.Context, event *MessageCallback) error {
+	return f(ctx, "Message", event)
 }
 
 // HandleAppRateLimited calls f with "AppRateLimited".
@@ -49,9 +57,14 @@ func (f EventFunc) HandleAppRateLimited(ctx context.Context, event *AppRateLimit
 	return f(ctx, "AppRateLimited", event)
 }
 
-// HandleEventCallback returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleEventCallback(context.Context, *EventCallback) error {
-	return fmt.Errorf("slack: EventCallback: %w", webhook.ErrNotImplemented)
+// HandleAppMention returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleAppMention(context.Context, *AppMentionCallback) error {
+	return fmt.Errorf("slack: AppMention: %w", webhook.ErrNotImplemented)
+}
+
+// HandleMessage returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleMessage(context.Context, *MessageCallback) error {
+	return fmt.Errorf("slack: Message: %w", webhook.ErrNotImplemented)
 }
 
 // HandleAppRateLimited returns webhook.ErrNotImplemented.

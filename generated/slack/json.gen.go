@@ -2,11 +2,7 @@
 
 package slack
 
-import (
-	"encoding/json"
-
-	"github.com/hookgen/hookgen/runtime/jsonx"
-)
+import "github.com/hookgen/hookgen/runtime/jsonx"
 
 // JSONValue is implemented by the pointer of every type of this package that
 // has a generated JSON decoder and encoder: the payloads, their parts and the
@@ -194,7 +190,6 @@ func (x *EventCallback) decodeJSON(d *jsonx.Decoder) error {
 		return err
 	}
 	var seen [1]uint64
-	var once uint64
 	// The optional values share one allocation, made when the first arrives.
 	type store struct {
 		Token        string
@@ -211,9 +206,6 @@ func (x *EventCallback) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
-			if err := d.Once(&once, 1<<0); err != nil {
-				return jsonx.Field(err, "type")
-			}
 			if err := d.Required(&seen[0], 1<<0); err != nil {
 				return jsonx.Field(err, "type")
 			}
@@ -240,9 +232,6 @@ func (x *EventCallback) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "event")
 			}
 		case 5:
-			if err := d.Once(&once, 1<<1); err != nil {
-				return jsonx.Field(err, "event_id")
-			}
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event_id")
 			}
@@ -340,79 +329,18 @@ func (x *EventCallback) encodeJSON(e *jsonx.Encoder) {
 	e.ObjEnd()
 }
 
-// decodeJSON decodes the variant that the type property names, as UnmarshalJSON
-// does.
-func (u *Event) decodeJSON(d *jsonx.Decoder) error {
-	raw, err := jsonx.RawBytes(d)
-	if err != nil {
-		return err
-	}
-	*u = Event{}
-	var tag string
-	if string(raw) != "null" {
-		if tag, err = jsonx.Probe(raw, "type"); err != nil {
-			return err
-		}
-	}
-	switch tag {
-	case "app_mention":
-		u.AppMention = new(AppMention)
-		return jsonx.Within(raw, u.AppMention.decodeJSON)
-	case "message":
-		u.Message = new(Message)
-		return jsonx.Within(raw, u.Message.decodeJSON)
-	default:
-		u.Raw = append(json.RawMessage{}, raw...)
-	}
-	return nil
-}
-
-// encodeJSON encodes the variant that is set, or null, as MarshalJSON does.
-func (u *Event) encodeJSON(e *jsonx.Encoder) {
-	switch {
-	case u.AppMention != nil:
-		u.AppMention.encodeJSON(e)
-	case u.Message != nil:
-		u.Message.encodeJSON(e)
-	case u.Raw != nil:
-		e.Raw(u.Raw)
-	default:
-		e.Null()
-	}
-}
-
-// jsonField returns the index of the field of AppMention that the object key
-// names, matched as encoding/json matches it: exactly, else case-insensitively;
-// -1 for none.
-func (*AppMention) jsonField(key []byte) int {
+// jsonField returns the index of the field of EventCallbackEvent that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*EventCallbackEvent) jsonField(key []byte) int {
 	switch string(key) {
 	case "type":
 		return 0
-	case "user":
-		return 1
-	case "text":
-		return 2
-	case "ts":
-		return 3
-	case "channel":
-		return 4
-	case "event_ts":
-		return 5
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
 	case "TYPE":
 		return 0
-	case "USER":
-		return 1
-	case "TEXT":
-		return 2
-	case "TS":
-		return 3
-	case "CHANNEL":
-		return 4
-	case "EVENT_TS":
-		return 5
 	}
 	return -1
 }
@@ -420,7 +348,7 @@ func (*AppMention) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *AppMention) decodeJSON(d *jsonx.Decoder) error {
+func (x *EventCallbackEvent) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -438,38 +366,6 @@ func (x *AppMention) decodeJSON(d *jsonx.Decoder) error {
 			if err := jsonx.ReadStr(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
-		case 1:
-			if err := d.Required(&seen[0], 1<<1); err != nil {
-				return jsonx.Field(err, "user")
-			}
-			if err := jsonx.ReadStr(d, &x.User); err != nil {
-				return jsonx.Field(err, "user")
-			}
-		case 2:
-			if err := d.Required(&seen[0], 1<<2); err != nil {
-				return jsonx.Field(err, "text")
-			}
-			if err := jsonx.ReadStr(d, &x.Text); err != nil {
-				return jsonx.Field(err, "text")
-			}
-		case 3:
-			if err := d.Required(&seen[0], 1<<3); err != nil {
-				return jsonx.Field(err, "ts")
-			}
-			if err := jsonx.ReadStr(d, &x.Ts); err != nil {
-				return jsonx.Field(err, "ts")
-			}
-		case 4:
-			if err := d.Required(&seen[0], 1<<4); err != nil {
-				return jsonx.Field(err, "channel")
-			}
-			if err := jsonx.ReadStr(d, &x.Channel); err != nil {
-				return jsonx.Field(err, "channel")
-			}
-		case 5:
-			if err := jsonx.Opt(d, &x.EventTs, nil, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "event_ts")
-			}
 		default:
 			if err := d.Skip(); err != nil {
 				return jsonx.FieldBytes(err, it.Key())
@@ -479,171 +375,17 @@ func (x *AppMention) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x1f) {
-		return d.Missing(seen[:], []string{"type", "user", "text", "ts", "channel"})
+	if seen[0] != uint64(0x1) {
+		return d.Missing(seen[:], []string{"type"})
 	}
 	return nil
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *AppMention) encodeJSON(e *jsonx.Encoder) {
+func (x *EventCallbackEvent) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"type\":")
 	e.Str(x.Type)
-	e.Key(m, "\"user\":")
-	e.Str(x.User)
-	e.Key(m, "\"text\":")
-	e.Str(x.Text)
-	e.Key(m, "\"ts\":")
-	e.Str(x.Ts)
-	e.Key(m, "\"channel\":")
-	e.Str(x.Channel)
-	if x.EventTs != nil {
-		e.Key(m, "\"event_ts\":")
-		e.Str(*x.EventTs)
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of Message that the object key
-// names, matched as encoding/json matches it: exactly, else case-insensitively;
-// -1 for none.
-func (*Message) jsonField(key []byte) int {
-	switch string(key) {
-	case "type":
-		return 0
-	case "channel":
-		return 1
-	case "user":
-		return 2
-	case "text":
-		return 3
-	case "ts":
-		return 4
-	case "event_ts":
-		return 5
-	case "channel_type":
-		return 6
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "TYPE":
-		return 0
-	case "CHANNEL":
-		return 1
-	case "USER":
-		return 2
-	case "TEXT":
-		return 3
-	case "TS":
-		return 4
-	case "EVENT_TS":
-		return 5
-	case "CHANNEL_TYPE":
-		return 6
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *Message) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	var seen [1]uint64
-	// The optional values share one allocation, made when the first arrives.
-	type store struct {
-		User        string
-		Text        string
-		EventTs     string
-		ChannelType string
-	}
-	var st *store
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := d.Required(&seen[0], 1<<0); err != nil {
-				return jsonx.Field(err, "type")
-			}
-			if err := jsonx.ReadStr(d, &x.Type); err != nil {
-				return jsonx.Field(err, "type")
-			}
-		case 1:
-			if err := d.Required(&seen[0], 1<<1); err != nil {
-				return jsonx.Field(err, "channel")
-			}
-			if err := jsonx.ReadStr(d, &x.Channel); err != nil {
-				return jsonx.Field(err, "channel")
-			}
-		case 2:
-			if err := jsonx.Opt(d, &x.User, &jsonx.Alloc(&st).User, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "user")
-			}
-		case 3:
-			if err := jsonx.Opt(d, &x.Text, &jsonx.Alloc(&st).Text, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "text")
-			}
-		case 4:
-			if err := d.Required(&seen[0], 1<<2); err != nil {
-				return jsonx.Field(err, "ts")
-			}
-			if err := jsonx.ReadStr(d, &x.Ts); err != nil {
-				return jsonx.Field(err, "ts")
-			}
-		case 5:
-			if err := jsonx.Opt(d, &x.EventTs, &jsonx.Alloc(&st).EventTs, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "event_ts")
-			}
-		case 6:
-			if err := jsonx.Opt(d, &x.ChannelType, &jsonx.Alloc(&st).ChannelType, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "channel_type")
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if seen[0] != uint64(0x7) {
-		return d.Missing(seen[:], []string{"type", "channel", "ts"})
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *Message) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	e.Key(m, "\"type\":")
-	e.Str(x.Type)
-	e.Key(m, "\"channel\":")
-	e.Str(x.Channel)
-	if x.User != nil {
-		e.Key(m, "\"user\":")
-		e.Str(*x.User)
-	}
-	if x.Text != nil {
-		e.Key(m, "\"text\":")
-		e.Str(*x.Text)
-	}
-	e.Key(m, "\"ts\":")
-	e.Str(x.Ts)
-	if x.EventTs != nil {
-		e.Key(m, "\"event_ts\":")
-		e.Str(*x.EventTs)
-	}
-	if x.ChannelType != nil {
-		e.Key(m, "\"channel_type\":")
-		e.Str(*x.ChannelType)
-	}
 	e.ObjEnd()
 }
 
@@ -761,6 +503,690 @@ func (x *Authorization) encodeJSON(e *jsonx.Encoder) {
 	if x.IsEnterpriseInstall != nil {
 		e.Key(m, "\"is_enterprise_install\":")
 		e.Bool(*x.IsEnterpriseInstall)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of AppMentionCallback that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*AppMentionCallback) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "token":
+		return 1
+	case "team_id":
+		return 2
+	case "api_app_id":
+		return 3
+	case "event":
+		return 4
+	case "event_id":
+		return 5
+	case "event_time":
+		return 6
+	case "event_context":
+		return 7
+	case "authorizations":
+		return 8
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "TOKEN":
+		return 1
+	case "TEAM_ID":
+		return 2
+	case "API_APP_ID":
+		return 3
+	case "EVENT":
+		return 4
+	case "EVENT_ID":
+		return 5
+	case "EVENT_TIME":
+		return 6
+	case "EVENT_CONTEXT":
+		return 7
+	case "AUTHORIZATIONS":
+		return 8
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *AppMentionCallback) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Token        string
+		TeamID       string
+		APIAppID     string
+		EventTime    int64
+		EventContext string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadStr(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.Token, &jsonx.Alloc(&st).Token, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "token")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.TeamID, &jsonx.Alloc(&st).TeamID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "team_id")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.APIAppID, &jsonx.Alloc(&st).APIAppID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "api_app_id")
+			}
+		case 4:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := x.Event.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 5:
+			if err := d.Once(&once, 1<<2); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.EventID); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+		case 6:
+			if err := jsonx.Opt(d, &x.EventTime, &jsonx.Alloc(&st).EventTime, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "event_time")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.EventContext, &jsonx.Alloc(&st).EventContext, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_context")
+			}
+		case 8:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "authorizations")
+			} else if !ok {
+				x.Authorizations = nil
+			} else {
+				s0, i0 := x.Authorizations, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "authorizations")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "authorizations")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "authorizations")
+				}
+				x.Authorizations = jsonx.Trim(s0, i0)
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x7) {
+		return d.Missing(seen[:], []string{"type", "event", "event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *AppMentionCallback) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Str(x.Type)
+	if x.Token != nil {
+		e.Key(m, "\"token\":")
+		e.Str(*x.Token)
+	}
+	if x.TeamID != nil {
+		e.Key(m, "\"team_id\":")
+		e.Str(*x.TeamID)
+	}
+	if x.APIAppID != nil {
+		e.Key(m, "\"api_app_id\":")
+		e.Str(*x.APIAppID)
+	}
+	e.Key(m, "\"event\":")
+	x.Event.encodeJSON(e)
+	e.Key(m, "\"event_id\":")
+	e.Str(x.EventID)
+	if x.EventTime != nil {
+		e.Key(m, "\"event_time\":")
+		e.Int(int64(*x.EventTime))
+	}
+	if x.EventContext != nil {
+		e.Key(m, "\"event_context\":")
+		e.Str(*x.EventContext)
+	}
+	if x.Authorizations != nil {
+		e.Key(m, "\"authorizations\":")
+		if x.Authorizations == nil {
+			e.Null()
+		} else {
+			m0 := e.ArrStart()
+			for i0 := range x.Authorizations {
+				e.Elem(m0)
+				x.Authorizations[i0].encodeJSON(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of AppMention that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*AppMention) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "user":
+		return 1
+	case "text":
+		return 2
+	case "ts":
+		return 3
+	case "channel":
+		return 4
+	case "event_ts":
+		return 5
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "USER":
+		return 1
+	case "TEXT":
+		return 2
+	case "TS":
+		return 3
+	case "CHANNEL":
+		return 4
+	case "EVENT_TS":
+		return 5
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *AppMention) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadStr(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "user")
+			}
+			if err := jsonx.ReadStr(d, &x.User); err != nil {
+				return jsonx.Field(err, "user")
+			}
+		case 2:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "text")
+			}
+			if err := jsonx.ReadStr(d, &x.Text); err != nil {
+				return jsonx.Field(err, "text")
+			}
+		case 3:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "ts")
+			}
+			if err := jsonx.ReadStr(d, &x.Ts); err != nil {
+				return jsonx.Field(err, "ts")
+			}
+		case 4:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "channel")
+			}
+			if err := jsonx.ReadStr(d, &x.Channel); err != nil {
+				return jsonx.Field(err, "channel")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.EventTs, nil, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_ts")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1f) {
+		return d.Missing(seen[:], []string{"type", "user", "text", "ts", "channel"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *AppMention) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Str(x.Type)
+	e.Key(m, "\"user\":")
+	e.Str(x.User)
+	e.Key(m, "\"text\":")
+	e.Str(x.Text)
+	e.Key(m, "\"ts\":")
+	e.Str(x.Ts)
+	e.Key(m, "\"channel\":")
+	e.Str(x.Channel)
+	if x.EventTs != nil {
+		e.Key(m, "\"event_ts\":")
+		e.Str(*x.EventTs)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of MessageCallback that the object
+// key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*MessageCallback) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "token":
+		return 1
+	case "team_id":
+		return 2
+	case "api_app_id":
+		return 3
+	case "event":
+		return 4
+	case "event_id":
+		return 5
+	case "event_time":
+		return 6
+	case "event_context":
+		return 7
+	case "authorizations":
+		return 8
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "TOKEN":
+		return 1
+	case "TEAM_ID":
+		return 2
+	case "API_APP_ID":
+		return 3
+	case "EVENT":
+		return 4
+	case "EVENT_ID":
+		return 5
+	case "EVENT_TIME":
+		return 6
+	case "EVENT_CONTEXT":
+		return 7
+	case "AUTHORIZATIONS":
+		return 8
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *MessageCallback) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Token        string
+		TeamID       string
+		APIAppID     string
+		EventTime    int64
+		EventContext string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadStr(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.Token, &jsonx.Alloc(&st).Token, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "token")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.TeamID, &jsonx.Alloc(&st).TeamID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "team_id")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.APIAppID, &jsonx.Alloc(&st).APIAppID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "api_app_id")
+			}
+		case 4:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := x.Event.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 5:
+			if err := d.Once(&once, 1<<2); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.EventID); err != nil {
+				return jsonx.Field(err, "event_id")
+			}
+		case 6:
+			if err := jsonx.Opt(d, &x.EventTime, &jsonx.Alloc(&st).EventTime, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "event_time")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.EventContext, &jsonx.Alloc(&st).EventContext, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_context")
+			}
+		case 8:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "authorizations")
+			} else if !ok {
+				x.Authorizations = nil
+			} else {
+				s0, i0 := x.Authorizations, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "authorizations")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "authorizations")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "authorizations")
+				}
+				x.Authorizations = jsonx.Trim(s0, i0)
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x7) {
+		return d.Missing(seen[:], []string{"type", "event", "event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *MessageCallback) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Str(x.Type)
+	if x.Token != nil {
+		e.Key(m, "\"token\":")
+		e.Str(*x.Token)
+	}
+	if x.TeamID != nil {
+		e.Key(m, "\"team_id\":")
+		e.Str(*x.TeamID)
+	}
+	if x.APIAppID != nil {
+		e.Key(m, "\"api_app_id\":")
+		e.Str(*x.APIAppID)
+	}
+	e.Key(m, "\"event\":")
+	x.Event.encodeJSON(e)
+	e.Key(m, "\"event_id\":")
+	e.Str(x.EventID)
+	if x.EventTime != nil {
+		e.Key(m, "\"event_time\":")
+		e.Int(int64(*x.EventTime))
+	}
+	if x.EventContext != nil {
+		e.Key(m, "\"event_context\":")
+		e.Str(*x.EventContext)
+	}
+	if x.Authorizations != nil {
+		e.Key(m, "\"authorizations\":")
+		if x.Authorizations == nil {
+			e.Null()
+		} else {
+			m0 := e.ArrStart()
+			for i0 := range x.Authorizations {
+				e.Elem(m0)
+				x.Authorizations[i0].encodeJSON(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Message that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Message) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "channel":
+		return 1
+	case "user":
+		return 2
+	case "text":
+		return 3
+	case "ts":
+		return 4
+	case "event_ts":
+		return 5
+	case "channel_type":
+		return 6
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "CHANNEL":
+		return 1
+	case "USER":
+		return 2
+	case "TEXT":
+		return 3
+	case "TS":
+		return 4
+	case "EVENT_TS":
+		return 5
+	case "CHANNEL_TYPE":
+		return 6
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Message) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		User        string
+		Text        string
+		EventTs     string
+		ChannelType string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadStr(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "channel")
+			}
+			if err := jsonx.ReadStr(d, &x.Channel); err != nil {
+				return jsonx.Field(err, "channel")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.User, &jsonx.Alloc(&st).User, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "user")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.Text, &jsonx.Alloc(&st).Text, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "text")
+			}
+		case 4:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "ts")
+			}
+			if err := jsonx.ReadStr(d, &x.Ts); err != nil {
+				return jsonx.Field(err, "ts")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.EventTs, &jsonx.Alloc(&st).EventTs, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "event_ts")
+			}
+		case 6:
+			if err := jsonx.Opt(d, &x.ChannelType, &jsonx.Alloc(&st).ChannelType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "channel_type")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x7) {
+		return d.Missing(seen[:], []string{"type", "channel", "ts"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Message) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Str(x.Type)
+	e.Key(m, "\"channel\":")
+	e.Str(x.Channel)
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		e.Str(*x.User)
+	}
+	if x.Text != nil {
+		e.Key(m, "\"text\":")
+		e.Str(*x.Text)
+	}
+	e.Key(m, "\"ts\":")
+	e.Str(x.Ts)
+	if x.EventTs != nil {
+		e.Key(m, "\"event_ts\":")
+		e.Str(*x.EventTs)
+	}
+	if x.ChannelType != nil {
+		e.Key(m, "\"channel_type\":")
+		e.Str(*x.ChannelType)
 	}
 	e.ObjEnd()
 }

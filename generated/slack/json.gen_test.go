@@ -38,16 +38,42 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Event))
+			return Unmarshal(data, v.(*EventCallbackEvent))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Event))
+			return Marshal(v.(*EventCallbackEvent))
 		},
-		Name: "Event",
+		Name: "EventCallbackEvent",
 		New: func() any {
-			return new(Event)
+			return new(EventCallbackEvent)
 		},
-		Random: jsonRandomEvent,
+		Random: jsonRandomEventCallbackEvent,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Authorization))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Authorization))
+		},
+		Name: "Authorization",
+		New: func() any {
+			return new(Authorization)
+		},
+		Random: jsonRandomAuthorization,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*AppMentionCallback))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*AppMentionCallback))
+		},
+		Name: "AppMentionCallback",
+		New: func() any {
+			return new(AppMentionCallback)
+		},
+		Random: jsonRandomAppMentionCallback,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -64,6 +90,19 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*MessageCallback))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*MessageCallback))
+		},
+		Name: "MessageCallback",
+		New: func() any {
+			return new(MessageCallback)
+		},
+		Random: jsonRandomMessageCallback,
+	},
+	{
+		Decode: func(data []byte, v any) error {
 			return Unmarshal(data, v.(*Message))
 		},
 		Encode: func(v any) ([]byte, error) {
@@ -74,19 +113,6 @@ var jsonCodecs = []jsontest.Codec{
 			return new(Message)
 		},
 		Random: jsonRandomMessage,
-	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Authorization))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Authorization))
-		},
-		Name: "Authorization",
-		New: func() any {
-			return new(Authorization)
-		},
-		Random: jsonRandomAuthorization,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -119,8 +145,9 @@ var jsonCodecs = []jsontest.Codec{
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
 	"UrlVerification": jsonCodecs[0],
-	"EventCallback":   jsonCodecs[1],
-	"AppRateLimited":  jsonCodecs[6],
+	"AppMention":      jsonCodecs[4],
+	"Message":         jsonCodecs[6],
+	"AppRateLimited":  jsonCodecs[8],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -238,7 +265,7 @@ func jsonRandomEventCallback(r *jsontest.Rand, depth int) {
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
 		if !r.Null(true, 32) {
-			jsonRandomEvent(r, depth+1)
+			jsonRandomEventCallbackEvent(r, depth+1)
 		}
 	}
 	for range r.Times(true, depth) {
@@ -273,16 +300,117 @@ func jsonRandomEventCallback(r *jsontest.Rand, depth int) {
 	r.ObjEnd()
 }
 
-// jsonRandomEvent writes a random valid JSON value of Event.
-func jsonRandomEvent(r *jsontest.Rand, depth int) {
-	switch r.Intn(3) {
-	case 0:
-		jsonRandomAppMention(r, depth+1)
-	case 1:
-		jsonRandomMessage(r, depth+1)
-	default:
-		r.Any(1)
+// jsonRandomEventCallbackEvent writes a random valid JSON value of EventCallbackEvent.
+func jsonRandomEventCallbackEvent(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.String()
+		}
 	}
+	r.ObjEnd()
+}
+
+// jsonRandomAuthorization writes a random valid JSON value of Authorization.
+func jsonRandomAuthorization(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "enterprise_id")
+		if !r.Nullable(depth, 4) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "team_id")
+		if !r.Nullable(depth, 4) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "user_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "is_bot")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "is_enterprise_install")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomAppMentionCallback writes a random valid JSON value of AppMentionCallback.
+func jsonRandomAppMentionCallback(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.Enum("event_callback")
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "token")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "team_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "api_app_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			jsonRandomAppMention(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "event_time")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "event_context")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "authorizations")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				jsonRandomAuthorization(r, depth+1)
+			}
+			r.ArrEnd()
+		}
+	}
+	r.ObjEnd()
 }
 
 // jsonRandomAppMention writes a random valid JSON value of AppMention.
@@ -322,6 +450,71 @@ func jsonRandomAppMention(r *jsontest.Rand, depth int) {
 		r.Key(m, "event_ts")
 		if !r.Nullable(depth, 16) {
 			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomMessageCallback writes a random valid JSON value of MessageCallback.
+func jsonRandomMessageCallback(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.Enum("event_callback")
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "token")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "team_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "api_app_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			jsonRandomMessage(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "event_time")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "event_context")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "authorizations")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				jsonRandomAuthorization(r, depth+1)
+			}
+			r.ArrEnd()
 		}
 	}
 	r.ObjEnd()
@@ -370,42 +563,6 @@ func jsonRandomMessage(r *jsontest.Rand, depth int) {
 		r.Key(m, "channel_type")
 		if !r.Nullable(depth, 16) {
 			r.String()
-		}
-	}
-	r.ObjEnd()
-}
-
-// jsonRandomAuthorization writes a random valid JSON value of Authorization.
-func jsonRandomAuthorization(r *jsontest.Rand, depth int) {
-	m := r.ObjStart()
-	for range r.Times(false, depth) {
-		r.Key(m, "enterprise_id")
-		if !r.Nullable(depth, 4) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "team_id")
-		if !r.Nullable(depth, 4) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "user_id")
-		if !r.Nullable(depth, 16) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "is_bot")
-		if !r.Nullable(depth, 16) {
-			r.Bool()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "is_enterprise_install")
-		if !r.Nullable(depth, 16) {
-			r.Bool()
 		}
 	}
 	r.ObjEnd()

@@ -16,8 +16,12 @@ type recorder struct {
 	webhooktest.Recorder
 }
 
-func (r *recorder) HandleEventCallback(_ context.Context, event *EventCallback) error {
-	return r.Record("EventCallback", event, nil)
+func (r *recorder) HandleAppMention(_ context.Context, event *AppMentionCallback) error {
+	return r.Record("AppMention", event, nil)
+}
+
+func (r *recorder) HandleMessage(_ context.Context, event *MessageCallback) error {
+	return r.Record("Message", event, nil)
 }
 
 func (r *recorder) HandleAppRateLimited(_ context.Context, event *AppRateLimited) error {
@@ -38,7 +42,15 @@ var testRoutes = []webhooktest.Route{
 	{
 		Channel: ChannelSlackEvents,
 		In:      "payload",
-		Message: "EventCallback",
+		Message: "AppMention",
+		Name:    "type",
+		Path:    "/slack/events",
+		Value:   "event_callback",
+	},
+	{
+		Channel: ChannelSlackEvents,
+		In:      "payload",
+		Message: "Message",
 		Name:    "type",
 		Path:    "/slack/events",
 		Value:   "event_callback",
@@ -94,9 +106,16 @@ func TestRequestHelpers(t *testing.T) {
 	}{
 		{
 			build: func(url string, c Credentials) (*http.Request, error) {
-				return NewEventCallbackRequest(url, nil, c)
+				return NewAppMentionRequest(url, nil, c)
 			},
-			message: "EventCallback",
+			message: "AppMention",
+			url:     "http://receiver.test/slack/events",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewMessageRequest(url, nil, c)
+			},
+			message: "Message",
 			url:     "http://receiver.test/slack/events",
 		},
 		{

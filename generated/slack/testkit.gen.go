@@ -46,16 +46,28 @@ func NewURLVerificationRequest(url string, event *URLVerification, creds Credent
 	return newRequest(url, "UrlVerification", v, kitRoute{property: "type", value: "url_verification"}, creds)
 }
 
-// NewEventCallbackRequest builds the POST a provider sends for EventCallback to
-// url (where channel /slack/events is served), authenticated with creds. A nil
+// NewAppMentionRequest builds the POST a provider sends for AppMention to url
+// (where channel /slack/events is served), authenticated with creds. A nil
 // event sends the spec's example. The body's type is set to "event_callback",
-// so the request reaches HandleEventCallback.
-func NewEventCallbackRequest(url string, event *EventCallback, creds Credentials) (*http.Request, error) {
+// so the request reaches HandleAppMention.
+func NewAppMentionRequest(url string, event *AppMentionCallback, creds Credentials) (*http.Request, error) {
 	var v any
 	if event != nil {
 		v = event
 	}
-	return newRequest(url, "EventCallback", v, kitRoute{property: "type", value: "event_callback"}, creds)
+	return newRequest(url, "AppMention", v, kitRoute{property: "type", value: "event_callback"}, creds)
+}
+
+// NewMessageRequest builds the POST a provider sends for Message to url (where
+// channel /slack/events is served), authenticated with creds. A nil event sends
+// the spec's example. The body's type is set to "event_callback", so the
+// request reaches HandleMessage.
+func NewMessageRequest(url string, event *MessageCallback, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Message", v, kitRoute{property: "type", value: "event_callback"}, creds)
 }
 
 // NewAppRateLimitedRequest builds the POST a provider sends for AppRateLimited

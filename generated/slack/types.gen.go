@@ -2,12 +2,7 @@
 
 package slack
 
-import (
-	"encoding/json"
-	"fmt"
-
-	"github.com/hookgen/hookgen/webhook"
-)
+import "github.com/hookgen/hookgen/webhook"
 
 // URLVerification is an object defined at #/components/schemas/UrlVerification.
 type URLVerification struct {
@@ -54,13 +49,18 @@ const (
 )
 
 // EventCallback is an object defined at #/components/schemas/EventCallback.
+//
+// The envelope of every event: each event's message narrows its event property
+// to that event's schema.
 type EventCallback struct {
 	// The spec fixes its value to EventCallbackType.
 	Type     string  `json:"type"`
 	Token    *string `json:"token,omitzero"`
 	TeamID   *string `json:"team_id,omitzero"`
 	APIAppID *string `json:"api_app_id,omitzero"`
-	Event    Event   `json:"event"`
+
+	// The event, told apart by its type.
+	Event EventCallbackEvent `json:"event"`
 
 	// Unique for each event, the same across retries.
 	EventID string `json:"event_id"`
@@ -108,13 +108,12 @@ func (x *EventCallback) GetAPIAppID() string {
 	return *x.APIAppID
 }
 
-// GetEvent returns the event property, or the zero value when x is nil.
-func (x *EventCallback) GetEvent() Event {
+// GetEvent returns the event property, or nil when x is nil.
+func (x *EventCallback) GetEvent() *EventCallbackEvent {
 	if x == nil {
-		var zero Event
-		return zero
+		return nil
 	}
-	return x.Event
+	return &x.Event
 }
 
 // GetEventID returns the event_id property, or the zero value when x is nil.
@@ -161,56 +160,189 @@ const (
 	EventCallbackType = "event_callback"
 )
 
-// Event is exactly one of 2 object types defined at #/components/schemas/Event.
+// EventCallbackEvent is an object defined at
+// #/components/schemas/EventCallback/properties/event.
 //
 // The event, told apart by its type.
-//
-// The type property tells which; exactly one field is set after decoding.
-// A value of it that the spec does not map leaves all of them nil and the
-// JSON in Raw.
-type Event struct {
-	// AppMention is set when type is "app_mention".
-	AppMention *AppMention
-	// Message is set when type is "message".
-	Message *Message
-	// Raw holds the JSON of a variant the spec does not name.
-	Raw json.RawMessage
+type EventCallbackEvent struct {
+	Type string `json:"type"`
 }
 
-// UnmarshalJSON decodes the variant that the type property names.
-func (u *Event) UnmarshalJSON(data []byte) error {
-	*u = Event{}
-	var probe struct {
-		Tag string `json:"type"`
+// GetType returns the type property, or the zero value when x is nil.
+func (x *EventCallbackEvent) GetType() string {
+	if x == nil {
+		var zero string
+		return zero
 	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return fmt.Errorf("Event: %w", err)
+	return x.Type
+}
+
+// Authorization is an object defined at #/components/schemas/Authorization.
+type Authorization struct {
+	EnterpriseID        webhook.Nullable[string] `json:"enterprise_id,omitzero"`
+	TeamID              webhook.Nullable[string] `json:"team_id,omitzero"`
+	UserID              *string                  `json:"user_id,omitzero"`
+	IsBot               *bool                    `json:"is_bot,omitzero"`
+	IsEnterpriseInstall *bool                    `json:"is_enterprise_install,omitzero"`
+}
+
+// GetEnterpriseID returns the enterprise_id property, or the zero value when it
+// is absent or null.
+func (x *Authorization) GetEnterpriseID() string {
+	if x == nil || !x.EnterpriseID.Valid {
+		var zero string
+		return zero
 	}
-	switch probe.Tag {
-	case "app_mention":
-		u.AppMention = new(AppMention)
-		return json.Unmarshal(data, u.AppMention)
-	case "message":
-		u.Message = new(Message)
-		return json.Unmarshal(data, u.Message)
-	default:
-		u.Raw = append(json.RawMessage{}, data...)
+	return x.EnterpriseID.Value
+}
+
+// GetTeamID returns the team_id property, or the zero value when it is absent
+// or null.
+func (x *Authorization) GetTeamID() string {
+	if x == nil || !x.TeamID.Valid {
+		var zero string
+		return zero
+	}
+	return x.TeamID.Value
+}
+
+// GetUserID returns the user_id property, or the zero value when it is absent.
+func (x *Authorization) GetUserID() string {
+	if x == nil || x.UserID == nil {
+		var zero string
+		return zero
+	}
+	return *x.UserID
+}
+
+// GetIsBot returns the is_bot property, or the zero value when it is absent.
+func (x *Authorization) GetIsBot() bool {
+	if x == nil || x.IsBot == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IsBot
+}
+
+// GetIsEnterpriseInstall returns the is_enterprise_install property, or the
+// zero value when it is absent.
+func (x *Authorization) GetIsEnterpriseInstall() bool {
+	if x == nil || x.IsEnterpriseInstall == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IsEnterpriseInstall
+}
+
+// AppMentionCallback is an object defined at
+// #/components/schemas/AppMentionCallback.
+type AppMentionCallback struct {
+	// The spec fixes its value to AppMentionCallbackType.
+	Type     string  `json:"type"`
+	Token    *string `json:"token,omitzero"`
+	TeamID   *string `json:"team_id,omitzero"`
+	APIAppID *string `json:"api_app_id,omitzero"`
+
+	// The event, told apart by its type.
+	Event AppMention `json:"event"`
+
+	// Unique for each event, the same across retries.
+	EventID string `json:"event_id"`
+
+	// When the event happened, in seconds since the epoch.
+	EventTime      *int64          `json:"event_time,omitzero"`
+	EventContext   *string         `json:"event_context,omitzero"`
+	Authorizations []Authorization `json:"authorizations,omitzero"`
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *AppMentionCallback) GetType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Type
+}
+
+// GetToken returns the token property, or the zero value when it is absent.
+func (x *AppMentionCallback) GetToken() string {
+	if x == nil || x.Token == nil {
+		var zero string
+		return zero
+	}
+	return *x.Token
+}
+
+// GetTeamID returns the team_id property, or the zero value when it is absent.
+func (x *AppMentionCallback) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		var zero string
+		return zero
+	}
+	return *x.TeamID
+}
+
+// GetAPIAppID returns the api_app_id property, or the zero value when it is
+// absent.
+func (x *AppMentionCallback) GetAPIAppID() string {
+	if x == nil || x.APIAppID == nil {
+		var zero string
+		return zero
+	}
+	return *x.APIAppID
+}
+
+// GetEvent returns the event property, or nil when x is nil.
+func (x *AppMentionCallback) GetEvent() *AppMention {
+	if x == nil {
 		return nil
 	}
+	return &x.Event
 }
 
-// MarshalJSON encodes the variant that is set, or null.
-func (u Event) MarshalJSON() ([]byte, error) {
-	switch {
-	case u.AppMention != nil:
-		return json.Marshal(u.AppMention)
-	case u.Message != nil:
-		return json.Marshal(u.Message)
-	case u.Raw != nil:
-		return u.Raw, nil
+// GetEventID returns the event_id property, or the zero value when x is nil.
+func (x *AppMentionCallback) GetEventID() string {
+	if x == nil {
+		var zero string
+		return zero
 	}
-	return []byte("null"), nil
+	return x.EventID
 }
+
+// GetEventTime returns the event_time property, or the zero value when it is
+// absent.
+func (x *AppMentionCallback) GetEventTime() int64 {
+	if x == nil || x.EventTime == nil {
+		var zero int64
+		return zero
+	}
+	return *x.EventTime
+}
+
+// GetEventContext returns the event_context property, or the zero value when it
+// is absent.
+func (x *AppMentionCallback) GetEventContext() string {
+	if x == nil || x.EventContext == nil {
+		var zero string
+		return zero
+	}
+	return *x.EventContext
+}
+
+// GetAuthorizations returns the authorizations property, or the zero value when
+// x is nil.
+func (x *AppMentionCallback) GetAuthorizations() []Authorization {
+	if x == nil {
+		var zero []Authorization
+		return zero
+	}
+	return x.Authorizations
+}
+
+// The values the spec fixes for properties of AppMentionCallback.
+const (
+	AppMentionCallbackType = "event_callback"
+)
 
 // AppMention is an object defined at #/components/schemas/AppMention.
 type AppMention struct {
@@ -281,6 +413,115 @@ func (x *AppMention) GetEventTs() string {
 // The values the spec fixes for properties of AppMention.
 const (
 	AppMentionType = "app_mention"
+)
+
+// MessageCallback is an object defined at #/components/schemas/MessageCallback.
+type MessageCallback struct {
+	// The spec fixes its value to MessageCallbackType.
+	Type     string  `json:"type"`
+	Token    *string `json:"token,omitzero"`
+	TeamID   *string `json:"team_id,omitzero"`
+	APIAppID *string `json:"api_app_id,omitzero"`
+
+	// The event, told apart by its type.
+	Event Message `json:"event"`
+
+	// Unique for each event, the same across retries.
+	EventID string `json:"event_id"`
+
+	// When the event happened, in seconds since the epoch.
+	EventTime      *int64          `json:"event_time,omitzero"`
+	EventContext   *string         `json:"event_context,omitzero"`
+	Authorizations []Authorization `json:"authorizations,omitzero"`
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *MessageCallback) GetType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Type
+}
+
+// GetToken returns the token property, or the zero value when it is absent.
+func (x *MessageCallback) GetToken() string {
+	if x == nil || x.Token == nil {
+		var zero string
+		return zero
+	}
+	return *x.Token
+}
+
+// GetTeamID returns the team_id property, or the zero value when it is absent.
+func (x *MessageCallback) GetTeamID() string {
+	if x == nil || x.TeamID == nil {
+		var zero string
+		return zero
+	}
+	return *x.TeamID
+}
+
+// GetAPIAppID returns the api_app_id property, or the zero value when it is
+// absent.
+func (x *MessageCallback) GetAPIAppID() string {
+	if x == nil || x.APIAppID == nil {
+		var zero string
+		return zero
+	}
+	return *x.APIAppID
+}
+
+// GetEvent returns the event property, or nil when x is nil.
+func (x *MessageCallback) GetEvent() *Message {
+	if x == nil {
+		return nil
+	}
+	return &x.Event
+}
+
+// GetEventID returns the event_id property, or the zero value when x is nil.
+func (x *MessageCallback) GetEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.EventID
+}
+
+// GetEventTime returns the event_time property, or the zero value when it is
+// absent.
+func (x *MessageCallback) GetEventTime() int64 {
+	if x == nil || x.EventTime == nil {
+		var zero int64
+		return zero
+	}
+	return *x.EventTime
+}
+
+// GetEventContext returns the event_context property, or the zero value when it
+// is absent.
+func (x *MessageCallback) GetEventContext() string {
+	if x == nil || x.EventContext == nil {
+		var zero string
+		return zero
+	}
+	return *x.EventContext
+}
+
+// GetAuthorizations returns the authorizations property, or the zero value when
+// x is nil.
+func (x *MessageCallback) GetAuthorizations() []Authorization {
+	if x == nil {
+		var zero []Authorization
+		return zero
+	}
+	return x.Authorizations
+}
+
+// The values the spec fixes for properties of MessageCallback.
+const (
+	MessageCallbackType = "event_callback"
 )
 
 // Message is an object defined at #/components/schemas/Message.
@@ -366,63 +607,6 @@ func (x *Message) GetChannelType() string {
 const (
 	MessageType = "message"
 )
-
-// Authorization is an object defined at #/components/schemas/Authorization.
-type Authorization struct {
-	EnterpriseID        webhook.Nullable[string] `json:"enterprise_id,omitzero"`
-	TeamID              webhook.Nullable[string] `json:"team_id,omitzero"`
-	UserID              *string                  `json:"user_id,omitzero"`
-	IsBot               *bool                    `json:"is_bot,omitzero"`
-	IsEnterpriseInstall *bool                    `json:"is_enterprise_install,omitzero"`
-}
-
-// GetEnterpriseID returns the enterprise_id property, or the zero value when it
-// is absent or null.
-func (x *Authorization) GetEnterpriseID() string {
-	if x == nil || !x.EnterpriseID.Valid {
-		var zero string
-		return zero
-	}
-	return x.EnterpriseID.Value
-}
-
-// GetTeamID returns the team_id property, or the zero value when it is absent
-// or null.
-func (x *Authorization) GetTeamID() string {
-	if x == nil || !x.TeamID.Valid {
-		var zero string
-		return zero
-	}
-	return x.TeamID.Value
-}
-
-// GetUserID returns the user_id property, or the zero value when it is absent.
-func (x *Authorization) GetUserID() string {
-	if x == nil || x.UserID == nil {
-		var zero string
-		return zero
-	}
-	return *x.UserID
-}
-
-// GetIsBot returns the is_bot property, or the zero value when it is absent.
-func (x *Authorization) GetIsBot() bool {
-	if x == nil || x.IsBot == nil {
-		var zero bool
-		return zero
-	}
-	return *x.IsBot
-}
-
-// GetIsEnterpriseInstall returns the is_enterprise_install property, or the
-// zero value when it is absent.
-func (x *Authorization) GetIsEnterpriseInstall() bool {
-	if x == nil || x.IsEnterpriseInstall == nil {
-		var zero bool
-		return zero
-	}
-	return *x.IsEnterpriseInstall
-}
 
 // AppRateLimited is an object defined at #/components/schemas/AppRateLimited.
 type AppRateLimited struct {

@@ -20,7 +20,12 @@ type slackHandler struct {
 	calls
 }
 
-func (h *slackHandler) HandleEventCallback(_ context.Context, e *slack.EventCallback) error {
+func (h *slackHandler) HandleAppMention(_ context.Context, e *slack.AppMentionCallback) error {
+	h.add(e)
+	return nil
+}
+
+func (h *slackHandler) HandleMessage(_ context.Context, e *slack.MessageCallback) error {
 	h.add(e)
 	return nil
 }
@@ -80,9 +85,12 @@ func TestSlackURLVerification(t *testing.T) {
 }
 
 // TestSlackEvents: an app_mention and a message, each in its event_callback
-// envelope as Slack's event pages show them, reach HandleEventCallback
-// once with their typed values; Slack's retry of one (same event_id,
-// X-Slack-Retry-Num) is acknowledged without a second call.
+// envelope as Slack's event pages show them, are routed by the envelope's
+// type and then its event.type, each to its own method once, with its
+// event typed and the envelope's fields beside it; Slack's retry of one
+// (same event_id, X-Slack-Retry-Num) is acknowledged without a second
+// call. An event the spec does not describe is acknowledged without a
+// call, and an envelope whose event has no type is refused.
 func TestSlackEvents(t *testing.T) {
 	url, h := slackServer(t)
 	const mention = `{
@@ -125,18 +133,42 @@ func TestSlackEvents(t *testing.T) {
 	}
 	got := h.all()
 	if len(got) != 2 {
-		t.Fatalf("HandleEventCallback ran %d times, want 2", len(got))
+		t.Fatalf("the handler ran %d times, want 2", len(got))
 	}
-	m := got[0].(*slack.EventCallback)
-	if m.EventID != "Ev123ABC456" || m.Event.AppMention == nil || m.Event.AppMention.Text != "<@U0LAN0Z89> is it everything a river should be?" ||
-		m.Event.AppMention.Channel != "C123ABC456" || m.GetEventTime() != 1515449522 || len(m.Authorizations) != 1 || m.Authorizations[0].GetUserID() != "U123ABC456" {
-		t.Errorf("app_mention = %+v, event %+v", m, m.Event.AppMention)
+	m, ok := got[0].(*slack.AppMentionCallback)
+	if !ok {
+		t.Fatalf("app_mention reached the handler as %T", got[0])
 	}
-	msg := got[1].(*slack.EventCallback)
-	if msg.EventID != "Ev0PV52K21" || msg.Event.Message == nil || msg.Event.Message.GetText() != "Live long and prospect." || msg.Event.Message.GetChannelType() != "channel" {
-		t.Errorf("message = %+v, event %+v", msg, msg.Event.Message)
+	if m.Event.Type != slack.AppMentionType || m.Event.Text != "<@U0LAN0Z89> is it everything a river should be?" || m.Event.User != "U123ABC456" ||
+		m.Event.Channel != "C123ABC456" || m.Event.GetEventTs() != "1515449522000016" {
+		t.Errorf("app_mention event = %+v", m.Event)
+	}
+	if m.Type != slack.AppMentionCallbackType || m.EventID != "Ev123ABC456" || m.GetTeamID() != "T123ABC456" || m.GetEventTime() != 1515449522 ||
+		m.GetEventContext() != "EC123ABC456" || len(m.Authorizations) != 1 || m.Authorizations[0].GetUserID() != "U123ABC456" {
+		t.Errorf("app_mention envelope = %+v", m)
+	}
+	msg, ok := got[1].(*slack.MessageCallback)
+	if !ok {
+		t.Fatalf("message reached the handler as %T", got[1])
+	}
+	if msg.Event.Type != slack.MessageType || msg.Event.Channel != "C024BE91L" || msg.Event.GetText() != "Live long and prospect." ||
+		msg.Event.GetUser() != "U2147483697" || msg.Event.GetChannelType() != "channel" || msg.Event.Ts != "1355517523.000005" {
+		t.Errorf("message event = %+v", msg.Event)
+	}
+	if msg.EventID != "Ev0PV52K21" || msg.GetAPIAppID() != "A123ABC456" || msg.GetEventTime() != 1355517523 {
+		t.Errorf("message envelope = %+v", msg)
 	}
 	if a := post(t, url, message, slackHeaders("another-apps-secret", message, time.Now())); a.status != http.StatusUnauthorized || len(h.all()) != 2 {
 		t.Errorf("badly signed event: %d, %d calls", a.status, len(h.all()))
+	}
+	// reaction_added, as Slack's event page shows it: no message of the
+	// spec describes it, so it is acknowledged without a call.
+	const reaction = `{"token":"XXYYZZ","team_id":"T123ABC456","api_app_id":"A123ABC456","event":{"type":"reaction_added","user":"U123ABC456","reaction":"thumbsup","item_user":"U222222222","item":{"type":"message","channel":"C123ABC456","ts":"1360782400.498405"},"event_ts":"1360782804.083113"},"type":"event_callback","event_id":"Ev0RA1234","event_time":1360782804}`
+	if a := post(t, url, reaction, slackHeaders(slackSecret, reaction, time.Now())); a.status != http.StatusOK || len(h.all()) != 2 {
+		t.Errorf("reaction_added: %d %s, %d calls; want 200 and no call", a.status, a.body, len(h.all()))
+	}
+	const untyped = `{"token":"XXYYZZ","team_id":"T123ABC456","event":{"user":"U123ABC456","text":"hi"},"type":"event_callback","event_id":"Ev0NT1234","event_time":1360782804}`
+	if a := post(t, url, untyped, slackHeaders(slackSecret, untyped, time.Now())); a.status != http.StatusBadRequest || len(h.all()) != 2 {
+		t.Errorf("an event without a type: %d %s, %d calls; want 400 and no call", a.status, a.body, len(h.all()))
 	}
 }

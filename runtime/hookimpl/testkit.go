@@ -2,20 +2,49 @@ package hookimpl
 
 import (
 	"encoding/json"
+	"strings"
 )
 
-// SetProperty returns a JSON object body with the top-level property name
-// set to the string value: test kits use it to make an event carry its
-// message's discriminator value.
+// SetProperty returns a JSON object body with the property name set to
+// the string value: test kits use it to make an event carry its message's
+// discriminator value. name is a top-level property's name, or a JSON
+// pointer (starting with "/") to a property inside the body, whose
+// objects on the way are made when absent.
 func SetProperty(body []byte, name, value string) ([]byte, error) {
+	v, _ := json.Marshal(value)
+	return setRawAt(body, pointerPath(name), v)
+}
+
+func setRawAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, err
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, err
+		}
 	}
 	if m == nil {
 		m = map[string]json.RawMessage{}
 	}
-	v, _ := json.Marshal(value)
-	m[name] = v
+	if len(path) > 1 {
+		inner, err := setRawAt(m[path[0]], path[1:], v)
+		if err != nil {
+			return nil, err
+		}
+		v = inner
+	}
+	m[path[0]] = v
 	return json.Marshal(m)
+}
+
+// pointerPath returns the property names of a discriminator's name: the
+// name itself, or the unescaped tokens of a JSON pointer.
+func pointerPath(name string) []string {
+	if !strings.HasPrefix(name, "/") {
+		return []string{name}
+	}
+	toks := strings.Split(name[1:], "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
 }

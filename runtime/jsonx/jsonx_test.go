@@ -93,6 +93,101 @@ func isTopLevelNull(data []byte) bool {
 	return json.Unmarshal(data, &v) == nil && v == nil
 }
 
+var nestedBodies = []string{
+	`{"type":"event_callback","event":{"type":"app_mention","text":"hi"}}`,
+	`{"event":{"TYPE":"message"}}`,
+	`{"event":{"type":"a","type":"b"}}`,
+	`{"event":{"type":"a"},"Event":{"type":"b"}}`,
+	`{"event":{"type":"a"},"event":null}`,
+	`{"event":null}`, `{"event":{}}`, `{"event":{"type":null}}`,
+	`{"event":"app_mention"}`, `{"event":[{"type":"a"}]}`, `{"event":{"type":1}}`,
+	`{"event":{"type":1},"x":}`, `{"event":{"type":"a"}} x`, `{"event":{"type":"a"}`,
+	`{"event":{"type":"\u00e9"},"other":{"event":{"type":"no"}}}`,
+	`[]`, `null`, ``, `{}`,
+}
+
+// TestProbePath holds ProbePath against json.Unmarshal into nested
+// structs.
+func TestProbePath(t *testing.T) {
+	for _, b := range append(nestedBodies, bodies...) {
+		checkProbePath(t, []byte(b))
+	}
+	if _, err := jsonx.ProbePath([]byte(`{"event":{"type":"a","Type":"b"}}`), []string{"event", "type"}); !errors.Is(err, jsonx.ErrRepeated) {
+		t.Errorf("a type given twice inside event: %v, want ErrRepeated", err)
+	}
+}
+
+func FuzzProbePath(f *testing.F) {
+	for _, b := range nestedBodies {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(checkProbePath)
+}
+
+func checkProbePath(t *testing.T, data []byte) {
+	var want struct {
+		Event *struct {
+			Type string `json:"type"`
+		} `json:"event"`
+	}
+	errStd := json.Unmarshal(data, &want)
+	got, err := jsonx.ProbePath(data, []string{"event", "type"})
+	twice := repeatedPath(data)
+	switch {
+	case errStd != nil && err == nil:
+		t.Fatalf("%q: ProbePath accepts what encoding/json rejects (%v)", data, errStd)
+	case errStd == nil && err != nil && !isTopLevelNull(data) && !(errors.Is(err, jsonx.ErrRepeated) && twice):
+		t.Fatalf("%q: ProbePath rejects what encoding/json accepts: %v", data, err)
+	case errStd == nil && err == nil && twice:
+		t.Fatalf("%q: ProbePath accepts event or its type given twice", data)
+	case errStd == nil && err == nil && want.Event != nil && got != want.Event.Type:
+		t.Fatalf("%q: ProbePath = %q, encoding/json %q", data, got, want.Event.Type)
+	case errStd == nil && err == nil && want.Event == nil && got != "":
+		t.Fatalf("%q: ProbePath = %q without an event", data, got)
+	}
+}
+
+// repeatedPath reports whether the object data gives event twice, or an
+// event object gives type twice, as encoding/json folds keys.
+func repeatedPath(data []byte) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return false
+	}
+	if countFolded(data, "EVENT") > 1 {
+		return true
+	}
+	for k, v := range top {
+		if bytes.Equal(jsonx.Fold(nil, []byte(k)), []byte("EVENT")) && countFolded(v, "TYPE") > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// countFolded counts the keys of the object data that fold to folded.
+func countFolded(data []byte, folded string) int {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return 0
+	}
+	n := 0
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return n
+		}
+		if k, _ := tok.(string); bytes.Equal(jsonx.Fold(nil, []byte(k)), []byte(folded)) {
+			n++
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return n
+		}
+	}
+	return n
+}
+
 // TestPayloadValue holds PayloadValue against a plain reference reading.
 func TestPayloadValue(t *testing.T) {
 	for _, b := range bodies {
@@ -437,5 +532,28 @@ func TestRawOf(t *testing.T) {
 	err := jsonx.Finish(d, jsonx.RawOf(d, &m, allowed))
 	if want := "$: value of a type the schema does not allow: want an integer or a string, got an object"; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
+// TestElements: an array's elements, each as it is in the body; anything
+// but a valid array is an error.
+func TestElements(t *testing.T) {
+	got, err := jsonx.Elements([]byte(` [ {"event":"open","sg_event_id":"a"}, 1,"s" ,null,[2]] `))
+	want := []string{`{"event":"open","sg_event_id":"a"}`, `1`, `"s"`, `null`, `[2]`}
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("Elements = %q, %v", got, err)
+	}
+	for i := range want {
+		if string(got[i]) != want[i] {
+			t.Errorf("element %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	if got, err := jsonx.Elements([]byte(`[]`)); err != nil || len(got) != 0 {
+		t.Errorf("[] = %q, %v", got, err)
+	}
+	for _, bad := range []string{`{}`, `null`, ``, `[1,]`, `[1] x`, `[{"a":}]`, `"[]"`} {
+		if _, err := jsonx.Elements([]byte(bad)); err == nil {
+			t.Errorf("Elements(%s) accepted", bad)
+		}
 	}
 }

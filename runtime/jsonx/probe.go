@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -82,6 +83,95 @@ func probe(d *Decoder, name string) (string, error) {
 		return "", typeErr
 	}
 	return value, nil
+}
+
+// ProbePath is Probe for a value inside the object data: path names the
+// property at each level, as a JSON pointer's tokens do (Slack's
+// ["event", "type"]), and the result is what json.Unmarshal gives into
+// structs nested as deep. A property on the way that is absent or null
+// makes the value absent (""); one that is neither an object nor null is an
+// error, and so is a property on the way given twice, exactly or
+// case-folded (wrapping ErrRepeated).
+func ProbePath(data []byte, path []string) (string, error) {
+	d := Begin(data)
+	if len(path) == 0 {
+		return "", Finish(d, errors.New("jsonx: ProbePath of no property"))
+	}
+	if d.peek() != '{' {
+		return "", Finish(d, Want(d, "an object"))
+	}
+	v, typeErr, err := probeObject(d, path)
+	if err == nil && typeErr != nil {
+		if err = End(d); err == nil {
+			err = typeErr
+		}
+	}
+	return v, Finish(d, err)
+}
+
+// probeObject reads the object next in d for the string at path. A type
+// error is returned apart, once the object is read, so that a syntax error
+// later in the document wins as it does in encoding/json.
+func probeObject(d *Decoder, path []string) (value string, typeErr, err error) {
+	name := path[0]
+	var fb [64]byte
+	folded := Fold(fb[:0], []byte(name))
+	ascii := isASCII(name)
+	found := false
+	it, err := d.ObjIter()
+	if err != nil {
+		return "", nil, err
+	}
+	for it.Next() {
+		k := it.Key()
+		if string(k) != name && !FoldMatch(k, name, folded, ascii) {
+			if err := d.Skip(); err != nil {
+				return "", nil, err
+			}
+			continue
+		}
+		if found && typeErr == nil {
+			typeErr = Field(ErrRepeated, name)
+		}
+		found = true
+		want := "an object"
+		if len(path) == 1 {
+			want = "a string"
+		}
+		switch c := d.peek(); {
+		case c == '"' && len(path) == 1:
+			b, err := StrBytes(d)
+			if err != nil {
+				return "", nil, err
+			}
+			value = String(b)
+		case c == '{' && len(path) > 1:
+			v, te, err := probeObject(d, path[1:])
+			if err != nil {
+				return "", nil, err
+			}
+			if te != nil && typeErr == nil {
+				typeErr = Field(te, name)
+			}
+			value = v
+		case c == 'n':
+			if err := d.Null(); err != nil {
+				return "", nil, err
+			}
+			value = ""
+		default:
+			if typeErr == nil {
+				typeErr = Field(Want(d, want), name)
+			}
+			if err := d.Skip(); err != nil {
+				return "", nil, err
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return "", nil, err
+	}
+	return value, typeErr, nil
 }
 
 // FoldMatch reports whether key matches name case-insensitively the way

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -88,25 +89,49 @@ func (tg Target) Request(t testing.TB, route Route, body []byte, headers map[str
 
 // WithDiscriminator returns body with its discriminator property set to
 // the route's value, so that an example listed under a message is sent as
-// that message even when the spec's example says otherwise.
+// that message even when the spec's example says otherwise. A Name that
+// starts with "/" is a JSON pointer to a property inside the body.
 func WithDiscriminator(t testing.TB, route Route, body []byte) []byte {
 	t.Helper()
 	if route.In != "payload" {
 		return body
 	}
-	var m map[string]json.RawMessage
-	if len(body) == 0 {
-		m = map[string]json.RawMessage{}
-	} else if err := json.Unmarshal(body, &m); err != nil {
-		t.Fatalf("%s: example is not a JSON object: %v", route.Message, err)
+	path := []string{route.Name}
+	if strings.HasPrefix(route.Name, "/") {
+		path = strings.Split(route.Name[1:], "/")
+		for i, tok := range path {
+			path[i] = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		}
 	}
 	v, _ := json.Marshal(route.Value)
-	m[route.Name] = v
-	out, err := json.Marshal(m)
+	out, err := setAt(body, path, v)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: example is not a JSON object at %s: %v", route.Message, route.Name, err)
 	}
 	return out
+}
+
+// setAt returns the JSON object body with v at path, making the objects
+// on the way that it lacks.
+func setAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, err
+		}
+	}
+	if m == nil {
+		m = map[string]json.RawMessage{}
+	}
+	if len(path) > 1 {
+		inner, err := setAt(m[path[0]], path[1:], v)
+		if err != nil {
+			return nil, err
+		}
+		v = inner
+	}
+	m[path[0]] = v
+	return json.Marshal(m)
 }
 
 // CheckRoutes sends every example of every message through a fresh server,
