@@ -5,11 +5,13 @@ package sendgrid
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -59,27 +61,282 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 	return fmt.Errorf("sendgrid: the spec has no channel %q", channel)
 }
 
-// routeWebhook passes every delivery on /webhook to its one message.
+// routeWebhookItem routes an event of a batch on /webhook by the event property
+// of its body.
+func (d *Dispatcher) routeWebhookItem(ctx context.Context, del *webhook.Delivery) error {
+	value, perr := jsonx.Probe(del.Body, "event")
+	if perr != nil {
+		return hookimpl.InvalidPayload(perr)
+	}
+	switch value {
+	case "processed":
+		return d.deliverProcessed(ctx, del)
+	case "dropped":
+		return d.deliverDropped(ctx, del)
+	case "delivered":
+		return d.deliverDelivered(ctx, del)
+	case "deferred":
+		return d.deliverDeferred(ctx, del)
+	case "bounce":
+		return d.deliverBounce(ctx, del)
+	case "open":
+		return d.deliverOpen(ctx, del)
+	case "click":
+		return d.deliverClick(ctx, del)
+	case "spamreport":
+		return d.deliverSpamReport(ctx, del)
+	case "unsubscribe":
+		return d.deliverUnsubscribe(ctx, del)
+	case "group_unsubscribe":
+		return d.deliverGroupUnsubscribe(ctx, del)
+	case "group_resubscribe":
+		return d.deliverGroupResubscribe(ctx, del)
+	}
+	if value == "" {
+		return hookimpl.InvalidPayload(errors.New("the body's event is absent or null: it names the event"))
+	}
+	return d.runner.CollectUnknown(ctx, del)
+}
+
+// routeWebhook handles a batch on /webhook: a JSON array of events, each routed
+// by routeWebhookItem and handled once per its own event id; 200 only when
+// every event was handled, was a duplicate or is unknown to the spec
+// (docs/receiving.md).
 func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) error {
-	return d.deliverEventBatch(ctx, del)
+	return d.runner.RunBatch(ctx, del, d.routeWebhookItem)
 }
 
-// deliverEventBatch decodes the payload of EventBatch and passes it to
-// runEventBatch.
-func (d *Dispatcher) deliverEventBatch(ctx context.Context, del *webhook.Delivery) error {
-	var event []Event
-	err := decodeEventBatchPayload(del.Body, &event)
-	return d.runEventBatch(ctx, del, event, err)
+// deliverProcessed decodes the payload of Processed and passes it to
+// runProcessed.
+func (d *Dispatcher) deliverProcessed(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Processed)
+	err := decodeDelivery(del.Body, event)
+	return d.runProcessed(ctx, del, event, err)
 }
 
-// runEventBatch calls HandleEventBatch once per event id (its body's SHA-256)
-// with the payload of EventBatch, unless decoding it failed with err.
-func (d *Dispatcher) runEventBatch(ctx context.Context, del *webhook.Delivery, event []Event, err error) error {
-	del.Message = "EventBatch"
+// runProcessed calls HandleProcessed once per event id
+// ($message.payload#/sg_event_id) with the payload of Processed, unless
+// decoding it failed with err.
+func (d *Dispatcher) runProcessed(ctx context.Context, del *webhook.Delivery, event *Processed, err error) error {
+	del.Message = "Processed"
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
-	return d.runner.Run(ctx, del, func(ctx context.Context) error {
-		return d.handler.HandleEventBatch(ctx, event)
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleProcessed(ctx, event)
+	})
+}
+
+// deliverDropped decodes the payload of Dropped and passes it to runDropped.
+func (d *Dispatcher) deliverDropped(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Dropped)
+	err := decodeDelivery(del.Body, event)
+	return d.runDropped(ctx, del, event, err)
+}
+
+// runDropped calls HandleDropped once per event id
+// ($message.payload#/sg_event_id) with the payload of Dropped, unless decoding
+// it failed with err.
+func (d *Dispatcher) runDropped(ctx context.Context, del *webhook.Delivery, event *Dropped, err error) error {
+	del.Message = "Dropped"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleDropped(ctx, event)
+	})
+}
+
+// deliverDelivered decodes the payload of Delivered and passes it to
+// runDelivered.
+func (d *Dispatcher) deliverDelivered(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Delivered)
+	err := decodeDelivery(del.Body, event)
+	return d.runDelivered(ctx, del, event, err)
+}
+
+// runDelivered calls HandleDelivered once per event id
+// ($message.payload#/sg_event_id) with the payload of Delivered, unless
+// decoding it failed with err.
+func (d *Dispatcher) runDelivered(ctx context.Context, del *webhook.Delivery, event *Delivered, err error) error {
+	del.Message = "Delivered"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleDelivered(ctx, event)
+	})
+}
+
+// deliverDeferred decodes the payload of Deferred and passes it to runDeferred.
+func (d *Dispatcher) deliverDeferred(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Deferred)
+	err := decodeDelivery(del.Body, event)
+	return d.runDeferred(ctx, del, event, err)
+}
+
+// runDeferred calls HandleDeferred once per event id
+// ($message.payload#/sg_event_id) with the payload of Deferred, unless decoding
+// it failed with err.
+func (d *Dispatcher) runDeferred(ctx context.Context, del *webhook.Delivery, event *Deferred, err error) error {
+	del.Message = "Deferred"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleDeferred(ctx, event)
+	})
+}
+
+// deliverBounce decodes the payload of Bounce and passes it to runBounce.
+func (d *Dispatcher) deliverBounce(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Bounce)
+	err := decodeDelivery(del.Body, event)
+	return d.runBounce(ctx, del, event, err)
+}
+
+// runBounce calls HandleBounce once per event id
+// ($message.payload#/sg_event_id) with the payload of Bounce, unless decoding
+// it failed with err.
+func (d *Dispatcher) runBounce(ctx context.Context, del *webhook.Delivery, event *Bounce, err error) error {
+	del.Message = "Bounce"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleBounce(ctx, event)
+	})
+}
+
+// deliverOpen decodes the payload of Open and passes it to runOpen.
+func (d *Dispatcher) deliverOpen(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Open)
+	err := decodeDelivery(del.Body, event)
+	return d.runOpen(ctx, del, event, err)
+}
+
+// runOpen calls HandleOpen once per event id ($message.payload#/sg_event_id)
+// with the payload of Open, unless decoding it failed with err.
+func (d *Dispatcher) runOpen(ctx context.Context, del *webhook.Delivery, event *Open, err error) error {
+	del.Message = "Open"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleOpen(ctx, event)
+	})
+}
+
+// deliverClick decodes the payload of Click and passes it to runClick.
+func (d *Dispatcher) deliverClick(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Click)
+	err := decodeDelivery(del.Body, event)
+	return d.runClick(ctx, del, event, err)
+}
+
+// runClick calls HandleClick once per event id ($message.payload#/sg_event_id)
+// with the payload of Click, unless decoding it failed with err.
+func (d *Dispatcher) runClick(ctx context.Context, del *webhook.Delivery, event *Click, err error) error {
+	del.Message = "Click"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleClick(ctx, event)
+	})
+}
+
+// deliverSpamReport decodes the payload of SpamReport and passes it to
+// runSpamReport.
+func (d *Dispatcher) deliverSpamReport(ctx context.Context, del *webhook.Delivery) error {
+	event := new(SpamReport)
+	err := decodeDelivery(del.Body, event)
+	return d.runSpamReport(ctx, del, event, err)
+}
+
+// runSpamReport calls HandleSpamReport once per event id
+// ($message.payload#/sg_event_id) with the payload of SpamReport, unless
+// decoding it failed with err.
+func (d *Dispatcher) runSpamReport(ctx context.Context, del *webhook.Delivery, event *SpamReport, err error) error {
+	del.Message = "SpamReport"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleSpamReport(ctx, event)
+	})
+}
+
+// deliverUnsubscribe decodes the payload of Unsubscribe and passes it to
+// runUnsubscribe.
+func (d *Dispatcher) deliverUnsubscribe(ctx context.Context, del *webhook.Delivery) error {
+	event := new(Unsubscribe)
+	err := decodeDelivery(del.Body, event)
+	return d.runUnsubscribe(ctx, del, event, err)
+}
+
+// runUnsubscribe calls HandleUnsubscribe once per event id
+// ($message.payload#/sg_event_id) with the payload of Unsubscribe, unless
+// decoding it failed with err.
+func (d *Dispatcher) runUnsubscribe(ctx context.Context, del *webhook.Delivery, event *Unsubscribe, err error) error {
+	del.Message = "Unsubscribe"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleUnsubscribe(ctx, event)
+	})
+}
+
+// deliverGroupUnsubscribe decodes the payload of GroupUnsubscribe and passes it
+// to runGroupUnsubscribe.
+func (d *Dispatcher) deliverGroupUnsubscribe(ctx context.Context, del *webhook.Delivery) error {
+	event := new(GroupUnsubscribe)
+	err := decodeDelivery(del.Body, event)
+	return d.runGroupUnsubscribe(ctx, del, event, err)
+}
+
+// runGroupUnsubscribe calls HandleGroupUnsubscribe once per event id
+// ($message.payload#/sg_event_id) with the payload of GroupUnsubscribe, unless
+// decoding it failed with err.
+func (d *Dispatcher) runGroupUnsubscribe(ctx context.Context, del *webhook.Delivery, event *GroupUnsubscribe, err error) error {
+	del.Message = "GroupUnsubscribe"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleGroupUnsubscribe(ctx, event)
+	})
+}
+
+// deliverGroupResubscribe decodes the payload of GroupResubscribe and passes it
+// to runGroupResubscribe.
+func (d *Dispatcher) deliverGroupResubscribe(ctx context.Context, del *webhook.Delivery) error {
+	event := new(GroupResubscribe)
+	err := decodeDelivery(del.Body, event)
+	return d.runGroupResubscribe(ctx, del, event, err)
+}
+
+// runGroupResubscribe calls HandleGroupResubscribe once per event id
+// ($message.payload#/sg_event_id) with the payload of GroupResubscribe, unless
+// decoding it failed with err.
+func (d *Dispatcher) runGroupResubscribe(ctx context.Context, del *webhook.Delivery, event *GroupResubscribe, err error) error {
+	del.Message = "GroupResubscribe"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = event.SgEventID
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleGroupResubscribe(ctx, event)
 	})
 }

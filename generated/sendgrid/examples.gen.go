@@ -10,81 +10,195 @@ func Examples() []webhook.Example {
 	return []webhook.Example{
 		{
 			Channel: "/webhook",
-			Message: "EventBatch",
+			Message: "Processed",
 			Name:    "ReferenceExample",
 			Payload: []byte(exampleReferenceExample),
-			Summary: "The example of SendGrid's Event Webhook Reference, one event of each kind.",
+		},
+		{
+			Channel: "/webhook",
+			Message: "Dropped",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample2),
+		},
+		{
+			Channel: "/webhook",
+			Message: "Delivered",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample3),
+		},
+		{
+			Channel: "/webhook",
+			Message: "Deferred",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample4),
+		},
+		{
+			Channel: "/webhook",
+			Message: "Bounce",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample5),
+		},
+		{
+			Channel: "/webhook",
+			Message: "Open",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample6),
+		},
+		{
+			Channel: "/webhook",
+			Message: "Click",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample7),
+		},
+		{
+			Channel: "/webhook",
+			Message: "SpamReport",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample8),
+		},
+		{
+			Channel: "/webhook",
+			Message: "Unsubscribe",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample9),
+		},
+		{
+			Channel: "/webhook",
+			Message: "GroupUnsubscribe",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample10),
+		},
+		{
+			Channel: "/webhook",
+			Message: "GroupResubscribe",
+			Name:    "ReferenceExample",
+			Payload: []byte(exampleReferenceExample11),
 		},
 	}
 }
 
 // The payloads of the examples, as the spec gives them.
 const (
-	exampleReferenceExample = `[
-  {
-    "email": "example@test.com",
-    "timestamp": 1513299569,
-    "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
-    "event": "processed",
-    "category": "cat facts",
-    "sg_event_id": "sg_event_id",
-    "sg_message_id": "sg_message_id"
-  },
-  {
-    "email": "example@test.com",
-    "timestamp": 1513299569,
-    "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
-    "event": "deferred",
-    "category": "cat facts",
-    "sg_event_id": "sg_event_id",
-    "sg_message_id": "sg_message_id",
-    "response": "400 try again later",
-    "attempt": "5"
-  },
-  {
-    "email": "example@test.com",
-    "timestamp": 1513299569,
-    "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
-    "event": "delivered",
-    "category": "cat facts",
-    "sg_event_id": "sg_event_id",
-    "sg_message_id": "sg_message_id",
-    "response": "250 OK"
-  },
-  {
-    "email": "example@test.com",
-    "timestamp": 1513299569,
-    "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
-    "event": "open",
-    "category": "cat facts",
-    "sg_event_id": "sg_event_id",
-    "sg_message_id": "sg_message_id",
-    "useragent": "Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)",
-    "ip": "255.255.255.255"
-  },
-  {
-    "email": "example@test.com",
-    "timestamp": 1513299569,
-    "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
-    "event": "click",
-    "category": "cat facts",
-    "sg_event_id": "sg_event_id",
-    "sg_message_id": "sg_message_id",
-    "useragent": "Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)",
-    "ip": "255.255.255.255",
-    "url": "http://www.sendgrid.com/"
-  },
-  {
-    "email": "example@test.com",
-    "timestamp": 1513299569,
-    "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
-    "event": "bounce",
-    "category": "cat facts",
-    "sg_event_id": "sg_event_id",
-    "sg_message_id": "sg_message_id",
-    "reason": "500 unknown recipient",
-    "status": "5.0.0",
-    "type": "bounce"
-  }
-]`
+	exampleReferenceExample = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "processed",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_processed",
+  "sg_message_id": "sg_message_id"
+}`
+	exampleReferenceExample2 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "dropped",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_dropped",
+  "sg_message_id": "sg_message_id",
+  "reason": "Bounced Address",
+  "status": "5.0.0"
+}`
+	exampleReferenceExample3 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "delivered",
+  "ip": "168.1.1.1",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_delivered",
+  "sg_message_id": "sg_message_id",
+  "response": "250 OK"
+}`
+	exampleReferenceExample4 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "deferred",
+  "ip": "168.1.1.1",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_deferred",
+  "sg_message_id": "sg_message_id",
+  "response": "400 try again later",
+  "attempt": "5"
+}`
+	exampleReferenceExample5 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "bounce",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_bounce",
+  "sg_message_id": "sg_message_id",
+  "reason": "500 unknown recipient",
+  "status": "5.0.0",
+  "type": "bounce"
+}`
+	exampleReferenceExample6 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "open",
+  "sg_machine_open": false,
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_open",
+  "sg_message_id": "sg_message_id",
+  "useragent": "Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)",
+  "ip": "255.255.255.255"
+}`
+	exampleReferenceExample7 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "click",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_click",
+  "sg_message_id": "sg_message_id",
+  "useragent": "Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)",
+  "ip": "255.255.255.255",
+  "url": "http://www.sendgrid.com/"
+}`
+	exampleReferenceExample8 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "spamreport",
+  "sg_event_id": "sg_event_id_spamreport",
+  "sg_message_id": "sg_message_id"
+}`
+	exampleReferenceExample9 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "unsubscribe",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_unsubscribe",
+  "sg_message_id": "sg_message_id"
+}`
+	exampleReferenceExample10 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "group_unsubscribe",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_group_unsubscribe",
+  "sg_message_id": "sg_message_id",
+  "useragent": "Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)",
+  "ip": "255.255.255.255",
+  "url": "http://www.sendgrid.com/",
+  "asm_group_id": 10
+}`
+	exampleReferenceExample11 = `{
+  "email": "example@test.com",
+  "timestamp": 1513299569,
+  "smtp-id": "\u003c14c5d75ce93.dfd.64b469@ismtpd-555\u003e",
+  "event": "group_resubscribe",
+  "category": "cat facts",
+  "sg_event_id": "sg_event_id_group_resubscribe",
+  "sg_message_id": "sg_message_id",
+  "useragent": "Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)",
+  "ip": "000.000.000.000",
+  "url": "http://www.sendgrid.com/",
+  "asm_group_id": 10
+}`
 )

@@ -10,8 +10,38 @@ import (
 
 // testPayloads make a new payload value per message.
 var testPayloads = map[string]func() any{
-	"EventBatch": func() any {
-		return new([]Event)
+	"Processed": func() any {
+		return new(Processed)
+	},
+	"Dropped": func() any {
+		return new(Dropped)
+	},
+	"Delivered": func() any {
+		return new(Delivered)
+	},
+	"Deferred": func() any {
+		return new(Deferred)
+	},
+	"Bounce": func() any {
+		return new(Bounce)
+	},
+	"Open": func() any {
+		return new(Open)
+	},
+	"Click": func() any {
+		return new(Click)
+	},
+	"SpamReport": func() any {
+		return new(SpamReport)
+	},
+	"Unsubscribe": func() any {
+		return new(Unsubscribe)
+	},
+	"GroupUnsubscribe": func() any {
+		return new(GroupUnsubscribe)
+	},
+	"GroupResubscribe": func() any {
+		return new(GroupResubscribe)
 	},
 }
 

@@ -16,9 +16,38 @@ import (
 //
 // Embed UnimplementedHandler to keep compiling when the spec gains messages.
 type Handler interface {
-	// HandleEventBatch receives EventBatch (events). One or more events, of any
-	// kinds, in the order SendGrid logged them.
-	HandleEventBatch(ctx context.Context, event []Event) error
+	// HandleProcessed receives Processed (processed). SendGrid accepted the message
+	// and will deliver it.
+	HandleProcessed(ctx context.Context, event *Processed) error
+	// HandleDropped receives Dropped (dropped). SendGrid will not deliver the
+	// message (a suppressed address, spam content, ...).
+	HandleDropped(ctx context.Context, event *Dropped) error
+	// HandleDelivered receives Delivered (delivered). The receiving server accepted
+	// the message.
+	HandleDelivered(ctx context.Context, event *Delivered) error
+	// HandleDeferred receives Deferred (deferred). The receiving server put the
+	// message off for now; SendGrid retries.
+	HandleDeferred(ctx context.Context, event *Deferred) error
+	// HandleBounce receives Bounce (bounce). The receiving server refused the
+	// message for good (bounce) or blocked it.
+	HandleBounce(ctx context.Context, event *Bounce) error
+	// HandleOpen receives Open (open). The recipient opened the message.
+	HandleOpen(ctx context.Context, event *Open) error
+	// HandleClick receives Click (click). The recipient followed a link of the
+	// message.
+	HandleClick(ctx context.Context, event *Click) error
+	// HandleSpamReport receives SpamReport (spamreport). The recipient marked the
+	// message as spam.
+	HandleSpamReport(ctx context.Context, event *SpamReport) error
+	// HandleUnsubscribe receives Unsubscribe (unsubscribe). The recipient
+	// unsubscribed from all the sender's email.
+	HandleUnsubscribe(ctx context.Context, event *Unsubscribe) error
+	// HandleGroupUnsubscribe receives GroupUnsubscribe (group_unsubscribe). The
+	// recipient unsubscribed from one unsubscribe group.
+	HandleGroupUnsubscribe(ctx context.Context, event *GroupUnsubscribe) error
+	// HandleGroupResubscribe receives GroupResubscribe (group_resubscribe). The
+	// recipient subscribed again to one unsubscribe group.
+	HandleGroupResubscribe(ctx context.Context, event *GroupResubscribe) error
 }
 
 // UnimplementedHandler answers every event with webhook.ErrNotImplemented, so
@@ -29,19 +58,119 @@ type UnimplementedHandler struct{}
 var _ Handler = UnimplementedHandler{}
 
 // EventFunc is a Handler that passes every event to one function, with the
-// message's key (e.g. "EventBatch") and the decoded payload: for logging,
+// message's key (e.g. "Processed") and the decoded payload: for logging,
 // forwarding to a queue, or handling many messages alike. Headers and the raw
 // body are in webhook.DeliveryFrom(ctx).
 type EventFunc func(ctx context.Context, message string, event any) error
 
 var _ Handler = EventFunc(nil)
 
-// HandleEventBatch calls f with "EventBatch".
-func (f EventFunc) HandleEventBatch(ctx context.Context, event []Event) error {
-	return f(ctx, "EventBatch", event)
+// HandleProcessed calls f with "Processed".
+func (f EventFunc) HandleProcessed(ctx context.Context, event *Processed) error {
+	return f(ctx, "Processed", event)
 }
 
-// HandleEventBatch returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleEventBatch(context.Context, []Event) error {
-	return fmt.Errorf("sendgrid: EventBatch: %w", webhook.ErrNotImplemented)
+// HandleDropped calls f with "Dropped".
+func (f EventFunc) HandleDropped(ctx context.Context, event *Dropped) error {
+	return f(ctx, "Dropped", event)
+}
+
+// HandleDelivered calls f with "Delivered".
+func (f EventFunc) HandleDelivered(ctx context.Context, event *Delivered) error {
+	return f(ctx, "Delivered", event)
+}
+
+// HandleDeferred calls f with "Deferred".
+func (f EventFunc) HandleDeferred(ctx context.Context, event *Deferred) error {
+	return f(ctx, "Deferred", event)
+}
+
+// HandleBounce calls f with "Bounce".
+func (f EventFunc) HandleBounce(ctx context.Context, event *Bounce) error {
+	return f(ctx, "Bounce", event)
+}
+
+// HandleOpen calls f with "Open".
+func (f EventFunc) HandleOpen(ctx context.Context, event *Open) error {
+	return f(ctx, "Open", event)
+}
+
+// HandleClick calls f with "Click".
+func (f EventFunc) HandleClick(ctx context.Context, event *Click) error {
+	return f(ctx, "Click", event)
+}
+
+// HandleSpamReport calls f with "SpamReport".
+func (f EventFunc) HandleSpamReport(ctx context.Context, event *SpamReport) error {
+	return f(ctx, "SpamReport", event)
+}
+
+// HandleUnsubscribe calls f with "Unsubscribe".
+func (f EventFunc) HandleUnsubscribe(ctx context.Context, event *Unsubscribe) error {
+	return f(ctx, "Unsubscribe", event)
+}
+
+// HandleGroupUnsubscribe calls f with "GroupUnsubscribe".
+func (f EventFunc) HandleGroupUnsubscribe(ctx context.Context, event *GroupUnsubscribe) error {
+	return f(ctx, "GroupUnsubscribe", event)
+}
+
+// HandleGroupResubscribe calls f with "GroupResubscribe".
+func (f EventFunc) HandleGroupResubscribe(ctx context.Context, event *GroupResubscribe) error {
+	return f(ctx, "GroupResubscribe", event)
+}
+
+// HandleProcessed returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleProcessed(context.Context, *Processed) error {
+	return fmt.Errorf("sendgrid: Processed: %w", webhook.ErrNotImplemented)
+}
+
+// HandleDropped returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleDropped(context.Context, *Dropped) error {
+	return fmt.Errorf("sendgrid: Dropped: %w", webhook.ErrNotImplemented)
+}
+
+// HandleDelivered returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleDelivered(context.Context, *Delivered) error {
+	return fmt.Errorf("sendgrid: Delivered: %w", webhook.ErrNotImplemented)
+}
+
+// HandleDeferred returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleDeferred(context.Context, *Deferred) error {
+	return fmt.Errorf("sendgrid: Deferred: %w", webhook.ErrNotImplemented)
+}
+
+// HandleBounce returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleBounce(context.Context, *Bounce) error {
+	return fmt.Errorf("sendgrid: Bounce: %w", webhook.ErrNotImplemented)
+}
+
+// HandleOpen returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleOpen(context.Context, *Open) error {
+	return fmt.Errorf("sendgrid: Open: %w", webhook.ErrNotImplemented)
+}
+
+// HandleClick returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleClick(context.Context, *Click) error {
+	return fmt.Errorf("sendgrid: Click: %w", webhook.ErrNotImplemented)
+}
+
+// HandleSpamReport returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleSpamReport(context.Context, *SpamReport) error {
+	return fmt.Errorf("sendgrid: SpamReport: %w", webhook.ErrNotImplemented)
+}
+
+// HandleUnsubscribe returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleUnsubscribe(context.Context, *Unsubscribe) error {
+	return fmt.Errorf("sendgrid: Unsubscribe: %w", webhook.ErrNotImplemented)
+}
+
+// HandleGroupUnsubscribe returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleGroupUnsubscribe(context.Context, *GroupUnsubscribe) error {
+	return fmt.Errorf("sendgrid: GroupUnsubscribe: %w", webhook.ErrNotImplemented)
+}
+
+// HandleGroupResubscribe returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleGroupResubscribe(context.Context, *GroupResubscribe) error {
+	return fmt.Errorf("sendgrid: GroupResubscribe: %w", webhook.ErrNotImplemented)
 }

@@ -30,45 +30,23 @@ func Unmarshal(data []byte, v JSONValue) error {
 	return jsonx.Finish(d, v.decodeJSON(d))
 }
 
+// decodeDelivery decodes a delivery's body into v as Unmarshal does, except
+// that strings share the body's memory instead of copying it: the body is read
+// for this delivery alone, nothing changes it, and it lives as long as the
+// event does.
+func decodeDelivery(body []byte, v JSONValue) error {
+	d := jsonx.BeginShared(body)
+	if err := d.NotNull(); err != nil {
+		return jsonx.Finish(d, err)
+	}
+	return jsonx.Finish(d, v.decodeJSON(d))
+}
+
 // Marshal encodes v without reflection, byte for byte as json.Marshal(v) does.
 func Marshal(v JSONValue) ([]byte, error) {
 	var e jsonx.Encoder
 	v.encodeJSON(&e)
 	return e.Result()
-}
-
-// decodeEventBatchPayload decodes the payload of EventBatch into v, as
-// Unmarshal does for named types.
-func decodeEventBatchPayload(data []byte, v *[]Event) error {
-	d := jsonx.Begin(data)
-	if err := d.NotNull(); err != nil {
-		return jsonx.Finish(d, err)
-	}
-	return jsonx.Finish(d, func() error {
-		if ok, err := jsonx.Array(d); err != nil {
-			return err
-		} else if !ok {
-			*v = nil
-		} else {
-			s0, i0 := *v, 0
-			it0, err := d.ArrIter()
-			if err != nil {
-				return err
-			}
-			for it0.Next() {
-				s0 = jsonx.Grow(s0, i0)
-				if err := s0[i0].decodeJSON(d); err != nil {
-					return jsonx.Index(err, i0)
-				}
-				i0++
-			}
-			if err := it0.Err(); err != nil {
-				return err
-			}
-			*v = jsonx.Trim(s0, i0)
-		}
-		return nil
-	}())
 }
 
 // jsonField returns the index of the field of Event that the object key names,
@@ -90,26 +68,8 @@ func (*Event) jsonField(key []byte) int {
 		return 5
 	case "category":
 		return 6
-	case "response":
-		return 7
-	case "attempt":
-		return 8
-	case "reason":
-		return 9
-	case "status":
-		return 10
-	case "type":
-		return 11
-	case "useragent":
-		return 12
-	case "ip":
-		return 13
-	case "url":
-		return 14
 	case "asm_group_id":
-		return 15
-	case "tls":
-		return 16
+		return 7
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
@@ -127,26 +87,8 @@ func (*Event) jsonField(key []byte) int {
 		return 5
 	case "CATEGORY":
 		return 6
-	case "RESPONSE":
-		return 7
-	case "ATTEMPT":
-		return 8
-	case "REASON":
-		return 9
-	case "STATUS":
-		return 10
-	case "TYPE":
-		return 11
-	case "USERAGENT":
-		return 12
-	case "IP":
-		return 13
-	case "URL":
-		return 14
 	case "ASM_GROUP_ID":
-		return 15
-	case "TLS":
-		return 16
+		return 7
 	}
 	return -1
 }
@@ -161,19 +103,9 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 	var seen [1]uint64
 	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		SgEventID   string
 		SgMessageID string
 		SMTPID      string
-		Response    string
-		Attempt     string
-		Reason      string
-		Status      string
-		Type        string
-		Useragent   string
-		IP          string
-		URL         string
 		AsmGroupID  int64
-		TLS         int64
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -200,11 +132,14 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event")
 			}
-			if err := x.Event.decodeJSON(d); err != nil {
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 3:
-			if err := jsonx.Opt(d, &x.SgEventID, &jsonx.Alloc(&st).SgEventID, jsonx.ReadStr); err != nil {
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
 				return jsonx.Field(err, "sg_event_id")
 			}
 		case 4:
@@ -220,44 +155,8 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "category")
 			}
 		case 7:
-			if err := jsonx.Opt(d, &x.Response, &jsonx.Alloc(&st).Response, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "response")
-			}
-		case 8:
-			if err := jsonx.Opt(d, &x.Attempt, &jsonx.Alloc(&st).Attempt, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "attempt")
-			}
-		case 9:
-			if err := jsonx.Opt(d, &x.Reason, &jsonx.Alloc(&st).Reason, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "reason")
-			}
-		case 10:
-			if err := jsonx.Opt(d, &x.Status, &jsonx.Alloc(&st).Status, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "status")
-			}
-		case 11:
-			if err := jsonx.Opt(d, &x.Type, &jsonx.Alloc(&st).Type, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "type")
-			}
-		case 12:
-			if err := jsonx.Opt(d, &x.Useragent, &jsonx.Alloc(&st).Useragent, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "useragent")
-			}
-		case 13:
-			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "ip")
-			}
-		case 14:
-			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "url")
-			}
-		case 15:
 			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
 				return jsonx.Field(err, "asm_group_id")
-			}
-		case 16:
-			if err := jsonx.Opt(d, &x.TLS, &jsonx.Alloc(&st).TLS, jsonx.ReadInt); err != nil {
-				return jsonx.Field(err, "tls")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -268,8 +167,8 @@ func (x *Event) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x7) {
-		return d.Missing(seen[:], []string{"email", "timestamp", "event"})
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
 	}
 	return nil
 }
@@ -282,11 +181,9 @@ func (x *Event) encodeJSON(e *jsonx.Encoder) {
 	e.Key(m, "\"timestamp\":")
 	e.Int(int64(x.Timestamp))
 	e.Key(m, "\"event\":")
-	x.Event.encodeJSON(e)
-	if x.SgEventID != nil {
-		e.Key(m, "\"sg_event_id\":")
-		e.Str(*x.SgEventID)
-	}
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
 	if x.SgMessageID != nil {
 		e.Key(m, "\"sg_message_id\":")
 		e.Str(*x.SgMessageID)
@@ -299,90 +196,11 @@ func (x *Event) encodeJSON(e *jsonx.Encoder) {
 		e.Key(m, "\"category\":")
 		x.Category.encodeJSON(e)
 	}
-	if x.Response != nil {
-		e.Key(m, "\"response\":")
-		e.Str(*x.Response)
-	}
-	if x.Attempt != nil {
-		e.Key(m, "\"attempt\":")
-		e.Str(*x.Attempt)
-	}
-	if x.Reason != nil {
-		e.Key(m, "\"reason\":")
-		e.Str(*x.Reason)
-	}
-	if x.Status != nil {
-		e.Key(m, "\"status\":")
-		e.Str(*x.Status)
-	}
-	if x.Type != nil {
-		e.Key(m, "\"type\":")
-		e.Str(*x.Type)
-	}
-	if x.Useragent != nil {
-		e.Key(m, "\"useragent\":")
-		e.Str(*x.Useragent)
-	}
-	if x.IP != nil {
-		e.Key(m, "\"ip\":")
-		e.Str(*x.IP)
-	}
-	if x.URL != nil {
-		e.Key(m, "\"url\":")
-		e.Str(*x.URL)
-	}
 	if x.AsmGroupID != nil {
 		e.Key(m, "\"asm_group_id\":")
 		e.Int(int64(*x.AsmGroupID))
 	}
-	if x.TLS != nil {
-		e.Key(m, "\"tls\":")
-		e.Int(int64(*x.TLS))
-	}
 	e.ObjEnd()
-}
-
-// decodeJSON decodes a string, listed or not; null leaves x alone.
-func (x *EventKind) decodeJSON(d *jsonx.Decoder) error {
-	if d.IsNull() {
-		return d.Null()
-	}
-	b, err := jsonx.StrBytes(d)
-	if err != nil {
-		return err
-	}
-	switch string(b) {
-	case "processed":
-		*x = EventKindProcessed
-	case "dropped":
-		*x = EventKindDropped
-	case "delivered":
-		*x = EventKindDelivered
-	case "deferred":
-		*x = EventKindDeferred
-	case "bounce":
-		*x = EventKindBounce
-	case "open":
-		*x = EventKindOpen
-	case "click":
-		*x = EventKindClick
-	case "spamreport":
-		*x = EventKindSpamreport
-	case "unsubscribe":
-		*x = EventKindUnsubscribe
-	case "group_unsubscribe":
-		*x = EventKindGroupUnsubscribe
-	case "group_resubscribe":
-		*x = EventKindGroupResubscribe
-	default:
-		*x = EventKind(jsonx.String(b))
-	}
-	return nil
-}
-
-// encodeJSON encodes the string.
-func (x *EventKind) encodeJSON(e *jsonx.Encoder) {
-	e.Str(string(*x))
 }
 
 // decodeJSON keeps a copy of the JSON, as UnmarshalJSON does.
@@ -398,4 +216,2283 @@ func (u *EventCategory) decodeJSON(d *jsonx.Decoder) error {
 // encodeJSON writes the JSON as it came, or null, as MarshalJSON does.
 func (u *EventCategory) encodeJSON(e *jsonx.Encoder) {
 	e.Raw(u.raw)
+}
+
+// jsonField returns the index of the field of Processed that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Processed) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "pool":
+		return 8
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "POOL":
+		return 8
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Processed) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.OptValue(d, &x.Pool, nil, (*ProcessedPool).decodeJSON); err != nil {
+				return jsonx.Field(err, "pool")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Processed) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Pool != nil {
+		e.Key(m, "\"pool\":")
+		x.Pool.encodeJSON(e)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ProcessedPool that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*ProcessedPool) jsonField(key []byte) int {
+	switch string(key) {
+	case "name":
+		return 0
+	case "id":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "NAME":
+		return 0
+	case "ID":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ProcessedPool) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Name string
+		ID   int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.Opt(d, &x.Name, &jsonx.Alloc(&st).Name, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "name")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.ID, &jsonx.Alloc(&st).ID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ProcessedPool) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	if x.Name != nil {
+		e.Key(m, "\"name\":")
+		e.Str(*x.Name)
+	}
+	if x.ID != nil {
+		e.Key(m, "\"id\":")
+		e.Int(int64(*x.ID))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Dropped that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Dropped) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "reason":
+		return 8
+	case "status":
+		return 9
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "REASON":
+		return 8
+	case "STATUS":
+		return 9
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Dropped) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+		Reason      string
+		Status      string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Reason, &jsonx.Alloc(&st).Reason, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "reason")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.Status, &jsonx.Alloc(&st).Status, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "status")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Dropped) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Reason != nil {
+		e.Key(m, "\"reason\":")
+		e.Str(*x.Reason)
+	}
+	if x.Status != nil {
+		e.Key(m, "\"status\":")
+		e.Str(*x.Status)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Delivered that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Delivered) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "response":
+		return 8
+	case "ip":
+		return 9
+	case "tls":
+		return 10
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "RESPONSE":
+		return 8
+	case "IP":
+		return 9
+	case "TLS":
+		return 10
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Delivered) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+		Response    string
+		IP          string
+		TLS         int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Response, &jsonx.Alloc(&st).Response, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "response")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.TLS, &jsonx.Alloc(&st).TLS, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "tls")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Delivered) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Response != nil {
+		e.Key(m, "\"response\":")
+		e.Str(*x.Response)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	if x.TLS != nil {
+		e.Key(m, "\"tls\":")
+		e.Int(int64(*x.TLS))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Deferred that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Deferred) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "response":
+		return 8
+	case "attempt":
+		return 9
+	case "ip":
+		return 10
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "RESPONSE":
+		return 8
+	case "ATTEMPT":
+		return 9
+	case "IP":
+		return 10
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Deferred) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+		Response    string
+		Attempt     string
+		IP          string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Response, &jsonx.Alloc(&st).Response, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "response")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.Attempt, &jsonx.Alloc(&st).Attempt, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "attempt")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Deferred) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Response != nil {
+		e.Key(m, "\"response\":")
+		e.Str(*x.Response)
+	}
+	if x.Attempt != nil {
+		e.Key(m, "\"attempt\":")
+		e.Str(*x.Attempt)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Bounce that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Bounce) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "reason":
+		return 8
+	case "status":
+		return 9
+	case "type":
+		return 10
+	case "bounce_classification":
+		return 11
+	case "ip":
+		return 12
+	case "tls":
+		return 13
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "REASON":
+		return 8
+	case "STATUS":
+		return 9
+	case "TYPE":
+		return 10
+	case "BOUNCE_CLASSIFICATION":
+		return 11
+	case "IP":
+		return 12
+	case "TLS":
+		return 13
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Bounce) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID          string
+		SMTPID               string
+		AsmGroupID           int64
+		Reason               string
+		Status               string
+		Type                 string
+		BounceClassification string
+		IP                   string
+		TLS                  int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Reason, &jsonx.Alloc(&st).Reason, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "reason")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.Status, &jsonx.Alloc(&st).Status, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "status")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.Type, &jsonx.Alloc(&st).Type, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 11:
+			if err := jsonx.Opt(d, &x.BounceClassification, &jsonx.Alloc(&st).BounceClassification, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "bounce_classification")
+			}
+		case 12:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		case 13:
+			if err := jsonx.Opt(d, &x.TLS, &jsonx.Alloc(&st).TLS, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "tls")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Bounce) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Reason != nil {
+		e.Key(m, "\"reason\":")
+		e.Str(*x.Reason)
+	}
+	if x.Status != nil {
+		e.Key(m, "\"status\":")
+		e.Str(*x.Status)
+	}
+	if x.Type != nil {
+		e.Key(m, "\"type\":")
+		e.Str(*x.Type)
+	}
+	if x.BounceClassification != nil {
+		e.Key(m, "\"bounce_classification\":")
+		e.Str(*x.BounceClassification)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	if x.TLS != nil {
+		e.Key(m, "\"tls\":")
+		e.Int(int64(*x.TLS))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Open that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Open) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "useragent":
+		return 8
+	case "ip":
+		return 9
+	case "sg_machine_open":
+		return 10
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "USERAGENT":
+		return 8
+	case "IP":
+		return 9
+	case "SG_MACHINE_OPEN":
+		return 10
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Open) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID   string
+		SMTPID        string
+		AsmGroupID    int64
+		Useragent     string
+		IP            string
+		SgMachineOpen bool
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Useragent, &jsonx.Alloc(&st).Useragent, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "useragent")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.SgMachineOpen, &jsonx.Alloc(&st).SgMachineOpen, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "sg_machine_open")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Open) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Useragent != nil {
+		e.Key(m, "\"useragent\":")
+		e.Str(*x.Useragent)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	if x.SgMachineOpen != nil {
+		e.Key(m, "\"sg_machine_open\":")
+		e.Bool(*x.SgMachineOpen)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Click that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Click) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "useragent":
+		return 8
+	case "ip":
+		return 9
+	case "url":
+		return 10
+	case "url_offset":
+		return 11
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "USERAGENT":
+		return 8
+	case "IP":
+		return 9
+	case "URL":
+		return 10
+	case "URL_OFFSET":
+		return 11
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Click) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+		Useragent   string
+		IP          string
+		URL         string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Useragent, &jsonx.Alloc(&st).Useragent, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "useragent")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
+			}
+		case 11:
+			if err := jsonx.OptValue(d, &x.URLOffset, nil, (*ClickURLOffset).decodeJSON); err != nil {
+				return jsonx.Field(err, "url_offset")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Click) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Useragent != nil {
+		e.Key(m, "\"useragent\":")
+		e.Str(*x.Useragent)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	if x.URL != nil {
+		e.Key(m, "\"url\":")
+		e.Str(*x.URL)
+	}
+	if x.URLOffset != nil {
+		e.Key(m, "\"url_offset\":")
+		x.URLOffset.encodeJSON(e)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ClickURLOffset that the object
+// key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*ClickURLOffset) jsonField(key []byte) int {
+	switch string(key) {
+	case "index":
+		return 0
+	case "type":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "INDEX":
+		return 0
+	case "TYPE":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ClickURLOffset) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Index int64
+		Type  string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.Opt(d, &x.Index, &jsonx.Alloc(&st).Index, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "index")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.Type, &jsonx.Alloc(&st).Type, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ClickURLOffset) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	if x.Index != nil {
+		e.Key(m, "\"index\":")
+		e.Int(int64(*x.Index))
+	}
+	if x.Type != nil {
+		e.Key(m, "\"type\":")
+		e.Str(*x.Type)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of SpamReport that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*SpamReport) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *SpamReport) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *SpamReport) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Unsubscribe that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Unsubscribe) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Unsubscribe) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Unsubscribe) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of GroupUnsubscribe that the object
+// key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*GroupUnsubscribe) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "useragent":
+		return 8
+	case "ip":
+		return 9
+	case "url":
+		return 10
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "USERAGENT":
+		return 8
+	case "IP":
+		return 9
+	case "URL":
+		return 10
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *GroupUnsubscribe) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+		Useragent   string
+		IP          string
+		URL         string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Useragent, &jsonx.Alloc(&st).Useragent, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "useragent")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *GroupUnsubscribe) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Useragent != nil {
+		e.Key(m, "\"useragent\":")
+		e.Str(*x.Useragent)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	if x.URL != nil {
+		e.Key(m, "\"url\":")
+		e.Str(*x.URL)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of GroupResubscribe that the object
+// key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*GroupResubscribe) jsonField(key []byte) int {
+	switch string(key) {
+	case "email":
+		return 0
+	case "timestamp":
+		return 1
+	case "event":
+		return 2
+	case "sg_event_id":
+		return 3
+	case "sg_message_id":
+		return 4
+	case "smtp-id":
+		return 5
+	case "category":
+		return 6
+	case "asm_group_id":
+		return 7
+	case "useragent":
+		return 8
+	case "ip":
+		return 9
+	case "url":
+		return 10
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "EMAIL":
+		return 0
+	case "TIMESTAMP":
+		return 1
+	case "EVENT":
+		return 2
+	case "SG_EVENT_ID":
+		return 3
+	case "SG_MESSAGE_ID":
+		return 4
+	case "SMTP-ID":
+		return 5
+	case "CATEGORY":
+		return 6
+	case "ASM_GROUP_ID":
+		return 7
+	case "USERAGENT":
+		return 8
+	case "IP":
+		return 9
+	case "URL":
+		return 10
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *GroupResubscribe) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		SgMessageID string
+		SMTPID      string
+		AsmGroupID  int64
+		Useragent   string
+		IP          string
+		URL         string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "email")
+			}
+			if err := jsonx.ReadStr(d, &x.Email); err != nil {
+				return jsonx.Field(err, "email")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+			if err := jsonx.ReadInt(d, &x.Timestamp); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "event")
+			}
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
+				return jsonx.Field(err, "event")
+			}
+		case 3:
+			if err := d.Once(&once, 1<<1); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+			if err := jsonx.ReadStr(d, &x.SgEventID); err != nil {
+				return jsonx.Field(err, "sg_event_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.SgMessageID, &jsonx.Alloc(&st).SgMessageID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "sg_message_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.SMTPID, &jsonx.Alloc(&st).SMTPID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "smtp-id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Category, nil, (*EventCategory).decodeJSON); err != nil {
+				return jsonx.Field(err, "category")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.AsmGroupID, &jsonx.Alloc(&st).AsmGroupID, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "asm_group_id")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.Useragent, &jsonx.Alloc(&st).Useragent, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "useragent")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.IP, &jsonx.Alloc(&st).IP, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "ip")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"email", "timestamp", "event", "sg_event_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *GroupResubscribe) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"email\":")
+	e.Str(x.Email)
+	e.Key(m, "\"timestamp\":")
+	e.Int(int64(x.Timestamp))
+	e.Key(m, "\"event\":")
+	e.Str(x.Event)
+	e.Key(m, "\"sg_event_id\":")
+	e.Str(x.SgEventID)
+	if x.SgMessageID != nil {
+		e.Key(m, "\"sg_message_id\":")
+		e.Str(*x.SgMessageID)
+	}
+	if x.SMTPID != nil {
+		e.Key(m, "\"smtp-id\":")
+		e.Str(*x.SMTPID)
+	}
+	if x.Category != nil {
+		e.Key(m, "\"category\":")
+		x.Category.encodeJSON(e)
+	}
+	if x.AsmGroupID != nil {
+		e.Key(m, "\"asm_group_id\":")
+		e.Int(int64(*x.AsmGroupID))
+	}
+	if x.Useragent != nil {
+		e.Key(m, "\"useragent\":")
+		e.Str(*x.Useragent)
+	}
+	if x.IP != nil {
+		e.Key(m, "\"ip\":")
+		e.Str(*x.IP)
+	}
+	if x.URL != nil {
+		e.Key(m, "\"url\":")
+		e.Str(*x.URL)
+	}
+	e.ObjEnd()
 }

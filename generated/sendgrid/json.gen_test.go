@@ -25,19 +25,6 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*EventKind))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*EventKind))
-		},
-		Name: "EventKind",
-		New: func() any {
-			return new(EventKind)
-		},
-		Random: jsonRandomEventKind,
-	},
-	{
-		Decode: func(data []byte, v any) error {
 			return Unmarshal(data, v.(*EventCategory))
 		},
 		Encode: func(v any) ([]byte, error) {
@@ -49,19 +36,190 @@ var jsonCodecs = []jsontest.Codec{
 		},
 		Random: jsonRandomEventCategory,
 	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Processed))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Processed))
+		},
+		Name: "Processed",
+		New: func() any {
+			return new(Processed)
+		},
+		Random: jsonRandomProcessed,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ProcessedPool))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ProcessedPool))
+		},
+		Name: "ProcessedPool",
+		New: func() any {
+			return new(ProcessedPool)
+		},
+		Random: jsonRandomProcessedPool,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Dropped))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Dropped))
+		},
+		Name: "Dropped",
+		New: func() any {
+			return new(Dropped)
+		},
+		Random: jsonRandomDropped,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Delivered))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Delivered))
+		},
+		Name: "Delivered",
+		New: func() any {
+			return new(Delivered)
+		},
+		Random: jsonRandomDelivered,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Deferred))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Deferred))
+		},
+		Name: "Deferred",
+		New: func() any {
+			return new(Deferred)
+		},
+		Random: jsonRandomDeferred,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Bounce))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Bounce))
+		},
+		Name: "Bounce",
+		New: func() any {
+			return new(Bounce)
+		},
+		Random: jsonRandomBounce,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Open))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Open))
+		},
+		Name: "Open",
+		New: func() any {
+			return new(Open)
+		},
+		Random: jsonRandomOpen,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Click))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Click))
+		},
+		Name: "Click",
+		New: func() any {
+			return new(Click)
+		},
+		Random: jsonRandomClick,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ClickURLOffset))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ClickURLOffset))
+		},
+		Name: "ClickURLOffset",
+		New: func() any {
+			return new(ClickURLOffset)
+		},
+		Random: jsonRandomClickURLOffset,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*SpamReport))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*SpamReport))
+		},
+		Name: "SpamReport",
+		New: func() any {
+			return new(SpamReport)
+		},
+		Random: jsonRandomSpamReport,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Unsubscribe))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Unsubscribe))
+		},
+		Name: "Unsubscribe",
+		New: func() any {
+			return new(Unsubscribe)
+		},
+		Random: jsonRandomUnsubscribe,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*GroupUnsubscribe))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*GroupUnsubscribe))
+		},
+		Name: "GroupUnsubscribe",
+		New: func() any {
+			return new(GroupUnsubscribe)
+		},
+		Random: jsonRandomGroupUnsubscribe,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*GroupResubscribe))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*GroupResubscribe))
+		},
+		Name: "GroupResubscribe",
+		New: func() any {
+			return new(GroupResubscribe)
+		},
+		Random: jsonRandomGroupResubscribe,
+	},
 }
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"EventBatch": {
-		Decode: func(data []byte, v any) error {
-			return decodeEventBatchPayload(data, v.(*[]Event))
-		},
-		Name: "EventBatch",
-		New: func() any {
-			return new([]Event)
-		},
-	},
+	"Processed":        jsonCodecs[2],
+	"Dropped":          jsonCodecs[4],
+	"Delivered":        jsonCodecs[5],
+	"Deferred":         jsonCodecs[6],
+	"Bounce":           jsonCodecs[7],
+	"Open":             jsonCodecs[8],
+	"Click":            jsonCodecs[9],
+	"SpamReport":       jsonCodecs[11],
+	"Unsubscribe":      jsonCodecs[12],
+	"GroupUnsubscribe": jsonCodecs[13],
+	"GroupResubscribe": jsonCodecs[14],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -143,12 +301,12 @@ func jsonRandomEvent(r *jsontest.Rand, depth int) {
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
 		if !r.Null(true, 32) {
-			jsonRandomEventKind(r, depth+1)
+			r.String()
 		}
 	}
-	for range r.Times(false, depth) {
+	for range r.Times(true, depth) {
 		r.Key(m, "sg_event_id")
-		if !r.Nullable(depth, 16) {
+		if !r.Null(true, 32) {
 			r.String()
 		}
 	}
@@ -171,6 +329,299 @@ func jsonRandomEvent(r *jsontest.Rand, depth int) {
 		}
 	}
 	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomEventCategory writes a random valid JSON value of EventCategory.
+func jsonRandomEventCategory(r *jsontest.Rand, depth int) {
+	switch r.Intn(3) {
+	case 0:
+		r.String()
+	case 1:
+		m0 := r.ArrStart()
+		for range r.Len(depth) {
+			r.Elem(m0)
+			r.String()
+		}
+		r.ArrEnd()
+	default:
+		r.Any(1)
+	}
+}
+
+// jsonRandomProcessed writes a random valid JSON value of Processed.
+func jsonRandomProcessed(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("processed")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "pool")
+		if !r.Nullable(depth, 16) {
+			jsonRandomProcessedPool(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomProcessedPool writes a random valid JSON value of ProcessedPool.
+func jsonRandomProcessedPool(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "name")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomDropped writes a random valid JSON value of Dropped.
+func jsonRandomDropped(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("dropped")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "reason")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "status")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomDelivered writes a random valid JSON value of Delivered.
+func jsonRandomDelivered(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("delivered")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "response")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "ip")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "tls")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomDeferred writes a random valid JSON value of Deferred.
+func jsonRandomDeferred(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("deferred")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
 		r.Key(m, "response")
 		if !r.Nullable(depth, 16) {
 			r.String()
@@ -180,6 +631,66 @@ func jsonRandomEvent(r *jsontest.Rand, depth int) {
 		r.Key(m, "attempt")
 		if !r.Nullable(depth, 16) {
 			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "ip")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomBounce writes a random valid JSON value of Bounce.
+func jsonRandomBounce(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("bounce")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
 		}
 	}
 	for range r.Times(false, depth) {
@@ -201,6 +712,150 @@ func jsonRandomEvent(r *jsontest.Rand, depth int) {
 		}
 	}
 	for range r.Times(false, depth) {
+		r.Key(m, "bounce_classification")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "ip")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "tls")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomOpen writes a random valid JSON value of Open.
+func jsonRandomOpen(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("open")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "useragent")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "ip")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_machine_open")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomClick writes a random valid JSON value of Click.
+func jsonRandomClick(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("click")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
 		r.Key(m, "useragent")
 		if !r.Nullable(depth, 16) {
 			r.String()
@@ -219,13 +874,79 @@ func jsonRandomEvent(r *jsontest.Rand, depth int) {
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "asm_group_id")
+		r.Key(m, "url_offset")
+		if !r.Nullable(depth, 16) {
+			jsonRandomClickURLOffset(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomClickURLOffset writes a random valid JSON value of ClickURLOffset.
+func jsonRandomClickURLOffset(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "index")
 		if !r.Nullable(depth, 16) {
 			r.Int(64)
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "tls")
+		r.Key(m, "type")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomSpamReport writes a random valid JSON value of SpamReport.
+func jsonRandomSpamReport(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("spamreport")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
 		if !r.Nullable(depth, 16) {
 			r.Int(64)
 		}
@@ -233,24 +954,200 @@ func jsonRandomEvent(r *jsontest.Rand, depth int) {
 	r.ObjEnd()
 }
 
-// jsonRandomEventKind writes a random valid JSON value of EventKind.
-func jsonRandomEventKind(r *jsontest.Rand, depth int) {
-	r.Enum("processed", "dropped", "delivered", "deferred", "bounce", "open", "click", "spamreport", "unsubscribe", "group_unsubscribe", "group_resubscribe")
-}
-
-// jsonRandomEventCategory writes a random valid JSON value of EventCategory.
-func jsonRandomEventCategory(r *jsontest.Rand, depth int) {
-	switch r.Intn(3) {
-	case 0:
-		r.String()
-	case 1:
-		m0 := r.ArrStart()
-		for range r.Len(depth) {
-			r.Elem(m0)
+// jsonRandomUnsubscribe writes a random valid JSON value of Unsubscribe.
+func jsonRandomUnsubscribe(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
 			r.String()
 		}
-		r.ArrEnd()
-	default:
-		r.Any(1)
 	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("unsubscribe")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomGroupUnsubscribe writes a random valid JSON value of GroupUnsubscribe.
+func jsonRandomGroupUnsubscribe(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("group_unsubscribe")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "useragent")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "ip")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "url")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomGroupResubscribe writes a random valid JSON value of GroupResubscribe.
+func jsonRandomGroupResubscribe(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "email")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "timestamp")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "event")
+		if !r.Null(true, 32) {
+			r.Enum("group_resubscribe")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "sg_event_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "sg_message_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "smtp-id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "category")
+		if !r.Nullable(depth, 16) {
+			jsonRandomEventCategory(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "asm_group_id")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "useragent")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "ip")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "url")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
 }

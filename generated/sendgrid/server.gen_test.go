@@ -17,17 +17,139 @@ type recorder struct {
 	webhooktest.Recorder
 }
 
-func (r *recorder) HandleEventBatch(_ context.Context, event []Event) error {
-	return r.Record("EventBatch", event, nil)
+func (r *recorder) HandleProcessed(_ context.Context, event *Processed) error {
+	return r.Record("Processed", event, nil)
+}
+
+func (r *recorder) HandleDropped(_ context.Context, event *Dropped) error {
+	return r.Record("Dropped", event, nil)
+}
+
+func (r *recorder) HandleDelivered(_ context.Context, event *Delivered) error {
+	return r.Record("Delivered", event, nil)
+}
+
+func (r *recorder) HandleDeferred(_ context.Context, event *Deferred) error {
+	return r.Record("Deferred", event, nil)
+}
+
+func (r *recorder) HandleBounce(_ context.Context, event *Bounce) error {
+	return r.Record("Bounce", event, nil)
+}
+
+func (r *recorder) HandleOpen(_ context.Context, event *Open) error {
+	return r.Record("Open", event, nil)
+}
+
+func (r *recorder) HandleClick(_ context.Context, event *Click) error {
+	return r.Record("Click", event, nil)
+}
+
+func (r *recorder) HandleSpamReport(_ context.Context, event *SpamReport) error {
+	return r.Record("SpamReport", event, nil)
+}
+
+func (r *recorder) HandleUnsubscribe(_ context.Context, event *Unsubscribe) error {
+	return r.Record("Unsubscribe", event, nil)
+}
+
+func (r *recorder) HandleGroupUnsubscribe(_ context.Context, event *GroupUnsubscribe) error {
+	return r.Record("GroupUnsubscribe", event, nil)
+}
+
+func (r *recorder) HandleGroupResubscribe(_ context.Context, event *GroupResubscribe) error {
+	return r.Record("GroupResubscribe", event, nil)
 }
 
 // testRoutes is how each message is recognised on its channel.
 var testRoutes = []webhooktest.Route{
 	{
 		Channel: ChannelWebhook,
-		In:      "channel",
-		Message: "EventBatch",
+		In:      "payload",
+		Message: "Processed",
+		Name:    "event",
 		Path:    "/webhook",
+		Value:   "processed",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Dropped",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "dropped",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Delivered",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "delivered",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Deferred",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "deferred",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Bounce",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "bounce",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Open",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "open",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Click",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "click",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "SpamReport",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "spamreport",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "Unsubscribe",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "unsubscribe",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "GroupUnsubscribe",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "group_unsubscribe",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "payload",
+		Message: "GroupResubscribe",
+		Name:    "event",
+		Path:    "/webhook",
+		Value:   "group_resubscribe",
 	},
 }
 
@@ -74,9 +196,79 @@ func TestRequestHelpers(t *testing.T) {
 	}{
 		{
 			build: func(url string, c Credentials) (*http.Request, error) {
-				return NewEventBatchRequest(url, nil, c)
+				return NewProcessedRequest(url, nil, c)
 			},
-			message: "EventBatch",
+			message: "Processed",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDroppedRequest(url, nil, c)
+			},
+			message: "Dropped",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDeliveredRequest(url, nil, c)
+			},
+			message: "Delivered",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewDeferredRequest(url, nil, c)
+			},
+			message: "Deferred",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewBounceRequest(url, nil, c)
+			},
+			message: "Bounce",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewOpenRequest(url, nil, c)
+			},
+			message: "Open",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewClickRequest(url, nil, c)
+			},
+			message: "Click",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewSpamReportRequest(url, nil, c)
+			},
+			message: "SpamReport",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewUnsubscribeRequest(url, nil, c)
+			},
+			message: "Unsubscribe",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewGroupUnsubscribeRequest(url, nil, c)
+			},
+			message: "GroupUnsubscribe",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewGroupResubscribeRequest(url, nil, c)
+			},
+			message: "GroupResubscribe",
 			url:     "http://receiver.test/webhook",
 		},
 	} {

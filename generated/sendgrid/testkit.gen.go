@@ -34,15 +34,136 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 	return nil
 }
 
-// NewEventBatchRequest builds the POST a provider sends for EventBatch to url
+// NewProcessedRequest builds the POST a provider sends for Processed to url
 // (where channel /webhook is served), authenticated with creds. A nil event
-// sends the spec's example.
-func NewEventBatchRequest(url string, event []Event, creds Credentials) (*http.Request, error) {
+// sends the spec's example. The body's event is set to "processed", so the
+// request reaches HandleProcessed.
+func NewProcessedRequest(url string, event *Processed, creds Credentials) (*http.Request, error) {
 	var v any
 	if event != nil {
 		v = event
 	}
-	return newRequest(url, "EventBatch", v, kitRoute{}, creds)
+	return newRequest(url, "Processed", v, kitRoute{property: "event", value: "processed"}, creds)
+}
+
+// NewDroppedRequest builds the POST a provider sends for Dropped to url (where
+// channel /webhook is served), authenticated with creds. A nil event sends the
+// spec's example. The body's event is set to "dropped", so the request reaches
+// HandleDropped.
+func NewDroppedRequest(url string, event *Dropped, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Dropped", v, kitRoute{property: "event", value: "dropped"}, creds)
+}
+
+// NewDeliveredRequest builds the POST a provider sends for Delivered to url
+// (where channel /webhook is served), authenticated with creds. A nil event
+// sends the spec's example. The body's event is set to "delivered", so the
+// request reaches HandleDelivered.
+func NewDeliveredRequest(url string, event *Delivered, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Delivered", v, kitRoute{property: "event", value: "delivered"}, creds)
+}
+
+// NewDeferredRequest builds the POST a provider sends for Deferred to url
+// (where channel /webhook is served), authenticated with creds. A nil event
+// sends the spec's example. The body's event is set to "deferred", so the
+// request reaches HandleDeferred.
+func NewDeferredRequest(url string, event *Deferred, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Deferred", v, kitRoute{property: "event", value: "deferred"}, creds)
+}
+
+// NewBounceRequest builds the POST a provider sends for Bounce to url (where
+// channel /webhook is served), authenticated with creds. A nil event sends the
+// spec's example. The body's event is set to "bounce", so the request reaches
+// HandleBounce.
+func NewBounceRequest(url string, event *Bounce, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Bounce", v, kitRoute{property: "event", value: "bounce"}, creds)
+}
+
+// NewOpenRequest builds the POST a provider sends for Open to url (where
+// channel /webhook is served), authenticated with creds. A nil event sends the
+// spec's example. The body's event is set to "open", so the request reaches
+// HandleOpen.
+func NewOpenRequest(url string, event *Open, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Open", v, kitRoute{property: "event", value: "open"}, creds)
+}
+
+// NewClickRequest builds the POST a provider sends for Click to url (where
+// channel /webhook is served), authenticated with creds. A nil event sends the
+// spec's example. The body's event is set to "click", so the request reaches
+// HandleClick.
+func NewClickRequest(url string, event *Click, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Click", v, kitRoute{property: "event", value: "click"}, creds)
+}
+
+// NewSpamReportRequest builds the POST a provider sends for SpamReport to url
+// (where channel /webhook is served), authenticated with creds. A nil event
+// sends the spec's example. The body's event is set to "spamreport", so the
+// request reaches HandleSpamReport.
+func NewSpamReportRequest(url string, event *SpamReport, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "SpamReport", v, kitRoute{property: "event", value: "spamreport"}, creds)
+}
+
+// NewUnsubscribeRequest builds the POST a provider sends for Unsubscribe to url
+// (where channel /webhook is served), authenticated with creds. A nil event
+// sends the spec's example. The body's event is set to "unsubscribe", so the
+// request reaches HandleUnsubscribe.
+func NewUnsubscribeRequest(url string, event *Unsubscribe, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Unsubscribe", v, kitRoute{property: "event", value: "unsubscribe"}, creds)
+}
+
+// NewGroupUnsubscribeRequest builds the POST a provider sends for
+// GroupUnsubscribe to url (where channel /webhook is served), authenticated
+// with creds. A nil event sends the spec's example. The body's event is set to
+// "group_unsubscribe", so the request reaches HandleGroupUnsubscribe.
+func NewGroupUnsubscribeRequest(url string, event *GroupUnsubscribe, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "GroupUnsubscribe", v, kitRoute{property: "event", value: "group_unsubscribe"}, creds)
+}
+
+// NewGroupResubscribeRequest builds the POST a provider sends for
+// GroupResubscribe to url (where channel /webhook is served), authenticated
+// with creds. A nil event sends the spec's example. The body's event is set to
+// "group_resubscribe", so the request reaches HandleGroupResubscribe.
+func NewGroupResubscribeRequest(url string, event *GroupResubscribe, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "GroupResubscribe", v, kitRoute{property: "event", value: "group_resubscribe"}, creds)
 }
 
 // kitRoute says how a request names its message: its body's property or its

@@ -6,20 +6,23 @@ import "encoding/json"
 
 // Event is an object defined at #/components/schemas/Event.
 //
-// One event. Properties not declared here (unique arguments, custom fields,
-// marketing campaign fields, ...) are kept in the raw body.
+// What every event has. Properties not declared here (unique arguments, custom
+// fields, marketing campaign fields, ...) are kept in the raw body.
 type Event struct {
 	// The recipient's address.
 	Email string `json:"email"`
 
 	// When the event happened, in unix seconds.
-	Timestamp int64     `json:"timestamp"`
-	Event     EventKind `json:"event"`
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	Event string `json:"event"`
 
 	// The event's unique id.
-	SgEventID *string `json:"sg_event_id,omitzero"`
+	SgEventID string `json:"sg_event_id"`
 
-	// The id of the message the event is about.
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
 	SgMessageID *string `json:"sg_message_id,omitzero"`
 
 	// The SMTP Message-ID SendGrid gave the message.
@@ -28,36 +31,8 @@ type Event struct {
 	// The message's category, or its categories.
 	Category *EventCategory `json:"category,omitzero"`
 
-	// The receiving server's answer (delivered, deferred).
-	Response *string `json:"response,omitzero"`
-
-	// How many delivery attempts were made (deferred).
-	Attempt *string `json:"attempt,omitzero"`
-
-	// Why the message bounced or was dropped.
-	Reason *string `json:"reason,omitzero"`
-
-	// The bounce's enhanced SMTP status code.
-	Status *string `json:"status,omitzero"`
-
-	// For a bounce, bounce or blocked.
-	Type *string `json:"type,omitzero"`
-
-	// The recipient's user agent (open, click).
-	Useragent *string `json:"useragent,omitzero"`
-
-	// The IP address of the recipient (open, click) or of the sending server
-	// (delivered).
-	IP *string `json:"ip,omitzero"`
-
-	// The URL clicked (click).
-	URL *string `json:"url,omitzero"`
-
 	// The unsubscribe group of the message.
 	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
-
-	// 1 when the message was delivered over TLS.
-	TLS *int64 `json:"tls,omitzero"`
 }
 
 // GetEmail returns the email property, or the zero value when x is nil.
@@ -79,22 +54,22 @@ func (x *Event) GetTimestamp() int64 {
 }
 
 // GetEvent returns the event property, or the zero value when x is nil.
-func (x *Event) GetEvent() EventKind {
+func (x *Event) GetEvent() string {
 	if x == nil {
-		var zero EventKind
+		var zero string
 		return zero
 	}
 	return x.Event
 }
 
-// GetSgEventID returns the sg_event_id property, or the zero value when it is
-// absent.
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
 func (x *Event) GetSgEventID() string {
-	if x == nil || x.SgEventID == nil {
+	if x == nil {
 		var zero string
 		return zero
 	}
-	return *x.SgEventID
+	return x.SgEventID
 }
 
 // GetSgMessageID returns the sg_message_id property, or the zero value when it
@@ -126,80 +101,6 @@ func (x *Event) GetCategory() EventCategory {
 	return *x.Category
 }
 
-// GetResponse returns the response property, or the zero value when it is
-// absent.
-func (x *Event) GetResponse() string {
-	if x == nil || x.Response == nil {
-		var zero string
-		return zero
-	}
-	return *x.Response
-}
-
-// GetAttempt returns the attempt property, or the zero value when it is absent.
-func (x *Event) GetAttempt() string {
-	if x == nil || x.Attempt == nil {
-		var zero string
-		return zero
-	}
-	return *x.Attempt
-}
-
-// GetReason returns the reason property, or the zero value when it is absent.
-func (x *Event) GetReason() string {
-	if x == nil || x.Reason == nil {
-		var zero string
-		return zero
-	}
-	return *x.Reason
-}
-
-// GetStatus returns the status property, or the zero value when it is absent.
-func (x *Event) GetStatus() string {
-	if x == nil || x.Status == nil {
-		var zero string
-		return zero
-	}
-	return *x.Status
-}
-
-// GetType returns the type property, or the zero value when it is absent.
-func (x *Event) GetType() string {
-	if x == nil || x.Type == nil {
-		var zero string
-		return zero
-	}
-	return *x.Type
-}
-
-// GetUseragent returns the useragent property, or the zero value when it is
-// absent.
-func (x *Event) GetUseragent() string {
-	if x == nil || x.Useragent == nil {
-		var zero string
-		return zero
-	}
-	return *x.Useragent
-}
-
-// GetIP returns the ip property, or the zero value when it is absent.
-func (x *Event) GetIP() string {
-	if x == nil || x.IP == nil {
-		var zero string
-		return zero
-	}
-	return *x.IP
-}
-
-// GetURL returns the url property, or the zero value when it is absent.
-func (x *Event) GetURL() string {
-	if x == nil || x.URL == nil {
-		var zero string
-		return zero
-	}
-	return *x.URL
-}
-
 // GetAsmGroupID returns the asm_group_id property, or the zero value when it is
 // absent.
 func (x *Event) GetAsmGroupID() int64 {
@@ -208,48 +109,6 @@ func (x *Event) GetAsmGroupID() int64 {
 		return zero
 	}
 	return *x.AsmGroupID
-}
-
-// GetTLS returns the tls property, or the zero value when it is absent.
-func (x *Event) GetTLS() int64 {
-	if x == nil || x.TLS == nil {
-		var zero int64
-		return zero
-	}
-	return *x.TLS
-}
-
-// EventKind is an enumeration defined at #/components/schemas/EventKind.
-//
-// The kind of an event; SendGrid may add kinds.
-//
-// A value the spec does not list still decodes and is kept: providers add
-// values without notice. Known tells the two apart.
-type EventKind string
-
-// The values of EventKind that the spec lists.
-const (
-	EventKindProcessed        EventKind = "processed"
-	EventKindDropped          EventKind = "dropped"
-	EventKindDelivered        EventKind = "delivered"
-	EventKindDeferred         EventKind = "deferred"
-	EventKindBounce           EventKind = "bounce"
-	EventKindOpen             EventKind = "open"
-	EventKindClick            EventKind = "click"
-	EventKindSpamreport       EventKind = "spamreport"
-	EventKindUnsubscribe      EventKind = "unsubscribe"
-	EventKindGroupUnsubscribe EventKind = "group_unsubscribe"
-	EventKindGroupResubscribe EventKind = "group_resubscribe"
-)
-
-// Known reports whether v is one of the values of EventKind that the spec
-// lists.
-func (v EventKind) Known() bool {
-	switch v {
-	case EventKindProcessed, EventKindDropped, EventKindDelivered, EventKindDeferred, EventKindBounce, EventKindOpen, EventKindClick, EventKindSpamreport, EventKindUnsubscribe, EventKindGroupUnsubscribe, EventKindGroupResubscribe:
-		return true
-	}
-	return false
 }
 
 // EventCategory is a value that is one of 2 schemas defined at
@@ -315,3 +174,1623 @@ func (u *EventCategory) UnmarshalJSON(data []byte) error {
 	u.raw = append(json.RawMessage{}, data...)
 	return nil
 }
+
+// Processed is an object defined at #/components/schemas/Processed.
+type Processed struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to ProcessedEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The IP pool the message is sent from.
+	Pool *ProcessedPool `json:"pool,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Processed) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Processed) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Processed) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Processed) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Processed) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Processed) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Processed) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Processed) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetPool returns the pool property, or nil when it is absent.
+func (x *Processed) GetPool() *ProcessedPool {
+	if x == nil {
+		return nil
+	}
+	return x.Pool
+}
+
+// The values the spec fixes for properties of Processed.
+const (
+	ProcessedEvent = "processed"
+)
+
+// ProcessedPool is an object defined at
+// #/components/schemas/Processed/allOf/1/properties/pool.
+//
+// The IP pool the message is sent from.
+type ProcessedPool struct {
+	Name *string `json:"name,omitzero"`
+	ID   *int64  `json:"id,omitzero"`
+}
+
+// GetName returns the name property, or the zero value when it is absent.
+func (x *ProcessedPool) GetName() string {
+	if x == nil || x.Name == nil {
+		var zero string
+		return zero
+	}
+	return *x.Name
+}
+
+// GetID returns the id property, or the zero value when it is absent.
+func (x *ProcessedPool) GetID() int64 {
+	if x == nil || x.ID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.ID
+}
+
+// Dropped is an object defined at #/components/schemas/Dropped.
+type Dropped struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to DroppedEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// Why the message was dropped.
+	Reason *string `json:"reason,omitzero"`
+
+	// The enhanced SMTP status code.
+	Status *string `json:"status,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Dropped) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Dropped) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Dropped) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Dropped) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Dropped) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Dropped) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Dropped) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Dropped) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetReason returns the reason property, or the zero value when it is absent.
+func (x *Dropped) GetReason() string {
+	if x == nil || x.Reason == nil {
+		var zero string
+		return zero
+	}
+	return *x.Reason
+}
+
+// GetStatus returns the status property, or the zero value when it is absent.
+func (x *Dropped) GetStatus() string {
+	if x == nil || x.Status == nil {
+		var zero string
+		return zero
+	}
+	return *x.Status
+}
+
+// The values the spec fixes for properties of Dropped.
+const (
+	DroppedEvent = "dropped"
+)
+
+// Delivered is an object defined at #/components/schemas/Delivered.
+type Delivered struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to DeliveredEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The receiving server's answer.
+	Response *string `json:"response,omitzero"`
+
+	// The IP address of the sending server.
+	IP *string `json:"ip,omitzero"`
+
+	// 1 when the message was delivered over TLS.
+	TLS *int64 `json:"tls,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Delivered) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Delivered) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Delivered) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Delivered) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Delivered) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Delivered) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Delivered) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Delivered) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetResponse returns the response property, or the zero value when it is
+// absent.
+func (x *Delivered) GetResponse() string {
+	if x == nil || x.Response == nil {
+		var zero string
+		return zero
+	}
+	return *x.Response
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *Delivered) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// GetTLS returns the tls property, or the zero value when it is absent.
+func (x *Delivered) GetTLS() int64 {
+	if x == nil || x.TLS == nil {
+		var zero int64
+		return zero
+	}
+	return *x.TLS
+}
+
+// The values the spec fixes for properties of Delivered.
+const (
+	DeliveredEvent = "delivered"
+)
+
+// Deferred is an object defined at #/components/schemas/Deferred.
+type Deferred struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to DeferredEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The receiving server's answer.
+	Response *string `json:"response,omitzero"`
+
+	// How many delivery attempts were made.
+	Attempt *string `json:"attempt,omitzero"`
+
+	// The IP address of the sending server.
+	IP *string `json:"ip,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Deferred) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Deferred) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Deferred) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Deferred) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Deferred) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Deferred) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Deferred) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Deferred) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetResponse returns the response property, or the zero value when it is
+// absent.
+func (x *Deferred) GetResponse() string {
+	if x == nil || x.Response == nil {
+		var zero string
+		return zero
+	}
+	return *x.Response
+}
+
+// GetAttempt returns the attempt property, or the zero value when it is absent.
+func (x *Deferred) GetAttempt() string {
+	if x == nil || x.Attempt == nil {
+		var zero string
+		return zero
+	}
+	return *x.Attempt
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *Deferred) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// The values the spec fixes for properties of Deferred.
+const (
+	DeferredEvent = "deferred"
+)
+
+// Bounce is an object defined at #/components/schemas/Bounce.
+type Bounce struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to BounceEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The receiving server's reason.
+	Reason *string `json:"reason,omitzero"`
+
+	// The enhanced SMTP status code.
+	Status *string `json:"status,omitzero"`
+
+	// bounce, or blocked; SendGrid may add others.
+	Type *string `json:"type,omitzero"`
+
+	// SendGrid's class of the bounce (Invalid Address, Reputation, ...).
+	BounceClassification *string `json:"bounce_classification,omitzero"`
+
+	// The IP address of the sending server.
+	IP *string `json:"ip,omitzero"`
+
+	// 1 when the connection used TLS.
+	TLS *int64 `json:"tls,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Bounce) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Bounce) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Bounce) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Bounce) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Bounce) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Bounce) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Bounce) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Bounce) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetReason returns the reason property, or the zero value when it is absent.
+func (x *Bounce) GetReason() string {
+	if x == nil || x.Reason == nil {
+		var zero string
+		return zero
+	}
+	return *x.Reason
+}
+
+// GetStatus returns the status property, or the zero value when it is absent.
+func (x *Bounce) GetStatus() string {
+	if x == nil || x.Status == nil {
+		var zero string
+		return zero
+	}
+	return *x.Status
+}
+
+// GetType returns the type property, or the zero value when it is absent.
+func (x *Bounce) GetType() string {
+	if x == nil || x.Type == nil {
+		var zero string
+		return zero
+	}
+	return *x.Type
+}
+
+// GetBounceClassification returns the bounce_classification property, or the
+// zero value when it is absent.
+func (x *Bounce) GetBounceClassification() string {
+	if x == nil || x.BounceClassification == nil {
+		var zero string
+		return zero
+	}
+	return *x.BounceClassification
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *Bounce) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// GetTLS returns the tls property, or the zero value when it is absent.
+func (x *Bounce) GetTLS() int64 {
+	if x == nil || x.TLS == nil {
+		var zero int64
+		return zero
+	}
+	return *x.TLS
+}
+
+// The values the spec fixes for properties of Bounce.
+const (
+	BounceEvent = "bounce"
+)
+
+// Open is an object defined at #/components/schemas/Open.
+type Open struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to OpenEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The recipient's user agent.
+	Useragent *string `json:"useragent,omitzero"`
+
+	// The IP address of the recipient.
+	IP *string `json:"ip,omitzero"`
+
+	// True when the open was a machine's (Apple Mail Privacy Protection), not the
+	// recipient's.
+	SgMachineOpen *bool `json:"sg_machine_open,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Open) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Open) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Open) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Open) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Open) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Open) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Open) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Open) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetUseragent returns the useragent property, or the zero value when it is
+// absent.
+func (x *Open) GetUseragent() string {
+	if x == nil || x.Useragent == nil {
+		var zero string
+		return zero
+	}
+	return *x.Useragent
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *Open) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// GetSgMachineOpen returns the sg_machine_open property, or the zero value when
+// it is absent.
+func (x *Open) GetSgMachineOpen() bool {
+	if x == nil || x.SgMachineOpen == nil {
+		var zero bool
+		return zero
+	}
+	return *x.SgMachineOpen
+}
+
+// The values the spec fixes for properties of Open.
+const (
+	OpenEvent = "open"
+)
+
+// Click is an object defined at #/components/schemas/Click.
+type Click struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to ClickEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The recipient's user agent.
+	Useragent *string `json:"useragent,omitzero"`
+
+	// The IP address of the recipient.
+	IP *string `json:"ip,omitzero"`
+
+	// The URL clicked.
+	URL *string `json:"url,omitzero"`
+
+	// Which link of the message was clicked.
+	URLOffset *ClickURLOffset `json:"url_offset,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Click) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Click) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Click) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Click) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Click) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Click) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Click) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Click) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetUseragent returns the useragent property, or the zero value when it is
+// absent.
+func (x *Click) GetUseragent() string {
+	if x == nil || x.Useragent == nil {
+		var zero string
+		return zero
+	}
+	return *x.Useragent
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *Click) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// GetURL returns the url property, or the zero value when it is absent.
+func (x *Click) GetURL() string {
+	if x == nil || x.URL == nil {
+		var zero string
+		return zero
+	}
+	return *x.URL
+}
+
+// GetURLOffset returns the url_offset property, or nil when it is absent.
+func (x *Click) GetURLOffset() *ClickURLOffset {
+	if x == nil {
+		return nil
+	}
+	return x.URLOffset
+}
+
+// The values the spec fixes for properties of Click.
+const (
+	ClickEvent = "click"
+)
+
+// ClickURLOffset is an object defined at
+// #/components/schemas/Click/allOf/1/properties/url_offset.
+//
+// Which link of the message was clicked.
+type ClickURLOffset struct {
+	Index *int64  `json:"index,omitzero"`
+	Type  *string `json:"type,omitzero"`
+}
+
+// GetIndex returns the index property, or the zero value when it is absent.
+func (x *ClickURLOffset) GetIndex() int64 {
+	if x == nil || x.Index == nil {
+		var zero int64
+		return zero
+	}
+	return *x.Index
+}
+
+// GetType returns the type property, or the zero value when it is absent.
+func (x *ClickURLOffset) GetType() string {
+	if x == nil || x.Type == nil {
+		var zero string
+		return zero
+	}
+	return *x.Type
+}
+
+// SpamReport is an object defined at #/components/schemas/SpamReport.
+type SpamReport struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to SpamReportEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *SpamReport) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *SpamReport) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *SpamReport) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *SpamReport) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *SpamReport) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *SpamReport) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *SpamReport) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *SpamReport) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// The values the spec fixes for properties of SpamReport.
+const (
+	SpamReportEvent = "spamreport"
+)
+
+// Unsubscribe is an object defined at #/components/schemas/Unsubscribe.
+type Unsubscribe struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to UnsubscribeEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *Unsubscribe) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *Unsubscribe) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *Unsubscribe) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *Unsubscribe) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *Unsubscribe) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *Unsubscribe) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *Unsubscribe) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *Unsubscribe) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// The values the spec fixes for properties of Unsubscribe.
+const (
+	UnsubscribeEvent = "unsubscribe"
+)
+
+// GroupUnsubscribe is an object defined at
+// #/components/schemas/GroupUnsubscribe.
+type GroupUnsubscribe struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to GroupUnsubscribeEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The recipient's user agent.
+	Useragent *string `json:"useragent,omitzero"`
+
+	// The IP address of the recipient.
+	IP *string `json:"ip,omitzero"`
+
+	// The URL of the unsubscribe link.
+	URL *string `json:"url,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *GroupUnsubscribe) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *GroupUnsubscribe) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *GroupUnsubscribe) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *GroupUnsubscribe) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *GroupUnsubscribe) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *GroupUnsubscribe) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *GroupUnsubscribe) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *GroupUnsubscribe) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetUseragent returns the useragent property, or the zero value when it is
+// absent.
+func (x *GroupUnsubscribe) GetUseragent() string {
+	if x == nil || x.Useragent == nil {
+		var zero string
+		return zero
+	}
+	return *x.Useragent
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *GroupUnsubscribe) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// GetURL returns the url property, or the zero value when it is absent.
+func (x *GroupUnsubscribe) GetURL() string {
+	if x == nil || x.URL == nil {
+		var zero string
+		return zero
+	}
+	return *x.URL
+}
+
+// The values the spec fixes for properties of GroupUnsubscribe.
+const (
+	GroupUnsubscribeEvent = "group_unsubscribe"
+)
+
+// GroupResubscribe is an object defined at
+// #/components/schemas/GroupResubscribe.
+type GroupResubscribe struct {
+	// The recipient's address.
+	Email string `json:"email"`
+
+	// When the event happened, in unix seconds.
+	Timestamp int64 `json:"timestamp"`
+
+	// The kind of the event; each message fixes it.
+	//
+	// The spec fixes its value to GroupResubscribeEvent.
+	Event string `json:"event"`
+
+	// The event's unique id.
+	SgEventID string `json:"sg_event_id"`
+
+	// The id of the message the event is about (absent for some asynchronous
+	// bounces).
+	SgMessageID *string `json:"sg_message_id,omitzero"`
+
+	// The SMTP Message-ID SendGrid gave the message.
+	SMTPID *string `json:"smtp-id,omitzero"`
+
+	// The message's category, or its categories.
+	Category *EventCategory `json:"category,omitzero"`
+
+	// The unsubscribe group of the message.
+	AsmGroupID *int64 `json:"asm_group_id,omitzero"`
+
+	// The recipient's user agent.
+	Useragent *string `json:"useragent,omitzero"`
+
+	// The IP address of the recipient.
+	IP *string `json:"ip,omitzero"`
+
+	// The URL of the resubscribe link.
+	URL *string `json:"url,omitzero"`
+}
+
+// GetEmail returns the email property, or the zero value when x is nil.
+func (x *GroupResubscribe) GetEmail() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Email
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when x is nil.
+func (x *GroupResubscribe) GetTimestamp() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Timestamp
+}
+
+// GetEvent returns the event property, or the zero value when x is nil.
+func (x *GroupResubscribe) GetEvent() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Event
+}
+
+// GetSgEventID returns the sg_event_id property, or the zero value when x is
+// nil.
+func (x *GroupResubscribe) GetSgEventID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.SgEventID
+}
+
+// GetSgMessageID returns the sg_message_id property, or the zero value when it
+// is absent.
+func (x *GroupResubscribe) GetSgMessageID() string {
+	if x == nil || x.SgMessageID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SgMessageID
+}
+
+// GetSMTPID returns the smtp-id property, or the zero value when it is absent.
+func (x *GroupResubscribe) GetSMTPID() string {
+	if x == nil || x.SMTPID == nil {
+		var zero string
+		return zero
+	}
+	return *x.SMTPID
+}
+
+// GetCategory returns the category property, or the zero value when it is
+// absent.
+func (x *GroupResubscribe) GetCategory() EventCategory {
+	if x == nil || x.Category == nil {
+		var zero EventCategory
+		return zero
+	}
+	return *x.Category
+}
+
+// GetAsmGroupID returns the asm_group_id property, or the zero value when it is
+// absent.
+func (x *GroupResubscribe) GetAsmGroupID() int64 {
+	if x == nil || x.AsmGroupID == nil {
+		var zero int64
+		return zero
+	}
+	return *x.AsmGroupID
+}
+
+// GetUseragent returns the useragent property, or the zero value when it is
+// absent.
+func (x *GroupResubscribe) GetUseragent() string {
+	if x == nil || x.Useragent == nil {
+		var zero string
+		return zero
+	}
+	return *x.Useragent
+}
+
+// GetIP returns the ip property, or the zero value when it is absent.
+func (x *GroupResubscribe) GetIP() string {
+	if x == nil || x.IP == nil {
+		var zero string
+		return zero
+	}
+	return *x.IP
+}
+
+// GetURL returns the url property, or the zero value when it is absent.
+func (x *GroupResubscribe) GetURL() string {
+	if x == nil || x.URL == nil {
+		var zero string
+		return zero
+	}
+	return *x.URL
+}
+
+// The values the spec fixes for properties of GroupResubscribe.
+const (
+	GroupResubscribeEvent = "group_resubscribe"
+)
