@@ -214,11 +214,20 @@ func (e *Endpoint) bodies() string {
 
 // signed is the request a signature over the request (its URL, say) is
 // checked on: with PublicURL, its URL is the public one, the request's
-// path and query after it; without, r as it came, whose URL has no
-// scheme or host (a verifier that signs the URL then refuses it).
+// path and query after it; without, r with a URL of no scheme or host
+// (a verifier that signs the URL then refuses it).
 func (e *Endpoint) signed(r *http.Request) *http.Request {
 	if e.PublicURL == "" {
-		return r
+		if r.URL.Host == "" && r.URL.Scheme == "" {
+			return r
+		}
+		// An absolute request-target (POST https://host/path) is the
+		// client's to choose, as the Host header is.
+		u := *r.URL
+		u.Scheme, u.Host = "", ""
+		r2 := *r
+		r2.URL = &u
+		return &r2
 	}
 	u, err := url.Parse(strings.TrimSuffix(e.PublicURL, "/") + r.URL.RequestURI())
 	if err != nil {

@@ -147,8 +147,8 @@ func TestEndpointPublicURL(t *testing.T) {
 		{"", "/hook?x=1"},
 	} {
 		e := &Endpoint{Channel: "/hook", Verifier: v, PublicURL: tc.public, Dispatch: func(context.Context, *webhook.Delivery) error { return nil }}
-		r := httptest.NewRequest(http.MethodPost, "/hook?x=1", strings.NewReader("{}"))
-		r.Host = "evil.example"
+		// An absolute request-target, as a client may send one.
+		r := httptest.NewRequest(http.MethodPost, "http://evil.example/hook?x=1", strings.NewReader("{}"))
 		e.ServeHTTP(httptest.NewRecorder(), r)
 		if seen != tc.want {
 			t.Errorf("public %q: verifier saw %q, want %q", tc.public, seen, tc.want)
@@ -159,3 +159,15 @@ func TestEndpointPublicURL(t *testing.T) {
 type verifierFunc func(*http.Request, []byte) error
 
 func (f verifierFunc) Verify(r *http.Request, body []byte) error { return f(r, body) }
+
+func TestWithPublicURL(t *testing.T) {
+	for _, u := range []string{"/hooks", "hooks.example.com", "https://h.example/?a=1"} {
+		s := NewSettings(WithPublicURL(u), AllowUnauthenticated())
+		if _, err := s.Verifier(nil); err == nil {
+			t.Errorf("WithPublicURL(%q): no error", u)
+		}
+	}
+	if s := NewSettings(WithPublicURL("https://h.example/base")); s.PublicURL != "https://h.example/base" {
+		t.Errorf("PublicURL %q", s.PublicURL)
+	}
+}
