@@ -68,9 +68,9 @@ bench:
 
 # Receiver speed (bench/, its own module so users never download ogen):
 # hookgen's Server, a hand-written encoding/json handler, ogen and the floor,
-# plus decode-only, and deliveries over loopback HTTP with the in-memory
-# Deduper, the Redis one and hand-off to JetStream (one at a time and from
-# 64 clients), interleaved BENCHROUNDS times, then the targets judged on
+# plus decode-only, Twilio's signed form beside JSON, and deliveries over
+# loopback HTTP with the in-memory Deduper, the Redis one and hand-off to
+# JetStream (one at a time and from 64 clients), interleaved BENCHROUNDS times, then the targets judged on
 # the medians (internal/benchcheck -receive); about a minute and a half.
 BENCHROUNDS ?= 10
 BENCHSTAT = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
@@ -81,6 +81,7 @@ bench-receive: services
 	  done && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Server' -col /server results.out && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:Decode' -col /decoder results.out && \
+	  $(GO) run $(BENCHSTAT) -filter '.name:ReceiveForm' -col /receiver results.out && \
 	  $(GO) run $(BENCHSTAT) -filter '.name:(Scale OR ScaleParallel)' -col /receiver results.out
 	$(GO) run ./internal/benchcheck -receive < bench/results.out
 

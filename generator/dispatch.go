@@ -92,6 +92,7 @@ func (g *gen) dispatch(f *jen.File) {
 			g.headerDecoder(f, m.Headers)
 		}
 	}
+	g.forms(f) // form.go
 }
 
 // returns says how a dispatcher method returns: an error alone, or a
@@ -161,6 +162,7 @@ func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 		}
 		body = g.payloadRoute(f, c, cases, ret) // decode.go: one pass over the body
 	}
+	body = append(g.formDecode(c, ret), body...) // form.go: a form becomes JSON first
 	name := g.channel(c).Route
 	if item := g.channel(c).Item; item != "" {
 		// The comment written above is the element's route's.

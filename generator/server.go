@@ -51,10 +51,13 @@ func (g *gen) server(f *jen.File) {
 		jen.List(jen.Id("v"), jen.Err()).Op(":=").Id("s").Dot("Verifier").Call(jen.Id("securityRequirements")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(
 			jen.Lit(pkg+": %w: configure "+strings.Join(hint, " or ")+", or pass AllowUnauthenticated() to accept unauthenticated deliveries"), jen.Err()))),
+	}
+	body = append(body, g.publicURLCheck()...)
+	body = append(body,
 		jen.Id("d").Op(":=").Id("newDispatcher").Call(jen.Id("h"), jen.Id("s")),
 		jen.Id("srv").Op(":=").Op("&").Id("Server").Values(jen.Dict{jen.Id("mux"): jen.Qual("net/http", "NewServeMux").Call()}),
 		jen.Id("schemes").Op(":=").Id("s").Dot("SchemeNames").Call(),
-	}
+	)
 	for _, c := range g.routed() {
 		ep := jen.Id("srv").Dot(g.channel(c).Endpoint)
 		dispatch := "Dispatch"
@@ -70,6 +73,10 @@ func (g *gen) server(f *jen.File) {
 			jen.Id("Observer"):  jen.Id("s").Dot("Observer"),
 			jen.Id("Provider"):  jen.Lit(g.cfg.Package),
 			jen.Id("Schemes"):   jen.Id("schemes"),
+		}
+		g.formEndpoint(c, d)
+		if len(g.urlSchemes()) > 0 {
+			d[jen.Id("PublicURL")] = jen.Id("s").Dot("PublicURL")
 		}
 		if hs := g.channel(c).Handshakes; len(hs) > 0 {
 			var list []jen.Code
@@ -160,6 +167,7 @@ func (g *gen) options(f *jen.File) {
 		fileComment(f, o.doc)
 		f.Func().Id(o.name).Params(o.params...).Id("Option").Block(jen.Return(jen.Qual(implPkg, o.name).Call(o.args...)))
 	}
+	g.publicURLOption(f) // form.go
 	for _, m := range g.api.Messages {
 		mp := g.message(m)
 		if mp.TokenOption == "" {

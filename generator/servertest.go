@@ -47,6 +47,9 @@ func (g *gen) serverTest(f *jen.File) {
 			if r.Message.Handshake != nil {
 				d[jen.Id("Handshake")] = jen.True()
 			}
+			if g.formOfMessage(r.Message) != nil {
+				d[jen.Id("Form")] = jen.True()
+			}
 			routes = append(routes, jen.Values(d))
 		}
 	}
@@ -59,7 +62,7 @@ func (g *gen) serverTest(f *jen.File) {
 	f.Comment("message's own discriminator value and valid credentials, through Server.")
 	f.Func().Id("TestServerRoutesEveryMessage").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.List(jen.Id("opts"), jen.Id("creds"), jen.Id("_")).Op(":=").Id("testCredentials").Call(),
-		jen.Qual(webhooktestPkg, "CheckRoutes").Call(jen.Id("t"), jen.Qual(webhooktestPkg, "Target").Values(jen.Dict{
+		jen.Qual(webhooktestPkg, "CheckRoutes").Call(jen.Id("t"), jen.Qual(webhooktestPkg, "Target").Values(g.withFormBody(jen.Dict{
 			jen.Id("Routes"):   jen.Id("testRoutes"),
 			jen.Id("Examples"): jen.Id("Examples").Call(),
 			jen.Id("Authenticate"): jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Block(
@@ -72,7 +75,7 @@ func (g *gen) serverTest(f *jen.File) {
 				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
 				jen.Return(jen.Id("srv"), jen.Op("&").Id("rec").Dot("Recorder")),
 			),
-		})),
+		}))),
 	)
 	f.Line()
 	g.requestHelpersTest(f, false)
@@ -141,6 +144,9 @@ func (g *gen) testAuth(f *jen.File) {
 	}
 	if len(opts) == 0 {
 		opts = append(opts, jen.Id("AllowUnauthenticated").Call())
+	}
+	if len(g.urlSchemes()) > 0 {
+		opts = append(opts, jen.Id("WithPublicURL").Call(jen.Qual(webhooktestPkg, "BaseURL")))
 	}
 	f.Comment("testCredentials returns options with test credentials, the Credentials that")
 	f.Comment("pass them, and Credentials with wrong secrets.")

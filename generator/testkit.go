@@ -82,7 +82,12 @@ func (g *gen) testkit(f *jen.File) {
 			} else {
 				what = "the secret that signs the request, with the current time"
 				build = build.Call(field.Clone())
-				sign = jen.Id("v").Dot("Sign").Call(jen.Id("r").Dot("Header"), jen.Id("body"),
+				method, target := "Sign", jen.Id("r").Dot("Header")
+				if signsRequest(s) {
+					// form.go: the signature covers the request, whose URL is the public one.
+					method, target = "SignRequest", jen.Id("r")
+				}
+				sign = jen.Id("v").Dot(method).Call(target, jen.Id("body"),
 					jen.Qual("fmt", "Sprintf").Call(jen.Lit("msg_%d"), jen.Qual("time", "Now").Call().Dot("UnixNano").Call()), jen.Qual("time", "Now").Call())
 			}
 			set = []jen.Code{
@@ -120,6 +125,9 @@ func (g *gen) testkit(f *jen.File) {
 	}
 	f.Line()
 	g.newRequest(f)
+	if g.hasForms() {
+		g.kitForm(f) // form.go
+	}
 	f.Line()
 	f.Comment("exampleOf returns the first example of message, or an empty object.")
 	f.Func().Id("exampleOf").Params(jen.Id("message").String()).Qual(webhookPkg, "Example").Block(
@@ -205,9 +213,10 @@ func (g *gen) newRequest(f *jen.File) {
 				jen.Return(jen.Nil(), jen.Err()),
 			),
 		),
+		g.kitFormBody(),
 		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual("net/http", "NewRequest").Call(jen.Qual("net/http", "MethodPost"), jen.Id("url"), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
 		fail,
-		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
+		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), g.kitContentType()),
 		jen.For(jen.List(jen.Id("k"), jen.Id("v")).Op(":=").Range().Id("ex").Dot("Headers")).Block(
 			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("k"), jen.Id("v")),
 		),

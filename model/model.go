@@ -516,6 +516,10 @@ type Type struct {
 	// Format is the schema's format: date-time, int32, int64, float,
 	// double, uuid, uri, ...
 	Format string
+	// ContentMediaType is JSON Schema's contentMediaType: the media type
+	// of a string's content. "application/json" on a property of a form
+	// payload says the field's text is JSON, decoded as the schema says.
+	ContentMediaType string
 	// Nullable is set when the schema admits null (type: [x, "null"]).
 	// A schema that admits null beside a type it shares with other
 	// schemas (oneOf: [{$ref: X}, {type: "null"}], or $ref beside

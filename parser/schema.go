@@ -320,6 +320,9 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 		Pos:         loc.pos(),
 	}
 	r.memo[memoKey(loc)] = t
+	if v, ok := loc.get("contentMediaType"); ok {
+		t.ContentMediaType = r.p.scalar(v, "contentMediaType")
+	}
 	var types []string
 	for _, typ := range s.Type.Slice() {
 		if !slices.Contains(knownTypes, typ) {

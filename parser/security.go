@@ -189,7 +189,10 @@ func (p *parser) presetFields(s *model.SecurityScheme, a at, sig *model.Signatur
 }
 
 // placeholders are what webhook.HMACConfig's Content may sign.
-var placeholders = []string{"{id}", "{timestamp}", "{body}"}
+// Those after {body} are the request's: its public URL, method, path,
+// query, and its form parameters sorted by name (Twilio's), which may
+// stand for {body}.
+var placeholders = []string{"{id}", "{timestamp}", "{body}", "{url}", "{method}", "{path}", "{query}", "{form:sorted}"}
 
 // checkContent refuses, at the content value, a signed-content template
 // that NewServer would refuse: an unknown or unclosed placeholder, no
@@ -215,8 +218,8 @@ func (p *parser) checkContent(v at, sig *model.Signature) {
 		rest = rest[i+j+1:]
 	}
 	switch {
-	case !uses["{body}"]:
-		p.errorf(v.pos(), "%s content %q must include {body}", extHMAC, sig.Content)
+	case !uses["{body}"] && !uses["{form:sorted}"]:
+		p.errorf(v.pos(), "%s content %q must include {body} or {form:sorted}", extHMAC, sig.Content)
 	case uses["{timestamp}"] && sig.TimestampKey == "" && sig.TimestampHeader == "":
 		p.errorf(v.pos(), "%s content %q signs {timestamp}: set timestampHeader, or timestampKey for a timestamp inside the signature header", extHMAC, sig.Content)
 	case uses["{id}"] && sig.IDHeader == "":

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"hash"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -128,6 +130,13 @@ const (
 	segID
 	segTimestamp
 	segBody
+	// The request, for signatures over more than the body: its public
+	// URL, method, path and query, and its form parameters sorted.
+	segURL
+	segMethod
+	segPath
+	segQuery
+	segFormSorted
 )
 
 // NewHMAC validates cfg and returns the verifier. Errors name the field at
@@ -200,7 +209,7 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 		content = "{body}"
 	}
 	var err error
-	if h.content, err = parseContent("HMAC", content); err != nil {
+	if h.content, err = parseContent("HMAC", content, true); err != nil {
 		return nil, err
 	}
 	for _, s := range h.content {
@@ -236,8 +245,10 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 
 // parseContent splits a signed-content template into literal and
 // placeholder segments; an unknown {name} is an error rather than text, to
-// catch typos. kind names the verifier in errors.
-func parseContent(kind, t string) ([]segment, error) {
+// catch typos. kind names the verifier in errors; request allows the
+// placeholders of the request ({url}, {method}, {path}, {query},
+// {form:sorted}), which may stand for {body}.
+func parseContent(kind, t string, request bool) ([]segment, error) {
 	var segs []segment
 	hasBody := false
 	for t != "" {
@@ -262,14 +273,31 @@ func parseContent(kind, t string) ([]segment, error) {
 			segs = append(segs, segment{kind: segBody})
 			hasBody = true
 		default:
-			return nil, fmt.Errorf("webhook: %s Content: unknown placeholder {%s}; want {id}, {timestamp} or {body}", kind, name)
+			k, ok := requestSegments[name]
+			if !request || !ok {
+				want := "{id}, {timestamp} or {body}"
+				if request {
+					want = "{id}, {timestamp}, {body}, {url}, {method}, {path}, {query} or {form:sorted}"
+				}
+				return nil, fmt.Errorf("webhook: %s Content: unknown placeholder {%s}; want %s", kind, name, want)
+			}
+			segs = append(segs, segment{kind: k})
+			hasBody = hasBody || k == segFormSorted
 		}
 		t = t[i+j+1:]
 	}
 	if !hasBody {
+		if request {
+			return nil, fmt.Errorf("webhook: %s Content must include {body} or {form:sorted}", kind)
+		}
 		return nil, fmt.Errorf("webhook: %s Content must include {body}", kind)
 	}
 	return segs, nil
+}
+
+// requestSegments are the placeholders of the request.
+var requestSegments = map[string]segmentKind{
+	"url": segURL, "method": segMethod, "path": segPath, "query": segQuery, "form:sorted": segFormSorted,
 }
 
 // VerifyHeader refuses a request without the signature header before its
@@ -356,6 +384,10 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 		}
 	}
 
+	req, err := h.requestOf(r, body)
+	if err != nil {
+		return err
+	}
 	decoded := make([][]byte, 0, len(sigs))
 	for _, s := range sigs {
 		if b, ok := h.decode(s); ok {
@@ -366,7 +398,7 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 		return unauthorized("hmac: malformed signature")
 	}
 	for _, secret := range h.secrets {
-		want := h.mac(secret, id, ts, body)
+		want := h.mac(secret, id, ts, body, req)
 		for _, got := range decoded {
 			if hmac.Equal(want, got) {
 				return nil
@@ -494,9 +526,68 @@ func (h *HMAC) encode(b []byte) string {
 	}
 }
 
+// signedRequest is what the request placeholders stand for.
+type signedRequest struct {
+	url, method, path, query, form string
+}
+
+// requestOf reads the request placeholders' values from r. {url} needs
+// an absolute URL: a server's request has one only when the receiver's
+// public URL is configured (WithPublicURL of a generated package), for
+// the Host header is the client's to choose.
+func (h *HMAC) requestOf(r *http.Request, body []byte) (signedRequest, error) {
+	var req signedRequest
+	for _, s := range h.content {
+		switch s.kind {
+		case segURL:
+			if r.URL == nil || r.URL.Scheme == "" || r.URL.Host == "" {
+				return req, unauthorized("hmac: the signature covers the request's URL, but the receiver's public URL is not configured")
+			}
+			req.url = r.URL.Scheme + "://" + r.URL.Host + r.URL.RequestURI()
+		case segMethod:
+			req.method = r.Method
+		case segPath:
+			req.path = r.URL.EscapedPath()
+		case segQuery:
+			req.query = r.URL.RawQuery
+		case segFormSorted:
+			f, err := SortedForm(body)
+			if err != nil {
+				return req, unauthorized("hmac: the body is no form: " + err.Error())
+			}
+			req.form = f
+		}
+	}
+	return req, nil
+}
+
+// SortedForm is the text a form body is signed as by Twilio: the names of
+// its parameters sorted (bytewise), each followed by its value, without
+// separators; a name given several times contributes each of its values,
+// in the order sent.
+func SortedForm(body []byte) (string, error) {
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return "", err
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range values[k] {
+			b.WriteString(k)
+			b.WriteString(v)
+		}
+	}
+	return b.String(), nil
+}
+
 // mac computes the MAC of the signed content, writing the body straight
 // into the hash rather than copying it into a concatenated buffer.
-func (h *HMAC) mac(secret []byte, id, ts string, body []byte) []byte {
+func (h *HMAC) mac(secret []byte, id, ts string, body []byte, req signedRequest) []byte {
 	m := hmac.New(h.newHash, secret)
 	for _, s := range h.content {
 		switch s.kind {
@@ -508,6 +599,16 @@ func (h *HMAC) mac(secret []byte, id, ts string, body []byte) []byte {
 			m.Write([]byte(ts))
 		case segBody:
 			m.Write(body)
+		case segURL:
+			m.Write([]byte(req.url))
+		case segMethod:
+			m.Write([]byte(req.method))
+		case segPath:
+			m.Write([]byte(req.path))
+		case segQuery:
+			m.Write([]byte(req.query))
+		case segFormSorted:
+			m.Write([]byte(req.form))
 		}
 	}
 	return m.Sum(nil)
@@ -518,6 +619,29 @@ func (h *HMAC) mac(secret []byte, id, ts string, body []byte) []byte {
 // ts means now. id is required when the signed content uses {id}. Test kits
 // and `hookgen send` use it to produce authentic requests.
 func (h *HMAC) Sign(header http.Header, body []byte, id string, ts time.Time) error {
+	return h.sign(header, body, id, ts, nil)
+}
+
+// SignRequest is [HMAC.Sign] for a signature over the request too ({url},
+// {method}, {path}, {query}, {form:sorted}): it signs r, whose URL is the
+// one the receiver is called at, and whose body is body.
+func (h *HMAC) SignRequest(r *http.Request, body []byte, id string, ts time.Time) error {
+	return h.sign(r.Header, body, id, ts, r)
+}
+
+func (h *HMAC) sign(header http.Header, body []byte, id string, ts time.Time, r *http.Request) error {
+	var req signedRequest
+	for _, s := range h.content {
+		if s.kind >= segURL && r == nil {
+			return errors.New("webhook: HMAC Sign: the signed content covers the request: use SignRequest")
+		}
+	}
+	if r != nil {
+		var err error
+		if req, err = h.requestOf(r, body); err != nil {
+			return fmt.Errorf("webhook: HMAC SignRequest: %w", err)
+		}
+	}
 	if h.usesID && id == "" {
 		return errors.New("webhook: HMAC Sign: the signed content uses {id} but id is empty")
 	}
@@ -525,7 +649,7 @@ func (h *HMAC) Sign(header http.Header, body []byte, id string, ts time.Time) er
 		ts = h.now()
 	}
 	tsStr := strconv.FormatInt(ts.Unix(), 10)
-	sig := h.encode(h.mac(h.secrets[0], id, tsStr, body))
+	sig := h.encode(h.mac(h.secrets[0], id, tsStr, body, req))
 	var value string
 	switch h.mode {
 	case modeKeyed:

@@ -257,6 +257,14 @@ func deliver(ctx context.Context, client *http.Client, url string, m *model.Mess
 	if body == nil {
 		body = []byte("{}")
 	}
+	if f := formOf(m); f != nil {
+		// The example is JSON; the provider sends it as a form.
+		form, err := f.Encode(body)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", m.Key, err)
+		}
+		body = form
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -337,7 +345,9 @@ func signatureSigner(api *model.API, secret, macKey, macIssued string) (func(*ht
 			return nil, fmt.Errorf("scheme %s: %w", s.Key, err)
 		}
 		return func(r *http.Request, body []byte) error {
-			return h.Sign(r.Header, body, fmt.Sprintf("msg_%d", time.Now().UnixNano()), time.Now())
+			// SignRequest signs what the content covers, the request's URL
+			// and form included (Twilio's X-Twilio-Signature).
+			return h.SignRequest(r, body, fmt.Sprintf("msg_%d", time.Now().UnixNano()), time.Now())
 		}, nil
 	}
 	return nil, errors.New("the spec has no x-hookgen-hmac scheme for the -secret or -mac-key given")

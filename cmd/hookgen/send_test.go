@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/generated/twilio"
 	"github.com/hookgen/hookgen/model"
 	"github.com/hookgen/hookgen/webhook"
 )
@@ -314,5 +315,52 @@ func TestKeySignatureConfigFields(t *testing.T) {
 		if f, ok := cfg.FieldByName(kv[0]); !ok || f.Type.Kind() != reflect.String {
 			t.Errorf("webhook.SignatureConfig has no string field %s", kv[0])
 		}
+	}
+}
+
+// twilioRecorder counts Twilio's status callbacks.
+type twilioRecorder struct {
+	twilio.UnimplementedHandler
+	got chan *twilio.MessageStatusCallback
+}
+
+func (r *twilioRecorder) HandleMessageStatus(_ context.Context, e *twilio.MessageStatusCallback) error {
+	r.got <- e
+	return nil
+}
+
+// TestSendTwilio: send encodes a form message's examples as forms and signs
+// them as Twilio does (the URL and the sorted form), which the generated
+// receiver accepts.
+func TestSendTwilio(t *testing.T) {
+	t.Parallel()
+	rec := &twilioRecorder{got: make(chan *twilio.MessageStatusCallback, 4)}
+	var srv http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+			t.Errorf("Content-Type %q", r.Header.Get("Content-Type"))
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	s, err := twilio.NewServer(rec, twilio.WithTwilioSignature("auth-token"), twilio.WithPublicURL(ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = s
+	spec := filepath.Join("..", "..", "specs", "twilio.yaml")
+	if r := runCLI(t, "send", "-spec", spec, "-url", ts.URL, "-secret", "auth-token"); r.code != 0 || strings.Count(r.stdout, "200 OK") != 2 {
+		t.Fatalf("send: %v", r)
+	}
+	statuses := map[twilio.MessageStatusValue]int64{}
+	for range 2 {
+		e := <-rec.got
+		statuses[e.MessageStatus] = e.GetErrorCode()
+	}
+	if want := map[twilio.MessageStatusValue]int64{"delivered": 0, "undelivered": 30003}; !reflect.DeepEqual(statuses, want) {
+		t.Errorf("handled %v, want %v", statuses, want)
+	}
+	if r := runCLI(t, "send", "-spec", spec, "-url", ts.URL, "-secret", "wrong"); r.code != 1 || !strings.Contains(r.stdout, "401") {
+		t.Errorf("wrong secret: %v", r)
 	}
 }

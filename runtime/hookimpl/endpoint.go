@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -17,11 +18,12 @@ import (
 // the status-code contract, verifies credentials on the raw body, and hands
 // the delivery to the channel's dispatcher.
 //
-// Order matters: credentials that need no body ([webhook.HeaderVerifier]) first,
-// then method and content type (405, 415), then the body is read (413) and
-// signatures over it are checked. Nothing reaches the dispatcher or the
-// de-duplication store before the credentials are checked, and nothing is
-// decoded before that.
+// Order matters: credentials that need no body ([webhook.HeaderVerifier])
+// first; then the method (405); then, for a signature over the body, the
+// body is read (413) and the signature checked (401); then the content
+// type (415). A badly signed request is 401 whatever its content type.
+// Nothing reaches the dispatcher or the de-duplication store before the
+// credentials are checked, and nothing is decoded before that.
 type Endpoint struct {
 	Channel string
 	// Params are the names of the channel parameters, read from the
@@ -40,6 +42,14 @@ type Endpoint struct {
 	// Handshakes are answered before anything else, when a request is one
 	// of them (see [QueryHandshake]).
 	Handshakes []*QueryHandshake
+	// Form is set when the channel declares form-encoded bodies
+	// (application/x-www-form-urlencoded), FormOnly when it declares no
+	// JSON: the content types it accepts, beside which a request is 415.
+	Form, FormOnly bool
+	// PublicURL, when set, is the receiver's URL as the provider calls
+	// it (behind a proxy, say), which a signature over the request's URL
+	// is checked with: the request's path and query follow it.
+	PublicURL string
 	// Observer, when set, is told of every delivery, with Provider and
 	// the Schemes configured (Settings.SchemeNames).
 	Observer          webhook.Observer
@@ -84,22 +94,27 @@ func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, o *observation)
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "webhook deliveries are POST requests")
 		return
 	}
-	if ct := headerValue(r.Header, "Content-Type"); ct != "" && !isJSON(ct) {
-		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be JSON, not "+ct)
-		return
-	}
-	body, err := readBody(w, r, e.BodyLimit)
-	if err != nil {
-		if errors.Is(err, webhook.ErrBodyTooLarge) {
-			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
+	// A request signed over its body is read (within the limit) and its
+	// signature checked before its content type is: a badly signed
+	// request is 401 whatever its content type.
+	var body []byte
+	if bodySigned {
+		var ok bool
+		if body, ok = e.read(w, r); !ok {
 			return
 		}
-		writeError(w, http.StatusBadRequest, "unreadable_body", "the request body could not be read")
+		if err := e.Verifier.Verify(e.signed(r), body); err != nil {
+			e.unauthorized(w, r, err)
+			return
+		}
+	}
+	if ct := headerValue(r.Header, "Content-Type"); ct != "" && !e.accepts(ct) {
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "the body must be "+e.bodies()+", not "+ct)
 		return
 	}
-	if bodySigned {
-		if err := e.Verifier.Verify(r, body); err != nil {
-			e.unauthorized(w, r, err)
+	if !bodySigned {
+		var ok bool
+		if body, ok = e.read(w, r); !ok {
 			return
 		}
 	}
@@ -116,6 +131,7 @@ func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, o *observation)
 	returned := false
 	defer e.exited(w, r, d, &returned)
 	var rep Reply
+	var err error
 	if e.DispatchReply != nil {
 		rep, err = e.DispatchReply(r.Context(), d)
 	} else {
@@ -157,6 +173,69 @@ func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, o *observation)
 		// The handler's error stays in the log: it may hold internals.
 		writeError(w, status, "handler_failed", "the event was not handled; retry later")
 	}
+}
+
+// read reads the body within the limit, answering 413 or 400 when it
+// cannot.
+func (e *Endpoint) read(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := readBody(w, r, e.BodyLimit)
+	if err != nil {
+		if errors.Is(err, webhook.ErrBodyTooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", err.Error())
+			return nil, false
+		}
+		writeError(w, http.StatusBadRequest, "unreadable_body", "the request body could not be read")
+		return nil, false
+	}
+	return body, true
+}
+
+// accepts reports whether the channel declares the content type ct.
+func (e *Endpoint) accepts(ct string) bool {
+	switch {
+	case e.Form && IsForm(ct):
+		return true
+	case e.FormOnly:
+		return false
+	}
+	return isJSON(ct)
+}
+
+// bodies names the content types the channel accepts, for a 415's body.
+func (e *Endpoint) bodies() string {
+	switch {
+	case e.FormOnly:
+		return FormType
+	case e.Form:
+		return "JSON or " + FormType
+	}
+	return "JSON"
+}
+
+// signed is the request a signature over the request (its URL, say) is
+// checked on: with PublicURL, its URL is the public one, the request's
+// path and query after it; without, r with a URL of no scheme or host
+// (a verifier that signs the URL then refuses it).
+func (e *Endpoint) signed(r *http.Request) *http.Request {
+	if e.PublicURL == "" {
+		if r.URL.Host == "" && r.URL.Scheme == "" {
+			return r
+		}
+		// An absolute request-target (POST https://host/path) is the
+		// client's to choose, as the Host header is.
+		u := *r.URL
+		u.Scheme, u.Host = "", ""
+		r2 := *r
+		r2.URL = &u
+		return &r2
+	}
+	u, err := url.Parse(strings.TrimSuffix(e.PublicURL, "/") + r.URL.RequestURI())
+	if err != nil {
+		return r
+	}
+	r2 := *r
+	r2.URL = u
+	return &r2
 }
 
 // unauthorized logs a rejected request and answers 401.

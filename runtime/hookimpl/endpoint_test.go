@@ -185,9 +185,9 @@ func macAuth(pairs ...string) string {
 }
 
 // TestEndpointOrder pins the order of the checks: credentials in the
-// headers, then method and content type, then the body and its size, then
-// a signature over it. Before, 405, 415 and 413 came before any
-// credential.
+// headers, then the method, then the body and its size, then a signature
+// over it, then the content type. Before, 405, 415 and 413 came before any
+// credential, and 415 before a signature over the body.
 func TestEndpointOrder(t *testing.T) {
 	basic := webhook.BasicAuth("r", webhook.Credential{Username: "user", Password: "pass"})
 	github, err := webhook.GitHubSignature("gh-secret")
@@ -204,6 +204,7 @@ func TestEndpointOrder(t *testing.T) {
 		body   string
 		auth   []string
 		want   int
+		read   bool // the body is read before the answer
 	}{
 		{name: "GET without credentials", v: basic, method: http.MethodGet, want: 401},
 		{name: "GET with credentials", v: basic, method: http.MethodGet, auth: []string{"Authorization", good}, want: 405},
@@ -214,6 +215,8 @@ func TestEndpointOrder(t *testing.T) {
 		{name: "GET without a signature", v: github, method: http.MethodGet, want: 401},
 		{name: "GET with a signature", v: github, method: http.MethodGet, auth: []string{"X-Hub-Signature-256", "sha256=00"}, want: 405},
 		{name: "too large with a signature", v: github, body: big, auth: []string{"X-Hub-Signature-256", "sha256=00"}, want: 413},
+		{name: "text/plain with a bad signature", v: github, ct: "text/plain", auth: []string{"X-Hub-Signature-256", "sha256=00"}, want: 401, read: true},
+		{name: "text/plain with a good signature", v: github, ct: "text/plain", auth: []string{"X-Hub-Signature-256", githubSig("gh-secret", "{}")}, want: 415, read: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -234,9 +237,16 @@ func TestEndpointOrder(t *testing.T) {
 			if status != tc.want || dispatched != 0 {
 				t.Errorf("status %d, dispatched %d; want %d, 0", status, dispatched, tc.want)
 			}
-			if read {
-				t.Errorf("body read for a %d", tc.want) // a 413 is the declared length's
+			if read != tc.read {
+				t.Errorf("body read %v for a %d, want %v", read, tc.want, tc.read) // a 413 is the declared length's
 			}
 		})
 	}
+}
+
+// githubSig is the X-Hub-Signature-256 of body under secret.
+func githubSig(secret, body string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(body))
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }

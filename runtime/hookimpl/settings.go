@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"time"
 
@@ -29,6 +30,9 @@ type Settings struct {
 	Tokens map[string][]string
 	// Observer is told of every delivery (WithObserver).
 	Observer webhook.Observer
+	// PublicURL is the receiver's URL as its provider calls it
+	// (WithPublicURL), for signatures over the request's URL.
+	PublicURL string
 	// errs are configuration mistakes found while applying options,
 	// reported by Verifier so that NewServer fails.
 	errs []error
@@ -144,6 +148,21 @@ func WithVerifyTokens(message string, tokens []string) Option {
 			s.Tokens = map[string][]string{}
 		}
 		s.Tokens[message] = tokens
+	})
+}
+
+// WithPublicURL sets the receiver's URL as the provider calls it, up to
+// the channel paths (https://hooks.example.com, or with the prefix a proxy
+// strips), for a signature over the request's URL: a request's path and
+// query follow it. It is never read from the request's Host or
+// X-Forwarded-* headers, which a client chooses.
+func WithPublicURL(u string) Option {
+	return optionFunc(func(s *Settings) {
+		if pu, err := url.Parse(u); err != nil || pu.Scheme == "" || pu.Host == "" || pu.RawQuery != "" {
+			s.errs = append(s.errs, fmt.Errorf("public URL %q: want an absolute URL without a query, such as https://hooks.example.com", u))
+			return
+		}
+		s.PublicURL = u
 	})
 }
 

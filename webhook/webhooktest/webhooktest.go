@@ -55,6 +55,9 @@ type Route struct {
 	// Handshake marks a handshake, which the server answers itself:
 	// no handler is called.
 	Handshake bool
+	// Form marks a message sent form-encoded: its JSON example is sent
+	// as the form Target.FormBody makes of it.
+	Form bool
 }
 
 // Target describes a generated package under test.
@@ -67,14 +70,31 @@ type Target struct {
 	Authenticate func(r *http.Request, body []byte)
 	// NewPayload returns a pointer to a new payload value of a message.
 	NewPayload func(message string) any
+	// FormBody returns the form a provider sends for a message's JSON
+	// payload, for routes marked Form.
+	FormBody func(message string, body []byte) ([]byte, error)
 }
 
-// Request builds an authenticated POST of body on a channel, setting the
-// discriminator of route and the example's headers.
+// BaseURL is where Target.Request sends: a server under test whose
+// signatures cover the request's URL is configured with it as its
+// public URL.
+const BaseURL = "http://receiver.test"
+
+// Request builds an authenticated POST of body (JSON, or for a route
+// marked Form the form Target.FormBody makes of it) on a channel, at
+// BaseURL, setting the discriminator of route and the example's headers.
 func (tg Target) Request(t testing.TB, route Route, body []byte, headers map[string]string) *http.Request {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, route.Path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
+	ct := "application/json"
+	if route.Form {
+		form, err := tg.FormBody(route.Message, body)
+		if err != nil {
+			t.Fatalf("%s: %v", route.Message, err)
+		}
+		body, ct = form, "application/x-www-form-urlencoded"
+	}
+	req := httptest.NewRequest(http.MethodPost, BaseURL+route.Path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
@@ -165,7 +185,9 @@ func CheckRoutes(t *testing.T, tg Target) {
 					t.Fatal(err)
 				}
 				req.Body = io.NopCloser(bytes.NewReader(sent))
-				body = sent
+				if !route.Form {
+					body = sent // a form's values are those of the JSON it was made of
+				}
 				srv.ServeHTTP(w, req)
 				if w.Code != http.StatusOK {
 					t.Fatalf("status %d: %s", w.Code, w.Body)
