@@ -190,6 +190,9 @@ type channelPlan struct {
 	// Handshakes are the messages of the channel recognised by their
 	// query rather than routed.
 	Handshakes []*model.Message
+	// HandshakeRequests name the test kit's request builder of each of
+	// Handshakes, in its order.
+	HandshakeRequests []string
 	// Item is, for a batch channel, the dispatcher method that routes one
 	// element of a batch; "" otherwise.
 	Item string
@@ -338,6 +341,11 @@ func (p *plan) nameChannels(names scope) {
 				carriers[r.Message]++
 			}
 		}
+		for _, m := range c.Messages {
+			if m.Handshake != nil && len(m.Handshake.Query) > 0 {
+				carriers[m]++
+			}
+		}
 	}
 	chans := scope{}
 	for _, c := range p.api.Channels {
@@ -368,6 +376,11 @@ func (p *plan) nameChannels(names scope) {
 		for _, m := range c.Messages {
 			if m.Handshake != nil && len(m.Handshake.Query) > 0 {
 				cp.Handshakes = append(cp.Handshakes, m)
+				req := "New" + p.messageOf[m].Name
+				if carriers[m] > 1 {
+					req += "On" + name
+				}
+				cp.HandshakeRequests = append(cp.HandshakeRequests, names.unique(req+"Request"))
 			}
 		}
 		p.channels = append(p.channels, cp)
@@ -819,6 +832,9 @@ func (p *plan) check() error {
 		declare(c.Const, c.Model.Pos, "channel "+c.Model.Path)
 		for i, r := range c.Requests {
 			declare(r, c.Model.Discriminator.Routes[i].Message.Pos, "message "+c.Model.Discriminator.Routes[i].Message.Key)
+		}
+		for i, r := range c.HandshakeRequests {
+			declare(r, c.Handshakes[i].Pos, "handshake "+c.Handshakes[i].Key)
 		}
 	}
 	errs = append(errs, p.checkPatterns()...)

@@ -3,8 +3,11 @@ package generator
 import (
 	"cmp"
 	"fmt"
+	"go/token"
 	"net/http"
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/dave/jennifer/jen"
 
@@ -123,8 +126,20 @@ func (g *gen) testkit(f *jen.File) {
 			g.requestHelper(f, cp.Model, r, cp.Requests[i])
 		}
 	}
+	handshakes := false
+	for _, cp := range g.channels {
+		for i, m := range cp.Handshakes {
+			f.Line()
+			g.handshakeHelper(f, cp.Model, m, cp.HandshakeRequests[i])
+			handshakes = true
+		}
+	}
 	f.Line()
 	g.newRequest(f)
+	if handshakes {
+		f.Line()
+		g.newHandshakeRequest(f)
+	}
 	if g.hasForms() {
 		g.kitForm(f) // form.go
 	}
@@ -237,4 +252,70 @@ func (g *gen) kitEventType(t *model.Type) *jen.Statement {
 		return g.payloadType(t)
 	}
 	return jen.Op("*").Add(g.goType(t))
+}
+
+// handshakeHelper writes name, the builder of the handshake m, which
+// channel c recognises by its query: each parameter that takes any value
+// (the challenge), and the verify token, is a parameter of the builder.
+func (g *gen) handshakeHelper(f *jen.File, c *model.Channel, m *model.Message, name string) {
+	h := m.Handshake
+	params := []jen.Code{jen.Id("url")}
+	var query, said []string
+	var pairs []jen.Code
+	taken := scope{"url": true, "req": true, "err": true}
+	param := func(q string) {
+		id := taken.unique(lowerIdent(q))
+		params = append(params, jen.Id(id))
+		pairs = append(pairs, jen.Values(jen.Lit(q), jen.Id(id)))
+		said = append(said, fmt.Sprintf("%s=%s", q, id))
+	}
+	for _, q := range h.Query {
+		if q.Value == "" {
+			param(q.Name)
+			continue
+		}
+		pairs = append(pairs, jen.Values(jen.Lit(q.Name), jen.Lit(q.Value)))
+		query = append(query, fmt.Sprintf("%s=%s", q.Name, q.Value))
+	}
+	if h.VerifyToken != "" {
+		param(h.VerifyToken)
+	}
+	doc := fmt.Sprintf("%s builds the %s a provider sends to check the endpoint at url (where channel %s is served) for %s, as the provider sends it: %s in its query, no body and no credentials. The server answers it itself; no handler runs.",
+		name, h.Method, c.Path, m.Key, strings.Join(append(query, said...), " and "))
+	method := map[string]string{http.MethodGet: "MethodGet", http.MethodPost: "MethodPost"}[h.Method]
+	fileComment(f, doc)
+	f.Func().Id(name).Params(jen.List(params...).String()).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
+		jen.Return(jen.Id("newHandshakeRequest").Call(jen.Qual("net/http", method), jen.Id("url"), jen.Index().Index(jen.Lit(2)).String().Values(pairs...))),
+	)
+}
+
+// lowerIdent is ident(s) with its first letter lower-cased, a parameter's
+// name; a Go keyword gets a suffix.
+func lowerIdent(s string) string {
+	id := []rune(ident(s, "value"))
+	id[0] = unicode.ToLower(id[0])
+	if token.IsKeyword(string(id)) {
+		return string(id) + "Value"
+	}
+	return string(id)
+}
+
+// newHandshakeRequest writes the helper the handshake builders call.
+func (g *gen) newHandshakeRequest(f *jen.File) {
+	fileComment(f, "newHandshakeRequest builds a handshake recognised by its query: method to url, with query added to url's, and no body.")
+	f.Func().Id("newHandshakeRequest").Params(
+		jen.List(jen.Id("method"), jen.Id("url")).String(), jen.Id("query").Index().Index(jen.Lit(2)).String(),
+	).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual("net/http", "NewRequest").Call(jen.Id("method"), jen.Id("url"), jen.Nil()),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Id("q").Op(":=").Id("req").Dot("URL").Dot("Query").Call(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("p")).Op(":=").Range().Id("query")).Block(
+			jen.Id("q").Dot("Set").Call(jen.Id("p").Index(jen.Lit(0)), jen.Id("p").Index(jen.Lit(1))),
+		),
+		jen.Id("req").Dot("URL").Dot("RawQuery").Op("=").Id("q").Dot("Encode").Call(),
+		jen.If(jen.Id("method").Op("==").Qual("net/http", "MethodPost")).Block(
+			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("text/plain; charset=utf-8")),
+		),
+		jen.Return(jen.Id("req"), jen.Nil()),
+	)
 }

@@ -94,9 +94,16 @@ func WithSide(s Side) Option { return func(p *parser) { p.side = s } }
 // parse reads a document; with warnings it also runs lint's checks, whose
 // example validation costs more than the rest of parsing.
 func parse(name string, data []byte, warnings bool, opts []Option) (*model.API, ErrorList, error) {
+	_, api, warns, err := parseWith(name, data, warnings, opts)
+	return api, warns, err
+}
+
+// parseWith is parse that also returns the parser, which holds what the
+// model does not: kin-openapi's schemas of the messages.
+func parseWith(name string, data []byte, warnings bool, opts []Option) (*parser, *model.API, ErrorList, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	p := &parser{
 		inbound:  map[*model.Message]bool{},
@@ -118,32 +125,32 @@ func parse(name string, data []byte, warnings bool, opts []Option) (*model.API, 
 		o(p)
 	}
 	if p.side != "" && !p.side.valid() {
-		return nil, nil, fmt.Errorf("side %q: a document describes the %s or the %s", p.side, SideProvider, SideReceiver)
+		return nil, nil, nil, fmt.Errorf("side %q: a document describes the %s or the %s", p.side, SideProvider, SideReceiver)
 	}
 	root, err := p.load(abs, filepath.ToSlash(name), model.Pos{File: name, Line: 1, Col: 1})
 	if err != nil {
-		return nil, nil, ErrorList{asError(err)}
+		return nil, nil, nil, ErrorList{asError(err)}
 	}
 	p.root = root
 	if len(p.overlays) > 0 {
 		p.applyOverlays(root)
 		root.keys = nil // the overlays changed mappings it may index
 		if len(p.errs) > 0 {
-			return nil, nil, p.errs.sorted()
+			return nil, nil, nil, p.errs.sorted()
 		}
 	}
 	api := p.document(at{root, root.root, ""})
 	if len(p.errs) > 0 {
-		return nil, nil, p.errs.sorted()
+		return nil, nil, nil, p.errs.sorted()
 	}
 	p.checkSchemes(api)
 	if warnings {
 		p.lint(api)
 	}
 	if len(p.errs) > 0 {
-		return nil, nil, p.errs.sorted()
+		return nil, nil, nil, p.errs.sorted()
 	}
-	return api, p.warns.sorted(), nil
+	return p, api, p.warns.sorted(), nil
 }
 
 var (

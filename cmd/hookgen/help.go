@@ -22,7 +22,7 @@ var commandHelp = map[string]struct{ synopsis, about, example string }{
 	},
 	"send": {
 		"hookgen send -spec FILE -url BASE [flags]",
-		"Replay the spec's examples to a receiver at BASE + each channel's path,\nsigned or authenticated as the flags say; exit 1 unless every answer is 200.",
+		"Replay the spec's examples to a receiver at BASE + each channel's path,\nsigned or authenticated as the flags say, and the handshakes recognised by\ntheir query; check each reply against its schema and each handshake's\nanswer. Exit 1 unless every answer is 200 with a valid reply.",
 		"hookgen send -spec doordash.yaml -url http://127.0.0.1:8080/doordash -basic hookgen:secret",
 	},
 }

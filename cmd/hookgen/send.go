@@ -43,6 +43,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 	macIssued := fs.String("mac-issued", "", "with -mac-key: when the key was issued (RFC 3339); the nonce's age counts from it")
 	apiKey := fs.String("api-key", "", "the key of the spec's httpApiKey scheme, sent where the scheme says")
 	privateKey := fs.String("private-key", "", "a PEM file holding the private key that signs for the spec's x-hookgen-signature scheme")
+	verifyToken := fs.String("verify-token", "", "the verify token a handshake carries in its query (Meta's hub.verify_token)")
 	timeout := fs.Duration("timeout", 10*time.Second, "per-request timeout")
 	side := sideFlag(fs)
 	overlays := overlayFlag(fs)
@@ -53,7 +54,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hookgen send: needs -spec and -url, and no other arguments")
 		return 2
 	}
-	api, err := parser.ParseFile(relToCwd(*spec), parseOptions(config.Package{Side: *side, Overlays: *overlays})...)
+	api, schemas, err := parser.ParseFileSchemas(relToCwd(*spec), parseOptions(config.Package{Side: *side, Overlays: *overlays})...)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -111,14 +112,22 @@ func send(args []string, stdout, stderr io.Writer) int {
 	}
 
 	httpClient := &http.Client{Timeout: *timeout}
-	sent, failed := 0, 0
+	replies := replyCheck{schemas: schemas, secret: *secret}
+	sent, failed, invalid := 0, 0, 0
 	plan, listed := planDeliveries(api, *only, *example)
 	if target, ok := sameTarget(plan); ok && listed > 1 {
 		fmt.Fprintf(stdout, "note: every example routes to %s, whatever message it is listed under (hookgen lint says which): each distinct delivery is sent once\n", target)
 	}
 	for _, d := range plan {
 		sent++
-		status, err := deliver(ctx, httpClient, strings.TrimSuffix(*base, "/")+model.FillParams(d.channel.Path, func(n string) string { return "example-" + n }), d.message, d.example, signers)
+		url := strings.TrimSuffix(*base, "/") + model.FillParams(d.channel.Path, func(n string) string { return "example-" + n })
+		var req sentRequest
+		var got received
+		if d.example != nil {
+			req, got, err = deliver(ctx, httpClient, url, d.message, d.example, signers)
+		} else {
+			req, got, err = handshake(ctx, httpClient, url, d.message.Handshake, *verifyToken)
+		}
 		label := d.label
 		if len(d.same) > 0 {
 			label += fmt.Sprintf(" (also %s: the same delivery)", strings.Join(d.same, ", "))
@@ -128,17 +137,40 @@ func send(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s -> error: %v\n", label, err)
 			continue
 		}
-		if status != http.StatusOK {
+		if got.status != http.StatusOK {
 			failed++
+			fmt.Fprintf(stdout, "%s -> %d %s\n", label, got.status, http.StatusText(got.status))
+			continue
 		}
-		fmt.Fprintf(stdout, "%s -> %d %s\n", label, status, http.StatusText(status))
+		if !wantsReply(d.message) {
+			fmt.Fprintf(stdout, "%s -> %d %s\n", label, got.status, http.StatusText(got.status))
+			continue
+		}
+		bad := replies.check(d.message, req, got)
+		if len(bad) == 0 {
+			verdict := "reply ok"
+			if len(got.body) == 0 {
+				verdict = "no reply"
+			}
+			fmt.Fprintf(stdout, "%s -> %d %s, %s\n", label, got.status, http.StatusText(got.status), verdict)
+			continue
+		}
+		invalid++
+		fmt.Fprintf(stdout, "%s -> %d %s, reply invalid:\n", label, got.status, http.StatusText(got.status))
+		for _, b := range bad {
+			fmt.Fprintf(stdout, "\t%s\n", b)
+		}
 	}
 	if sent == 0 {
 		fmt.Fprintln(stderr, "hookgen send: no example matched")
 		return 1
 	}
-	fmt.Fprintf(stdout, "%d sent, %d not answered 200\n", sent, failed)
-	if failed > 0 {
+	fmt.Fprintf(stdout, "%d sent, %d not answered 200", sent, failed)
+	if invalid > 0 {
+		fmt.Fprintf(stdout, ", %d answered with an invalid reply", invalid)
+	}
+	fmt.Fprintln(stdout)
+	if failed > 0 || invalid > 0 {
 		return 1
 	}
 	return 0
@@ -165,6 +197,13 @@ func planDeliveries(api *model.API, only, example string) ([]*plannedDelivery, i
 	for _, c := range api.Channels {
 		for _, m := range c.Messages {
 			if only != "" && m.Key != only {
+				continue
+			}
+			if h := m.Handshake; h != nil && len(h.Query) > 0 && example == "" {
+				// Recognised by its query and sent without a body: it has
+				// no example, and is sent as its provider sends it.
+				listed[m] = true
+				out = append(out, &plannedDelivery{channel: c, message: m, label: m.Key + "/handshake"})
 				continue
 			}
 			for i, ex := range m.Examples {
@@ -252,7 +291,7 @@ func stringAt(v any, path []string) (string, bool) {
 	return s, ok
 }
 
-func deliver(ctx context.Context, client *http.Client, url string, m *model.Message, ex *model.Example, signers []func(*http.Request, []byte) error) (int, error) {
+func deliver(ctx context.Context, client *http.Client, url string, m *model.Message, ex *model.Example, signers []func(*http.Request, []byte) error) (sentRequest, received, error) {
 	body := ex.Payload
 	if body == nil {
 		body = []byte("{}")
@@ -261,13 +300,13 @@ func deliver(ctx context.Context, client *http.Client, url string, m *model.Mess
 		// The example is JSON; the provider sends it as a form.
 		form, err := f.Encode(body)
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", m.Key, err)
+			return sentRequest{}, received{}, fmt.Errorf("%s: %w", m.Key, err)
 		}
 		body = form
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, err
+		return sentRequest{}, received{}, err
 	}
 	ct := m.ContentType
 	if ct == "" {
@@ -279,16 +318,47 @@ func deliver(ctx context.Context, client *http.Client, url string, m *model.Mess
 	}
 	for _, sign := range signers {
 		if err := sign(req, body); err != nil {
-			return 0, err
+			return sentRequest{}, received{}, err
 		}
 	}
+	got, err := do(client, req)
+	return sentRequest{header: req.Header, query: req.URL.Query(), body: body}, got, err
+}
+
+// handshake sends a handshake recognised by its query as its provider
+// does: unauthenticated, without a body (Microsoft Graph's validation
+// POST, Meta's verification GET).
+func handshake(ctx context.Context, client *http.Client, url string, h *model.Handshake, verifyToken string) (sentRequest, received, error) {
+	q, err := handshakeQuery(h, verifyToken)
+	if err != nil {
+		return sentRequest{}, received{}, err
+	}
+	req, err := http.NewRequestWithContext(ctx, h.Method, url, nil)
+	if err != nil {
+		return sentRequest{}, received{}, err
+	}
+	req.URL.RawQuery = q.Encode()
+	if h.Method == http.MethodPost {
+		req.Header.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	got, err := do(client, req)
+	return sentRequest{header: req.Header, query: q}, got, err
+}
+
+// maxReply bounds the answer send reads.
+const maxReply = 1 << 20
+
+func do(client *http.Client, req *http.Request) (received, error) {
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, err
+		return received{}, err
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		return received{}, err
+	}
+	return received{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body}, nil
 }
 
 // apiKeySigner sends a static key where the spec's httpApiKey scheme says.

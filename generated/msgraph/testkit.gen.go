@@ -46,6 +46,14 @@ func NewChangeNotificationsRequest(url string, event *ChangeNotificationCollecti
 	return newRequest(url, "ChangeNotifications", v, kitRoute{}, creds)
 }
 
+// NewValidationRequest builds the POST a provider sends to check the endpoint
+// at url (where channel /graph/notifications is served) for Validation, as the
+// provider sends it: validationToken=validationToken in its query, no body and
+// no credentials. The server answers it itself; no handler runs.
+func NewValidationRequest(url, validationToken string) (*http.Request, error) {
+	return newHandshakeRequest(http.MethodPost, url, [][2]string{{"validationToken", validationToken}})
+}
+
 // kitRoute says how a request names its message: its body's property or its
 // header set to value; neither on a channel of one message.
 type kitRoute struct {
@@ -82,6 +90,24 @@ func newRequest(url, message string, event any, r kitRoute, creds Credentials) (
 	}
 	if err := creds.Authenticate(req, body); err != nil {
 		return nil, err
+	}
+	return req, nil
+}
+
+// newHandshakeRequest builds a handshake recognised by its query: method to
+// url, with query added to url's, and no body.
+func newHandshakeRequest(method, url string, query [][2]string) (*http.Request, error) {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	q := req.URL.Query()
+	for _, p := range query {
+		q.Set(p[0], p[1])
+	}
+	req.URL.RawQuery = q.Encode()
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "text/plain; charset=utf-8")
 	}
 	return req, nil
 }
