@@ -66,7 +66,7 @@ var emitters = []emitter{
 	{"dispatch.gen.go", (*gen).dispatch, "`Dispatcher`: `Dispatch(ctx, channel, header, body)`, transport-agnostic"},
 	{"server.gen.go", (*gen).server, "`Server` (an `http.Handler`), one handler per channel, options, security options"},
 	{"handoff.gen.go", (*gen).handoff, "hand-off mode: `WithHandoff`, and `Dispatcher.DispatchDelivery` and `Provider` for a consumer (`webhook/jetstream`)"},
-	{"testkit.gen.go", (*gen).testkit, "`Credentials` and one `NewXRequest` per message (`NewXOnChannelRequest` per channel, for a message that several carry): requests as the provider sends them"},
+	{"testkit.gen.go", (*gen).testkit, "`Credentials` and one `NewXRequest` per message (`NewXOnChannelRequest` per channel, for a message that several carry): requests as the provider sends them; for a handshake recognised by its query (Meta's verification GET, Graph's validation POST) the builder takes the challenge and verify token and sends them in the query, without body or credentials"},
 	{"json.gen.go", (*gen).codec, "the JSON decoder and encoder of every type, `Unmarshal`, `Marshal`"},
 	{"json.gen_test.go", (*gen).jsonTest, "the codec against encoding/json on the examples and on random values"},
 	{exampleFile, (*gen).examples, "`Examples()`: the spec's example deliveries"},
