@@ -26,9 +26,18 @@ func (g *gen) serverTest(f *jen.File) {
 			headers = jen.Id("headers")
 		}
 		f.Line()
-		f.Func().Params(jen.Id("r").Op("*").Id("recorder")).Id(g.message(m).Handle).Params(params...).Add(g.handleResults(m)).Block(
-			g.handleReturn(m, jen.Id("r").Dot("Record").Call(jen.Lit(m.Key), event, headers)),
-		)
+		record := jen.Id("r").Dot("Record").Call(jen.Lit(m.Key), event, headers)
+		ret := g.handleReturn(m, record)
+		if g.message(m).Reply != nil {
+			ret = jen.Return(jen.Id(testReplyFunc(g.message(m))).Call(), record)
+		}
+		f.Func().Params(jen.Id("r").Op("*").Id("recorder")).Id(g.message(m).Handle).Params(params...).Add(g.handleResults(m)).Block(ret)
+	}
+	for _, m := range g.handledMessages() {
+		if g.message(m).Reply != nil {
+			f.Line()
+			g.testReply(f, m)
+		}
 	}
 	f.Line()
 	var routes []jen.Code
@@ -58,24 +67,29 @@ func (g *gen) serverTest(f *jen.File) {
 	f.Line()
 	g.testAuth(f)
 	f.Line()
+	answers := g.checkAnswer(f)
 	f.Comment("TestServerRoutesEveryMessage sends every example of every message, with the")
 	f.Comment("message's own discriminator value and valid credentials, through Server.")
+	target := g.withFormBody(jen.Dict{
+		jen.Id("Routes"):   jen.Id("testRoutes"),
+		jen.Id("Examples"): jen.Id("Examples").Call(),
+		jen.Id("Authenticate"): jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Block(
+			jen.If(jen.Err().Op(":=").Id("creds").Dot("Authenticate").Call(jen.Id("r"), jen.Id("body")), jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+		),
+		jen.Id("NewPayload"): jen.Id("newTestPayload"),
+		jen.Id("NewServer"): jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Params(jen.Qual("net/http", "Handler"), jen.Op("*").Qual(webhooktestPkg, "Recorder")).Block(
+			jen.Id("rec").Op(":=").New(jen.Id("recorder")),
+			jen.List(jen.Id("srv"), jen.Err()).Op(":=").Id("NewServer").Call(jen.Id("rec"), jen.Id("opts").Op("...")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
+			jen.Return(jen.Id("srv"), jen.Op("&").Id("rec").Dot("Recorder")),
+		),
+	})
+	if answers {
+		target[jen.Id("CheckAnswer")] = jen.Id("checkAnswer")
+	}
 	f.Func().Id("TestServerRoutesEveryMessage").Params(jen.Id("t").Op("*").Qual("testing", "T")).Block(
 		jen.List(jen.Id("opts"), jen.Id("creds"), jen.Id("_")).Op(":=").Id("testCredentials").Call(),
-		jen.Qual(webhooktestPkg, "CheckRoutes").Call(jen.Id("t"), jen.Qual(webhooktestPkg, "Target").Values(g.withFormBody(jen.Dict{
-			jen.Id("Routes"):   jen.Id("testRoutes"),
-			jen.Id("Examples"): jen.Id("Examples").Call(),
-			jen.Id("Authenticate"): jen.Func().Params(jen.Id("r").Op("*").Qual("net/http", "Request"), jen.Id("body").Index().Byte()).Block(
-				jen.If(jen.Err().Op(":=").Id("creds").Dot("Authenticate").Call(jen.Id("r"), jen.Id("body")), jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
-			),
-			jen.Id("NewPayload"): jen.Id("newTestPayload"),
-			jen.Id("NewServer"): jen.Func().Params(jen.Id("t").Op("*").Qual("testing", "T")).Params(jen.Qual("net/http", "Handler"), jen.Op("*").Qual(webhooktestPkg, "Recorder")).Block(
-				jen.Id("rec").Op(":=").New(jen.Id("recorder")),
-				jen.List(jen.Id("srv"), jen.Err()).Op(":=").Id("NewServer").Call(jen.Id("rec"), jen.Id("opts").Op("...")),
-				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("t").Dot("Fatal").Call(jen.Err())),
-				jen.Return(jen.Id("srv"), jen.Op("&").Id("rec").Dot("Recorder")),
-			),
-		}))),
+		jen.Qual(webhooktestPkg, "CheckRoutes").Call(jen.Id("t"), jen.Qual(webhooktestPkg, "Target").Values(target)),
 	)
 	f.Line()
 	g.requestHelpersTest(f, false)

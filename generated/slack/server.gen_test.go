@@ -71,6 +71,15 @@ func testCredentials() ([]Option, Credentials, Credentials) {
 	return []Option{WithSlackSignature("test-secret")}, Credentials{SlackSignature: "test-secret"}, Credentials{SlackSignature: "wrong-secret"}
 }
 
+// checkAnswer checks the answer to a message answered with a body: the reply
+// its test handler returned, or the answer its handshake requires.
+func checkAnswer(t *testing.T, message string, req *http.Request, body []byte, answer *httptest.ResponseRecorder) {
+	switch message {
+	case "UrlVerification":
+		webhooktest.CheckBody(t, answer, "application/json", map[string]any{"challenge": webhooktest.JSONAt(t, body, "/challenge")})
+	}
+}
+
 // TestServerRoutesEveryMessage sends every example of every message, with the
 // message's own discriminator value and valid credentials, through Server.
 func TestServerRoutesEveryMessage(t *testing.T) {
@@ -81,8 +90,9 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		Examples:   Examples(),
-		NewPayload: newTestPayload,
+		CheckAnswer: checkAnswer,
+		Examples:    Examples(),
+		NewPayload:  newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)

@@ -4,6 +4,10 @@ package zoom
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -47,6 +51,25 @@ func testCredentials() ([]Option, Credentials, Credentials) {
 	return []Option{WithZoomSignature("test-secret")}, Credentials{ZoomSignature: "test-secret"}, Credentials{ZoomSignature: "wrong-secret"}
 }
 
+// checkAnswer checks the answer to a message answered with a body: the reply
+// its test handler returned, or the answer its handshake requires.
+func checkAnswer(t *testing.T, message string, req *http.Request, body []byte, answer *httptest.ResponseRecorder) {
+	switch message {
+	case "EndpointUrlValidation":
+		webhooktest.CheckBody(t, answer, "application/json", map[string]any{
+			"encryptedToken": testHMAC(sha256.New, "test-secret", hex.EncodeToString, webhooktest.TextAt(t, body, "/payload/plainToken")),
+			"plainToken":     webhooktest.JSONAt(t, body, "/payload/plainToken"),
+		})
+	}
+}
+
+// testHMAC is the HMAC of msg under the test secret, encoded.
+func testHMAC(h func() hash.Hash, secret string, encode func([]byte) string, msg string) string {
+	mac := hmac.New(h, []byte(secret))
+	mac.Write([]byte(msg))
+	return encode(mac.Sum(nil))
+}
+
 // TestServerRoutesEveryMessage sends every example of every message, with the
 // message's own discriminator value and valid credentials, through Server.
 func TestServerRoutesEveryMessage(t *testing.T) {
@@ -57,8 +80,9 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		Examples:   Examples(),
-		NewPayload: newTestPayload,
+		CheckAnswer: checkAnswer,
+		Examples:    Examples(),
+		NewPayload:  newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)

@@ -7,8 +7,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +76,11 @@ type Target struct {
 	// FormBody returns the form a provider sends for a message's JSON
 	// payload, for routes marked Form.
 	FormBody func(message string, body []byte) ([]byte, error)
+	// CheckAnswer, when set, checks the answer to a delivery of a message
+	// answered with a body: a reply its handler returned, or the answer a
+	// handshake requires. req is the request sent and body its JSON (for
+	// a form, the JSON the form was made of).
+	CheckAnswer func(t *testing.T, message string, req *http.Request, body []byte, answer *httptest.ResponseRecorder)
 }
 
 // BaseURL is where Target.Request sends: a server under test whose
@@ -158,7 +166,8 @@ func setAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {
 // with the message's own discriminator value and valid credentials, and
 // checks that the answer is 200 and that exactly that message's method ran,
 // once, with the example's values; for a handshake, that the answer is 200
-// with a body and that no method ran.
+// with a body and that no method ran. Target.CheckAnswer, when set,
+// checks the answer's body.
 func CheckRoutes(t *testing.T, tg Target) {
 	for _, route := range tg.Routes {
 		bodies := map[string][]byte{}
@@ -192,6 +201,9 @@ func CheckRoutes(t *testing.T, tg Target) {
 				if w.Code != http.StatusOK {
 					t.Fatalf("status %d: %s", w.Code, w.Body)
 				}
+				if tg.CheckAnswer != nil {
+					tg.CheckAnswer(t, route.Message, req, body, w)
+				}
 				calls := rec.Calls()
 				if route.Handshake {
 					if len(calls) != 0 || w.Body.Len() == 0 {
@@ -215,6 +227,79 @@ func CheckRoutes(t *testing.T, tg Target) {
 			})
 		}
 	}
+}
+
+// CheckBody checks that an answer has the content type ct and the body
+// want. For a JSON content type, want is marshalled (a json.RawMessage
+// is taken as it is) and the two are compared as JSON values; for any
+// other, want is a string (anything else is marshalled), compared byte
+// for byte.
+func CheckBody(t testing.TB, answer *httptest.ResponseRecorder, ct string, want any) {
+	t.Helper()
+	if got := answer.Header().Get("Content-Type"); got != ct {
+		t.Errorf("answer content type %q, want %q", got, ct)
+	}
+	if !isJSON(ct) {
+		s, ok := want.(string)
+		if !ok {
+			s = string(mustJSON(t, want))
+		}
+		if answer.Body.String() != s {
+			t.Errorf("answer %q, want %q", answer.Body, s)
+		}
+		return
+	}
+	var got, exp any
+	if err := json.Unmarshal(answer.Body.Bytes(), &got); err != nil {
+		t.Fatalf("answer %q is not JSON: %v", answer.Body, err)
+	}
+	if err := json.Unmarshal(mustJSON(t, want), &exp); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, exp) {
+		t.Errorf("answer\n%s\nwant\n%s", answer.Body, mustJSON(t, want))
+	}
+}
+
+// isJSON reports whether a content type is JSON's.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// JSONAt returns the JSON value at the JSON pointer ptr in body; it fails
+// t when there is none.
+func JSONAt(t testing.TB, body []byte, ptr string) json.RawMessage {
+	t.Helper()
+	raw := json.RawMessage(body)
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		var m map[string]json.RawMessage
+		var l []json.RawMessage
+		if json.Unmarshal(raw, &m) == nil && m != nil {
+			raw = m[tok]
+		} else if i, err := strconv.Atoi(tok); err == nil && json.Unmarshal(raw, &l) == nil && i >= 0 && i < len(l) {
+			raw = l[i]
+		} else {
+			raw = nil
+		}
+		if raw == nil {
+			t.Fatalf("the body has no value at %s: %s", ptr, body)
+		}
+	}
+	return raw
+}
+
+// TextAt returns the value at the JSON pointer ptr in body as text: a
+// string's value, else its JSON.
+func TextAt(t testing.TB, body []byte, ptr string) string {
+	t.Helper()
+	raw := JSONAt(t, body, ptr)
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
 }
 
 func mustJSON(t testing.TB, v any) []byte {

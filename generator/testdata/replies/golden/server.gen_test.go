@@ -4,8 +4,14 @@ package replies
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"hash"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
 	"github.com/hookgen/hookgen/webhook/webhooktest"
@@ -17,11 +23,11 @@ type recorder struct {
 }
 
 func (r *recorder) HandleCommand(_ context.Context, event *Command) (*CommandResult, error) {
-	return nil, r.Record("Command", event, nil)
+	return testReplyCommand(), r.Record("Command", event, nil)
 }
 
 func (r *recorder) HandleLookup(_ context.Context, event *Lookup) (string, error) {
-	return "", r.Record("Lookup", event, nil)
+	return testReplyLookup(), r.Record("Lookup", event, nil)
 }
 
 func (r *recorder) HandleNotice(_ context.Context, event *Notice) error {
@@ -29,7 +35,30 @@ func (r *recorder) HandleNotice(_ context.Context, event *Notice) error {
 }
 
 func (r *recorder) HandleAudit(_ context.Context, event *Audit) (*AuditReceipt, error) {
-	return nil, r.Record("Audit", event, nil)
+	return testReplyAudit(), r.Record("Audit", event, nil)
+}
+
+// testReplyCommand is the reply the test handler of Command returns.
+func testReplyCommand() *CommandResult {
+	v := new(CommandResult)
+	if err := Unmarshal([]byte("{\"ok\":true}"), v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// testReplyLookup is the reply the test handler of Lookup returns.
+func testReplyLookup() string {
+	return "string"
+}
+
+// testReplyAudit is the reply the test handler of Audit returns.
+func testReplyAudit() *AuditReceipt {
+	v := new(AuditReceipt)
+	if err := Unmarshal([]byte("{\"received\":true}"), v); err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // testRoutes is how each message is recognised on its channel.
@@ -98,6 +127,47 @@ func testCredentials() ([]Option, Credentials, Credentials) {
 	return []Option{WithSigned("test-secret")}, Credentials{Signed: "test-secret"}, Credentials{Signed: "wrong-secret"}
 }
 
+// checkAnswer checks the answer to a message answered with a body: the reply
+// its test handler returned, or the answer its handshake requires.
+func checkAnswer(t *testing.T, message string, req *http.Request, body []byte, answer *httptest.ResponseRecorder) {
+	switch message {
+	case "Command":
+		webhooktest.CheckBody(t, answer, "application/json", testReplyCommand())
+		got := new(CommandResult)
+		if err := Unmarshal(answer.Body.Bytes(), got); err != nil {
+			t.Fatalf("the reply does not decode into its type: %v", err)
+		}
+		if !reflect.DeepEqual(got, testReplyCommand()) {
+			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyCommand())
+		}
+	case "Lookup":
+		webhooktest.CheckBody(t, answer, "text/plain", testReplyLookup())
+	case "Audit":
+		webhooktest.CheckBody(t, answer, "application/json", testReplyAudit())
+		got := new(AuditReceipt)
+		if err := Unmarshal(answer.Body.Bytes(), got); err != nil {
+			t.Fatalf("the reply does not decode into its type: %v", err)
+		}
+		if !reflect.DeepEqual(got, testReplyAudit()) {
+			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyAudit())
+		}
+	case "Ping":
+		webhooktest.CheckBody(t, answer, "application/json", map[string]any{"type": json.RawMessage("1")})
+	case "Validation":
+		webhooktest.CheckBody(t, answer, "application/json", map[string]any{
+			"encryptedToken": testHMAC(sha256.New, "test-secret", hex.EncodeToString, webhooktest.TextAt(t, body, "/payload/plainToken")),
+			"plainToken":     webhooktest.JSONAt(t, body, "/payload/plainToken"),
+		})
+	}
+}
+
+// testHMAC is the HMAC of msg under the test secret, encoded.
+func testHMAC(h func() hash.Hash, secret string, encode func([]byte) string, msg string) string {
+	mac := hmac.New(h, []byte(secret))
+	mac.Write([]byte(msg))
+	return encode(mac.Sum(nil))
+}
+
 // TestServerRoutesEveryMessage sends every example of every message, with the
 // message's own discriminator value and valid credentials, through Server.
 func TestServerRoutesEveryMessage(t *testing.T) {
@@ -108,8 +178,9 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		Examples:   Examples(),
-		NewPayload: newTestPayload,
+		CheckAnswer: checkAnswer,
+		Examples:    Examples(),
+		NewPayload:  newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)
