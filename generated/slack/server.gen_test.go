@@ -4,6 +4,7 @@ package slack
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -165,6 +166,15 @@ func TestRequestHelpers(t *testing.T) {
 			if calls := rec.Calls(); len(calls) != 1 || calls[0].Message != tc.message {
 				t.Fatalf("want one call of %s, got %+v", tc.message, calls)
 			}
+			sent, err := req.GetBody()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(sent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAnswer(t, tc.message, req, b, w)
 		})
 	}
 }
@@ -215,6 +225,15 @@ func TestHandshakeRequests(t *testing.T) {
 			if calls := rec.Calls(); len(calls) != 0 || w.Body.Len() == 0 {
 				t.Fatalf("want an answer and no call, got %q and %+v", w.Body, calls)
 			}
+			sent, err := req.GetBody()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(sent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAnswer(t, tc.message, req, b, w)
 		})
 	}
 }
