@@ -332,7 +332,7 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code, ret 
 	unknown := ret.err(g.unknown(c))
 	probe := func(assign string) []jen.Code {
 		return []jen.Code{
-			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Add(probeBody(d.Name)),
+			jen.List(jen.Id("value"), jen.Id("perr")).Op(assign).Add(probeBody(d.Name, d.Values)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(
 				ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr"))),
 			),
@@ -376,15 +376,18 @@ func (g *gen) payloadRoute(f *jen.File, c *model.Channel, cases []jen.Code, ret 
 // probeBody reads the routing value at name (a top-level property or a
 // JSON pointer) from the delivery's body, with the generated decoders'
 // rules.
-func probeBody(name string) *jen.Statement {
-	if !model.IsPointer(name) {
+// An integer or boolean value (values Integer or Bool) is read as its JSON
+// text, and a value of another JSON type is invalid.
+func probeBody(name string, values model.Kind) *jen.Statement {
+	probe := map[model.Kind]string{model.Integer: "ProbeInteger", model.Bool: "ProbeBoolean"}[values]
+	if !model.IsPointer(name) && probe == "" {
 		return jen.Qual(jsonxPkg, "Probe").Call(jen.Id("del").Dot("Body"), jen.Lit(name))
 	}
 	var path []jen.Code
 	for _, tok := range model.PayloadPath(name) {
 		path = append(path, jen.Lit(tok))
 	}
-	return jen.Qual(jsonxPkg, "ProbePath").Call(jen.Id("del").Dot("Body"), jen.Index().String().Values(path...))
+	return jen.Qual(jsonxPkg, cmp.Or(probe, "ProbePath")).Call(jen.Id("del").Dot("Body"), jen.Index().String().Values(path...))
 }
 
 // envelope is a value of a discriminator that wraps several messages,
@@ -442,7 +445,7 @@ func (g *gen) envelopeCases(c *model.Channel, ret returns) []jen.Code {
 			inner = append(inner, jen.Case(jen.Lit(ir.Inner.Value)).Block(deliver(ir)))
 		}
 		cases = append(cases, jen.Case(jen.Lit(e.value)).Block(
-			jen.List(jen.Id("inner"), jen.Id("perr")).Op(":=").Add(probeBody(e.inner)),
+			jen.List(jen.Id("inner"), jen.Id("perr")).Op(":=").Add(probeBody(e.inner, model.String)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
 			jen.Switch(jen.Id("inner")).Block(inner...),
 			absentValue("inner", fmt.Sprintf("the body's %s is absent or null: it names the event in the %s envelope", model.Pointer(e.inner), e.value), ret),
@@ -614,7 +617,7 @@ func (g *gen) confirmCheck(m *model.Message, ret returns) []jen.Code {
 	} else {
 		where = "the body's " + cf.Name
 		read = []jen.Code{
-			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Add(probeBody(cf.Name)),
+			jen.List(jen.Id("v"), jen.Id("perr")).Op(":=").Add(probeBody(cf.Name, cf.Values)),
 			jen.If(jen.Id("perr").Op("!=").Nil()).Block(ret.err(jen.Qual(implPkg, "InvalidPayload").Call(jen.Id("perr")))),
 		}
 	}

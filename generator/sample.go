@@ -36,7 +36,7 @@ func sampleExample(api *model.API, m *model.Message) *model.Example {
 			}
 			switch d.In {
 			case model.InPayload:
-				setAt(props, model.PayloadPath(d.Name), r.Value)
+				setAt(props, model.PayloadPath(d.Name), d.JSONValue(r.Value))
 				if r.Inner != nil {
 					setAt(props, model.PayloadPath(r.Inner.Name), r.Inner.Value)
 				}
@@ -70,7 +70,7 @@ func firstRoute(api *model.API, m *model.Message) *model.Discriminator {
 
 // setAt sets the string v at path in set, a tree of the values
 // sampleValue sets.
-func setAt(set map[string]any, path []string, v string) {
+func setAt(set map[string]any, path []string, v any) {
 	for _, k := range path[:len(path)-1] {
 		next, ok := set[k].(map[string]any)
 		if !ok {
@@ -118,7 +118,7 @@ func sampleValue(t *model.Type, set map[string]any, depth int) json.RawMessage {
 		done := map[string]bool{}
 		for _, f := range t.Fields {
 			switch v := set[f.Name].(type) {
-			case string:
+			case string, json.Number, bool:
 				member(f.Name, mustJSON(v))
 				done[f.Name] = true
 			case map[string]any:

@@ -52,6 +52,9 @@ func (g *gen) serverTest(f *jen.File) {
 			if c.Discriminator.In != model.InChannel {
 				d[jen.Id("Name")] = jen.Lit(c.Discriminator.Name)
 				d[jen.Id("Value")] = jen.Lit(r.Value)
+				if c.Discriminator.Literal() {
+					d[jen.Id("JSON")] = jen.True()
+				}
 			}
 			if r.Message.Handshake != nil {
 				d[jen.Id("Handshake")] = jen.True()

@@ -182,6 +182,9 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route, name s
 	if d := c.Discriminator; d.In == model.InPayload || d.In == model.InHeader {
 		where := map[string]string{model.InPayload: "property", model.InHeader: "header"}[d.In]
 		route = []jen.Code{jen.Id(where).Op(":").Lit(d.Name), jen.Id("value").Op(":").Lit(r.Value)}
+		if d.Literal() {
+			route = append(route, jen.Id("json").Op(":").True())
+		}
 	}
 	body = append(body, jen.Return(jen.Id("newRequest").Call(jen.Id("url"), jen.Lit(m.Key), event, jen.Id("kitRoute").Values(route...), jen.Id("creds"))))
 	doc := fmt.Sprintf("%s builds the POST a provider sends for %s to url (where channel %s is served), authenticated with creds.", name, m.Key, c.Path)
@@ -193,7 +196,11 @@ func (g *gen) requestHelper(f *jen.File, c *model.Channel, r model.Route, name s
 		reaches = "is answered as the handshake"
 	}
 	if c.Discriminator.In == model.InPayload {
-		doc += fmt.Sprintf(" The body's %s is set to %q, so the request %s.", c.Discriminator.Name, r.Value, reaches)
+		value := fmt.Sprintf("%q", r.Value)
+		if c.Discriminator.Literal() {
+			value = r.Value
+		}
+		doc += fmt.Sprintf(" The body's %s is set to %s, so the request %s.", c.Discriminator.Name, value, reaches)
 	}
 	if m.Headers != nil {
 		doc += " The headers are the spec example's; change them on the request as needed (an event id header, say)."
@@ -208,7 +215,23 @@ func (g *gen) newRequest(f *jen.File) {
 	fail := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 	f.Comment("kitRoute says how a request names its message: its body's property or its")
 	f.Comment("header set to value; neither on a channel of one message.")
-	f.Type().Id("kitRoute").Struct(jen.List(jen.Id("property"), jen.Id("header"), jen.Id("value")).String())
+	fields := []jen.Code{jen.List(jen.Id("property"), jen.Id("header"), jen.Id("value")).String()}
+	setProperty := []jen.Code{
+		jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(implPkg, "SetProperty").Call(jen.Id("body"), jen.Id("r").Dot("property"), jen.Id("r").Dot("value")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Err()),
+		),
+	}
+	if g.literalRoutes() {
+		fields = append(fields, jen.Comment("json marks a value that is the JSON text of a number or boolean."), jen.Id("json").Bool())
+		setProperty = []jen.Code{
+			jen.Id("set").Op(":=").Qual(implPkg, "SetProperty"),
+			jen.If(jen.Id("r").Dot("json")).Block(jen.Id("set").Op("=").Qual(implPkg, "SetPropertyJSON")),
+			jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Id("set").Call(jen.Id("body"), jen.Id("r").Dot("property"), jen.Id("r").Dot("value")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Err()),
+			),
+		}
+	}
+	f.Type().Id("kitRoute").Struct(fields...)
 	f.Line()
 	fileComment(f, "newRequest builds the POST of message to url: event's JSON, or the spec's "+
 		"example when event is nil, with the example's headers, routed by r and authenticated with creds.")
@@ -223,11 +246,7 @@ func (g *gen) newRequest(f *jen.File) {
 				jen.Return(jen.Nil(), jen.Err()),
 			),
 		),
-		jen.If(jen.Id("r").Dot("property").Op("!=").Lit("")).Block(
-			jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Qual(implPkg, "SetProperty").Call(jen.Id("body"), jen.Id("r").Dot("property"), jen.Id("r").Dot("value")), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Nil(), jen.Err()),
-			),
-		),
+		jen.If(jen.Id("r").Dot("property").Op("!=").Lit("")).Block(setProperty...),
 		g.kitFormBody(),
 		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual("net/http", "NewRequest").Call(jen.Qual("net/http", "MethodPost"), jen.Id("url"), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
 		fail,
@@ -318,4 +337,15 @@ func (g *gen) newHandshakeRequest(f *jen.File) {
 		),
 		jen.Return(jen.Id("req"), jen.Nil()),
 	)
+}
+
+// literalRoutes reports whether a channel routes by an integer or boolean
+// value, which the test kit sets as JSON text rather than as a string.
+func (g *gen) literalRoutes() bool {
+	for _, c := range g.routed() {
+		if d := c.Discriminator; d.In == model.InPayload && d.Literal() {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -233,6 +234,12 @@ type Discriminator struct {
 	// Routes give the value that selects each message of the channel, in
 	// channel order. With InChannel, the one route has no value.
 	Routes []Route
+	// Values is the JSON type of the routes' values: Integer or Bool when
+	// the schema fixes a number or a boolean there (Discord's type: 1),
+	// whose Value is then the JSON text (1, true); the zero value and
+	// String mean strings. A delivery whose value has another JSON type
+	// than Values matches no route: "1" is no 1.
+	Values Kind
 	// Explicit is set when the spec names the discriminator with the
 	// x-hookgen-discriminator extension rather than leaving it to inference.
 	Explicit bool
@@ -241,6 +248,25 @@ type Discriminator struct {
 	// value per message: a delivery whose two values disagree is invalid.
 	// It does not route; an absent value there is no disagreement.
 	Confirm *Discriminator
+}
+
+// Literal reports whether d's route values are JSON text (numbers or
+// booleans) rather than strings.
+func (d *Discriminator) Literal() bool {
+	return d.Values == Integer || d.Values == Bool
+}
+
+// JSONValue is a route value v of d as a Go value that encodes as the
+// JSON the delivery carries: a json.Number or a bool for a literal
+// discriminator, the string v otherwise.
+func (d *Discriminator) JSONValue(v string) any {
+	switch d.Values {
+	case Integer:
+		return json.Number(v)
+	case Bool:
+		return v == "true"
+	}
+	return v
 }
 
 // Route is one message and the discriminator value that selects it.

@@ -1,8 +1,10 @@
 package parser
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hookgen/hookgen/model"
@@ -203,10 +205,40 @@ func fixedValue(f *model.Field) (string, bool) {
 	return "", false
 }
 
+// fixedLiteral is the one integer or boolean value a field of that type
+// may have, as its JSON text ("1", "true"), if the schema fixes it with
+// const or a one-value enum.
+func fixedLiteral(f *model.Field) (string, model.Kind, bool) {
+	if f == nil || f.Type == nil || (f.Type.Kind != model.Integer && f.Type.Kind != model.Bool) {
+		return "", 0, false
+	}
+	v := f.Const
+	if !f.HasConst {
+		if len(f.Type.Enum) != 1 {
+			return "", 0, false
+		}
+		v = f.Type.Enum[0]
+	}
+	switch x := v.(type) {
+	case bool:
+		if f.Type.Kind == model.Bool {
+			return strconv.FormatBool(x), model.Bool, true
+		}
+	case json.Number, float64, int, int64:
+		// The canonical text: what the decoder's int64 formats back.
+		if n, err := strconv.ParseInt(fmt.Sprint(x), 10, 64); err == nil && f.Type.Kind == model.Integer {
+			return strconv.FormatInt(n, 10), model.Integer, true
+		}
+	}
+	return "", 0, false
+}
+
 // fixedValues finds a property that every message of the channel fixes to
 // a value of its own: the one whose values are the messages' names if there
 // is one (a payload may fix several properties, such as object: event and
-// type: payout.paid), else the first in the first message's order.
+// type: payout.paid), else the first in the first message's order. A
+// payload property fixed to integers or booleans (Discord's type) is a
+// candidate too, after every string one.
 func fixedValues(in string) func(c *model.Channel) (*model.Discriminator, string) {
 	return func(c *model.Channel) (*model.Discriminator, string) {
 		first := schemaOf(c.Messages[0], in)
@@ -214,12 +246,16 @@ func fixedValues(in string) func(c *model.Channel) (*model.Discriminator, string
 			return nil, ""
 		}
 		var clash string
-		var found []*model.Discriminator
+		var found, literal []*model.Discriminator
 	candidates:
 		for _, cand := range first.Fields {
 			d := &model.Discriminator{In: in, Name: cand.Name}
 			if in == model.InPayload {
 				d.Name = model.PayloadName([]string{cand.Name})
+				if lit := literalValues(c, d); lit != nil {
+					literal = append(literal, lit)
+					continue
+				}
 			}
 			seen := map[string]*model.Message{}
 			for _, m := range c.Messages {
@@ -246,8 +282,29 @@ func fixedValues(in string) func(c *model.Channel) (*model.Discriminator, string
 		if len(found) > 0 {
 			return found[0], ""
 		}
+		if len(literal) > 0 {
+			return literal[0], ""
+		}
 		return nil, clash
 	}
+}
+
+// literalValues returns d routed by the integer or boolean value that
+// every message of c fixes at d.Name, each its own and all of one JSON
+// type; nil when they do not.
+func literalValues(c *model.Channel, d *model.Discriminator) *model.Discriminator {
+	seen := map[string]bool{}
+	out := *d
+	for _, m := range c.Messages {
+		v, kind, ok := fixedLiteral(valueField(m, d.In, d.Name))
+		if !ok || seen[v] || (out.Values != 0 && kind != out.Values) {
+			return nil
+		}
+		seen[v] = true
+		out.Values = kind
+		out.Routes = append(out.Routes, model.Route{Message: m, Value: v})
+	}
+	return &out
 }
 
 // namesMatch reports whether each route's value is its message's name.

@@ -2,6 +2,7 @@ package hookimpl
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 )
 
@@ -13,6 +14,15 @@ import (
 func SetProperty(body []byte, name, value string) ([]byte, error) {
 	v, _ := json.Marshal(value)
 	return setRawAt(body, pointerPath(name), v)
+}
+
+// SetPropertyJSON is SetProperty for a value given as its JSON text (an
+// integer route's 1), set as that value.
+func SetPropertyJSON(body []byte, name, value string) ([]byte, error) {
+	if !json.Valid([]byte(value)) {
+		return nil, errors.New("hookimpl: SetPropertyJSON of no JSON value")
+	}
+	return setRawAt(body, pointerPath(name), json.RawMessage(value))
 }
 
 func setRawAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {

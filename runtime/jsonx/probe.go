@@ -3,6 +3,7 @@ package jsonx
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -100,7 +101,7 @@ func ProbePath(data []byte, path []string) (string, error) {
 	if d.peek() != '{' {
 		return "", Finish(d, Want(d, "an object"))
 	}
-	v, typeErr, err := probeObject(d, path)
+	v, typeErr, err := probeObject(d, path, leafString)
 	if err == nil && typeErr != nil {
 		if err = End(d); err == nil {
 			err = typeErr
@@ -109,10 +110,86 @@ func ProbePath(data []byte, path []string) (string, error) {
 	return v, Finish(d, err)
 }
 
-// probeObject reads the object next in d for the string at path. A type
-// error is returned apart, once the object is read, so that a syntax error
-// later in the document wins as it does in encoding/json.
-func probeObject(d *Decoder, path []string) (value string, typeErr, err error) {
+// ProbeInteger is ProbePath for an integer: the value is its canonical
+// text ("1"; "-0" is "0"), and a value that is no integer that fits int64
+// (a string, even "1", a fraction, 1e3) is an error, as it is for
+// json.Unmarshal into an int64. Generated dispatchers route by it where
+// the spec fixes an integer (Discord's type).
+func ProbeInteger(data []byte, path []string) (string, error) {
+	return probeLeaf(data, path, leafInteger)
+}
+
+// ProbeBoolean is ProbePath for a boolean: the value is "true" or
+// "false", and one that is no boolean (a string, even "true") is an error.
+func ProbeBoolean(data []byte, path []string) (string, error) {
+	return probeLeaf(data, path, leafBoolean)
+}
+
+// leaf is the JSON type a probe reads at the end of its path.
+type leaf int
+
+const (
+	leafString leaf = iota
+	leafInteger
+	leafBoolean
+)
+
+func probeLeaf(data []byte, path []string, want leaf) (string, error) {
+	d := Begin(data)
+	if len(path) == 0 {
+		return "", Finish(d, errors.New("jsonx: probe of no property"))
+	}
+	if d.peek() != '{' {
+		return "", Finish(d, Want(d, "an object"))
+	}
+	v, typeErr, err := probeObject(d, path, want)
+	if err == nil && typeErr != nil {
+		if err = End(d); err == nil {
+			err = typeErr
+		}
+	}
+	return v, Finish(d, err)
+}
+
+// readLeaf reads the value at the end of a probe's path when it is of the
+// JSON type want (ok false, nothing read, when it is not): its text and,
+// apart, the error of a value of that type the Go type refuses.
+func readLeaf(d *Decoder, want leaf) (value string, typeErr error, ok bool, err error) {
+	c := d.peek()
+	switch {
+	case want == leafString && c == '"':
+		b, err := StrBytes(d)
+		if err != nil {
+			return "", nil, true, err
+		}
+		return String(b), nil, true, nil
+	case want == leafInteger && (c == '-' || ('0' <= c && c <= '9')):
+		raw, err := number(d)
+		if err != nil {
+			return "", nil, true, err
+		}
+		n, perr := strconv.ParseInt(string(raw), 10, 64)
+		if perr != nil {
+			return "", fmt.Errorf("number %s is no int64", raw), true, nil
+		}
+		return strconv.FormatInt(n, 10), nil, true, nil
+	case want == leafBoolean && (c == 't' || c == 'f'):
+		b, err := Bool(d)
+		return strconv.FormatBool(b), nil, true, err
+	}
+	return "", nil, false, nil
+}
+
+// leafName is how an error names the JSON type want.
+func leafName(want leaf) string {
+	return [...]string{"a string", "an integer", "a boolean"}[want]
+}
+
+// probeObject reads the object next in d for the value at path, of the
+// JSON type want. A type error is returned apart, once the object is read,
+// so that a syntax error later in the document wins as it does in
+// encoding/json.
+func probeObject(d *Decoder, path []string, want leaf) (value string, typeErr, err error) {
 	name := path[0]
 	var fb [64]byte
 	folded := Fold(fb[:0], []byte(name))
@@ -134,19 +211,26 @@ func probeObject(d *Decoder, path []string) (value string, typeErr, err error) {
 			typeErr = Field(ErrRepeated, name)
 		}
 		found = true
-		want := "an object"
+		expect := "an object"
 		if len(path) == 1 {
-			want = "a string"
+			expect = leafName(want)
 		}
-		switch c := d.peek(); {
-		case c == '"' && len(path) == 1:
-			b, err := StrBytes(d)
+		if len(path) == 1 {
+			v, te, ok, err := readLeaf(d, want)
 			if err != nil {
 				return "", nil, err
 			}
-			value = String(b)
+			if ok {
+				if te != nil && typeErr == nil {
+					typeErr = Field(te, name)
+				}
+				value = v
+				continue
+			}
+		}
+		switch c := d.peek(); {
 		case c == '{' && len(path) > 1:
-			v, te, err := probeObject(d, path[1:])
+			v, te, err := probeObject(d, path[1:], want)
 			if err != nil {
 				return "", nil, err
 			}
@@ -161,7 +245,7 @@ func probeObject(d *Decoder, path []string) (value string, typeErr, err error) {
 			value = ""
 		default:
 			if typeErr == nil {
-				typeErr = Field(Want(d, want), name)
+				typeErr = Field(Want(d, expect), name)
 			}
 			if err := d.Skip(); err != nil {
 				return "", nil, err

@@ -55,6 +55,9 @@ func (r *Recorder) Calls() []Call {
 type Route struct {
 	Message, Channel, Path string
 	In, Name, Value        string
+	// JSON marks a Value that is the JSON text of a number or boolean
+	// (an integer route's 1), set into the body as that value.
+	JSON bool
 	// Handshake marks a handshake, which the server answers itself:
 	// no handler is called.
 	Handshake bool
@@ -132,6 +135,9 @@ func WithDiscriminator(t testing.TB, route Route, body []byte) []byte {
 		}
 	}
 	v, _ := json.Marshal(route.Value)
+	if route.JSON {
+		v = json.RawMessage(route.Value)
+	}
 	out, err := setAt(body, path, v)
 	if err != nil {
 		t.Fatalf("%s: example is not a JSON object at %s: %v", route.Message, route.Name, err)
