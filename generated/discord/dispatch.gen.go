@@ -5,11 +5,13 @@ package discord
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -54,32 +56,81 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 	}
 	switch channel {
 	case ChannelInteractions:
-		return d.routeInteractions(ctx, del)
+		_, err := d.routeInteractions(ctx, del)
+		return err
 	}
 	return fmt.Errorf("discord: the spec has no channel %q", channel)
 }
 
-// routeInteractions passes every delivery on /interactions to its one message.
-func (d *Dispatcher) routeInteractions(ctx context.Context, del *webhook.Delivery) error {
-	return d.deliverInteraction(ctx, del)
-}
-
-// deliverInteraction decodes the payload of Interaction and passes it to
-// runInteraction.
-func (d *Dispatcher) deliverInteraction(ctx context.Context, del *webhook.Delivery) error {
-	event := new(Interaction)
-	err := decodeDelivery(del.Body, event)
-	return d.runInteraction(ctx, del, event, err)
-}
-
-// runInteraction calls HandleInteraction once per event id (its body's SHA-256)
-// with the payload of Interaction, unless decoding it failed with err.
-func (d *Dispatcher) runInteraction(ctx context.Context, del *webhook.Delivery, event *Interaction, err error) error {
-	del.Message = "Interaction"
-	if err != nil {
-		return hookimpl.InvalidPayload(err)
+// routeInteractions routes a delivery on /interactions by the type property of
+// its body.
+func (d *Dispatcher) routeInteractions(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
+	value, perr := jsonx.ProbeInteger(del.Body, []string{"type"})
+	if perr != nil {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(perr)
 	}
-	return d.runner.Run(ctx, del, func(ctx context.Context) error {
-		return d.handler.HandleInteraction(ctx, event)
+	switch value {
+	case "1":
+		return d.deliverPing(ctx, del)
+	case "2":
+		return d.deliverApplicationCommand(ctx, del)
+	}
+	if value == "" {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
+	}
+	return hookimpl.Reply{}, d.runner.RunUnknown(ctx, del)
+}
+
+// deliverPing decodes the payload of Ping and passes it to runPing.
+func (d *Dispatcher) deliverPing(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
+	event := new(Ping)
+	err := decodeDelivery(del.Body, event)
+	return d.runPing(ctx, del, event, err)
+}
+
+// runPing answers the handshake, without a handler and before de-duplication,
+// with the payload of Ping, unless decoding it failed with err.
+func (d *Dispatcher) runPing(ctx context.Context, del *webhook.Delivery, event *Ping, err error) (hookimpl.Reply, error) {
+	del.Message = "Ping"
+	if err != nil {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(err)
+	}
+	return d.runner.Answer(ctx, del, &answerPing)
+}
+
+// deliverApplicationCommand decodes the payload of ApplicationCommand and
+// passes it to runApplicationCommand.
+func (d *Dispatcher) deliverApplicationCommand(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
+	event := new(ApplicationCommand)
+	err := decodeDelivery(del.Body, event)
+	return d.runApplicationCommand(ctx, del, event, err)
+}
+
+// runApplicationCommand calls HandleApplicationCommand once per event id (its
+// body's SHA-256) with the payload of ApplicationCommand, unless decoding it
+// failed with err.
+func (d *Dispatcher) runApplicationCommand(ctx context.Context, del *webhook.Delivery, event *ApplicationCommand, err error) (hookimpl.Reply, error) {
+	del.Message = "ApplicationCommand"
+	if err != nil {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(err)
+	}
+	return d.runner.RunReply(ctx, del, "application/json", func(ctx context.Context) ([]byte, error) {
+		reply, err := d.handler.HandleApplicationCommand(ctx, event)
+		if err != nil || reply == nil {
+			return nil, err
+		}
+		return Marshal(reply)
 	})
+}
+
+// answerPing is the answer to the handshake Ping (x-hookgen-handshake).
+var answerPing = hookimpl.Answer{
+	ContentType: "application/json",
+	Message:     "Ping",
+	Value: hookimpl.Value{Fields: []hookimpl.Field{
+		{
+			Name:  "type",
+			Value: hookimpl.Value{Const: "1"},
+		},
+	}},
 }

@@ -10,7 +10,13 @@ func Examples() []webhook.Example {
 	return []webhook.Example{
 		{
 			Channel: "/interactions",
-			Message: "Interaction",
+			Message: "Ping",
+			Name:    "Ping",
+			Payload: []byte(examplePing),
+		},
+		{
+			Channel: "/interactions",
+			Message: "ApplicationCommand",
 			Name:    "SlashCommand",
 			Payload: []byte(exampleSlashCommand),
 			Summary: "The slash command interaction of Discord's \"Application Commands\" page.",
@@ -20,6 +26,13 @@ func Examples() []webhook.Example {
 
 // The payloads of the examples, as the spec gives them.
 const (
+	examplePing = `{
+  "application_id": "771825006014889984",
+  "id": "786008729715212339",
+  "token": "A_PING_TOKEN",
+  "type": 1,
+  "version": 1
+}`
 	exampleSlashCommand = `{
   "type": 2,
   "token": "A_UNIQUE_TOKEN",

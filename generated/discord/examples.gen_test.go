@@ -10,8 +10,11 @@ import (
 
 // testPayloads make a new payload value per message.
 var testPayloads = map[string]func() any{
-	"Interaction": func() any {
-		return new(Interaction)
+	"Ping": func() any {
+		return new(Ping)
+	},
+	"ApplicationCommand": func() any {
+		return new(ApplicationCommand)
 	},
 }
 

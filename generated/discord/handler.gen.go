@@ -16,10 +16,13 @@ import (
 //
 // Embed UnimplementedHandler to keep compiling when the spec gains messages.
 type Handler interface {
-	// HandleInteraction receives Interaction (interaction). A user invoked one of
-	// the application's commands or components; or Discord checks the endpoint
-	// (PING).
-	HandleInteraction(ctx context.Context, event *Interaction) error
+	// HandleApplicationCommand receives ApplicationCommand (application_command). A
+	// user invoked one of the application's commands.
+	//
+	// Its reply, InteractionResponse, is the answer to the provider (200,
+	// application/json); a nil reply answers 200 with no body. A redelivery of the
+	// event, once handled, gets the same reply without a call.
+	HandleApplicationCommand(ctx context.Context, event *ApplicationCommand) (*InteractionResponse, error)
 }
 
 // UnimplementedHandler answers every event with webhook.ErrNotImplemented, so
@@ -30,19 +33,20 @@ type UnimplementedHandler struct{}
 var _ Handler = UnimplementedHandler{}
 
 // EventFunc is a Handler that passes every event to one function, with the
-// message's key (e.g. "Interaction") and the decoded payload: for logging,
-// forwarding to a queue, or handling many messages alike. Headers and the raw
-// body are in webhook.DeliveryFrom(ctx).
+// message's key (e.g. "Ping") and the decoded payload: for logging, forwarding
+// to a queue, or handling many messages alike. Headers and the raw body are in
+// webhook.DeliveryFrom(ctx).
 type EventFunc func(ctx context.Context, message string, event any) error
 
 var _ Handler = EventFunc(nil)
 
-// HandleInteraction calls f with "Interaction".
-func (f EventFunc) HandleInteraction(ctx context.Context, event *Interaction) error {
-	return f(ctx, "Interaction", event)
+// HandleApplicationCommand calls f with "ApplicationCommand". It answers with
+// no reply.
+func (f EventFunc) HandleApplicationCommand(ctx context.Context, event *ApplicationCommand) (*InteractionResponse, error) {
+	return nil, f(ctx, "ApplicationCommand", event)
 }
 
-// HandleInteraction returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleInteraction(context.Context, *Interaction) error {
-	return fmt.Errorf("discord: Interaction: %w", webhook.ErrNotImplemented)
+// HandleApplicationCommand returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleApplicationCommand(context.Context, *ApplicationCommand) (*InteractionResponse, error) {
+	return nil, fmt.Errorf("discord: ApplicationCommand: %w", webhook.ErrNotImplemented)
 }

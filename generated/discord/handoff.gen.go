@@ -32,7 +32,8 @@ func (d *Dispatcher) DispatchDelivery(ctx context.Context, del *webhook.Delivery
 	ctx = hookimpl.Stored(ctx)
 	switch del.Channel {
 	case ChannelInteractions:
-		return d.routeInteractions(ctx, del)
+		_, err := d.routeInteractions(ctx, del)
+		return err
 	}
 	return fmt.Errorf("discord: the spec has no channel %q", del.Channel)
 }

@@ -49,10 +49,435 @@ func Marshal(v JSONValue) ([]byte, error) {
 	return e.Result()
 }
 
-// jsonField returns the index of the field of Interaction that the object key
-// names, matched as encoding/json matches it: exactly, else case-insensitively;
-// -1 for none.
-func (*Interaction) jsonField(key []byte) int {
+// jsonField returns the index of the field of Ping that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Ping) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "application_id":
+		return 1
+	case "type":
+		return 2
+	case "user":
+		return 3
+	case "token":
+		return 4
+	case "version":
+		return 5
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "APPLICATION_ID":
+		return 1
+	case "TYPE":
+		return 2
+	case "USER":
+		return 3
+	case "TOKEN":
+		return 4
+	case "VERSION":
+		return 5
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Ping) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		ApplicationID string
+		Version       int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.ApplicationID, &jsonx.Alloc(&st).ApplicationID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 3:
+			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
+				return jsonx.Field(err, "user")
+			}
+		case 4:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "token")
+			}
+			if err := jsonx.ReadStr(d, &x.Token); err != nil {
+				return jsonx.Field(err, "token")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.Version, &jsonx.Alloc(&st).Version, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x7) {
+		return d.Missing(seen[:], []string{"id", "type", "token"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Ping) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	if x.ApplicationID != nil {
+		e.Key(m, "\"application_id\":")
+		e.Str(*x.ApplicationID)
+	}
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		x.User.encodeJSON(e)
+	}
+	e.Key(m, "\"token\":")
+	e.Str(x.Token)
+	if x.Version != nil {
+		e.Key(m, "\"version\":")
+		e.Int(int64(*x.Version))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of User that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*User) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "username":
+		return 1
+	case "discriminator":
+		return 2
+	case "global_name":
+		return 3
+	case "avatar":
+		return 4
+	case "public_flags":
+		return 5
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "USERNAME":
+		return 1
+	case "DISCRIMINATOR":
+		return 2
+	case "GLOBAL_NAME":
+		return 3
+	case "AVATAR":
+		return 4
+	case "PUBLIC_FLAGS":
+		return 5
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *User) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Discriminator string
+		PublicFlags   int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "username")
+			}
+			if err := jsonx.ReadStr(d, &x.Username); err != nil {
+				return jsonx.Field(err, "username")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.Discriminator, &jsonx.Alloc(&st).Discriminator, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "discriminator")
+			}
+		case 3:
+			if err := jsonx.Nullable(d, &x.GlobalName.Value, &x.GlobalName.Valid, &x.GlobalName.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "global_name")
+			}
+		case 4:
+			if err := jsonx.Nullable(d, &x.Avatar.Value, &x.Avatar.Valid, &x.Avatar.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "avatar")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.PublicFlags, &jsonx.Alloc(&st).PublicFlags, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "public_flags")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"id", "username"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *User) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	e.Key(m, "\"username\":")
+	e.Str(x.Username)
+	if x.Discriminator != nil {
+		e.Key(m, "\"discriminator\":")
+		e.Str(*x.Discriminator)
+	}
+	if !x.GlobalName.IsZero() {
+		e.Key(m, "\"global_name\":")
+		if !x.GlobalName.Valid {
+			e.Null()
+		} else {
+			e.Str(x.GlobalName.Value)
+		}
+	}
+	if !x.Avatar.IsZero() {
+		e.Key(m, "\"avatar\":")
+		if !x.Avatar.Valid {
+			e.Null()
+		} else {
+			e.Str(x.Avatar.Value)
+		}
+	}
+	if x.PublicFlags != nil {
+		e.Key(m, "\"public_flags\":")
+		e.Int(int64(*x.PublicFlags))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of InteractionResponse that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*InteractionResponse) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "data":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "DATA":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *InteractionResponse) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := jsonx.OptValue(d, &x.Data, nil, (*InteractionCallbackMessage).decodeJSON); err != nil {
+				return jsonx.Field(err, "data")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1) {
+		return d.Missing(seen[:], []string{"type"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *InteractionResponse) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.Data != nil {
+		e.Key(m, "\"data\":")
+		x.Data.encodeJSON(e)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of InteractionCallbackMessage that
+// the object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*InteractionCallbackMessage) jsonField(key []byte) int {
+	switch string(key) {
+	case "content":
+		return 0
+	case "tts":
+		return 1
+	case "flags":
+		return 2
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "CONTENT":
+		return 0
+	case "TTS":
+		return 1
+	case "FLAGS":
+		return 2
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *InteractionCallbackMessage) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Content string
+		Tts     bool
+		Flags   int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.Opt(d, &x.Content, &jsonx.Alloc(&st).Content, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "content")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.Tts, &jsonx.Alloc(&st).Tts, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "tts")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.Flags, &jsonx.Alloc(&st).Flags, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "flags")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *InteractionCallbackMessage) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	if x.Content != nil {
+		e.Key(m, "\"content\":")
+		e.Str(*x.Content)
+	}
+	if x.Tts != nil {
+		e.Key(m, "\"tts\":")
+		e.Bool(*x.Tts)
+	}
+	if x.Flags != nil {
+		e.Key(m, "\"flags\":")
+		e.Int(int64(*x.Flags))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ApplicationCommand that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*ApplicationCommand) jsonField(key []byte) int {
 	switch string(key) {
 	case "id":
 		return 0
@@ -116,11 +541,12 @@ func (*Interaction) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Interaction) decodeJSON(d *jsonx.Decoder) error {
+func (x *ApplicationCommand) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	// The optional values share one allocation, made when the first arrives.
 	type store struct {
 		ApplicationID  string
@@ -150,14 +576,20 @@ func (x *Interaction) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "application_id")
 			}
 		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
 			if err := d.Required(&seen[0], 1<<1); err != nil {
 				return jsonx.Field(err, "type")
 			}
-			if err := x.Type.decodeJSON(d); err != nil {
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
 		case 3:
-			if err := jsonx.OptValue(d, &x.Data, nil, (*ApplicationCommandData).decodeJSON); err != nil {
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "data")
+			}
+			if err := x.Data.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "data")
 			}
 		case 4:
@@ -177,7 +609,7 @@ func (x *Interaction) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "user")
 			}
 		case 8:
-			if err := d.Required(&seen[0], 1<<2); err != nil {
+			if err := d.Required(&seen[0], 1<<3); err != nil {
 				return jsonx.Field(err, "token")
 			}
 			if err := jsonx.ReadStr(d, &x.Token); err != nil {
@@ -208,14 +640,14 @@ func (x *Interaction) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x7) {
-		return d.Missing(seen[:], []string{"id", "type", "token"})
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"id", "type", "data", "token"})
 	}
 	return nil
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *Interaction) encodeJSON(e *jsonx.Encoder) {
+func (x *ApplicationCommand) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"id\":")
 	e.Str(x.ID)
@@ -224,11 +656,9 @@ func (x *Interaction) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.ApplicationID)
 	}
 	e.Key(m, "\"type\":")
-	x.Type.encodeJSON(e)
-	if x.Data != nil {
-		e.Key(m, "\"data\":")
-		x.Data.encodeJSON(e)
-	}
+	e.Int(int64(x.Type))
+	e.Key(m, "\"data\":")
+	x.Data.encodeJSON(e)
 	if x.GuildID != nil {
 		e.Key(m, "\"guild_id\":")
 		e.Str(*x.GuildID)
@@ -264,16 +694,6 @@ func (x *Interaction) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.GuildLocale)
 	}
 	e.ObjEnd()
-}
-
-// decodeJSON decodes an integer, listed or not.
-func (x *InteractionType) decodeJSON(d *jsonx.Decoder) error {
-	return jsonx.ReadInt(d, x)
-}
-
-// encodeJSON encodes the integer.
-func (x *InteractionType) encodeJSON(e *jsonx.Encoder) {
-	e.Int(int64(*x))
 }
 
 // jsonField returns the index of the field of ApplicationCommandData that the
@@ -761,141 +1181,6 @@ func (x *GuildMember) encodeJSON(e *jsonx.Encoder) {
 	if x.Permissions != nil {
 		e.Key(m, "\"permissions\":")
 		e.Str(*x.Permissions)
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of User that the object key names,
-// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
-// none.
-func (*User) jsonField(key []byte) int {
-	switch string(key) {
-	case "id":
-		return 0
-	case "username":
-		return 1
-	case "discriminator":
-		return 2
-	case "global_name":
-		return 3
-	case "avatar":
-		return 4
-	case "public_flags":
-		return 5
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "ID":
-		return 0
-	case "USERNAME":
-		return 1
-	case "DISCRIMINATOR":
-		return 2
-	case "GLOBAL_NAME":
-		return 3
-	case "AVATAR":
-		return 4
-	case "PUBLIC_FLAGS":
-		return 5
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *User) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	var seen [1]uint64
-	// The optional values share one allocation, made when the first arrives.
-	type store struct {
-		Discriminator string
-		PublicFlags   int64
-	}
-	var st *store
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := d.Required(&seen[0], 1<<0); err != nil {
-				return jsonx.Field(err, "id")
-			}
-			if err := jsonx.ReadStr(d, &x.ID); err != nil {
-				return jsonx.Field(err, "id")
-			}
-		case 1:
-			if err := d.Required(&seen[0], 1<<1); err != nil {
-				return jsonx.Field(err, "username")
-			}
-			if err := jsonx.ReadStr(d, &x.Username); err != nil {
-				return jsonx.Field(err, "username")
-			}
-		case 2:
-			if err := jsonx.Opt(d, &x.Discriminator, &jsonx.Alloc(&st).Discriminator, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "discriminator")
-			}
-		case 3:
-			if err := jsonx.Nullable(d, &x.GlobalName.Value, &x.GlobalName.Valid, &x.GlobalName.Set, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "global_name")
-			}
-		case 4:
-			if err := jsonx.Nullable(d, &x.Avatar.Value, &x.Avatar.Valid, &x.Avatar.Set, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "avatar")
-			}
-		case 5:
-			if err := jsonx.Opt(d, &x.PublicFlags, &jsonx.Alloc(&st).PublicFlags, jsonx.ReadInt); err != nil {
-				return jsonx.Field(err, "public_flags")
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if seen[0] != uint64(0x3) {
-		return d.Missing(seen[:], []string{"id", "username"})
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *User) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	e.Key(m, "\"id\":")
-	e.Str(x.ID)
-	e.Key(m, "\"username\":")
-	e.Str(x.Username)
-	if x.Discriminator != nil {
-		e.Key(m, "\"discriminator\":")
-		e.Str(*x.Discriminator)
-	}
-	if !x.GlobalName.IsZero() {
-		e.Key(m, "\"global_name\":")
-		if !x.GlobalName.Valid {
-			e.Null()
-		} else {
-			e.Str(x.GlobalName.Value)
-		}
-	}
-	if !x.Avatar.IsZero() {
-		e.Key(m, "\"avatar\":")
-		if !x.Avatar.Valid {
-			e.Null()
-		} else {
-			e.Str(x.Avatar.Value)
-		}
-	}
-	if x.PublicFlags != nil {
-		e.Key(m, "\"public_flags\":")
-		e.Int(int64(*x.PublicFlags))
 	}
 	e.ObjEnd()
 }

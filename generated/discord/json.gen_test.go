@@ -12,29 +12,68 @@ import (
 var jsonCodecs = []jsontest.Codec{
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Interaction))
+			return Unmarshal(data, v.(*Ping))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Interaction))
+			return Marshal(v.(*Ping))
 		},
-		Name: "Interaction",
+		Name: "Ping",
 		New: func() any {
-			return new(Interaction)
+			return new(Ping)
 		},
-		Random: jsonRandomInteraction,
+		Random: jsonRandomPing,
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*InteractionType))
+			return Unmarshal(data, v.(*User))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*InteractionType))
+			return Marshal(v.(*User))
 		},
-		Name: "InteractionType",
+		Name: "User",
 		New: func() any {
-			return new(InteractionType)
+			return new(User)
 		},
-		Random: jsonRandomInteractionType,
+		Random: jsonRandomUser,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*InteractionResponse))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*InteractionResponse))
+		},
+		Name: "InteractionResponse",
+		New: func() any {
+			return new(InteractionResponse)
+		},
+		Random: jsonRandomInteractionResponse,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*InteractionCallbackMessage))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*InteractionCallbackMessage))
+		},
+		Name: "InteractionCallbackMessage",
+		New: func() any {
+			return new(InteractionCallbackMessage)
+		},
+		Random: jsonRandomInteractionCallbackMessage,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ApplicationCommand))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ApplicationCommand))
+		},
+		Name: "ApplicationCommand",
+		New: func() any {
+			return new(ApplicationCommand)
+		},
+		Random: jsonRandomApplicationCommand,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -75,24 +114,12 @@ var jsonCodecs = []jsontest.Codec{
 		},
 		Random: jsonRandomGuildMember,
 	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*User))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*User))
-		},
-		Name: "User",
-		New: func() any {
-			return new(User)
-		},
-		Random: jsonRandomUser,
-	},
 }
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"Interaction": jsonCodecs[0],
+	"Ping":               jsonCodecs[0],
+	"ApplicationCommand": jsonCodecs[4],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -156,8 +183,8 @@ func FuzzJSONBytes(f *testing.F) {
 	})
 }
 
-// jsonRandomInteraction writes a random valid JSON value of Interaction.
-func jsonRandomInteraction(r *jsontest.Rand, depth int) {
+// jsonRandomPing writes a random valid JSON value of Ping.
+func jsonRandomPing(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "id")
@@ -174,12 +201,138 @@ func jsonRandomInteraction(r *jsontest.Rand, depth int) {
 	for range r.Times(true, depth) {
 		r.Key(m, "type")
 		if !r.Null(true, 32) {
-			jsonRandomInteractionType(r, depth+1)
+			r.IntEnum(64, int64(1))
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "user")
+		if !r.Nullable(depth, 16) {
+			jsonRandomUser(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "token")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "version")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomUser writes a random valid JSON value of User.
+func jsonRandomUser(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "username")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "discriminator")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "global_name")
+		if !r.Nullable(depth, 4) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "avatar")
+		if !r.Nullable(depth, 4) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "public_flags")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomInteractionResponse writes a random valid JSON value of InteractionResponse.
+func jsonRandomInteractionResponse(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.Int(64)
 		}
 	}
 	for range r.Times(false, depth) {
 		r.Key(m, "data")
 		if !r.Nullable(depth, 16) {
+			jsonRandomInteractionCallbackMessage(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomInteractionCallbackMessage writes a random valid JSON value of InteractionCallbackMessage.
+func jsonRandomInteractionCallbackMessage(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "content")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "tts")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "flags")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomApplicationCommand writes a random valid JSON value of ApplicationCommand.
+func jsonRandomApplicationCommand(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "application_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.IntEnum(64, int64(2))
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "data")
+		if !r.Null(true, 32) {
 			jsonRandomApplicationCommandData(r, depth+1)
 		}
 	}
@@ -238,11 +391,6 @@ func jsonRandomInteraction(r *jsontest.Rand, depth int) {
 		}
 	}
 	r.ObjEnd()
-}
-
-// jsonRandomInteractionType writes a random valid JSON value of InteractionType.
-func jsonRandomInteractionType(r *jsontest.Rand, depth int) {
-	r.IntEnum(64, int64(1), int64(2), int64(3), int64(4), int64(5))
 }
 
 // jsonRandomApplicationCommandData writes a random valid JSON value of ApplicationCommandData.
@@ -393,48 +541,6 @@ func jsonRandomGuildMember(r *jsontest.Rand, depth int) {
 		r.Key(m, "permissions")
 		if !r.Nullable(depth, 16) {
 			r.String()
-		}
-	}
-	r.ObjEnd()
-}
-
-// jsonRandomUser writes a random valid JSON value of User.
-func jsonRandomUser(r *jsontest.Rand, depth int) {
-	m := r.ObjStart()
-	for range r.Times(true, depth) {
-		r.Key(m, "id")
-		if !r.Null(true, 32) {
-			r.String()
-		}
-	}
-	for range r.Times(true, depth) {
-		r.Key(m, "username")
-		if !r.Null(true, 32) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "discriminator")
-		if !r.Nullable(depth, 16) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "global_name")
-		if !r.Nullable(depth, 4) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "avatar")
-		if !r.Nullable(depth, 4) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "public_flags")
-		if !r.Nullable(depth, 16) {
-			r.Int(64)
 		}
 	}
 	r.ObjEnd()

@@ -44,14 +44,14 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	srv := &Server{mux: http.NewServeMux()}
 	schemes := s.SchemeNames()
 	srv.endpointInteractions = &hookimpl.Endpoint{
-		BodyLimit: s.BodyLimit,
-		Channel:   ChannelInteractions,
-		Dispatch:  d.routeInteractions,
-		Logger:    s.Runner.Logger,
-		Observer:  s.Observer,
-		Provider:  "discord",
-		Schemes:   schemes,
-		Verifier:  v,
+		BodyLimit:     s.BodyLimit,
+		Channel:       ChannelInteractions,
+		DispatchReply: d.routeInteractions,
+		Logger:        s.Runner.Logger,
+		Observer:      s.Observer,
+		Provider:      "discord",
+		Schemes:       schemes,
+		Verifier:      v,
 	}
 	srv.mux.Handle("/interactions", srv.endpointInteractions)
 	srv.mux.Handle("/", hookimpl.NotFound)

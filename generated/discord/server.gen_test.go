@@ -4,8 +4,11 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
 	"github.com/hookgen/hookgen/runtime/hookimpl"
@@ -17,17 +20,39 @@ type recorder struct {
 	webhooktest.Recorder
 }
 
-func (r *recorder) HandleInteraction(_ context.Context, event *Interaction) error {
-	return r.Record("Interaction", event, nil)
+func (r *recorder) HandleApplicationCommand(_ context.Context, event *ApplicationCommand) (*InteractionResponse, error) {
+	return testReplyApplicationCommand(), r.Record("ApplicationCommand", event, nil)
+}
+
+// testReplyApplicationCommand is the reply the test handler of ApplicationCommand returns.
+func testReplyApplicationCommand() *InteractionResponse {
+	v := new(InteractionResponse)
+	if err := Unmarshal([]byte("{\"type\":1}"), v); err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // testRoutes is how each message is recognised on its channel.
 var testRoutes = []webhooktest.Route{
 	{
+		Channel:   ChannelInteractions,
+		Handshake: true,
+		In:        "payload",
+		JSON:      true,
+		Message:   "Ping",
+		Name:      "type",
+		Path:      "/interactions",
+		Value:     "1",
+	},
+	{
 		Channel: ChannelInteractions,
-		In:      "channel",
-		Message: "Interaction",
+		In:      "payload",
+		JSON:    true,
+		Message: "ApplicationCommand",
+		Name:    "type",
 		Path:    "/interactions",
+		Value:   "2",
 	},
 }
 
@@ -37,6 +62,24 @@ func testCredentials() ([]Option, Credentials, Credentials) {
 	key0 := hookimpl.NewTestSigner("ed25519")
 	other0 := hookimpl.NewTestSigner("ed25519")
 	return []Option{WithDiscord(hookimpl.PublicKeyPEM(key0))}, Credentials{Discord: key0}, Credentials{Discord: other0}
+}
+
+// checkAnswer checks the answer to a message answered with a body: the reply
+// its test handler returned, or the answer its handshake requires.
+func checkAnswer(t *testing.T, message string, req *http.Request, body []byte, answer *httptest.ResponseRecorder) {
+	switch message {
+	case "ApplicationCommand":
+		webhooktest.CheckBody(t, answer, "application/json", testReplyApplicationCommand())
+		got := new(InteractionResponse)
+		if err := Unmarshal(answer.Body.Bytes(), got); err != nil {
+			t.Fatalf("the reply does not decode into its type: %v", err)
+		}
+		if !reflect.DeepEqual(got, testReplyApplicationCommand()) {
+			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyApplicationCommand())
+		}
+	case "Ping":
+		webhooktest.CheckBody(t, answer, "application/json", map[string]any{"type": json.RawMessage("1")})
+	}
 }
 
 // TestServerRoutesEveryMessage sends every example of every message, with the
@@ -49,8 +92,9 @@ func TestServerRoutesEveryMessage(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
-		Examples:   Examples(),
-		NewPayload: newTestPayload,
+		CheckAnswer: checkAnswer,
+		Examples:    Examples(),
+		NewPayload:  newTestPayload,
 		NewServer: func(t *testing.T) (http.Handler, *webhooktest.Recorder) {
 			rec := new(recorder)
 			srv, err := NewServer(rec, opts...)
@@ -74,9 +118,9 @@ func TestRequestHelpers(t *testing.T) {
 	}{
 		{
 			build: func(url string, c Credentials) (*http.Request, error) {
-				return NewInteractionRequest(url, nil, c)
+				return NewApplicationCommandRequest(url, nil, c)
 			},
-			message: "Interaction",
+			message: "ApplicationCommand",
 			url:     "http://receiver.test/interactions",
 		},
 	} {
@@ -109,6 +153,74 @@ func TestRequestHelpers(t *testing.T) {
 			if calls := rec.Calls(); len(calls) != 1 || calls[0].Message != tc.message {
 				t.Fatalf("want one call of %s, got %+v", tc.message, calls)
 			}
+			sent, err := req.GetBody()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(sent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAnswer(t, tc.message, req, b, w)
+		})
+	}
+}
+
+// TestHandshakeRequests checks that the request helper of every handshake
+// is answered, without a handler call, and refused with wrong secrets.
+func TestHandshakeRequests(t *testing.T) {
+	opts, creds, wrong := testCredentials()
+	for _, tc := range []struct {
+		message string
+		url     string
+		build   func(url string, c Credentials) (*http.Request, error)
+	}{
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewPingRequest(url, nil, c)
+			},
+			message: "Ping",
+			url:     "http://receiver.test/interactions",
+		},
+	} {
+		t.Run(tc.message, func(t *testing.T) {
+			rec := new(recorder)
+			srv, err := NewServer(rec, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			{
+				req, err := tc.build(tc.url, wrong)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w := httptest.NewRecorder()
+				srv.ServeHTTP(w, req)
+				if w.Code != http.StatusUnauthorized || len(rec.Calls()) != 0 {
+					t.Fatalf("wrong secrets: status %d, calls %v", w.Code, rec.Calls())
+				}
+			}
+			req, err := tc.build(tc.url, creds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+			if calls := rec.Calls(); len(calls) != 0 || w.Body.Len() == 0 {
+				t.Fatalf("want an answer and no call, got %q and %+v", w.Body, calls)
+			}
+			sent, err := req.GetBody()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(sent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAnswer(t, tc.message, req, b, w)
 		})
 	}
 }

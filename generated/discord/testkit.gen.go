@@ -34,21 +34,36 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 	return nil
 }
 
-// NewInteractionRequest builds the POST a provider sends for Interaction to url
-// (where channel /interactions is served), authenticated with creds. A nil
-// event sends the spec's example.
-func NewInteractionRequest(url string, event *Interaction, creds Credentials) (*http.Request, error) {
+// NewPingRequest builds the POST a provider sends for Ping to url (where
+// channel /interactions is served), authenticated with creds. A nil event sends
+// the spec's example. The body's type is set to 1, so the request is answered
+// as the handshake.
+func NewPingRequest(url string, event *Ping, creds Credentials) (*http.Request, error) {
 	var v any
 	if event != nil {
 		v = event
 	}
-	return newRequest(url, "Interaction", v, kitRoute{}, creds)
+	return newRequest(url, "Ping", v, kitRoute{property: "type", value: "1", json: true}, creds)
+}
+
+// NewApplicationCommandRequest builds the POST a provider sends for
+// ApplicationCommand to url (where channel /interactions is served),
+// authenticated with creds. A nil event sends the spec's example. The body's
+// type is set to 2, so the request reaches HandleApplicationCommand.
+func NewApplicationCommandRequest(url string, event *ApplicationCommand, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "ApplicationCommand", v, kitRoute{property: "type", value: "2", json: true}, creds)
 }
 
 // kitRoute says how a request names its message: its body's property or its
 // header set to value; neither on a channel of one message.
 type kitRoute struct {
 	property, header, value string
+	// json marks a value that is the JSON text of a number or boolean.
+	json bool
 }
 
 // newRequest builds the POST of message to url: event's JSON, or the spec's
@@ -64,7 +79,11 @@ func newRequest(url, message string, event any, r kitRoute, creds Credentials) (
 		}
 	}
 	if r.property != "" {
-		if body, err = hookimpl.SetProperty(body, r.property, r.value); err != nil {
+		set := hookimpl.SetProperty
+		if r.json {
+			set = hookimpl.SetPropertyJSON
+		}
+		if body, err = set(body, r.property, r.value); err != nil {
 			return nil, err
 		}
 	}

@@ -9,19 +9,232 @@ import (
 	"github.com/hookgen/hookgen/webhook"
 )
 
-// Interaction is an object defined at #/components/schemas/Interaction.
-type Interaction struct {
+// Ping is an object defined at #/components/schemas/Ping.
+//
+// The PING interaction Discord sends to check the endpoint.
+type Ping struct {
 	ID            string  `json:"id"`
 	ApplicationID *string `json:"application_id,omitzero"`
 
-	// 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4
-	// APPLICATION_COMMAND_AUTOCOMPLETE, 5 MODAL_SUBMIT.
-	Type      InteractionType         `json:"type"`
-	Data      *ApplicationCommandData `json:"data,omitzero"`
-	GuildID   *string                 `json:"guild_id,omitzero"`
-	ChannelID *string                 `json:"channel_id,omitzero"`
-	Member    *GuildMember            `json:"member,omitzero"`
-	User      *User                   `json:"user,omitzero"`
+	// 1 PING.
+	//
+	// The spec fixes its value to PingType.
+	Type    int64  `json:"type"`
+	User    *User  `json:"user,omitzero"`
+	Token   string `json:"token"`
+	Version *int64 `json:"version,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *Ping) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetApplicationID returns the application_id property, or the zero value when
+// it is absent.
+func (x *Ping) GetApplicationID() string {
+	if x == nil || x.ApplicationID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ApplicationID
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *Ping) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetUser returns the user property, or nil when it is absent.
+func (x *Ping) GetUser() *User {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
+// GetToken returns the token property, or the zero value when x is nil.
+func (x *Ping) GetToken() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Token
+}
+
+// GetVersion returns the version property, or the zero value when it is absent.
+func (x *Ping) GetVersion() int64 {
+	if x == nil || x.Version == nil {
+		var zero int64
+		return zero
+	}
+	return *x.Version
+}
+
+// The values the spec fixes for properties of Ping.
+const (
+	PingType = 1
+)
+
+// User is an object defined at #/components/schemas/User.
+type User struct {
+	ID            string                   `json:"id"`
+	Username      string                   `json:"username"`
+	Discriminator *string                  `json:"discriminator,omitzero"`
+	GlobalName    webhook.Nullable[string] `json:"global_name,omitzero"`
+	Avatar        webhook.Nullable[string] `json:"avatar,omitzero"`
+	PublicFlags   *int64                   `json:"public_flags,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *User) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetUsername returns the username property, or the zero value when x is nil.
+func (x *User) GetUsername() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Username
+}
+
+// GetDiscriminator returns the discriminator property, or the zero value when
+// it is absent.
+func (x *User) GetDiscriminator() string {
+	if x == nil || x.Discriminator == nil {
+		var zero string
+		return zero
+	}
+	return *x.Discriminator
+}
+
+// GetGlobalName returns the global_name property, or the zero value when it is
+// absent or null.
+func (x *User) GetGlobalName() string {
+	if x == nil || !x.GlobalName.Valid {
+		var zero string
+		return zero
+	}
+	return x.GlobalName.Value
+}
+
+// GetAvatar returns the avatar property, or the zero value when it is absent or
+// null.
+func (x *User) GetAvatar() string {
+	if x == nil || !x.Avatar.Valid {
+		var zero string
+		return zero
+	}
+	return x.Avatar.Value
+}
+
+// GetPublicFlags returns the public_flags property, or the zero value when it
+// is absent.
+func (x *User) GetPublicFlags() int64 {
+	if x == nil || x.PublicFlags == nil {
+		var zero int64
+		return zero
+	}
+	return *x.PublicFlags
+}
+
+// InteractionResponse is an object defined at
+// #/components/schemas/InteractionResponse.
+type InteractionResponse struct {
+	// 1 PONG, 4 CHANNEL_MESSAGE_WITH_SOURCE, 5
+	// DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, 6 DEFERRED_UPDATE_MESSAGE, 7
+	// UPDATE_MESSAGE, 8 APPLICATION_COMMAND_AUTOCOMPLETE_RESULT, 9 MODAL.
+	Type int64                       `json:"type"`
+	Data *InteractionCallbackMessage `json:"data,omitzero"`
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *InteractionResponse) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetData returns the data property, or nil when it is absent.
+func (x *InteractionResponse) GetData() *InteractionCallbackMessage {
+	if x == nil {
+		return nil
+	}
+	return x.Data
+}
+
+// InteractionCallbackMessage is an object defined at
+// #/components/schemas/InteractionCallbackMessage.
+//
+// The message of a CHANNEL_MESSAGE_WITH_SOURCE response.
+type InteractionCallbackMessage struct {
+	Content *string `json:"content,omitzero"`
+	Tts     *bool   `json:"tts,omitzero"`
+
+	// 64 EPHEMERAL (only the invoking user sees it).
+	Flags *int64 `json:"flags,omitzero"`
+}
+
+// GetContent returns the content property, or the zero value when it is absent.
+func (x *InteractionCallbackMessage) GetContent() string {
+	if x == nil || x.Content == nil {
+		var zero string
+		return zero
+	}
+	return *x.Content
+}
+
+// GetTts returns the tts property, or the zero value when it is absent.
+func (x *InteractionCallbackMessage) GetTts() bool {
+	if x == nil || x.Tts == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Tts
+}
+
+// GetFlags returns the flags property, or the zero value when it is absent.
+func (x *InteractionCallbackMessage) GetFlags() int64 {
+	if x == nil || x.Flags == nil {
+		var zero int64
+		return zero
+	}
+	return *x.Flags
+}
+
+// ApplicationCommand is an object defined at
+// #/components/schemas/ApplicationCommand.
+//
+// An APPLICATION_COMMAND interaction.
+type ApplicationCommand struct {
+	ID            string  `json:"id"`
+	ApplicationID *string `json:"application_id,omitzero"`
+
+	// 2 APPLICATION_COMMAND.
+	//
+	// The spec fixes its value to ApplicationCommandType.
+	Type      int64                  `json:"type"`
+	Data      ApplicationCommandData `json:"data"`
+	GuildID   *string                `json:"guild_id,omitzero"`
+	ChannelID *string                `json:"channel_id,omitzero"`
+	Member    *GuildMember           `json:"member,omitzero"`
+	User      *User                  `json:"user,omitzero"`
 
 	// The token to answer the interaction with, valid for 15 minutes.
 	Token string `json:"token"`
@@ -36,7 +249,7 @@ type Interaction struct {
 }
 
 // GetID returns the id property, or the zero value when x is nil.
-func (x *Interaction) GetID() string {
+func (x *ApplicationCommand) GetID() string {
 	if x == nil {
 		var zero string
 		return zero
@@ -46,7 +259,7 @@ func (x *Interaction) GetID() string {
 
 // GetApplicationID returns the application_id property, or the zero value when
 // it is absent.
-func (x *Interaction) GetApplicationID() string {
+func (x *ApplicationCommand) GetApplicationID() string {
 	if x == nil || x.ApplicationID == nil {
 		var zero string
 		return zero
@@ -55,25 +268,25 @@ func (x *Interaction) GetApplicationID() string {
 }
 
 // GetType returns the type property, or the zero value when x is nil.
-func (x *Interaction) GetType() InteractionType {
+func (x *ApplicationCommand) GetType() int64 {
 	if x == nil {
-		var zero InteractionType
+		var zero int64
 		return zero
 	}
 	return x.Type
 }
 
-// GetData returns the data property, or nil when it is absent.
-func (x *Interaction) GetData() *ApplicationCommandData {
+// GetData returns the data property, or nil when x is nil.
+func (x *ApplicationCommand) GetData() *ApplicationCommandData {
 	if x == nil {
 		return nil
 	}
-	return x.Data
+	return &x.Data
 }
 
 // GetGuildID returns the guild_id property, or the zero value when it is
 // absent.
-func (x *Interaction) GetGuildID() string {
+func (x *ApplicationCommand) GetGuildID() string {
 	if x == nil || x.GuildID == nil {
 		var zero string
 		return zero
@@ -83,7 +296,7 @@ func (x *Interaction) GetGuildID() string {
 
 // GetChannelID returns the channel_id property, or the zero value when it is
 // absent.
-func (x *Interaction) GetChannelID() string {
+func (x *ApplicationCommand) GetChannelID() string {
 	if x == nil || x.ChannelID == nil {
 		var zero string
 		return zero
@@ -92,7 +305,7 @@ func (x *Interaction) GetChannelID() string {
 }
 
 // GetMember returns the member property, or nil when it is absent.
-func (x *Interaction) GetMember() *GuildMember {
+func (x *ApplicationCommand) GetMember() *GuildMember {
 	if x == nil {
 		return nil
 	}
@@ -100,7 +313,7 @@ func (x *Interaction) GetMember() *GuildMember {
 }
 
 // GetUser returns the user property, or nil when it is absent.
-func (x *Interaction) GetUser() *User {
+func (x *ApplicationCommand) GetUser() *User {
 	if x == nil {
 		return nil
 	}
@@ -108,7 +321,7 @@ func (x *Interaction) GetUser() *User {
 }
 
 // GetToken returns the token property, or the zero value when x is nil.
-func (x *Interaction) GetToken() string {
+func (x *ApplicationCommand) GetToken() string {
 	if x == nil {
 		var zero string
 		return zero
@@ -117,7 +330,7 @@ func (x *Interaction) GetToken() string {
 }
 
 // GetVersion returns the version property, or the zero value when it is absent.
-func (x *Interaction) GetVersion() int64 {
+func (x *ApplicationCommand) GetVersion() int64 {
 	if x == nil || x.Version == nil {
 		var zero int64
 		return zero
@@ -127,7 +340,7 @@ func (x *Interaction) GetVersion() int64 {
 
 // GetAppPermissions returns the app_permissions property, or the zero value
 // when it is absent.
-func (x *Interaction) GetAppPermissions() string {
+func (x *ApplicationCommand) GetAppPermissions() string {
 	if x == nil || x.AppPermissions == nil {
 		var zero string
 		return zero
@@ -136,7 +349,7 @@ func (x *Interaction) GetAppPermissions() string {
 }
 
 // GetLocale returns the locale property, or the zero value when it is absent.
-func (x *Interaction) GetLocale() string {
+func (x *ApplicationCommand) GetLocale() string {
 	if x == nil || x.Locale == nil {
 		var zero string
 		return zero
@@ -146,7 +359,7 @@ func (x *Interaction) GetLocale() string {
 
 // GetGuildLocale returns the guild_locale property, or the zero value when it
 // is absent.
-func (x *Interaction) GetGuildLocale() string {
+func (x *ApplicationCommand) GetGuildLocale() string {
 	if x == nil || x.GuildLocale == nil {
 		var zero string
 		return zero
@@ -154,34 +367,10 @@ func (x *Interaction) GetGuildLocale() string {
 	return *x.GuildLocale
 }
 
-// InteractionType is an enumeration defined at
-// #/components/schemas/Interaction/properties/type.
-//
-// 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4
-// APPLICATION_COMMAND_AUTOCOMPLETE, 5 MODAL_SUBMIT.
-//
-// A value the spec does not list still decodes and is kept: providers add
-// values without notice. Known tells the two apart.
-type InteractionType int64
-
-// The values of InteractionType that the spec lists.
+// The values the spec fixes for properties of ApplicationCommand.
 const (
-	InteractionType1 InteractionType = 1
-	InteractionType2 InteractionType = 2
-	InteractionType3 InteractionType = 3
-	InteractionType4 InteractionType = 4
-	InteractionType5 InteractionType = 5
+	ApplicationCommandType = 2
 )
-
-// Known reports whether v is one of the values of InteractionType that the spec
-// lists.
-func (v InteractionType) Known() bool {
-	switch v {
-	case InteractionType1, InteractionType2, InteractionType3, InteractionType4, InteractionType5:
-		return true
-	}
-	return false
-}
 
 // ApplicationCommandData is an object defined at
 // #/components/schemas/ApplicationCommandData.
@@ -412,72 +601,4 @@ func (x *GuildMember) GetPermissions() string {
 		return zero
 	}
 	return *x.Permissions
-}
-
-// User is an object defined at #/components/schemas/User.
-type User struct {
-	ID            string                   `json:"id"`
-	Username      string                   `json:"username"`
-	Discriminator *string                  `json:"discriminator,omitzero"`
-	GlobalName    webhook.Nullable[string] `json:"global_name,omitzero"`
-	Avatar        webhook.Nullable[string] `json:"avatar,omitzero"`
-	PublicFlags   *int64                   `json:"public_flags,omitzero"`
-}
-
-// GetID returns the id property, or the zero value when x is nil.
-func (x *User) GetID() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.ID
-}
-
-// GetUsername returns the username property, or the zero value when x is nil.
-func (x *User) GetUsername() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.Username
-}
-
-// GetDiscriminator returns the discriminator property, or the zero value when
-// it is absent.
-func (x *User) GetDiscriminator() string {
-	if x == nil || x.Discriminator == nil {
-		var zero string
-		return zero
-	}
-	return *x.Discriminator
-}
-
-// GetGlobalName returns the global_name property, or the zero value when it is
-// absent or null.
-func (x *User) GetGlobalName() string {
-	if x == nil || !x.GlobalName.Valid {
-		var zero string
-		return zero
-	}
-	return x.GlobalName.Value
-}
-
-// GetAvatar returns the avatar property, or the zero value when it is absent or
-// null.
-func (x *User) GetAvatar() string {
-	if x == nil || !x.Avatar.Valid {
-		var zero string
-		return zero
-	}
-	return x.Avatar.Value
-}
-
-// GetPublicFlags returns the public_flags property, or the zero value when it
-// is absent.
-func (x *User) GetPublicFlags() int64 {
-	if x == nil || x.PublicFlags == nil {
-		var zero int64
-		return zero
-	}
-	return *x.PublicFlags
 }

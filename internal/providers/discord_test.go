@@ -15,6 +15,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +25,7 @@ import (
 	"time"
 
 	"github.com/hookgen/hookgen/generated/discord"
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // The slash command interaction of Discord's "Application Commands" page,
@@ -100,21 +102,27 @@ func discordRequest(url, body, ts, sig string) *http.Request {
 	return r
 }
 
-// discordHandler records what the generated Server hands over.
+// discordHandler records what the generated Server hands over, and
+// answers an application command with reply (nil: no body).
 type discordHandler struct {
 	discord.UnimplementedHandler
-	got []*discord.Interaction
+	got     []*discord.ApplicationCommand
+	reply   *discord.InteractionResponse
+	unknown int
 }
 
-func (h *discordHandler) HandleInteraction(_ context.Context, i *discord.Interaction) error {
+func (h *discordHandler) HandleApplicationCommand(_ context.Context, i *discord.ApplicationCommand) (*discord.InteractionResponse, error) {
 	h.got = append(h.got, i)
-	return nil
+	return h.reply, nil
 }
 
 func newDiscord(t *testing.T, publicKeys ...string) (*httptest.Server, *discordHandler) {
 	t.Helper()
 	h := new(discordHandler)
-	srv, err := discord.NewServer(h, discord.WithDiscord(publicKeys...))
+	srv, err := discord.NewServer(h, discord.WithDiscord(publicKeys...), discord.WithUnknownEventHandler(func(context.Context, *webhook.Delivery) error {
+		h.unknown++
+		return nil
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +142,7 @@ func TestDiscordSlashCommand(t *testing.T) {
 		t.Fatalf("%d calls", len(h.got))
 	}
 	i := h.got[0]
-	if i.Type != discord.InteractionType2 || !i.Type.Known() || i.ID != "786008729715212338" || i.Token != "A_UNIQUE_TOKEN" ||
+	if i.Type != 2 || i.ID != "786008729715212338" || i.Token != "A_UNIQUE_TOKEN" ||
 		i.GetGuildID() != "290926798626357999" || i.GetChannelID() != "645027906669510667" || i.GetAppPermissions() != "442368" || i.GetLocale() != "en-US" {
 		t.Errorf("interaction %+v", i)
 	}
@@ -215,8 +223,8 @@ func TestDiscordRefused(t *testing.T) {
 			t.Errorf("%s: status %d, want 401", c.name, code)
 		}
 	}
-	if len(h.got) != 0 {
-		t.Errorf("handler called %d times", len(h.got))
+	if len(h.got) != 0 || h.unknown != 0 {
+		t.Errorf("handler called %d times, unknown-event hook %d", len(h.got), h.unknown)
 	}
 }
 
@@ -231,5 +239,65 @@ func TestDiscordMalformedKey(t *testing.T) {
 		if _, err := discord.NewServer(new(discordHandler), discord.WithDiscord(key)); err == nil || !strings.Contains(err.Error(), "security scheme discord") {
 			t.Errorf("%s: NewServer gave %v, want an error naming the scheme", name, err)
 		}
+	}
+}
+
+// Discord's PING is answered {"type":1} (PONG) by the package itself,
+// with no handler call, once its signature checks out; a PING signed with
+// another key or unsigned is 401 (TestDiscordRefused).
+func TestDiscordPing(t *testing.T) {
+	pub, priv := discordKey(t)
+	ts, h := newDiscord(t, hex.EncodeToString(pub))
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	for range 2 { // each PING is answered afresh, not as a duplicate
+		res := do(t, discordRequest(ts.URL+"/interactions", discordPing, now, discordSign(priv, now, discordPing)))
+		if res.status != http.StatusOK || strings.TrimSpace(res.body) != `{"type":1}` || res.contentType != "application/json" {
+			t.Fatalf("PING: status %d, %q, body %q", res.status, res.contentType, res.body)
+		}
+	}
+	if len(h.got) != 0 || h.unknown != 0 {
+		t.Errorf("handler called %d times, unknown-event hook %d", len(h.got), h.unknown)
+	}
+	// A PING whose type is the string "1" is no PING.
+	bad := strings.Replace(discordPing, `"type":1`, `"type":"1"`, 1)
+	if res := do(t, discordRequest(ts.URL+"/interactions", bad, now, discordSign(priv, now, bad))); res.status != http.StatusBadRequest || strings.Contains(res.body, `{"type":1}`) {
+		t.Errorf("type \"1\": status %d, body %q", res.status, res.body)
+	}
+}
+
+// The handler's interaction response is the answer to the command.
+func TestDiscordCommandReply(t *testing.T) {
+	pub, priv := discordKey(t)
+	ts, h := newDiscord(t, hex.EncodeToString(pub))
+	content := "Found The Gitrog Monster"
+	h.reply = &discord.InteractionResponse{Type: 4, Data: &discord.InteractionCallbackMessage{Content: &content}}
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	res := do(t, discordRequest(ts.URL+"/interactions", discordSlashCommand, now, discordSign(priv, now, discordSlashCommand)))
+	if res.status != http.StatusOK || res.contentType != "application/json" {
+		t.Fatalf("status %d, %q", res.status, res.contentType)
+	}
+	var got struct {
+		Type int `json:"type"`
+		Data struct {
+			Content string `json:"content"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(res.body), &got); err != nil || got.Type != 4 || got.Data.Content != content || len(h.got) != 1 {
+		t.Errorf("reply %q (%v), %d calls", res.body, err, len(h.got))
+	}
+}
+
+// Interactions of the types the spec does not describe (a button's
+// MESSAGE_COMPONENT, 3) go to the unknown-event hook and are answered 200.
+func TestDiscordOtherTypes(t *testing.T) {
+	pub, priv := discordKey(t)
+	ts, h := newDiscord(t, hex.EncodeToString(pub))
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	component := `{"type":3,"id":"786008729715212341","token":"A_TOKEN","data":{"custom_id":"click_one","component_type":2}}`
+	if res := do(t, discordRequest(ts.URL+"/interactions", component, now, discordSign(priv, now, component))); res.status != http.StatusOK {
+		t.Fatalf("status %d", res.status)
+	}
+	if h.unknown != 1 || len(h.got) != 0 {
+		t.Errorf("unknown-event hook %d times, handler %d", h.unknown, len(h.got))
 	}
 }
