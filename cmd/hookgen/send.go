@@ -60,57 +60,13 @@ func send(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	ctx := context.Background()
-	var signers []func(*http.Request, []byte) error
-	if user, pass, ok := strings.Cut(*basic, ":"); ok {
-		signers = append(signers, func(r *http.Request, _ []byte) error { r.SetBasicAuth(user, pass); return nil })
-	} else if *basic != "" {
-		fmt.Fprintln(stderr, "hookgen send: -basic must be user:password")
-		return 2
+	creds := credentialFlags{basic: *basic, bearer: *bearer, client: *client, tokenURL: *tokenURL,
+		secret: *secret, macKey: *macKey, macIssued: *macIssued, apiKey: *apiKey, privateKey: *privateKey}
+	signers, code, err := creds.signers(ctx, api)
+	if err != nil {
+		fmt.Fprintln(stderr, "hookgen send:", err)
+		return code
 	}
-	token := *bearer
-	if *client != "" {
-		id, sec, ok := strings.Cut(*client, ":")
-		if !ok || *tokenURL == "" {
-			fmt.Fprintln(stderr, "hookgen send: -client-credentials must be id:secret, with -token-url")
-			return 2
-		}
-		cc := clientcredentials.Config{ClientID: id, ClientSecret: sec, TokenURL: *tokenURL}
-		tok, err := cc.Token(ctx)
-		if err != nil {
-			fmt.Fprintln(stderr, "hookgen send: token:", err)
-			return 1
-		}
-		token = tok.AccessToken
-	}
-	if token != "" {
-		signers = append(signers, func(r *http.Request, _ []byte) error { r.Header.Set("Authorization", "Bearer "+token); return nil })
-	}
-	if *apiKey != "" {
-		s, err := apiKeySigner(api, *apiKey)
-		if err != nil {
-			fmt.Fprintln(stderr, "hookgen send:", err)
-			return 1
-		}
-		signers = append(signers, s)
-	}
-	if *secret != "" || *macKey != "" {
-		s, err := signatureSigner(api, *secret, *macKey, *macIssued)
-		if err != nil {
-			fmt.Fprintln(stderr, "hookgen send:", err)
-			return 1
-		}
-		signers = append(signers, s)
-	}
-
-	if *privateKey != "" {
-		s, err := keySigner(api, *privateKey)
-		if err != nil {
-			fmt.Fprintln(stderr, "hookgen send:", err)
-			return 1
-		}
-		signers = append(signers, s)
-	}
-
 	httpClient := &http.Client{Timeout: *timeout}
 	replies := replyCheck{schemas: schemas, secret: *secret}
 	sent, failed, invalid := 0, 0, 0
@@ -174,6 +130,58 @@ func send(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// credentialFlags are send's credentials as the command line gives them.
+type credentialFlags struct {
+	basic, bearer, client, tokenURL, secret, macKey, macIssued, apiKey, privateKey string
+}
+
+// signers turns the credentials into what authenticates each request.
+// code is the exit status of a mistake: 2 for a malformed flag, else 1.
+func (c credentialFlags) signers(ctx context.Context, api *model.API) (_ []func(*http.Request, []byte) error, code int, _ error) {
+	var signers []func(*http.Request, []byte) error
+	if user, pass, ok := strings.Cut(c.basic, ":"); ok {
+		signers = append(signers, func(r *http.Request, _ []byte) error { r.SetBasicAuth(user, pass); return nil })
+	} else if c.basic != "" {
+		return nil, 2, errors.New("-basic must be user:password")
+	}
+	token := c.bearer
+	if c.client != "" {
+		id, sec, ok := strings.Cut(c.client, ":")
+		if !ok || c.tokenURL == "" {
+			return nil, 2, errors.New("-client-credentials must be id:secret, with -token-url")
+		}
+		cc := clientcredentials.Config{ClientID: id, ClientSecret: sec, TokenURL: c.tokenURL}
+		tok, err := cc.Token(ctx)
+		if err != nil {
+			return nil, 1, fmt.Errorf("token: %w", err)
+		}
+		token = tok.AccessToken
+	}
+	if token != "" {
+		signers = append(signers, func(r *http.Request, _ []byte) error { r.Header.Set("Authorization", "Bearer "+token); return nil })
+	}
+	for _, opt := range []struct {
+		set  bool
+		sign func() (func(*http.Request, []byte) error, error)
+	}{
+		{c.apiKey != "", func() (func(*http.Request, []byte) error, error) { return apiKeySigner(api, c.apiKey) }},
+		{c.secret != "" || c.macKey != "", func() (func(*http.Request, []byte) error, error) {
+			return signatureSigner(api, c.secret, c.macKey, c.macIssued)
+		}},
+		{c.privateKey != "", func() (func(*http.Request, []byte) error, error) { return keySigner(api, c.privateKey) }},
+	} {
+		if !opt.set {
+			continue
+		}
+		s, err := opt.sign()
+		if err != nil {
+			return nil, 1, err
+		}
+		signers = append(signers, s)
+	}
+	return signers, 0, nil
 }
 
 // plannedDelivery is one distinct delivery send makes: an example, the
