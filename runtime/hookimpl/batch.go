@@ -3,7 +3,12 @@ package hookimpl
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
@@ -58,6 +63,136 @@ func (r *Runner) RunBatch(ctx context.Context, d *webhook.Delivery, route func(c
 			return fmt.Errorf("event %d of the batch: %w", i, err)
 		}
 	}
+	return r.runCollected(ctx, b)
+}
+
+// RunBatchAt is RunBatch for a batch whose events are nested in the body
+// (x-hookgen-batch: {elements: ...}): elements is a JSON pointer in which
+// "*" stands for every element of an array, ending in one (Meta's
+// /entry/*/changes/*). Each element's delivery has as its Envelope the
+// objects the pointer crosses, outermost first (Meta's notification, then
+// the entry), and, for a message without a correlationId, as its EventID
+// the SHA-256 of the "id" members of the envelopes that are elements of
+// an array (Meta's entry id) and of the element (see nestedEventID). A
+// body that is a JSON object without the pointer's first member is a
+// batch of that one element, with no envelope (what the test kit sends
+// for an example).
+func (r *Runner) RunBatchAt(ctx context.Context, d *webhook.Delivery, elements string, route func(context.Context, *webhook.Delivery) error) error {
+	path := splitPointer(elements)
+	var found []nestedElement
+	if err := walkBatch(bytes.TrimSpace(d.Body), path, nil, false, "", &found); err != nil {
+		return InvalidPayload(fmt.Errorf("a batch must have its events at %s: %w", elements, err))
+	}
+	b := &batch{items: make([]batchItem, 0, len(found))}
+	bctx := context.WithValue(ctx, batchKey{}, b)
+	for i, el := range found {
+		ed := &webhook.Delivery{
+			Channel: d.Channel, Header: d.Header, Params: d.Params,
+			Body: el.raw, Envelope: el.envelope, Received: d.Received,
+		}
+		if el.envelope != nil {
+			ed.EventID = nestedEventID(el.envelope, el.inArray, el.raw)
+		}
+		if err := route(bctx, ed); err != nil {
+			return fmt.Errorf("event %d (%s) of the batch: %w", i, el.at, err)
+		}
+	}
+	return r.runCollected(ctx, b)
+}
+
+// nestedElement is an event of a nested batch, found by walkBatch.
+type nestedElement struct {
+	raw      []byte
+	envelope [][]byte // the objects the path crossed, outermost first
+	inArray  []bool   // per envelope: it is an element of an array
+	at       string   // the element's own JSON pointer, for errors
+}
+
+// walkBatch appends to out the values at path in raw, "*" standing for
+// every element of an array: env holds the objects crossed so far,
+// fromArray whether raw is an element of an array, at raw's pointer. A
+// top-level object without path's first member is one element.
+func walkBatch(raw []byte, path []string, env []envObject, fromArray bool, at string, out *[]nestedElement) error {
+	if len(path) == 0 {
+		el := nestedElement{raw: raw, at: at}
+		for _, e := range env {
+			el.envelope = append(el.envelope, e.raw)
+			el.inArray = append(el.inArray, e.inArray)
+		}
+		*out = append(*out, el)
+		return nil
+	}
+	if path[0] == "*" {
+		elems, err := jsonx.Elements(raw)
+		if err != nil {
+			return fmt.Errorf("%s: %w", orRoot(at), err)
+		}
+		for i, e := range elems {
+			if err := walkBatch(bytes.TrimSpace(e), path[1:], env, true, at+"/"+strconv.Itoa(i), out); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var members map[string]json.RawMessage
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &members) != nil {
+		return fmt.Errorf("%s: not a JSON object", orRoot(at))
+	}
+	v, ok := members[path[0]]
+	if !ok {
+		if at == "" {
+			*out = append(*out, nestedElement{raw: raw, at: "/"})
+			return nil
+		}
+		return fmt.Errorf("%s: no %q member", orRoot(at), path[0])
+	}
+	env = append(env[:len(env):len(env)], envObject{raw: raw, inArray: fromArray})
+	return walkBatch(bytes.TrimSpace(v), path[1:], env, false, at+"/"+path[0], out)
+}
+
+// envObject is an object a nested batch's path crosses.
+type envObject struct {
+	raw     []byte
+	inArray bool // an element of an array
+}
+
+func orRoot(at string) string {
+	if at == "" {
+		return "the body"
+	}
+	return at
+}
+
+// nestedEventID is the event id of an element of a nested batch whose
+// message names no correlationId: the hex SHA-256 of the raw "id" member
+// of each envelope that is an element of an array (Meta's entry id, "" when
+// absent), each length-prefixed, followed by the element's bytes. A
+// provider that nests its events, as Meta does, gives the element no id
+// of its own; the same change to two objects (two pages) is two events,
+// while a retry, which repeats the notification, repeats both. The
+// entry's time is left out: it says when the notification was sent.
+func nestedEventID(envelope [][]byte, inArray []bool, elem []byte) string {
+	h := sha256.New()
+	var n [8]byte
+	for i, env := range envelope {
+		if !inArray[i] {
+			continue
+		}
+		var obj struct {
+			ID json.RawMessage `json:"id"`
+		}
+		_ = json.Unmarshal(env, &obj) // an object: walkBatch read it
+		binary.BigEndian.PutUint64(n[:], uint64(len(obj.ID)))
+		h.Write(n[:])
+		h.Write(obj.ID)
+	}
+	h.Write(elem)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// runCollected runs the handlers of the batch's routed elements in turn
+// and answers as RunBatch says.
+func (r *Runner) runCollected(ctx context.Context, b *batch) error {
 	failed, first, firstAt := 0, error(nil), 0
 	for i, it := range b.items {
 		var err error
