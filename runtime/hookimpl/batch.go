@@ -76,7 +76,9 @@ func (r *Runner) RunBatch(ctx context.Context, d *webhook.Delivery, route func(c
 // an array (Meta's entry id) and of the element (see nestedEventID). A
 // body that is a JSON object without the pointer's first member is a
 // batch of that one element, with no envelope (what the test kit sends
-// for an example).
+// for an example); an object further down without the pointer's next
+// member (an entry without "changes") is an event the spec does not know,
+// passed whole, with the objects around it, to the unknown-event hook.
 func (r *Runner) RunBatchAt(ctx context.Context, d *webhook.Delivery, elements string, route func(context.Context, *webhook.Delivery) error) error {
 	path := splitPointer(elements)
 	var found []nestedElement
@@ -93,6 +95,10 @@ func (r *Runner) RunBatchAt(ctx context.Context, d *webhook.Delivery, elements s
 		if el.envelope != nil {
 			ed.EventID = nestedEventID(el.envelope, el.inArray, el.raw)
 		}
+		route := route
+		if el.unknown {
+			route = r.CollectUnknown
+		}
 		if err := route(bctx, ed); err != nil {
 			return fmt.Errorf("event %d (%s) of the batch: %w", i, el.at, err)
 		}
@@ -106,6 +112,7 @@ type nestedElement struct {
 	envelope [][]byte // the objects the path crossed, outermost first
 	inArray  []bool   // per envelope: it is an element of an array
 	at       string   // the element's own JSON pointer, for errors
+	unknown  bool     // an object without the path's next member
 }
 
 // walkBatch appends to out the values at path in raw, "*" standing for
@@ -144,7 +151,15 @@ func walkBatch(raw []byte, path []string, env []envObject, fromArray bool, at st
 			*out = append(*out, nestedElement{raw: raw, at: "/"})
 			return nil
 		}
-		return fmt.Errorf("%s: no %q member", orRoot(at), path[0])
+		// Not where the spec's events are (Messenger's "messaging" entries
+		// beside "changes"): an event the spec does not know.
+		el := nestedElement{raw: raw, at: at, unknown: true}
+		for _, e := range env {
+			el.envelope = append(el.envelope, e.raw)
+			el.inArray = append(el.inArray, e.inArray)
+		}
+		*out = append(*out, el)
+		return nil
 	}
 	env = append(env[:len(env):len(env)], envObject{raw: raw, inArray: fromArray})
 	return walkBatch(bytes.TrimSpace(v), path[1:], env, false, at+"/"+path[0], out)
