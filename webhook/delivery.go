@@ -30,7 +30,8 @@ type Delivery struct {
 	// (x-hookgen-batch: {elements: ...}), the JSON objects that enclose
 	// it, outermost first: for Meta's /entry/*/changes/*, the
 	// notification (its "object") and then the change's entry (its "id"
-	// and "time"). Nil otherwise.
+	// and "time"). Nil otherwise. A delivery taken from a hand-off store
+	// has the envelope of its element alone (the other changes left out).
 	Envelope [][]byte
 	Received time.Time
 }

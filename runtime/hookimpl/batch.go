@@ -87,23 +87,75 @@ func (r *Runner) RunBatchAt(ctx context.Context, d *webhook.Delivery, elements s
 	}
 	b := &batch{items: make([]batchItem, 0, len(found))}
 	bctx := context.WithValue(ctx, batchKey{}, b)
+	handoff := r.Handoff != nil && ctx.Value(storedKey{}) == nil
+	var stored map[*webhook.Delivery][]byte
 	for i, el := range found {
 		ed := &webhook.Delivery{
 			Channel: d.Channel, Header: d.Header, Params: d.Params,
 			Body: el.raw, Envelope: el.envelope, Received: d.Received,
 		}
-		if el.envelope != nil {
-			ed.EventID = nestedEventID(el.envelope, el.inArray, el.raw)
-		}
 		route := route
-		if el.unknown {
+		switch {
+		case el.unknown:
 			route = r.CollectUnknown
+		case el.envelope != nil:
+			ed.EventID = nestedEventID(el.envelope, el.inArray, el.raw)
+			if handoff {
+				body, err := narrow(path, el)
+				if err != nil {
+					return InvalidPayload(fmt.Errorf("event %d (%s) of the batch: %w", i, el.at, err))
+				}
+				if stored == nil {
+					stored = map[*webhook.Delivery][]byte{}
+				}
+				stored[ed] = body
+			}
 		}
 		if err := route(bctx, ed); err != nil {
 			return fmt.Errorf("event %d (%s) of the batch: %w", i, el.at, err)
 		}
 	}
+	// In hand-off mode an element is stored as a body of its own that keeps
+	// its path and envelope: the consumer's dispatch walks it as this one
+	// did, and finds the same envelope and event id. It is decoded already.
+	for _, it := range b.items {
+		if body, ok := stored[it.d]; ok {
+			it.d.Body = body
+		}
+	}
 	return r.runCollected(ctx, b)
+}
+
+// narrow returns the nested batch of el alone: each object of its
+// envelope with the path's member replaced by el's branch, each array by
+// a list of that one branch, compacted (no HTML escaping), so that
+// walking it again gives el's envelope (narrowed) and event id.
+func narrow(path []string, el nestedElement) ([]byte, error) {
+	var cur bytes.Buffer
+	if err := json.Compact(&cur, el.raw); err != nil {
+		return nil, err
+	}
+	next := len(el.envelope) - 1
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == "*" {
+			cur = *bytes.NewBuffer(append(append([]byte{'['}, cur.Bytes()...), ']'))
+			continue
+		}
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(el.envelope[next], &members); err != nil {
+			return nil, err
+		}
+		next--
+		members[path[i]] = append(json.RawMessage(nil), cur.Bytes()...)
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(members); err != nil {
+			return nil, err
+		}
+		cur = *bytes.NewBuffer(bytes.TrimSuffix(out.Bytes(), []byte{'\n'}))
+	}
+	return cur.Bytes(), nil
 }
 
 // nestedElement is an event of a nested batch, found by walkBatch.
@@ -181,7 +233,8 @@ func orRoot(at string) string {
 // nestedEventID is the event id of an element of a nested batch whose
 // message names no correlationId: the hex SHA-256 of the raw "id" member
 // of each envelope that is an element of an array (Meta's entry id, "" when
-// absent), each length-prefixed, followed by the element's bytes. A
+// absent), each length-prefixed, followed by the element's bytes,
+// compacted (insignificant whitespace is no part of the event). A
 // provider that nests its events, as Meta does, gives the element no id
 // of its own; the same change to two objects (two pages) is two events,
 // while a retry, which repeats the notification, repeats both. The
@@ -200,6 +253,11 @@ func nestedEventID(envelope [][]byte, inArray []bool, elem []byte) string {
 		binary.BigEndian.PutUint64(n[:], uint64(len(obj.ID)))
 		h.Write(n[:])
 		h.Write(obj.ID)
+	}
+	// Compacted, as a hand-off stores it (narrow).
+	var compact bytes.Buffer
+	if json.Compact(&compact, elem) == nil {
+		elem = compact.Bytes()
 	}
 	h.Write(elem)
 	return hex.EncodeToString(h.Sum(nil))

@@ -139,3 +139,55 @@ func TestRunBatchAt(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBatchAtHandoff: in hand-off mode each element of a nested batch is
+// stored as a body that keeps its path, so the consumer's dispatch of it
+// finds the same event id and the element's entry; the same change of two
+// entries stays two events.
+func TestRunBatchAtHandoff(t *testing.T) {
+	type kept struct {
+		id   string
+		body []byte
+	}
+	var store []kept
+	r := &Runner{KeyPrefix: "p:", Handoff: handoffFunc(func(_ context.Context, id string, d *webhook.Delivery) error {
+		store = append(store, kept{id, d.Body})
+		return nil
+	})}
+	r.Prepare()
+	var ran []string
+	route := func(ctx context.Context, d *webhook.Delivery) error {
+		field, _ := jsonx.Probe(d.Body, "field")
+		if field == "" {
+			return InvalidPayload(errors.New("no field"))
+		}
+		d.Message = field
+		return r.Collect(ctx, d, func(ctx context.Context) error {
+			got, _ := webhook.DeliveryFrom(ctx)
+			id, _ := jsonx.Probe(got.Envelope[1], "id")
+			ran = append(ran, field+"@"+id+"="+got.EventID)
+			return nil
+		})
+	}
+	body := `{"object":"page","entry":[{"id":"1","time":5,"changes":[{"field":"a","value":{"s":"<&>"}},` +
+		"\n" + `{"field":"b"}]},{"id":"2","changes":[{"field":"a","value":{"s":"<&>"}}]}]}`
+	if err := r.RunBatchAt(context.Background(), &webhook.Delivery{Body: []byte(body)}, "/entry/*/changes/*", route); err != nil || len(store) != 3 || len(ran) != 0 {
+		t.Fatalf("hand-off: %v, stored %d, ran %v", err, len(store), ran)
+	}
+	if want := `{"entry":[{"changes":[{"field":"b"}],"id":"1","time":5}],"object":"page"}`; string(store[1].body) != want {
+		t.Errorf("stored body:\n got %s\nwant %s", store[1].body, want)
+	}
+	for _, k := range store {
+		if err := r.RunBatchAt(Stored(context.Background()), &webhook.Delivery{Body: k.body}, "/entry/*/changes/*", route); err != nil {
+			t.Fatalf("consumer: %s: %v", k.body, err)
+		}
+	}
+	if len(ran) != 3 {
+		t.Fatalf("the consumer ran %v, want the 3 changes", ran)
+	}
+	for i, want := range []string{"a@1", "b@1", "a@2"} {
+		if !strings.HasPrefix(ran[i], want+"=") || "p:"+strings.TrimPrefix(ran[i], want+"=") != store[i].id {
+			t.Errorf("consumer run %d = %s, want %s with event id %s", i, ran[i], want, store[i].id)
+		}
+	}
+}
