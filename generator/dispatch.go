@@ -171,14 +171,17 @@ func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 			jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
 		).Add(ret.results()).Block(body...)
 		f.Line()
-		fileComment(f, fmt.Sprintf("%s handles a batch on %s: a JSON array of events, each routed by %s and "+
+		what, run := "a JSON array of events", jen.Id("d").Dot("runner").Dot("RunBatch").Call(jen.Id("ctx"), jen.Id("del"), jen.Id("d").Dot(item))
+		if at := c.BatchElements; at != "" {
+			what = "a JSON body whose events are at " + at + ", each with the objects around it as its delivery's Envelope"
+			run = jen.Id("d").Dot("runner").Dot("RunBatchAt").Call(jen.Id("ctx"), jen.Id("del"), jen.Lit(at), jen.Id("d").Dot(item))
+		}
+		fileComment(f, fmt.Sprintf("%s handles a batch on %s: %s, each routed by %s and "+
 			"handled once per its own event id; 200 only when every event was handled, was a duplicate or is unknown "+
-			"to the spec (docs/receiving.md).", g.channel(c).Route, c.Path, item))
+			"to the spec (docs/receiving.md).", g.channel(c).Route, c.Path, what, item))
 		f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(g.channel(c).Route).Params(
 			jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("del").Op("*").Qual(webhookPkg, "Delivery"),
-		).Add(ret.results()).Block(
-			jen.Return(jen.Id("d").Dot("runner").Dot("RunBatch").Call(jen.Id("ctx"), jen.Id("del"), jen.Id("d").Dot(item))),
-		)
+		).Add(ret.results()).Block(jen.Return(run))
 		return
 	}
 	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id(name).Params(
@@ -233,6 +236,9 @@ func (g *gen) deliverFunc(f *jen.File, m *model.Message) {
 		body = append(body, g.runHandler(m, args))
 	}
 	id := "its body's SHA-256"
+	if mp.Nested {
+		id = "the SHA-256 of its envelopes' ids and its body"
+	}
 	if m.CorrelationID != "" {
 		id = m.CorrelationID
 	}

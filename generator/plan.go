@@ -144,6 +144,10 @@ type messagePlan struct {
 	// Batched is set for a message of a batch channel: its handler runs
 	// once the whole batch is routed (hookimpl.Runner.Collect).
 	Batched bool
+	// Nested is set for a message of a batch nested in the body
+	// (x-hookgen-batch: {elements: ...}): without a correlationId, its
+	// event id is hookimpl.Runner.RunBatchAt's.
+	Nested bool
 }
 
 // replies reports whether the dispatcher answers the message with a body:
@@ -366,6 +370,7 @@ func (p *plan) nameChannels(names scope) {
 		}
 		for _, r := range c.Discriminator.Routes {
 			p.messageOf[r.Message].Batched = p.messageOf[r.Message].Batched || c.Batch
+			p.messageOf[r.Message].Nested = p.messageOf[r.Message].Nested || c.BatchElements != ""
 			req := "New" + p.messageOf[r.Message].Name
 			if carriers[r.Message] > 1 {
 				req += "On" + name

@@ -106,7 +106,10 @@ func (g *gen) readme() ([]byte, error) {
 				rc.RoutedBy += fmt.Sprintf(", then in `%s` by payload `%s`", e.value, e.inner)
 			}
 		}
-		if c.Batch {
+		switch {
+		case c.BatchElements != "":
+			rc.RoutedBy += fmt.Sprintf(", for each event of a batch (each value at `%s`)", c.BatchElements)
+		case c.Batch:
 			rc.RoutedBy += ", for each event of a batch (a JSON array)"
 		}
 		for _, m := range c.Messages {

@@ -207,9 +207,14 @@ type Channel struct {
 	// Batch is set when a delivery's body is a JSON array of events, each
 	// one of the channel's messages, routed, de-duplicated and handled on
 	// its own (x-hookgen-batch): SendGrid's Event Webhook.
-	Batch      bool
-	Extensions Extensions
-	Pos        Pos
+	Batch bool
+	// BatchElements is, on a Batch channel whose events are nested in the
+	// body, where they are: a JSON pointer in which "*" stands for every
+	// element of an array, ending in one (Meta's /entry/*/changes/*).
+	// Empty when the body itself is the array of events.
+	BatchElements string
+	Extensions    Extensions
+	Pos           Pos
 }
 
 // Where a discriminator is read from.

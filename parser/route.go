@@ -691,6 +691,8 @@ func (p *parser) payloadName(c *model.Channel, name string, at at, msgs []*model
 // message on a batch channel is on no other channel: its handler runs as
 // an element of a batch.
 func (p *parser) batches(api *model.API) {
+	// x-hookgen-batch: {elements: /entry/*/changes/*} names where the
+	// events are when the array is nested (Meta's entry[].changes[]).
 	batchOf := map[*model.Message]*model.Channel{}
 	for _, c := range api.Channels {
 		v, ok := c.Extensions[extBatch]
@@ -700,8 +702,12 @@ func (p *parser) batches(api *model.API) {
 		node, _ := p.chans[c].get(extBatch)
 		on, isBool := v.(bool)
 		if !isBool {
-			p.errorf(node.pos(), "channel %q: %s is true (the body is a JSON array of the channel's messages) or false", c.Path, extBatch)
-			continue
+			elems, ok := batchElements(v)
+			if !ok {
+				p.errorf(node.pos(), "channel %q: %s is true (the body is a JSON array of the channel's messages), false, or {elements: <JSON pointer>} naming where the events are (/entry/*/changes/*, \"*\" for every element of an array, ending in one)", c.Path, extBatch)
+				continue
+			}
+			on, c.BatchElements = true, elems
 		}
 		if !on || c.Discriminator == nil {
 			continue
@@ -731,4 +737,28 @@ func (p *parser) batches(api *model.API) {
 			}
 		}
 	}
+}
+
+// batchElements reads the {elements: pointer} form of x-hookgen-batch: a
+// JSON pointer whose "*" steps each stand for every element of an array,
+// ending in one, with no empty step. "/*" alone is the top-level array,
+// the same as true, and is returned as "".
+func batchElements(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 1 {
+		return "", false
+	}
+	ptr, ok := m["elements"].(string)
+	if !ok || !strings.HasPrefix(ptr, "/") || !strings.HasSuffix(ptr, "/*") {
+		return "", false
+	}
+	for _, step := range strings.Split(ptr[1:], "/") {
+		if step == "" {
+			return "", false
+		}
+	}
+	if ptr == "/*" {
+		return "", true
+	}
+	return ptr, true
 }

@@ -25,7 +25,14 @@ type Delivery struct {
 	Body []byte
 	// EventID is the de-duplication key: the message's correlationId, or
 	// the SHA-256 of the body when the spec names none.
-	EventID  string
+	EventID string
+	// Envelope is, for an event of a batch nested in the body
+	// (x-hookgen-batch: {elements: ...}), the JSON objects that enclose
+	// it, outermost first: for Meta's /entry/*/changes/*, the
+	// notification (its "object") and then the change's entry (its "id"
+	// and "time"). Nil otherwise. A delivery taken from a hand-off store
+	// has the envelope of its element alone (the other changes left out).
+	Envelope [][]byte
 	Received time.Time
 }
 

@@ -5,11 +5,13 @@ package meta
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/hookgen/hookgen/runtime/hookimpl"
+	jsonx "github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -59,29 +61,70 @@ func (d *Dispatcher) Dispatch(ctx context.Context, channel string, header http.H
 	return fmt.Errorf("meta: the spec has no channel %q", channel)
 }
 
-// routeMetaWebhooks passes every delivery on /meta/webhooks to its one message.
+// routeMetaWebhooksItem routes an event of a batch on /meta/webhooks by the
+// field property of its body.
+func (d *Dispatcher) routeMetaWebhooksItem(ctx context.Context, del *webhook.Delivery) error {
+	value, perr := jsonx.Probe(del.Body, "field")
+	if perr != nil {
+		return hookimpl.InvalidPayload(perr)
+	}
+	switch value {
+	case "feed":
+		return d.deliverFeed(ctx, del)
+	case "mention":
+		return d.deliverMention(ctx, del)
+	}
+	if value == "" {
+		return hookimpl.InvalidPayload(errors.New("the body's field is absent or null: it names the event"))
+	}
+	return d.runner.CollectUnknown(ctx, del)
+}
+
+// routeMetaWebhooks handles a batch on /meta/webhooks: a JSON body whose events
+// are at /entry/*/changes/*, each with the objects around it as its delivery's
+// Envelope, each routed by routeMetaWebhooksItem and handled once per its own
+// event id; 200 only when every event was handled, was a duplicate or is
+// unknown to the spec (docs/receiving.md).
 func (d *Dispatcher) routeMetaWebhooks(ctx context.Context, del *webhook.Delivery) error {
-	return d.deliverNotification(ctx, del)
+	return d.runner.RunBatchAt(ctx, del, "/entry/*/changes/*", d.routeMetaWebhooksItem)
 }
 
-// deliverNotification decodes the payload of Notification and passes it to
-// runNotification.
-func (d *Dispatcher) deliverNotification(ctx context.Context, del *webhook.Delivery) error {
-	event := new(Notification)
+// deliverFeed decodes the payload of Feed and passes it to runFeed.
+func (d *Dispatcher) deliverFeed(ctx context.Context, del *webhook.Delivery) error {
+	event := new(FeedChange)
 	err := decodeDelivery(del.Body, event)
-	return d.runNotification(ctx, del, event, err)
+	return d.runFeed(ctx, del, event, err)
 }
 
-// runNotification calls HandleNotification once per event id (its body's
-// SHA-256) with the payload of Notification, unless decoding it failed with
-// err.
-func (d *Dispatcher) runNotification(ctx context.Context, del *webhook.Delivery, event *Notification, err error) error {
-	del.Message = "Notification"
+// runFeed calls HandleFeed once per event id (the SHA-256 of its envelopes' ids
+// and its body) with the payload of Feed, unless decoding it failed with err.
+func (d *Dispatcher) runFeed(ctx context.Context, del *webhook.Delivery, event *FeedChange, err error) error {
+	del.Message = "Feed"
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
-	return d.runner.Run(ctx, del, func(ctx context.Context) error {
-		return d.handler.HandleNotification(ctx, event)
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleFeed(ctx, event)
+	})
+}
+
+// deliverMention decodes the payload of Mention and passes it to runMention.
+func (d *Dispatcher) deliverMention(ctx context.Context, del *webhook.Delivery) error {
+	event := new(MentionChange)
+	err := decodeDelivery(del.Body, event)
+	return d.runMention(ctx, del, event, err)
+}
+
+// runMention calls HandleMention once per event id (the SHA-256 of its
+// envelopes' ids and its body) with the payload of Mention, unless decoding it
+// failed with err.
+func (d *Dispatcher) runMention(ctx context.Context, del *webhook.Delivery, event *MentionChange, err error) error {
+	del.Message = "Mention"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	return d.runner.Collect(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleMention(ctx, event)
 	})
 }
 

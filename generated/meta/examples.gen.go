@@ -10,32 +10,42 @@ func Examples() []webhook.Example {
 	return []webhook.Example{
 		{
 			Channel: "/meta/webhooks",
-			Message: "Notification",
-			Name:    "UserPhotos",
-			Payload: []byte(exampleUserPhotos),
+			Message: "Feed",
+			Name:    "PostAdded",
+			Payload: []byte(examplePostAdded),
+		},
+		{
+			Channel: "/meta/webhooks",
+			Message: "Mention",
+			Name:    "MentionedInPost",
+			Payload: []byte(exampleMentionedInPost),
 		},
 	}
 }
 
 // The payloads of the examples, as the spec gives them.
 const (
-	exampleUserPhotos = `{
-  "entry": [
-    {
-      "time": 1520383571,
-      "changes": [
-        {
-          "field": "photos",
-          "value": {
-            "verb": "update",
-            "object_id": "10211885744794461"
-          }
-        }
-      ],
-      "id": "10210299214172187",
-      "uid": "10210299214172187"
+	examplePostAdded = `{
+  "field": "feed",
+  "value": {
+    "item": "post",
+    "post_id": "44444444_444444444",
+    "verb": "add",
+    "published": 1,
+    "created_time": 1520383571,
+    "message": "Example post content.",
+    "from": {
+      "name": "Test Page",
+      "id": "1067280970047460"
     }
-  ],
-  "object": "user"
+  }
+}`
+	exampleMentionedInPost = `{
+  "field": "mention",
+  "value": {
+    "item": "post",
+    "post_id": "44444444_444444444",
+    "verb": "add"
+  }
 }`
 )

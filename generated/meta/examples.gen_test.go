@@ -10,8 +10,11 @@ import (
 
 // testPayloads make a new payload value per message.
 var testPayloads = map[string]func() any{
-	"Notification": func() any {
-		return new(Notification)
+	"Feed": func() any {
+		return new(FeedChange)
+	},
+	"Mention": func() any {
+		return new(MentionChange)
 	},
 }
 

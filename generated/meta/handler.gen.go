@@ -16,9 +16,12 @@ import (
 //
 // Embed UnimplementedHandler to keep compiling when the spec gains messages.
 type Handler interface {
-	// HandleNotification receives Notification (notification). Changes to objects
-	// of one type the app subscribes to.
-	HandleNotification(ctx context.Context, event *Notification) error
+	// HandleFeed receives Feed (feed). A change to a Page's feed (a post, comment
+	// or reaction added, edited or removed).
+	HandleFeed(ctx context.Context, event *FeedChange) error
+	// HandleMention receives Mention (mention). The Page was mentioned in a post or
+	// a comment.
+	HandleMention(ctx context.Context, event *MentionChange) error
 }
 
 // UnimplementedHandler answers every event with webhook.ErrNotImplemented, so
@@ -36,12 +39,22 @@ type EventFunc func(ctx context.Context, message string, event any) error
 
 var _ Handler = EventFunc(nil)
 
-// HandleNotification calls f with "Notification".
-func (f EventFunc) HandleNotification(ctx context.Context, event *Notification) error {
-	return f(ctx, "Notification", event)
+// HandleFeed calls f with "Feed".
+func (f EventFunc) HandleFeed(ctx context.Context, event *FeedChange) error {
+	return f(ctx, "Feed", event)
 }
 
-// HandleNotification returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleNotification(context.Context, *Notification) error {
-	return fmt.Errorf("meta: Notification: %w", webhook.ErrNotImplemented)
+// HandleMention calls f with "Mention".
+func (f EventFunc) HandleMention(ctx context.Context, event *MentionChange) error {
+	return f(ctx, "Mention", event)
+}
+
+// HandleFeed returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleFeed(context.Context, *FeedChange) error {
+	return fmt.Errorf("meta: Feed: %w", webhook.ErrNotImplemented)
+}
+
+// HandleMention returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleMention(context.Context, *MentionChange) error {
+	return fmt.Errorf("meta: Mention: %w", webhook.ErrNotImplemented)
 }

@@ -45,241 +45,10 @@ func Marshal(v JSONValue) ([]byte, error) {
 	return e.Result()
 }
 
-// jsonField returns the index of the field of Notification that the object key
+// jsonField returns the index of the field of FeedChange that the object key
 // names, matched as encoding/json matches it: exactly, else case-insensitively;
 // -1 for none.
-func (*Notification) jsonField(key []byte) int {
-	switch string(key) {
-	case "object":
-		return 0
-	case "entry":
-		return 1
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "OBJECT":
-		return 0
-	case "ENTRY":
-		return 1
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *Notification) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	var seen [1]uint64
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := d.Required(&seen[0], 1<<0); err != nil {
-				return jsonx.Field(err, "object")
-			}
-			if err := jsonx.ReadStr(d, &x.Object); err != nil {
-				return jsonx.Field(err, "object")
-			}
-		case 1:
-			if err := d.Required(&seen[0], 1<<1); err != nil {
-				return jsonx.Field(err, "entry")
-			}
-			if ok, err := jsonx.Array(d); err != nil {
-				return jsonx.Field(err, "entry")
-			} else if !ok {
-				x.Entry = nil
-			} else {
-				s0, i0 := x.Entry, 0
-				it0, err := d.ArrIter()
-				if err != nil {
-					return jsonx.Field(err, "entry")
-				}
-				for it0.Next() {
-					s0 = jsonx.Grow(s0, i0)
-					if err := s0[i0].decodeJSON(d); err != nil {
-						return jsonx.Field(jsonx.Index(err, i0), "entry")
-					}
-					i0++
-				}
-				if err := it0.Err(); err != nil {
-					return jsonx.Field(err, "entry")
-				}
-				x.Entry = jsonx.Trim(s0, i0)
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if seen[0] != uint64(0x3) {
-		return d.Missing(seen[:], []string{"object", "entry"})
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *Notification) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	e.Key(m, "\"object\":")
-	e.Str(x.Object)
-	e.Key(m, "\"entry\":")
-	if x.Entry == nil {
-		e.Null()
-	} else {
-		m0 := e.ArrStart()
-		for i0 := range x.Entry {
-			e.Elem(m0)
-			x.Entry[i0].encodeJSON(e)
-		}
-		e.ArrEnd()
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of Entry that the object key names,
-// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
-// none.
-func (*Entry) jsonField(key []byte) int {
-	switch string(key) {
-	case "id":
-		return 0
-	case "uid":
-		return 1
-	case "time":
-		return 2
-	case "changes":
-		return 3
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "ID":
-		return 0
-	case "UID":
-		return 1
-	case "TIME":
-		return 2
-	case "CHANGES":
-		return 3
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *Entry) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	var seen [1]uint64
-	// The optional values share one allocation, made when the first arrives.
-	type store struct {
-		UID  string
-		Time int64
-	}
-	var st *store
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := d.Required(&seen[0], 1<<0); err != nil {
-				return jsonx.Field(err, "id")
-			}
-			if err := jsonx.ReadStr(d, &x.ID); err != nil {
-				return jsonx.Field(err, "id")
-			}
-		case 1:
-			if err := jsonx.Opt(d, &x.UID, &jsonx.Alloc(&st).UID, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "uid")
-			}
-		case 2:
-			if err := jsonx.Opt(d, &x.Time, &jsonx.Alloc(&st).Time, jsonx.ReadInt); err != nil {
-				return jsonx.Field(err, "time")
-			}
-		case 3:
-			if ok, err := jsonx.Array(d); err != nil {
-				return jsonx.Field(err, "changes")
-			} else if !ok {
-				x.Changes = nil
-			} else {
-				s0, i0 := x.Changes, 0
-				it0, err := d.ArrIter()
-				if err != nil {
-					return jsonx.Field(err, "changes")
-				}
-				for it0.Next() {
-					s0 = jsonx.Grow(s0, i0)
-					if err := s0[i0].decodeJSON(d); err != nil {
-						return jsonx.Field(jsonx.Index(err, i0), "changes")
-					}
-					i0++
-				}
-				if err := it0.Err(); err != nil {
-					return jsonx.Field(err, "changes")
-				}
-				x.Changes = jsonx.Trim(s0, i0)
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if seen[0] != uint64(0x1) {
-		return d.Missing(seen[:], []string{"id"})
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *Entry) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	e.Key(m, "\"id\":")
-	e.Str(x.ID)
-	if x.UID != nil {
-		e.Key(m, "\"uid\":")
-		e.Str(*x.UID)
-	}
-	if x.Time != nil {
-		e.Key(m, "\"time\":")
-		e.Int(int64(*x.Time))
-	}
-	if x.Changes != nil {
-		e.Key(m, "\"changes\":")
-		if x.Changes == nil {
-			e.Null()
-		} else {
-			m0 := e.ArrStart()
-			for i0 := range x.Changes {
-				e.Elem(m0)
-				x.Changes[i0].encodeJSON(e)
-			}
-			e.ArrEnd()
-		}
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of Change that the object key names,
-// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
-// none.
-func (*Change) jsonField(key []byte) int {
+func (*FeedChange) jsonField(key []byte) int {
 	switch string(key) {
 	case "field":
 		return 0
@@ -299,11 +68,12 @@ func (*Change) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Change) decodeJSON(d *jsonx.Decoder) error {
+func (x *FeedChange) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
 	var seen [1]uint64
+	var once uint64
 	it, err := d.ObjIter()
 	if err != nil {
 		return err
@@ -311,6 +81,9 @@ func (x *Change) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "field")
+			}
 			if err := d.Required(&seen[0], 1<<0); err != nil {
 				return jsonx.Field(err, "field")
 			}
@@ -318,7 +91,10 @@ func (x *Change) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "field")
 			}
 		case 1:
-			if err := jsonx.Raw(d, &x.Value); err != nil {
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "value")
+			}
+			if err := x.Value.decodeJSON(d); err != nil {
 				return jsonx.Field(err, "value")
 			}
 		default:
@@ -330,20 +106,451 @@ func (x *Change) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x1) {
-		return d.Missing(seen[:], []string{"field"})
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"field", "value"})
 	}
 	return nil
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *Change) encodeJSON(e *jsonx.Encoder) {
+func (x *FeedChange) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"field\":")
 	e.Str(x.Field)
-	if x.Value != nil {
-		e.Key(m, "\"value\":")
-		e.Raw(x.Value)
+	e.Key(m, "\"value\":")
+	x.Value.encodeJSON(e)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of FeedValue that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*FeedValue) jsonField(key []byte) int {
+	switch string(key) {
+	case "item":
+		return 0
+	case "verb":
+		return 1
+	case "post_id":
+		return 2
+	case "comment_id":
+		return 3
+	case "parent_id":
+		return 4
+	case "message":
+		return 5
+	case "reaction_type":
+		return 6
+	case "published":
+		return 7
+	case "created_time":
+		return 8
+	case "from":
+		return 9
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ITEM":
+		return 0
+	case "VERB":
+		return 1
+	case "POST_ID":
+		return 2
+	case "COMMENT_ID":
+		return 3
+	case "PARENT_ID":
+		return 4
+	case "MESSAGE":
+		return 5
+	case "REACTION_TYPE":
+		return 6
+	case "PUBLISHED":
+		return 7
+	case "CREATED_TIME":
+		return 8
+	case "FROM":
+		return 9
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *FeedValue) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		PostID       string
+		CommentID    string
+		ParentID     string
+		Message      string
+		ReactionType string
+		Published    int64
+		CreatedTime  int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "item")
+			}
+			if err := jsonx.ReadStr(d, &x.Item); err != nil {
+				return jsonx.Field(err, "item")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "verb")
+			}
+			if err := jsonx.ReadStr(d, &x.Verb); err != nil {
+				return jsonx.Field(err, "verb")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.PostID, &jsonx.Alloc(&st).PostID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "post_id")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.CommentID, &jsonx.Alloc(&st).CommentID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "comment_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.ParentID, &jsonx.Alloc(&st).ParentID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "parent_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.Message, &jsonx.Alloc(&st).Message, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "message")
+			}
+		case 6:
+			if err := jsonx.Opt(d, &x.ReactionType, &jsonx.Alloc(&st).ReactionType, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "reaction_type")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.Published, &jsonx.Alloc(&st).Published, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "published")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.CreatedTime, &jsonx.Alloc(&st).CreatedTime, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "created_time")
+			}
+		case 9:
+			if err := jsonx.OptValue(d, &x.From, nil, (*Sender).decodeJSON); err != nil {
+				return jsonx.Field(err, "from")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"item", "verb"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *FeedValue) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"item\":")
+	e.Str(x.Item)
+	e.Key(m, "\"verb\":")
+	e.Str(x.Verb)
+	if x.PostID != nil {
+		e.Key(m, "\"post_id\":")
+		e.Str(*x.PostID)
+	}
+	if x.CommentID != nil {
+		e.Key(m, "\"comment_id\":")
+		e.Str(*x.CommentID)
+	}
+	if x.ParentID != nil {
+		e.Key(m, "\"parent_id\":")
+		e.Str(*x.ParentID)
+	}
+	if x.Message != nil {
+		e.Key(m, "\"message\":")
+		e.Str(*x.Message)
+	}
+	if x.ReactionType != nil {
+		e.Key(m, "\"reaction_type\":")
+		e.Str(*x.ReactionType)
+	}
+	if x.Published != nil {
+		e.Key(m, "\"published\":")
+		e.Int(int64(*x.Published))
+	}
+	if x.CreatedTime != nil {
+		e.Key(m, "\"created_time\":")
+		e.Int(int64(*x.CreatedTime))
+	}
+	if x.From != nil {
+		e.Key(m, "\"from\":")
+		x.From.encodeJSON(e)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Sender that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Sender) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "name":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "NAME":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Sender) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		ID   string
+		Name string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.Opt(d, &x.ID, &jsonx.Alloc(&st).ID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.Name, &jsonx.Alloc(&st).Name, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "name")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Sender) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	if x.ID != nil {
+		e.Key(m, "\"id\":")
+		e.Str(*x.ID)
+	}
+	if x.Name != nil {
+		e.Key(m, "\"name\":")
+		e.Str(*x.Name)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of MentionChange that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*MentionChange) jsonField(key []byte) int {
+	switch string(key) {
+	case "field":
+		return 0
+	case "value":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "FIELD":
+		return 0
+	case "VALUE":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *MentionChange) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "field")
+			}
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "field")
+			}
+			if err := jsonx.ReadStr(d, &x.Field); err != nil {
+				return jsonx.Field(err, "field")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "value")
+			}
+			if err := x.Value.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "value")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"field", "value"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *MentionChange) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"field\":")
+	e.Str(x.Field)
+	e.Key(m, "\"value\":")
+	x.Value.encodeJSON(e)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of MentionValue that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*MentionValue) jsonField(key []byte) int {
+	switch string(key) {
+	case "item":
+		return 0
+	case "verb":
+		return 1
+	case "post_id":
+		return 2
+	case "comment_id":
+		return 3
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ITEM":
+		return 0
+	case "VERB":
+		return 1
+	case "POST_ID":
+		return 2
+	case "COMMENT_ID":
+		return 3
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *MentionValue) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		PostID    string
+		CommentID string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "item")
+			}
+			if err := jsonx.ReadStr(d, &x.Item); err != nil {
+				return jsonx.Field(err, "item")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "verb")
+			}
+			if err := jsonx.ReadStr(d, &x.Verb); err != nil {
+				return jsonx.Field(err, "verb")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.PostID, &jsonx.Alloc(&st).PostID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "post_id")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.CommentID, &jsonx.Alloc(&st).CommentID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "comment_id")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"item", "verb"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *MentionValue) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"item\":")
+	e.Str(x.Item)
+	e.Key(m, "\"verb\":")
+	e.Str(x.Verb)
+	if x.PostID != nil {
+		e.Key(m, "\"post_id\":")
+		e.Str(*x.PostID)
+	}
+	if x.CommentID != nil {
+		e.Key(m, "\"comment_id\":")
+		e.Str(*x.CommentID)
 	}
 	e.ObjEnd()
 }

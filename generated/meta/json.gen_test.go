@@ -12,48 +12,75 @@ import (
 var jsonCodecs = []jsontest.Codec{
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Notification))
+			return Unmarshal(data, v.(*FeedChange))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Notification))
+			return Marshal(v.(*FeedChange))
 		},
-		Name: "Notification",
+		Name: "FeedChange",
 		New: func() any {
-			return new(Notification)
+			return new(FeedChange)
 		},
-		Random: jsonRandomNotification,
+		Random: jsonRandomFeedChange,
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Entry))
+			return Unmarshal(data, v.(*FeedValue))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Entry))
+			return Marshal(v.(*FeedValue))
 		},
-		Name: "Entry",
+		Name: "FeedValue",
 		New: func() any {
-			return new(Entry)
+			return new(FeedValue)
 		},
-		Random: jsonRandomEntry,
+		Random: jsonRandomFeedValue,
 	},
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Change))
+			return Unmarshal(data, v.(*Sender))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Change))
+			return Marshal(v.(*Sender))
 		},
-		Name: "Change",
+		Name: "Sender",
 		New: func() any {
-			return new(Change)
+			return new(Sender)
 		},
-		Random: jsonRandomChange,
+		Random: jsonRandomSender,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*MentionChange))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*MentionChange))
+		},
+		Name: "MentionChange",
+		New: func() any {
+			return new(MentionChange)
+		},
+		Random: jsonRandomMentionChange,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*MentionValue))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*MentionValue))
+		},
+		Name: "MentionValue",
+		New: func() any {
+			return new(MentionValue)
+		},
+		Random: jsonRandomMentionValue,
 	},
 }
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"Notification": jsonCodecs[0],
+	"Feed":    jsonCodecs[0],
+	"Mention": jsonCodecs[3],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -117,77 +144,151 @@ func FuzzJSONBytes(f *testing.F) {
 	})
 }
 
-// jsonRandomNotification writes a random valid JSON value of Notification.
-func jsonRandomNotification(r *jsontest.Rand, depth int) {
+// jsonRandomFeedChange writes a random valid JSON value of FeedChange.
+func jsonRandomFeedChange(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
-		r.Key(m, "object")
+		r.Key(m, "field")
 		if !r.Null(true, 32) {
-			r.String()
+			r.Enum("feed")
 		}
 	}
 	for range r.Times(true, depth) {
-		r.Key(m, "entry")
-		if !r.Null(true, 8) {
-			m0 := r.ArrStart()
-			for range r.Len(depth) {
-				r.Elem(m0)
-				jsonRandomEntry(r, depth+1)
-			}
-			r.ArrEnd()
+		r.Key(m, "value")
+		if !r.Null(true, 32) {
+			jsonRandomFeedValue(r, depth+1)
 		}
 	}
 	r.ObjEnd()
 }
 
-// jsonRandomEntry writes a random valid JSON value of Entry.
-func jsonRandomEntry(r *jsontest.Rand, depth int) {
+// jsonRandomFeedValue writes a random valid JSON value of FeedValue.
+func jsonRandomFeedValue(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
-		r.Key(m, "id")
+		r.Key(m, "item")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "verb")
 		if !r.Null(true, 32) {
 			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "uid")
+		r.Key(m, "post_id")
 		if !r.Nullable(depth, 16) {
 			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "time")
+		r.Key(m, "comment_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "parent_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "message")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "reaction_type")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "published")
 		if !r.Nullable(depth, 16) {
 			r.Int(64)
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "changes")
-		if !r.Null(true, 8) {
-			m0 := r.ArrStart()
-			for range r.Len(depth) {
-				r.Elem(m0)
-				jsonRandomChange(r, depth+1)
-			}
-			r.ArrEnd()
+		r.Key(m, "created_time")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "from")
+		if !r.Nullable(depth, 16) {
+			jsonRandomSender(r, depth+1)
 		}
 	}
 	r.ObjEnd()
 }
 
-// jsonRandomChange writes a random valid JSON value of Change.
-func jsonRandomChange(r *jsontest.Rand, depth int) {
+// jsonRandomSender writes a random valid JSON value of Sender.
+func jsonRandomSender(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "name")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomMentionChange writes a random valid JSON value of MentionChange.
+func jsonRandomMentionChange(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "field")
+		if !r.Null(true, 32) {
+			r.Enum("mention")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "value")
+		if !r.Null(true, 32) {
+			jsonRandomMentionValue(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomMentionValue writes a random valid JSON value of MentionValue.
+func jsonRandomMentionValue(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "item")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "verb")
 		if !r.Null(true, 32) {
 			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "value")
-		if !r.Null(true, 8) {
-			r.Any(2)
+		r.Key(m, "post_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "comment_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
 		}
 	}
 	r.ObjEnd()

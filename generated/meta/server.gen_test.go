@@ -16,17 +16,31 @@ type recorder struct {
 	webhooktest.Recorder
 }
 
-func (r *recorder) HandleNotification(_ context.Context, event *Notification) error {
-	return r.Record("Notification", event, nil)
+func (r *recorder) HandleFeed(_ context.Context, event *FeedChange) error {
+	return r.Record("Feed", event, nil)
+}
+
+func (r *recorder) HandleMention(_ context.Context, event *MentionChange) error {
+	return r.Record("Mention", event, nil)
 }
 
 // testRoutes is how each message is recognised on its channel.
 var testRoutes = []webhooktest.Route{
 	{
 		Channel: ChannelMetaWebhooks,
-		In:      "channel",
-		Message: "Notification",
+		In:      "payload",
+		Message: "Feed",
+		Name:    "field",
 		Path:    "/meta/webhooks",
+		Value:   "feed",
+	},
+	{
+		Channel: ChannelMetaWebhooks,
+		In:      "payload",
+		Message: "Mention",
+		Name:    "field",
+		Path:    "/meta/webhooks",
+		Value:   "mention",
 	},
 }
 
@@ -71,9 +85,16 @@ func TestRequestHelpers(t *testing.T) {
 	}{
 		{
 			build: func(url string, c Credentials) (*http.Request, error) {
-				return NewNotificationRequest(url, nil, c)
+				return NewFeedRequest(url, nil, c)
 			},
-			message: "Notification",
+			message: "Feed",
+			url:     "http://receiver.test/meta/webhooks",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewMentionRequest(url, nil, c)
+			},
+			message: "Mention",
 			url:     "http://receiver.test/meta/webhooks",
 		},
 	} {

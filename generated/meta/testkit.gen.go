@@ -34,15 +34,28 @@ func (c Credentials) Authenticate(r *http.Request, body []byte) error {
 	return nil
 }
 
-// NewNotificationRequest builds the POST a provider sends for Notification to
-// url (where channel /meta/webhooks is served), authenticated with creds. A nil
-// event sends the spec's example.
-func NewNotificationRequest(url string, event *Notification, creds Credentials) (*http.Request, error) {
+// NewFeedRequest builds the POST a provider sends for Feed to url (where
+// channel /meta/webhooks is served), authenticated with creds. A nil event
+// sends the spec's example. The body's field is set to "feed", so the request
+// reaches HandleFeed.
+func NewFeedRequest(url string, event *FeedChange, creds Credentials) (*http.Request, error) {
 	var v any
 	if event != nil {
 		v = event
 	}
-	return newRequest(url, "Notification", v, kitRoute{}, creds)
+	return newRequest(url, "Feed", v, kitRoute{property: "field", value: "feed"}, creds)
+}
+
+// NewMentionRequest builds the POST a provider sends for Mention to url (where
+// channel /meta/webhooks is served), authenticated with creds. A nil event
+// sends the spec's example. The body's field is set to "mention", so the
+// request reaches HandleMention.
+func NewMentionRequest(url string, event *MentionChange, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Mention", v, kitRoute{property: "field", value: "mention"}, creds)
 }
 
 // NewVerificationRequest builds the GET a provider sends to check the endpoint

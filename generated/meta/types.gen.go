@@ -2,92 +2,15 @@
 
 package meta
 
-import "encoding/json"
-
-// Notification is an object defined at #/components/schemas/Notification.
-type Notification struct {
-	// The type of the objects that changed (user, page, instagram,
-	// whatsapp_business_account...).
-	Object string  `json:"object"`
-	Entry  []Entry `json:"entry"`
-}
-
-// GetObject returns the object property, or the zero value when x is nil.
-func (x *Notification) GetObject() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.Object
-}
-
-// GetEntry returns the entry property, or the zero value when x is nil.
-func (x *Notification) GetEntry() []Entry {
-	if x == nil {
-		var zero []Entry
-		return zero
-	}
-	return x.Entry
-}
-
-// Entry is an object defined at #/components/schemas/Entry.
-type Entry struct {
-	// The id of the object that changed.
-	ID  string  `json:"id"`
-	UID *string `json:"uid,omitzero"`
-
-	// When the change was sent, in seconds since the epoch.
-	Time    *int64   `json:"time,omitzero"`
-	Changes []Change `json:"changes,omitzero"`
-}
-
-// GetID returns the id property, or the zero value when x is nil.
-func (x *Entry) GetID() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.ID
-}
-
-// GetUID returns the uid property, or the zero value when it is absent.
-func (x *Entry) GetUID() string {
-	if x == nil || x.UID == nil {
-		var zero string
-		return zero
-	}
-	return *x.UID
-}
-
-// GetTime returns the time property, or the zero value when it is absent.
-func (x *Entry) GetTime() int64 {
-	if x == nil || x.Time == nil {
-		var zero int64
-		return zero
-	}
-	return *x.Time
-}
-
-// GetChanges returns the changes property, or the zero value when x is nil.
-func (x *Entry) GetChanges() []Change {
-	if x == nil {
-		var zero []Change
-		return zero
-	}
-	return x.Changes
-}
-
-// Change is an object defined at #/components/schemas/Change.
-type Change struct {
-	// The field of the object that changed.
-	Field string `json:"field"`
-
-	// The change; its shape depends on the object and the field.
-	Value json.RawMessage `json:"value,omitzero"`
+// FeedChange is an object defined at #/components/schemas/FeedChange.
+type FeedChange struct {
+	// The spec fixes its value to FeedChangeField.
+	Field string    `json:"field"`
+	Value FeedValue `json:"value"`
 }
 
 // GetField returns the field property, or the zero value when x is nil.
-func (x *Change) GetField() string {
+func (x *FeedChange) GetField() string {
 	if x == nil {
 		var zero string
 		return zero
@@ -95,11 +18,231 @@ func (x *Change) GetField() string {
 	return x.Field
 }
 
-// GetValue returns the value property, or the zero value when x is nil.
-func (x *Change) GetValue() json.RawMessage {
+// GetValue returns the value property, or nil when x is nil.
+func (x *FeedChange) GetValue() *FeedValue {
 	if x == nil {
-		var zero json.RawMessage
+		return nil
+	}
+	return &x.Value
+}
+
+// The values the spec fixes for properties of FeedChange.
+const (
+	FeedChangeField = "feed"
+)
+
+// FeedValue is an object defined at #/components/schemas/FeedValue.
+type FeedValue struct {
+	// What changed (post, comment, reaction, status, photo, video, share...).
+	Item string `json:"item"`
+
+	// add, edited, remove, hide, unhide...
+	Verb         string  `json:"verb"`
+	PostID       *string `json:"post_id,omitzero"`
+	CommentID    *string `json:"comment_id,omitzero"`
+	ParentID     *string `json:"parent_id,omitzero"`
+	Message      *string `json:"message,omitzero"`
+	ReactionType *string `json:"reaction_type,omitzero"`
+
+	// 1 when the post is published, 0 otherwise.
+	Published *int64 `json:"published,omitzero"`
+
+	// Seconds since the epoch.
+	CreatedTime *int64  `json:"created_time,omitzero"`
+	From        *Sender `json:"from,omitzero"`
+}
+
+// GetItem returns the item property, or the zero value when x is nil.
+func (x *FeedValue) GetItem() string {
+	if x == nil {
+		var zero string
 		return zero
 	}
-	return x.Value
+	return x.Item
+}
+
+// GetVerb returns the verb property, or the zero value when x is nil.
+func (x *FeedValue) GetVerb() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Verb
+}
+
+// GetPostID returns the post_id property, or the zero value when it is absent.
+func (x *FeedValue) GetPostID() string {
+	if x == nil || x.PostID == nil {
+		var zero string
+		return zero
+	}
+	return *x.PostID
+}
+
+// GetCommentID returns the comment_id property, or the zero value when it is
+// absent.
+func (x *FeedValue) GetCommentID() string {
+	if x == nil || x.CommentID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CommentID
+}
+
+// GetParentID returns the parent_id property, or the zero value when it is
+// absent.
+func (x *FeedValue) GetParentID() string {
+	if x == nil || x.ParentID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ParentID
+}
+
+// GetMessage returns the message property, or the zero value when it is absent.
+func (x *FeedValue) GetMessage() string {
+	if x == nil || x.Message == nil {
+		var zero string
+		return zero
+	}
+	return *x.Message
+}
+
+// GetReactionType returns the reaction_type property, or the zero value when it
+// is absent.
+func (x *FeedValue) GetReactionType() string {
+	if x == nil || x.ReactionType == nil {
+		var zero string
+		return zero
+	}
+	return *x.ReactionType
+}
+
+// GetPublished returns the published property, or the zero value when it is
+// absent.
+func (x *FeedValue) GetPublished() int64 {
+	if x == nil || x.Published == nil {
+		var zero int64
+		return zero
+	}
+	return *x.Published
+}
+
+// GetCreatedTime returns the created_time property, or the zero value when it
+// is absent.
+func (x *FeedValue) GetCreatedTime() int64 {
+	if x == nil || x.CreatedTime == nil {
+		var zero int64
+		return zero
+	}
+	return *x.CreatedTime
+}
+
+// GetFrom returns the from property, or nil when it is absent.
+func (x *FeedValue) GetFrom() *Sender {
+	if x == nil {
+		return nil
+	}
+	return x.From
+}
+
+// Sender is an object defined at #/components/schemas/Sender.
+type Sender struct {
+	ID   *string `json:"id,omitzero"`
+	Name *string `json:"name,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when it is absent.
+func (x *Sender) GetID() string {
+	if x == nil || x.ID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ID
+}
+
+// GetName returns the name property, or the zero value when it is absent.
+func (x *Sender) GetName() string {
+	if x == nil || x.Name == nil {
+		var zero string
+		return zero
+	}
+	return *x.Name
+}
+
+// MentionChange is an object defined at #/components/schemas/MentionChange.
+type MentionChange struct {
+	// The spec fixes its value to MentionChangeField.
+	Field string       `json:"field"`
+	Value MentionValue `json:"value"`
+}
+
+// GetField returns the field property, or the zero value when x is nil.
+func (x *MentionChange) GetField() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Field
+}
+
+// GetValue returns the value property, or nil when x is nil.
+func (x *MentionChange) GetValue() *MentionValue {
+	if x == nil {
+		return nil
+	}
+	return &x.Value
+}
+
+// The values the spec fixes for properties of MentionChange.
+const (
+	MentionChangeField = "mention"
+)
+
+// MentionValue is an object defined at #/components/schemas/MentionValue.
+type MentionValue struct {
+	// post or comment.
+	Item string `json:"item"`
+
+	// add, edit or remove.
+	Verb      string  `json:"verb"`
+	PostID    *string `json:"post_id,omitzero"`
+	CommentID *string `json:"comment_id,omitzero"`
+}
+
+// GetItem returns the item property, or the zero value when x is nil.
+func (x *MentionValue) GetItem() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Item
+}
+
+// GetVerb returns the verb property, or the zero value when x is nil.
+func (x *MentionValue) GetVerb() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Verb
+}
+
+// GetPostID returns the post_id property, or the zero value when it is absent.
+func (x *MentionValue) GetPostID() string {
+	if x == nil || x.PostID == nil {
+		var zero string
+		return zero
+	}
+	return *x.PostID
+}
+
+// GetCommentID returns the comment_id property, or the zero value when it is
+// absent.
+func (x *MentionValue) GetCommentID() string {
+	if x == nil || x.CommentID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CommentID
 }

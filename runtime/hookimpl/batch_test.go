@@ -63,3 +63,131 @@ func TestRunBatch(t *testing.T) {
 		t.Errorf("Collect outside a batch: %v, ran %v", err, ran)
 	}
 }
+
+// TestRunBatchAt: the events of a nested batch are the values at the
+// pointer, each with the objects around it as its Envelope and, without
+// an id of its own, an event id that covers its entry's id and itself
+// but not the entry's time nor its position.
+func TestRunBatchAt(t *testing.T) {
+	r := &Runner{}
+	r.Prepare()
+	type seen struct{ field, env, id string }
+	var ran []seen
+	route := func(ctx context.Context, d *webhook.Delivery) error {
+		field, err := jsonx.Probe(d.Body, "field")
+		if err != nil || field == "" {
+			return InvalidPayload(errors.New("no field"))
+		}
+		d.Message = field
+		return r.Collect(ctx, d, func(ctx context.Context) error {
+			got, _ := webhook.DeliveryFrom(ctx)
+			env := make([]string, len(got.Envelope))
+			for i, e := range got.Envelope {
+				env[i] = strings.Join(strings.Fields(string(e)), "")
+			}
+			ran = append(ran, seen{field, strings.Join(env, " | "), got.EventID})
+			return nil
+		})
+	}
+	batch := func(body string) error {
+		return r.RunBatchAt(context.Background(), &webhook.Delivery{Body: []byte(body), Header: http.Header{}}, "/entry/*/changes/*", route)
+	}
+	body := `{"object":"page","entry":[{"id":"1","time":5,"changes":[{"field":"a"},{"field":"b"}]},{"id":"2","changes":[{"field":"a"}]}]}`
+	if err := batch(body); err != nil || len(ran) != 3 {
+		t.Fatalf("batch: %v, ran %+v", err, ran)
+	}
+	entry1 := `{"id":"1","time":5,"changes":[{"field":"a"},{"field":"b"}]}`
+	if ran[0].field != "a" || ran[1].field != "b" || ran[2].field != "a" ||
+		ran[0].env != body+" | "+entry1 || ran[1].env != ran[0].env ||
+		!strings.HasSuffix(ran[2].env, ` | {"id":"2","changes":[{"field":"a"}]}`) {
+		t.Fatalf("ran %+v", ran)
+	}
+	if ran[0].id == ran[2].id || len(ran[0].id) != 64 {
+		t.Errorf("the same change of two entries has event ids %q and %q, want two SHA-256s", ran[0].id, ran[2].id)
+	}
+	// Another time and another order: the changes handled are duplicates.
+	ran = nil
+	if err := batch(`{"object":"page","entry":[{"id":"1","time":9,"changes":[{"field":"b"},{"field":"a"},{"field":"c"}]}]}`); err != nil ||
+		len(ran) != 1 || ran[0].field != "c" {
+		t.Errorf("a later notification: %v, ran %+v, want only c", err, ran)
+	}
+	// A body of one element, with no entry: one event, no envelope.
+	ran = nil
+	if err := batch(`{"field":"d"}`); err != nil || len(ran) != 1 || ran[0].env != "" {
+		t.Errorf("one element: %v, ran %+v", err, ran)
+	}
+	// An entry without changes is an event the spec does not know.
+	ran = nil
+	var unknown []string
+	r.Unknown = func(_ context.Context, d *webhook.Delivery) error {
+		unknown = append(unknown, string(d.Body)+" in "+string(d.Envelope[0]))
+		return nil
+	}
+	if err := batch(`{"entry":[{"id":"3","messaging":[]},{"id":"4","changes":[{"field":"g"}]}]}`); err != nil || len(ran) != 1 ||
+		strings.Join(unknown, ",") != `{"id":"3","messaging":[]} in {"entry":[{"id":"3","messaging":[]},{"id":"4","changes":[{"field":"g"}]}]}` {
+		t.Errorf("an entry without changes: %v, ran %+v, unknown %q", err, ran, unknown)
+	}
+	for _, bad := range []string{
+		`{"entry":{"id":"1"}}`,                             // entry no array
+		`{"entry":[{"id":"1","changes":[{}]}]}`,            // an invalid change
+		`{"entry":[{"id":"1","changes":[{"field":"e"}]}],`, // broken JSON
+		`[{"field":"f"}]`,                                  // an array at the top
+	} {
+		ran = nil
+		if err := batch(bad); webhook.StatusOf(err) != http.StatusBadRequest || len(ran) != 0 {
+			t.Errorf("%s: %v, ran %+v, want 400 and no call", bad, err, ran)
+		}
+	}
+}
+
+// TestRunBatchAtHandoff: in hand-off mode each element of a nested batch is
+// stored as a body that keeps its path, so the consumer's dispatch of it
+// finds the same event id and the element's entry; the same change of two
+// entries stays two events.
+func TestRunBatchAtHandoff(t *testing.T) {
+	type kept struct {
+		id   string
+		body []byte
+	}
+	var store []kept
+	r := &Runner{KeyPrefix: "p:", Handoff: handoffFunc(func(_ context.Context, id string, d *webhook.Delivery) error {
+		store = append(store, kept{id, d.Body})
+		return nil
+	})}
+	r.Prepare()
+	var ran []string
+	route := func(ctx context.Context, d *webhook.Delivery) error {
+		field, _ := jsonx.Probe(d.Body, "field")
+		if field == "" {
+			return InvalidPayload(errors.New("no field"))
+		}
+		d.Message = field
+		return r.Collect(ctx, d, func(ctx context.Context) error {
+			got, _ := webhook.DeliveryFrom(ctx)
+			id, _ := jsonx.Probe(got.Envelope[1], "id")
+			ran = append(ran, field+"@"+id+"="+got.EventID)
+			return nil
+		})
+	}
+	body := `{"object":"page","entry":[{"id":"1","time":5,"changes":[{"field":"a","value":{"s":"<&>"}},` +
+		"\n" + `{"field":"b"}]},{"id":"2","changes":[{"field":"a","value":{"s":"<&>"}}]}]}`
+	if err := r.RunBatchAt(context.Background(), &webhook.Delivery{Body: []byte(body)}, "/entry/*/changes/*", route); err != nil || len(store) != 3 || len(ran) != 0 {
+		t.Fatalf("hand-off: %v, stored %d, ran %v", err, len(store), ran)
+	}
+	if want := `{"entry":[{"changes":[{"field":"b"}],"id":"1","time":5}],"object":"page"}`; string(store[1].body) != want {
+		t.Errorf("stored body:\n got %s\nwant %s", store[1].body, want)
+	}
+	for _, k := range store {
+		if err := r.RunBatchAt(Stored(context.Background()), &webhook.Delivery{Body: k.body}, "/entry/*/changes/*", route); err != nil {
+			t.Fatalf("consumer: %s: %v", k.body, err)
+		}
+	}
+	if len(ran) != 3 {
+		t.Fatalf("the consumer ran %v, want the 3 changes", ran)
+	}
+	for i, want := range []string{"a@1", "b@1", "a@2"} {
+		if !strings.HasPrefix(ran[i], want+"=") || "p:"+strings.TrimPrefix(ran[i], want+"=") != store[i].id {
+			t.Errorf("consumer run %d = %s, want %s with event id %s", i, ran[i], want, store[i].id)
+		}
+	}
+}
