@@ -34,7 +34,7 @@ func (g *gen) testReply(f *jen.File, m *model.Message) {
 	fail := jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err()))
 	var body []jen.Code
 	switch {
-	case !isJSONType(mp.ReplyType):
+	case !model.IsJSONMediaType(mp.ReplyType):
 		body = []jen.Code{jen.Return(jen.Lit(headerText(sample)))}
 	case t.Kind == model.Object && g.declared(t):
 		body = []jen.Code{
@@ -75,7 +75,7 @@ func (g *gen) checkAnswer(f *jen.File) bool {
 		}
 		want := jen.Id(testReplyFunc(mp)).Call()
 		stmts := []jen.Code{jen.Qual(webhooktestPkg, "CheckBody").Call(jen.Id("t"), answer, jen.Lit(mp.ReplyType), want)}
-		if isJSONType(mp.ReplyType) {
+		if model.IsJSONMediaType(mp.ReplyType) {
 			t := mp.Reply.Payload
 			var got jen.Code
 			var target jen.Code
@@ -111,7 +111,7 @@ func (g *gen) checkAnswer(f *jen.File) bool {
 			seen[m] = true
 			h := m.Handshake
 			var want jen.Code
-			if isJSONType(h.ContentType) {
+			if model.IsJSONMediaType(h.ContentType) {
 				want = g.expectJSON(h.Answer)
 			} else {
 				want = g.expectText(h.Answer)

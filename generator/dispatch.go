@@ -276,7 +276,7 @@ func (g *gen) runHandler(m *model.Message, args []jen.Code) jen.Code {
 	var encode jen.Code
 	fail := jen.Err().Op("!=").Nil()
 	switch {
-	case !isJSONType(mp.ReplyType): // text: a string payload, as the plan checked
+	case !model.IsJSONMediaType(mp.ReplyType): // text: a string payload, as the plan checked
 		encode = jen.Return(jen.Index().Byte().Call(jen.Id("reply")), jen.Nil())
 	case t.Kind == model.Object && g.declared(t):
 		fail = fail.Op("||").Id("reply").Op("==").Nil()

@@ -84,7 +84,7 @@ func (g *gen) formOf(c *model.Channel) *formPlan {
 // formKind is how a field of type t is read from a form's text.
 func formKind(t *model.Type) (kind string, list bool) {
 	t = valueType(t)
-	if holdsJSON(t) {
+	if t.HoldsJSON() {
 		return "FormJSON", false
 	}
 	if t.Kind == model.Array && t.Elem != nil {
@@ -98,13 +98,6 @@ func formKind(t *model.Type) (kind string, list bool) {
 		return "FormBool", false
 	}
 	return "FormString", false
-}
-
-// holdsJSON reports whether a form field of type t holds JSON text:
-// contentMediaType: application/json.
-func holdsJSON(t *model.Type) bool {
-	mt, _, err := mime.ParseMediaType(t.ContentMediaType)
-	return err == nil && mt == "application/json"
 }
 
 // hasForms reports whether a channel of the spec takes forms.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"go/token"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -825,7 +824,7 @@ func (p *plan) check() error {
 				declare(n, m.Model.Pos, "handshake "+m.Model.Key)
 			}
 		}
-		if r := m.Reply; r != nil && !isJSONType(m.ReplyType) && (r.Payload == nil || r.Payload.Kind != model.String) {
+		if r := m.Reply; r != nil && !model.IsJSONMediaType(m.ReplyType) && (r.Payload == nil || r.Payload.Kind != model.String) {
 			errs = append(errs, fmt.Sprintf("%s: the reply %s of message %s has content type %s: hookgen writes a reply as JSON, or as text when its payload is a string",
 				r.Pos, r.Key, m.Model.Key, m.ReplyType))
 		}
@@ -960,16 +959,6 @@ func (p *plan) onceFields() map[*model.Field]bool {
 		}
 	}
 	return once
-}
-
-// isJSONType reports whether a media type is JSON: application/json or
-// application/*+json.
-func isJSONType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
 // property returns the field of the object t with the wire name name.

@@ -10,6 +10,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"mime"
 	"strings"
 )
 
@@ -632,4 +633,18 @@ type Variant struct {
 	Type *Type
 	// Tags are the discriminator values that select this variant.
 	Tags []string
+}
+
+// IsJSONMediaType reports whether a content type is JSON: application/json
+// or application/*+json, with or without parameters.
+func IsJSONMediaType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")))
+}
+
+// HoldsJSON reports whether a string of type t is JSON text: its schema
+// says so with JSON Schema's contentMediaType (Slack's payload= form field).
+func (t *Type) HoldsJSON() bool {
+	mt, _, err := mime.ParseMediaType(t.ContentMediaType)
+	return err == nil && mt == "application/json"
 }

@@ -60,3 +60,14 @@ func TestNullableOf(t *testing.T) {
 		}
 	}
 }
+
+func TestIsJSONMediaType(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"application/json": true, "application/json; charset=utf-8": true, "application/vnd.api+json": true,
+		"text/plain": false, "application/x-www-form-urlencoded": false, "": false, "text/+json": false,
+	} {
+		if got := IsJSONMediaType(ct); got != want {
+			t.Errorf("IsJSONMediaType(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}

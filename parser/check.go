@@ -40,7 +40,7 @@ func (s *Schemas) CheckPayload(m *model.Message, raw []byte) []string {
 	if sch == nil {
 		return nil
 	}
-	if m.Payload != nil && m.Payload.Kind == model.String && !isJSONType(m.ContentType) {
+	if m.Payload != nil && m.Payload.Kind == model.String && !model.IsJSONMediaType(m.ContentType) {
 		raw, _ = json.Marshal(string(raw))
 	}
 	if !json.Valid(raw) {

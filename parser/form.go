@@ -18,13 +18,6 @@ func isForm(contentType string) bool {
 	return err == nil && mt == formType
 }
 
-// holdsJSON reports whether a form field's text is JSON: its schema says
-// so with JSON Schema's contentMediaType.
-func holdsJSON(t *model.Type) bool {
-	mt, _, err := mime.ParseMediaType(t.ContentMediaType)
-	return err == nil && mt == "application/json"
-}
-
 // checkForms refuses the payload of a form message that a form cannot
 // carry: a form is flat, so its payload is an object whose properties are
 // strings, numbers, booleans or lists of them, and a property of any
@@ -43,7 +36,7 @@ func (p *parser) checkForms(api *model.API) {
 		}
 		jsonField := map[string]bool{}
 		for _, f := range t.Fields {
-			if holdsJSON(f.Type) {
+			if f.Type.HoldsJSON() {
 				jsonField[f.Name] = true
 				continue
 			}

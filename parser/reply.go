@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -276,23 +275,13 @@ func (p *parser) finishHandshakes(api *model.API) {
 			h.ContentType = "application/json"
 		case h.ContentType == "":
 			h.ContentType = "text/plain"
-		case object && !isJSONType(h.ContentType):
+		case object && !model.IsJSONMediaType(h.ContentType):
 			p.errorf(h.Pos, "%s of %s answers an object, but its reply's content type is %s, not JSON", extHandshake, m.Key, h.ContentType)
 		}
 		if h.Answer.Const == nil && len(h.Answer.Fields) == 0 && h.Answer.From == "" {
 			p.errorf(h.Pos, "%s of %s has an empty answer", extHandshake, m.Key)
 		}
 	}
-}
-
-// isJSONType reports whether a media type is JSON: application/json or
-// application/*+json.
-func isJSONType(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
 // routedMessages are the messages of c that its discriminator routes:

@@ -36,7 +36,7 @@ func formKind(t *model.Type) (hookimpl.FormKind, bool) {
 	if of := t.NullableOf(); of != nil {
 		t = of
 	}
-	if mt, _, err := mime.ParseMediaType(t.ContentMediaType); err == nil && mt == "application/json" {
+	if t.HoldsJSON() {
 		return hookimpl.FormJSON, false
 	}
 	switch t.Kind {

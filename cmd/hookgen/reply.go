@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"strings"
 
 	"github.com/hookgen/hookgen/model"
 	"github.com/hookgen/hookgen/parser"
@@ -83,7 +82,7 @@ func (c replyCheck) check(m *model.Message, req sentRequest, got received) []str
 		switch {
 		case err != nil:
 			bad = append(bad, "the handshake's answer cannot be checked: "+err.Error())
-		case !sameAnswer(exp, got.body, isJSON(h.ContentType)):
+		case !sameAnswer(exp, got.body, model.IsJSONMediaType(h.ContentType)):
 			bad = append(bad, fmt.Sprintf("handshake answered %s, want %s", trimmed(got.body), trimmed(exp)))
 		}
 	}
@@ -117,11 +116,6 @@ func sameMediaType(got, want string) bool {
 	return err1 == nil && err2 == nil && g == w
 }
 
-func isJSON(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")))
-}
-
 // expectedAnswer computes, from the spec, the answer a handshake requires
 // of the request req: JSON for a JSON content type, else text.
 func expectedAnswer(h *model.Handshake, req sentRequest, secret string) ([]byte, error) {
@@ -129,7 +123,7 @@ func expectedAnswer(h *model.Handshake, req sentRequest, secret string) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	if isJSON(h.ContentType) {
+	if model.IsJSONMediaType(h.ContentType) {
 		return json.Marshal(v)
 	}
 	if s, ok := v.(string); ok {
