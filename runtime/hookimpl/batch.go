@@ -80,7 +80,7 @@ func (r *Runner) RunBatch(ctx context.Context, d *webhook.Delivery, route func(c
 // member (an entry without "changes") is an event the spec does not know,
 // passed whole, with the objects around it, to the unknown-event hook.
 func (r *Runner) RunBatchAt(ctx context.Context, d *webhook.Delivery, elements string, route func(context.Context, *webhook.Delivery) error) error {
-	path := splitPointer(elements)
+	path := jsonx.SplitPointer(elements)
 	var found []nestedElement
 	if err := walkBatch(bytes.TrimSpace(d.Body), path, nil, false, "", &found); err != nil {
 		return InvalidPayload(fmt.Errorf("a batch must have its events at %s: %w", elements, err))

@@ -1,6 +1,8 @@
 package hookimpl
 
 import (
+	"github.com/hookgen/hookgen/runtime/jsonx"
+
 	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -20,7 +22,7 @@ import (
 // delivery is accepted when it has at least one value there and every
 // one is among keys.
 func BodyKey(pointer string, keys ...string) webhook.Verifier {
-	v := &bodyKey{path: splitPointer(pointer)}
+	v := &bodyKey{path: jsonx.SplitPointer(pointer)}
 	for _, k := range keys {
 		if k != "" {
 			v.digests = append(v.digests, sha256.Sum256([]byte(k)))
@@ -56,14 +58,6 @@ func (k *bodyKey) known(s string) bool {
 		ok |= subtle.ConstantTimeCompare(got[:], d[:])
 	}
 	return ok == 1
-}
-
-func splitPointer(pointer string) []string {
-	toks := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
-	for i, t := range toks {
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-	}
-	return toks
 }
 
 // collect appends the values at path in raw, "*" standing for every
@@ -113,7 +107,7 @@ func SetBodyKey(body []byte, pointer, key string) ([]byte, error) {
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil, err
 	}
-	v, err := setAt(v, splitPointer(pointer), key)
+	v, err := setAt(v, jsonx.SplitPointer(pointer), key)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package hookimpl
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -16,8 +15,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/hookgen/hookgen/runtime/jsonx"
 	"github.com/hookgen/hookgen/webhook"
@@ -162,7 +159,7 @@ func (v *Value) text(a *Answer, req request, secrets map[string][][]byte) ([]byt
 
 // payload returns the JSON value at the value's pointer into the body.
 func (v *Value) payload(a *Answer, req request) ([]byte, error) {
-	raw, ok := pointerValue(req.body, v.Name)
+	raw, ok := jsonx.Pointer(req.body, v.Name)
 	if !ok {
 		return nil, InvalidPayload(fmt.Errorf("handshake %s: the body has no value at %s", a.Message, v.Name))
 	}
@@ -206,41 +203,6 @@ func unquote(raw []byte) []byte {
 		}
 	}
 	return raw
-}
-
-// pointerValue returns the JSON value at a JSON pointer (RFC 6901) in
-// body; false when there is none, or it is null.
-func pointerValue(body []byte, ptr string) ([]byte, bool) {
-	raw := json.RawMessage(body)
-	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		raw = bytes.TrimSpace(raw)
-		switch {
-		case len(raw) > 0 && raw[0] == '{':
-			var m map[string]json.RawMessage
-			if json.Unmarshal(raw, &m) != nil {
-				return nil, false
-			}
-			var ok bool
-			if raw, ok = m[tok]; !ok {
-				return nil, false
-			}
-		case len(raw) > 0 && raw[0] == '[':
-			var l []json.RawMessage
-			i, err := strconv.Atoi(tok)
-			if json.Unmarshal(raw, &l) != nil || err != nil || i < 0 || i >= len(l) {
-				return nil, false
-			}
-			raw = l[i]
-		default:
-			return nil, false
-		}
-	}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, false
-	}
-	return raw, true
 }
 
 // QueryHandshake is a handshake an endpoint recognises by its query

@@ -1,9 +1,10 @@
 package hookimpl
 
 import (
+	"github.com/hookgen/hookgen/runtime/jsonx"
+
 	"encoding/json"
 	"errors"
-	"strings"
 )
 
 // SetProperty returns a JSON object body with the property name set to
@@ -13,7 +14,7 @@ import (
 // objects on the way are made when absent.
 func SetProperty(body []byte, name, value string) ([]byte, error) {
 	v, _ := json.Marshal(value)
-	return setRawAt(body, pointerPath(name), v)
+	return setRawAt(body, jsonx.SplitPointer(name), v)
 }
 
 // SetPropertyJSON is SetProperty for a value given as its JSON text (an
@@ -22,7 +23,7 @@ func SetPropertyJSON(body []byte, name, value string) ([]byte, error) {
 	if !json.Valid([]byte(value)) {
 		return nil, errors.New("hookimpl: SetPropertyJSON of no JSON value")
 	}
-	return setRawAt(body, pointerPath(name), json.RawMessage(value))
+	return setRawAt(body, jsonx.SplitPointer(name), json.RawMessage(value))
 }
 
 func setRawAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {
@@ -44,17 +45,4 @@ func setRawAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {
 	}
 	m[path[0]] = v
 	return json.Marshal(m)
-}
-
-// pointerPath returns the property names of a discriminator's name: the
-// name itself, or the unescaped tokens of a JSON pointer.
-func pointerPath(name string) []string {
-	if !strings.HasPrefix(name, "/") {
-		return []string{name}
-	}
-	toks := strings.Split(name[1:], "/")
-	for i, t := range toks {
-		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
-	}
-	return toks
 }

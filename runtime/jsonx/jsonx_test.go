@@ -557,3 +557,21 @@ func TestElements(t *testing.T) {
 		}
 	}
 }
+
+func TestPointer(t *testing.T) {
+	body := []byte(`{"a/b":{"c":[1,{"d":"x"}]},"n":null}`)
+	for ptr, want := range map[string]string{
+		"/a~1b/c/1/d": `"x"`, "/a~1b/c/0": "1", "/n": "", "/missing": "", "/a~1b/c/9": "", "/a~1b/c/-1": "",
+	} {
+		got, ok := Pointer(body, ptr)
+		if string(got) != want || ok != (want != "") {
+			t.Errorf("Pointer(%s) = %s, %v; want %s", ptr, got, ok, want)
+		}
+	}
+	if got := SplitPointer("type"); len(got) != 1 || got[0] != "type" {
+		t.Errorf("SplitPointer(type) = %q", got)
+	}
+	if got := SplitPointer("/a~1b/~0c"); len(got) != 2 || got[0] != "a/b" || got[1] != "~c" {
+		t.Errorf("SplitPointer = %q", got)
+	}
+}

@@ -293,15 +293,25 @@ func isASCII[S string | []byte](s S) bool {
 // as its JSON text (every digit of a number kept), "" when the value is
 // absent, null, or the body is not JSON.
 func PayloadValue(body []byte, pointer string) string {
+	raw, ok := Pointer(body, pointer)
+	if !ok {
+		return ""
+	}
+	return RawText(raw)
+}
+
+// Pointer returns the JSON text of the value at a JSON pointer in body,
+// trimmed; false when there is none, it is null, or body is not JSON on
+// the way there.
+func Pointer(body []byte, pointer string) ([]byte, bool) {
 	raw := body
 	var toks []string
 	if pointer != "" {
-		toks = strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+		toks = SplitPointer(pointer)
 	}
 	for _, tok := range toks {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		if raw = bytes.TrimSpace(raw); len(raw) == 0 {
-			return ""
+			return nil, false
 		}
 		var ok bool
 		switch raw[0] {
@@ -310,15 +320,33 @@ func PayloadValue(body []byte, pointer string) string {
 		case '[':
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 {
-				return ""
+				return nil, false
 			}
 			raw, ok = element(raw, i)
 		}
 		if !ok {
-			return ""
+			return nil, false
 		}
 	}
-	return RawText(bytes.TrimSpace(raw))
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, false
+	}
+	return raw, true
+}
+
+// SplitPointer returns the unescaped tokens of a JSON pointer ("/a~1b/c"
+// is ["a/b", "c"]); a name without the leading slash is one token, so
+// that a top-level property name and "/name" mean the same.
+func SplitPointer(pointer string) []string {
+	if !strings.HasPrefix(pointer, "/") {
+		return []string{pointer}
+	}
+	toks := strings.Split(pointer[1:], "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
 }
 
 // RawText returns a JSON value as an event id: a string without its
