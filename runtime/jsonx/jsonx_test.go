@@ -563,15 +563,15 @@ func TestPointer(t *testing.T) {
 	for ptr, want := range map[string]string{
 		"/a~1b/c/1/d": `"x"`, "/a~1b/c/0": "1", "/n": "", "/missing": "", "/a~1b/c/9": "", "/a~1b/c/-1": "",
 	} {
-		got, ok := Pointer(body, ptr)
+		got, ok := jsonx.Pointer(body, ptr)
 		if string(got) != want || ok != (want != "") {
 			t.Errorf("Pointer(%s) = %s, %v; want %s", ptr, got, ok, want)
 		}
 	}
-	if got := SplitPointer("type"); len(got) != 1 || got[0] != "type" {
+	if got := jsonx.SplitPointer("type"); len(got) != 1 || got[0] != "type" {
 		t.Errorf("SplitPointer(type) = %q", got)
 	}
-	if got := SplitPointer("/a~1b/~0c"); len(got) != 2 || got[0] != "a/b" || got[1] != "~c" {
+	if got := jsonx.SplitPointer("/a~1b/~0c"); len(got) != 2 || got[0] != "a/b" || got[1] != "~c" {
 		t.Errorf("SplitPointer = %q", got)
 	}
 }
