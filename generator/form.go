@@ -69,8 +69,8 @@ func (g *gen) formOf(c *model.Channel) *formPlan {
 				continue
 			}
 			seen[fl.Name] = true
-			kind, list := formKind(fl.Type)
-			fp.Fields = append(fp.Fields, formField{Name: fl.Name, Kind: kind, List: list})
+			v, list := model.FormField(fl.Type)
+			fp.Fields = append(fp.Fields, formField{Name: fl.Name, Kind: formKinds[v], List: list})
 		}
 	}
 	if fp == nil {
@@ -81,23 +81,9 @@ func (g *gen) formOf(c *model.Channel) *formPlan {
 	return fp
 }
 
-// formKind is how a field of type t is read from a form's text.
-func formKind(t *model.Type) (kind string, list bool) {
-	t = valueType(t)
-	if t.HoldsJSON() {
-		return "FormJSON", false
-	}
-	if t.Kind == model.Array && t.Elem != nil {
-		k, _ := formKind(t.Elem)
-		return k, true
-	}
-	switch t.Kind {
-	case model.Integer, model.Number:
-		return "FormNumber", false
-	case model.Bool:
-		return "FormBool", false
-	}
-	return "FormString", false
+// formKinds name the hookimpl.FormKind of each model.FormValue.
+var formKinds = map[model.FormValue]string{
+	model.FormString: "FormString", model.FormNumber: "FormNumber", model.FormBool: "FormBool", model.FormJSON: "FormJSON",
 }
 
 // hasForms reports whether a channel of the spec takes forms.

@@ -648,3 +648,34 @@ func (t *Type) HoldsJSON() bool {
 	mt, _, err := mime.ParseMediaType(t.ContentMediaType)
 	return err == nil && mt == "application/json"
 }
+
+// FormValue is how the text of a form field stands for its JSON value.
+type FormValue int
+
+// The form values.
+const (
+	FormString FormValue = iota // the text itself
+	FormNumber                  // a number's text
+	FormBool                    // true or false
+	FormJSON                    // JSON text (HoldsJSON), decoded as its schema says
+)
+
+// FormField returns how a property of type t is written in a form: the
+// value of each occurrence, and whether the key repeats (a list).
+func FormField(t *Type) (value FormValue, list bool) {
+	if of := t.NullableOf(); of != nil {
+		t = of
+	}
+	switch {
+	case t.HoldsJSON():
+		return FormJSON, false
+	case t.Kind == Array && t.Elem != nil:
+		v, _ := FormField(t.Elem)
+		return v, true
+	case t.Kind == Integer || t.Kind == Number:
+		return FormNumber, false
+	case t.Kind == Bool:
+		return FormBool, false
+	}
+	return FormString, false
+}

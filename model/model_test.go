@@ -71,3 +71,20 @@ func TestIsJSONMediaType(t *testing.T) {
 		}
 	}
 }
+
+func TestFormField(t *testing.T) {
+	str, num := &Type{Kind: String}, &Type{Kind: Integer}
+	for _, c := range []struct {
+		t    *Type
+		v    FormValue
+		list bool
+	}{
+		{str, FormString, false}, {num, FormNumber, false}, {&Type{Kind: Bool}, FormBool, false},
+		{&Type{Kind: String, ContentMediaType: "application/json"}, FormJSON, false},
+		{&Type{Kind: Array, Elem: num}, FormNumber, true},
+	} {
+		if v, list := FormField(c.t); v != c.v || list != c.list {
+			t.Errorf("FormField(%v) = %v, %v; want %v, %v", c.t.Kind, v, list, c.v, c.list)
+		}
+	}
+}
