@@ -17,22 +17,32 @@ generate:
 # tests), a short run of every fuzz target.
 test: services lint
 	$(GO) test ./...
+	HOOKGEN_REDIS_SERVER=valkey-server $(GO) test ./internal/redistest ./webhook/redisdedup  # the same Deduper on Valkey
 	$(GO) test $(GOLDEN)
 	$(GO) test -race ./webhook/... ./runtime/... ./generated/...
 	$(MAKE) fuzz FUZZTIME=10000x
 
 # The servers the tests of webhook/redisdedup start on loopback:
-# redis-server from Debian's package, installed here when it is missing and
-# we are root. Otherwise it says what to run, and those tests skip (they
-# fail under CI=true). RUNLEVEL=1 keeps the package from starting a
+# redis-server and valkey-server from Debian's packages (Debian 12 has
+# Valkey in bookworm-backports, added for it), installed here when missing
+# and we are root. Otherwise it says what to run, and those tests skip
+# (they fail under CI=true). RUNLEVEL=1 keeps a package from starting a
 # system-wide server of its own: the tests start theirs.
 services:
-	@if ! command -v redis-server >/dev/null 2>&1; then \
+	@if ! command -v redis-server >/dev/null 2>&1 || ! command -v valkey-server >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing redis-server (apt-get)"; \
-	    apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null || exit 1; \
+	    echo "installing redis-server and valkey-server (apt-get)"; \
+	    . /etc/os-release; suite=; \
+	    if [ "$$VERSION_CODENAME" = bookworm ]; then \
+	      suite=bookworm-backports; \
+	      printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+	        > /etc/apt/sources.list.d/bookworm-backports.sources; \
+	    fi; \
+	    apt-get update -qq && \
+	    RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null && \
+	    RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $${suite:+-t $$suite} valkey-server >/dev/null || exit 1; \
 	  else \
-	    echo "redis-server is missing: run sudo apt-get install redis-server, or the Redis tests skip" >&2; \
+	    echo "redis-server or valkey-server is missing: run sudo apt-get install redis-server valkey-server, or their tests skip" >&2; \
 	  fi; \
 	fi
 

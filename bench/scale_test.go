@@ -38,7 +38,11 @@ import (
 // from 64 concurrent clients (ns/op is then the inverse of throughput).
 // receiver=redis also reports the Redis round trips per delivery
 // (redis-rt/op), counted by a go-redis hook once the connections are
-// open. internal/benchcheck -receive judges them (make bench-receive).
+// open. receiver=redis-floor is the in-memory Deduper plus a PING to
+// such a redis-server in each claim and commit: the two round trips
+// without the Redis store, what receiver=redis is judged against one
+// delivery at a time. internal/benchcheck -receive judges them (make
+// bench-receive).
 
 // roundTrips counts the commands and pipelines a go-redis client sends:
 // each is one round trip.
@@ -72,12 +76,12 @@ var scaleReceivers = []scaleReceiver{
 		return []doordash.Option{doordash.WithDeduper(webhook.NewMemoryDeduper(0, 0))}, nil
 	}},
 	{"redis", func(tb testing.TB) ([]doordash.Option, *roundTrips) {
-		srv := redistest.Start(tb)
-		rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64, DisableIdentity: true})
-		tb.Cleanup(func() { rdb.Close() })
-		rt := new(roundTrips)
-		rdb.AddHook(rt)
+		rdb, rt := startRedis(tb)
 		return []doordash.Option{doordash.WithDeduper(redisdedup.New(rdb))}, rt
+	}},
+	{"redis-floor", func(tb testing.TB) ([]doordash.Option, *roundTrips) {
+		rdb, rt := startRedis(tb)
+		return []doordash.Option{doordash.WithDeduper(pingDeduper{webhook.NewMemoryDeduper(0, 0), rdb})}, rt
 	}},
 	// Hand-off mode: each delivery is published to JetStream (an
 	// in-process nats-server on loopback, file storage) and answered once
@@ -99,6 +103,38 @@ var scaleReceivers = []scaleReceiver{
 		}
 		return []doordash.Option{doordash.WithHandoff(pub)}, nil
 	}},
+}
+
+// startRedis starts a redis-server on loopback and returns a client of it
+// that counts its round trips.
+func startRedis(tb testing.TB) (*redis.Client, *roundTrips) {
+	srv := redistest.Start(tb)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64, DisableIdentity: true})
+	tb.Cleanup(func() { rdb.Close() })
+	rt := new(roundTrips)
+	rdb.AddHook(rt)
+	return rdb, rt
+}
+
+// pingDeduper is a Deduper that sends Redis a PING before each claim and
+// commit: a Redis store's round trips at no cost of its own.
+type pingDeduper struct {
+	webhook.Deduper
+	rdb *redis.Client
+}
+
+func (d pingDeduper) Claim(ctx context.Context, key string) (webhook.ClaimState, error) {
+	if err := d.rdb.Ping(ctx).Err(); err != nil {
+		return 0, err
+	}
+	return d.Deduper.Claim(ctx, key)
+}
+
+func (d pingDeduper) Commit(ctx context.Context, key string) error {
+	if err := d.rdb.Ping(ctx).Err(); err != nil {
+		return err
+	}
+	return d.Deduper.Commit(ctx, key)
 }
 
 // receiver serves the DoorDash Server with opts on a loopback port and

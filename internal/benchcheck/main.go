@@ -317,9 +317,8 @@ const (
 
 // scaleTargets are the shared receivers and the most time a delivery may
 // take, as a multiple of the in-memory Server's: from 64 clients, and one
-// at a time where one says so. Redis's one at a time is not judged: two
-// loopback round trips to redis-server (about 55 us each on the 2-core
-// machine) cost more than three whole in-memory deliveries.
+// at a time where one says so. Redis's one at a time is judged against
+// the round trips it needs instead (redisFloorSlack).
 var scaleTargets = []struct {
 	name       string
 	ratio      float64
@@ -328,6 +327,17 @@ var scaleTargets = []struct {
 	{"redis", 3, false},
 	{"jetstream", 5, true},
 }
+
+// One delivery at a time with the Redis Deduper may take at most
+// redisFloorSlack times receiver=redis-floor's: the in-memory Deduper
+// plus a Redis PING in its claim and its commit, so the same two round
+// trips; the slack is the store's own work (a Lua script for the commit)
+// and the noise of those round trips. Its 3x target is reported, not
+// judged: on an idle VM a loopback
+// round trip to another process costs a CPU wake-up on each side (on the
+// 2-core machine 60-90 us idle, 10-25 us with a core kept busy), so two of
+// them cost more than three in-process HTTP deliveries.
+const redisFloorSlack = 1.5
 
 // maxRedisRoundTrips bounds the Redis round trips of a delivery: the claim
 // and the commit.
@@ -358,6 +368,15 @@ func scaleVerdict(w io.Writer, r *results) []string {
 		msg := fmt.Sprintf("scale %s: %.2fx the in-memory Server's time per delivery from 64 clients, %.0f deliveries/s (target at most %gx); one at a time %s, %.2fx (%s)",
 			t.name, par/memPar, 1e9/par, t.ratio, duration(one), one/mem, judged)
 		if par > t.ratio*memPar || t.oneAtATime && one > t.ratio*mem {
+			problems = append(problems, msg)
+		} else {
+			fmt.Fprintln(w, msg)
+		}
+	}
+	if one, floor := get(scaleBench+"redis", "ns/op"), get(scaleBench+"redis-floor", "ns/op"); one > 0 && floor > 0 {
+		msg := fmt.Sprintf("scale redis: one at a time %s, %.2fx the in-memory Deduper with the same %d Redis round trips, %s (target at most %gx)",
+			duration(one), one/floor, maxRedisRoundTrips, duration(floor), redisFloorSlack)
+		if one > redisFloorSlack*floor {
 			problems = append(problems, msg)
 		} else {
 			fmt.Fprintln(w, msg)

@@ -1,7 +1,8 @@
 // Package redistest starts a real redis-server for tests and benchmarks:
 // the Debian package's binary (or another one named by
 // HOOKGEN_REDIS_SERVER, such as valkey-server), on a free loopback port,
-// in a temporary folder, with persistence off, stopped when the test ends.
+// in a temporary folder, with persistence off, stopped when the test ends;
+// or several of them joined as a Redis Cluster (StartCluster).
 //
 // Without the binary a test skips with how to install it, except under
 // CI=true, where it fails: CI must run the tests it claims to.
@@ -14,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,7 +52,13 @@ func Binary(tb testing.TB) string {
 	if err == nil {
 		return bin
 	}
-	msg := fmt.Sprintf("%s not found (%v): install it with `apt-get install redis-server` (make test does, as root)", name, err)
+	pkg := "redis-server"
+	if filepath.Base(name) == "valkey-server" {
+		pkg = "valkey-server` (Debian 12: from bookworm-backports)"
+	} else {
+		pkg += "`"
+	}
+	msg := fmt.Sprintf("%s not found (%v): install it with `apt-get install %s (make test does, as root)", name, err, pkg)
 	if os.Getenv("CI") == "true" {
 		tb.Fatal(msg)
 	} else {

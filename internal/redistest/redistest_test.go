@@ -49,3 +49,19 @@ func TestStartStopRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A started cluster is ok on every node, its slots split among them.
+func TestStartCluster(t *testing.T) {
+	c := StartCluster(t, 3)
+	for _, addr := range c.Addrs {
+		info, err := command(addr, "CLUSTER", "INFO")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"cluster_state:ok", "cluster_slots_assigned:16384", "cluster_known_nodes:3", "cluster_size:3"} {
+			if !strings.Contains(info, want+"\r\n") {
+				t.Errorf("%s: CLUSTER INFO lacks %s:\n%s", addr, want, info)
+			}
+		}
+	}
+}

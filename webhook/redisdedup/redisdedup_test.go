@@ -44,8 +44,39 @@ func newClient(t testing.TB, srv *redistest.Server) *redis.Client {
 // Dedupers, as two replicas hold them.
 func TestClaimCommitRelease(t *testing.T) {
 	srv := redistest.Start(t)
+	checkContract(t, redisdedup.New(newClient(t, srv)), redisdedup.New(newClient(t, srv)), "")
+}
+
+// On a Redis Cluster the contract holds for keys of every node: each
+// operation touches one key, so it goes to the node owning its slot.
+func TestCluster(t *testing.T) {
+	c := redistest.StartCluster(t, 3)
+	newCluster := func() *redis.ClusterClient {
+		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs, DisableIdentity: true})
+		t.Cleanup(func() { rdb.Close() })
+		return rdb
+	}
+	a, b := redisdedup.New(newCluster()), redisdedup.New(newCluster())
+	for i := range 12 {
+		checkContract(t, a, b, fmt.Sprintf("-%d", i))
+	}
+	// The keys landed on every node, or the test proved nothing of routing.
+	for _, addr := range c.Addrs {
+		node := redis.NewClient(&redis.Options{Addr: addr, DisableIdentity: true})
+		n, err := node.DBSize(t.Context()).Result()
+		node.Close()
+		if err != nil || n == 0 {
+			t.Errorf("node %s holds %d keys (%v); want some of the 24", addr, n, err)
+		}
+	}
+}
+
+// checkContract runs the Deduper contract on a and b, two replicas'
+// Dedupers of one store, with keys ending in suffix.
+func checkContract(t *testing.T, a, b *redisdedup.Deduper, suffix string) {
+	t.Helper()
 	ctx := t.Context()
-	a, b := redisdedup.New(newClient(t, srv)), redisdedup.New(newClient(t, srv))
+	k1, k2 := "k1"+suffix, "k2"+suffix
 	claim := func(d *redisdedup.Deduper, key string, want webhook.ClaimState) {
 		t.Helper()
 		got, err := d.Claim(ctx, key)
@@ -53,32 +84,32 @@ func TestClaimCommitRelease(t *testing.T) {
 			t.Fatalf("Claim(%q) = %v, %v; want %v", key, got, err, want)
 		}
 	}
-	claim(a, "k1", webhook.ClaimAcquired)
-	claim(a, "k1", webhook.ClaimInFlight) // the same replica, while it handles it
-	claim(b, "k1", webhook.ClaimInFlight) // another replica
-	if err := b.Release(ctx, "k1"); err != nil {
+	claim(a, k1, webhook.ClaimAcquired)
+	claim(a, k1, webhook.ClaimInFlight) // the same replica, while it handles it
+	claim(b, k1, webhook.ClaimInFlight) // another replica
+	if err := b.Release(ctx, k1); err != nil {
 		t.Fatal(err)
 	}
-	claim(b, "k1", webhook.ClaimInFlight) // b's release freed nothing of a's
-	if err := a.Commit(ctx, "k1"); err != nil {
+	claim(b, k1, webhook.ClaimInFlight) // b's release freed nothing of a's
+	if err := a.Commit(ctx, k1); err != nil {
 		t.Fatal(err)
 	}
-	claim(a, "k1", webhook.ClaimDone)
-	claim(b, "k1", webhook.ClaimDone)
-	if err := a.Release(ctx, "k1"); err != nil {
+	claim(a, k1, webhook.ClaimDone)
+	claim(b, k1, webhook.ClaimDone)
+	if err := a.Release(ctx, k1); err != nil {
 		t.Fatal(err)
 	}
-	claim(b, "k1", webhook.ClaimDone) // a late release keeps a handled event done
+	claim(b, k1, webhook.ClaimDone) // a late release keeps a handled event done
 
-	claim(a, "k2", webhook.ClaimAcquired)
-	if err := a.Release(ctx, "k2"); err != nil {
+	claim(a, k2, webhook.ClaimAcquired)
+	if err := a.Release(ctx, k2); err != nil {
 		t.Fatal(err)
 	}
-	claim(b, "k2", webhook.ClaimAcquired) // a failed event is handled again
-	if err := b.Commit(ctx, "k2"); err != nil {
+	claim(b, k2, webhook.ClaimAcquired) // a failed event is handled again
+	if err := b.Commit(ctx, k2); err != nil {
 		t.Fatal(err)
 	}
-	claim(a, "k2", webhook.ClaimDone)
+	claim(a, k2, webhook.ClaimDone)
 }
 
 // The keys and values in Redis are the documented ones: the prefix, a

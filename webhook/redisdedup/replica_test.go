@@ -86,17 +86,18 @@ func (l *ledger) checkOnce(t *testing.T, ids []string) {
 type replica struct {
 	addr string
 	hs   *http.Server
-	rdb  *redis.Client
+	rdb  redis.UniversalClient
 }
 
-// deduper makes a replica's store: Redis at addr, or memory when addr is
-// empty (the control: what one replica cannot know of another).
-func startReplica(t *testing.T, addr, redisAddr string, h doordash.Handler) *replica {
+// startReplica starts a replica on addr whose store is Redis at
+// redisAddrs (one server, or the nodes of a cluster), or memory when there
+// are none (the control: what one replica cannot know of another).
+func startReplica(t *testing.T, addr string, redisAddrs []string, h doordash.Handler) *replica {
 	t.Helper()
 	var store webhook.Deduper = webhook.NewMemoryDeduper(0, 0)
-	var rdb *redis.Client
-	if redisAddr != "" {
-		rdb = redis.NewClient(&redis.Options{Addr: redisAddr, DialTimeout: 500 * time.Millisecond, DialerRetries: 1, MaxRetries: 1, DisableIdentity: true})
+	var rdb redis.UniversalClient
+	if len(redisAddrs) > 0 {
+		rdb = redis.NewUniversalClient(&redis.UniversalOptions{Addrs: redisAddrs, DialTimeout: 500 * time.Millisecond, DialerRetries: 1, MaxRetries: 1, DisableIdentity: true})
 		store = redisdedup.New(rdb, redisdedup.WithLogger(slog.New(slog.DiscardHandler)))
 	}
 	srv, err := doordash.NewServer(h, doordash.WithBasicAuth(webhook.Credential{Username: "dd", Password: "dd-secret"}),
@@ -135,21 +136,21 @@ func (r *replica) stop() {
 
 // fleet is the replicas behind a round-robin proxy.
 type fleet struct {
-	t         *testing.T
-	redisAddr string
-	h         doordash.Handler
-	mu        sync.Mutex
-	replicas  []*replica
-	next      atomic.Uint64
-	proxy     *httptest.Server
-	client    *http.Client
-	failures  atomic.Int32 // 5xx answers
+	t          *testing.T
+	redisAddrs []string
+	h          doordash.Handler
+	mu         sync.Mutex
+	replicas   []*replica
+	next       atomic.Uint64
+	proxy      *httptest.Server
+	client     *http.Client
+	failures   atomic.Int32 // 5xx answers
 }
 
-func startFleet(t *testing.T, redisAddr string, h doordash.Handler) *fleet {
-	f := &fleet{t: t, redisAddr: redisAddr, h: h}
+func startFleet(t *testing.T, redisAddrs []string, h doordash.Handler) *fleet {
+	f := &fleet{t: t, redisAddrs: redisAddrs, h: h}
 	for range replicas {
-		f.replicas = append(f.replicas, startReplica(t, "127.0.0.1:0", redisAddr, h))
+		f.replicas = append(f.replicas, startReplica(t, "127.0.0.1:0", redisAddrs, h))
 	}
 	rp := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
@@ -180,7 +181,7 @@ func (f *fleet) restart(i int) {
 	old := f.replicas[i]
 	f.mu.Unlock()
 	old.stop()
-	r := startReplica(f.t, old.addr, f.redisAddr, f.h)
+	r := startReplica(f.t, old.addr, f.redisAddrs, f.h)
 	f.mu.Lock()
 	f.replicas[i] = r
 	f.mu.Unlock()
@@ -256,18 +257,23 @@ func parallel(n, workers int, do func(i int)) {
 // TestReplicasRetries: 3,000 events, each delivered and then retried
 // through the round-robin proxy (so most retries land on another replica
 // than the first delivery), are each handled exactly once with the shared
-// Deduper. With each replica's own memory instead (the control), retries
-// on other replicas are handled again: the test can tell the two apart.
+// Deduper, on one Redis or on a Redis Cluster. With each replica's own
+// memory instead (the control), retries on other replicas are handled
+// again: the test can tell the two apart.
 func TestReplicasRetries(t *testing.T) {
 	const events = 3000
-	for _, shared := range []bool{true, false} {
-		t.Run(map[bool]string{true: "redis", false: "memory"}[shared], func(t *testing.T) {
-			redisAddr := ""
-			if shared {
-				redisAddr = redistest.Start(t).Addr
+	for _, store := range []string{"redis", "cluster", "memory"} {
+		t.Run(store, func(t *testing.T) {
+			var addrs []string
+			switch store {
+			case "redis":
+				addrs = []string{redistest.Start(t).Addr}
+			case "cluster":
+				addrs = redistest.StartCluster(t, 3).Addrs
 			}
+			shared := addrs != nil
 			l := newLedger()
-			f := startFleet(t, redisAddr, l.handler())
+			f := startFleet(t, addrs, l.handler())
 			ids := make([]string, events)
 			var elsewhere atomic.Int32
 			parallel(events, 16, func(i int) {
@@ -307,7 +313,7 @@ func TestReplicasSimultaneousCopies(t *testing.T) {
 	srv := redistest.Start(t)
 	l := newLedger()
 	l.hold = func() { time.Sleep(2 * time.Millisecond) } // keep the first copy in flight
-	f := startFleet(t, srv.Addr, l.handler())
+	f := startFleet(t, []string{srv.Addr}, l.handler())
 	ids := make([]string, events)
 	var conflicts atomic.Int32
 	parallel(events, 8, func(i int) {
@@ -344,7 +350,7 @@ func TestReplicaRestart(t *testing.T) {
 	const events = 300
 	srv := redistest.Start(t)
 	l := newLedger()
-	f := startFleet(t, srv.Addr, l.handler())
+	f := startFleet(t, []string{srv.Addr}, l.handler())
 	ids := make([]string, events)
 	parallel(events, 8, func(i int) {
 		ids[i] = fmt.Sprintf("P-%d", i)
@@ -389,7 +395,7 @@ func TestReplicasRedisOutage(t *testing.T) {
 		}
 		mu.Unlock()
 	}
-	f := startFleet(t, srv.Addr, l.handler())
+	f := startFleet(t, []string{srv.Addr}, l.handler())
 	go func() {
 		for handled.Load() < events/3 {
 			time.Sleep(time.Millisecond)
