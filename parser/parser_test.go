@@ -412,6 +412,54 @@ components:
 	}
 }
 
+// TestConstOverBaseType: an allOf part that only fixes a property's value
+// keeps the type the base declares, and stays untyped when the value is
+// not one of the base's.
+func TestConstOverBaseType(t *testing.T) {
+	api, err := parser.Parse("allof-const.yaml", []byte(`
+asyncapi: 2.6.0
+info: {title: t, version: '1'}
+channels:
+  /events:
+    publish:
+      message:
+        name: Opened
+        payload:
+          allOf:
+            - $ref: '#/components/schemas/Event'
+            - properties:
+                kind: {const: opened}
+                count: {const: 3}
+                ratio: {const: 0.5}
+                flag: {const: true}
+                odd: {const: 7}
+components:
+  schemas:
+    Event:
+      type: object
+      properties:
+        kind: {type: string}
+        count: {type: integer}
+        ratio: {type: integer}
+        flag: {type: boolean}
+        odd: {type: string}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := api.Channels[0].Messages[0].Payload
+	for name, want := range map[string]model.Kind{
+		"kind": model.String, "count": model.Integer, "flag": model.Bool,
+		"ratio": model.Any, // 0.5 is no integer
+		"odd":   model.Any, // 7 is no string
+	} {
+		f := field(t, opened, name)
+		if f.Type.Kind != want || !f.HasConst {
+			t.Errorf("%s: kind %v, const %v; want %v with its const", name, f.Type.Kind, f.HasConst, want)
+		}
+	}
+}
+
 // TestNullableUses checks that every way of writing "this schema or null"
 // is read as a use of the schema that admits null, with no type of its
 // own, and that $ref beside nullable: false or beside nothing is the

@@ -3,6 +3,7 @@ package parser
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -614,7 +615,9 @@ func (r *schemaReader) warnLoose() {
 }
 
 // mergeField adds f, or merges it into the field of the same name that an
-// earlier allOf part declared: required if either says so.
+// earlier allOf part declared: required if either says so. A part that
+// only fixes the value ({const: x} over a base's {type: string}) keeps the
+// base's type: the value must satisfy both.
 func mergeField(fields []*model.Field, f *model.Field) []*model.Field {
 	for i, old := range fields {
 		if old.Name == f.Name {
@@ -623,11 +626,34 @@ func mergeField(fields []*model.Field, f *model.Field) []*model.Field {
 			if merged.Description == "" {
 				merged.Description = old.Description
 			}
+			if f.HasConst && untyped(f.Type) && constFits(old.Type, f.Const) {
+				merged.Type = old.Type
+			}
 			fields[i] = &merged
 			return fields
 		}
 	}
 	return append(fields, f)
+}
+
+// untyped reports whether t says nothing of its values: a schema of no
+// type, such as one that only fixes a const.
+func untyped(t *model.Type) bool {
+	return t.Kind == model.Any && !t.Nullable && !t.Named && len(t.Fields) == 0 && len(t.Variants) == 0 && t.Elem == nil
+}
+
+// constFits reports whether v, a const's JSON value, is one of t's
+// scalar values.
+func constFits(t *model.Type, v any) bool {
+	switch v := v.(type) {
+	case string:
+		return t.Kind == model.String
+	case bool:
+		return t.Kind == model.Bool
+	case float64:
+		return t.Kind == model.Number || t.Kind == model.Integer && v == math.Trunc(v)
+	}
+	return false
 }
 
 func (r *schemaReader) union(t *model.Type, s *openapi3.Schema, loc at) {

@@ -291,7 +291,7 @@ func (x *Processed) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event")
 			}
-			if err := jsonx.Raw(d, &x.Event); err != nil {
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 4:
@@ -339,7 +339,7 @@ func (x *Processed) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.SMTPID)
 	}
 	e.Key(m, "\"event\":")
-	e.Raw(x.Event)
+	e.Str(x.Event)
 	if x.Category != nil {
 		e.Key(m, "\"category\":")
 		x.Category.encodeJSON(e)
@@ -444,7 +444,7 @@ func (x *Delivered) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event")
 			}
-			if err := jsonx.Raw(d, &x.Event); err != nil {
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 4:
@@ -496,7 +496,7 @@ func (x *Delivered) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.SMTPID)
 	}
 	e.Key(m, "\"event\":")
-	e.Raw(x.Event)
+	e.Str(x.Event)
 	if x.Category != nil {
 		e.Key(m, "\"category\":")
 		x.Category.encodeJSON(e)
@@ -610,7 +610,7 @@ func (x *Open) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event")
 			}
-			if err := jsonx.Raw(d, &x.Event); err != nil {
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 4:
@@ -666,7 +666,7 @@ func (x *Open) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.SMTPID)
 	}
 	e.Key(m, "\"event\":")
-	e.Raw(x.Event)
+	e.Str(x.Event)
 	if x.Category != nil {
 		e.Key(m, "\"category\":")
 		x.Category.encodeJSON(e)
@@ -789,7 +789,7 @@ func (x *Bounce) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event")
 			}
-			if err := jsonx.Raw(d, &x.Event); err != nil {
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 4:
@@ -849,7 +849,7 @@ func (x *Bounce) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.SMTPID)
 	}
 	e.Key(m, "\"event\":")
-	e.Raw(x.Event)
+	e.Str(x.Event)
 	if x.Category != nil {
 		e.Key(m, "\"category\":")
 		x.Category.encodeJSON(e)
@@ -990,7 +990,7 @@ func (x *Click) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "event")
 			}
-			if err := jsonx.Raw(d, &x.Event); err != nil {
+			if err := jsonx.ReadStr(d, &x.Event); err != nil {
 				return jsonx.Field(err, "event")
 			}
 		case 4:
@@ -1045,7 +1045,7 @@ func (x *Click) encodeJSON(e *jsonx.Encoder) {
 		e.Str(*x.SMTPID)
 	}
 	e.Key(m, "\"event\":")
-	e.Raw(x.Event)
+	e.Str(x.Event)
 	if x.Category != nil {
 		e.Key(m, "\"category\":")
 		x.Category.encodeJSON(e)

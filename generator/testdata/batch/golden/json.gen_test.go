@@ -274,7 +274,7 @@ func jsonRandomProcessed(r *jsontest.Rand, depth int) {
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("processed")
 		}
 	}
@@ -322,7 +322,7 @@ func jsonRandomDelivered(r *jsontest.Rand, depth int) {
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("delivered")
 		}
 	}
@@ -376,7 +376,7 @@ func jsonRandomOpen(r *jsontest.Rand, depth int) {
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("open")
 		}
 	}
@@ -436,7 +436,7 @@ func jsonRandomBounce(r *jsontest.Rand, depth int) {
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("bounce")
 		}
 	}
@@ -507,7 +507,7 @@ func jsonRandomClick(r *jsontest.Rand, depth int) {
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "event")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("click")
 		}
 	}

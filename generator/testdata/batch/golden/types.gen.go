@@ -158,7 +158,7 @@ type Processed struct {
 	SMTPID    *string `json:"smtp-id,omitzero"`
 
 	// The spec fixes its value to ProcessedEvent.
-	Event json.RawMessage `json:"event"`
+	Event string `json:"event"`
 
 	// One category or a list of them, as the mail was sent with.
 	Category    *EventCategory `json:"category,omitzero"`
@@ -194,9 +194,9 @@ func (x *Processed) GetSMTPID() string {
 }
 
 // GetEvent returns the event property, or the zero value when x is nil.
-func (x *Processed) GetEvent() json.RawMessage {
+func (x *Processed) GetEvent() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.Event
@@ -246,7 +246,7 @@ type Delivered struct {
 	SMTPID    *string `json:"smtp-id,omitzero"`
 
 	// The spec fixes its value to DeliveredEvent.
-	Event json.RawMessage `json:"event"`
+	Event string `json:"event"`
 
 	// One category or a list of them, as the mail was sent with.
 	Category    *EventCategory `json:"category,omitzero"`
@@ -283,9 +283,9 @@ func (x *Delivered) GetSMTPID() string {
 }
 
 // GetEvent returns the event property, or the zero value when x is nil.
-func (x *Delivered) GetEvent() json.RawMessage {
+func (x *Delivered) GetEvent() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.Event
@@ -345,7 +345,7 @@ type Open struct {
 	SMTPID    *string `json:"smtp-id,omitzero"`
 
 	// The spec fixes its value to OpenEvent.
-	Event json.RawMessage `json:"event"`
+	Event string `json:"event"`
 
 	// One category or a list of them, as the mail was sent with.
 	Category    *EventCategory `json:"category,omitzero"`
@@ -383,9 +383,9 @@ func (x *Open) GetSMTPID() string {
 }
 
 // GetEvent returns the event property, or the zero value when x is nil.
-func (x *Open) GetEvent() json.RawMessage {
+func (x *Open) GetEvent() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.Event
@@ -454,7 +454,7 @@ type Bounce struct {
 	SMTPID    *string `json:"smtp-id,omitzero"`
 
 	// The spec fixes its value to BounceEvent.
-	Event json.RawMessage `json:"event"`
+	Event string `json:"event"`
 
 	// One category or a list of them, as the mail was sent with.
 	Category    *EventCategory `json:"category,omitzero"`
@@ -493,9 +493,9 @@ func (x *Bounce) GetSMTPID() string {
 }
 
 // GetEvent returns the event property, or the zero value when x is nil.
-func (x *Bounce) GetEvent() json.RawMessage {
+func (x *Bounce) GetEvent() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.Event
@@ -595,7 +595,7 @@ type Click struct {
 	SMTPID    *string `json:"smtp-id,omitzero"`
 
 	// The spec fixes its value to ClickEvent.
-	Event json.RawMessage `json:"event"`
+	Event string `json:"event"`
 
 	// One category or a list of them, as the mail was sent with.
 	Category    *EventCategory `json:"category,omitzero"`
@@ -632,9 +632,9 @@ func (x *Click) GetSMTPID() string {
 }
 
 // GetEvent returns the event property, or the zero value when x is nil.
-func (x *Click) GetEvent() json.RawMessage {
+func (x *Click) GetEvent() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.Event

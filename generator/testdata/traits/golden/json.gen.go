@@ -160,7 +160,7 @@ func (x *JobStarted) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<0); err != nil {
 				return jsonx.Field(err, "state")
 			}
-			if err := jsonx.Raw(d, &x.State); err != nil {
+			if err := jsonx.ReadStr(d, &x.State); err != nil {
 				return jsonx.Field(err, "state")
 			}
 		case 1:
@@ -189,7 +189,7 @@ func (x *JobStarted) decodeJSON(d *jsonx.Decoder) error {
 func (x *JobStarted) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"state\":")
-	e.Raw(x.State)
+	e.Str(x.State)
 	e.Key(m, "\"job\":")
 	e.Str(x.Job)
 	e.ObjEnd()
@@ -297,7 +297,7 @@ func (x *JobFinished) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<0); err != nil {
 				return jsonx.Field(err, "state")
 			}
-			if err := jsonx.Raw(d, &x.State); err != nil {
+			if err := jsonx.ReadStr(d, &x.State); err != nil {
 				return jsonx.Field(err, "state")
 			}
 		case 1:
@@ -326,7 +326,7 @@ func (x *JobFinished) decodeJSON(d *jsonx.Decoder) error {
 func (x *JobFinished) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"state\":")
-	e.Raw(x.State)
+	e.Str(x.State)
 	e.Key(m, "\"job\":")
 	e.Str(x.Job)
 	e.ObjEnd()

@@ -167,7 +167,7 @@ func jsonRandomJobStarted(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "state")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("started")
 		}
 	}
@@ -197,7 +197,7 @@ func jsonRandomJobFinished(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "state")
-		if !r.Null(true, 8) {
+		if !r.Null(true, 32) {
 			r.Enum("finished")
 		}
 	}

@@ -2,8 +2,6 @@
 
 package traits
 
-import "encoding/json"
-
 // Job is an object defined at #/components/schemas/Job.
 type Job struct {
 	State string `json:"state"`
@@ -31,14 +29,14 @@ func (x *Job) GetJob() string {
 // JobStarted is an object defined at #/components/messages/JobStarted/payload.
 type JobStarted struct {
 	// The spec fixes its value to JobStartedState.
-	State json.RawMessage `json:"state"`
-	Job   string          `json:"job"`
+	State string `json:"state"`
+	Job   string `json:"job"`
 }
 
 // GetState returns the state property, or the zero value when x is nil.
-func (x *JobStarted) GetState() json.RawMessage {
+func (x *JobStarted) GetState() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.State
@@ -78,14 +76,14 @@ func (x *DeliveryHeaders) GetXDeliveryID() string {
 // #/components/messages/JobFinished/payload.
 type JobFinished struct {
 	// The spec fixes its value to JobFinishedState.
-	State json.RawMessage `json:"state"`
-	Job   string          `json:"job"`
+	State string `json:"state"`
+	Job   string `json:"job"`
 }
 
 // GetState returns the state property, or the zero value when x is nil.
-func (x *JobFinished) GetState() json.RawMessage {
+func (x *JobFinished) GetState() string {
 	if x == nil {
-		var zero json.RawMessage
+		var zero string
 		return zero
 	}
 	return x.State
