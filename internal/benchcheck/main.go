@@ -361,7 +361,7 @@ func scaleVerdict(w io.Writer, r *results) []string {
 		if mem <= 0 || memPar <= 0 || one <= 0 || par <= 0 {
 			continue
 		}
-		judged := "not judged"
+		judged := "reported"
 		if t.oneAtATime {
 			judged = fmt.Sprintf("target at most %gx", t.ratio)
 		}
