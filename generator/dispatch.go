@@ -19,6 +19,10 @@ func (g *gen) dispatch(f *jen.File) {
 	f.Comment("update the github.com/hookgen/hookgen module.")
 	f.Const().Id("_").Op("=").Qual(implPkg, "SupportPackageIsVersion1")
 	f.Line()
+	f.Comment("provider names the package's deliveries: it starts their event ids, so that another")
+	f.Comment("provider's id 42 is another event, and names them in hand-off stores and logs.")
+	f.Const().Id("provider").Op("=").Lit(pkg)
+	f.Line()
 	fileComment(f, fmt.Sprintf("Dispatcher routes deliveries of %s to a Handler, whatever transport "+
 		"brought them: Server is its HTTP adapter, and a queue consumer can call Dispatch. "+
 		"It does not check credentials.", g.api.Title))
@@ -34,8 +38,7 @@ func (g *gen) dispatch(f *jen.File) {
 	)
 	f.Line()
 	f.Func().Id("newDispatcher").Params(jen.Id("h").Id("Handler"), jen.Id("s").Op("*").Qual(implPkg, "Settings")).Op("*").Id("Dispatcher").Block(
-		jen.Comment("Event ids are per provider: another provider's id 42 is another event."),
-		jen.Id("s").Dot("Runner").Dot("KeyPrefix").Op("=").Lit(pkg+":"),
+		jen.Id("s").Dot("Runner").Dot("KeyPrefix").Op("=").Id("provider").Op("+").Lit(":"),
 		jen.Return(jen.Op("&").Id("Dispatcher").Values(jen.Dict{jen.Id("handler"): jen.Id("h"), jen.Id("runner"): jen.Op("&").Id("s").Dot("Runner")})),
 	)
 	f.Line()

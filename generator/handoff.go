@@ -24,7 +24,7 @@ func (g *gen) handoff(f *jen.File) {
 	fileComment(f, fmt.Sprintf("Provider returns %q, which starts the package's event ids and "+
 		"names its deliveries in a hand-off store.", pkg))
 	f.Func().Params(jen.Id("d").Op("*").Id("Dispatcher")).Id("Provider").Params().String().Block(
-		jen.Return(jen.Lit(pkg)),
+		jen.Return(jen.Id("provider")),
 	)
 	f.Line()
 	var cases []jen.Code

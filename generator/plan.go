@@ -223,7 +223,7 @@ var reserved = []string{
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
 	"Credentials", "JSONValue", "Unmarshal", "Marshal",
 	// unexported
-	"decodeDelivery", "newDispatcher", "securityRequirements", "exampleOf", "newRequest", "kitRoute", "recorder",
+	"decodeDelivery", "newDispatcher", "provider", "securityRequirements", "exampleOf", "newRequest", "kitRoute", "recorder",
 }
 
 // newPlan decides the Go shape of api, in model order.

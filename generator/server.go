@@ -71,7 +71,7 @@ func (g *gen) server(f *jen.File) {
 			jen.Id("Logger"):    jen.Id("s").Dot("Runner").Dot("Logger"),
 			jen.Id(dispatch):    jen.Id("d").Dot(g.channel(c).Route),
 			jen.Id("Observer"):  jen.Id("s").Dot("Observer"),
-			jen.Id("Provider"):  jen.Lit(g.cfg.Package),
+			jen.Id("Provider"):  jen.Id("provider"),
 			jen.Id("Schemes"):   jen.Id("schemes"),
 		}
 		g.formEndpoint(c, d)
@@ -190,7 +190,7 @@ func (g *gen) options(f *jen.File) {
 		case "basic":
 			doc = fmt.Sprintf("%s authenticates deliveries with HTTP Basic credentials: any of creds passes, so several allow rotation.", name)
 			params = []jen.Code{jen.Id("creds").Op("...").Qual(webhookPkg, "Credential")}
-			verifier = jen.Qual(webhookPkg, "BasicAuth").Call(jen.Lit(g.cfg.Package), jen.Id("creds").Op("..."))
+			verifier = jen.Qual(webhookPkg, "BasicAuth").Call(jen.Id("provider"), jen.Id("creds").Op("..."))
 		case "apikey":
 			in := s.In
 			if in == "" {

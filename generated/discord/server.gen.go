@@ -49,7 +49,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		DispatchReply: d.routeInteractions,
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
-		Provider:      "discord",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhook,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "doordash",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -132,7 +132,7 @@ func AllowUnauthenticated() Option {
 //
 // Basic authentication for webhook endpoint security.
 func WithBasicAuth(creds ...webhook.Credential) Option {
-	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth("doordash", creds...))
+	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth(provider, creds...))
 }
 
 // WithOAuth2 authenticates deliveries with v, e.g. the Verifier of an

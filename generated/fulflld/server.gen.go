@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhook,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "fulflld",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -134,5 +134,5 @@ func AllowUnauthenticated() Option {
 // authentication; this scheme is the spec's choice (see the spec's header
 // comment), so confirm with Fulflld how it authenticates.
 func WithBasicAuth(creds ...webhook.Credential) Option {
-	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth("fulflld", creds...))
+	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth(provider, creds...))
 }

@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhookDeliveryStatus,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "grubhub",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -61,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhookDeliveryRefund,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "grubhub",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -156,7 +156,7 @@ func AllowUnauthenticated() Option {
 // Basic authentication using credentials provided during partner signup,
 // included in the header of webhook requests.
 func WithBasicAuth(creds ...webhook.Credential) Option {
-	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth("grubhub", creds...))
+	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth(provider, creds...))
 }
 
 // WithHMACAuth authenticates deliveries signed with the HTTP MAC scheme

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhook,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "instabee",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -133,7 +133,7 @@ func AllowUnauthenticated() Option {
 // HTTP Basic authentication with the username and password the merchant enters
 // in the Instabee merchant portal.
 func WithBasicAuth(creds ...webhook.Credential) Option {
-	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth("instabee", creds...))
+	return hookimpl.WithScheme("basicAuth", webhook.BasicAuth(provider, creds...))
 }
 
 // WithMerchantOAuth authenticates deliveries with v, e.g. the Verifier of an

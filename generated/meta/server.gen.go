@@ -57,7 +57,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		},
 		Logger:   s.Runner.Logger,
 		Observer: s.Observer,
-		Provider: "meta",
+		Provider: provider,
 		Schemes:  schemes,
 		Verifier: v,
 	}

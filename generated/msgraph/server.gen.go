@@ -55,7 +55,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		},
 		Logger:   s.Runner.Logger,
 		Observer: s.Observer,
-		Provider: "msgraph",
+		Provider: provider,
 		Schemes:  schemes,
 		Verifier: v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		DispatchReply: d.routeSlackEvents,
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
-		Provider:      "slack",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}

@@ -54,7 +54,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		FormOnly:  true,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "twilio",
+		Provider:  provider,
 		PublicURL: s.PublicURL,
 		Schemes:   schemes,
 		Verifier:  v,

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		DispatchReply: d.routeZoomEvents,
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
-		Provider:      "zoom",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}

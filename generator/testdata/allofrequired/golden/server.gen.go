@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeEvents,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "allofrequired",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeOrders,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "allofscalar",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -61,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeNotes,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "allofscalar",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

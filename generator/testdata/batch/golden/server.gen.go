@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeEvents,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "batch",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -51,7 +51,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
 		Params:    []string{"orderId"},
-		Provider:  "constructs",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -62,7 +62,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeCatalog,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "constructs",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -153,7 +153,7 @@ func AllowUnauthenticated() Option {
 //
 // HTTP Basic credentials agreed with the provider.
 func WithUserPass(creds ...webhook.Credential) Option {
-	return hookimpl.WithScheme("userPass", webhook.BasicAuth("constructs", creds...))
+	return hookimpl.WithScheme("userPass", webhook.BasicAuth(provider, creds...))
 }
 
 // WithAPIKey authenticates deliveries by a key in the header X-Api-Key: any of

@@ -52,7 +52,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeEvents,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "edgecases",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -63,7 +63,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routePayouts,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "edgecases",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -74,7 +74,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeThings,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "edgecases",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

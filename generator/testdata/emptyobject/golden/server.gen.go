@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeNotes,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "emptyobject",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

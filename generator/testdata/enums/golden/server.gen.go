@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeTasks,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "enums",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -61,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeLevels,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "enums",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

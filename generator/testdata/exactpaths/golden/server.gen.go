@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeRoot,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "exactpaths",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -61,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeHooks,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "exactpaths",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeUsers,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "exampleforms",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

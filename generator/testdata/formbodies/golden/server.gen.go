@@ -52,7 +52,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		FormOnly:  true,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "formbodies",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -64,7 +64,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Form:      true,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "formbodies",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

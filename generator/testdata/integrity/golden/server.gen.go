@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeOrders,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "integrity",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -49,7 +49,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhook,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "keysigs",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

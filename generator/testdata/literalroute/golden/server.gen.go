@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeInteractions,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "literalroute",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -61,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeChecks,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "literalroute",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

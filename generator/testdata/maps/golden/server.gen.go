@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeMetrics,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "maps",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -52,7 +52,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeComments,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "messagekeys",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -63,7 +63,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routePing,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "messagekeys",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -74,7 +74,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeStatus,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "messagekeys",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeChanges,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "nestedbatch",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeWebhook,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "nooperation",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeProfiles,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "nullable",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

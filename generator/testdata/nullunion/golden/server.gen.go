@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeSightings,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "nullunion",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

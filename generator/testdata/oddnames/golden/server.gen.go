@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeOdd,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "oddnames",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

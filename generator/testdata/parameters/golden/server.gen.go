@@ -51,7 +51,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
 		Params:    []string{"storeId"},
-		Provider:  "parameters",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -63,7 +63,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
 		Params:    []string{"storeId", "status"},
-		Provider:  "parameters",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeOrg,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "recursion",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeUserSignedup,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "relativechannel",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -62,7 +62,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
 		Params:    []string{"userId"},
-		Provider:  "relativechannel",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

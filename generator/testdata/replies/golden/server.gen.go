@@ -54,7 +54,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		DispatchReply: d.routeInteractions,
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
-		Provider:      "replies",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}
@@ -65,7 +65,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		DispatchReply: d.routeValidate,
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
-		Provider:      "replies",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}
@@ -76,7 +76,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		DispatchReply: d.routeAudit,
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
-		Provider:      "replies",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}
@@ -87,7 +87,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeNotices,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "replies",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -52,7 +52,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeOrdersEu,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "reusedmessage",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -63,7 +63,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeOrdersUs,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "reusedmessage",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -74,7 +74,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeRefunds,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "reusedmessage",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

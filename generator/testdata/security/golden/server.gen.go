@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routePings,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "security",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -132,7 +132,7 @@ func AllowUnauthenticated() Option {
 //
 // HTTP Basic credentials.
 func WithBasic(creds ...webhook.Credential) Option {
-	return hookimpl.WithScheme("basic", webhook.BasicAuth("security", creds...))
+	return hookimpl.WithScheme("basic", webhook.BasicAuth(provider, creds...))
 }
 
 // WithSigned authenticates deliveries by an HMAC signature in the X-Signature

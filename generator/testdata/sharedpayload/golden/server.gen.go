@@ -50,7 +50,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeTickets,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "sharedpayload",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -61,7 +61,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeArchive,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "sharedpayload",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeDrawings,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "taggedoneof",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

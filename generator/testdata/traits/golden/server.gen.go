@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeJobs,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "traits",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -48,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routePoints,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "tuples",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}

@@ -52,7 +52,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeTags,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "unnamed",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -63,7 +63,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeCounts,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "unnamed",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
@@ -74,7 +74,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Dispatch:  d.routeNote,
 		Logger:    s.Runner.Logger,
 		Observer:  s.Observer,
-		Provider:  "unnamed",
+		Provider:  provider,
 		Schemes:   schemes,
 		Verifier:  v,
 	}
