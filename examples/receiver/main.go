@@ -205,7 +205,10 @@ func envOr(env func(string) string, key, def string) string {
 }
 
 // option is an option of any generated package: every package's Option
-// is an alias of the same type, so one slice holds any provider's.
+// is an alias of the same type, so one slice holds any provider's, and
+// the options every package has (AllowUnauthenticated, WithLogger,
+// WithDeduper, WithHandoff, WithObserver) are the same in each: one
+// package's serve all.
 type option = doordash.Option
 
 // provider is one generated package to mount.
@@ -218,13 +221,6 @@ type provider struct {
 	server  func(h func(ctx context.Context, message string, event any) error, opts ...option) (http.Handler, error)
 	// dispatcher is the package's NewDispatcher, for a hand-off consumer.
 	dispatcher func(h func(ctx context.Context, message string, event any) error, opts ...option) hookjs.Dispatcher
-	// allowUnauthenticated, withLogger, withDeduper, withHandoff and
-	// withObserver are the package's options of those names.
-	allowUnauthenticated func() option
-	withLogger           func(*slog.Logger) option
-	withDeduper          func(webhook.Deduper) option
-	withHandoff          func(webhook.Handoff) option
-	withObserver         func(webhook.Observer) option
 }
 
 var providers = []provider{
@@ -242,11 +238,6 @@ var providers = []provider{
 		dispatcher: func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
 			return doordash.NewDispatcher(doordash.EventFunc(h), opts...)
 		},
-		allowUnauthenticated: doordash.AllowUnauthenticated,
-		withLogger:           doordash.WithLogger,
-		withDeduper:          doordash.WithDeduper,
-		withHandoff:          doordash.WithHandoff,
-		withObserver:         doordash.WithObserver,
 	},
 	{
 		name: "grubhub",
@@ -270,11 +261,6 @@ var providers = []provider{
 		dispatcher: func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
 			return grubhub.NewDispatcher(grubhub.EventFunc(h), opts...)
 		},
-		allowUnauthenticated: grubhub.AllowUnauthenticated,
-		withLogger:           grubhub.WithLogger,
-		withDeduper:          grubhub.WithDeduper,
-		withHandoff:          grubhub.WithHandoff,
-		withObserver:         grubhub.WithObserver,
 	},
 	{
 		name: "instacart",
@@ -298,32 +284,24 @@ var providers = []provider{
 		dispatcher: func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
 			return instacart.NewDispatcher(instacart.EventFunc(h), opts...)
 		},
-		allowUnauthenticated: instacart.AllowUnauthenticated,
-		withLogger:           instacart.WithLogger,
-		withDeduper:          instacart.WithDeduper,
-		withHandoff:          instacart.WithHandoff,
-		withObserver:         instacart.WithObserver,
 	},
 	basicProvider("instabee", instabee.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return instabee.NewServer(instabee.EventFunc(h), opts...)
 	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
 		return instabee.NewDispatcher(instabee.EventFunc(h), opts...)
-	}, instabee.AllowUnauthenticated, instabee.WithLogger, instabee.WithDeduper, instabee.WithHandoff, instabee.WithObserver),
+	}),
 	basicProvider("fulflld", fulflld.WithBasicAuth, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
 		return fulflld.NewServer(fulflld.EventFunc(h), opts...)
 	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
 		return fulflld.NewDispatcher(fulflld.EventFunc(h), opts...)
-	}, fulflld.AllowUnauthenticated, fulflld.WithLogger, fulflld.WithDeduper, fulflld.WithHandoff, fulflld.WithObserver),
+	}),
 }
 
 // basicProvider is a provider authenticated with Basic credentials from
 // NAME_USERNAME and NAME_PASSWORD.
 func basicProvider(name string, withBasic func(...webhook.Credential) option,
 	server func(func(context.Context, string, any) error, ...option) (http.Handler, error),
-	dispatcher func(func(context.Context, string, any) error, ...option) hookjs.Dispatcher,
-	allowUnauthenticated func() option, withLogger func(*slog.Logger) option,
-	withDeduper func(webhook.Deduper) option, withHandoff func(webhook.Handoff) option,
-	withObserver func(webhook.Observer) option) provider {
+	dispatcher func(func(context.Context, string, any) error, ...option) hookjs.Dispatcher) provider {
 	prefix := strings.ToUpper(name)
 	return provider{
 		name: name,
@@ -333,13 +311,8 @@ func basicProvider(name string, withBasic func(...webhook.Credential) option,
 			}
 			return nil, nil, nil
 		},
-		server:               server,
-		dispatcher:           dispatcher,
-		allowUnauthenticated: allowUnauthenticated,
-		withLogger:           withLogger,
-		withDeduper:          withDeduper,
-		withHandoff:          withHandoff,
-		withObserver:         withObserver,
+		server:     server,
+		dispatcher: dispatcher,
 	}
 }
 
@@ -363,20 +336,20 @@ func newMux(cfg config, log *slog.Logger) (*http.ServeMux, error) {
 				log.Warn("not mounted: no credentials set (see -h), or run with -insecure", "provider", p.name)
 				continue
 			}
-			opts = append(opts, p.allowUnauthenticated())
+			opts = append(opts, doordash.AllowUnauthenticated())
 			log.Warn("serving WITHOUT authentication", "provider", p.name)
 		}
 		plog := log.With("provider", p.name)
-		opts = append(opts, p.withLogger(plog), p.withObserver(obs))
+		opts = append(opts, doordash.WithLogger(plog), doordash.WithObserver(obs))
 		if cfg.deduper != nil {
-			opts = append(opts, p.withDeduper(cfg.deduper))
+			opts = append(opts, doordash.WithDeduper(cfg.deduper))
 		}
 		if cfg.dispatcher != nil {
 			// The consumer's Dispatcher: the same handler and store.
 			cfg.dispatcher(p.dispatcher(logEvent(plog), opts...))
 		}
 		if cfg.handoff != nil {
-			opts = append(opts, p.withHandoff(cfg.handoff))
+			opts = append(opts, doordash.WithHandoff(cfg.handoff))
 		}
 		srv, err := p.server(logEvent(plog), opts...)
 		if err != nil {
