@@ -1,10 +1,11 @@
 package hookimpl
 
 import (
-	"github.com/hookgen/hookgen/runtime/jsonx"
-
 	"encoding/json"
 	"errors"
+	"time"
+
+	"github.com/hookgen/hookgen/runtime/jsonx"
 )
 
 // SetProperty returns a JSON object body with the property name set to
@@ -45,4 +46,50 @@ func setRawAt(body []byte, path []string, v json.RawMessage) ([]byte, error) {
 	}
 	m[path[0]] = v
 	return json.Marshal(m)
+}
+
+// SameJSON reports whether two decoded JSON values (of encoding/json's
+// any) are equal, two strings also when both are RFC 3339 date-times of
+// the same instant: a date-time property decodes to a time.Time, which
+// keeps the instant and not its text, so "2021-05-27T16:39:28.153000+00:00"
+// comes back as "2021-05-27T16:39:28.153Z". A round-trip test compares
+// with it.
+func SameJSON(want, got any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for k, wv := range w {
+			if gv, ok := g[k]; !ok || !SameJSON(wv, gv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !SameJSON(w[i], g[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		g, ok := got.(string)
+		if !ok {
+			return false
+		}
+		if g == w {
+			return true
+		}
+		wt, werr := time.Parse(time.RFC3339Nano, w)
+		gt, gerr := time.Parse(time.RFC3339Nano, g)
+		return werr == nil && gerr == nil && wt.Equal(gt)
+	default:
+		return want == got
+	}
 }
