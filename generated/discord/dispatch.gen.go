@@ -77,6 +77,12 @@ func (d *Dispatcher) routeInteractions(ctx context.Context, del *webhook.Deliver
 		return d.deliverPing(ctx, del)
 	case "2":
 		return d.deliverApplicationCommand(ctx, del)
+	case "3":
+		return d.deliverMessageComponent(ctx, del)
+	case "4":
+		return d.deliverAutocomplete(ctx, del)
+	case "5":
+		return d.deliverModalSubmit(ctx, del)
 	}
 	if value == "" {
 		return hookimpl.Reply{}, hookimpl.InvalidPayload(errors.New("the body's type is absent or null: it names the event"))
@@ -119,6 +125,80 @@ func (d *Dispatcher) runApplicationCommand(ctx context.Context, del *webhook.Del
 	}
 	return d.runner.RunReply(ctx, del, "application/json", func(ctx context.Context) ([]byte, error) {
 		reply, err := d.handler.HandleApplicationCommand(ctx, event)
+		if err != nil || reply == nil {
+			return nil, err
+		}
+		return Marshal(reply)
+	})
+}
+
+// deliverMessageComponent decodes the payload of MessageComponent and passes it
+// to runMessageComponent.
+func (d *Dispatcher) deliverMessageComponent(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
+	event := new(MessageComponent)
+	err := decodeDelivery(del.Body, event)
+	return d.runMessageComponent(ctx, del, event, err)
+}
+
+// runMessageComponent calls HandleMessageComponent once per event id (its
+// body's SHA-256) with the payload of MessageComponent, unless decoding it
+// failed with err.
+func (d *Dispatcher) runMessageComponent(ctx context.Context, del *webhook.Delivery, event *MessageComponent, err error) (hookimpl.Reply, error) {
+	del.Message = "MessageComponent"
+	if err != nil {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(err)
+	}
+	return d.runner.RunReply(ctx, del, "application/json", func(ctx context.Context) ([]byte, error) {
+		reply, err := d.handler.HandleMessageComponent(ctx, event)
+		if err != nil || reply == nil {
+			return nil, err
+		}
+		return Marshal(reply)
+	})
+}
+
+// deliverAutocomplete decodes the payload of Autocomplete and passes it to
+// runAutocomplete.
+func (d *Dispatcher) deliverAutocomplete(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
+	event := new(Autocomplete)
+	err := decodeDelivery(del.Body, event)
+	return d.runAutocomplete(ctx, del, event, err)
+}
+
+// runAutocomplete calls HandleAutocomplete once per event id (its body's
+// SHA-256) with the payload of Autocomplete, unless decoding it failed with
+// err.
+func (d *Dispatcher) runAutocomplete(ctx context.Context, del *webhook.Delivery, event *Autocomplete, err error) (hookimpl.Reply, error) {
+	del.Message = "Autocomplete"
+	if err != nil {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(err)
+	}
+	return d.runner.RunReply(ctx, del, "application/json", func(ctx context.Context) ([]byte, error) {
+		reply, err := d.handler.HandleAutocomplete(ctx, event)
+		if err != nil || reply == nil {
+			return nil, err
+		}
+		return Marshal(reply)
+	})
+}
+
+// deliverModalSubmit decodes the payload of ModalSubmit and passes it to
+// runModalSubmit.
+func (d *Dispatcher) deliverModalSubmit(ctx context.Context, del *webhook.Delivery) (hookimpl.Reply, error) {
+	event := new(ModalSubmit)
+	err := decodeDelivery(del.Body, event)
+	return d.runModalSubmit(ctx, del, event, err)
+}
+
+// runModalSubmit calls HandleModalSubmit once per event id (its body's SHA-256)
+// with the payload of ModalSubmit, unless decoding it failed with err.
+func (d *Dispatcher) runModalSubmit(ctx context.Context, del *webhook.Delivery, event *ModalSubmit, err error) (hookimpl.Reply, error) {
+	del.Message = "ModalSubmit"
+	if err != nil {
+		return hookimpl.Reply{}, hookimpl.InvalidPayload(err)
+	}
+	return d.runner.RunReply(ctx, del, "application/json", func(ctx context.Context) ([]byte, error) {
+		reply, err := d.handler.HandleModalSubmit(ctx, event)
 		if err != nil || reply == nil {
 			return nil, err
 		}

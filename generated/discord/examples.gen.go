@@ -21,6 +21,27 @@ func Examples() []webhook.Example {
 			Payload: []byte(exampleSlashCommand),
 			Summary: "The slash command interaction of Discord's \"Application Commands\" page.",
 		},
+		{
+			Channel: "/interactions",
+			Message: "MessageComponent",
+			Name:    "ButtonClick",
+			Payload: []byte(exampleButtonClick),
+			Summary: "A click on the button \"click_one\", in the shape of Discord's \"Message Components\" page.",
+		},
+		{
+			Channel: "/interactions",
+			Message: "Autocomplete",
+			Name:    "CardName",
+			Payload: []byte(exampleCardName),
+			Summary: "The user has typed \"Gitr\" into the cardname option of /cardsearch.",
+		},
+		{
+			Channel: "/interactions",
+			Message: "ModalSubmit",
+			Name:    "Feedback",
+			Payload: []byte(exampleFeedback),
+			Summary: "The feedback modal with one text input, submitted.",
+		},
 	}
 }
 
@@ -74,5 +95,111 @@ const (
     "id": "771825006014889984"
   },
   "channel_id": "645027906669510667"
+}`
+	exampleButtonClick = `{
+  "version": 1,
+  "type": 3,
+  "token": "A_COMPONENT_TOKEN",
+  "message": {
+    "id": "846462639134605313",
+    "channel_id": "345626669114982999",
+    "content": "This is a message with components.",
+    "timestamp": "2021-05-27T16:39:28.153000+00:00",
+    "author": {
+      "id": "290926444748734465",
+      "username": "Interactions Test"
+    },
+    "components": [
+      {
+        "type": 1,
+        "components": [
+          {
+            "type": 2,
+            "style": 1,
+            "label": "Click me!",
+            "custom_id": "click_one"
+          }
+        ]
+      }
+    ]
+  },
+  "member": {
+    "user": {
+      "id": "53908232506183680",
+      "username": "Mason"
+    },
+    "roles": [],
+    "permissions": "2147483647"
+  },
+  "id": "846462639134605312",
+  "guild_id": "290926798626357999",
+  "data": {
+    "custom_id": "click_one",
+    "component_type": 2
+  },
+  "channel_id": "345626669114982999",
+  "application_id": "290926444748734465"
+}`
+	exampleCardName = `{
+  "version": 1,
+  "type": 4,
+  "token": "A_AUTOCOMPLETE_TOKEN",
+  "id": "786008729715212340",
+  "application_id": "771825006014889984",
+  "guild_id": "290926798626357999",
+  "channel_id": "645027906669510667",
+  "member": {
+    "user": {
+      "id": "53908232506183680",
+      "username": "Mason"
+    },
+    "roles": [],
+    "permissions": "2147483647"
+  },
+  "data": {
+    "id": "771825006014889984",
+    "name": "cardsearch",
+    "type": 1,
+    "options": [
+      {
+        "type": 3,
+        "name": "cardname",
+        "value": "Gitr",
+        "focused": true
+      }
+    ]
+  }
+}`
+	exampleFeedback = `{
+  "version": 1,
+  "type": 5,
+  "token": "A_MODAL_TOKEN",
+  "id": "786008729715212341",
+  "application_id": "771825006014889984",
+  "guild_id": "290926798626357999",
+  "channel_id": "645027906669510667",
+  "member": {
+    "user": {
+      "id": "53908232506183680",
+      "username": "Mason"
+    },
+    "roles": [],
+    "permissions": "2147483647"
+  },
+  "data": {
+    "custom_id": "feedback",
+    "components": [
+      {
+        "type": 1,
+        "components": [
+          {
+            "type": 4,
+            "custom_id": "liked",
+            "value": "The card search."
+          }
+        ]
+      }
+    ]
+  }
 }`
 )

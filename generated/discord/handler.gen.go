@@ -23,6 +23,29 @@ type Handler interface {
 	// application/json); a nil reply answers 200 with no body. A redelivery of the
 	// event, once handled, gets the same reply without a call.
 	HandleApplicationCommand(ctx context.Context, event *ApplicationCommand) (*InteractionResponse, error)
+	// HandleMessageComponent receives MessageComponent (message_component). A user
+	// clicked a button or chose in a select menu of one of the application's
+	// messages.
+	//
+	// Its reply, InteractionResponse, is the answer to the provider (200,
+	// application/json); a nil reply answers 200 with no body. A redelivery of the
+	// event, once handled, gets the same reply without a call.
+	HandleMessageComponent(ctx context.Context, event *MessageComponent) (*InteractionResponse, error)
+	// HandleAutocomplete receives Autocomplete (application_command_autocomplete).
+	// A user is typing an option of a command that offers choices; answer with type
+	// 8 and the choices.
+	//
+	// Its reply, InteractionResponse, is the answer to the provider (200,
+	// application/json); a nil reply answers 200 with no body. A redelivery of the
+	// event, once handled, gets the same reply without a call.
+	HandleAutocomplete(ctx context.Context, event *Autocomplete) (*InteractionResponse, error)
+	// HandleModalSubmit receives ModalSubmit (modal_submit). A user submitted a
+	// modal the application showed.
+	//
+	// Its reply, InteractionResponse, is the answer to the provider (200,
+	// application/json); a nil reply answers 200 with no body. A redelivery of the
+	// event, once handled, gets the same reply without a call.
+	HandleModalSubmit(ctx context.Context, event *ModalSubmit) (*InteractionResponse, error)
 }
 
 // UnimplementedHandler answers every event with webhook.ErrNotImplemented, so
@@ -46,7 +69,38 @@ func (f EventFunc) HandleApplicationCommand(ctx context.Context, event *Applicat
 	return nil, f(ctx, "ApplicationCommand", event)
 }
 
+// HandleMessageComponent calls f with "MessageComponent". It answers with no
+// reply.
+func (f EventFunc) HandleMessageComponent(ctx context.Context, event *MessageComponent) (*InteractionResponse, error) {
+	return nil, f(ctx, "MessageComponent", event)
+}
+
+// HandleAutocomplete calls f with "Autocomplete". It answers with no reply.
+func (f EventFunc) HandleAutocomplete(ctx context.Context, event *Autocomplete) (*InteractionResponse, error) {
+	return nil, f(ctx, "Autocomplete", event)
+}
+
+// HandleModalSubmit calls f with "ModalSubmit". It answers with no reply.
+func (f EventFunc) HandleModalSubmit(ctx context.Context, event *ModalSubmit) (*InteractionResponse, error) {
+	return nil, f(ctx, "ModalSubmit", event)
+}
+
 // HandleApplicationCommand returns webhook.ErrNotImplemented.
 func (UnimplementedHandler) HandleApplicationCommand(context.Context, *ApplicationCommand) (*InteractionResponse, error) {
 	return nil, fmt.Errorf("discord: ApplicationCommand: %w", webhook.ErrNotImplemented)
+}
+
+// HandleMessageComponent returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleMessageComponent(context.Context, *MessageComponent) (*InteractionResponse, error) {
+	return nil, fmt.Errorf("discord: MessageComponent: %w", webhook.ErrNotImplemented)
+}
+
+// HandleAutocomplete returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleAutocomplete(context.Context, *Autocomplete) (*InteractionResponse, error) {
+	return nil, fmt.Errorf("discord: Autocomplete: %w", webhook.ErrNotImplemented)
+}
+
+// HandleModalSubmit returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleModalSubmit(context.Context, *ModalSubmit) (*InteractionResponse, error) {
+	return nil, fmt.Errorf("discord: ModalSubmit: %w", webhook.ErrNotImplemented)
 }

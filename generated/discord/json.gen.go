@@ -49,10 +49,10 @@ func Marshal(v JSONValue) ([]byte, error) {
 	return e.Result()
 }
 
-// jsonField returns the index of the field of Ping that the object key names,
-// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
-// none.
-func (*Ping) jsonField(key []byte) int {
+// jsonField returns the index of the field of Interaction that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Interaction) jsonField(key []byte) int {
 	switch string(key) {
 	case "id":
 		return 0
@@ -60,12 +60,24 @@ func (*Ping) jsonField(key []byte) int {
 		return 1
 	case "type":
 		return 2
-	case "user":
+	case "guild_id":
 		return 3
-	case "token":
+	case "channel_id":
 		return 4
-	case "version":
+	case "member":
 		return 5
+	case "user":
+		return 6
+	case "token":
+		return 7
+	case "version":
+		return 8
+	case "app_permissions":
+		return 9
+	case "locale":
+		return 10
+	case "guild_locale":
+		return 11
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
@@ -75,12 +87,24 @@ func (*Ping) jsonField(key []byte) int {
 		return 1
 	case "TYPE":
 		return 2
-	case "USER":
+	case "GUILD_ID":
 		return 3
-	case "TOKEN":
+	case "CHANNEL_ID":
 		return 4
-	case "VERSION":
+	case "MEMBER":
 		return 5
+	case "USER":
+		return 6
+	case "TOKEN":
+		return 7
+	case "VERSION":
+		return 8
+	case "APP_PERMISSIONS":
+		return 9
+	case "LOCALE":
+		return 10
+	case "GUILD_LOCALE":
+		return 11
 	}
 	return -1
 }
@@ -88,16 +112,18 @@ func (*Ping) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *Ping) decodeJSON(d *jsonx.Decoder) error {
+func (x *Interaction) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
 	var seen [1]uint64
-	var once uint64
 	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		ApplicationID string
-		Version       int64
+		GuildID        string
+		ChannelID      string
+		AppPermissions string
+		Locale         string
+		GuildLocale    string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -114,33 +140,60 @@ func (x *Ping) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "id")
 			}
 		case 1:
-			if err := jsonx.Opt(d, &x.ApplicationID, &jsonx.Alloc(&st).ApplicationID, jsonx.ReadStr); err != nil {
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+			if err := jsonx.ReadStr(d, &x.ApplicationID); err != nil {
 				return jsonx.Field(err, "application_id")
 			}
 		case 2:
-			if err := d.Once(&once, 1<<0); err != nil {
-				return jsonx.Field(err, "type")
-			}
-			if err := d.Required(&seen[0], 1<<1); err != nil {
+			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "type")
 			}
 			if err := jsonx.ReadInt(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
 		case 3:
+			if err := jsonx.Opt(d, &x.GuildID, &jsonx.Alloc(&st).GuildID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.ChannelID, &jsonx.Alloc(&st).ChannelID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "channel_id")
+			}
+		case 5:
+			if err := jsonx.OptValue(d, &x.Member, nil, (*GuildMember).decodeJSON); err != nil {
+				return jsonx.Field(err, "member")
+			}
+		case 6:
 			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
 				return jsonx.Field(err, "user")
 			}
-		case 4:
-			if err := d.Required(&seen[0], 1<<2); err != nil {
+		case 7:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
 				return jsonx.Field(err, "token")
 			}
 			if err := jsonx.ReadStr(d, &x.Token); err != nil {
 				return jsonx.Field(err, "token")
 			}
-		case 5:
-			if err := jsonx.Opt(d, &x.Version, &jsonx.Alloc(&st).Version, jsonx.ReadInt); err != nil {
+		case 8:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
 				return jsonx.Field(err, "version")
+			}
+			if err := jsonx.ReadInt(d, &x.Version); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.AppPermissions, &jsonx.Alloc(&st).AppPermissions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "app_permissions")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.Locale, &jsonx.Alloc(&st).Locale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "locale")
+			}
+		case 11:
+			if err := jsonx.Opt(d, &x.GuildLocale, &jsonx.Alloc(&st).GuildLocale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_locale")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -151,32 +204,261 @@ func (x *Ping) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0x7) {
-		return d.Missing(seen[:], []string{"id", "type", "token"})
+	if seen[0] != uint64(0x1f) {
+		return d.Missing(seen[:], []string{"id", "application_id", "type", "token", "version"})
 	}
 	return nil
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *Ping) encodeJSON(e *jsonx.Encoder) {
+func (x *Interaction) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"id\":")
 	e.Str(x.ID)
-	if x.ApplicationID != nil {
-		e.Key(m, "\"application_id\":")
-		e.Str(*x.ApplicationID)
-	}
+	e.Key(m, "\"application_id\":")
+	e.Str(x.ApplicationID)
 	e.Key(m, "\"type\":")
 	e.Int(int64(x.Type))
+	if x.GuildID != nil {
+		e.Key(m, "\"guild_id\":")
+		e.Str(*x.GuildID)
+	}
+	if x.ChannelID != nil {
+		e.Key(m, "\"channel_id\":")
+		e.Str(*x.ChannelID)
+	}
+	if x.Member != nil {
+		e.Key(m, "\"member\":")
+		x.Member.encodeJSON(e)
+	}
 	if x.User != nil {
 		e.Key(m, "\"user\":")
 		x.User.encodeJSON(e)
 	}
 	e.Key(m, "\"token\":")
 	e.Str(x.Token)
-	if x.Version != nil {
-		e.Key(m, "\"version\":")
-		e.Int(int64(*x.Version))
+	e.Key(m, "\"version\":")
+	e.Int(int64(x.Version))
+	if x.AppPermissions != nil {
+		e.Key(m, "\"app_permissions\":")
+		e.Str(*x.AppPermissions)
+	}
+	if x.Locale != nil {
+		e.Key(m, "\"locale\":")
+		e.Str(*x.Locale)
+	}
+	if x.GuildLocale != nil {
+		e.Key(m, "\"guild_locale\":")
+		e.Str(*x.GuildLocale)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of GuildMember that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*GuildMember) jsonField(key []byte) int {
+	switch string(key) {
+	case "user":
+		return 0
+	case "nick":
+		return 1
+	case "roles":
+		return 2
+	case "joined_at":
+		return 3
+	case "premium_since":
+		return 4
+	case "deaf":
+		return 5
+	case "mute":
+		return 6
+	case "pending":
+		return 7
+	case "is_pending":
+		return 8
+	case "permissions":
+		return 9
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "USER":
+		return 0
+	case "NICK":
+		return 1
+	case "ROLES":
+		return 2
+	case "JOINED_AT":
+		return 3
+	case "PREMIUM_SINCE":
+		return 4
+	case "DEAF":
+		return 5
+	case "MUTE":
+		return 6
+	case "PENDING":
+		return 7
+	case "IS_PENDING":
+		return 8
+	case "PERMISSIONS":
+		return 9
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *GuildMember) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		JoinedAt    time.Time
+		Deaf        bool
+		Mute        bool
+		Pending     bool
+		IsPending   bool
+		Permissions string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
+				return jsonx.Field(err, "user")
+			}
+		case 1:
+			if err := jsonx.Nullable(d, &x.Nick.Value, &x.Nick.Valid, &x.Nick.Set, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "nick")
+			}
+		case 2:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "roles")
+			} else if !ok {
+				x.Roles = nil
+			} else {
+				s0, i0 := x.Roles, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "roles")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := jsonx.ReadStr(d, &s0[i0]); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "roles")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "roles")
+				}
+				x.Roles = jsonx.Trim(s0, i0)
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.JoinedAt, &jsonx.Alloc(&st).JoinedAt, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "joined_at")
+			}
+		case 4:
+			if err := jsonx.Nullable(d, &x.PremiumSince.Value, &x.PremiumSince.Valid, &x.PremiumSince.Set, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "premium_since")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.Deaf, &jsonx.Alloc(&st).Deaf, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "deaf")
+			}
+		case 6:
+			if err := jsonx.Opt(d, &x.Mute, &jsonx.Alloc(&st).Mute, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "mute")
+			}
+		case 7:
+			if err := jsonx.Opt(d, &x.Pending, &jsonx.Alloc(&st).Pending, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "pending")
+			}
+		case 8:
+			if err := jsonx.Opt(d, &x.IsPending, &jsonx.Alloc(&st).IsPending, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "is_pending")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.Permissions, &jsonx.Alloc(&st).Permissions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "permissions")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *GuildMember) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		x.User.encodeJSON(e)
+	}
+	if !x.Nick.IsZero() {
+		e.Key(m, "\"nick\":")
+		if !x.Nick.Valid {
+			e.Null()
+		} else {
+			e.Str(x.Nick.Value)
+		}
+	}
+	if x.Roles != nil {
+		e.Key(m, "\"roles\":")
+		if x.Roles == nil {
+			e.Null()
+		} else {
+			m0 := e.ArrStart()
+			for i0 := range x.Roles {
+				e.Elem(m0)
+				e.Str(x.Roles[i0])
+			}
+			e.ArrEnd()
+		}
+	}
+	if x.JoinedAt != nil && !x.JoinedAt.IsZero() {
+		e.Key(m, "\"joined_at\":")
+		e.Time(*x.JoinedAt)
+	}
+	if !x.PremiumSince.IsZero() {
+		e.Key(m, "\"premium_since\":")
+		if !x.PremiumSince.Valid {
+			e.Null()
+		} else {
+			e.Time(x.PremiumSince.Value)
+		}
+	}
+	if x.Deaf != nil {
+		e.Key(m, "\"deaf\":")
+		e.Bool(*x.Deaf)
+	}
+	if x.Mute != nil {
+		e.Key(m, "\"mute\":")
+		e.Bool(*x.Mute)
+	}
+	if x.Pending != nil {
+		e.Key(m, "\"pending\":")
+		e.Bool(*x.Pending)
+	}
+	if x.IsPending != nil {
+		e.Key(m, "\"is_pending\":")
+		e.Bool(*x.IsPending)
+	}
+	if x.Permissions != nil {
+		e.Key(m, "\"permissions\":")
+		e.Str(*x.Permissions)
 	}
 	e.ObjEnd()
 }
@@ -316,168 +598,10 @@ func (x *User) encodeJSON(e *jsonx.Encoder) {
 	e.ObjEnd()
 }
 
-// jsonField returns the index of the field of InteractionResponse that the
-// object key names, matched as encoding/json matches it: exactly, else
+// jsonField returns the index of the field of MessageComponent that the object
+// key names, matched as encoding/json matches it: exactly, else
 // case-insensitively; -1 for none.
-func (*InteractionResponse) jsonField(key []byte) int {
-	switch string(key) {
-	case "type":
-		return 0
-	case "data":
-		return 1
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "TYPE":
-		return 0
-	case "DATA":
-		return 1
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *InteractionResponse) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	var seen [1]uint64
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := d.Required(&seen[0], 1<<0); err != nil {
-				return jsonx.Field(err, "type")
-			}
-			if err := jsonx.ReadInt(d, &x.Type); err != nil {
-				return jsonx.Field(err, "type")
-			}
-		case 1:
-			if err := jsonx.OptValue(d, &x.Data, nil, (*InteractionCallbackMessage).decodeJSON); err != nil {
-				return jsonx.Field(err, "data")
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if seen[0] != uint64(0x1) {
-		return d.Missing(seen[:], []string{"type"})
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *InteractionResponse) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	e.Key(m, "\"type\":")
-	e.Int(int64(x.Type))
-	if x.Data != nil {
-		e.Key(m, "\"data\":")
-		x.Data.encodeJSON(e)
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of InteractionCallbackMessage that
-// the object key names, matched as encoding/json matches it: exactly, else
-// case-insensitively; -1 for none.
-func (*InteractionCallbackMessage) jsonField(key []byte) int {
-	switch string(key) {
-	case "content":
-		return 0
-	case "tts":
-		return 1
-	case "flags":
-		return 2
-	}
-	var buf [64]byte
-	switch string(jsonx.Fold(buf[:0], key)) {
-	case "CONTENT":
-		return 0
-	case "TTS":
-		return 1
-	case "FLAGS":
-		return 2
-	}
-	return -1
-}
-
-// decodeJSON decodes an object into x as encoding/json would, in one pass:
-// unknown properties are skipped, null leaves x alone, and a required property
-// that is absent is an error.
-func (x *InteractionCallbackMessage) decodeJSON(d *jsonx.Decoder) error {
-	if ok, err := jsonx.Object(d); !ok {
-		return err
-	}
-	// The optional values share one allocation, made when the first arrives.
-	type store struct {
-		Content string
-		Tts     bool
-		Flags   int64
-	}
-	var st *store
-	it, err := d.ObjIter()
-	if err != nil {
-		return err
-	}
-	for it.Next() {
-		switch x.jsonField(it.Key()) {
-		case 0:
-			if err := jsonx.Opt(d, &x.Content, &jsonx.Alloc(&st).Content, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "content")
-			}
-		case 1:
-			if err := jsonx.Opt(d, &x.Tts, &jsonx.Alloc(&st).Tts, jsonx.ReadBool); err != nil {
-				return jsonx.Field(err, "tts")
-			}
-		case 2:
-			if err := jsonx.Opt(d, &x.Flags, &jsonx.Alloc(&st).Flags, jsonx.ReadInt); err != nil {
-				return jsonx.Field(err, "flags")
-			}
-		default:
-			if err := d.Skip(); err != nil {
-				return jsonx.FieldBytes(err, it.Key())
-			}
-		}
-	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	return nil
-}
-
-// encodeJSON encodes x as json.Marshal would.
-func (x *InteractionCallbackMessage) encodeJSON(e *jsonx.Encoder) {
-	m := e.ObjStart()
-	if x.Content != nil {
-		e.Key(m, "\"content\":")
-		e.Str(*x.Content)
-	}
-	if x.Tts != nil {
-		e.Key(m, "\"tts\":")
-		e.Bool(*x.Tts)
-	}
-	if x.Flags != nil {
-		e.Key(m, "\"flags\":")
-		e.Int(int64(*x.Flags))
-	}
-	e.ObjEnd()
-}
-
-// jsonField returns the index of the field of ApplicationCommand that the
-// object key names, matched as encoding/json matches it: exactly, else
-// case-insensitively; -1 for none.
-func (*ApplicationCommand) jsonField(key []byte) int {
+func (*MessageComponent) jsonField(key []byte) int {
 	switch string(key) {
 	case "id":
 		return 0
@@ -485,26 +609,28 @@ func (*ApplicationCommand) jsonField(key []byte) int {
 		return 1
 	case "type":
 		return 2
-	case "data":
-		return 3
 	case "guild_id":
-		return 4
+		return 3
 	case "channel_id":
-		return 5
+		return 4
 	case "member":
-		return 6
+		return 5
 	case "user":
-		return 7
+		return 6
 	case "token":
-		return 8
+		return 7
 	case "version":
-		return 9
+		return 8
 	case "app_permissions":
-		return 10
+		return 9
 	case "locale":
-		return 11
+		return 10
 	case "guild_locale":
+		return 11
+	case "data":
 		return 12
+	case "message":
+		return 13
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
@@ -514,26 +640,28 @@ func (*ApplicationCommand) jsonField(key []byte) int {
 		return 1
 	case "TYPE":
 		return 2
-	case "DATA":
-		return 3
 	case "GUILD_ID":
-		return 4
+		return 3
 	case "CHANNEL_ID":
-		return 5
+		return 4
 	case "MEMBER":
-		return 6
+		return 5
 	case "USER":
-		return 7
+		return 6
 	case "TOKEN":
-		return 8
+		return 7
 	case "VERSION":
-		return 9
+		return 8
 	case "APP_PERMISSIONS":
-		return 10
+		return 9
 	case "LOCALE":
-		return 11
+		return 10
 	case "GUILD_LOCALE":
+		return 11
+	case "DATA":
 		return 12
+	case "MESSAGE":
+		return 13
 	}
 	return -1
 }
@@ -541,7 +669,7 @@ func (*ApplicationCommand) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *ApplicationCommand) decodeJSON(d *jsonx.Decoder) error {
+func (x *MessageComponent) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
@@ -549,10 +677,8 @@ func (x *ApplicationCommand) decodeJSON(d *jsonx.Decoder) error {
 	var once uint64
 	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		ApplicationID  string
 		GuildID        string
 		ChannelID      string
-		Version        int64
 		AppPermissions string
 		Locale         string
 		GuildLocale    string
@@ -572,64 +698,77 @@ func (x *ApplicationCommand) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "id")
 			}
 		case 1:
-			if err := jsonx.Opt(d, &x.ApplicationID, &jsonx.Alloc(&st).ApplicationID, jsonx.ReadStr); err != nil {
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+			if err := jsonx.ReadStr(d, &x.ApplicationID); err != nil {
 				return jsonx.Field(err, "application_id")
 			}
 		case 2:
 			if err := d.Once(&once, 1<<0); err != nil {
 				return jsonx.Field(err, "type")
 			}
-			if err := d.Required(&seen[0], 1<<1); err != nil {
+			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "type")
 			}
 			if err := jsonx.ReadInt(d, &x.Type); err != nil {
 				return jsonx.Field(err, "type")
 			}
 		case 3:
-			if err := d.Required(&seen[0], 1<<2); err != nil {
-				return jsonx.Field(err, "data")
-			}
-			if err := x.Data.decodeJSON(d); err != nil {
-				return jsonx.Field(err, "data")
-			}
-		case 4:
 			if err := jsonx.Opt(d, &x.GuildID, &jsonx.Alloc(&st).GuildID, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "guild_id")
 			}
-		case 5:
+		case 4:
 			if err := jsonx.Opt(d, &x.ChannelID, &jsonx.Alloc(&st).ChannelID, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "channel_id")
 			}
-		case 6:
+		case 5:
 			if err := jsonx.OptValue(d, &x.Member, nil, (*GuildMember).decodeJSON); err != nil {
 				return jsonx.Field(err, "member")
 			}
-		case 7:
+		case 6:
 			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
 				return jsonx.Field(err, "user")
 			}
-		case 8:
+		case 7:
 			if err := d.Required(&seen[0], 1<<3); err != nil {
 				return jsonx.Field(err, "token")
 			}
 			if err := jsonx.ReadStr(d, &x.Token); err != nil {
 				return jsonx.Field(err, "token")
 			}
-		case 9:
-			if err := jsonx.Opt(d, &x.Version, &jsonx.Alloc(&st).Version, jsonx.ReadInt); err != nil {
+		case 8:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
 				return jsonx.Field(err, "version")
 			}
-		case 10:
+			if err := jsonx.ReadInt(d, &x.Version); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		case 9:
 			if err := jsonx.Opt(d, &x.AppPermissions, &jsonx.Alloc(&st).AppPermissions, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "app_permissions")
 			}
-		case 11:
+		case 10:
 			if err := jsonx.Opt(d, &x.Locale, &jsonx.Alloc(&st).Locale, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "locale")
 			}
-		case 12:
+		case 11:
 			if err := jsonx.Opt(d, &x.GuildLocale, &jsonx.Alloc(&st).GuildLocale, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "guild_locale")
+			}
+		case 12:
+			if err := d.Required(&seen[0], 1<<5); err != nil {
+				return jsonx.Field(err, "data")
+			}
+			if err := x.Data.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "data")
+			}
+		case 13:
+			if err := d.Required(&seen[0], 1<<6); err != nil {
+				return jsonx.Field(err, "message")
+			}
+			if err := x.Message.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "message")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -640,25 +779,21 @@ func (x *ApplicationCommand) decodeJSON(d *jsonx.Decoder) error {
 	if err := it.Err(); err != nil {
 		return err
 	}
-	if seen[0] != uint64(0xf) {
-		return d.Missing(seen[:], []string{"id", "type", "data", "token"})
+	if seen[0] != uint64(0x7f) {
+		return d.Missing(seen[:], []string{"id", "application_id", "type", "token", "version", "data", "message"})
 	}
 	return nil
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *ApplicationCommand) encodeJSON(e *jsonx.Encoder) {
+func (x *MessageComponent) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
 	e.Key(m, "\"id\":")
 	e.Str(x.ID)
-	if x.ApplicationID != nil {
-		e.Key(m, "\"application_id\":")
-		e.Str(*x.ApplicationID)
-	}
+	e.Key(m, "\"application_id\":")
+	e.Str(x.ApplicationID)
 	e.Key(m, "\"type\":")
 	e.Int(int64(x.Type))
-	e.Key(m, "\"data\":")
-	x.Data.encodeJSON(e)
 	if x.GuildID != nil {
 		e.Key(m, "\"guild_id\":")
 		e.Str(*x.GuildID)
@@ -677,10 +812,8 @@ func (x *ApplicationCommand) encodeJSON(e *jsonx.Encoder) {
 	}
 	e.Key(m, "\"token\":")
 	e.Str(x.Token)
-	if x.Version != nil {
-		e.Key(m, "\"version\":")
-		e.Int(int64(*x.Version))
-	}
+	e.Key(m, "\"version\":")
+	e.Int(int64(x.Version))
 	if x.AppPermissions != nil {
 		e.Key(m, "\"app_permissions\":")
 		e.Str(*x.AppPermissions)
@@ -693,6 +826,682 @@ func (x *ApplicationCommand) encodeJSON(e *jsonx.Encoder) {
 		e.Key(m, "\"guild_locale\":")
 		e.Str(*x.GuildLocale)
 	}
+	e.Key(m, "\"data\":")
+	x.Data.encodeJSON(e)
+	e.Key(m, "\"message\":")
+	x.Message.encodeJSON(e)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ComponentData that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*ComponentData) jsonField(key []byte) int {
+	switch string(key) {
+	case "custom_id":
+		return 0
+	case "component_type":
+		return 1
+	case "values":
+		return 2
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "CUSTOM_ID":
+		return 0
+	case "COMPONENT_TYPE":
+		return 1
+	case "VALUES":
+		return 2
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ComponentData) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "custom_id")
+			}
+			if err := jsonx.ReadStr(d, &x.CustomID); err != nil {
+				return jsonx.Field(err, "custom_id")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "component_type")
+			}
+			if err := jsonx.ReadInt(d, &x.ComponentType); err != nil {
+				return jsonx.Field(err, "component_type")
+			}
+		case 2:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "values")
+			} else if !ok {
+				x.Values = nil
+			} else {
+				s0, i0 := x.Values, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "values")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := jsonx.ReadStr(d, &s0[i0]); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "values")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "values")
+				}
+				x.Values = jsonx.Trim(s0, i0)
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"custom_id", "component_type"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ComponentData) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"custom_id\":")
+	e.Str(x.CustomID)
+	e.Key(m, "\"component_type\":")
+	e.Int(int64(x.ComponentType))
+	if x.Values != nil {
+		e.Key(m, "\"values\":")
+		if x.Values == nil {
+			e.Null()
+		} else {
+			m0 := e.ArrStart()
+			for i0 := range x.Values {
+				e.Elem(m0)
+				e.Str(x.Values[i0])
+			}
+			e.ArrEnd()
+		}
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Message that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Message) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "channel_id":
+		return 1
+	case "content":
+		return 2
+	case "timestamp":
+		return 3
+	case "author":
+		return 4
+	case "components":
+		return 5
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "CHANNEL_ID":
+		return 1
+	case "CONTENT":
+		return 2
+	case "TIMESTAMP":
+		return 3
+	case "AUTHOR":
+		return 4
+	case "COMPONENTS":
+		return 5
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Message) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Content   string
+		Timestamp time.Time
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "channel_id")
+			}
+			if err := jsonx.ReadStr(d, &x.ChannelID); err != nil {
+				return jsonx.Field(err, "channel_id")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.Content, &jsonx.Alloc(&st).Content, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "content")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.Timestamp, &jsonx.Alloc(&st).Timestamp, jsonx.ReadTime); err != nil {
+				return jsonx.Field(err, "timestamp")
+			}
+		case 4:
+			if err := jsonx.OptValue(d, &x.Author, nil, (*User).decodeJSON); err != nil {
+				return jsonx.Field(err, "author")
+			}
+		case 5:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "components")
+			} else if !ok {
+				x.Components = nil
+			} else {
+				s0, i0 := x.Components, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "components")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "components")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "components")
+				}
+				x.Components = jsonx.Trim(s0, i0)
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"id", "channel_id"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Message) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	e.Key(m, "\"channel_id\":")
+	e.Str(x.ChannelID)
+	if x.Content != nil {
+		e.Key(m, "\"content\":")
+		e.Str(*x.Content)
+	}
+	if x.Timestamp != nil && !x.Timestamp.IsZero() {
+		e.Key(m, "\"timestamp\":")
+		e.Time(*x.Timestamp)
+	}
+	if x.Author != nil {
+		e.Key(m, "\"author\":")
+		x.Author.encodeJSON(e)
+	}
+	if x.Components != nil {
+		e.Key(m, "\"components\":")
+		if x.Components == nil {
+			e.Null()
+		} else {
+			m0 := e.ArrStart()
+			for i0 := range x.Components {
+				e.Elem(m0)
+				x.Components[i0].encodeJSON(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Component that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Component) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "custom_id":
+		return 1
+	case "style":
+		return 2
+	case "label":
+		return 3
+	case "value":
+		return 4
+	case "url":
+		return 5
+	case "disabled":
+		return 6
+	case "components":
+		return 7
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "CUSTOM_ID":
+		return 1
+	case "STYLE":
+		return 2
+	case "LABEL":
+		return 3
+	case "VALUE":
+		return 4
+	case "URL":
+		return 5
+	case "DISABLED":
+		return 6
+	case "COMPONENTS":
+		return 7
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Component) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		CustomID string
+		Style    int64
+		Label    string
+		Value    string
+		URL      string
+		Disabled bool
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.CustomID, &jsonx.Alloc(&st).CustomID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "custom_id")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.Style, &jsonx.Alloc(&st).Style, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "style")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.Label, &jsonx.Alloc(&st).Label, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "label")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.Value, &jsonx.Alloc(&st).Value, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "value")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.URL, &jsonx.Alloc(&st).URL, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "url")
+			}
+		case 6:
+			if err := jsonx.Opt(d, &x.Disabled, &jsonx.Alloc(&st).Disabled, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "disabled")
+			}
+		case 7:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "components")
+			} else if !ok {
+				x.Components = nil
+			} else {
+				s0, i0 := x.Components, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "components")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "components")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "components")
+				}
+				x.Components = jsonx.Trim(s0, i0)
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1) {
+		return d.Missing(seen[:], []string{"type"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Component) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.CustomID != nil {
+		e.Key(m, "\"custom_id\":")
+		e.Str(*x.CustomID)
+	}
+	if x.Style != nil {
+		e.Key(m, "\"style\":")
+		e.Int(int64(*x.Style))
+	}
+	if x.Label != nil {
+		e.Key(m, "\"label\":")
+		e.Str(*x.Label)
+	}
+	if x.Value != nil {
+		e.Key(m, "\"value\":")
+		e.Str(*x.Value)
+	}
+	if x.URL != nil {
+		e.Key(m, "\"url\":")
+		e.Str(*x.URL)
+	}
+	if x.Disabled != nil {
+		e.Key(m, "\"disabled\":")
+		e.Bool(*x.Disabled)
+	}
+	if x.Components != nil {
+		e.Key(m, "\"components\":")
+		if x.Components == nil {
+			e.Null()
+		} else {
+			m0 := e.ArrStart()
+			for i0 := range x.Components {
+				e.Elem(m0)
+				x.Components[i0].encodeJSON(e)
+			}
+			e.ArrEnd()
+		}
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Autocomplete that the object key
+// names, matched as encoding/json matches it: exactly, else case-insensitively;
+// -1 for none.
+func (*Autocomplete) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "application_id":
+		return 1
+	case "type":
+		return 2
+	case "guild_id":
+		return 3
+	case "channel_id":
+		return 4
+	case "member":
+		return 5
+	case "user":
+		return 6
+	case "token":
+		return 7
+	case "version":
+		return 8
+	case "app_permissions":
+		return 9
+	case "locale":
+		return 10
+	case "guild_locale":
+		return 11
+	case "data":
+		return 12
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "APPLICATION_ID":
+		return 1
+	case "TYPE":
+		return 2
+	case "GUILD_ID":
+		return 3
+	case "CHANNEL_ID":
+		return 4
+	case "MEMBER":
+		return 5
+	case "USER":
+		return 6
+	case "TOKEN":
+		return 7
+	case "VERSION":
+		return 8
+	case "APP_PERMISSIONS":
+		return 9
+	case "LOCALE":
+		return 10
+	case "GUILD_LOCALE":
+		return 11
+	case "DATA":
+		return 12
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Autocomplete) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		GuildID        string
+		ChannelID      string
+		AppPermissions string
+		Locale         string
+		GuildLocale    string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+			if err := jsonx.ReadStr(d, &x.ApplicationID); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.GuildID, &jsonx.Alloc(&st).GuildID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.ChannelID, &jsonx.Alloc(&st).ChannelID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "channel_id")
+			}
+		case 5:
+			if err := jsonx.OptValue(d, &x.Member, nil, (*GuildMember).decodeJSON); err != nil {
+				return jsonx.Field(err, "member")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
+				return jsonx.Field(err, "user")
+			}
+		case 7:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "token")
+			}
+			if err := jsonx.ReadStr(d, &x.Token); err != nil {
+				return jsonx.Field(err, "token")
+			}
+		case 8:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "version")
+			}
+			if err := jsonx.ReadInt(d, &x.Version); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.AppPermissions, &jsonx.Alloc(&st).AppPermissions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "app_permissions")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.Locale, &jsonx.Alloc(&st).Locale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "locale")
+			}
+		case 11:
+			if err := jsonx.Opt(d, &x.GuildLocale, &jsonx.Alloc(&st).GuildLocale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_locale")
+			}
+		case 12:
+			if err := d.Required(&seen[0], 1<<5); err != nil {
+				return jsonx.Field(err, "data")
+			}
+			if err := x.Data.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "data")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3f) {
+		return d.Missing(seen[:], []string{"id", "application_id", "type", "token", "version", "data"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Autocomplete) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	e.Key(m, "\"application_id\":")
+	e.Str(x.ApplicationID)
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.GuildID != nil {
+		e.Key(m, "\"guild_id\":")
+		e.Str(*x.GuildID)
+	}
+	if x.ChannelID != nil {
+		e.Key(m, "\"channel_id\":")
+		e.Str(*x.ChannelID)
+	}
+	if x.Member != nil {
+		e.Key(m, "\"member\":")
+		x.Member.encodeJSON(e)
+	}
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		x.User.encodeJSON(e)
+	}
+	e.Key(m, "\"token\":")
+	e.Str(x.Token)
+	e.Key(m, "\"version\":")
+	e.Int(int64(x.Version))
+	if x.AppPermissions != nil {
+		e.Key(m, "\"app_permissions\":")
+		e.Str(*x.AppPermissions)
+	}
+	if x.Locale != nil {
+		e.Key(m, "\"locale\":")
+		e.Str(*x.Locale)
+	}
+	if x.GuildLocale != nil {
+		e.Key(m, "\"guild_locale\":")
+		e.Str(*x.GuildLocale)
+	}
+	e.Key(m, "\"data\":")
+	x.Data.encodeJSON(e)
 	e.ObjEnd()
 }
 
@@ -989,50 +1798,66 @@ func (x *CommandOption) encodeJSON(e *jsonx.Encoder) {
 	e.ObjEnd()
 }
 
-// jsonField returns the index of the field of GuildMember that the object key
+// jsonField returns the index of the field of ModalSubmit that the object key
 // names, matched as encoding/json matches it: exactly, else case-insensitively;
 // -1 for none.
-func (*GuildMember) jsonField(key []byte) int {
+func (*ModalSubmit) jsonField(key []byte) int {
 	switch string(key) {
-	case "user":
+	case "id":
 		return 0
-	case "nick":
+	case "application_id":
 		return 1
-	case "roles":
+	case "type":
 		return 2
-	case "joined_at":
+	case "guild_id":
 		return 3
-	case "premium_since":
+	case "channel_id":
 		return 4
-	case "deaf":
+	case "member":
 		return 5
-	case "mute":
+	case "user":
 		return 6
-	case "pending":
+	case "token":
 		return 7
-	case "permissions":
+	case "version":
 		return 8
+	case "app_permissions":
+		return 9
+	case "locale":
+		return 10
+	case "guild_locale":
+		return 11
+	case "data":
+		return 12
 	}
 	var buf [64]byte
 	switch string(jsonx.Fold(buf[:0], key)) {
-	case "USER":
+	case "ID":
 		return 0
-	case "NICK":
+	case "APPLICATION_ID":
 		return 1
-	case "ROLES":
+	case "TYPE":
 		return 2
-	case "JOINED_AT":
+	case "GUILD_ID":
 		return 3
-	case "PREMIUM_SINCE":
+	case "CHANNEL_ID":
 		return 4
-	case "DEAF":
+	case "MEMBER":
 		return 5
-	case "MUTE":
+	case "USER":
 		return 6
-	case "PENDING":
+	case "TOKEN":
 		return 7
-	case "PERMISSIONS":
+	case "VERSION":
 		return 8
+	case "APP_PERMISSIONS":
+		return 9
+	case "LOCALE":
+		return 10
+	case "GUILD_LOCALE":
+		return 11
+	case "DATA":
+		return 12
 	}
 	return -1
 }
@@ -1040,17 +1865,19 @@ func (*GuildMember) jsonField(key []byte) int {
 // decodeJSON decodes an object into x as encoding/json would, in one pass:
 // unknown properties are skipped, null leaves x alone, and a required property
 // that is absent is an error.
-func (x *GuildMember) decodeJSON(d *jsonx.Decoder) error {
+func (x *ModalSubmit) decodeJSON(d *jsonx.Decoder) error {
 	if ok, err := jsonx.Object(d); !ok {
 		return err
 	}
+	var seen [1]uint64
+	var once uint64
 	// The optional values share one allocation, made when the first arrives.
 	type store struct {
-		JoinedAt    time.Time
-		Deaf        bool
-		Mute        bool
-		Pending     bool
-		Permissions string
+		GuildID        string
+		ChannelID      string
+		AppPermissions string
+		Locale         string
+		GuildLocale    string
 	}
 	var st *store
 	it, err := d.ObjIter()
@@ -1060,59 +1887,644 @@ func (x *GuildMember) decodeJSON(d *jsonx.Decoder) error {
 	for it.Next() {
 		switch x.jsonField(it.Key()) {
 		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+			if err := jsonx.ReadStr(d, &x.ApplicationID); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.GuildID, &jsonx.Alloc(&st).GuildID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_id")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.ChannelID, &jsonx.Alloc(&st).ChannelID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "channel_id")
+			}
+		case 5:
+			if err := jsonx.OptValue(d, &x.Member, nil, (*GuildMember).decodeJSON); err != nil {
+				return jsonx.Field(err, "member")
+			}
+		case 6:
 			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
 				return jsonx.Field(err, "user")
 			}
-		case 1:
-			if err := jsonx.Nullable(d, &x.Nick.Value, &x.Nick.Valid, &x.Nick.Set, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "nick")
+		case 7:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "token")
 			}
-		case 2:
+			if err := jsonx.ReadStr(d, &x.Token); err != nil {
+				return jsonx.Field(err, "token")
+			}
+		case 8:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "version")
+			}
+			if err := jsonx.ReadInt(d, &x.Version); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.AppPermissions, &jsonx.Alloc(&st).AppPermissions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "app_permissions")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.Locale, &jsonx.Alloc(&st).Locale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "locale")
+			}
+		case 11:
+			if err := jsonx.Opt(d, &x.GuildLocale, &jsonx.Alloc(&st).GuildLocale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_locale")
+			}
+		case 12:
+			if err := d.Required(&seen[0], 1<<5); err != nil {
+				return jsonx.Field(err, "data")
+			}
+			if err := x.Data.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "data")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3f) {
+		return d.Missing(seen[:], []string{"id", "application_id", "type", "token", "version", "data"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ModalSubmit) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	e.Key(m, "\"application_id\":")
+	e.Str(x.ApplicationID)
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.GuildID != nil {
+		e.Key(m, "\"guild_id\":")
+		e.Str(*x.GuildID)
+	}
+	if x.ChannelID != nil {
+		e.Key(m, "\"channel_id\":")
+		e.Str(*x.ChannelID)
+	}
+	if x.Member != nil {
+		e.Key(m, "\"member\":")
+		x.Member.encodeJSON(e)
+	}
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		x.User.encodeJSON(e)
+	}
+	e.Key(m, "\"token\":")
+	e.Str(x.Token)
+	e.Key(m, "\"version\":")
+	e.Int(int64(x.Version))
+	if x.AppPermissions != nil {
+		e.Key(m, "\"app_permissions\":")
+		e.Str(*x.AppPermissions)
+	}
+	if x.Locale != nil {
+		e.Key(m, "\"locale\":")
+		e.Str(*x.Locale)
+	}
+	if x.GuildLocale != nil {
+		e.Key(m, "\"guild_locale\":")
+		e.Str(*x.GuildLocale)
+	}
+	e.Key(m, "\"data\":")
+	x.Data.encodeJSON(e)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ModalSubmitData that the object
+// key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*ModalSubmitData) jsonField(key []byte) int {
+	switch string(key) {
+	case "custom_id":
+		return 0
+	case "components":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "CUSTOM_ID":
+		return 0
+	case "COMPONENTS":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ModalSubmitData) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "custom_id")
+			}
+			if err := jsonx.ReadStr(d, &x.CustomID); err != nil {
+				return jsonx.Field(err, "custom_id")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "components")
+			}
 			if ok, err := jsonx.Array(d); err != nil {
-				return jsonx.Field(err, "roles")
+				return jsonx.Field(err, "components")
 			} else if !ok {
-				x.Roles = nil
+				x.Components = nil
 			} else {
-				s0, i0 := x.Roles, 0
+				s0, i0 := x.Components, 0
 				it0, err := d.ArrIter()
 				if err != nil {
-					return jsonx.Field(err, "roles")
+					return jsonx.Field(err, "components")
 				}
 				for it0.Next() {
 					s0 = jsonx.Grow(s0, i0)
-					if err := jsonx.ReadStr(d, &s0[i0]); err != nil {
-						return jsonx.Field(jsonx.Index(err, i0), "roles")
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "components")
 					}
 					i0++
 				}
 				if err := it0.Err(); err != nil {
-					return jsonx.Field(err, "roles")
+					return jsonx.Field(err, "components")
 				}
-				x.Roles = jsonx.Trim(s0, i0)
+				x.Components = jsonx.Trim(s0, i0)
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"custom_id", "components"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ModalSubmitData) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"custom_id\":")
+	e.Str(x.CustomID)
+	e.Key(m, "\"components\":")
+	if x.Components == nil {
+		e.Null()
+	} else {
+		m0 := e.ArrStart()
+		for i0 := range x.Components {
+			e.Elem(m0)
+			x.Components[i0].encodeJSON(e)
+		}
+		e.ArrEnd()
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Choice that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Choice) jsonField(key []byte) int {
+	switch string(key) {
+	case "name":
+		return 0
+	case "value":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "NAME":
+		return 0
+	case "VALUE":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Choice) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "name")
+			}
+			if err := jsonx.ReadStr(d, &x.Name); err != nil {
+				return jsonx.Field(err, "name")
+			}
+		case 1:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "value")
+			}
+			if err := jsonx.Raw(d, &x.Value); err != nil {
+				return jsonx.Field(err, "value")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x3) {
+		return d.Missing(seen[:], []string{"name", "value"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Choice) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"name\":")
+	e.Str(x.Name)
+	e.Key(m, "\"value\":")
+	e.Raw(x.Value)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of Ping that the object key names,
+// matched as encoding/json matches it: exactly, else case-insensitively; -1 for
+// none.
+func (*Ping) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "application_id":
+		return 1
+	case "type":
+		return 2
+	case "user":
+		return 3
+	case "token":
+		return 4
+	case "version":
+		return 5
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "APPLICATION_ID":
+		return 1
+	case "TYPE":
+		return 2
+	case "USER":
+		return 3
+	case "TOKEN":
+		return 4
+	case "VERSION":
+		return 5
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *Ping) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		ApplicationID string
+		Version       int64
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.ApplicationID, &jsonx.Alloc(&st).ApplicationID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
 			}
 		case 3:
-			if err := jsonx.Opt(d, &x.JoinedAt, &jsonx.Alloc(&st).JoinedAt, jsonx.ReadTime); err != nil {
-				return jsonx.Field(err, "joined_at")
+			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
+				return jsonx.Field(err, "user")
 			}
 		case 4:
-			if err := jsonx.Nullable(d, &x.PremiumSince.Value, &x.PremiumSince.Valid, &x.PremiumSince.Set, jsonx.ReadTime); err != nil {
-				return jsonx.Field(err, "premium_since")
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "token")
+			}
+			if err := jsonx.ReadStr(d, &x.Token); err != nil {
+				return jsonx.Field(err, "token")
 			}
 		case 5:
-			if err := jsonx.Opt(d, &x.Deaf, &jsonx.Alloc(&st).Deaf, jsonx.ReadBool); err != nil {
-				return jsonx.Field(err, "deaf")
+			if err := jsonx.Opt(d, &x.Version, &jsonx.Alloc(&st).Version, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x7) {
+		return d.Missing(seen[:], []string{"id", "type", "token"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *Ping) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	if x.ApplicationID != nil {
+		e.Key(m, "\"application_id\":")
+		e.Str(*x.ApplicationID)
+	}
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		x.User.encodeJSON(e)
+	}
+	e.Key(m, "\"token\":")
+	e.Str(x.Token)
+	if x.Version != nil {
+		e.Key(m, "\"version\":")
+		e.Int(int64(*x.Version))
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of InteractionResponse that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*InteractionResponse) jsonField(key []byte) int {
+	switch string(key) {
+	case "type":
+		return 0
+	case "data":
+		return 1
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TYPE":
+		return 0
+	case "DATA":
+		return 1
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *InteractionResponse) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 1:
+			if err := jsonx.OptValue(d, &x.Data, nil, (*InteractionCallbackMessage).decodeJSON); err != nil {
+				return jsonx.Field(err, "data")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1) {
+		return d.Missing(seen[:], []string{"type"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *InteractionResponse) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	if x.Data != nil {
+		e.Key(m, "\"data\":")
+		x.Data.encodeJSON(e)
+	}
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of InteractionCallbackMessage that
+// the object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*InteractionCallbackMessage) jsonField(key []byte) int {
+	switch string(key) {
+	case "content":
+		return 0
+	case "tts":
+		return 1
+	case "flags":
+		return 2
+	case "components":
+		return 3
+	case "choices":
+		return 4
+	case "custom_id":
+		return 5
+	case "title":
+		return 6
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "CONTENT":
+		return 0
+	case "TTS":
+		return 1
+	case "FLAGS":
+		return 2
+	case "COMPONENTS":
+		return 3
+	case "CHOICES":
+		return 4
+	case "CUSTOM_ID":
+		return 5
+	case "TITLE":
+		return 6
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *InteractionCallbackMessage) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		Content  string
+		Tts      bool
+		Flags    int64
+		CustomID string
+		Title    string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := jsonx.Opt(d, &x.Content, &jsonx.Alloc(&st).Content, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "content")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.Tts, &jsonx.Alloc(&st).Tts, jsonx.ReadBool); err != nil {
+				return jsonx.Field(err, "tts")
+			}
+		case 2:
+			if err := jsonx.Opt(d, &x.Flags, &jsonx.Alloc(&st).Flags, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "flags")
+			}
+		case 3:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "components")
+			} else if !ok {
+				x.Components = nil
+			} else {
+				s0, i0 := x.Components, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "components")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "components")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "components")
+				}
+				x.Components = jsonx.Trim(s0, i0)
+			}
+		case 4:
+			if ok, err := jsonx.Array(d); err != nil {
+				return jsonx.Field(err, "choices")
+			} else if !ok {
+				x.Choices = nil
+			} else {
+				s0, i0 := x.Choices, 0
+				it0, err := d.ArrIter()
+				if err != nil {
+					return jsonx.Field(err, "choices")
+				}
+				for it0.Next() {
+					s0 = jsonx.Grow(s0, i0)
+					if err := s0[i0].decodeJSON(d); err != nil {
+						return jsonx.Field(jsonx.Index(err, i0), "choices")
+					}
+					i0++
+				}
+				if err := it0.Err(); err != nil {
+					return jsonx.Field(err, "choices")
+				}
+				x.Choices = jsonx.Trim(s0, i0)
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.CustomID, &jsonx.Alloc(&st).CustomID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "custom_id")
 			}
 		case 6:
-			if err := jsonx.Opt(d, &x.Mute, &jsonx.Alloc(&st).Mute, jsonx.ReadBool); err != nil {
-				return jsonx.Field(err, "mute")
-			}
-		case 7:
-			if err := jsonx.Opt(d, &x.Pending, &jsonx.Alloc(&st).Pending, jsonx.ReadBool); err != nil {
-				return jsonx.Field(err, "pending")
-			}
-		case 8:
-			if err := jsonx.Opt(d, &x.Permissions, &jsonx.Alloc(&st).Permissions, jsonx.ReadStr); err != nil {
-				return jsonx.Field(err, "permissions")
+			if err := jsonx.Opt(d, &x.Title, &jsonx.Alloc(&st).Title, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "title")
 			}
 		default:
 			if err := d.Skip(); err != nil {
@@ -1127,60 +2539,275 @@ func (x *GuildMember) decodeJSON(d *jsonx.Decoder) error {
 }
 
 // encodeJSON encodes x as json.Marshal would.
-func (x *GuildMember) encodeJSON(e *jsonx.Encoder) {
+func (x *InteractionCallbackMessage) encodeJSON(e *jsonx.Encoder) {
 	m := e.ObjStart()
-	if x.User != nil {
-		e.Key(m, "\"user\":")
-		x.User.encodeJSON(e)
+	if x.Content != nil {
+		e.Key(m, "\"content\":")
+		e.Str(*x.Content)
 	}
-	if !x.Nick.IsZero() {
-		e.Key(m, "\"nick\":")
-		if !x.Nick.Valid {
-			e.Null()
-		} else {
-			e.Str(x.Nick.Value)
-		}
+	if x.Tts != nil {
+		e.Key(m, "\"tts\":")
+		e.Bool(*x.Tts)
 	}
-	if x.Roles != nil {
-		e.Key(m, "\"roles\":")
-		if x.Roles == nil {
+	if x.Flags != nil {
+		e.Key(m, "\"flags\":")
+		e.Int(int64(*x.Flags))
+	}
+	if x.Components != nil {
+		e.Key(m, "\"components\":")
+		if x.Components == nil {
 			e.Null()
 		} else {
 			m0 := e.ArrStart()
-			for i0 := range x.Roles {
+			for i0 := range x.Components {
 				e.Elem(m0)
-				e.Str(x.Roles[i0])
+				x.Components[i0].encodeJSON(e)
 			}
 			e.ArrEnd()
 		}
 	}
-	if x.JoinedAt != nil && !x.JoinedAt.IsZero() {
-		e.Key(m, "\"joined_at\":")
-		e.Time(*x.JoinedAt)
-	}
-	if !x.PremiumSince.IsZero() {
-		e.Key(m, "\"premium_since\":")
-		if !x.PremiumSince.Valid {
+	if x.Choices != nil {
+		e.Key(m, "\"choices\":")
+		if x.Choices == nil {
 			e.Null()
 		} else {
-			e.Time(x.PremiumSince.Value)
+			m0 := e.ArrStart()
+			for i0 := range x.Choices {
+				e.Elem(m0)
+				x.Choices[i0].encodeJSON(e)
+			}
+			e.ArrEnd()
 		}
 	}
-	if x.Deaf != nil {
-		e.Key(m, "\"deaf\":")
-		e.Bool(*x.Deaf)
+	if x.CustomID != nil {
+		e.Key(m, "\"custom_id\":")
+		e.Str(*x.CustomID)
 	}
-	if x.Mute != nil {
-		e.Key(m, "\"mute\":")
-		e.Bool(*x.Mute)
+	if x.Title != nil {
+		e.Key(m, "\"title\":")
+		e.Str(*x.Title)
 	}
-	if x.Pending != nil {
-		e.Key(m, "\"pending\":")
-		e.Bool(*x.Pending)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ApplicationCommand that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*ApplicationCommand) jsonField(key []byte) int {
+	switch string(key) {
+	case "id":
+		return 0
+	case "application_id":
+		return 1
+	case "type":
+		return 2
+	case "data":
+		return 3
+	case "guild_id":
+		return 4
+	case "channel_id":
+		return 5
+	case "member":
+		return 6
+	case "user":
+		return 7
+	case "token":
+		return 8
+	case "version":
+		return 9
+	case "app_permissions":
+		return 10
+	case "locale":
+		return 11
+	case "guild_locale":
+		return 12
 	}
-	if x.Permissions != nil {
-		e.Key(m, "\"permissions\":")
-		e.Str(*x.Permissions)
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "ID":
+		return 0
+	case "APPLICATION_ID":
+		return 1
+	case "TYPE":
+		return 2
+	case "DATA":
+		return 3
+	case "GUILD_ID":
+		return 4
+	case "CHANNEL_ID":
+		return 5
+	case "MEMBER":
+		return 6
+	case "USER":
+		return 7
+	case "TOKEN":
+		return 8
+	case "VERSION":
+		return 9
+	case "APP_PERMISSIONS":
+		return 10
+	case "LOCALE":
+		return 11
+	case "GUILD_LOCALE":
+		return 12
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ApplicationCommand) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	var once uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		ApplicationID  string
+		GuildID        string
+		ChannelID      string
+		Version        int64
+		AppPermissions string
+		Locale         string
+		GuildLocale    string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "id")
+			}
+			if err := jsonx.ReadStr(d, &x.ID); err != nil {
+				return jsonx.Field(err, "id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.ApplicationID, &jsonx.Alloc(&st).ApplicationID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "application_id")
+			}
+		case 2:
+			if err := d.Once(&once, 1<<0); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "type")
+			}
+			if err := jsonx.ReadInt(d, &x.Type); err != nil {
+				return jsonx.Field(err, "type")
+			}
+		case 3:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "data")
+			}
+			if err := x.Data.decodeJSON(d); err != nil {
+				return jsonx.Field(err, "data")
+			}
+		case 4:
+			if err := jsonx.Opt(d, &x.GuildID, &jsonx.Alloc(&st).GuildID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_id")
+			}
+		case 5:
+			if err := jsonx.Opt(d, &x.ChannelID, &jsonx.Alloc(&st).ChannelID, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "channel_id")
+			}
+		case 6:
+			if err := jsonx.OptValue(d, &x.Member, nil, (*GuildMember).decodeJSON); err != nil {
+				return jsonx.Field(err, "member")
+			}
+		case 7:
+			if err := jsonx.OptValue(d, &x.User, nil, (*User).decodeJSON); err != nil {
+				return jsonx.Field(err, "user")
+			}
+		case 8:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "token")
+			}
+			if err := jsonx.ReadStr(d, &x.Token); err != nil {
+				return jsonx.Field(err, "token")
+			}
+		case 9:
+			if err := jsonx.Opt(d, &x.Version, &jsonx.Alloc(&st).Version, jsonx.ReadInt); err != nil {
+				return jsonx.Field(err, "version")
+			}
+		case 10:
+			if err := jsonx.Opt(d, &x.AppPermissions, &jsonx.Alloc(&st).AppPermissions, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "app_permissions")
+			}
+		case 11:
+			if err := jsonx.Opt(d, &x.Locale, &jsonx.Alloc(&st).Locale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "locale")
+			}
+		case 12:
+			if err := jsonx.Opt(d, &x.GuildLocale, &jsonx.Alloc(&st).GuildLocale, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "guild_locale")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0xf) {
+		return d.Missing(seen[:], []string{"id", "type", "data", "token"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ApplicationCommand) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"id\":")
+	e.Str(x.ID)
+	if x.ApplicationID != nil {
+		e.Key(m, "\"application_id\":")
+		e.Str(*x.ApplicationID)
+	}
+	e.Key(m, "\"type\":")
+	e.Int(int64(x.Type))
+	e.Key(m, "\"data\":")
+	x.Data.encodeJSON(e)
+	if x.GuildID != nil {
+		e.Key(m, "\"guild_id\":")
+		e.Str(*x.GuildID)
+	}
+	if x.ChannelID != nil {
+		e.Key(m, "\"channel_id\":")
+		e.Str(*x.ChannelID)
+	}
+	if x.Member != nil {
+		e.Key(m, "\"member\":")
+		x.Member.encodeJSON(e)
+	}
+	if x.User != nil {
+		e.Key(m, "\"user\":")
+		x.User.encodeJSON(e)
+	}
+	e.Key(m, "\"token\":")
+	e.Str(x.Token)
+	if x.Version != nil {
+		e.Key(m, "\"version\":")
+		e.Int(int64(*x.Version))
+	}
+	if x.AppPermissions != nil {
+		e.Key(m, "\"app_permissions\":")
+		e.Str(*x.AppPermissions)
+	}
+	if x.Locale != nil {
+		e.Key(m, "\"locale\":")
+		e.Str(*x.Locale)
+	}
+	if x.GuildLocale != nil {
+		e.Key(m, "\"guild_locale\":")
+		e.Str(*x.GuildLocale)
 	}
 	e.ObjEnd()
 }

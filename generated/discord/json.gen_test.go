@@ -12,16 +12,29 @@ import (
 var jsonCodecs = []jsontest.Codec{
 	{
 		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*Ping))
+			return Unmarshal(data, v.(*Interaction))
 		},
 		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*Ping))
+			return Marshal(v.(*Interaction))
 		},
-		Name: "Ping",
+		Name: "Interaction",
 		New: func() any {
-			return new(Ping)
+			return new(Interaction)
 		},
-		Random: jsonRandomPing,
+		Random: jsonRandomInteraction,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*GuildMember))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*GuildMember))
+		},
+		Name: "GuildMember",
+		New: func() any {
+			return new(GuildMember)
+		},
+		Random: jsonRandomGuildMember,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -35,6 +48,149 @@ var jsonCodecs = []jsontest.Codec{
 			return new(User)
 		},
 		Random: jsonRandomUser,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*MessageComponent))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*MessageComponent))
+		},
+		Name: "MessageComponent",
+		New: func() any {
+			return new(MessageComponent)
+		},
+		Random: jsonRandomMessageComponent,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ComponentData))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ComponentData))
+		},
+		Name: "ComponentData",
+		New: func() any {
+			return new(ComponentData)
+		},
+		Random: jsonRandomComponentData,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Message))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Message))
+		},
+		Name: "Message",
+		New: func() any {
+			return new(Message)
+		},
+		Random: jsonRandomMessage,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Component))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Component))
+		},
+		Name: "Component",
+		New: func() any {
+			return new(Component)
+		},
+		Random: jsonRandomComponent,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Autocomplete))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Autocomplete))
+		},
+		Name: "Autocomplete",
+		New: func() any {
+			return new(Autocomplete)
+		},
+		Random: jsonRandomAutocomplete,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ApplicationCommandData))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ApplicationCommandData))
+		},
+		Name: "ApplicationCommandData",
+		New: func() any {
+			return new(ApplicationCommandData)
+		},
+		Random: jsonRandomApplicationCommandData,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*CommandOption))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*CommandOption))
+		},
+		Name: "CommandOption",
+		New: func() any {
+			return new(CommandOption)
+		},
+		Random: jsonRandomCommandOption,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ModalSubmit))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ModalSubmit))
+		},
+		Name: "ModalSubmit",
+		New: func() any {
+			return new(ModalSubmit)
+		},
+		Random: jsonRandomModalSubmit,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ModalSubmitData))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ModalSubmitData))
+		},
+		Name: "ModalSubmitData",
+		New: func() any {
+			return new(ModalSubmitData)
+		},
+		Random: jsonRandomModalSubmitData,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Choice))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Choice))
+		},
+		Name: "Choice",
+		New: func() any {
+			return new(Choice)
+		},
+		Random: jsonRandomChoice,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*Ping))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*Ping))
+		},
+		Name: "Ping",
+		New: func() any {
+			return new(Ping)
+		},
+		Random: jsonRandomPing,
 	},
 	{
 		Decode: func(data []byte, v any) error {
@@ -75,51 +231,15 @@ var jsonCodecs = []jsontest.Codec{
 		},
 		Random: jsonRandomApplicationCommand,
 	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*ApplicationCommandData))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*ApplicationCommandData))
-		},
-		Name: "ApplicationCommandData",
-		New: func() any {
-			return new(ApplicationCommandData)
-		},
-		Random: jsonRandomApplicationCommandData,
-	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*CommandOption))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*CommandOption))
-		},
-		Name: "CommandOption",
-		New: func() any {
-			return new(CommandOption)
-		},
-		Random: jsonRandomCommandOption,
-	},
-	{
-		Decode: func(data []byte, v any) error {
-			return Unmarshal(data, v.(*GuildMember))
-		},
-		Encode: func(v any) ([]byte, error) {
-			return Marshal(v.(*GuildMember))
-		},
-		Name: "GuildMember",
-		New: func() any {
-			return new(GuildMember)
-		},
-		Random: jsonRandomGuildMember,
-	},
 }
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"Ping":               jsonCodecs[0],
-	"ApplicationCommand": jsonCodecs[4],
+	"Ping":               jsonCodecs[13],
+	"ApplicationCommand": jsonCodecs[16],
+	"MessageComponent":   jsonCodecs[3],
+	"Autocomplete":       jsonCodecs[7],
+	"ModalSubmit":        jsonCodecs[10],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -183,8 +303,8 @@ func FuzzJSONBytes(f *testing.F) {
 	})
 }
 
-// jsonRandomPing writes a random valid JSON value of Ping.
-func jsonRandomPing(r *jsontest.Rand, depth int) {
+// jsonRandomInteraction writes a random valid JSON value of Interaction.
+func jsonRandomInteraction(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "id")
@@ -192,16 +312,34 @@ func jsonRandomPing(r *jsontest.Rand, depth int) {
 			r.String()
 		}
 	}
-	for range r.Times(false, depth) {
+	for range r.Times(true, depth) {
 		r.Key(m, "application_id")
-		if !r.Nullable(depth, 16) {
+		if !r.Null(true, 32) {
 			r.String()
 		}
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "type")
 		if !r.Null(true, 32) {
-			r.IntEnum(64, int64(1))
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "channel_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "member")
+		if !r.Nullable(depth, 16) {
+			jsonRandomGuildMember(r, depth+1)
 		}
 	}
 	for range r.Times(false, depth) {
@@ -216,10 +354,99 @@ func jsonRandomPing(r *jsontest.Rand, depth int) {
 			r.String()
 		}
 	}
-	for range r.Times(false, depth) {
+	for range r.Times(true, depth) {
 		r.Key(m, "version")
-		if !r.Nullable(depth, 16) {
+		if !r.Null(true, 32) {
 			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "app_permissions")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomGuildMember writes a random valid JSON value of GuildMember.
+func jsonRandomGuildMember(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "user")
+		if !r.Nullable(depth, 16) {
+			jsonRandomUser(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "nick")
+		if !r.Nullable(depth, 4) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "roles")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				r.String()
+			}
+			r.ArrEnd()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "joined_at")
+		if !r.Nullable(depth, 16) {
+			r.Time()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "premium_since")
+		if !r.Nullable(depth, 4) {
+			r.Time()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "deaf")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "mute")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "pending")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "is_pending")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "permissions")
+		if !r.Nullable(depth, 16) {
+			r.String()
 		}
 	}
 	r.ObjEnd()
@@ -267,50 +494,8 @@ func jsonRandomUser(r *jsontest.Rand, depth int) {
 	r.ObjEnd()
 }
 
-// jsonRandomInteractionResponse writes a random valid JSON value of InteractionResponse.
-func jsonRandomInteractionResponse(r *jsontest.Rand, depth int) {
-	m := r.ObjStart()
-	for range r.Times(true, depth) {
-		r.Key(m, "type")
-		if !r.Null(true, 32) {
-			r.Int(64)
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "data")
-		if !r.Nullable(depth, 16) {
-			jsonRandomInteractionCallbackMessage(r, depth+1)
-		}
-	}
-	r.ObjEnd()
-}
-
-// jsonRandomInteractionCallbackMessage writes a random valid JSON value of InteractionCallbackMessage.
-func jsonRandomInteractionCallbackMessage(r *jsontest.Rand, depth int) {
-	m := r.ObjStart()
-	for range r.Times(false, depth) {
-		r.Key(m, "content")
-		if !r.Nullable(depth, 16) {
-			r.String()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "tts")
-		if !r.Nullable(depth, 16) {
-			r.Bool()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "flags")
-		if !r.Nullable(depth, 16) {
-			r.Int(64)
-		}
-	}
-	r.ObjEnd()
-}
-
-// jsonRandomApplicationCommand writes a random valid JSON value of ApplicationCommand.
-func jsonRandomApplicationCommand(r *jsontest.Rand, depth int) {
+// jsonRandomMessageComponent writes a random valid JSON value of MessageComponent.
+func jsonRandomMessageComponent(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
 	for range r.Times(true, depth) {
 		r.Key(m, "id")
@@ -318,22 +503,16 @@ func jsonRandomApplicationCommand(r *jsontest.Rand, depth int) {
 			r.String()
 		}
 	}
-	for range r.Times(false, depth) {
+	for range r.Times(true, depth) {
 		r.Key(m, "application_id")
-		if !r.Nullable(depth, 16) {
+		if !r.Null(true, 32) {
 			r.String()
 		}
 	}
 	for range r.Times(true, depth) {
 		r.Key(m, "type")
 		if !r.Null(true, 32) {
-			r.IntEnum(64, int64(2))
-		}
-	}
-	for range r.Times(true, depth) {
-		r.Key(m, "data")
-		if !r.Null(true, 32) {
-			jsonRandomApplicationCommandData(r, depth+1)
+			r.IntEnum(64, int64(3))
 		}
 	}
 	for range r.Times(false, depth) {
@@ -366,9 +545,9 @@ func jsonRandomApplicationCommand(r *jsontest.Rand, depth int) {
 			r.String()
 		}
 	}
-	for range r.Times(false, depth) {
+	for range r.Times(true, depth) {
 		r.Key(m, "version")
-		if !r.Nullable(depth, 16) {
+		if !r.Null(true, 32) {
 			r.Int(64)
 		}
 	}
@@ -388,6 +567,237 @@ func jsonRandomApplicationCommand(r *jsontest.Rand, depth int) {
 		r.Key(m, "guild_locale")
 		if !r.Nullable(depth, 16) {
 			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "data")
+		if !r.Null(true, 32) {
+			jsonRandomComponentData(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "message")
+		if !r.Null(true, 32) {
+			jsonRandomMessage(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomComponentData writes a random valid JSON value of ComponentData.
+func jsonRandomComponentData(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "custom_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "component_type")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "values")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				r.String()
+			}
+			r.ArrEnd()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomMessage writes a random valid JSON value of Message.
+func jsonRandomMessage(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "channel_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "content")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "timestamp")
+		if !r.Nullable(depth, 16) {
+			r.Time()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "author")
+		if !r.Nullable(depth, 16) {
+			jsonRandomUser(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "components")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				jsonRandomComponent(r, depth+1)
+			}
+			r.ArrEnd()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomComponent writes a random valid JSON value of Component.
+func jsonRandomComponent(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "custom_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "style")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "label")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "value")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "url")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "disabled")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "components")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				jsonRandomComponent(r, depth+1)
+			}
+			r.ArrEnd()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomAutocomplete writes a random valid JSON value of Autocomplete.
+func jsonRandomAutocomplete(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "application_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.IntEnum(64, int64(4))
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "channel_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "member")
+		if !r.Nullable(depth, 16) {
+			jsonRandomGuildMember(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "user")
+		if !r.Nullable(depth, 16) {
+			jsonRandomUser(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "token")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "version")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "app_permissions")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "data")
+		if !r.Null(true, 32) {
+			jsonRandomApplicationCommandData(r, depth+1)
 		}
 	}
 	r.ObjEnd()
@@ -481,64 +891,326 @@ func jsonRandomCommandOption(r *jsontest.Rand, depth int) {
 	r.ObjEnd()
 }
 
-// jsonRandomGuildMember writes a random valid JSON value of GuildMember.
-func jsonRandomGuildMember(r *jsontest.Rand, depth int) {
+// jsonRandomModalSubmit writes a random valid JSON value of ModalSubmit.
+func jsonRandomModalSubmit(r *jsontest.Rand, depth int) {
 	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "application_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.IntEnum(64, int64(5))
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "channel_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "member")
+		if !r.Nullable(depth, 16) {
+			jsonRandomGuildMember(r, depth+1)
+		}
+	}
 	for range r.Times(false, depth) {
 		r.Key(m, "user")
 		if !r.Nullable(depth, 16) {
 			jsonRandomUser(r, depth+1)
 		}
 	}
+	for range r.Times(true, depth) {
+		r.Key(m, "token")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "version")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
 	for range r.Times(false, depth) {
-		r.Key(m, "nick")
-		if !r.Nullable(depth, 4) {
+		r.Key(m, "app_permissions")
+		if !r.Nullable(depth, 16) {
 			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "roles")
+		r.Key(m, "locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "data")
+		if !r.Null(true, 32) {
+			jsonRandomModalSubmitData(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomModalSubmitData writes a random valid JSON value of ModalSubmitData.
+func jsonRandomModalSubmitData(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "custom_id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "components")
 		if !r.Null(true, 8) {
 			m0 := r.ArrStart()
 			for range r.Len(depth) {
 				r.Elem(m0)
-				r.String()
+				jsonRandomComponent(r, depth+1)
+			}
+			r.ArrEnd()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomChoice writes a random valid JSON value of Choice.
+func jsonRandomChoice(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "name")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "value")
+		if !r.Null(true, 8) {
+			r.Any(2)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomPing writes a random valid JSON value of Ping.
+func jsonRandomPing(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "application_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.IntEnum(64, int64(1))
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "user")
+		if !r.Nullable(depth, 16) {
+			jsonRandomUser(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "token")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "version")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomInteractionResponse writes a random valid JSON value of InteractionResponse.
+func jsonRandomInteractionResponse(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "data")
+		if !r.Nullable(depth, 16) {
+			jsonRandomInteractionCallbackMessage(r, depth+1)
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomInteractionCallbackMessage writes a random valid JSON value of InteractionCallbackMessage.
+func jsonRandomInteractionCallbackMessage(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(false, depth) {
+		r.Key(m, "content")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "tts")
+		if !r.Nullable(depth, 16) {
+			r.Bool()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "flags")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "components")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				jsonRandomComponent(r, depth+1)
 			}
 			r.ArrEnd()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "joined_at")
+		r.Key(m, "choices")
+		if !r.Null(true, 8) {
+			m0 := r.ArrStart()
+			for range r.Len(depth) {
+				r.Elem(m0)
+				jsonRandomChoice(r, depth+1)
+			}
+			r.ArrEnd()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "custom_id")
 		if !r.Nullable(depth, 16) {
-			r.Time()
+			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "premium_since")
-		if !r.Nullable(depth, 4) {
-			r.Time()
-		}
-	}
-	for range r.Times(false, depth) {
-		r.Key(m, "deaf")
+		r.Key(m, "title")
 		if !r.Nullable(depth, 16) {
-			r.Bool()
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomApplicationCommand writes a random valid JSON value of ApplicationCommand.
+func jsonRandomApplicationCommand(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "id")
+		if !r.Null(true, 32) {
+			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "mute")
+		r.Key(m, "application_id")
 		if !r.Nullable(depth, 16) {
-			r.Bool()
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "type")
+		if !r.Null(true, 32) {
+			r.IntEnum(64, int64(2))
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "data")
+		if !r.Null(true, 32) {
+			jsonRandomApplicationCommandData(r, depth+1)
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "pending")
+		r.Key(m, "guild_id")
 		if !r.Nullable(depth, 16) {
-			r.Bool()
+			r.String()
 		}
 	}
 	for range r.Times(false, depth) {
-		r.Key(m, "permissions")
+		r.Key(m, "channel_id")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "member")
+		if !r.Nullable(depth, 16) {
+			jsonRandomGuildMember(r, depth+1)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "user")
+		if !r.Nullable(depth, 16) {
+			jsonRandomUser(r, depth+1)
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "token")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "version")
+		if !r.Nullable(depth, 16) {
+			r.Int(64)
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "app_permissions")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "locale")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "guild_locale")
 		if !r.Nullable(depth, 16) {
 			r.String()
 		}

@@ -24,8 +24,47 @@ func (r *recorder) HandleApplicationCommand(_ context.Context, event *Applicatio
 	return testReplyApplicationCommand(), r.Record("ApplicationCommand", event, nil)
 }
 
+func (r *recorder) HandleMessageComponent(_ context.Context, event *MessageComponent) (*InteractionResponse, error) {
+	return testReplyMessageComponent(), r.Record("MessageComponent", event, nil)
+}
+
+func (r *recorder) HandleAutocomplete(_ context.Context, event *Autocomplete) (*InteractionResponse, error) {
+	return testReplyAutocomplete(), r.Record("Autocomplete", event, nil)
+}
+
+func (r *recorder) HandleModalSubmit(_ context.Context, event *ModalSubmit) (*InteractionResponse, error) {
+	return testReplyModalSubmit(), r.Record("ModalSubmit", event, nil)
+}
+
 // testReplyApplicationCommand is the reply the test handler of ApplicationCommand returns.
 func testReplyApplicationCommand() *InteractionResponse {
+	v := new(InteractionResponse)
+	if err := Unmarshal([]byte("{\"type\":1}"), v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// testReplyMessageComponent is the reply the test handler of MessageComponent returns.
+func testReplyMessageComponent() *InteractionResponse {
+	v := new(InteractionResponse)
+	if err := Unmarshal([]byte("{\"type\":1}"), v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// testReplyAutocomplete is the reply the test handler of Autocomplete returns.
+func testReplyAutocomplete() *InteractionResponse {
+	v := new(InteractionResponse)
+	if err := Unmarshal([]byte("{\"type\":1}"), v); err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// testReplyModalSubmit is the reply the test handler of ModalSubmit returns.
+func testReplyModalSubmit() *InteractionResponse {
 	v := new(InteractionResponse)
 	if err := Unmarshal([]byte("{\"type\":1}"), v); err != nil {
 		panic(err)
@@ -54,6 +93,33 @@ var testRoutes = []webhooktest.Route{
 		Path:    "/interactions",
 		Value:   "2",
 	},
+	{
+		Channel: ChannelInteractions,
+		In:      "payload",
+		JSON:    true,
+		Message: "MessageComponent",
+		Name:    "type",
+		Path:    "/interactions",
+		Value:   "3",
+	},
+	{
+		Channel: ChannelInteractions,
+		In:      "payload",
+		JSON:    true,
+		Message: "Autocomplete",
+		Name:    "type",
+		Path:    "/interactions",
+		Value:   "4",
+	},
+	{
+		Channel: ChannelInteractions,
+		In:      "payload",
+		JSON:    true,
+		Message: "ModalSubmit",
+		Name:    "type",
+		Path:    "/interactions",
+		Value:   "5",
+	},
 }
 
 // testCredentials returns options with test credentials, the Credentials that
@@ -76,6 +142,33 @@ func checkAnswer(t *testing.T, message string, req *http.Request, body []byte, a
 		}
 		if !reflect.DeepEqual(got, testReplyApplicationCommand()) {
 			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyApplicationCommand())
+		}
+	case "MessageComponent":
+		webhooktest.CheckBody(t, answer, "application/json", testReplyMessageComponent())
+		got := new(InteractionResponse)
+		if err := Unmarshal(answer.Body.Bytes(), got); err != nil {
+			t.Fatalf("the reply does not decode into its type: %v", err)
+		}
+		if !reflect.DeepEqual(got, testReplyMessageComponent()) {
+			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyMessageComponent())
+		}
+	case "Autocomplete":
+		webhooktest.CheckBody(t, answer, "application/json", testReplyAutocomplete())
+		got := new(InteractionResponse)
+		if err := Unmarshal(answer.Body.Bytes(), got); err != nil {
+			t.Fatalf("the reply does not decode into its type: %v", err)
+		}
+		if !reflect.DeepEqual(got, testReplyAutocomplete()) {
+			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyAutocomplete())
+		}
+	case "ModalSubmit":
+		webhooktest.CheckBody(t, answer, "application/json", testReplyModalSubmit())
+		got := new(InteractionResponse)
+		if err := Unmarshal(answer.Body.Bytes(), got); err != nil {
+			t.Fatalf("the reply does not decode into its type: %v", err)
+		}
+		if !reflect.DeepEqual(got, testReplyModalSubmit()) {
+			t.Errorf("the reply decodes to %+v, want %+v", got, testReplyModalSubmit())
 		}
 	case "Ping":
 		webhooktest.CheckBody(t, answer, "application/json", map[string]any{"type": json.RawMessage("1")})
@@ -121,6 +214,27 @@ func TestRequestHelpers(t *testing.T) {
 				return NewApplicationCommandRequest(url, nil, c)
 			},
 			message: "ApplicationCommand",
+			url:     "http://receiver.test/interactions",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewMessageComponentRequest(url, nil, c)
+			},
+			message: "MessageComponent",
+			url:     "http://receiver.test/interactions",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewAutocompleteRequest(url, nil, c)
+			},
+			message: "Autocomplete",
+			url:     "http://receiver.test/interactions",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewModalSubmitRequest(url, nil, c)
+			},
+			message: "ModalSubmit",
 			url:     "http://receiver.test/interactions",
 		},
 	} {

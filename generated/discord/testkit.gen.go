@@ -58,6 +58,42 @@ func NewApplicationCommandRequest(url string, event *ApplicationCommand, creds C
 	return newRequest(url, "ApplicationCommand", v, kitRoute{property: "type", value: "2", json: true}, creds)
 }
 
+// NewMessageComponentRequest builds the POST a provider sends for
+// MessageComponent to url (where channel /interactions is served),
+// authenticated with creds. A nil event sends the spec's example. The body's
+// type is set to 3, so the request reaches HandleMessageComponent.
+func NewMessageComponentRequest(url string, event *MessageComponent, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "MessageComponent", v, kitRoute{property: "type", value: "3", json: true}, creds)
+}
+
+// NewAutocompleteRequest builds the POST a provider sends for Autocomplete to
+// url (where channel /interactions is served), authenticated with creds. A nil
+// event sends the spec's example. The body's type is set to 4, so the request
+// reaches HandleAutocomplete.
+func NewAutocompleteRequest(url string, event *Autocomplete, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "Autocomplete", v, kitRoute{property: "type", value: "4", json: true}, creds)
+}
+
+// NewModalSubmitRequest builds the POST a provider sends for ModalSubmit to url
+// (where channel /interactions is served), authenticated with creds. A nil
+// event sends the spec's example. The body's type is set to 5, so the request
+// reaches HandleModalSubmit.
+func NewModalSubmitRequest(url string, event *ModalSubmit, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "ModalSubmit", v, kitRoute{property: "type", value: "5", json: true}, creds)
+}
+
 // kitRoute says how a request names its message: its body's property or its
 // header set to value; neither on a channel of one message.
 type kitRoute struct {

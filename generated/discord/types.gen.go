@@ -9,6 +9,1193 @@ import (
 	"github.com/hookgen/hookgen/webhook"
 )
 
+// Interaction is an object defined at #/components/schemas/Interaction.
+//
+// What every interaction carries.
+type Interaction struct {
+	ID            string `json:"id"`
+	ApplicationID string `json:"application_id"`
+
+	// 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4
+	// APPLICATION_COMMAND_AUTOCOMPLETE, 5 MODAL_SUBMIT.
+	Type      int64        `json:"type"`
+	GuildID   *string      `json:"guild_id,omitzero"`
+	ChannelID *string      `json:"channel_id,omitzero"`
+	Member    *GuildMember `json:"member,omitzero"`
+	User      *User        `json:"user,omitzero"`
+
+	// The token to answer the interaction with, valid for 15 minutes.
+	Token string `json:"token"`
+
+	// Always 1.
+	Version int64 `json:"version"`
+
+	// The application's permissions in the channel, a bit set written as a string.
+	AppPermissions *string `json:"app_permissions,omitzero"`
+	Locale         *string `json:"locale,omitzero"`
+	GuildLocale    *string `json:"guild_locale,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *Interaction) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetApplicationID returns the application_id property, or the zero value when
+// x is nil.
+func (x *Interaction) GetApplicationID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ApplicationID
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *Interaction) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetGuildID returns the guild_id property, or the zero value when it is
+// absent.
+func (x *Interaction) GetGuildID() string {
+	if x == nil || x.GuildID == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildID
+}
+
+// GetChannelID returns the channel_id property, or the zero value when it is
+// absent.
+func (x *Interaction) GetChannelID() string {
+	if x == nil || x.ChannelID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ChannelID
+}
+
+// GetMember returns the member property, or nil when it is absent.
+func (x *Interaction) GetMember() *GuildMember {
+	if x == nil {
+		return nil
+	}
+	return x.Member
+}
+
+// GetUser returns the user property, or nil when it is absent.
+func (x *Interaction) GetUser() *User {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
+// GetToken returns the token property, or the zero value when x is nil.
+func (x *Interaction) GetToken() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Token
+}
+
+// GetVersion returns the version property, or the zero value when x is nil.
+func (x *Interaction) GetVersion() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Version
+}
+
+// GetAppPermissions returns the app_permissions property, or the zero value
+// when it is absent.
+func (x *Interaction) GetAppPermissions() string {
+	if x == nil || x.AppPermissions == nil {
+		var zero string
+		return zero
+	}
+	return *x.AppPermissions
+}
+
+// GetLocale returns the locale property, or the zero value when it is absent.
+func (x *Interaction) GetLocale() string {
+	if x == nil || x.Locale == nil {
+		var zero string
+		return zero
+	}
+	return *x.Locale
+}
+
+// GetGuildLocale returns the guild_locale property, or the zero value when it
+// is absent.
+func (x *Interaction) GetGuildLocale() string {
+	if x == nil || x.GuildLocale == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildLocale
+}
+
+// GuildMember is an object defined at #/components/schemas/GuildMember.
+type GuildMember struct {
+	User         *User                       `json:"user,omitzero"`
+	Nick         webhook.Nullable[string]    `json:"nick,omitzero"`
+	Roles        []string                    `json:"roles,omitzero"`
+	JoinedAt     *time.Time                  `json:"joined_at,omitzero"`
+	PremiumSince webhook.Nullable[time.Time] `json:"premium_since,omitzero"`
+	Deaf         *bool                       `json:"deaf,omitzero"`
+	Mute         *bool                       `json:"mute,omitzero"`
+	Pending      *bool                       `json:"pending,omitzero"`
+
+	// The same as pending, which Discord's examples also carry.
+	IsPending   *bool   `json:"is_pending,omitzero"`
+	Permissions *string `json:"permissions,omitzero"`
+}
+
+// GetUser returns the user property, or nil when it is absent.
+func (x *GuildMember) GetUser() *User {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
+// GetNick returns the nick property, or the zero value when it is absent or
+// null.
+func (x *GuildMember) GetNick() string {
+	if x == nil || !x.Nick.Valid {
+		var zero string
+		return zero
+	}
+	return x.Nick.Value
+}
+
+// GetRoles returns the roles property, or the zero value when x is nil.
+func (x *GuildMember) GetRoles() []string {
+	if x == nil {
+		var zero []string
+		return zero
+	}
+	return x.Roles
+}
+
+// GetJoinedAt returns the joined_at property, or the zero value when it is
+// absent.
+func (x *GuildMember) GetJoinedAt() time.Time {
+	if x == nil || x.JoinedAt == nil {
+		var zero time.Time
+		return zero
+	}
+	return *x.JoinedAt
+}
+
+// GetPremiumSince returns the premium_since property, or the zero value when it
+// is absent or null.
+func (x *GuildMember) GetPremiumSince() time.Time {
+	if x == nil || !x.PremiumSince.Valid {
+		var zero time.Time
+		return zero
+	}
+	return x.PremiumSince.Value
+}
+
+// GetDeaf returns the deaf property, or the zero value when it is absent.
+func (x *GuildMember) GetDeaf() bool {
+	if x == nil || x.Deaf == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Deaf
+}
+
+// GetMute returns the mute property, or the zero value when it is absent.
+func (x *GuildMember) GetMute() bool {
+	if x == nil || x.Mute == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Mute
+}
+
+// GetPending returns the pending property, or the zero value when it is absent.
+func (x *GuildMember) GetPending() bool {
+	if x == nil || x.Pending == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Pending
+}
+
+// GetIsPending returns the is_pending property, or the zero value when it is
+// absent.
+func (x *GuildMember) GetIsPending() bool {
+	if x == nil || x.IsPending == nil {
+		var zero bool
+		return zero
+	}
+	return *x.IsPending
+}
+
+// GetPermissions returns the permissions property, or the zero value when it is
+// absent.
+func (x *GuildMember) GetPermissions() string {
+	if x == nil || x.Permissions == nil {
+		var zero string
+		return zero
+	}
+	return *x.Permissions
+}
+
+// User is an object defined at #/components/schemas/User.
+type User struct {
+	ID            string                   `json:"id"`
+	Username      string                   `json:"username"`
+	Discriminator *string                  `json:"discriminator,omitzero"`
+	GlobalName    webhook.Nullable[string] `json:"global_name,omitzero"`
+	Avatar        webhook.Nullable[string] `json:"avatar,omitzero"`
+	PublicFlags   *int64                   `json:"public_flags,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *User) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetUsername returns the username property, or the zero value when x is nil.
+func (x *User) GetUsername() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Username
+}
+
+// GetDiscriminator returns the discriminator property, or the zero value when
+// it is absent.
+func (x *User) GetDiscriminator() string {
+	if x == nil || x.Discriminator == nil {
+		var zero string
+		return zero
+	}
+	return *x.Discriminator
+}
+
+// GetGlobalName returns the global_name property, or the zero value when it is
+// absent or null.
+func (x *User) GetGlobalName() string {
+	if x == nil || !x.GlobalName.Valid {
+		var zero string
+		return zero
+	}
+	return x.GlobalName.Value
+}
+
+// GetAvatar returns the avatar property, or the zero value when it is absent or
+// null.
+func (x *User) GetAvatar() string {
+	if x == nil || !x.Avatar.Valid {
+		var zero string
+		return zero
+	}
+	return x.Avatar.Value
+}
+
+// GetPublicFlags returns the public_flags property, or the zero value when it
+// is absent.
+func (x *User) GetPublicFlags() int64 {
+	if x == nil || x.PublicFlags == nil {
+		var zero int64
+		return zero
+	}
+	return *x.PublicFlags
+}
+
+// MessageComponent is an object defined at
+// #/components/schemas/MessageComponent.
+//
+// A MESSAGE_COMPONENT interaction.
+type MessageComponent struct {
+	ID            string `json:"id"`
+	ApplicationID string `json:"application_id"`
+
+	// 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4
+	// APPLICATION_COMMAND_AUTOCOMPLETE, 5 MODAL_SUBMIT.
+	//
+	// The spec fixes its value to MessageComponentType.
+	Type      int64        `json:"type"`
+	GuildID   *string      `json:"guild_id,omitzero"`
+	ChannelID *string      `json:"channel_id,omitzero"`
+	Member    *GuildMember `json:"member,omitzero"`
+	User      *User        `json:"user,omitzero"`
+
+	// The token to answer the interaction with, valid for 15 minutes.
+	Token string `json:"token"`
+
+	// Always 1.
+	Version int64 `json:"version"`
+
+	// The application's permissions in the channel, a bit set written as a string.
+	AppPermissions *string       `json:"app_permissions,omitzero"`
+	Locale         *string       `json:"locale,omitzero"`
+	GuildLocale    *string       `json:"guild_locale,omitzero"`
+	Data           ComponentData `json:"data"`
+	Message        Message       `json:"message"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *MessageComponent) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetApplicationID returns the application_id property, or the zero value when
+// x is nil.
+func (x *MessageComponent) GetApplicationID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ApplicationID
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *MessageComponent) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetGuildID returns the guild_id property, or the zero value when it is
+// absent.
+func (x *MessageComponent) GetGuildID() string {
+	if x == nil || x.GuildID == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildID
+}
+
+// GetChannelID returns the channel_id property, or the zero value when it is
+// absent.
+func (x *MessageComponent) GetChannelID() string {
+	if x == nil || x.ChannelID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ChannelID
+}
+
+// GetMember returns the member property, or nil when it is absent.
+func (x *MessageComponent) GetMember() *GuildMember {
+	if x == nil {
+		return nil
+	}
+	return x.Member
+}
+
+// GetUser returns the user property, or nil when it is absent.
+func (x *MessageComponent) GetUser() *User {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
+// GetToken returns the token property, or the zero value when x is nil.
+func (x *MessageComponent) GetToken() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Token
+}
+
+// GetVersion returns the version property, or the zero value when x is nil.
+func (x *MessageComponent) GetVersion() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Version
+}
+
+// GetAppPermissions returns the app_permissions property, or the zero value
+// when it is absent.
+func (x *MessageComponent) GetAppPermissions() string {
+	if x == nil || x.AppPermissions == nil {
+		var zero string
+		return zero
+	}
+	return *x.AppPermissions
+}
+
+// GetLocale returns the locale property, or the zero value when it is absent.
+func (x *MessageComponent) GetLocale() string {
+	if x == nil || x.Locale == nil {
+		var zero string
+		return zero
+	}
+	return *x.Locale
+}
+
+// GetGuildLocale returns the guild_locale property, or the zero value when it
+// is absent.
+func (x *MessageComponent) GetGuildLocale() string {
+	if x == nil || x.GuildLocale == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildLocale
+}
+
+// GetData returns the data property, or nil when x is nil.
+func (x *MessageComponent) GetData() *ComponentData {
+	if x == nil {
+		return nil
+	}
+	return &x.Data
+}
+
+// GetMessage returns the message property, or nil when x is nil.
+func (x *MessageComponent) GetMessage() *Message {
+	if x == nil {
+		return nil
+	}
+	return &x.Message
+}
+
+// The values the spec fixes for properties of MessageComponent.
+const (
+	MessageComponentType = 3
+)
+
+// ComponentData is an object defined at #/components/schemas/ComponentData.
+//
+// The component the user used.
+type ComponentData struct {
+	// The id the application gave the component.
+	CustomID string `json:"custom_id"`
+
+	// 2 BUTTON, 3 STRING_SELECT, 5 USER_SELECT, 6 ROLE_SELECT, 7
+	// MENTIONABLE_SELECT, 8 CHANNEL_SELECT.
+	ComponentType int64 `json:"component_type"`
+
+	// The values chosen in a select menu.
+	Values []string `json:"values,omitzero"`
+}
+
+// GetCustomID returns the custom_id property, or the zero value when x is nil.
+func (x *ComponentData) GetCustomID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.CustomID
+}
+
+// GetComponentType returns the component_type property, or the zero value when
+// x is nil.
+func (x *ComponentData) GetComponentType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.ComponentType
+}
+
+// GetValues returns the values property, or the zero value when x is nil.
+func (x *ComponentData) GetValues() []string {
+	if x == nil {
+		var zero []string
+		return zero
+	}
+	return x.Values
+}
+
+// Message is an object defined at #/components/schemas/Message.
+//
+// The message a component is on.
+type Message struct {
+	ID         string      `json:"id"`
+	ChannelID  string      `json:"channel_id"`
+	Content    *string     `json:"content,omitzero"`
+	Timestamp  *time.Time  `json:"timestamp,omitzero"`
+	Author     *User       `json:"author,omitzero"`
+	Components []Component `json:"components,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *Message) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetChannelID returns the channel_id property, or the zero value when x is
+// nil.
+func (x *Message) GetChannelID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ChannelID
+}
+
+// GetContent returns the content property, or the zero value when it is absent.
+func (x *Message) GetContent() string {
+	if x == nil || x.Content == nil {
+		var zero string
+		return zero
+	}
+	return *x.Content
+}
+
+// GetTimestamp returns the timestamp property, or the zero value when it is
+// absent.
+func (x *Message) GetTimestamp() time.Time {
+	if x == nil || x.Timestamp == nil {
+		var zero time.Time
+		return zero
+	}
+	return *x.Timestamp
+}
+
+// GetAuthor returns the author property, or nil when it is absent.
+func (x *Message) GetAuthor() *User {
+	if x == nil {
+		return nil
+	}
+	return x.Author
+}
+
+// GetComponents returns the components property, or the zero value when x is
+// nil.
+func (x *Message) GetComponents() []Component {
+	if x == nil {
+		var zero []Component
+		return zero
+	}
+	return x.Components
+}
+
+// Component is an object defined at #/components/schemas/Component.
+//
+// A message or modal component; an action row (1) holds the others.
+type Component struct {
+	// 1 ACTION_ROW, 2 BUTTON, 3 STRING_SELECT, 4 TEXT_INPUT, 5 USER_SELECT, 6
+	// ROLE_SELECT, 7 MENTIONABLE_SELECT, 8 CHANNEL_SELECT.
+	Type     int64   `json:"type"`
+	CustomID *string `json:"custom_id,omitzero"`
+	Style    *int64  `json:"style,omitzero"`
+	Label    *string `json:"label,omitzero"`
+
+	// A text input's value, in a MODAL_SUBMIT.
+	Value    *string `json:"value,omitzero"`
+	URL      *string `json:"url,omitzero"`
+	Disabled *bool   `json:"disabled,omitzero"`
+
+	// An action row's components.
+	Components []Component `json:"components,omitzero"`
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *Component) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetCustomID returns the custom_id property, or the zero value when it is
+// absent.
+func (x *Component) GetCustomID() string {
+	if x == nil || x.CustomID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomID
+}
+
+// GetStyle returns the style property, or the zero value when it is absent.
+func (x *Component) GetStyle() int64 {
+	if x == nil || x.Style == nil {
+		var zero int64
+		return zero
+	}
+	return *x.Style
+}
+
+// GetLabel returns the label property, or the zero value when it is absent.
+func (x *Component) GetLabel() string {
+	if x == nil || x.Label == nil {
+		var zero string
+		return zero
+	}
+	return *x.Label
+}
+
+// GetValue returns the value property, or the zero value when it is absent.
+func (x *Component) GetValue() string {
+	if x == nil || x.Value == nil {
+		var zero string
+		return zero
+	}
+	return *x.Value
+}
+
+// GetURL returns the url property, or the zero value when it is absent.
+func (x *Component) GetURL() string {
+	if x == nil || x.URL == nil {
+		var zero string
+		return zero
+	}
+	return *x.URL
+}
+
+// GetDisabled returns the disabled property, or the zero value when it is
+// absent.
+func (x *Component) GetDisabled() bool {
+	if x == nil || x.Disabled == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Disabled
+}
+
+// GetComponents returns the components property, or the zero value when x is
+// nil.
+func (x *Component) GetComponents() []Component {
+	if x == nil {
+		var zero []Component
+		return zero
+	}
+	return x.Components
+}
+
+// Autocomplete is an object defined at #/components/schemas/Autocomplete.
+//
+// An APPLICATION_COMMAND_AUTOCOMPLETE interaction; the option being typed is
+// focused.
+type Autocomplete struct {
+	ID            string `json:"id"`
+	ApplicationID string `json:"application_id"`
+
+	// 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4
+	// APPLICATION_COMMAND_AUTOCOMPLETE, 5 MODAL_SUBMIT.
+	//
+	// The spec fixes its value to AutocompleteType.
+	Type      int64        `json:"type"`
+	GuildID   *string      `json:"guild_id,omitzero"`
+	ChannelID *string      `json:"channel_id,omitzero"`
+	Member    *GuildMember `json:"member,omitzero"`
+	User      *User        `json:"user,omitzero"`
+
+	// The token to answer the interaction with, valid for 15 minutes.
+	Token string `json:"token"`
+
+	// Always 1.
+	Version int64 `json:"version"`
+
+	// The application's permissions in the channel, a bit set written as a string.
+	AppPermissions *string                `json:"app_permissions,omitzero"`
+	Locale         *string                `json:"locale,omitzero"`
+	GuildLocale    *string                `json:"guild_locale,omitzero"`
+	Data           ApplicationCommandData `json:"data"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *Autocomplete) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetApplicationID returns the application_id property, or the zero value when
+// x is nil.
+func (x *Autocomplete) GetApplicationID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ApplicationID
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *Autocomplete) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetGuildID returns the guild_id property, or the zero value when it is
+// absent.
+func (x *Autocomplete) GetGuildID() string {
+	if x == nil || x.GuildID == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildID
+}
+
+// GetChannelID returns the channel_id property, or the zero value when it is
+// absent.
+func (x *Autocomplete) GetChannelID() string {
+	if x == nil || x.ChannelID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ChannelID
+}
+
+// GetMember returns the member property, or nil when it is absent.
+func (x *Autocomplete) GetMember() *GuildMember {
+	if x == nil {
+		return nil
+	}
+	return x.Member
+}
+
+// GetUser returns the user property, or nil when it is absent.
+func (x *Autocomplete) GetUser() *User {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
+// GetToken returns the token property, or the zero value when x is nil.
+func (x *Autocomplete) GetToken() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Token
+}
+
+// GetVersion returns the version property, or the zero value when x is nil.
+func (x *Autocomplete) GetVersion() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Version
+}
+
+// GetAppPermissions returns the app_permissions property, or the zero value
+// when it is absent.
+func (x *Autocomplete) GetAppPermissions() string {
+	if x == nil || x.AppPermissions == nil {
+		var zero string
+		return zero
+	}
+	return *x.AppPermissions
+}
+
+// GetLocale returns the locale property, or the zero value when it is absent.
+func (x *Autocomplete) GetLocale() string {
+	if x == nil || x.Locale == nil {
+		var zero string
+		return zero
+	}
+	return *x.Locale
+}
+
+// GetGuildLocale returns the guild_locale property, or the zero value when it
+// is absent.
+func (x *Autocomplete) GetGuildLocale() string {
+	if x == nil || x.GuildLocale == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildLocale
+}
+
+// GetData returns the data property, or nil when x is nil.
+func (x *Autocomplete) GetData() *ApplicationCommandData {
+	if x == nil {
+		return nil
+	}
+	return &x.Data
+}
+
+// The values the spec fixes for properties of Autocomplete.
+const (
+	AutocompleteType = 4
+)
+
+// ApplicationCommandData is an object defined at
+// #/components/schemas/ApplicationCommandData.
+//
+// The command invoked (for an APPLICATION_COMMAND interaction).
+type ApplicationCommandData struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+
+	// 1 CHAT_INPUT (a slash command), 2 USER, 3 MESSAGE.
+	Type     int64           `json:"type"`
+	Options  []CommandOption `json:"options,omitzero"`
+	GuildID  *string         `json:"guild_id,omitzero"`
+	TargetID *string         `json:"target_id,omitzero"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *ApplicationCommandData) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetName returns the name property, or the zero value when x is nil.
+func (x *ApplicationCommandData) GetName() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Name
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *ApplicationCommandData) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetOptions returns the options property, or the zero value when x is nil.
+func (x *ApplicationCommandData) GetOptions() []CommandOption {
+	if x == nil {
+		var zero []CommandOption
+		return zero
+	}
+	return x.Options
+}
+
+// GetGuildID returns the guild_id property, or the zero value when it is
+// absent.
+func (x *ApplicationCommandData) GetGuildID() string {
+	if x == nil || x.GuildID == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildID
+}
+
+// GetTargetID returns the target_id property, or the zero value when it is
+// absent.
+func (x *ApplicationCommandData) GetTargetID() string {
+	if x == nil || x.TargetID == nil {
+		var zero string
+		return zero
+	}
+	return *x.TargetID
+}
+
+// CommandOption is an object defined at #/components/schemas/CommandOption.
+//
+// A parameter of the command and the value the user gave it.
+type CommandOption struct {
+	Name string `json:"name"`
+
+	// 3 STRING, 4 INTEGER, 5 BOOLEAN, 6 USER, 7 CHANNEL, 8 ROLE, 9 MENTIONABLE, 10
+	// NUMBER, 11 ATTACHMENT; 1 and 2 are subcommands.
+	Type int64 `json:"type"`
+
+	// The value, of the option's type (a string, a number or a boolean).
+	Value json.RawMessage `json:"value,omitzero"`
+
+	// The options of a subcommand.
+	Options []CommandOption `json:"options,omitzero"`
+	Focused *bool           `json:"focused,omitzero"`
+}
+
+// GetName returns the name property, or the zero value when x is nil.
+func (x *CommandOption) GetName() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Name
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *CommandOption) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetValue returns the value property, or the zero value when x is nil.
+func (x *CommandOption) GetValue() json.RawMessage {
+	if x == nil {
+		var zero json.RawMessage
+		return zero
+	}
+	return x.Value
+}
+
+// GetOptions returns the options property, or the zero value when x is nil.
+func (x *CommandOption) GetOptions() []CommandOption {
+	if x == nil {
+		var zero []CommandOption
+		return zero
+	}
+	return x.Options
+}
+
+// GetFocused returns the focused property, or the zero value when it is absent.
+func (x *CommandOption) GetFocused() bool {
+	if x == nil || x.Focused == nil {
+		var zero bool
+		return zero
+	}
+	return *x.Focused
+}
+
+// ModalSubmit is an object defined at #/components/schemas/ModalSubmit.
+//
+// A MODAL_SUBMIT interaction.
+type ModalSubmit struct {
+	ID            string `json:"id"`
+	ApplicationID string `json:"application_id"`
+
+	// 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4
+	// APPLICATION_COMMAND_AUTOCOMPLETE, 5 MODAL_SUBMIT.
+	//
+	// The spec fixes its value to ModalSubmitType.
+	Type      int64        `json:"type"`
+	GuildID   *string      `json:"guild_id,omitzero"`
+	ChannelID *string      `json:"channel_id,omitzero"`
+	Member    *GuildMember `json:"member,omitzero"`
+	User      *User        `json:"user,omitzero"`
+
+	// The token to answer the interaction with, valid for 15 minutes.
+	Token string `json:"token"`
+
+	// Always 1.
+	Version int64 `json:"version"`
+
+	// The application's permissions in the channel, a bit set written as a string.
+	AppPermissions *string         `json:"app_permissions,omitzero"`
+	Locale         *string         `json:"locale,omitzero"`
+	GuildLocale    *string         `json:"guild_locale,omitzero"`
+	Data           ModalSubmitData `json:"data"`
+}
+
+// GetID returns the id property, or the zero value when x is nil.
+func (x *ModalSubmit) GetID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ID
+}
+
+// GetApplicationID returns the application_id property, or the zero value when
+// x is nil.
+func (x *ModalSubmit) GetApplicationID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.ApplicationID
+}
+
+// GetType returns the type property, or the zero value when x is nil.
+func (x *ModalSubmit) GetType() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Type
+}
+
+// GetGuildID returns the guild_id property, or the zero value when it is
+// absent.
+func (x *ModalSubmit) GetGuildID() string {
+	if x == nil || x.GuildID == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildID
+}
+
+// GetChannelID returns the channel_id property, or the zero value when it is
+// absent.
+func (x *ModalSubmit) GetChannelID() string {
+	if x == nil || x.ChannelID == nil {
+		var zero string
+		return zero
+	}
+	return *x.ChannelID
+}
+
+// GetMember returns the member property, or nil when it is absent.
+func (x *ModalSubmit) GetMember() *GuildMember {
+	if x == nil {
+		return nil
+	}
+	return x.Member
+}
+
+// GetUser returns the user property, or nil when it is absent.
+func (x *ModalSubmit) GetUser() *User {
+	if x == nil {
+		return nil
+	}
+	return x.User
+}
+
+// GetToken returns the token property, or the zero value when x is nil.
+func (x *ModalSubmit) GetToken() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Token
+}
+
+// GetVersion returns the version property, or the zero value when x is nil.
+func (x *ModalSubmit) GetVersion() int64 {
+	if x == nil {
+		var zero int64
+		return zero
+	}
+	return x.Version
+}
+
+// GetAppPermissions returns the app_permissions property, or the zero value
+// when it is absent.
+func (x *ModalSubmit) GetAppPermissions() string {
+	if x == nil || x.AppPermissions == nil {
+		var zero string
+		return zero
+	}
+	return *x.AppPermissions
+}
+
+// GetLocale returns the locale property, or the zero value when it is absent.
+func (x *ModalSubmit) GetLocale() string {
+	if x == nil || x.Locale == nil {
+		var zero string
+		return zero
+	}
+	return *x.Locale
+}
+
+// GetGuildLocale returns the guild_locale property, or the zero value when it
+// is absent.
+func (x *ModalSubmit) GetGuildLocale() string {
+	if x == nil || x.GuildLocale == nil {
+		var zero string
+		return zero
+	}
+	return *x.GuildLocale
+}
+
+// GetData returns the data property, or nil when x is nil.
+func (x *ModalSubmit) GetData() *ModalSubmitData {
+	if x == nil {
+		return nil
+	}
+	return &x.Data
+}
+
+// The values the spec fixes for properties of ModalSubmit.
+const (
+	ModalSubmitType = 5
+)
+
+// ModalSubmitData is an object defined at #/components/schemas/ModalSubmitData.
+//
+// The submitted modal.
+type ModalSubmitData struct {
+	// The id the application gave the modal.
+	CustomID string `json:"custom_id"`
+
+	// The modal's action rows, each holding its text inputs with their values.
+	Components []Component `json:"components"`
+}
+
+// GetCustomID returns the custom_id property, or the zero value when x is nil.
+func (x *ModalSubmitData) GetCustomID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.CustomID
+}
+
+// GetComponents returns the components property, or the zero value when x is
+// nil.
+func (x *ModalSubmitData) GetComponents() []Component {
+	if x == nil {
+		var zero []Component
+		return zero
+	}
+	return x.Components
+}
+
+// Choice is an object defined at #/components/schemas/Choice.
+//
+// An autocomplete choice.
+type Choice struct {
+	Name string `json:"name"`
+
+	// The value the option takes, of its type (a string, an integer or a number).
+	Value json.RawMessage `json:"value"`
+}
+
+// GetName returns the name property, or the zero value when x is nil.
+func (x *Choice) GetName() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.Name
+}
+
+// GetValue returns the value property, or the zero value when x is nil.
+func (x *Choice) GetValue() json.RawMessage {
+	if x == nil {
+		var zero json.RawMessage
+		return zero
+	}
+	return x.Value
+}
+
 // Ping is an object defined at #/components/schemas/Ping.
 //
 // The PING interaction Discord sends to check the endpoint.
@@ -84,74 +1271,6 @@ const (
 	PingType = 1
 )
 
-// User is an object defined at #/components/schemas/User.
-type User struct {
-	ID            string                   `json:"id"`
-	Username      string                   `json:"username"`
-	Discriminator *string                  `json:"discriminator,omitzero"`
-	GlobalName    webhook.Nullable[string] `json:"global_name,omitzero"`
-	Avatar        webhook.Nullable[string] `json:"avatar,omitzero"`
-	PublicFlags   *int64                   `json:"public_flags,omitzero"`
-}
-
-// GetID returns the id property, or the zero value when x is nil.
-func (x *User) GetID() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.ID
-}
-
-// GetUsername returns the username property, or the zero value when x is nil.
-func (x *User) GetUsername() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.Username
-}
-
-// GetDiscriminator returns the discriminator property, or the zero value when
-// it is absent.
-func (x *User) GetDiscriminator() string {
-	if x == nil || x.Discriminator == nil {
-		var zero string
-		return zero
-	}
-	return *x.Discriminator
-}
-
-// GetGlobalName returns the global_name property, or the zero value when it is
-// absent or null.
-func (x *User) GetGlobalName() string {
-	if x == nil || !x.GlobalName.Valid {
-		var zero string
-		return zero
-	}
-	return x.GlobalName.Value
-}
-
-// GetAvatar returns the avatar property, or the zero value when it is absent or
-// null.
-func (x *User) GetAvatar() string {
-	if x == nil || !x.Avatar.Valid {
-		var zero string
-		return zero
-	}
-	return x.Avatar.Value
-}
-
-// GetPublicFlags returns the public_flags property, or the zero value when it
-// is absent.
-func (x *User) GetPublicFlags() int64 {
-	if x == nil || x.PublicFlags == nil {
-		var zero int64
-		return zero
-	}
-	return *x.PublicFlags
-}
-
 // InteractionResponse is an object defined at
 // #/components/schemas/InteractionResponse.
 type InteractionResponse struct {
@@ -182,13 +1301,27 @@ func (x *InteractionResponse) GetData() *InteractionCallbackMessage {
 // InteractionCallbackMessage is an object defined at
 // #/components/schemas/InteractionCallbackMessage.
 //
-// The message of a CHANNEL_MESSAGE_WITH_SOURCE response.
+// The data of a response: the message of a CHANNEL_MESSAGE_WITH_SOURCE (4) or
+// UPDATE_MESSAGE (7), the choices of an APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+// (8), or the modal (9) to show.
 type InteractionCallbackMessage struct {
 	Content *string `json:"content,omitzero"`
 	Tts     *bool   `json:"tts,omitzero"`
 
 	// 64 EPHEMERAL (only the invoking user sees it).
 	Flags *int64 `json:"flags,omitzero"`
+
+	// A message's or a modal's action rows.
+	Components []Component `json:"components,omitzero"`
+
+	// Autocomplete choices, at most 25.
+	Choices []Choice `json:"choices,omitzero"`
+
+	// A modal's id, sent back in its MODAL_SUBMIT.
+	CustomID *string `json:"custom_id,omitzero"`
+
+	// A modal's title.
+	Title *string `json:"title,omitzero"`
 }
 
 // GetContent returns the content property, or the zero value when it is absent.
@@ -216,6 +1349,44 @@ func (x *InteractionCallbackMessage) GetFlags() int64 {
 		return zero
 	}
 	return *x.Flags
+}
+
+// GetComponents returns the components property, or the zero value when x is
+// nil.
+func (x *InteractionCallbackMessage) GetComponents() []Component {
+	if x == nil {
+		var zero []Component
+		return zero
+	}
+	return x.Components
+}
+
+// GetChoices returns the choices property, or the zero value when x is nil.
+func (x *InteractionCallbackMessage) GetChoices() []Choice {
+	if x == nil {
+		var zero []Choice
+		return zero
+	}
+	return x.Choices
+}
+
+// GetCustomID returns the custom_id property, or the zero value when it is
+// absent.
+func (x *InteractionCallbackMessage) GetCustomID() string {
+	if x == nil || x.CustomID == nil {
+		var zero string
+		return zero
+	}
+	return *x.CustomID
+}
+
+// GetTitle returns the title property, or the zero value when it is absent.
+func (x *InteractionCallbackMessage) GetTitle() string {
+	if x == nil || x.Title == nil {
+		var zero string
+		return zero
+	}
+	return *x.Title
 }
 
 // ApplicationCommand is an object defined at
@@ -371,234 +1542,3 @@ func (x *ApplicationCommand) GetGuildLocale() string {
 const (
 	ApplicationCommandType = 2
 )
-
-// ApplicationCommandData is an object defined at
-// #/components/schemas/ApplicationCommandData.
-//
-// The command invoked (for an APPLICATION_COMMAND interaction).
-type ApplicationCommandData struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-
-	// 1 CHAT_INPUT (a slash command), 2 USER, 3 MESSAGE.
-	Type     int64           `json:"type"`
-	Options  []CommandOption `json:"options,omitzero"`
-	GuildID  *string         `json:"guild_id,omitzero"`
-	TargetID *string         `json:"target_id,omitzero"`
-}
-
-// GetID returns the id property, or the zero value when x is nil.
-func (x *ApplicationCommandData) GetID() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.ID
-}
-
-// GetName returns the name property, or the zero value when x is nil.
-func (x *ApplicationCommandData) GetName() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.Name
-}
-
-// GetType returns the type property, or the zero value when x is nil.
-func (x *ApplicationCommandData) GetType() int64 {
-	if x == nil {
-		var zero int64
-		return zero
-	}
-	return x.Type
-}
-
-// GetOptions returns the options property, or the zero value when x is nil.
-func (x *ApplicationCommandData) GetOptions() []CommandOption {
-	if x == nil {
-		var zero []CommandOption
-		return zero
-	}
-	return x.Options
-}
-
-// GetGuildID returns the guild_id property, or the zero value when it is
-// absent.
-func (x *ApplicationCommandData) GetGuildID() string {
-	if x == nil || x.GuildID == nil {
-		var zero string
-		return zero
-	}
-	return *x.GuildID
-}
-
-// GetTargetID returns the target_id property, or the zero value when it is
-// absent.
-func (x *ApplicationCommandData) GetTargetID() string {
-	if x == nil || x.TargetID == nil {
-		var zero string
-		return zero
-	}
-	return *x.TargetID
-}
-
-// CommandOption is an object defined at #/components/schemas/CommandOption.
-//
-// A parameter of the command and the value the user gave it.
-type CommandOption struct {
-	Name string `json:"name"`
-
-	// 3 STRING, 4 INTEGER, 5 BOOLEAN, 6 USER, 7 CHANNEL, 8 ROLE, 9 MENTIONABLE, 10
-	// NUMBER, 11 ATTACHMENT; 1 and 2 are subcommands.
-	Type int64 `json:"type"`
-
-	// The value, of the option's type (a string, a number or a boolean).
-	Value json.RawMessage `json:"value,omitzero"`
-
-	// The options of a subcommand.
-	Options []CommandOption `json:"options,omitzero"`
-	Focused *bool           `json:"focused,omitzero"`
-}
-
-// GetName returns the name property, or the zero value when x is nil.
-func (x *CommandOption) GetName() string {
-	if x == nil {
-		var zero string
-		return zero
-	}
-	return x.Name
-}
-
-// GetType returns the type property, or the zero value when x is nil.
-func (x *CommandOption) GetType() int64 {
-	if x == nil {
-		var zero int64
-		return zero
-	}
-	return x.Type
-}
-
-// GetValue returns the value property, or the zero value when x is nil.
-func (x *CommandOption) GetValue() json.RawMessage {
-	if x == nil {
-		var zero json.RawMessage
-		return zero
-	}
-	return x.Value
-}
-
-// GetOptions returns the options property, or the zero value when x is nil.
-func (x *CommandOption) GetOptions() []CommandOption {
-	if x == nil {
-		var zero []CommandOption
-		return zero
-	}
-	return x.Options
-}
-
-// GetFocused returns the focused property, or the zero value when it is absent.
-func (x *CommandOption) GetFocused() bool {
-	if x == nil || x.Focused == nil {
-		var zero bool
-		return zero
-	}
-	return *x.Focused
-}
-
-// GuildMember is an object defined at #/components/schemas/GuildMember.
-type GuildMember struct {
-	User         *User                       `json:"user,omitzero"`
-	Nick         webhook.Nullable[string]    `json:"nick,omitzero"`
-	Roles        []string                    `json:"roles,omitzero"`
-	JoinedAt     *time.Time                  `json:"joined_at,omitzero"`
-	PremiumSince webhook.Nullable[time.Time] `json:"premium_since,omitzero"`
-	Deaf         *bool                       `json:"deaf,omitzero"`
-	Mute         *bool                       `json:"mute,omitzero"`
-	Pending      *bool                       `json:"pending,omitzero"`
-	Permissions  *string                     `json:"permissions,omitzero"`
-}
-
-// GetUser returns the user property, or nil when it is absent.
-func (x *GuildMember) GetUser() *User {
-	if x == nil {
-		return nil
-	}
-	return x.User
-}
-
-// GetNick returns the nick property, or the zero value when it is absent or
-// null.
-func (x *GuildMember) GetNick() string {
-	if x == nil || !x.Nick.Valid {
-		var zero string
-		return zero
-	}
-	return x.Nick.Value
-}
-
-// GetRoles returns the roles property, or the zero value when x is nil.
-func (x *GuildMember) GetRoles() []string {
-	if x == nil {
-		var zero []string
-		return zero
-	}
-	return x.Roles
-}
-
-// GetJoinedAt returns the joined_at property, or the zero value when it is
-// absent.
-func (x *GuildMember) GetJoinedAt() time.Time {
-	if x == nil || x.JoinedAt == nil {
-		var zero time.Time
-		return zero
-	}
-	return *x.JoinedAt
-}
-
-// GetPremiumSince returns the premium_since property, or the zero value when it
-// is absent or null.
-func (x *GuildMember) GetPremiumSince() time.Time {
-	if x == nil || !x.PremiumSince.Valid {
-		var zero time.Time
-		return zero
-	}
-	return x.PremiumSince.Value
-}
-
-// GetDeaf returns the deaf property, or the zero value when it is absent.
-func (x *GuildMember) GetDeaf() bool {
-	if x == nil || x.Deaf == nil {
-		var zero bool
-		return zero
-	}
-	return *x.Deaf
-}
-
-// GetMute returns the mute property, or the zero value when it is absent.
-func (x *GuildMember) GetMute() bool {
-	if x == nil || x.Mute == nil {
-		var zero bool
-		return zero
-	}
-	return *x.Mute
-}
-
-// GetPending returns the pending property, or the zero value when it is absent.
-func (x *GuildMember) GetPending() bool {
-	if x == nil || x.Pending == nil {
-		var zero bool
-		return zero
-	}
-	return *x.Pending
-}
-
-// GetPermissions returns the permissions property, or the zero value when it is
-// absent.
-func (x *GuildMember) GetPermissions() string {
-	if x == nil || x.Permissions == nil {
-		var zero string
-		return zero
-	}
-	return *x.Permissions
-}

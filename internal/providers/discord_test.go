@@ -287,17 +287,162 @@ func TestDiscordCommandReply(t *testing.T) {
 	}
 }
 
-// Interactions of the types the spec does not describe (a button's
-// MESSAGE_COMPONENT, 3) go to the unknown-event hook and are answered 200.
-func TestDiscordOtherTypes(t *testing.T) {
+// A button click, as Discord's "Message Components" page shows it.
+const discordButtonClick = `{
+    "version": 1,
+    "type": 3,
+    "token": "unique_interaction_token",
+    "message": {
+        "type": 0,
+        "tts": false,
+        "timestamp": "2021-05-19T02:12:51.710000+00:00",
+        "pinned": false,
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": false,
+        "id": "844397162624450620",
+        "flags": 0,
+        "embeds": [],
+        "edited_timestamp": null,
+        "content": "This is a message with components.",
+        "components": [{
+            "type": 1,
+            "components": [{
+                "type": 2,
+                "label": "Click me!",
+                "style": 1,
+                "custom_id": "click_one"
+            }]
+        }],
+        "channel_id": "345626669114982999",
+        "author": {
+            "username": "Mason",
+            "public_flags": 131141,
+            "id": "53908232506183680",
+            "discriminator": "1337",
+            "avatar": "a_d5efa99b3eeaa7dd43acca82f5692432"
+        },
+        "attachments": []
+    },
+    "member": {
+        "user": {
+            "username": "Mason",
+            "public_flags": 131141,
+            "id": "53908232506183680",
+            "discriminator": "1337",
+            "avatar": "a_d5efa99b3eeaa7dd43acca82f5692432"
+        },
+        "roles": ["290926798626357999"],
+        "premium_since": null,
+        "permissions": "17179869183",
+        "pending": false,
+        "nick": null,
+        "mute": false,
+        "joined_at": "2017-03-13T19:19:14.040000+00:00",
+        "is_pending": false,
+        "deaf": false,
+        "avatar": null
+    },
+    "id": "846462639134605312",
+    "guild_id": "290926798626357999",
+    "data": {
+        "custom_id": "click_one",
+        "component_type": 2
+    },
+    "channel_id": "345626669114982999",
+    "application_id": "290926444748734465"
+}`
+
+// An autocomplete request while the user types the cardname option, and a
+// submitted modal, in the shapes of "Receiving and Responding".
+const (
+	discordAutocomplete = `{"version":1,"type":4,"token":"A_TOKEN","id":"786008729715212340","application_id":"771825006014889984","guild_id":"290926798626357999","channel_id":"645027906669510667","member":{"user":{"id":"53908232506183680","username":"Mason"},"roles":[],"permissions":"2147483647"},"data":{"id":"771825006014889984","name":"cardsearch","type":1,"options":[{"type":3,"name":"cardname","value":"Gitr","focused":true}]}}`
+	discordModalSubmit  = `{"version":1,"type":5,"token":"A_TOKEN","id":"786008729715212341","application_id":"771825006014889984","channel_id":"645027906669510667","user":{"id":"53908232506183680","username":"Mason"},"data":{"custom_id":"feedback","components":[{"type":1,"components":[{"type":4,"custom_id":"liked","value":"The card search."}]}]}}`
+)
+
+// interactionHandler answers components, autocompletes and modals, and
+// records what it was given.
+type interactionHandler struct {
+	discord.UnimplementedHandler
+	component    *discord.MessageComponent
+	autocomplete *discord.Autocomplete
+	modal        *discord.ModalSubmit
+	unknown      int
+}
+
+func (h *interactionHandler) HandleMessageComponent(_ context.Context, i *discord.MessageComponent) (*discord.InteractionResponse, error) {
+	h.component = i
+	content := "Clicked " + i.Data.CustomID
+	return &discord.InteractionResponse{Type: 7, Data: &discord.InteractionCallbackMessage{Content: &content}}, nil
+}
+
+func (h *interactionHandler) HandleAutocomplete(_ context.Context, i *discord.Autocomplete) (*discord.InteractionResponse, error) {
+	h.autocomplete = i
+	return &discord.InteractionResponse{Type: 8, Data: &discord.InteractionCallbackMessage{
+		Choices: []discord.Choice{{Name: "The Gitrog Monster", Value: json.RawMessage(`"gitrog"`)}},
+	}}, nil
+}
+
+func (h *interactionHandler) HandleModalSubmit(_ context.Context, i *discord.ModalSubmit) (*discord.InteractionResponse, error) {
+	h.modal = i
+	content := "Thanks"
+	flags := int64(64)
+	return &discord.InteractionResponse{Type: 4, Data: &discord.InteractionCallbackMessage{Content: &content, Flags: &flags}}, nil
+}
+
+// Components, autocompletes and modal submits reach their typed methods,
+// whose responses Discord gets as the answer; a type the spec does not
+// describe goes to the unknown-event hook and is answered 200.
+func TestDiscordComponentAutocompleteModal(t *testing.T) {
 	pub, priv := discordKey(t)
-	ts, h := newDiscord(t, hex.EncodeToString(pub))
-	now := strconv.FormatInt(time.Now().Unix(), 10)
-	component := `{"type":3,"id":"786008729715212341","token":"A_TOKEN","data":{"custom_id":"click_one","component_type":2}}`
-	if res := do(t, discordRequest(ts.URL+"/interactions", component, now, discordSign(priv, now, component))); res.status != http.StatusOK {
-		t.Fatalf("status %d", res.status)
+	h := new(interactionHandler)
+	srv, err := discord.NewServer(h, discord.WithDiscord(hex.EncodeToString(pub)), discord.WithUnknownEventHandler(func(context.Context, *webhook.Delivery) error {
+		h.unknown++
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if h.unknown != 1 || len(h.got) != 0 {
-		t.Errorf("unknown-event hook %d times, handler %d", h.unknown, len(h.got))
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	send := func(body string) answer {
+		t.Helper()
+		now := strconv.FormatInt(time.Now().Unix(), 10)
+		return do(t, discordRequest(ts.URL+"/interactions", body, now, discordSign(priv, now, body)))
+	}
+
+	if res := send(discordButtonClick); res.status != http.StatusOK || res.body != `{"type":7,"data":{"content":"Clicked click_one"}}` {
+		t.Errorf("button: %d %s", res.status, res.body)
+	}
+	if c := h.component; c == nil || c.Data.ComponentType != 2 || c.Message.ID != "844397162624450620" ||
+		c.Message.Components[0].Components[0].GetLabel() != "Click me!" || c.GetMember().GetUser().Username != "Mason" {
+		t.Errorf("component interaction %+v", c)
+	}
+
+	if res := send(discordAutocomplete); res.status != http.StatusOK || res.body != `{"type":8,"data":{"choices":[{"name":"The Gitrog Monster","value":"gitrog"}]}}` {
+		t.Errorf("autocomplete: %d %s", res.status, res.body)
+	}
+	if a := h.autocomplete; a == nil || a.Data.Name != "cardsearch" || !a.Data.Options[0].GetFocused() || string(a.Data.Options[0].Value) != `"Gitr"` {
+		t.Errorf("autocomplete interaction %+v", a)
+	}
+
+	if res := send(discordModalSubmit); res.status != http.StatusOK || res.body != `{"type":4,"data":{"content":"Thanks","flags":64}}` {
+		t.Errorf("modal: %d %s", res.status, res.body)
+	}
+	if m := h.modal; m == nil || m.Data.CustomID != "feedback" || m.Data.Components[0].Components[0].GetValue() != "The card search." {
+		t.Errorf("modal interaction %+v", m)
+	}
+
+	// A type Discord may add later.
+	if res := send(`{"version":1,"type":9,"token":"A_TOKEN","id":"786008729715212342","application_id":"771825006014889984","data":{}}`); res.status != http.StatusOK || h.unknown != 1 {
+		t.Errorf("unknown type: %d, unknown-event hook %d times", res.status, h.unknown)
+	}
+	// A tampered click is refused before any handler runs.
+	h.component = nil
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	sig := discordSign(priv, now, discordButtonClick)
+	tampered := strings.Replace(discordButtonClick, "click_one", "click_two", 1)
+	if res := do(t, discordRequest(ts.URL+"/interactions", tampered, now, sig)); res.status != http.StatusUnauthorized || h.component != nil {
+		t.Errorf("tampered click: %d, handler called: %v", res.status, h.component != nil)
 	}
 }
