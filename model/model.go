@@ -161,6 +161,10 @@ type Signature struct {
 	IDHeader          string
 	// Content is the signed text over {id}, {timestamp} and {body}.
 	Content string
+	// BodyHashQuery is the URL's query parameter holding the body's
+	// SHA-256 (Twilio's bodySHA256), when Content signs {url} instead of
+	// the body.
+	BodyHashQuery string
 	// Tolerance is how far a signed timestamp may be from now, e.g. "5m".
 	Tolerance string
 }
@@ -175,7 +179,7 @@ func (s *Signature) ConfigFields() [][2]string {
 		{"Algorithm", s.Algorithm}, {"Encoding", s.Encoding}, {"Header", s.Header}, {"Prefix", s.Prefix},
 		{"SignatureKey", s.SignatureKey}, {"Separator", s.Separator}, {"KeyValueSeparator", s.KeyValueSeparator},
 		{"TimestampKey", s.TimestampKey}, {"TimestampHeader", s.TimestampHeader}, {"IDHeader", s.IDHeader},
-		{"Content", s.Content},
+		{"Content", s.Content}, {"BodyHashQuery", s.BodyHashQuery},
 	}
 }
 

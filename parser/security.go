@@ -34,7 +34,7 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 		"prefix": &sig.Prefix, "signatureKey": &sig.SignatureKey, "separator": &sig.Separator,
 		"keyValueSeparator": &sig.KeyValueSeparator, "timestampKey": &sig.TimestampKey,
 		"timestampHeader": &sig.TimestampHeader, "idHeader": &sig.IDHeader, "content": &sig.Content,
-		"tolerance": &sig.Tolerance,
+		"bodyHashQuery": &sig.BodyHashQuery, "tolerance": &sig.Tolerance,
 	} {
 		fields[k] = ptr
 	}
@@ -123,6 +123,10 @@ func (p *parser) unreadFields(sig *model.Signature, given []pair) {
 		case "idHeader":
 			if !signs("{id}") {
 				why = "counts only when content signs {id}; add it to content or remove the field"
+			}
+		case "bodyHashQuery":
+			if !signs("{url}") {
+				why = "names a parameter of the URL, which content must sign: add {url} to content or remove the field"
 			}
 		}
 		if why != "" {
@@ -218,8 +222,8 @@ func (p *parser) checkContent(v at, sig *model.Signature) {
 		rest = rest[i+j+1:]
 	}
 	switch {
-	case !uses["{body}"] && !uses["{form:sorted}"]:
-		p.errorf(v.pos(), "%s content %q must include {body} or {form:sorted}", extHMAC, sig.Content)
+	case !uses["{body}"] && !uses["{form:sorted}"] && (sig.BodyHashQuery == "" || !uses["{url}"]):
+		p.errorf(v.pos(), "%s content %q must include {body} or {form:sorted}, or sign {url} with bodyHashQuery naming the URL's parameter that holds the body's SHA-256", extHMAC, sig.Content)
 	case uses["{timestamp}"] && sig.TimestampKey == "" && sig.TimestampHeader == "":
 		p.errorf(v.pos(), "%s content %q signs {timestamp}: set timestampHeader, or timestampKey for a timestamp inside the signature header", extHMAC, sig.Content)
 	case uses["{id}"] && sig.IDHeader == "":

@@ -65,6 +65,11 @@ type HMACConfig struct {
 	// default "{body}". Standard Webhooks: "{id}.{timestamp}.{body}",
 	// Stripe: "{timestamp}.{body}".
 	Content string
+	// BodyHashQuery is a query parameter of the request's URL that carries
+	// the hex SHA-256 of the body, as Twilio's bodySHA256 does for a JSON
+	// body: Content signs {url}, which holds the hash, and the hash the
+	// body; together they stand for {body}. Requires {url} in Content.
+	BodyHashQuery string
 	// Tolerance: 0 disables the timestamp check; otherwise a request whose
 	// timestamp is more than Tolerance away from now, in the past (replay)
 	// or the future, is rejected. A positive Tolerance requires the
@@ -99,6 +104,8 @@ type HMAC struct {
 	content   []segment
 	usesID    bool
 	usesTS    bool
+	usesURL   bool
+	bodyHash  string // the query parameter holding the body's SHA-256
 	tolerance time.Duration
 	secrets   [][]byte
 	now       func() time.Time
@@ -209,12 +216,16 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 		content = "{body}"
 	}
 	var err error
-	if h.content, err = parseContent("HMAC", content, true); err != nil {
+	if h.content, err = parseContent("HMAC", content, true, cfg.BodyHashQuery != ""); err != nil {
 		return nil, err
 	}
 	for _, s := range h.content {
 		h.usesID = h.usesID || s.kind == segID
 		h.usesTS = h.usesTS || s.kind == segTimestamp
+		h.usesURL = h.usesURL || s.kind == segURL
+	}
+	if h.bodyHash = cfg.BodyHashQuery; h.bodyHash != "" && !h.usesURL {
+		return nil, errors.New("webhook: HMAC BodyHashQuery is set but Content does not sign {url}, which carries the hash")
 	}
 	hasTS := h.tsKey != "" || cfg.TimestampHeader != ""
 	if h.usesTS && !hasTS {
@@ -247,8 +258,9 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 // placeholder segments; an unknown {name} is an error rather than text, to
 // catch typos. kind names the verifier in errors; request allows the
 // placeholders of the request ({url}, {method}, {path}, {query},
-// {form:sorted}), which may stand for {body}.
-func parseContent(kind, t string, request bool) ([]segment, error) {
+// {form:sorted}), which may stand for {body}; hashedBody says a body hash
+// in the URL does.
+func parseContent(kind, t string, request, hashedBody bool) ([]segment, error) {
 	var segs []segment
 	hasBody := false
 	for t != "" {
@@ -286,7 +298,7 @@ func parseContent(kind, t string, request bool) ([]segment, error) {
 		}
 		t = t[i+j+1:]
 	}
-	if !hasBody {
+	if !hasBody && !hashedBody {
 		if request {
 			return nil, fmt.Errorf("webhook: %s Content must include {body} or {form:sorted}", kind)
 		}
@@ -388,6 +400,11 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 	if err != nil {
 		return err
 	}
+	if h.bodyHash != "" {
+		if err := h.checkBodyHash(r, body); err != nil {
+			return err
+		}
+	}
 	decoded := make([][]byte, 0, len(sigs))
 	for _, s := range sigs {
 		if b, ok := h.decode(s); ok {
@@ -397,15 +414,83 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 	if len(decoded) == 0 {
 		return unauthorized("hmac: malformed signature")
 	}
+	urls := []string{req.url}
+	if h.usesURL {
+		urls = portVariants(req.url)
+	}
 	for _, secret := range h.secrets {
-		want := h.mac(secret, id, ts, body, req)
-		for _, got := range decoded {
-			if hmac.Equal(want, got) {
-				return nil
+		for _, u := range urls {
+			req.url = u
+			want := h.mac(secret, id, ts, body, req)
+			for _, got := range decoded {
+				if hmac.Equal(want, got) {
+					return nil
+				}
 			}
 		}
 	}
 	return unauthorized("hmac: signature mismatch")
+}
+
+// portVariants are the spellings of an absolute URL a signature over it
+// may have used: without its port, and with its port or the scheme's
+// default one. Twilio signs the URL it was given, and may add :443 or
+// drop a port; its libraries accept both, and so does Verify. The URL is
+// the receiver's own public URL, so the variants name the same endpoint.
+func portVariants(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return []string{raw}
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		switch u.Scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		default:
+			return []string{raw}
+		}
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	without, with := *u, *u
+	without.Host, with.Host = host, host+":"+port
+	return []string{without.String(), with.String()}
+}
+
+// setBodyHash sets the URL's parameter name to the hex SHA-256 of body,
+// appended after the URL's own parameters as Twilio does (replacing one
+// already there re-encodes the query).
+func setBodyHash(u *url.URL, name string, body []byte) {
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	if q := u.Query(); q.Has(name) {
+		q.Set(name, hash)
+		u.RawQuery = q.Encode()
+		return
+	}
+	if u.RawQuery != "" {
+		u.RawQuery += "&"
+	}
+	u.RawQuery += url.QueryEscape(name) + "=" + hash
+}
+
+// checkBodyHash checks that the URL's BodyHashQuery parameter is the hex
+// SHA-256 of body: the signature covers the URL, the hash the body.
+func (h *HMAC) checkBodyHash(r *http.Request, body []byte) error {
+	values := r.URL.Query()[h.bodyHash]
+	if len(values) != 1 {
+		return unauthorized("hmac: the URL must carry one " + h.bodyHash + " parameter, the body's SHA-256")
+	}
+	got, err := hex.DecodeString(values[0])
+	sum := sha256.Sum256(body)
+	if err != nil || !hmac.Equal(got, sum[:]) {
+		return unauthorized("hmac: the body does not match the URL's " + h.bodyHash)
+	}
+	return nil
 }
 
 // parseHeader extracts the encoded signatures and, in keyed mode, the
@@ -624,7 +709,9 @@ func (h *HMAC) Sign(header http.Header, body []byte, id string, ts time.Time) er
 
 // SignRequest is [HMAC.Sign] for a signature over the request too ({url},
 // {method}, {path}, {query}, {form:sorted}): it signs r, whose URL is the
-// one the receiver is called at, and whose body is body.
+// one the receiver is called at, and whose body is body. With
+// BodyHashQuery it first sets that parameter of r's URL to the body's
+// hash.
 func (h *HMAC) SignRequest(r *http.Request, body []byte, id string, ts time.Time) error {
 	return h.sign(r.Header, body, id, ts, r)
 }
@@ -637,6 +724,9 @@ func (h *HMAC) sign(header http.Header, body []byte, id string, ts time.Time, r 
 		}
 	}
 	if r != nil {
+		if h.bodyHash != "" {
+			setBodyHash(r.URL, h.bodyHash, body)
+		}
 		var err error
 		if req, err = h.requestOf(r, body); err != nil {
 			return fmt.Errorf("webhook: HMAC SignRequest: %w", err)

@@ -158,7 +158,7 @@ func NewSignature(cfg SignatureConfig) (*Signature, error) {
 		content = "{body}"
 	}
 	var err error
-	if s.content, err = parseContent("Signature", content, false); err != nil {
+	if s.content, err = parseContent("Signature", content, false, false); err != nil {
 		return nil, err
 	}
 	for _, seg := range s.content {
