@@ -406,7 +406,13 @@ func (r *schemaReader) schema(s *openapi3.Schema, loc at, hint string, register 
 				own := *f // the merged type owns its copy, constants included
 				t.Fields = mergeField(t.Fields, &own)
 			}
-			required = append(required, r.loose[pt].names...)
+			if l := r.loose[pt]; len(l.names) > 0 {
+				required = append(required, l.names...)
+				if _, seen := r.loose[t]; !seen {
+					// Report them where the part requires them.
+					r.loose[t] = looseRequired{at: l.at}
+				}
+			}
 			if part.Value != nil {
 				required = append(required, part.Value.Required...) // a part may be only a required list
 			}
@@ -586,7 +592,10 @@ func (r *schemaReader) fields(t *model.Type, s *openapi3.Schema, loc at) {
 // t to apply. With additionalProperties false such a name is a mistake: no
 // object could be valid.
 func (r *schemaReader) require(t *model.Type, names []string, loc at) {
-	req, _ := loc.get("required")
+	req, ok := loc.get("required")
+	if !ok {
+		req = loc // the names come from allOf parts only
+	}
 	closed, _ := loc.get("additionalProperties")
 	for _, name := range names {
 		if i := slices.IndexFunc(t.Fields, func(f *model.Field) bool { return f.Name == name }); i >= 0 {
@@ -608,7 +617,7 @@ func (r *schemaReader) require(t *model.Type, names []string, loc at) {
 // them.
 func (r *schemaReader) warnLoose() {
 	for t, l := range r.loose {
-		if !r.mergedFrom[t] {
+		if len(l.names) > 0 && !r.mergedFrom[t] {
 			r.p.warnf(l.at.pos(), "required property %q is not among the properties; hookgen neither types nor checks it", strings.Join(l.names, `", "`))
 		}
 	}
