@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -491,7 +492,7 @@ func TestKeySignature(t *testing.T) {
 		t.Fatalf("%d schemes", len(api.SecuritySchemes))
 	}
 	for _, s := range api.SecuritySchemes {
-		if s.KeySignature == nil || *s.KeySignature != want[s.Key] || s.Signature != nil {
+		if s.KeySignature == nil || !reflect.DeepEqual(*s.KeySignature, want[s.Key]) || s.Signature != nil {
 			t.Errorf("scheme %s: %+v, want %+v", s.Key, s.KeySignature, want[s.Key])
 		}
 	}
