@@ -189,7 +189,9 @@ func anchor(heading string) string {
 
 // schemeDetails says in a few words where a scheme's credentials travel.
 func schemeDetails(s *model.SecurityScheme) string {
-	if k := s.KeySignature; k != nil {
+	if k := s.KeySignature; k.PlainJSON() {
+		return "Amazon SNS signature in the body, with the certificate it names"
+	} else if k != nil {
 		return fmt.Sprintf("%s signature in header %s", k.Algorithm, k.Header)
 	}
 	var parts []string

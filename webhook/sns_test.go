@@ -454,7 +454,10 @@ func TestSNSConfirmSubscription(t *testing.T) {
 func TestSNSSigner(t *testing.T) {
 	keys := testRSAKeys()
 	h := newCertHost(t, keys[0], time.Now().Add(24*time.Hour))
-	s := h.verifier(t, func(c *SignatureConfig) { c.Topics = []string{"arn:aws:sns:us-east-1:1:test"}; c.Tolerance = time.Minute })
+	s := h.verifier(t, func(c *SignatureConfig) {
+		c.Topics = []string{"arn:aws:sns:us-east-1:1:test"}
+		c.Tolerance = time.Minute
+	})
 	sg := &SNSSigner{Key: keys[0], CertURL: h.srv.URL + "/cert.pem", TopicArn: "arn:aws:sns:us-east-1:1:test", SubscribeURL: h.srv.URL + "/confirm"}
 	for _, c := range []struct {
 		m       snsMsg
