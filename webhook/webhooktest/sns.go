@@ -34,6 +34,14 @@ type SNSHost struct {
 
 	mu        sync.Mutex
 	confirmed []string
+	fetches   int
+}
+
+// CertFetches counts the GETs of the certificate.
+func (h *SNSHost) CertFetches() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.fetches
 }
 
 // Confirmed returns the request URIs of the GETs the host got other than
@@ -69,11 +77,13 @@ var SNS = sync.OnceValue(func() *SNSHost {
 	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	h := &SNSHost{Topic: "arn:aws:sns:us-east-1:123456789012:hookgen-test"}
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
 		if r.URL.Path == "/SimpleNotificationService-test.pem" {
+			h.fetches++
+			h.mu.Unlock()
 			w.Write(cert)
 			return
 		}
-		h.mu.Lock()
 		h.confirmed = append(h.confirmed, r.URL.RequestURI())
 		h.mu.Unlock()
 		w.Write([]byte("<ConfirmSubscriptionResponse/>"))
