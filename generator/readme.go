@@ -70,6 +70,12 @@ func (g *gen) readme() ([]byte, error) {
 		}
 		if h := m.Handshake; h != nil {
 			rm.Handshake = "answered by the package, without a handler, as `" + h.ContentType + "`"
+			if h.Confirm != "" {
+				rm.Handshake = fmt.Sprintf("confirmed by the package, without a handler: it GETs the URL at `%s` on the certificate hosts of `%s`, then answers 200", h.Confirm, g.scheme(h.ConfirmScheme).Option)
+				if h.Answer != nil {
+					rm.Handshake += " as `" + h.ContentType + "`"
+				}
+			}
 			if len(h.Query) > 0 {
 				rm.Handshake += ", before authentication"
 				rm.ContentType = "" // it has no body
