@@ -72,7 +72,6 @@ func TestTolerance(t *testing.T) {
 // anything else is 415 (after the signature, which is checked first).
 func TestContentTypes(t *testing.T) {
 	h := &counter{}
-	srv := testServer(t, h)
 	for ct, want := range map[string]int{
 		"text/plain; charset=UTF-8":         http.StatusOK,
 		"text/plain":                        http.StatusOK,
@@ -82,10 +81,22 @@ func TestContentTypes(t *testing.T) {
 	} {
 		h.n = 0
 		// A fresh server each time: the example's MessageId repeats.
-		srv = testServer(t, h)
+		srv := testServer(t, h)
 		if w := send(t, srv, "Notification", time.Now(), ct); w.Code != want || h.n != map[bool]int{true: 1}[want == http.StatusOK] {
 			t.Errorf("%s: %d %s, handled %d", ct, w.Code, w.Body, h.n)
 		}
+	}
+	// Badly signed is 401 whatever the content type.
+	body, err := webhooktest.SNS().Other.Sign(exampleOf("Notification").Payload, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodPost, "/topic", strings.NewReader(string(body)))
+	r.Header.Set("Content-Type", "text/html")
+	w := httptest.NewRecorder()
+	testServer(t, h).ServeHTTP(w, r)
+	if w.Code != http.StatusUnauthorized {
+		t.Errorf("badly signed text/html: %d %s", w.Code, w.Body)
 	}
 }
 
