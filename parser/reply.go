@@ -329,6 +329,23 @@ func (p *parser) finishHandshakes(api *model.API) {
 	}
 }
 
+// checkConfirms checks, once the payload types are known, that each
+// handshake's confirm names a string property of its payload: the URL is
+// read from the decoded body.
+func (p *parser) checkConfirms(api *model.API) {
+	for _, m := range api.Messages {
+		h := m.Handshake
+		if h == nil || h.Confirm == "" {
+			continue
+		}
+		if f, why := resolve(m.Payload, model.PayloadPath(h.Confirm)); f == nil {
+			p.errorf(h.Pos, "%s confirm %s: not in the payload of %s: %s", extHandshake, h.Confirm, m.Key, why)
+		} else if t := f.Type; t.NullableOf() != nil || t.Kind != model.String {
+			p.errorf(h.Pos, "%s confirm %s: the payload of %s has %s there, not the URL's string", extHandshake, h.Confirm, m.Key, article(t.Kind.String()))
+		}
+	}
+}
+
 // routedMessages are the messages of c that its discriminator routes:
 // all but the handshakes recognised by their query parameters.
 func routedMessages(c *model.Channel) []*model.Message {

@@ -424,9 +424,16 @@ func (sg *SNSSigner) Sign(body []byte, now time.Time) ([]byte, error) {
 	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 		return nil, errors.New("webhook: SNSSigner: the body is not a JSON object")
 	}
+	// As AWS writes them: a SubscribeURL's & stays an &.
+	encode := func(v any) ([]byte, error) {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(v)
+		return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
+	}
 	set := func(name, v string) {
-		b, _ := json.Marshal(v)
-		obj[name] = b
+		obj[name], _ = encode(v)
 	}
 	set("Timestamp", now.UTC().Format("2006-01-02T15:04:05.000Z"))
 	set("SigningCertURL", sg.CertURL)
@@ -443,7 +450,7 @@ func (sg *SNSSigner) Sign(body []byte, now time.Time) ([]byte, error) {
 	}
 	set("SignatureVersion", version)
 	set("Signature", "") // parsed and replaced below
-	unsigned, err := json.Marshal(obj)
+	unsigned, err := encode(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -469,5 +476,5 @@ func (sg *SNSSigner) Sign(body []byte, now time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("webhook: SNSSigner: %w", err)
 	}
 	set("Signature", base64.StdEncoding.EncodeToString(sig))
-	return json.Marshal(obj)
+	return encode(obj)
 }

@@ -499,3 +499,16 @@ func TestSNSSigner(t *testing.T) {
 		t.Error("signed an unknown Type")
 	}
 }
+
+// TestSNSSignerWritesURLs: the signed body keeps a URL's & as AWS writes
+// it, not as \u0026.
+func TestSNSSignerWritesURLs(t *testing.T) {
+	sg := &SNSSigner{Key: testRSAKeys()[0], CertURL: "https://sns.us-east-1.amazonaws.com/cert.pem", SubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t"}
+	body, err := sg.Sign([]byte(snsConfirmation.json()), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"SubscribeURL":"https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t"`) || strings.HasSuffix(string(body), "\n") {
+		t.Errorf("%s", body)
+	}
+}
