@@ -110,6 +110,17 @@ func (g *gen) checkAnswer(f *jen.File) bool {
 			}
 			seen[m] = true
 			h := m.Handshake
+			if h.Answer == nil { // confirmed with a GET, answered with no body
+				cases = append(cases, jen.Case(jen.Lit(m.Key)).Block(
+					jen.If(answer.Clone().Dot("Body").Dot("Len").Call().Op("!=").Lit(0)).Block(
+						jen.Id("t").Dot("Errorf").Call(jen.Lit("answered %q, want no body"), answer.Clone().Dot("Body")),
+					),
+					jen.If(jen.Len(jen.Qual(webhooktestPkg, "SNS").Call().Dot("Confirmed").Call()).Op("==").Lit(0)).Block(
+						jen.Id("t").Dot("Error").Call(jen.Lit("answered without a GET of the SubscribeURL")),
+					),
+				))
+				continue
+			}
 			var want jen.Code
 			if model.IsJSONMediaType(h.ContentType) {
 				want = g.expectJSON(h.Answer)
@@ -164,7 +175,7 @@ func (g *gen) answersHMAC() bool {
 	}
 	for _, c := range g.routed() {
 		for _, r := range c.Discriminator.Routes {
-			if h := r.Message.Handshake; h != nil && uses(h.Answer) {
+			if h := r.Message.Handshake; h != nil && h.Answer != nil && uses(h.Answer) {
 				return true
 			}
 		}

@@ -734,12 +734,19 @@ func absentValue(v, what string, ret returns) jen.Code {
 // query).
 func (g *gen) answerVar(f *jen.File, m *model.Message) {
 	h := m.Handshake
-	fileComment(f, fmt.Sprintf("%s is the answer to the handshake %s (x-hookgen-handshake).", g.message(m).Answer, m.Key))
-	f.Var().Id(g.message(m).Answer).Op("=").Qual(implPkg, "Answer").Values(jen.Dict{
-		jen.Id("Message"):     jen.Lit(m.Key),
-		jen.Id("ContentType"): jen.Lit(h.ContentType),
-		jen.Id("Value"):       answerValue(h.Answer),
-	})
+	d := jen.Dict{jen.Id("Message"): jen.Lit(m.Key)}
+	doc := fmt.Sprintf("%s is the answer to the handshake %s (x-hookgen-handshake)", g.message(m).Answer, m.Key)
+	if h.Answer != nil {
+		d[jen.Id("ContentType")] = jen.Lit(h.ContentType)
+		d[jen.Id("Value")] = answerValue(h.Answer)
+	}
+	if h.Confirm != "" {
+		d[jen.Id("Confirm")] = jen.Lit(h.Confirm)
+		d[jen.Id("ConfirmWith")] = jen.Lit(h.ConfirmScheme.Key)
+		doc += fmt.Sprintf(", given once the GET of the URL at %s, with scheme %s's hosts, succeeds", h.Confirm, h.ConfirmScheme.Key)
+	}
+	fileComment(f, doc+".")
+	f.Var().Id(g.message(m).Answer).Op("=").Qual(implPkg, "Answer").Values(d)
 }
 
 // answerValue is the hookimpl.Value of an answer.

@@ -239,7 +239,7 @@ func (g *gen) kitFormBody() jen.Code {
 	if !g.hasForms() {
 		return jen.Null()
 	}
-	return jen.Id("contentType").Op(":=").Lit("application/json").Line().If(jen.Id("form").Op(":=").Id("kitForm").Call(jen.Id("message")), jen.Id("form").Op("!=").Nil()).Block(
+	return jen.Id("contentType").Op(":=").Lit(g.jsonType()).Line().If(jen.Id("form").Op(":=").Id("kitForm").Call(jen.Id("message")), jen.Id("form").Op("!=").Nil()).Block(
 		jen.If(jen.List(jen.Id("body"), jen.Err()).Op("=").Id("form").Dot("Encode").Call(jen.Id("body")), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Err()),
 		),
@@ -250,7 +250,7 @@ func (g *gen) kitFormBody() jen.Code {
 // kitContentType is the Content-Type newRequest sets.
 func (g *gen) kitContentType() jen.Code {
 	if !g.hasForms() {
-		return jen.Lit("application/json")
+		return jen.Lit(g.jsonType())
 	}
 	return jen.Id("contentType")
 }

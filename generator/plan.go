@@ -27,6 +27,9 @@ type plan struct {
 	messages []*messagePlan // in api.Messages order
 	channels []*channelPlan // the channels that carry messages, in spec order
 	schemes  []*schemePlan  // the security schemes hookgen can verify
+	// plainJSON is set when a scheme posts JSON as text/plain (Amazon
+	// SNS): the channels accept it, and the test kit sends it so.
+	plainJSON bool
 
 	typeOf    map[*model.Type]*typePlan
 	fieldOf   map[*model.Field]*fieldPlan
@@ -204,15 +207,18 @@ type channelPlan struct {
 // schemePlan is a security scheme hookgen can verify.
 type schemePlan struct {
 	Model *model.SecurityScheme
-	// Kind is how it is verified: "basic", "apikey", "hmac", "keysig" or
-	// "bearer".
+	// Kind is how it is verified: "basic", "apikey", "bodykey", "hmac",
+	// "keysig", "sns" (x-hookgen-signature format aws-sns) or "bearer".
 	Kind string
 	// Option is the package's option that configures it; Cred the field of
 	// Credentials that authenticates test requests for it.
 	Option, Cred string
 	// Builder is the function that builds a signature scheme's verifier
-	// (Kind "hmac" or "keysig"); "" otherwise.
+	// (Kind "hmac", "keysig" or "sns"); "" otherwise.
 	Builder string
+	// CertOption, for Kind "sns", is the option that sets where the
+	// scheme fetches certificates and confirms subscriptions.
+	CertOption string
 }
 
 // reserved are the package-level names the generated files declare besides
@@ -245,8 +251,12 @@ func newPlan(api *model.API, pkg string) (*plan, error) {
 	for _, s := range api.SecuritySchemes {
 		if kind := schemeKind(s); kind != "" {
 			sp := &schemePlan{Model: s, Kind: kind, Option: names.unique("With" + ident(s.Key, "Scheme")), Cred: ident(s.Key, "Scheme")}
-			if kind == "hmac" || kind == "keysig" {
+			if kind == "hmac" || kind == "keysig" || kind == "sns" {
 				sp.Builder = names.unique("new" + ident(s.Key, "Scheme") + "Verifier")
+			}
+			if kind == "sns" {
+				sp.CertOption = names.unique(sp.Option + "Certificates")
+				p.plainJSON = true
 			}
 			p.schemes = append(p.schemes, sp)
 			p.schemeOf[s] = sp

@@ -70,6 +70,12 @@ func (g *gen) readme() ([]byte, error) {
 		}
 		if h := m.Handshake; h != nil {
 			rm.Handshake = "answered by the package, without a handler, as `" + h.ContentType + "`"
+			if h.Confirm != "" {
+				rm.Handshake = fmt.Sprintf("confirmed by the package, without a handler: it GETs the URL at `%s` on the certificate hosts of `%s`, then answers 200", h.Confirm, g.scheme(h.ConfirmScheme).Option)
+				if h.Answer != nil {
+					rm.Handshake += " as `" + h.ContentType + "`"
+				}
+			}
 			if len(h.Query) > 0 {
 				rm.Handshake += ", before authentication"
 				rm.ContentType = "" // it has no body
@@ -189,7 +195,9 @@ func anchor(heading string) string {
 
 // schemeDetails says in a few words where a scheme's credentials travel.
 func schemeDetails(s *model.SecurityScheme) string {
-	if k := s.KeySignature; k != nil {
+	if k := s.KeySignature; k.PlainJSON() {
+		return "Amazon SNS signature in the body, with the certificate it names"
+	} else if k != nil {
 		return fmt.Sprintf("%s signature in header %s", k.Algorithm, k.Header)
 	}
 	var parts []string

@@ -75,6 +75,9 @@ func (g *gen) server(f *jen.File) {
 			jen.Id("Schemes"):   jen.Id("schemes"),
 		}
 		g.formEndpoint(c, d)
+		if g.plainJSON {
+			d[jen.Id("PlainJSON")] = jen.True()
+		}
 		if len(g.urlSchemes()) > 0 {
 			d[jen.Id("PublicURL")] = jen.Id("s").Dot("PublicURL")
 		}
@@ -209,6 +212,9 @@ func (g *gen) options(f *jen.File) {
 		case "keysig":
 			g.keySignatureOption(f, sp)
 			continue
+		case "sns":
+			g.snsOption(f, sp)
+			continue
 		default:
 			doc = fmt.Sprintf("%s authenticates deliveries with v, e.g. the Verifier of an oauth.TokenEndpoint the receiver hosts, webhook.StaticBearer or oauth.NewJWKSBearer.", name)
 			params = []jen.Code{jen.Id("v").Qual(webhookPkg, "Verifier")}
@@ -241,7 +247,7 @@ func (g *gen) answersWith(s *model.SecurityScheme) bool {
 		return false
 	}
 	for _, m := range g.api.Messages {
-		if h := m.Handshake; h != nil && uses(h.Answer) {
+		if h := m.Handshake; h != nil && h.Answer != nil && uses(h.Answer) {
 			return true
 		}
 	}
@@ -269,9 +275,12 @@ func (g *gen) queryHandshake(m *model.Message) jen.Code {
 }
 
 // schemeKind is how hookgen verifies a security scheme: "basic", "apikey",
-// "bearer", "hmac" (x-hookgen-hmac), "keysig" (x-hookgen-signature), or ""
-// when it cannot.
+// "bearer", "hmac" (x-hookgen-hmac), "keysig" (x-hookgen-signature), "sns"
+// (its format aws-sns), or "" when it cannot.
 func schemeKind(s *model.SecurityScheme) string {
+	if s.KeySignature.PlainJSON() {
+		return "sns"
+	}
 	if s.KeySignature != nil {
 		return "keysig"
 	}

@@ -25,6 +25,8 @@ func credType(s *schemePlan) *jen.Statement {
 		}
 	case "keysig":
 		return jen.Qual("crypto", "Signer")
+	case "sns":
+		return jen.Op("*").Qual(webhookPkg, "SNSSigner")
 	}
 	return jen.String()
 }
@@ -101,13 +103,16 @@ func (g *gen) testkit(f *jen.File) {
 		case "keysig":
 			what = "the private key that signs the request, with the current time"
 			set = keySignatureKit(sp, field)
+		case "sns":
+			what = "what signs the message in the body as Amazon SNS does, with the current time (webhooktest.SNS serves a certificate for tests)"
+			set = snsKit(field)
 		default:
 			what = "the Bearer token sent in Authorization"
 			set = []jen.Code{jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit("Authorization"), jen.Lit("Bearer ").Op("+").Add(field.Clone()))}
 		}
 		fields = append(fields, jen.Commentf("%s is %s, for scheme %s.", name, what, s.Key), jen.Id(name).Add(typ))
 		cond := field.Clone().Op("!=").Lit("")
-		if _, isPtr := map[string]bool{"basic": true, "keysig": true}[kind]; isPtr || (kind == "hmac" && s.Signature.Format == model.SignatureHTTPMAC) {
+		if _, isPtr := map[string]bool{"basic": true, "keysig": true, "sns": true}[kind]; isPtr || (kind == "hmac" && s.Signature.Format == model.SignatureHTTPMAC) {
 			cond = field.Clone().Op("!=").Nil()
 		}
 		body = append(body, jen.If(cond).Block(set...))

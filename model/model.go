@@ -109,8 +109,16 @@ type SecurityScheme struct {
 }
 
 // KeySignature is a public-key signing scheme: a signature in Header of
-// the Content template over {timestamp} (from TimestampHeader) and {body}.
+// the Content template over {timestamp} (from TimestampHeader) and {body};
+// or, for Format KeySignatureAWSSNS, Amazon SNS's signature inside the
+// message, with the certificate the message names.
 type KeySignature struct {
+	// Format is "" for a signature in a header, or KeySignatureAWSSNS,
+	// which fixes everything but CertHosts and Tolerance.
+	Format string
+	// CertHosts are the host[:port] patterns an aws-sns certificate (and
+	// subscription confirmation) may be fetched from; empty for AWS's.
+	CertHosts []string
 	// Algorithm is ed25519, ecdsa-p256-sha256, rsa-pkcs1v15-sha256 or
 	// rsa-pss-sha256.
 	Algorithm       string
@@ -120,6 +128,16 @@ type KeySignature struct {
 	Content         string
 	// Tolerance is how far a signed timestamp may be from now, e.g. "5m".
 	Tolerance string
+}
+
+// KeySignatureAWSSNS is the x-hookgen-signature format of Amazon SNS.
+const KeySignatureAWSSNS = "aws-sns"
+
+// PlainJSON reports whether the scheme's deliveries post JSON under
+// Content-Type text/plain, which the channels it secures then accept as
+// JSON: Amazon SNS posts its JSON messages as "text/plain; charset=UTF-8".
+func (k *KeySignature) PlainJSON() bool {
+	return k != nil && k.Format == KeySignatureAWSSNS
 }
 
 // ConfigFields are the settings of k that webhook.SignatureConfig takes
@@ -451,9 +469,17 @@ type Handshake struct {
 	// ContentType is the answer's: the reply message's, else
 	// application/json for an object answer and text/plain for others.
 	ContentType string
-	// Answer is the body of the answer.
+	// Answer is the body of the answer; nil for a handshake that Confirm
+	// answers with no body.
 	Answer *Answer
-	Pos    Pos
+	// Confirm, when set, is the JSON pointer to a URL in the (signed)
+	// body that the receiver GETs to confirm the subscription (Amazon
+	// SNS's /SubscribeURL), over HTTPS, on the certificate hosts of
+	// ConfirmScheme, an aws-sns scheme; the handshake is answered 200
+	// when the GET succeeds (2xx) and 500 otherwise.
+	Confirm       string
+	ConfirmScheme *SecurityScheme
+	Pos           Pos
 }
 
 // QueryParam is a query parameter that recognises a handshake; an empty

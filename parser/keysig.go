@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/hookgen/hookgen/model"
 )
 
@@ -39,14 +41,18 @@ func (p *parser) keySignature(s *model.SecurityScheme, a at) *model.KeySignature
 	}
 	k := &model.KeySignature{}
 	fields := map[string]*string{
-		"algorithm": &k.Algorithm, "encoding": &k.Encoding, "header": &k.Header,
+		"format": &k.Format, "algorithm": &k.Algorithm, "encoding": &k.Encoding, "header": &k.Header,
 		"timestampHeader": &k.TimestampHeader, "content": &k.Content, "tolerance": &k.Tolerance,
 	}
 	at := map[string]pair{}
 	for _, kv := range ext.pairs() {
+		if kv.key == "certHosts" {
+			at[kv.key] = kv
+			continue
+		}
 		ptr, known := fields[kv.key]
 		if !known {
-			names := make([]string, 0, len(fields))
+			names := []string{"certHosts"}
 			for n := range fields {
 				names = append(names, n)
 			}
@@ -56,6 +62,17 @@ func (p *parser) keySignature(s *model.SecurityScheme, a at) *model.KeySignature
 		}
 		*ptr = p.scalar(kv.v, kv.key)
 		at[kv.key] = kv
+	}
+	switch k.Format {
+	case "":
+		if kv, ok := at["certHosts"]; ok {
+			p.errorf(kv.keyAt.pos(), "%s certHosts is for format %s, whose messages name their certificate", extKeySig, model.KeySignatureAWSSNS)
+		}
+	case model.KeySignatureAWSSNS:
+		return p.snsSignature(s, ext, k, at)
+	default:
+		p.errorf(at["format"].v.pos(), "%s format %q is not one of %s; without format, the fields describe a signature in a header", extKeySig, k.Format, model.KeySignatureAWSSNS)
+		return nil
 	}
 	bad := func(field, value string, allowed ...string) {
 		if value != "" && !slices.Contains(allowed, value) {
@@ -121,4 +138,44 @@ func (p *parser) checkKeyContent(v at, k *model.KeySignature) {
 	case uses["{timestamp}"] && k.TimestampHeader == "":
 		p.errorf(v.pos(), "%s content %q signs {timestamp}: set timestampHeader, the header it travels in (unix seconds)", extKeySig, k.Content)
 	}
+}
+
+// snsFixed are the fields format aws-sns fixes: each message carries its
+// signature, version and certificate URL in its body.
+var snsFixed = []string{"algorithm", "encoding", "header", "timestampHeader", "content"}
+
+// snsSignature finishes an x-hookgen-signature of format aws-sns: Amazon
+// SNS's signature inside the JSON message, with the certificate it names
+// fetched from certHosts (default AWS's).
+func (p *parser) snsSignature(s *model.SecurityScheme, ext at, k *model.KeySignature, fields map[string]pair) *model.KeySignature {
+	if s.Type != "asymmetricEncryption" {
+		p.errorf(ext.pos(), "%s format %s belongs on an asymmetricEncryption scheme, not %s: the signature is in the body, not in a header", extKeySig, model.KeySignatureAWSSNS, s.Type)
+		return nil
+	}
+	for _, f := range snsFixed {
+		if kv, ok := fields[f]; ok {
+			p.errorf(kv.keyAt.pos(), "%s format %s takes no %s: each message says how it is signed (Signature, SignatureVersion, SigningCertURL), so %s are fixed; it takes only certHosts and tolerance",
+				extKeySig, model.KeySignatureAWSSNS, f, strings.Join(snsFixed, ", "))
+		}
+	}
+	if kv, ok := fields["tolerance"]; ok {
+		if d, err := time.ParseDuration(k.Tolerance); err != nil || d <= 0 {
+			p.errorf(kv.v.pos(), "%s tolerance %q is not a positive duration such as 1h", extKeySig, k.Tolerance)
+		}
+	}
+	if kv, ok := fields["certHosts"]; ok {
+		if kv.v.n.Kind != yaml.SequenceNode || len(kv.v.n.Content) == 0 {
+			p.errorf(kv.v.pos(), "%s certHosts must be a list of host patterns such as sns.*.amazonaws.com", extKeySig)
+			return k
+		}
+		for _, it := range kv.v.items() {
+			h := p.scalar(it, "certHosts")
+			if strings.TrimSpace(h) == "" || strings.ContainsAny(h, "/@?# ") {
+				p.errorf(it.pos(), "%s certHosts %q is not a host[:port] pattern such as sns.*.amazonaws.com (no scheme or path: certificates are fetched over HTTPS only)", extKeySig, h)
+				continue
+			}
+			k.CertHosts = append(k.CertHosts, strings.ToLower(h))
+		}
+	}
+	return k
 }

@@ -215,6 +215,7 @@ func (p *parser) document(doc at) *model.API {
 	if len(p.errs) == 0 {
 		api.Types = p.schemas.finish()
 		p.checkForms(api)
+		p.checkConfirms(api)
 	}
 	if len(p.errs) == 0 {
 		for _, c := range api.Channels {

@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -539,8 +540,32 @@ func TestKeySignature(t *testing.T) {
 		t.Fatalf("%d schemes", len(api.SecuritySchemes))
 	}
 	for _, s := range api.SecuritySchemes {
-		if s.KeySignature == nil || *s.KeySignature != want[s.Key] || s.Signature != nil {
+		if s.KeySignature == nil || !reflect.DeepEqual(*s.KeySignature, want[s.Key]) || s.Signature != nil {
 			t.Errorf("scheme %s: %+v, want %+v", s.Key, s.KeySignature, want[s.Key])
+		}
+	}
+}
+
+// TestSNSSignature reads x-hookgen-signature format aws-sns and the
+// handshake that confirms with its scheme.
+func TestSNSSignature(t *testing.T) {
+	api := mustParse(t, "../generator/testdata/awssns/spec.yaml")
+	s := api.SecuritySchemes[0]
+	want := model.KeySignature{Format: model.KeySignatureAWSSNS, CertHosts: []string{"sns.*.example.com"}, Tolerance: "15m"}
+	if s.KeySignature == nil || !reflect.DeepEqual(*s.KeySignature, want) || !s.KeySignature.PlainJSON() {
+		t.Errorf("scheme %s: %+v, want %+v", s.Key, s.KeySignature, want)
+	}
+	for _, m := range api.Messages {
+		h := m.Handshake
+		switch m.Key {
+		case "SubscriptionConfirmation":
+			if h == nil || h.Confirm != "/SubscribeURL" || h.ConfirmScheme != s || h.Answer != nil || h.ContentType != "" {
+				t.Errorf("%s: handshake %+v", m.Key, h)
+			}
+		default:
+			if h != nil {
+				t.Errorf("%s: handshake %+v", m.Key, h)
+			}
 		}
 	}
 }

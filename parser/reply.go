@@ -89,11 +89,14 @@ func (p *parser) handshake(m *model.Message, a at) {
 		return
 	}
 	h := &model.Handshake{Method: http.MethodPost, Pos: ext.pos()}
-	var answerAt at
+	var answerAt, confirmAt at
 	for _, kv := range ext.pairs() {
 		switch kv.key {
 		case "answer":
 			answerAt = kv.v
+		case "confirm":
+			confirmAt = kv.v
+			h.Confirm = p.scalar(kv.v, kv.key)
 		case "method":
 			h.Method = strings.ToUpper(p.scalar(kv.v, kv.key))
 			if h.Method != http.MethodGet && h.Method != http.MethodPost {
@@ -117,10 +120,14 @@ func (p *parser) handshake(m *model.Message, a at) {
 		case "verifyToken":
 			h.VerifyToken = p.scalar(kv.v, kv.key)
 		default:
-			p.errorf(kv.keyAt.pos(), "%s has no field %q; it knows answer, method, query, verifyToken", extHandshake, kv.key)
+			p.errorf(kv.keyAt.pos(), "%s has no field %q; it knows answer, confirm, method, query, verifyToken", extHandshake, kv.key)
 		}
 	}
-	if answerAt.n == nil {
+	if confirmAt.n != nil {
+		if !p.confirm(h, confirmAt) {
+			return
+		}
+	} else if answerAt.n == nil {
 		p.errorf(ext.pos(), "%s needs an answer: what the receiver answers the handshake with", extHandshake)
 		return
 	}
@@ -132,10 +139,48 @@ func (p *parser) handshake(m *model.Message, a at) {
 			p.errorf(ext.pos(), "%s: verifyToken is a query parameter of a handshake recognised by its query", extHandshake)
 		}
 	}
+	if answerAt.n == nil { // confirmed, answered with no body
+		m.Handshake = h
+		return
+	}
 	h.Answer = p.answer(answerAt, len(h.Query) > 0)
 	if h.Answer != nil {
 		m.Handshake = h
 	}
+}
+
+// confirm checks a handshake's confirm, the JSON pointer to the URL the
+// receiver GETs (Amazon SNS's /SubscribeURL), and finds the aws-sns
+// scheme whose certificate hosts that URL must be on: the document's
+// only one. The URL is read from the body, so the handshake is routed,
+// and authenticated, as any message.
+func (p *parser) confirm(h *model.Handshake, v at) bool {
+	ptr := strings.TrimPrefix(h.Confirm, "$message.payload#")
+	if !strings.HasPrefix(ptr, "/") || len(ptr) < 2 {
+		p.errorf(v.pos(), "%s confirm %q: name the URL to GET by a JSON pointer into the body, such as /SubscribeURL", extHandshake, h.Confirm)
+		return false
+	}
+	h.Confirm = ptr
+	if len(h.Query) > 0 {
+		p.errorf(v.pos(), "%s confirm reads the body, which a handshake recognised by its query is answered without: route it by the channel's discriminator instead", extHandshake)
+		return false
+	}
+	var found []*model.SecurityScheme
+	for _, s := range p.api.SecuritySchemes {
+		if s.KeySignature.PlainJSON() {
+			found = append(found, s)
+		}
+	}
+	switch len(found) {
+	case 1:
+		h.ConfirmScheme = found[0]
+		return true
+	case 0:
+		p.errorf(v.pos(), "%s confirm GETs a URL the provider signed, on the certificate hosts of an %s scheme of format %s, and the document has none", extHandshake, extKeySig, model.KeySignatureAWSSNS)
+	default:
+		p.errorf(v.pos(), "%s confirm: the document has %d %s schemes of format %s; hookgen confirms with one", extHandshake, len(found), extKeySig, model.KeySignatureAWSSNS)
+	}
+	return false
 }
 
 // answer reads one value of a handshake's answer. A handshake recognised
@@ -263,7 +308,7 @@ func (p *parser) hmacScheme(key string, a at) *model.SecurityScheme {
 func (p *parser) finishHandshakes(api *model.API) {
 	for _, m := range api.Messages {
 		h := m.Handshake
-		if h == nil {
+		if h == nil || h.Answer == nil {
 			continue
 		}
 		object := len(h.Answer.Fields) > 0 || (h.Answer.Const != nil && h.Answer.Const[0] == '{')
@@ -280,6 +325,23 @@ func (p *parser) finishHandshakes(api *model.API) {
 		}
 		if h.Answer.Const == nil && len(h.Answer.Fields) == 0 && h.Answer.From == "" {
 			p.errorf(h.Pos, "%s of %s has an empty answer", extHandshake, m.Key)
+		}
+	}
+}
+
+// checkConfirms checks, once the payload types are known, that each
+// handshake's confirm names a string property of its payload: the URL is
+// read from the decoded body.
+func (p *parser) checkConfirms(api *model.API) {
+	for _, m := range api.Messages {
+		h := m.Handshake
+		if h == nil || h.Confirm == "" {
+			continue
+		}
+		if f, why := resolve(m.Payload, model.PayloadPath(h.Confirm)); f == nil {
+			p.errorf(h.Pos, "%s confirm %s: not in the payload of %s: %s", extHandshake, h.Confirm, m.Key, why)
+		} else if t := f.Type; t.NullableOf() != nil || t.Kind != model.String {
+			p.errorf(h.Pos, "%s confirm %s: the payload of %s has %s there, not the URL's string", extHandshake, h.Confirm, m.Key, article(t.Kind.String()))
 		}
 	}
 }

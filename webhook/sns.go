@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -206,6 +208,11 @@ func (src *snsSource) verify(r *http.Request, body []byte, s *Signature) error {
 	if !src.allowed(certURL) {
 		return unauthorized("aws-sns: SigningCertURL is not on an allowed HTTPS host")
 	}
+	// AWS's SubscribeURL is on its own hosts: one elsewhere is no message
+	// of AWS's, and is never to be confirmed.
+	if u, ok := m["SubscribeURL"]; ok && !src.allowed(u) {
+		return unauthorized("aws-sns: SubscribeURL is not on an allowed HTTPS host")
+	}
 	key, err := src.key(r.Context(), certURL, s.now())
 	if err != nil {
 		return unauthorizedCause("aws-sns: signing certificate", err)
@@ -360,4 +367,114 @@ func (src *snsSource) fetch(ctx context.Context, certURL string, now time.Time) 
 		until = cert.NotAfter
 	}
 	return key, until, nil
+}
+
+// ConfirmSubscription confirms an Amazon SNS subscription by a GET of
+// subscribeURL, the SubscribeURL of a SubscriptionConfirmation message
+// that s verified: only over HTTPS on s's CertHosts, with its HTTPClient,
+// never following a redirect. It fails unless AWS answers 2xx, and for a
+// Signature whose Format is not aws-sns.
+func (s *Signature) ConfirmSubscription(ctx context.Context, subscribeURL string) error {
+	src := s.sns
+	if src == nil {
+		return errors.New("webhook: ConfirmSubscription: the Signature's Format is not aws-sns")
+	}
+	if !src.allowed(subscribeURL) {
+		return errors.New("webhook: ConfirmSubscription: the SubscribeURL is not on an allowed HTTPS host")
+	}
+	ctx, cancel := context.WithTimeout(ctx, certFetchTime)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, subscribeURL, nil)
+	if err != nil {
+		return fmt.Errorf("webhook: ConfirmSubscription: %w", err)
+	}
+	client := *src.client
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("webhook: ConfirmSubscription: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxCertBytes))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("webhook: ConfirmSubscription: GET %s: %s", req.URL.Redacted(), resp.Status)
+	}
+	return nil
+}
+
+// SNSSigner signs Amazon SNS messages as AWS does, for tests and `hookgen
+// send`: Key, an RSA key, signs, and the message names CertURL, where its
+// certificate is served, as its SigningCertURL.
+type SNSSigner struct {
+	Key     crypto.Signer
+	CertURL string
+	// TopicArn and SubscribeURL, when set, replace the message's (a
+	// SubscribeURL only where the message has one), so that a message
+	// passes a receiver that accepts that topic and certificate host.
+	TopicArn, SubscribeURL string
+}
+
+// Sign returns the JSON message body signed: its Timestamp set to now, as
+// AWS writes it, its SignatureVersion kept when it is 1 or 2 and set to 1
+// otherwise, its SigningCertURL set to CertURL and its Signature made with
+// Key over the fields AWS signs for its Type. Members are written sorted
+// by name.
+func (sg *SNSSigner) Sign(body []byte, now time.Time) ([]byte, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		return nil, errors.New("webhook: SNSSigner: the body is not a JSON object")
+	}
+	// As AWS writes them: a SubscribeURL's & stays an &.
+	encode := func(v any) ([]byte, error) {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(v)
+		return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
+	}
+	set := func(name, v string) {
+		obj[name], _ = encode(v)
+	}
+	set("Timestamp", now.UTC().Format("2006-01-02T15:04:05.000Z"))
+	set("SigningCertURL", sg.CertURL)
+	if sg.TopicArn != "" {
+		set("TopicArn", sg.TopicArn)
+	}
+	if _, ok := obj["SubscribeURL"]; ok && sg.SubscribeURL != "" {
+		set("SubscribeURL", sg.SubscribeURL)
+	}
+	var version string
+	_ = json.Unmarshal(obj["SignatureVersion"], &version)
+	if version != "2" {
+		version = "1"
+	}
+	set("SignatureVersion", version)
+	set("Signature", "") // parsed and replaced below
+	unsigned, err := encode(obj)
+	if err != nil {
+		return nil, err
+	}
+	m, err := parseSNS(unsigned)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: SNSSigner: %w", err)
+	}
+	content, err := m.stringToSign()
+	if err != nil {
+		return nil, fmt.Errorf("webhook: SNSSigner: %w", err)
+	}
+	hash := crypto.SHA1
+	if version == "2" {
+		hash = crypto.SHA256
+	}
+	h := hash.New()
+	h.Write([]byte(content))
+	if _, ok := sg.Key.Public().(*rsa.PublicKey); !ok {
+		return nil, errors.New("webhook: SNSSigner: Key is not an RSA key")
+	}
+	sig, err := sg.Key.Sign(rand.Reader, h.Sum(nil), hash)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: SNSSigner: %w", err)
+	}
+	set("Signature", base64.StdEncoding.EncodeToString(sig))
+	return encode(obj)
 }

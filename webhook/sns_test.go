@@ -186,6 +186,8 @@ func TestSNSSignature(t *testing.T) {
 	h := newCertHost(t, keys[0], time.Now().Add(24*time.Hour))
 	s := h.verifier(t, nil)
 	certURL := h.srv.URL + "/cert.pem"
+	// The SubscribeURL is on the certificate's host, as AWS's are.
+	confirmation := snsConfirmation.with("SubscribeURL", h.srv.URL+"/?Action=ConfirmSubscription&Token=2336412f37")
 
 	for _, c := range []struct {
 		name string
@@ -194,8 +196,8 @@ func TestSNSSignature(t *testing.T) {
 		{"notification, version 1", snsNotification.signed(t, keys[0], "1", certURL)},
 		{"notification, version 2", snsNotification.signed(t, keys[0], "2", certURL)},
 		{"notification without subject", snsNotification.without("Subject").signed(t, keys[0], "1", certURL)},
-		{"subscription confirmation", snsConfirmation.signed(t, keys[0], "1", certURL)},
-		{"unsubscribe confirmation", snsConfirmation.with("Type", "UnsubscribeConfirmation").signed(t, keys[0], "2", certURL)},
+		{"subscription confirmation", confirmation.signed(t, keys[0], "1", certURL)},
+		{"unsubscribe confirmation", confirmation.with("Type", "UnsubscribeConfirmation").signed(t, keys[0], "2", certURL)},
 		{"with fields not signed", snsNotification.signed(t, keys[0], "1", certURL).with("UnsubscribeURL", "https://sns.us-west-2.amazonaws.com/?Action=Unsubscribe")},
 	} {
 		if err := snsVerify(s, c.m); err != nil {
@@ -383,5 +385,130 @@ func TestMatchHost(t *testing.T) {
 	s := mustSignature(t, SignatureConfig{Format: "aws-sns"})
 	if !s.sns.allowed("https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem") || s.sns.allowed("https://sns.eu-west-1.amazonaws.com.example/x.pem") {
 		t.Error("default hosts")
+	}
+}
+
+// TestSNSSubscribeURLHosts: a message whose SubscribeURL is off the
+// certificate hosts is no message of AWS's (401), and is not confirmed.
+func TestSNSSubscribeURLHosts(t *testing.T) {
+	keys := testRSAKeys()
+	h := newCertHost(t, keys[0], time.Now().Add(24*time.Hour))
+	s := h.verifier(t, nil)
+	m := snsConfirmation.signed(t, keys[0], "1", h.srv.URL+"/cert.pem") // SubscribeURL on sns.us-west-2.amazonaws.com
+	if err := snsVerify(s, m); err == nil || !strings.Contains(err.Error(), "SubscribeURL is not on an allowed") {
+		t.Errorf("SubscribeURL elsewhere: %v", err)
+	}
+	before := h.fetches.Load()
+	if err := s.ConfirmSubscription(t.Context(), "https://sns.us-west-2.amazonaws.com/?Action=ConfirmSubscription"); err == nil {
+		t.Error("confirmed a URL off the hosts")
+	}
+	if err := s.ConfirmSubscription(t.Context(), strings.Replace(h.srv.URL, "https:", "http:", 1)+"/confirm"); err == nil {
+		t.Error("confirmed over HTTP")
+	}
+	if h.fetches.Load() != before {
+		t.Error("a refused URL was fetched")
+	}
+}
+
+// TestSNSConfirmSubscription: the GET of the SubscribeURL, on the
+// certificate hosts, answered 2xx; redirects are not followed.
+func TestSNSConfirmSubscription(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.RequestURI())
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/redirect":
+			http.Redirect(w, r, "/", http.StatusFound)
+		case "/fail":
+			http.Error(w, "no", http.StatusForbidden)
+		default:
+			w.Write([]byte("<ConfirmSubscriptionResponse/>"))
+		}
+	}))
+	defer srv.Close()
+	s := mustSignature(t, SignatureConfig{Format: "aws-sns", CertHosts: []string{srv.Listener.Addr().String()}, HTTPClient: srv.Client()})
+	if err := s.ConfirmSubscription(t.Context(), srv.URL+"/?Action=ConfirmSubscription&Token=abc"); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/redirect", "/fail"} {
+		if err := s.ConfirmSubscription(t.Context(), srv.URL+path); err == nil {
+			t.Errorf("%s confirmed", path)
+		}
+	}
+	want := []string{"GET /?Action=ConfirmSubscription&Token=abc", "GET /redirect", "GET /fail"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+	pub, _ := newEd25519(t)
+	hs := mustSignature(t, SignatureConfig{Algorithm: Ed25519, Header: "X-Sig", PublicKeys: []crypto.PublicKey{pub}})
+	if err := hs.ConfirmSubscription(t.Context(), srv.URL); err == nil {
+		t.Error("a header signature confirmed a subscription")
+	}
+}
+
+// TestSNSSigner: what SNSSigner signs passes the verifier, in both
+// versions, with the topic and SubscribeURL it sets; another key fails.
+func TestSNSSigner(t *testing.T) {
+	keys := testRSAKeys()
+	h := newCertHost(t, keys[0], time.Now().Add(24*time.Hour))
+	s := h.verifier(t, func(c *SignatureConfig) {
+		c.Topics = []string{"arn:aws:sns:us-east-1:1:test"}
+		c.Tolerance = time.Minute
+	})
+	sg := &SNSSigner{Key: keys[0], CertURL: h.srv.URL + "/cert.pem", TopicArn: "arn:aws:sns:us-east-1:1:test", SubscribeURL: h.srv.URL + "/confirm"}
+	for _, c := range []struct {
+		m       snsMsg
+		version string
+	}{
+		{snsNotification, "1"},
+		{snsNotification.with("SignatureVersion", "2"), "2"},
+		{snsConfirmation, "1"},
+		{snsNotification.with("SignatureVersion", "x"), "1"},
+	} {
+		body, err := sg.Sign([]byte(c.m.json()), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Verify(newReq(string(body)), body); err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+		m, _ := parseSNS(body)
+		if m["SignatureVersion"] != c.version || m["TopicArn"] != sg.TopicArn {
+			t.Errorf("%s: version %q, topic %q", body, m["SignatureVersion"], m["TopicArn"])
+		}
+		if _, has := c.m.get("SubscribeURL"); has != (m["SubscribeURL"] == sg.SubscribeURL) {
+			t.Errorf("%s: SubscribeURL %q", body, m["SubscribeURL"])
+		}
+	}
+	other := *sg
+	other.Key = keys[1]
+	body, err := other.Sign([]byte(snsNotification.json()), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(newReq(string(body)), body); err == nil {
+		t.Error("another key's signature passed")
+	}
+	if _, err := sg.Sign([]byte(`[]`), time.Now()); err == nil {
+		t.Error("signed an array")
+	}
+	if _, err := sg.Sign([]byte(`{"Type":"Ping"}`), time.Now()); err == nil {
+		t.Error("signed an unknown Type")
+	}
+}
+
+// TestSNSSignerWritesURLs: the signed body keeps a URL's & as AWS writes
+// it, not as \u0026.
+func TestSNSSignerWritesURLs(t *testing.T) {
+	sg := &SNSSigner{Key: testRSAKeys()[0], CertURL: "https://sns.us-east-1.amazonaws.com/cert.pem", SubscribeURL: "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t"}
+	body, err := sg.Sign([]byte(snsConfirmation.json()), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `"SubscribeURL":"https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t"`) || strings.HasSuffix(string(body), "\n") {
+		t.Errorf("%s", body)
 	}
 }

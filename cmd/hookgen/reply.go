@@ -52,6 +52,12 @@ func wantsReply(m *model.Message) bool {
 // message's reply may be none (its handler returned nil), a handshake's
 // answer may not.
 func (c replyCheck) check(m *model.Message, req sentRequest, got received) []string {
+	if h := m.Handshake; h != nil && h.Answer == nil { // confirmed by a GET: no body
+		if len(got.body) != 0 {
+			return []string{fmt.Sprintf("handshake answered %s, want no body", trimmed(got.body))}
+		}
+		return nil
+	}
 	var bad []string
 	want := ""
 	var reply *model.Message

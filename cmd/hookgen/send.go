@@ -469,8 +469,13 @@ func keySigner(api *model.API, path string) (func(*http.Request, []byte) error, 
 	if err != nil {
 		return nil, fmt.Errorf("-private-key %s: %w", path, err)
 	}
+	var sns *model.SecurityScheme
 	for _, s := range api.SecuritySchemes {
 		k := s.KeySignature
+		if k.PlainJSON() {
+			sns = s
+			continue
+		}
 		if k == nil {
 			continue
 		}
@@ -489,6 +494,11 @@ func keySigner(api *model.API, path string) (func(*http.Request, []byte) error, 
 			return nil, fmt.Errorf("scheme %s with -private-key %s: %w", s.Key, path, err)
 		}
 		return func(r *http.Request, body []byte) error { return v.Sign(r.Header, body, key, time.Now()) }, nil
+	}
+	if sns != nil {
+		// Its signature names a certificate that the receiver fetches
+		// from AWS's hosts: no key of the user's could pass it.
+		return nil, fmt.Errorf("scheme %s is Amazon SNS's (x-hookgen-signature format aws-sns): a message is signed with the key of a certificate on AWS's hosts, which the receiver fetches, so hookgen send cannot sign one; test with the generated package's Credentials and webhooktest.SNS", sns.Key)
 	}
 	return nil, errors.New("the spec has no x-hookgen-signature scheme for -private-key")
 }

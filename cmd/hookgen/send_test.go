@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -303,6 +304,30 @@ components:
 	os.WriteFile(edPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 	if r := runCLI(t, "send", "-spec", spec, "-url", srv.URL, "-private-key", edPath); r.code != 1 || !strings.Contains(r.stderr, "not a key of ecdsa-p256-sha256") {
 		t.Errorf("Ed25519 key for an ECDSA scheme: %v", r)
+	}
+}
+
+// TestSendSNSRefused: an aws-sns scheme's signature needs a certificate
+// on AWS's hosts, so -private-key refuses it, naming why, before anything
+// is sent.
+func TestSendSNSRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	path := filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { sent++ }))
+	defer srv.Close()
+	r := runCLI(t, "send", "-spec", "../../specs/sns.yaml", "-url", srv.URL, "-private-key", path)
+	if r.code != 1 || !strings.Contains(r.stderr, "scheme SNS is Amazon SNS's (x-hookgen-signature format aws-sns)") || sent != 0 {
+		t.Errorf("send -private-key to an aws-sns spec: %v, %d sent", r, sent)
 	}
 }
 

@@ -46,6 +46,10 @@ type Endpoint struct {
 	// (application/x-www-form-urlencoded), FormOnly when it declares no
 	// JSON: the content types it accepts, beside which a request is 415.
 	Form, FormOnly bool
+	// PlainJSON is set when a scheme of the spec posts JSON as text/plain
+	// (Amazon SNS's "text/plain; charset=UTF-8"): text/plain is then
+	// accepted, and read, as JSON.
+	PlainJSON bool
 	// PublicURL, when set, is the receiver's URL as the provider calls
 	// it (behind a proxy, say), which a signature over the request's URL
 	// is checked with: the request's path and query follow it.
@@ -197,8 +201,17 @@ func (e *Endpoint) accepts(ct string) bool {
 		return true
 	case e.FormOnly:
 		return false
+	case e.PlainJSON && isTextPlain(ct):
+		return true
 	}
 	return isJSON(ct)
+}
+
+// isTextPlain reports whether contentType is text/plain, with any
+// parameters.
+func isTextPlain(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "text/plain"
 }
 
 // bodies names the content types the channel accepts, for a 415's body.
@@ -208,6 +221,8 @@ func (e *Endpoint) bodies() string {
 		return FormType
 	case e.Form:
 		return "JSON or " + FormType
+	case e.PlainJSON:
+		return "JSON (as application/json or text/plain)"
 	}
 	return "JSON"
 }

@@ -28,6 +28,11 @@ type Answer struct {
 	Message     string
 	ContentType string
 	Value       Value
+	// Confirm, when set, is the JSON pointer to a URL of the body that
+	// the Confirmer of scheme ConfirmWith GETs before the handshake is
+	// answered (Amazon SNS's /SubscribeURL). With no ContentType the
+	// answer has no body.
+	Confirm, ConfirmWith string
 }
 
 // Where a Value of the request is read from.
@@ -66,16 +71,45 @@ type request struct {
 // before de-duplication: a handshake is no event, and each one must be
 // answered afresh. A value the request lacks makes it invalid (400); an
 // HMAC under a scheme without a configured secret fails (500).
+//
+// A handshake with Confirm is answered once the GET of its URL succeeds
+// (2xx); when it fails the answer is 500, so that the provider retries.
 func (r *Runner) Answer(ctx context.Context, d *webhook.Delivery, a *Answer) (Reply, error) {
-	body, err := a.render(request{header: d.Header, body: d.Body}, r.Secrets)
-	if err != nil {
-		return Reply{}, err
+	if a.Confirm != "" {
+		if err := r.confirm(ctx, d, a); err != nil {
+			return Reply{}, err
+		}
+	}
+	var body []byte
+	if a.ContentType != "" {
+		var err error
+		if body, err = a.render(request{header: d.Header, body: d.Body}, r.Secrets); err != nil {
+			return Reply{}, err
+		}
 	}
 	r.Logger.InfoContext(ctx, "webhook: handshake answered", deliveryAttrs(d)...)
 	if r.Observed {
 		observing(ctx).mark("handshake")
 	}
 	return Reply{ContentType: a.ContentType, Body: body}, nil
+}
+
+// confirm GETs the URL at the answer's Confirm pointer into the body.
+func (r *Runner) confirm(ctx context.Context, d *webhook.Delivery, a *Answer) error {
+	raw, ok := jsonx.Pointer(d.Body, a.Confirm)
+	var u string
+	if !ok || json.Unmarshal(raw, &u) != nil || u == "" {
+		return InvalidPayload(fmt.Errorf("handshake %s: the body has no URL at %s to confirm", a.Message, a.Confirm))
+	}
+	c := r.Confirmers[a.ConfirmWith]
+	if c == nil {
+		return fmt.Errorf("webhook: handshake %s confirms with scheme %s, which is not configured", a.Message, a.ConfirmWith)
+	}
+	if err := c.ConfirmSubscription(ctx, u); err != nil {
+		return fmt.Errorf("handshake %s not confirmed: %w", a.Message, err)
+	}
+	r.Logger.InfoContext(ctx, "webhook: subscription confirmed", deliveryAttrs(d)...)
+	return nil
 }
 
 // render writes the answer's body.

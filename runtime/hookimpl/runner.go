@@ -30,6 +30,10 @@ type Runner struct {
 	// Secrets are the secrets of signature schemes, by scheme key, for
 	// handshakes answered with an HMAC (Zoom's endpoint.url_validation).
 	Secrets map[string][][]byte
+	// Confirmers confirm subscriptions, by the key of the scheme whose
+	// hosts and client they use, for handshakes that GET a URL of the
+	// body (Amazon SNS's SubscribeURL).
+	Confirmers map[string]Confirmer
 	// Observed is set when an Observer is configured: the Runner then adds
 	// to the delivery's observation what only it knows.
 	Observed bool
@@ -37,6 +41,12 @@ type Runner struct {
 	// calling its handler (hand-off mode), unless ctx is [Stored]: then a
 	// consumer is handling a stored delivery.
 	Handoff webhook.Handoff
+}
+
+// Confirmer confirms a subscription by a GET of url:
+// *webhook.Signature of format aws-sns.
+type Confirmer interface {
+	ConfirmSubscription(ctx context.Context, url string) error
 }
 
 // storedKey marks the context of a delivery a consumer took from a

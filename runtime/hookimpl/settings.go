@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"time"
@@ -33,6 +34,12 @@ type Settings struct {
 	// PublicURL is the receiver's URL as its provider calls it
 	// (WithPublicURL), for signatures over the request's URL.
 	PublicURL string
+	// Certs are the certificate hosts and client of schemes whose
+	// messages name their certificate (WithCertificates), by scheme key.
+	Certs map[string]CertConfig
+	// certSchemes build such schemes' verifiers once every option is
+	// applied (WithCertScheme).
+	certSchemes map[string]func(CertConfig) (*webhook.Signature, error)
 	// errs are configuration mistakes found while applying options,
 	// reported by Verifier so that NewServer fails.
 	errs []error
@@ -58,8 +65,59 @@ func NewSettings(opts ...Option) *Settings {
 			o.apply(s)
 		}
 	}
+	keys := make([]string, 0, len(s.certSchemes))
+	for k := range s.certSchemes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v, err := s.certSchemes[k](s.Certs[k])
+		if err != nil {
+			s.errs = append(s.errs, fmt.Errorf("security scheme %s: %w", k, err))
+			continue
+		}
+		s.Schemes[k] = v
+		if s.Runner.Confirmers == nil {
+			s.Runner.Confirmers = map[string]Confirmer{}
+		}
+		s.Runner.Confirmers[k] = v
+	}
 	s.Runner.Prepare()
 	return s
+}
+
+// CertConfig is where a scheme whose messages name their certificate
+// (Amazon SNS's SigningCertURL) fetches it, and confirms subscriptions:
+// Hosts (host[:port] patterns; nil for the spec's) with Client (nil for
+// a default one).
+type CertConfig struct {
+	Client *http.Client
+	Hosts  []string
+}
+
+// WithCertScheme sets the verifier of scheme key, which build makes once
+// every option is applied, with the scheme's CertConfig
+// (WithCertificates); it also confirms the subscriptions of handshakes
+// that confirm with the scheme.
+func WithCertScheme(key string, build func(CertConfig) (*webhook.Signature, error)) Option {
+	return optionFunc(func(s *Settings) {
+		if s.certSchemes == nil {
+			s.certSchemes = map[string]func(CertConfig) (*webhook.Signature, error){}
+		}
+		s.certSchemes[key] = build
+	})
+}
+
+// WithCertificates sets the certificate hosts and client of scheme key,
+// for WithCertScheme: for tests, and for endpoints that reach AWS through
+// a proxy.
+func WithCertificates(key string, client *http.Client, hosts []string) Option {
+	return optionFunc(func(s *Settings) {
+		if s.Certs == nil {
+			s.Certs = map[string]CertConfig{}
+		}
+		s.Certs[key] = CertConfig{Client: client, Hosts: slices.Clone(hosts)}
+	})
 }
 
 // WithDeduper stores event ids in d instead of the in-memory default; use
