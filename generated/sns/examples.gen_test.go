@@ -4,8 +4,9 @@ package sns
 
 import (
 	"encoding/json"
-	"reflect"
 	"testing"
+
+	"github.com/hookgen/hookgen/runtime/hookimpl"
 )
 
 // testPayloads make a new payload value per message.
@@ -30,7 +31,8 @@ func newTestPayload(message string) any {
 }
 
 // TestExamplesRoundTrip decodes every example of the spec into its payload
-// type and encodes it again: nothing may be lost or changed on the way.
+// type and encodes it again: nothing may be lost or changed on the way (a
+// date-time may be written another way for the same instant).
 func TestExamplesRoundTrip(t *testing.T) {
 	for _, ex := range Examples() {
 		newPayload, ok := testPayloads[ex.Message]
@@ -53,7 +55,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 			if err := json.Unmarshal(out, &got); err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(want, got) {
+			if !hookimpl.SameJSON(want, got) {
 				t.Errorf("the round trip changed the payload:\n got %s\nwant %s", out, ex.Payload)
 			}
 		})

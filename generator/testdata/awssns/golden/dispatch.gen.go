@@ -20,6 +20,10 @@ import (
 // update the github.com/hookgen/hookgen module.
 const _ = hookimpl.SupportPackageIsVersion1
 
+// provider names the package's deliveries: it starts their event ids, so that another
+// provider's id 42 is another event, and names them in hand-off stores and logs.
+const provider = "awssns"
+
 // Dispatcher routes deliveries of SNS golden to a Handler, whatever transport
 // brought them: Server is its HTTP adapter, and a queue consumer can call
 // Dispatch. It does not check credentials.
@@ -35,8 +39,7 @@ func NewDispatcher(h Handler, opts ...Option) *Dispatcher {
 }
 
 func newDispatcher(h Handler, s *hookimpl.Settings) *Dispatcher {
-	// Event ids are per provider: another provider's id 42 is another event.
-	s.Runner.KeyPrefix = "awssns:"
+	s.Runner.KeyPrefix = provider + ":"
 	return &Dispatcher{
 		handler: h,
 		runner:  &s.Runner,

@@ -21,7 +21,7 @@ func WithHandoff(h webhook.Handoff) Option {
 // Provider returns "awssns", which starts the package's event ids and names its
 // deliveries in a hand-off store.
 func (d *Dispatcher) Provider() string {
-	return "awssns"
+	return provider
 }
 
 // DispatchDelivery routes a delivery that a Server in hand-off mode stored to

@@ -51,7 +51,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 		Logger:        s.Runner.Logger,
 		Observer:      s.Observer,
 		PlainJSON:     true,
-		Provider:      "awssns",
+		Provider:      provider,
 		Schemes:       schemes,
 		Verifier:      v,
 	}
