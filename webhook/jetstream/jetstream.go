@@ -415,6 +415,10 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 	err = c.d.DispatchDelivery(ctx, d)
 	close(done)
 	status := webhook.StatusOf(err)
+	// The Dispatcher's de-duplication store is down (webhook/redisdedup
+	// marks its errors so, and logs the outage once itself): the handler
+	// did not run, so this is no failure of the event.
+	down := storeOutage(err)
 	attrs := []any{"consumer", c.name, "channel", d.Channel, "message", d.Message, "event_id", d.EventID, "deliveries", deliveries}
 	switch {
 	case status == http.StatusOK:
@@ -425,19 +429,33 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 			// Redelivered later; the Deduper answers it as handled.
 			log.Warn("jetstream: acknowledging a handled delivery failed", append(attrs, "error", err)...)
 		}
-	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && status != http.StatusConflict:
+	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && status != http.StatusConflict && !down:
 		// A payload the spec no longer accepts will never pass; an event
 		// that failed every delivery goes to the dead letters. One that
 		// another worker has in hand (409: its claim in the Deduper, until
-		// that worker settles it or its in-flight limit passes) did not
-		// fail, and waits however long that takes.
+		// that worker settles it or its in-flight limit passes), or whose
+		// Deduper is down, did not fail, and waits however long that takes.
 		c.deadLetter(ctx, msg, d, deliveries, err, attrs)
 	default:
-		if status != http.StatusConflict { // 409: another worker has it in hand
+		switch {
+		case down:
+			log.Debug("jetstream: de-duplication store down; redelivering later", append(attrs, "error", err)...)
+		case status != http.StatusConflict: // 409: another worker has it in hand
 			log.Error("jetstream: handler failed; redelivering later", append(attrs, "error", err)...)
 		}
 		_ = msg.NakWithDelay(c.cfg.backoff(deliveries))
 	}
+}
+
+// storeOutage reports whether err comes from a store that logs its
+// outages itself, once when one starts and once when it ends: its errors
+// implement Outage() bool (see runtime/hookimpl's storeOutage).
+func storeOutage(err error) bool {
+	o, ok := errors.AsType[interface {
+		error
+		Outage() bool
+	}](err)
+	return ok && o.Outage()
 }
 
 // deadLetter stores msg under the dead-letter subject with the failure,
