@@ -340,7 +340,8 @@ func NewConsumer(ctx context.Context, js njs.JetStream, d Dispatcher, opts ...Op
 
 // Run handles deliveries until ctx is done, then waits for the handlers
 // running to finish (each within its handler timeout) and returns nil. It
-// returns early when the NATS connection is closed.
+// returns an error early when the NATS connection is closed or the
+// durable consumer stops (deleted, say).
 func (c *Consumer) Run(ctx context.Context) error {
 	it, err := c.cons.Messages(njs.PullMaxMessages(2 * c.cfg.concurrency))
 	if err != nil {
@@ -354,11 +355,16 @@ func (c *Consumer) Run(ctx context.Context) error {
 			for {
 				msg, err := it.Next()
 				switch {
-				case errors.Is(err, njs.ErrMsgIteratorClosed):
-					errs <- nil
-					return
+				// First: nats.go reports a closed connection as
+				// ErrMsgIteratorClosed wrapping ErrConnectionClosed.
 				case errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, njs.ErrConnectionClosed):
 					it.Stop()
+					errs <- fmt.Errorf("jetstream: consumer %s: %w", c.name, err)
+					return
+				case errors.Is(err, njs.ErrMsgIteratorClosed):
+					// Stopped by ctx (Run returns nil), or by nats.go after
+					// a terminal error, such as the consumer deleted (Run
+					// returns it).
 					errs <- fmt.Errorf("jetstream: consumer %s: %w", c.name, err)
 					return
 				case err != nil:

@@ -379,3 +379,36 @@ func TestManyEvents(t *testing.T) {
 		}
 	}
 }
+
+// Run returns an error, not nil, when it stops before its context is
+// done: its NATS connection closed, or its durable consumer deleted. A
+// worker that restarts its Consumer on an error would otherwise take the
+// stop for a shutdown.
+func TestRunStopsWithError(t *testing.T) {
+	for _, how := range []string{"connection closed", "consumer deleted"} {
+		t.Run(how, func(t *testing.T) {
+			ns := natstest.Start(t)
+			nc, js := connect(t, ns)
+			c, err := hookjs.NewConsumer(t.Context(), js, doordash.NewDispatcher(newCalls().handler()), quiet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- c.Run(context.Background()) }()
+			time.Sleep(100 * time.Millisecond) // Run is pulling
+			if how == "connection closed" {
+				nc.Close()
+			} else if err := js.DeleteConsumer(t.Context(), hookjs.DefaultStream, "hookgen-doordash"); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Errorf("Run = nil after the %s with its context not done, want an error", how)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("Run did not return after the %s", how)
+			}
+		})
+	}
+}
