@@ -218,6 +218,12 @@ func (p *Publisher) Handoff(ctx context.Context, id string, d *webhook.Delivery)
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.publishTimeout)
 	defer cancel()
 	if _, err := p.js.PublishMsg(ctx, msg, njs.WithMsgID(id), njs.WithExpectStream(p.cfg.stream)); err != nil {
+		if errors.Is(err, nats.ErrMaxPayload) {
+			// This delivery's fault, not an outage: its body and headers
+			// exceed the server's max_payload (1 MB by default, below the
+			// body limit plus headers). An error line for it, with its id.
+			return fmt.Errorf("jetstream: publish %d bytes of body: %w", len(d.Body), err)
+		}
 		return p.health.Failed("jetstream", "publish", err)
 	}
 	p.health.Up("jetstream")

@@ -412,3 +412,47 @@ func TestRunStopsWithError(t *testing.T) {
 		})
 	}
 }
+
+// A delivery within the body limit but too large for the NATS server's
+// max_payload (1 MB by default) is 500, logged as that delivery's failure
+// and not as an outage of JetStream, which answers the next delivery.
+func TestPayloadTooLarge(t *testing.T) {
+	ns := natstest.Start(t)
+	_, js := connect(t, ns)
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	pub, err := hookjs.NewPublisher(t.Context(), js, hookjs.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := doordash.NewServer(newCalls().handler(), doordash.WithBasicAuth(webhook.Credential{Username: user, Password: pass}),
+		doordash.WithHandoff(pub), doordash.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	big := `{"event_type":"DASHER_CONFIRMED","external_delivery_id":"big","dropoff_instructions":"` +
+		strings.Repeat("x", webhook.DefaultBodyLimit-200) + `"}`
+	for range 2 {
+		if code, err := post(t, hs.URL, big); code != http.StatusInternalServerError || err != nil {
+			t.Fatalf("a body over max_payload: %d %v, want 500", code, err)
+		}
+	}
+	if code, err := post(t, hs.URL, event("small")); code != 200 || err != nil {
+		t.Fatalf("the next delivery: %d %v", code, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "JetStream failed") || strings.Contains(logs.String(), "answers again") {
+		t.Errorf("a delivery too large for NATS logged as an outage:\n%s", logs.String())
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 2 || !strings.Contains(logs.String(), "maximum payload exceeded") {
+		t.Errorf("%d error lines, want one per delivery too large, naming the cause:\n%.2000s", n, logs.String())
+	}
+}
