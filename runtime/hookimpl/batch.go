@@ -266,7 +266,7 @@ func nestedEventID(envelope [][]byte, inArray []bool, elem []byte) string {
 // runCollected runs the handlers of the batch's routed elements in turn
 // and answers as RunBatch says.
 func (r *Runner) runCollected(ctx context.Context, b *batch) error {
-	failed, first, firstAt := 0, error(nil), 0
+	failed, outages, first, firstAt := 0, 0, error(nil), 0
 	for i, it := range b.items {
 		var err error
 		if it.handle == nil {
@@ -279,12 +279,27 @@ func (r *Runner) runCollected(ctx context.Context, b *batch) error {
 			if first == nil {
 				first, firstAt = err, i
 			}
-			r.Logger.ErrorContext(ctx, "webhook: event of a batch not handled", append(deliveryAttrs(it.d), "index", i, "status", webhook.StatusOf(err), "error", err)...)
+			attrs := append(deliveryAttrs(it.d), "index", i, "status", webhook.StatusOf(err), "error", err)
+			if storeOutage(err) {
+				// The store logged its outage once; a line per element
+				// while it lasts would flood the log.
+				outages++
+				r.Logger.DebugContext(ctx, "webhook: event of a batch not handled: store down", attrs...)
+			} else {
+				r.Logger.ErrorContext(ctx, "webhook: event of a batch not handled", attrs...)
+			}
 		}
 	}
 	if failed > 0 {
-		// Not wrapped: whatever each element's status, the batch's is 500.
-		return &webhook.HandlerError{Err: fmt.Errorf("%d of %d events of the batch were not handled; the first, event %d (%s %s): %v",
+		// Whatever each element's status, the batch's is 500 (the
+		// HandlerError). It wraps the first failure only when every
+		// failure was a store's outage, so that the Server logs the batch
+		// at debug level as it does a single delivery's.
+		format := "%d of %d events of the batch were not handled; the first, event %d (%s %s): %v"
+		if outages == failed {
+			format = "%d of %d events of the batch were not handled; the first, event %d (%s %s): %w"
+		}
+		return &webhook.HandlerError{Err: fmt.Errorf(format,
 			failed, len(b.items), firstAt, b.items[firstAt].d.Message, b.items[firstAt].d.EventID, first)}
 	}
 	return nil

@@ -3,6 +3,7 @@ package hookimpl
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -190,4 +191,65 @@ func TestRunBatchAtHandoff(t *testing.T) {
 			t.Errorf("consumer run %d = %s, want %s with event id %s", i, ran[i], want, store[i].id)
 		}
 	}
+}
+
+// TestRunBatchStoreOutage: elements that failed because the store is down
+// (it logs its outage itself) are logged at debug level, and a batch that
+// failed only so is an outage's failure, which the Server logs at debug
+// level too; a handler's failure beside them is still an error line. The
+// batch is 500 either way.
+func TestRunBatchStoreOutage(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		fail       bool // the handler of "b" fails
+		errorLines int
+		outage     bool
+	}{
+		{"outage only", false, 0, true},
+		{"outage and handler", true, 1, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var logs strings.Builder
+			log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			r := &Runner{Deduper: downFor{"down", webhook.NewMemoryDeduper(0, 0)}, Logger: log}
+			r.Prepare()
+			route := func(ctx context.Context, d *webhook.Delivery) error {
+				id, _ := jsonx.Probe(d.Body, "id")
+				d.Message, d.EventID = "M", id
+				return r.Collect(ctx, d, func(context.Context) error {
+					if c.fail && id == "b" {
+						return errors.New("failed")
+					}
+					return nil
+				})
+			}
+			err := r.RunBatch(context.Background(), &webhook.Delivery{Body: []byte(`[{"id":"down"},{"id":"b"}]`)}, route)
+			if webhook.StatusOf(err) != http.StatusInternalServerError {
+				t.Fatalf("status %d (%v), want 500", webhook.StatusOf(err), err)
+			}
+			if got := storeOutage(err); got != c.outage {
+				t.Errorf("the batch's error is an outage's: %v, want %v (%v)", got, c.outage, err)
+			}
+			if n := strings.Count(logs.String(), "level=ERROR"); n != c.errorLines {
+				t.Errorf("%d error lines, want %d:\n%s", n, c.errorLines, logs.String())
+			}
+			if !strings.Contains(logs.String(), "level=DEBUG") || !strings.Contains(logs.String(), "store unreachable") {
+				t.Errorf("the element's outage is not in the debug log:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// downFor fails the claim of key with an outage's error, and hands the
+// others to Deduper.
+type downFor struct {
+	key string
+	webhook.Deduper
+}
+
+func (s downFor) Claim(ctx context.Context, key string) (webhook.ClaimState, error) {
+	if key == s.key {
+		return 0, outage{}
+	}
+	return s.Deduper.Claim(ctx, key)
 }

@@ -218,6 +218,12 @@ func (p *Publisher) Handoff(ctx context.Context, id string, d *webhook.Delivery)
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.publishTimeout)
 	defer cancel()
 	if _, err := p.js.PublishMsg(ctx, msg, njs.WithMsgID(id), njs.WithExpectStream(p.cfg.stream)); err != nil {
+		if errors.Is(err, nats.ErrMaxPayload) {
+			// This delivery's fault, not an outage: its body and headers
+			// exceed the server's max_payload (1 MB by default, below the
+			// body limit plus headers). An error line for it, with its id.
+			return fmt.Errorf("jetstream: publish %d bytes of body: %w", len(d.Body), err)
+		}
 		return p.health.Failed("jetstream", "publish", err)
 	}
 	p.health.Up("jetstream")
@@ -340,7 +346,8 @@ func NewConsumer(ctx context.Context, js njs.JetStream, d Dispatcher, opts ...Op
 
 // Run handles deliveries until ctx is done, then waits for the handlers
 // running to finish (each within its handler timeout) and returns nil. It
-// returns early when the NATS connection is closed.
+// returns an error early when the NATS connection is closed or the
+// durable consumer stops (deleted, say).
 func (c *Consumer) Run(ctx context.Context) error {
 	it, err := c.cons.Messages(njs.PullMaxMessages(2 * c.cfg.concurrency))
 	if err != nil {
@@ -354,11 +361,16 @@ func (c *Consumer) Run(ctx context.Context) error {
 			for {
 				msg, err := it.Next()
 				switch {
-				case errors.Is(err, njs.ErrMsgIteratorClosed):
-					errs <- nil
-					return
+				// First: nats.go reports a closed connection as
+				// ErrMsgIteratorClosed wrapping ErrConnectionClosed.
 				case errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, njs.ErrConnectionClosed):
 					it.Stop()
+					errs <- fmt.Errorf("jetstream: consumer %s: %w", c.name, err)
+					return
+				case errors.Is(err, njs.ErrMsgIteratorClosed):
+					// Stopped by ctx (Run returns nil), or by nats.go after
+					// a terminal error, such as the consumer deleted (Run
+					// returns it).
 					errs <- fmt.Errorf("jetstream: consumer %s: %w", c.name, err)
 					return
 				case err != nil:
@@ -415,6 +427,10 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 	err = c.d.DispatchDelivery(ctx, d)
 	close(done)
 	status := webhook.StatusOf(err)
+	// The Dispatcher's de-duplication store is down (webhook/redisdedup
+	// marks its errors so, and logs the outage once itself): the handler
+	// did not run, so this is no failure of the event.
+	down := storeOutage(err)
 	attrs := []any{"consumer", c.name, "channel", d.Channel, "message", d.Message, "event_id", d.EventID, "deliveries", deliveries}
 	switch {
 	case status == http.StatusOK:
@@ -425,19 +441,33 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 			// Redelivered later; the Deduper answers it as handled.
 			log.Warn("jetstream: acknowledging a handled delivery failed", append(attrs, "error", err)...)
 		}
-	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && status != http.StatusConflict:
+	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && status != http.StatusConflict && !down:
 		// A payload the spec no longer accepts will never pass; an event
 		// that failed every delivery goes to the dead letters. One that
 		// another worker has in hand (409: its claim in the Deduper, until
-		// that worker settles it or its in-flight limit passes) did not
-		// fail, and waits however long that takes.
+		// that worker settles it or its in-flight limit passes), or whose
+		// Deduper is down, did not fail, and waits however long that takes.
 		c.deadLetter(ctx, msg, d, deliveries, err, attrs)
 	default:
-		if status != http.StatusConflict { // 409: another worker has it in hand
+		switch {
+		case down:
+			log.Debug("jetstream: de-duplication store down; redelivering later", append(attrs, "error", err)...)
+		case status != http.StatusConflict: // 409: another worker has it in hand
 			log.Error("jetstream: handler failed; redelivering later", append(attrs, "error", err)...)
 		}
 		_ = msg.NakWithDelay(c.cfg.backoff(deliveries))
 	}
+}
+
+// storeOutage reports whether err comes from a store that logs its
+// outages itself, once when one starts and once when it ends: its errors
+// implement Outage() bool (see runtime/hookimpl's storeOutage).
+func storeOutage(err error) bool {
+	o, ok := errors.AsType[interface {
+		error
+		Outage() bool
+	}](err)
+	return ok && o.Outage()
 }
 
 // deadLetter stores msg under the dead-letter subject with the failure,

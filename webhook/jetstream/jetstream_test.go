@@ -379,3 +379,80 @@ func TestManyEvents(t *testing.T) {
 		}
 	}
 }
+
+// Run returns an error, not nil, when it stops before its context is
+// done: its NATS connection closed, or its durable consumer deleted. A
+// worker that restarts its Consumer on an error would otherwise take the
+// stop for a shutdown.
+func TestRunStopsWithError(t *testing.T) {
+	for _, how := range []string{"connection closed", "consumer deleted"} {
+		t.Run(how, func(t *testing.T) {
+			ns := natstest.Start(t)
+			nc, js := connect(t, ns)
+			c, err := hookjs.NewConsumer(t.Context(), js, doordash.NewDispatcher(newCalls().handler()), quiet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- c.Run(context.Background()) }()
+			time.Sleep(100 * time.Millisecond) // Run is pulling
+			if how == "connection closed" {
+				nc.Close()
+			} else if err := js.DeleteConsumer(t.Context(), hookjs.DefaultStream, "hookgen-doordash"); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Errorf("Run = nil after the %s with its context not done, want an error", how)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("Run did not return after the %s", how)
+			}
+		})
+	}
+}
+
+// A delivery within the body limit but too large for the NATS server's
+// max_payload (1 MB by default) is 500, logged as that delivery's failure
+// and not as an outage of JetStream, which answers the next delivery.
+func TestPayloadTooLarge(t *testing.T) {
+	ns := natstest.Start(t)
+	_, js := connect(t, ns)
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	pub, err := hookjs.NewPublisher(t.Context(), js, hookjs.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := doordash.NewServer(newCalls().handler(), doordash.WithBasicAuth(webhook.Credential{Username: user, Password: pass}),
+		doordash.WithHandoff(pub), doordash.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	big := `{"event_type":"DASHER_CONFIRMED","external_delivery_id":"big","dropoff_instructions":"` +
+		strings.Repeat("x", webhook.DefaultBodyLimit-200) + `"}`
+	for range 2 {
+		if code, err := post(t, hs.URL, big); code != http.StatusInternalServerError || err != nil {
+			t.Fatalf("a body over max_payload: %d %v, want 500", code, err)
+		}
+	}
+	if code, err := post(t, hs.URL, event("small")); code != 200 || err != nil {
+		t.Fatalf("the next delivery: %d %v", code, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "JetStream failed") || strings.Contains(logs.String(), "answers again") {
+		t.Errorf("a delivery too large for NATS logged as an outage:\n%s", logs.String())
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 2 || !strings.Contains(logs.String(), "maximum payload exceeded") {
+		t.Errorf("%d error lines, want one per delivery too large, naming the cause:\n%.2000s", n, logs.String())
+	}
+}

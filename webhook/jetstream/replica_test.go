@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -150,6 +152,21 @@ func pending(t *testing.T, js njs.JetStream) int {
 	return info.NumAckPending + int(info.NumPending)
 }
 
+// delivered is how many deliveries the durable consumer made, redeliveries
+// included.
+func delivered(t *testing.T, js njs.JetStream) uint64 {
+	t.Helper()
+	c, err := js.Consumer(t.Context(), hookjs.DefaultStream, "hookgen-doordash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := c.Info(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Delivered.Consumer
+}
+
 // abortAfter publishes with h, then drops the connection without an answer
 // the first time: a Server that stopped between JetStream's
 // acknowledgement and its own.
@@ -243,4 +260,62 @@ func TestInFlightElsewhereIsNoFailure(t *testing.T) {
 func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// With the consumers' Deduper (Redis) down, no handler runs and the
+// deliveries are redelivered, however many times that takes: a store's
+// outage is no failure of the event, so nothing goes to the dead letters,
+// and it is logged once by the store, not an error line per delivery.
+// Once Redis is back each event is handled once.
+func TestConsumerStoreOutage(t *testing.T) {
+	ns := natstest.Start(t)
+	_, js := connect(t, ns)
+	rs := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr, DisableIdentity: true, MaxRetries: 1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { rdb.Close() })
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	opts := []hookjs.Option{hookjs.WithLogger(log), hookjs.WithMaxDeliver(2), hookjs.WithBackoff(func(int) time.Duration { return 20 * time.Millisecond })}
+	pub, err := hookjs.NewPublisher(t.Context(), js, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := server(t, pub, newCalls())
+	c := newCalls()
+	rs.Stop()
+	run(t, js, doordash.NewDispatcher(c.handler(), doordash.WithDeduper(redisdedup.New(rdb, redisdedup.WithLogger(log)))), opts...)
+	ids := []string{"S-1", "S-2", "S-3"}
+	for _, id := range ids {
+		if code, err := post(t, hs.URL, event(id)); code != 200 || err != nil {
+			t.Fatalf("%s: %d %v", id, code, err)
+		}
+	}
+	// Many times MaxDeliver's worth of redeliveries of each, or a dead
+	// letter.
+	waitFor(t, "the redeliveries", func() bool {
+		return delivered(t, js) >= uint64(4*len(ids)) || streamMsgs(t, js, hookjs.DefaultDeadLetterSubject+".doordash") > 0
+	})
+	if n := streamMsgs(t, js, hookjs.DefaultDeadLetterSubject+".doordash"); n != 0 {
+		t.Errorf("%d dead letters with the Deduper down, want none", n)
+	}
+	mu.Lock()
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "Redis failed") {
+		t.Errorf("%d error lines for one outage, want 1 (the store's):\n%s", n, logs.String())
+	}
+	mu.Unlock()
+	rs.Restart()
+	for _, id := range ids {
+		waitFor(t, "the call of "+id, func() bool { return c.count(id) == 1 })
+	}
+	waitFor(t, "the acknowledgements", func() bool { return pending(t, js) == 0 })
+	for _, id := range ids {
+		if n := c.count(id); n != 1 {
+			t.Errorf("%s handled %d times, want once", id, n)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/hookgen/hookgen/generated/doordash"
+	"github.com/hookgen/hookgen/generated/sendgrid"
 	"github.com/hookgen/hookgen/internal/redistest"
 	"github.com/hookgen/hookgen/webhook"
 	"github.com/hookgen/hookgen/webhook/redisdedup"
@@ -329,6 +330,45 @@ func TestOutageFailsClosed(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "failed_operations=") {
 		t.Errorf("the recovery line does not count the failed claims:\n%s", logs.String())
+	}
+}
+
+// A batch (SendGrid's array of events) with Redis down is 500 with no
+// handler call, and its elements' failures are not an error line each, nor
+// is the batch: the outage is logged once however many batches fail.
+func TestBatchOutageLoggedOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	var logs lockedBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	dd := redisdedup.New(newClient(t, srv), redisdedup.WithLogger(log))
+	var calls atomic.Int32
+	h := sendgrid.EventFunc(func(context.Context, string, any) error { calls.Add(1); return nil })
+	s, err := sendgrid.NewServer(h, sendgrid.AllowUnauthenticated(), sendgrid.WithDeduper(dd), sendgrid.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	srv.Stop()
+	for i := range 3 {
+		var events []string
+		for j := range 3 {
+			events = append(events, fmt.Sprintf(`{"email":"a@example.com","timestamp":1513299569,"event":"processed","sg_event_id":"sg-%d-%d","sg_message_id":"m"}`, i, j))
+		}
+		resp, err := http.Post(hs.URL+"/webhook", "application/json", strings.NewReader("["+strings.Join(events, ",")+"]"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Fatalf("batch with Redis down: %d, want 500", resp.StatusCode)
+		}
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d handler calls with Redis down, want none", n)
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "Redis failed") {
+		t.Errorf("%d error lines for one outage and three batches, want 1 (the outage):\n%s", n, logs.String())
 	}
 }
 
