@@ -79,30 +79,33 @@ type githubHandler struct {
 	issues   []*github.IssuesEvent
 	releases []*github.ReleaseEvent
 	headers  []*github.DeliveryHeaders
+	ids      []string // webhook.DeliveryFrom(ctx).EventID of each call
 }
 
-func (h *githubHandler) record(hd *github.DeliveryHeaders, add func()) error {
+func (h *githubHandler) record(ctx context.Context, hd *github.DeliveryHeaders, add func()) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	add()
 	h.headers = append(h.headers, hd)
+	d, _ := webhook.DeliveryFrom(ctx)
+	h.ids = append(h.ids, d.EventID)
 	return nil
 }
 
-func (h *githubHandler) HandlePush(_ context.Context, e *github.PushEvent, hd *github.DeliveryHeaders) error {
-	return h.record(hd, func() { h.pushes = append(h.pushes, e) })
+func (h *githubHandler) HandlePush(ctx context.Context, e *github.PushEvent, hd *github.DeliveryHeaders) error {
+	return h.record(ctx, hd, func() { h.pushes = append(h.pushes, e) })
 }
 
-func (h *githubHandler) HandlePullRequest(_ context.Context, e *github.PullRequestEvent, hd *github.DeliveryHeaders) error {
-	return h.record(hd, func() { h.pulls = append(h.pulls, e) })
+func (h *githubHandler) HandlePullRequest(ctx context.Context, e *github.PullRequestEvent, hd *github.DeliveryHeaders) error {
+	return h.record(ctx, hd, func() { h.pulls = append(h.pulls, e) })
 }
 
-func (h *githubHandler) HandleIssues(_ context.Context, e *github.IssuesEvent, hd *github.DeliveryHeaders) error {
-	return h.record(hd, func() { h.issues = append(h.issues, e) })
+func (h *githubHandler) HandleIssues(ctx context.Context, e *github.IssuesEvent, hd *github.DeliveryHeaders) error {
+	return h.record(ctx, hd, func() { h.issues = append(h.issues, e) })
 }
 
-func (h *githubHandler) HandleRelease(_ context.Context, e *github.ReleaseEvent, hd *github.DeliveryHeaders) error {
-	return h.record(hd, func() { h.releases = append(h.releases, e) })
+func (h *githubHandler) HandleRelease(ctx context.Context, e *github.ReleaseEvent, hd *github.DeliveryHeaders) error {
+	return h.record(ctx, hd, func() { h.releases = append(h.releases, e) })
 }
 
 func (h *githubHandler) calls() int {
@@ -157,6 +160,9 @@ func TestGitHubPush(t *testing.T) {
 		t.Fatalf("calls: %d pushes, %d in all", len(h.pushes), h.calls())
 	}
 	e, hd := h.pushes[0], h.headers[0]
+	if h.ids[0] != guid {
+		t.Errorf("event id %q, want the X-GitHub-Delivery %s", h.ids[0], guid)
+	}
 	if hd.XGitHubEvent != "push" || hd.XGitHubDelivery != guid || hd.GetXGitHubHookID() != "292430182" ||
 		hd.GetXGitHubHookInstallationTargetType() != "repository" || hd.GetXGitHubHookInstallationTargetID() != "79929171" {
 		t.Errorf("headers %+v", hd)

@@ -417,41 +417,42 @@ type stripeHandler struct {
 	refunded  []*stripe.ChargeRefundedEvent
 	deleted   []*stripe.CustomerSubscriptionDeletedEvent
 	paid      []*stripe.InvoicePaidEvent
-	n         int
+	ids       []string // webhook.DeliveryFrom(ctx).EventID of each call
 }
 
-func (h *stripeHandler) record(add func()) error {
+func (h *stripeHandler) record(ctx context.Context, add func()) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	add()
-	h.n++
+	d, _ := webhook.DeliveryFrom(ctx)
+	h.ids = append(h.ids, d.EventID)
 	return nil
 }
 
-func (h *stripeHandler) HandlePaymentIntentSucceeded(_ context.Context, e *stripe.PaymentIntentSucceededEvent) error {
-	return h.record(func() { h.succeeded = append(h.succeeded, e) })
+func (h *stripeHandler) HandlePaymentIntentSucceeded(ctx context.Context, e *stripe.PaymentIntentSucceededEvent) error {
+	return h.record(ctx, func() { h.succeeded = append(h.succeeded, e) })
 }
 
-func (h *stripeHandler) HandlePaymentIntentPaymentFailed(_ context.Context, e *stripe.PaymentIntentPaymentFailedEvent) error {
-	return h.record(func() { h.failed = append(h.failed, e) })
+func (h *stripeHandler) HandlePaymentIntentPaymentFailed(ctx context.Context, e *stripe.PaymentIntentPaymentFailedEvent) error {
+	return h.record(ctx, func() { h.failed = append(h.failed, e) })
 }
 
-func (h *stripeHandler) HandleChargeRefunded(_ context.Context, e *stripe.ChargeRefundedEvent) error {
-	return h.record(func() { h.refunded = append(h.refunded, e) })
+func (h *stripeHandler) HandleChargeRefunded(ctx context.Context, e *stripe.ChargeRefundedEvent) error {
+	return h.record(ctx, func() { h.refunded = append(h.refunded, e) })
 }
 
-func (h *stripeHandler) HandleCustomerSubscriptionDeleted(_ context.Context, e *stripe.CustomerSubscriptionDeletedEvent) error {
-	return h.record(func() { h.deleted = append(h.deleted, e) })
+func (h *stripeHandler) HandleCustomerSubscriptionDeleted(ctx context.Context, e *stripe.CustomerSubscriptionDeletedEvent) error {
+	return h.record(ctx, func() { h.deleted = append(h.deleted, e) })
 }
 
-func (h *stripeHandler) HandleInvoicePaid(_ context.Context, e *stripe.InvoicePaidEvent) error {
-	return h.record(func() { h.paid = append(h.paid, e) })
+func (h *stripeHandler) HandleInvoicePaid(ctx context.Context, e *stripe.InvoicePaidEvent) error {
+	return h.record(ctx, func() { h.paid = append(h.paid, e) })
 }
 
 func (h *stripeHandler) calls() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.n
+	return len(h.ids)
 }
 
 func newStripe(t *testing.T, opts ...stripe.Option) (string, *stripeHandler) {
@@ -478,6 +479,9 @@ func TestStripePaymentIntentSucceededDuringRotation(t *testing.T) {
 		t.Fatalf("calls: %d succeeded, %d in all", len(h.succeeded), h.calls())
 	}
 	e := h.succeeded[0]
+	if h.ids[0] != "evt_3PkQ2aLkdIwHu7ix1JvFq0cD" {
+		t.Errorf("event id %q, want the event's id", h.ids[0])
+	}
 	if e.ID != "evt_3PkQ2aLkdIwHu7ix1JvFq0cD" || e.Object != "event" || e.Type != stripe.PaymentIntentSucceededEventType ||
 		e.Created != 1722855312 || e.Livemode || e.PendingWebhooks != 1 {
 		t.Errorf("envelope %+v", e)
