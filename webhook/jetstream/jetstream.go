@@ -64,9 +64,12 @@ const (
 	DefaultDuplicateWindow = 10 * time.Minute
 	DefaultMaxAge          = 7 * 24 * time.Hour
 	DefaultPublishTimeout  = 5 * time.Second
-	DefaultAckWait         = 30 * time.Second
-	DefaultMaxDeliver      = 10
-	DefaultConcurrency     = 4
+	// DefaultAckWait is above the default handler timeout
+	// (webhook.DefaultHandlerTimeout, 30 s): a delivery the Consumer has
+	// fetched waits for a free worker for at most one handler's time.
+	DefaultAckWait     = time.Minute
+	DefaultMaxDeliver  = 10
+	DefaultConcurrency = 4
 )
 
 // The headers a stored delivery carries besides the HTTP ones.
@@ -120,6 +123,8 @@ func WithPublishTimeout(d time.Duration) Option { return func(c *config) { c.pub
 
 // WithAckWait sets how long JetStream waits for the Consumer's answer
 // before it redelivers ([DefaultAckWait]); a running handler extends it.
+// Keep it above the handler timeout: up to one delivery per worker waits,
+// fetched, for a worker to be free, and is not extended meanwhile.
 func WithAckWait(d time.Duration) Option { return func(c *config) { c.ackWait = d } }
 
 // WithMaxDeliver sets how many deliveries a failing event gets before it
@@ -215,9 +220,15 @@ func (p *Publisher) Handoff(ctx context.Context, id string, d *webhook.Delivery)
 		return fmt.Errorf("jetstream: event id %q names no provider", id)
 	}
 	msg := &nats.Msg{Subject: p.cfg.subject + "." + provider, Data: d.Body, Header: encodeHeader(d)}
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.publishTimeout)
+	pctx, cancel := context.WithTimeout(ctx, p.cfg.publishTimeout)
 	defer cancel()
-	if _, err := p.js.PublishMsg(ctx, msg, njs.WithMsgID(id), njs.WithExpectStream(p.cfg.stream)); err != nil {
+	if _, err := p.js.PublishMsg(pctx, msg, njs.WithMsgID(id), njs.WithExpectStream(p.cfg.stream)); err != nil {
+		if ctx.Err() != nil {
+			// The provider hung up (or the server is stopping): no
+			// outage of JetStream. Its retry publishes again, and the
+			// message id drops the copy if this one was stored.
+			return fmt.Errorf("jetstream: publish: the request ended: %w", err)
+		}
 		if errors.Is(err, nats.ErrMaxPayload) {
 			// This delivery's fault, not an outage: its body and headers
 			// exceed the server's max_payload (1 MB by default, below the
@@ -349,7 +360,9 @@ func NewConsumer(ctx context.Context, js njs.JetStream, d Dispatcher, opts ...Op
 // returns an error early when the NATS connection is closed or the
 // durable consumer stops (deleted, say).
 func (c *Consumer) Run(ctx context.Context) error {
-	it, err := c.cons.Messages(njs.PullMaxMessages(2 * c.cfg.concurrency))
+	// Fetch no more than the workers can start next: a fetched delivery's
+	// AckWait runs while it waits for one.
+	it, err := c.cons.Messages(njs.PullMaxMessages(c.cfg.concurrency))
 	if err != nil {
 		return fmt.Errorf("jetstream: consumer %s: %w", c.name, err)
 	}
@@ -431,6 +444,9 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 	// marks its errors so, and logs the outage once itself): the handler
 	// did not run, so this is no failure of the event.
 	down := storeOutage(err)
+	// 503: the store is full of events in flight. Like a 409, the event
+	// did not fail; it waits for room.
+	busy := status == http.StatusConflict || status == http.StatusServiceUnavailable
 	attrs := []any{"consumer", c.name, "channel", d.Channel, "message", d.Message, "event_id", d.EventID, "deliveries", deliveries}
 	switch {
 	case status == http.StatusOK:
@@ -441,7 +457,7 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 			// Redelivered later; the Deduper answers it as handled.
 			log.Warn("jetstream: acknowledging a handled delivery failed", append(attrs, "error", err)...)
 		}
-	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && status != http.StatusConflict && !down:
+	case status == http.StatusBadRequest || deliveries >= c.cfg.maxDeliver && !busy && !down:
 		// A payload the spec no longer accepts will never pass; an event
 		// that failed every delivery goes to the dead letters. One that
 		// another worker has in hand (409: its claim in the Deduper, until
@@ -452,7 +468,7 @@ func (c *Consumer) handle(ctx context.Context, msg njs.Msg) {
 		switch {
 		case down:
 			log.Debug("jetstream: de-duplication store down; redelivering later", append(attrs, "error", err)...)
-		case status != http.StatusConflict: // 409: another worker has it in hand
+		case !busy: // 409: another worker has it in hand; 503: no room yet
 			log.Error("jetstream: handler failed; redelivering later", append(attrs, "error", err)...)
 		}
 		_ = msg.NakWithDelay(c.cfg.backoff(deliveries))
@@ -484,7 +500,13 @@ func (c *Consumer) deadLetter(ctx context.Context, msg njs.Msg, d *webhook.Deliv
 	subject := c.cfg.deadLetter + "." + c.d.Provider()
 	pctx, cancel := context.WithTimeout(ctx, c.cfg.publishTimeout)
 	defer cancel()
-	if _, err := c.js.PublishMsg(pctx, &nats.Msg{Subject: subject, Data: d.Body, Header: h}); err != nil {
+	// One dead letter per stored message, even when the publish is
+	// retried after a lost acknowledgement.
+	opts := []njs.PublishOpt{njs.WithExpectStream(c.cfg.stream)}
+	if meta, err := msg.Metadata(); err == nil {
+		opts = append(opts, njs.WithMsgID("dead:"+strconv.FormatUint(meta.Sequence.Stream, 10)))
+	}
+	if _, err := c.js.PublishMsg(pctx, &nats.Msg{Subject: subject, Data: d.Body, Header: h}, opts...); err != nil {
 		c.cfg.logger.Error("jetstream: storing a dead letter failed; redelivering later", append(attrs, "error", err)...)
 		_ = msg.NakWithDelay(c.cfg.backoff(deliveries))
 		return

@@ -244,6 +244,42 @@ func TestRedeliveryAndDeadLetter(t *testing.T) {
 	if string(m.Data) != event("always") {
 		t.Errorf("dead letter body %q", m.Data)
 	}
+	// Named after the stored message, so a retried publish stores one.
+	if id := m.Header.Get("Nats-Msg-Id"); !strings.HasPrefix(id, "dead:") {
+		t.Errorf("dead letter Nats-Msg-Id %q, want dead:<stream sequence>", id)
+	}
+}
+
+// A publish cut short because the request ended (the provider hung up)
+// fails that delivery but is no outage of JetStream.
+func TestHandoffRequestEnded(t *testing.T) {
+	ns := natstest.Start(t)
+	_, js := connect(t, ns)
+	var logs strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	pub, err := hookjs.NewPublisher(t.Context(), js, hookjs.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &webhook.Delivery{Channel: "/webhook", EventID: "doordash:ended", Body: []byte(event("ended")), Received: time.Now()}
+	ended, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := pub.Handoff(ended, d.EventID, d); err == nil || !strings.Contains(err.Error(), "request ended") {
+		t.Fatalf("Handoff with the request ended: %v", err)
+	}
+	if err := pub.Handoff(t.Context(), d.EventID, d); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Contains(logs.String(), "JetStream failed") || strings.Contains(logs.String(), "answers again") {
+		t.Errorf("a request that ended was logged as an outage:\n%s", logs.String())
+	}
 }
 
 // A handler longer than AckWait is not redelivered meanwhile: the
@@ -454,5 +490,53 @@ func TestPayloadTooLarge(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 2 || !strings.Contains(logs.String(), "maximum payload exceeded") {
 		t.Errorf("%d error lines, want one per delivery too large, naming the cause:\n%.2000s", n, logs.String())
+	}
+}
+
+// A consumer whose store is full of events in flight (503) waits for
+// room: the event is delivered again, not dead-lettered, and handled once
+// there is room.
+func TestConsumerStoreFull(t *testing.T) {
+	ns := natstest.Start(t)
+	_, js := connect(t, ns)
+	opts := []hookjs.Option{quiet, hookjs.WithMaxDeliver(2), hookjs.WithBackoff(func(int) time.Duration { return 20 * time.Millisecond })}
+	pub, err := hookjs.NewPublisher(t.Context(), js, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := server(t, pub, newCalls())
+	release := make(chan struct{})
+	c := newCalls()
+	c.behave = func(_ context.Context, id string, _ int) error {
+		if id == "slow" {
+			<-release
+		}
+		return nil
+	}
+	// Room for one event: while "slow" is in flight, "next" is 503.
+	store := webhook.NewMemoryDeduper(1, time.Hour)
+	run(t, js, doordash.NewDispatcher(c.handler(), doordash.WithDeduper(store)), opts...)
+	unblock := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(unblock) // before the consumer's: a failed test must not hang on the handler
+	for _, id := range []string{"slow", "next"} {
+		if code, err := post(t, hs.URL, event(id)); code != 200 || err != nil {
+			t.Fatalf("%s: %d %v", id, code, err)
+		}
+		if id == "slow" {
+			waitFor(t, "the slow handler", func() bool { return c.count("slow") == 1 })
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // several deliveries of "next", past MaxDeliver
+	if n := streamMsgs(t, js, hookjs.DefaultDeadLetterSubject+".doordash"); n != 0 {
+		t.Fatalf("%d dead letters while the store was full", n)
+	}
+	unblock()
+	waitFor(t, "the waiting event", func() bool { return c.count("next") == 1 })
+	time.Sleep(100 * time.Millisecond)
+	if n := c.count("next"); n != 1 {
+		t.Errorf("the waiting event was handled %d times", n)
+	}
+	if n := streamMsgs(t, js, hookjs.DefaultDeadLetterSubject+".doordash"); n != 0 {
+		t.Errorf("%d dead letters", n)
 	}
 }
