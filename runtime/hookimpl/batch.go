@@ -268,6 +268,18 @@ func nestedEventID(envelope [][]byte, inArray []bool, elem []byte) string {
 func (r *Runner) runCollected(ctx context.Context, b *batch) error {
 	failed, outages, first, firstAt := 0, 0, error(nil), 0
 	for i, it := range b.items {
+		if ctx.Err() != nil {
+			// The request ended (the provider hung up, the server is
+			// stopping): its answer reaches no one, and the provider's
+			// retry runs what is left. One line, not one per element.
+			left := len(b.items) - i
+			failed += left
+			if first == nil {
+				first, firstAt = ctx.Err(), i
+			}
+			r.Logger.WarnContext(ctx, "webhook: the request ended; events of the batch left to the retry", "left", left, "of", len(b.items), "error", ctx.Err())
+			break
+		}
 		var err error
 		if it.handle == nil {
 			err = r.RunUnknown(ctx, it.d)

@@ -253,3 +253,38 @@ func (s downFor) Claim(ctx context.Context, key string) (webhook.ClaimState, err
 	}
 	return s.Deduper.Claim(ctx, key)
 }
+
+// TestRunBatchRequestEnded: once the request's context ends mid-batch,
+// the elements left are not run (the retry runs them), the batch is 500,
+// and one line says so rather than an error per element.
+func TestRunBatchRequestEnded(t *testing.T) {
+	var logs strings.Builder
+	r := &Runner{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	r.Prepare()
+	ctx, cancel := context.WithCancel(context.Background())
+	var ran []string
+	route := func(ctx context.Context, d *webhook.Delivery) error {
+		id, _ := jsonx.Probe(d.Body, "id")
+		d.Message, d.EventID = "M", id
+		return r.Collect(ctx, d, func(context.Context) error {
+			ran = append(ran, id)
+			if id == "b" {
+				cancel() // the provider hangs up while b runs
+			}
+			return nil
+		})
+	}
+	body := []byte(`[{"id":"a"},{"id":"b"},{"id":"c"},{"id":"d"}]`)
+	err := r.RunBatch(ctx, &webhook.Delivery{Body: body, Header: http.Header{}}, route)
+	if webhook.StatusOf(err) != http.StatusInternalServerError || !strings.Contains(err.Error(), "2 of 4 events") || strings.Join(ran, ",") != "a,b" {
+		t.Fatalf("%v (status %d), ran %v; want 500 after a and b", err, webhook.StatusOf(err), ran)
+	}
+	if n := strings.Count(logs.String(), "level=ERROR"); n != 0 || strings.Count(logs.String(), "request ended") != 1 {
+		t.Errorf("want one line saying the request ended and no errors:\n%s", logs.String())
+	}
+	// The retry runs only what was left.
+	ran = nil
+	if err := r.RunBatch(context.Background(), &webhook.Delivery{Body: body, Header: http.Header{}}, route); err != nil || strings.Join(ran, ",") != "c,d" {
+		t.Errorf("retry: %v, ran %v; want c,d", err, ran)
+	}
+}
