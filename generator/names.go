@@ -12,7 +12,7 @@ var commonInitialisms = map[string]bool{
 	"ACL": true, "API": true, "ASCII": true, "CPU": true, "CSS": true, "DNS": true,
 	"EOF": true, "ETA": true, "GUID": true, "HTML": true, "HTTP": true, "HTTPS": true,
 	"HMAC": true, "ID": true, "IP": true, "JSON": true, "JWT": true, "QPS": true, "RAM": true,
-	"RPC": true, "SKU": true, "SLA": true, "SMTP": true, "SNS": true, "SQL": true, "SSH": true,
+	"RPC": true, "SHA": true, "SKU": true, "SLA": true, "SMTP": true, "SNS": true, "SQL": true, "SSH": true,
 	"TCP": true, "TLS": true, "TTL": true, "UDP": true, "UI": true, "UID": true,
 	"UPC": true, "URI": true, "URL": true, "UTC": true, "UTF8": true, "UUID": true,
 	"VM": true, "XML": true, "XMPP": true, "XSRF": true, "XSS": true,

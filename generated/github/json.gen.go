@@ -2600,7 +2600,7 @@ func (x *PullRequest) decodeJSON(d *jsonx.Decoder) error {
 				return jsonx.Field(err, "merged_at")
 			}
 		case 13:
-			if err := jsonx.Nullable(d, &x.MergeCommitSha.Value, &x.MergeCommitSha.Valid, &x.MergeCommitSha.Set, jsonx.ReadStr); err != nil {
+			if err := jsonx.Nullable(d, &x.MergeCommitSHA.Value, &x.MergeCommitSHA.Valid, &x.MergeCommitSHA.Set, jsonx.ReadStr); err != nil {
 				return jsonx.Field(err, "merge_commit_sha")
 			}
 		case 14:
@@ -2806,12 +2806,12 @@ func (x *PullRequest) encodeJSON(e *jsonx.Encoder) {
 			e.Time(x.MergedAt.Value)
 		}
 	}
-	if !x.MergeCommitSha.IsZero() {
+	if !x.MergeCommitSHA.IsZero() {
 		e.Key(m, "\"merge_commit_sha\":")
-		if !x.MergeCommitSha.Valid {
+		if !x.MergeCommitSHA.Valid {
 			e.Null()
 		} else {
-			e.Str(x.MergeCommitSha.Value)
+			e.Str(x.MergeCommitSHA.Value)
 		}
 	}
 	if !x.Assignee.IsZero() {
@@ -3402,7 +3402,7 @@ func (x *PullRequestRef) decodeJSON(d *jsonx.Decoder) error {
 			if err := d.Required(&seen[0], 1<<2); err != nil {
 				return jsonx.Field(err, "sha")
 			}
-			if err := jsonx.ReadStr(d, &x.Sha); err != nil {
+			if err := jsonx.ReadStr(d, &x.SHA); err != nil {
 				return jsonx.Field(err, "sha")
 			}
 		case 3:
@@ -3439,7 +3439,7 @@ func (x *PullRequestRef) encodeJSON(e *jsonx.Encoder) {
 	e.Key(m, "\"ref\":")
 	e.Str(x.Ref)
 	e.Key(m, "\"sha\":")
-	e.Str(x.Sha)
+	e.Str(x.SHA)
 	e.Key(m, "\"user\":")
 	x.User.encodeJSON(e)
 	if !x.Repo.IsZero() {

@@ -1303,7 +1303,7 @@ type PullRequest struct {
 	UpdatedAt      time.Time                   `json:"updated_at"`
 	ClosedAt       webhook.Nullable[time.Time] `json:"closed_at,omitzero"`
 	MergedAt       webhook.Nullable[time.Time] `json:"merged_at,omitzero"`
-	MergeCommitSha webhook.Nullable[string]    `json:"merge_commit_sha,omitzero"`
+	MergeCommitSHA webhook.Nullable[string]    `json:"merge_commit_sha,omitzero"`
 	Assignee       webhook.Nullable[User]      `json:"assignee,omitzero"`
 	Assignees      []User                      `json:"assignees,omitzero"`
 
@@ -1452,14 +1452,14 @@ func (x *PullRequest) GetMergedAt() time.Time {
 	return x.MergedAt.Value
 }
 
-// GetMergeCommitSha returns the merge_commit_sha property, or the zero value
+// GetMergeCommitSHA returns the merge_commit_sha property, or the zero value
 // when it is absent or null.
-func (x *PullRequest) GetMergeCommitSha() string {
-	if x == nil || !x.MergeCommitSha.Valid {
+func (x *PullRequest) GetMergeCommitSHA() string {
+	if x == nil || !x.MergeCommitSHA.Valid {
 		var zero string
 		return zero
 	}
-	return x.MergeCommitSha.Value
+	return x.MergeCommitSHA.Value
 }
 
 // GetAssignee returns the assignee property, or nil when it is absent or null.
@@ -1886,7 +1886,7 @@ type PullRequestRef struct {
 
 	// The branch name.
 	Ref  string `json:"ref"`
-	Sha  string `json:"sha"`
+	SHA  string `json:"sha"`
 	User User   `json:"user"`
 
 	// Null when the head's fork was deleted.
@@ -1911,13 +1911,13 @@ func (x *PullRequestRef) GetRef() string {
 	return x.Ref
 }
 
-// GetSha returns the sha property, or the zero value when x is nil.
-func (x *PullRequestRef) GetSha() string {
+// GetSHA returns the sha property, or the zero value when x is nil.
+func (x *PullRequestRef) GetSHA() string {
 	if x == nil {
 		var zero string
 		return zero
 	}
-	return x.Sha
+	return x.SHA
 }
 
 // GetUser returns the user property, or nil when x is nil.

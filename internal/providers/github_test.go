@@ -237,7 +237,7 @@ func TestGitHubPullRequestIssuesRelease(t *testing.T) {
 	if body, _ := p.Body.Get(); body != "This is a pretty simple change that we need to pull into master." {
 		t.Errorf("body %q", body)
 	}
-	if p.Head.Ref != "changes" || p.Head.Sha != "ec26c3e57ca3a959ca5aad62de7213c562f8c821" || p.Base.Ref != "master" ||
+	if p.Head.Ref != "changes" || p.Head.SHA != "ec26c3e57ca3a959ca5aad62de7213c562f8c821" || p.Base.Ref != "master" ||
 		p.Head.GetRepo().GetFullName() != "Codertocat/Hello-World" {
 		t.Errorf("head %+v, base %+v", p.Head, p.Base)
 	}
