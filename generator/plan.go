@@ -229,7 +229,7 @@ var reserved = []string{
 	"WithBodyLimit", "WithUnknownEventHandler", "WithVerifier", "AllowUnauthenticated",
 	"Credentials", "JSONValue", "Unmarshal", "Marshal",
 	// unexported
-	"decodeDelivery", "newDispatcher", "provider", "securityRequirements", "exampleOf", "newRequest", "kitRoute", "recorder",
+	"decodeDelivery", "defaultBodyLimit", "newDispatcher", "provider", "securityRequirements", "exampleOf", "newRequest", "kitRoute", "recorder",
 }
 
 // newPlan decides the Go shape of api, in model order.

@@ -40,6 +40,14 @@ func (g *gen) server(f *jen.File) {
 	f.Comment("securityRequirements are the spec's alternatives: any one authenticates.")
 	f.Var().Id("securityRequirements").Op("=").Index().Index().String().Values(reqs...)
 	f.Line()
+	bodyLimit := jen.Id("s").Dot("BodyLimit")
+	if n := g.api.BodyLimit; n > 0 {
+		f.Comment(fmt.Sprintf("defaultBodyLimit is the largest body accepted without WithBodyLimit: %s, the largest", byteSize(n)))
+		f.Comment("delivery the provider sends (the spec's x-hookgen-body-limit).")
+		f.Const().Id("defaultBodyLimit").Op("=").Lit(int(n))
+		f.Line()
+		bodyLimit = jen.Qual("cmp", "Or").Call(bodyLimit, jen.Id("defaultBodyLimit"))
+	}
 
 	var hint []string
 	for _, s := range g.schemes {
@@ -67,7 +75,7 @@ func (g *gen) server(f *jen.File) {
 		d := jen.Dict{
 			jen.Id("Channel"):   jen.Id(g.channel(c).Const),
 			jen.Id("Verifier"):  jen.Id("v"),
-			jen.Id("BodyLimit"): jen.Id("s").Dot("BodyLimit"),
+			jen.Id("BodyLimit"): bodyLimit.Clone(),
 			jen.Id("Logger"):    jen.Id("s").Dot("Runner").Dot("Logger"),
 			jen.Id(dispatch):    jen.Id("d").Dot(g.channel(c).Route),
 			jen.Id("Observer"):  jen.Id("s").Dot("Observer"),
@@ -146,6 +154,28 @@ func (g *gen) server(f *jen.File) {
 	g.options(f)
 }
 
+// defaultBodyLimit names the body limit without WithBodyLimit, for doc
+// comments.
+func (g *gen) defaultBodyLimit() string {
+	if n := g.api.BodyLimit; n > 0 {
+		return byteSize(n) + ", the spec's x-hookgen-body-limit,"
+	}
+	return "webhook.DefaultBodyLimit"
+}
+
+// byteSize spells n bytes as people read a size: 25 MiB, 25 MB.
+func byteSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}} {
+		if n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // options writes the Option type, the generic options and one option per
 // security scheme.
 func (g *gen) options(f *jen.File) {
@@ -161,7 +191,7 @@ func (g *gen) options(f *jen.File) {
 		{"WithHandlerTimeout", "WithHandlerTimeout bounds each handler call (webhook.DefaultHandlerTimeout by default); past it the provider gets 500 and retries.", []jen.Code{jen.Id("d").Qual("time", "Duration")}, []jen.Code{jen.Id("d")}},
 		{"WithLogger", "WithLogger logs every delivery and every failure to l.", []jen.Code{jen.Id("l").Op("*").Qual("log/slog", "Logger")}, []jen.Code{jen.Id("l")}},
 		{"WithObserver", "WithObserver reports every delivery to o, e.g. an otelhook.New observer that reports to OpenTelemetry.", []jen.Code{jen.Id("o").Qual(webhookPkg, "Observer")}, []jen.Code{jen.Id("o")}},
-		{"WithBodyLimit", "WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by default); larger deliveries get 413.", []jen.Code{jen.Id("n").Int64()}, []jen.Code{jen.Id("n")}},
+		{"WithBodyLimit", "WithBodyLimit sets the largest body accepted (" + g.defaultBodyLimit() + " by default); larger deliveries get 413.", []jen.Code{jen.Id("n").Int64()}, []jen.Code{jen.Id("n")}},
 		{"WithUnknownEventHandler", "WithUnknownEventHandler receives events the spec does not know, with their raw body and headers in d; they are acknowledged with 200 unless f fails.", []jen.Code{jen.Id("f").Func().Params(jen.Id("ctx").Qual(ctxPkg, "Context"), jen.Id("d").Op("*").Qual(webhookPkg, "Delivery")).Error()}, []jen.Code{jen.Id("f")}},
 		{"WithVerifier", "WithVerifier also accepts deliveries that v accepts: for authentication the spec does not describe.", []jen.Code{jen.Id("v").Qual(webhookPkg, "Verifier")}, []jen.Code{jen.Id("v")}},
 		{"AllowUnauthenticated", "AllowUnauthenticated lets NewServer start without any credentials configured. Only for tests and for endpoints protected some other way.", nil, nil},

@@ -54,6 +54,10 @@ type API struct {
 	// which messages reach them.
 	Types []*Type
 
+	// BodyLimit is the largest body the provider sends, in bytes, when the
+	// spec says (x-hookgen-body-limit); 0: the runtime's default.
+	BodyLimit int64
+
 	Extensions Extensions
 	Pos        Pos
 }

@@ -177,7 +177,7 @@ func (p *parser) document(doc at) *model.API {
 	if len(p.errs) > 0 {
 		return nil // every later step follows $refs
 	}
-	api := &model.API{AsyncAPI: v.n.Value, Pos: doc.pos(), Extensions: p.extensions(doc)}
+	api := &model.API{AsyncAPI: v.n.Value, Pos: doc.pos(), Extensions: p.extensions(doc), BodyLimit: p.bodyLimit(doc)}
 	p.api = api
 	if info, ok := p.mapping(doc, "info", true); ok {
 		api.Title = p.str(info, "title", true)

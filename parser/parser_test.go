@@ -569,3 +569,45 @@ func TestSNSSignature(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyLimit reads x-hookgen-body-limit in bytes or with a unit, and
+// refuses, located, what is no size or too large.
+func TestBodyLimit(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  int64
+		err   string
+	}{
+		{"25MB", 25_000_000, ""},
+		{"25 MiB", 25 << 20, ""},
+		{"512KiB", 512 << 10, ""},
+		{"26214400", 26214400, ""},
+		{"'1GiB'", 1 << 30, ""},
+		{"2GiB", 0, "limit.yaml:2:23: x-hookgen-body-limit \"2GiB\" is above 1GiB"},
+		{"25 megabytes", 0, "limit.yaml:2:23: x-hookgen-body-limit \"25 megabytes\" is not a size"},
+		{"0", 0, "is not a size"},
+		{"-5MB", 0, "is not a size"},
+		{"{a: 1}", 0, "x-hookgen-body-limit must be a string"},
+	} {
+		spec := "asyncapi: 2.6.0\nx-hookgen-body-limit: " + c.value + `
+info: {title: t, version: '1'}
+channels:
+  /events:
+    publish:
+      message:
+        name: Ping
+        payload: {type: object}
+`
+		api, err := parser.Parse("limit.yaml", []byte(spec))
+		got := int64(-1)
+		if api != nil {
+			got = api.BodyLimit
+		}
+		switch {
+		case c.err == "" && (err != nil || got != c.want):
+			t.Errorf("%s: %v, limit %d; want %d", c.value, err, got, c.want)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: %v; want an error with %q", c.value, err, c.err)
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,10 @@ type Server struct {
 // securityRequirements are the spec's alternatives: any one authenticates.
 var securityRequirements = [][]string{{"gitHub"}}
 
+// defaultBodyLimit is the largest body accepted without WithBodyLimit: 25 MB, the largest
+// delivery the provider sends (the spec's x-hookgen-body-limit).
+const defaultBodyLimit = 25000000
+
 // NewServer returns a Server that passes authenticated deliveries to h. It
 // fails when no credentials are configured for any of the spec's security
 // requirements, unless AllowUnauthenticated is among opts: it never silently
@@ -43,7 +48,7 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	srv := &Server{mux: http.NewServeMux()}
 	schemes := s.SchemeNames()
 	srv.endpointWebhook = &hookimpl.Endpoint{
-		BodyLimit:     s.BodyLimit,
+		BodyLimit:     cmp.Or(s.BodyLimit, defaultBodyLimit),
 		Channel:       ChannelWebhook,
 		DispatchReply: d.routeWebhook,
 		Logger:        s.Runner.Logger,
@@ -102,8 +107,8 @@ func WithObserver(o webhook.Observer) Option {
 	return hookimpl.WithObserver(o)
 }
 
-// WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit by
-// default); larger deliveries get 413.
+// WithBodyLimit sets the largest body accepted (25 MB, the spec's
+// x-hookgen-body-limit, by default); larger deliveries get 413.
 func WithBodyLimit(n int64) Option {
 	return hookimpl.WithBodyLimit(n)
 }

@@ -345,3 +345,34 @@ func withBody(r *http.Request, body string) *http.Request {
 	n.Header = r.Header.Clone()
 	return n
 }
+
+// TestGitHubLargePush: a push of many commits, above the runtime's
+// default 1 MiB and below GitHub's 25 MB cap, is handled (GitHub would
+// not retry a 413); a body above 25 MB is 413 with no call.
+func TestGitHubLargePush(t *testing.T) {
+	url, h := newGitHub(t)
+	var push map[string]any
+	if err := json.Unmarshal([]byte(githubBody(t, "push.json")), &push); err != nil {
+		t.Fatal(err)
+	}
+	commit := push["commits"].([]any)[0]
+	commits := make([]any, 2048) // GitHub's most commits in one push
+	for i := range commits {
+		commits[i] = commit
+	}
+	push["commits"] = commits
+	big, err := json.Marshal(push)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(big) <= webhook.DefaultBodyLimit {
+		t.Fatalf("the push is %d bytes; want one above the default limit", len(big))
+	}
+	if a := do(t, githubRequest(url, "push", "3a2f9c00-773f-11e9-8f9e-2a86e4085a60", string(big), githubSecret)); a.status != http.StatusOK || len(h.pushes) != 1 || len(h.pushes[0].Commits) != 2048 {
+		t.Fatalf("a %d-byte push: %d %s, %d calls", len(big), a.status, a.body, h.calls())
+	}
+	huge := `{"zen":"` + strings.Repeat("x", 25_000_000) + `","hook_id":1}`
+	if a := do(t, githubRequest(url, "ping", "3a2f9c00-773f-11e9-8f9e-2a86e4085a61", huge, githubSecret)); a.status != http.StatusRequestEntityTooLarge || h.calls() != 1 {
+		t.Errorf("a body above 25 MB: %d, %d calls", a.status, h.calls())
+	}
+}
