@@ -1,6 +1,6 @@
-// Command receiver is a runnable webhook receiver that mounts every
-// hookgen-generated provider package on one mux and logs each event it
-// receives.
+// Command receiver is a runnable webhook receiver that mounts
+// hookgen-generated provider packages on one mux (the five delivery
+// platforms, GitHub and Stripe) and logs each event it receives.
 //
 //	DOORDASH_USERNAME=hookgen DOORDASH_PASSWORD=secret go run ./examples/receiver
 //
@@ -36,9 +36,11 @@ import (
 
 	"github.com/hookgen/hookgen/generated/doordash"
 	"github.com/hookgen/hookgen/generated/fulflld"
+	"github.com/hookgen/hookgen/generated/github"
 	"github.com/hookgen/hookgen/generated/grubhub"
 	"github.com/hookgen/hookgen/generated/instabee"
 	"github.com/hookgen/hookgen/generated/instacart"
+	"github.com/hookgen/hookgen/generated/stripe"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
@@ -195,7 +197,9 @@ const envHelp = `  DOORDASH_USERNAME, DOORDASH_PASSWORD   DoorDash basic auth
                                          and the signing key (32+ bytes each) are
                                          random; the key signs the tokens it issues
   INSTABEE_USERNAME, INSTABEE_PASSWORD   Instabee basic auth
-  FULFLLD_USERNAME, FULFLLD_PASSWORD     Fulflld basic auth`
+  FULFLLD_USERNAME, FULFLLD_PASSWORD     Fulflld basic auth
+  GITHUB_WEBHOOK_SECRET                  the secret of a GitHub webhook (X-Hub-Signature-256)
+  STRIPE_WEBHOOK_SECRET                  a Stripe endpoint's signing secret, whsec_...`
 
 func envOr(env func(string) string, key, def string) string {
 	if v := env(key); v != "" {
@@ -295,6 +299,34 @@ var providers = []provider{
 	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
 		return fulflld.NewDispatcher(fulflld.EventFunc(h), opts...)
 	}),
+	secretProvider("github", "GITHUB_WEBHOOK_SECRET", github.WithGitHub, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
+		return github.NewServer(github.EventFunc(h), opts...)
+	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+		return github.NewDispatcher(github.EventFunc(h), opts...)
+	}),
+	secretProvider("stripe", "STRIPE_WEBHOOK_SECRET", stripe.WithStripe, func(h func(context.Context, string, any) error, opts ...option) (http.Handler, error) {
+		return stripe.NewServer(stripe.EventFunc(h), opts...)
+	}, func(h func(context.Context, string, any) error, opts ...option) hookjs.Dispatcher {
+		return stripe.NewDispatcher(stripe.EventFunc(h), opts...)
+	}),
+}
+
+// secretProvider is a provider whose deliveries are signed with the
+// shared secret in the environment variable key.
+func secretProvider(name, key string, withSecret func(...string) option,
+	server func(func(context.Context, string, any) error, ...option) (http.Handler, error),
+	dispatcher func(func(context.Context, string, any) error, ...option) hookjs.Dispatcher) provider {
+	return provider{
+		name: name,
+		options: func(env func(string) string) ([]option, map[string]http.Handler, error) {
+			if secret := env(key); secret != "" {
+				return []option{withSecret(secret)}, nil, nil
+			}
+			return nil, nil, nil
+		},
+		server:     server,
+		dispatcher: dispatcher,
+	}
 }
 
 // basicProvider is a provider authenticated with Basic credentials from

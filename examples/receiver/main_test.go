@@ -2,20 +2,27 @@ package main
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/hookgen/hookgen/generated/doordash"
 	"github.com/hookgen/hookgen/generated/fulflld"
+	"github.com/hookgen/hookgen/generated/github"
 	"github.com/hookgen/hookgen/generated/grubhub"
 	"github.com/hookgen/hookgen/generated/instabee"
 	"github.com/hookgen/hookgen/generated/instacart"
+	"github.com/hookgen/hookgen/generated/stripe"
 	"github.com/hookgen/hookgen/webhook"
 )
 
@@ -31,6 +38,25 @@ var testEnv = map[string]string{
 	"INSTACART_SIGNING_KEY": "0123456789abcdef0123456789abcdef",
 	"INSTABEE_USERNAME":     "ib", "INSTABEE_PASSWORD": "ib-secret",
 	"FULFLLD_USERNAME": "ff", "FULFLLD_PASSWORD": "ff-secret",
+	"GITHUB_WEBHOOK_SECRET": "gh-webhook-secret",
+	"STRIPE_WEBHOOK_SECRET": "whsec_receiver-test",
+}
+
+// hexMAC is the hex HMAC-SHA256 of msg under secret.
+func hexMAC(secret string, msg []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(msg)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// signGitHub and signStripe sign a delivery as GitHub and Stripe do.
+func signGitHub(r *http.Request, body []byte) {
+	r.Header.Set("X-Hub-Signature-256", "sha256="+hexMAC(testEnv["GITHUB_WEBHOOK_SECRET"], body))
+}
+
+func signStripe(r *http.Request, body []byte) {
+	t := strconv.FormatInt(time.Now().Unix(), 10)
+	r.Header.Set("Stripe-Signature", "t="+t+",v1="+hexMAC(testEnv["STRIPE_WEBHOOK_SECRET"], append([]byte(t+"."), body...)))
 }
 
 func newTestServer(t *testing.T, env map[string]string, insecure bool) (*httptest.Server, *bytes.Buffer) {
@@ -57,12 +83,15 @@ func TestReceiverDeliversEveryExample(t *testing.T) {
 	cases := []struct {
 		provider, user, pass string
 		examples             []webhook.Example
+		sign                 func(*http.Request, []byte)
 	}{
-		{"doordash", "dd", "dd-secret", doordash.Examples()},
-		{"grubhub", "gh", "gh-secret", grubhub.Examples()},
-		{"instacart", "", "", instacart.Examples()},
-		{"instabee", "ib", "ib-secret", instabee.Examples()},
-		{"fulflld", "ff", "ff-secret", fulflld.Examples()},
+		{"doordash", "dd", "dd-secret", doordash.Examples(), nil},
+		{"grubhub", "gh", "gh-secret", grubhub.Examples(), nil},
+		{"instacart", "", "", instacart.Examples(), nil},
+		{"instabee", "ib", "ib-secret", instabee.Examples(), nil},
+		{"fulflld", "ff", "ff-secret", fulflld.Examples(), nil},
+		{"github", "", "", github.Examples(), signGitHub},
+		{"stripe", "", "", stripe.Examples(), signStripe},
 	}
 	for _, c := range cases {
 		for _, ex := range c.examples {
@@ -74,9 +103,12 @@ func TestReceiverDeliversEveryExample(t *testing.T) {
 			for k, v := range ex.Headers {
 				req.Header.Set(k, v)
 			}
-			if c.user != "" {
+			switch {
+			case c.sign != nil:
+				c.sign(req, ex.Payload)
+			case c.user != "":
 				req.SetBasicAuth(c.user, c.pass)
-			} else {
+			default:
 				req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 			}
 			resp, err := http.DefaultClient.Do(req)
