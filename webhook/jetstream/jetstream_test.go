@@ -255,13 +255,7 @@ func TestRedeliveryAndDeadLetter(t *testing.T) {
 func TestHandoffRequestEnded(t *testing.T) {
 	ns := natstest.Start(t)
 	_, js := connect(t, ns)
-	var logs strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return logs.Write(p)
-	}), nil))
+	logs, log := captureLog()
 	pub, err := hookjs.NewPublisher(t.Context(), js, hookjs.WithLogger(log))
 	if err != nil {
 		t.Fatal(err)
@@ -275,8 +269,6 @@ func TestHandoffRequestEnded(t *testing.T) {
 	if err := pub.Handoff(t.Context(), d.EventID, d); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	if strings.Contains(logs.String(), "JetStream failed") || strings.Contains(logs.String(), "answers again") {
 		t.Errorf("a request that ended was logged as an outage:\n%s", logs.String())
 	}
@@ -311,13 +303,7 @@ func TestLongHandler(t *testing.T) {
 func TestNATSOutage(t *testing.T) {
 	ns := natstest.Start(t)
 	_, js := connect(t, ns)
-	var logs strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return logs.Write(p)
-	}), nil))
+	logs, log := captureLog()
 	pub, err := hookjs.NewPublisher(t.Context(), js, hookjs.WithLogger(log), hookjs.WithPublishTimeout(300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -336,11 +322,9 @@ func TestNATSOutage(t *testing.T) {
 			t.Fatalf("NATS down: %d %v, want 500", code, err)
 		}
 	}
-	mu.Lock()
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "JetStream failed") {
 		t.Errorf("%d error lines for one outage, want 1:\n%s", n, logs.String())
 	}
-	mu.Unlock()
 	ns.Restart()
 	waitFor(t, "the retry to be stored", func() bool {
 		code, _ := post(t, hs.URL, event("N-1"))
@@ -353,16 +337,34 @@ func TestNATSOutage(t *testing.T) {
 	if n := c.count("N-1") + atServer.count("N-1"); n != 1 {
 		t.Errorf("handled %d times, want once", n)
 	}
-	mu.Lock()
 	if !strings.Contains(logs.String(), "JetStream answers again") {
 		t.Errorf("no recovery line:\n%s", logs.String())
 	}
-	mu.Unlock()
 }
 
-type writerFunc func([]byte) (int, error)
+// logLines is a log a test reads back, written from any goroutine.
+type logLines struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
 
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// captureLog returns a logger and the lines it wrote.
+func captureLog() (*logLines, *slog.Logger) {
+	l := new(logLines)
+	return l, slog.New(slog.NewTextHandler(l, nil))
+}
 
 // deliver posts body until it is acknowledged, as a provider retries.
 func deliver(t *testing.T, url, body string) {
@@ -455,13 +457,7 @@ func TestRunStopsWithError(t *testing.T) {
 func TestPayloadTooLarge(t *testing.T) {
 	ns := natstest.Start(t)
 	_, js := connect(t, ns)
-	var logs strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return logs.Write(p)
-	}), nil))
+	logs, log := captureLog()
 	pub, err := hookjs.NewPublisher(t.Context(), js, hookjs.WithLogger(log))
 	if err != nil {
 		t.Fatal(err)
@@ -483,8 +479,6 @@ func TestPayloadTooLarge(t *testing.T) {
 	if code, err := post(t, hs.URL, event("small")); code != 200 || err != nil {
 		t.Fatalf("the next delivery: %d %v", code, err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	if strings.Contains(logs.String(), "JetStream failed") || strings.Contains(logs.String(), "answers again") {
 		t.Errorf("a delivery too large for NATS logged as an outage:\n%s", logs.String())
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -137,9 +136,8 @@ func TestConsumerKilledBeforeAck(t *testing.T) {
 	}
 }
 
-// pending is how many stored deliveries the durable consumer has yet to
-// get acknowledged, delivered or not.
-func pending(t *testing.T, js njs.JetStream) int {
+// consumerInfo is the durable consumer's state.
+func consumerInfo(t *testing.T, js njs.JetStream) *njs.ConsumerInfo {
 	t.Helper()
 	c, err := js.Consumer(t.Context(), hookjs.DefaultStream, "hookgen-doordash")
 	if err != nil {
@@ -149,22 +147,20 @@ func pending(t *testing.T, js njs.JetStream) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return info
+}
+
+// pending is how many stored deliveries the durable consumer has yet to
+// get acknowledged, delivered or not.
+func pending(t *testing.T, js njs.JetStream) int {
+	info := consumerInfo(t, js)
 	return info.NumAckPending + int(info.NumPending)
 }
 
 // delivered is how many deliveries the durable consumer made, redeliveries
 // included.
 func delivered(t *testing.T, js njs.JetStream) uint64 {
-	t.Helper()
-	c, err := js.Consumer(t.Context(), hookjs.DefaultStream, "hookgen-doordash")
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := c.Info(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.Delivered.Consumer
+	return consumerInfo(t, js).Delivered.Consumer
 }
 
 // abortAfter publishes with h, then drops the connection without an answer
@@ -273,13 +269,7 @@ func TestConsumerStoreOutage(t *testing.T) {
 	rs := redistest.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr, DisableIdentity: true, MaxRetries: 1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { rdb.Close() })
-	var logs strings.Builder
-	var mu sync.Mutex
-	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return logs.Write(p)
-	}), nil))
+	logs, log := captureLog()
 	opts := []hookjs.Option{hookjs.WithLogger(log), hookjs.WithMaxDeliver(2), hookjs.WithBackoff(func(int) time.Duration { return 20 * time.Millisecond })}
 	pub, err := hookjs.NewPublisher(t.Context(), js, quiet)
 	if err != nil {
@@ -303,11 +293,9 @@ func TestConsumerStoreOutage(t *testing.T) {
 	if n := streamMsgs(t, js, hookjs.DefaultDeadLetterSubject+".doordash"); n != 0 {
 		t.Errorf("%d dead letters with the Deduper down, want none", n)
 	}
-	mu.Lock()
 	if n := strings.Count(logs.String(), "level=ERROR"); n != 1 || !strings.Contains(logs.String(), "Redis failed") {
 		t.Errorf("%d error lines for one outage, want 1 (the store's):\n%s", n, logs.String())
 	}
-	mu.Unlock()
 	rs.Restart()
 	for _, id := range ids {
 		waitFor(t, "the call of "+id, func() bool { return c.count(id) == 1 })
