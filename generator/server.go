@@ -61,6 +61,7 @@ func (g *gen) server(f *jen.File) {
 			jen.Lit(pkg+": %w: configure "+strings.Join(hint, " or ")+", or pass AllowUnauthenticated() to accept unauthenticated deliveries"), jen.Err()))),
 	}
 	body = append(body, g.publicURLCheck()...)
+	body = append(body, g.handshakeSecretCheck()...)
 	body = append(body,
 		jen.Id("d").Op(":=").Id("newDispatcher").Call(jen.Id("h"), jen.Id("s")),
 		jen.Id("srv").Op(":=").Op("&").Id("Server").Values(jen.Dict{jen.Id("mux"): jen.Qual("net/http", "NewServeMux").Call()}),
@@ -259,6 +260,25 @@ func (g *gen) options(f *jen.File) {
 			jen.Return(jen.Qual(implPkg, "WithScheme").Call(jen.Lit(s.Key), verifier)),
 		)
 	}
+}
+
+// handshakeSecretCheck makes NewServer fail without the secret a
+// handshake's answer is an HMAC under (Zoom's endpoint.url_validation),
+// say with only WithVerifier: the provider could never validate the
+// endpoint. AllowUnauthenticated, for tests and local runs, still starts;
+// the handshake is then answered 500.
+func (g *gen) handshakeSecretCheck() []jen.Code {
+	var out []jen.Code
+	for _, s := range g.schemes {
+		if !g.answersWith(s.Model) {
+			continue
+		}
+		out = append(out, jen.If(jen.Len(jen.Id("s").Dot("Runner").Dot("Secrets").Index(jen.Lit(s.Model.Key))).Op("==").Lit(0).Op("&&").Op("!").Id("s").Dot("AllowUnauthenticated")).Block(
+			jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf(
+				"%s: a handshake is answered with an HMAC under the secret of scheme %s: configure %s", g.cfg.Package, s.Model.Key, s.Option)))),
+		))
+	}
+	return out
 }
 
 // answersWith reports whether a handshake's answer is an HMAC under the

@@ -4,6 +4,7 @@ package zoom
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
 		return nil, fmt.Errorf("zoom: %w: configure WithZoomSignature or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
+	}
+	if len(s.Runner.Secrets["zoomSignature"]) == 0 && !s.AllowUnauthenticated {
+		return nil, errors.New("zoom: a handshake is answered with an HMAC under the secret of scheme zoomSignature: configure WithZoomSignature")
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hookgen/hookgen/generated/zoom"
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // zoomSecret is a secret token such as an app's Feature page shows.
@@ -94,5 +96,24 @@ func TestZoomMeetingStarted(t *testing.T) {
 	if m.GetEventTs() != 1626230691572 || m.Payload.AccountID != "AAAAAABBBB" || string(o.ID) != `"1234567890"` || o.UUID != "4444AAAiAAAAAiAiAiiAii==" ||
 		o.GetTopic() != "My Meeting" || o.GetType() != 8 || !o.GetStartTime().Equal(time.Date(2021, 7, 13, 21, 44, 51, 0, time.UTC)) || o.GetDuration() != 60 {
 		t.Errorf("meeting.started = %+v, object %+v", m, o)
+	}
+}
+
+// TestZoomNeedsTheSecret: without the secret token, which the URL
+// validation's answer is an HMAC under, NewServer fails (Zoom could never
+// validate the endpoint), even with another verifier configured; only
+// AllowUnauthenticated starts it, answering the validation 500.
+func TestZoomNeedsTheSecret(t *testing.T) {
+	basic := webhook.BasicAuth("zoom", webhook.Credential{Username: "u", Password: "p"})
+	if _, err := zoom.NewServer(new(zoomHandler), zoom.WithVerifier(basic)); err == nil || !strings.Contains(err.Error(), "configure WithZoomSignature") {
+		t.Fatalf("NewServer with WithVerifier only: %v, want a refusal naming WithZoomSignature", err)
+	}
+	srv, err := zoom.NewServer(new(zoomHandler), zoom.AllowUnauthenticated())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const body = `{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}`
+	if a := post(t, serve(t, srv)+"/zoom/events", body, map[string]string{"Content-Type": "application/json"}); a.status != http.StatusInternalServerError {
+		t.Errorf("validation without the secret: %d %s, want 500", a.status, a.body)
 	}
 }

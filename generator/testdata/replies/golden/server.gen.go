@@ -4,6 +4,7 @@ package replies
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,6 +45,9 @@ func NewServer(h Handler, opts ...Option) (*Server, error) {
 	v, err := s.Verifier(securityRequirements)
 	if err != nil {
 		return nil, fmt.Errorf("replies: %w: configure WithSigned or WithVerifier, or pass AllowUnauthenticated() to accept unauthenticated deliveries", err)
+	}
+	if len(s.Runner.Secrets["signed"]) == 0 && !s.AllowUnauthenticated {
+		return nil, errors.New("replies: a handshake is answered with an HMAC under the secret of scheme signed: configure WithSigned")
 	}
 	d := newDispatcher(h, s)
 	srv := &Server{mux: http.NewServeMux()}
