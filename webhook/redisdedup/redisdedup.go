@@ -15,7 +15,9 @@
 //     handled by some replica (409).
 //   - Commit replaces the value with "done" and the long TTL, with a Lua
 //     script, only while the value is still our token (or the key expired
-//     and nobody took it since).
+//     and nobody took it since). CommitReply writes "done:" and the reply
+//     instead, which Reply reads back for a duplicate (one more round
+//     trip, for duplicates of replied events only).
 //   - Release deletes the key, with a Lua script, only while it holds our
 //     token: a late Release never frees another delivery's claim.
 //
@@ -40,6 +42,7 @@ import (
 	"log/slog"
 	"maps"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,8 +57,12 @@ import (
 // other data without clashing.
 const DefaultPrefix = "hookgen:dedup:"
 
-// done is the value of a handled event's key.
-const done = "done"
+// done is the value of a handled event's key; replied, followed by its
+// reply, of one handled with a reply.
+const (
+	done    = "done"
+	replied = done + ":"
+)
 
 // ErrClaimLost is what Commit returns when the key holds another
 // delivery's claim: ours expired (the handler ran longer than the
@@ -146,16 +153,20 @@ type claim struct {
 type pendingOp struct {
 	token  string
 	commit bool
+	value  string // a commit's: done, or replied and the reply
 }
 
 // maxPending bounds the pending operations kept through an outage; past
 // it, claims are left to their in-flight limit.
 const maxPending = 100_000
 
-var _ webhook.Deduper = (*Deduper)(nil)
+var _ webhook.ReplyDeduper = (*Deduper)(nil)
 
 // New returns a Deduper storing event ids in client, which may be a
 // redis.Client, a redis.ClusterClient or a redis.FailoverClient (Sentinel).
+// The *Deduper is a webhook.Deduper, and a webhook.ReplyDeduper, passed
+// as is to a generated package's WithDeduper; it is returned as itself,
+// as Go constructors return their concrete type.
 func New(client redis.UniversalClient, opts ...Option) *Deduper {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
@@ -178,17 +189,18 @@ func New(client redis.UniversalClient, opts ...Option) *Deduper {
 	return d
 }
 
-// commitScript sets done with the long TTL while the key holds our token,
-// or nothing (our claim expired and nobody took it since: the event was
-// handled all the same). It returns 1 when the key is done, 0 when it
-// holds another delivery's claim.
+// commitScript sets ARGV[3] (done, or replied and the reply) with the
+// long TTL while the key holds our token, or nothing (our claim expired
+// and nobody took it since: the event was handled all the same). It
+// returns 1 when the key is done, 0 when it holds another delivery's
+// claim.
 var commitScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if v == ARGV[1] or v == false then
-  redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2])
   return 1
 end
-if v == 'done' then
+if string.sub(v, 1, 4) == 'done' then
   return 1
 end
 return 0
@@ -244,11 +256,14 @@ func (d *Deduper) Claim(ctx context.Context, key string) (webhook.ClaimState, er
 		return 0, d.failed("claim", err)
 	}
 	d.up()
-	if old == done {
+	if isDone(old) {
 		return webhook.ClaimDone, nil
 	}
 	return webhook.ClaimInFlight, nil
 }
+
+// isDone reports whether a key's value is a handled event's.
+func isDone(v string) bool { return v == done || strings.HasPrefix(v, replied) }
 
 // take removes and returns this process's token for key; empty when there
 // is none (a Commit or Release without a Claim).
@@ -265,7 +280,41 @@ func (d *Deduper) take(key string) string {
 // retried until it does, and meanwhile this process answers the event as
 // done.
 func (d *Deduper) Commit(ctx context.Context, key string) error {
-	op := pendingOp{token: d.take(key), commit: true}
+	return d.commit(ctx, key, done)
+}
+
+// CommitReply implements [webhook.ReplyDeduper]: Commit, keeping reply
+// with the key for Reply.
+func (d *Deduper) CommitReply(ctx context.Context, key string, reply []byte) error {
+	return d.commit(ctx, key, replied+string(reply))
+}
+
+// Reply implements [webhook.ReplyDeduper]: the reply a handled key was
+// committed with, read from Redis (or from a commit Redis has not taken
+// yet).
+func (d *Deduper) Reply(ctx context.Context, key string) ([]byte, bool, error) {
+	d.mu.Lock()
+	p, pending := d.pending[key]
+	d.mu.Unlock()
+	v := p.value
+	if !pending || !p.commit {
+		var err error
+		v, err = d.client.Get(context.WithoutCancel(ctx), d.prefix+key).Result()
+		switch {
+		case errors.Is(err, redis.Nil):
+			return nil, false, nil
+		case err != nil:
+			return nil, false, d.failed("reply", err)
+		}
+		d.up()
+	}
+	reply, ok := strings.CutPrefix(v, replied)
+	return []byte(reply), ok, nil
+}
+
+// commit sets key to value (done, or replied and a reply).
+func (d *Deduper) commit(ctx context.Context, key, value string) error {
+	op := pendingOp{token: d.take(key), commit: true, value: value}
 	err := d.run(ctx, key, op)
 	if err != nil && !errors.Is(err, ErrClaimLost) {
 		d.retry(key, op)
@@ -298,7 +347,7 @@ func (d *Deduper) run(ctx context.Context, key string, op pendingOp) error {
 	if !op.commit {
 		return releaseScript.Run(ctx, d.client, keys, op.token).Err()
 	}
-	n, err := commitScript.Run(ctx, d.client, keys, op.token, d.ttl.Milliseconds()).Int()
+	n, err := commitScript.Run(ctx, d.client, keys, op.token, d.ttl.Milliseconds(), op.value).Int()
 	if err == nil && n == 0 {
 		err = ErrClaimLost
 	}

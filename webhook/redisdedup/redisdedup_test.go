@@ -440,3 +440,84 @@ func TestSettleDuringOutage(t *testing.T) {
 		}
 	}
 }
+
+// Replies committed with an event are read back by any replica for its
+// duplicates, kept through an outage like the commit itself, and told
+// apart from an event committed without one.
+func TestReplies(t *testing.T) {
+	srv := redistest.Start(t, "--appendonly", "yes", "--appendfsync", "always")
+	ctx := t.Context()
+	quiet := redisdedup.WithLogger(slog.New(slog.DiscardHandler))
+	a, b := redisdedup.New(newClient(t, srv), quiet), redisdedup.New(newClient(t, srv), quiet)
+	commit := func(key string, reply []byte, withReply bool) {
+		t.Helper()
+		if s, err := a.Claim(ctx, key); s != webhook.ClaimAcquired || err != nil {
+			t.Fatalf("Claim(%s) = %v, %v", key, s, err)
+		}
+		var err error
+		if withReply {
+			err = a.CommitReply(ctx, key, reply)
+		} else {
+			err = a.Commit(ctx, key)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	reply := func(d *redisdedup.Deduper, key string) (string, bool) {
+		t.Helper()
+		if s, err := d.Claim(ctx, key); s != webhook.ClaimDone || err != nil {
+			t.Fatalf("Claim(%s) of a committed key = %v, %v", key, s, err)
+		}
+		r, ok, err := d.Reply(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(r), ok
+	}
+	commit("with", []byte(`{"type":4,"data":{"content":"done:yes"}}`), true)
+	commit("empty", nil, true)
+	commit("without", nil, false)
+	if r, ok := reply(b, "with"); !ok || r != `{"type":4,"data":{"content":"done:yes"}}` {
+		t.Errorf("the reply on another replica: %q, %v", r, ok)
+	}
+	if r, ok := reply(b, "empty"); !ok || r != "" {
+		t.Errorf("an empty reply: %q, %v; want one, empty", r, ok)
+	}
+	if r, ok := reply(b, "without"); ok {
+		t.Errorf("an event committed without a reply has reply %q", r)
+	}
+	if _, ok, err := b.Reply(ctx, "unknown"); ok || err != nil {
+		t.Errorf("Reply of an unknown key: %v, %v", ok, err)
+	}
+
+	// Redis down while the reply is committed: this process answers the
+	// duplicate with it, and Redis gets it once it is back.
+	if s, err := a.Claim(ctx, "later"); s != webhook.ClaimAcquired || err != nil {
+		t.Fatal(s, err)
+	}
+	srv.Stop()
+	if err := a.CommitReply(ctx, "later", []byte(`"kept"`)); err == nil {
+		t.Fatal("CommitReply with Redis down succeeded")
+	}
+	if r, ok := reply(a, "later"); !ok || r != `"kept"` {
+		t.Errorf("the pending reply: %q, %v", r, ok)
+	}
+	if _, _, err := b.Reply(ctx, "with"); err == nil {
+		t.Error("Reply with Redis down: no error")
+	}
+	srv.Restart()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if s, _ := b.Claim(ctx, "later"); s == webhook.ClaimDone {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the pending CommitReply never reached Redis")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if r, ok, err := b.Reply(ctx, "later"); !ok || string(r) != `"kept"` || err != nil {
+		t.Errorf("the reply after the outage on another replica: %q, %v, %v", r, ok, err)
+	}
+}
