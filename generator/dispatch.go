@@ -144,7 +144,14 @@ func (g *gen) routeFunc(f *jen.File, c *model.Channel) {
 		fileComment(f, fmt.Sprintf("%s passes every %s to its one message.", fn, strings.TrimPrefix(strings.TrimPrefix(on, "a "), "an ")))
 		body = []jen.Code{ret.call(g, d.Routes[0].Message, jen.Id("d").Dot(g.message(d.Routes[0].Message).Deliver).Call(jen.Id("ctx"), jen.Id("del")))}
 	case model.InHeader:
-		fileComment(f, fmt.Sprintf("%s routes %s by its %s header.", fn, on, d.Name))
+		what := fmt.Sprintf("its %s header", d.Name)
+		for _, e := range envelopes(d) {
+			what += fmt.Sprintf(", and one in the %s envelope by the value at %s in its body", e.value, model.Pointer(e.inner))
+		}
+		fileComment(f, fmt.Sprintf("%s routes %s by %s.", fn, on, what))
+		if len(envelopes(d)) > 0 {
+			cases = g.envelopeCases(c, ret)
+		}
 		body = []jen.Code{
 			jen.Id("value").Op(":=").Id("del").Dot("Header").Dot("Get").Call(jen.Lit(http.CanonicalHeaderKey(d.Name))),
 			jen.Switch(jen.Id("value")).Block(cases...),

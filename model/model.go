@@ -180,6 +180,7 @@ type Signature struct {
 	KeyValueSeparator string
 	TimestampKey      string
 	TimestampHeader   string
+	TimestampFormat   string // unix (default) or rfc3339
 	IDHeader          string
 	// Content is the signed text over {id}, {timestamp} and {body}.
 	Content string
@@ -200,7 +201,7 @@ func (s *Signature) ConfigFields() [][2]string {
 	return [][2]string{
 		{"Algorithm", s.Algorithm}, {"Encoding", s.Encoding}, {"Header", s.Header}, {"Prefix", s.Prefix},
 		{"SignatureKey", s.SignatureKey}, {"Separator", s.Separator}, {"KeyValueSeparator", s.KeyValueSeparator},
-		{"TimestampKey", s.TimestampKey}, {"TimestampHeader", s.TimestampHeader}, {"IDHeader", s.IDHeader},
+		{"TimestampKey", s.TimestampKey}, {"TimestampHeader", s.TimestampHeader}, {"TimestampFormat", s.TimestampFormat}, {"IDHeader", s.IDHeader},
 		{"Content", s.Content}, {"BodyHashQuery", s.BodyHashQuery},
 	}
 }

@@ -33,7 +33,7 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 		"format": &sig.Format, "algorithm": &sig.Algorithm, "encoding": &sig.Encoding, "header": &sig.Header,
 		"prefix": &sig.Prefix, "signatureKey": &sig.SignatureKey, "separator": &sig.Separator,
 		"keyValueSeparator": &sig.KeyValueSeparator, "timestampKey": &sig.TimestampKey,
-		"timestampHeader": &sig.TimestampHeader, "idHeader": &sig.IDHeader, "content": &sig.Content,
+		"timestampHeader": &sig.TimestampHeader, "timestampFormat": &sig.TimestampFormat, "idHeader": &sig.IDHeader, "content": &sig.Content,
 		"bodyHashQuery": &sig.BodyHashQuery, "tolerance": &sig.Tolerance,
 	} {
 		fields[k] = ptr
@@ -65,6 +65,7 @@ func (p *parser) signature(s *model.SecurityScheme, a at) *model.Signature {
 	bad("format", sig.Format, model.SignatureHeader, model.SignatureHTTPMAC, model.SignatureStandardWebhooks, model.SignatureGitHub, model.SignatureStripe)
 	bad("algorithm", sig.Algorithm, "sha1", "sha256", "sha384", "sha512")
 	bad("encoding", sig.Encoding, "hex", "base64", "base64url")
+	bad("timestampFormat", sig.TimestampFormat, "unix", "rfc3339")
 	if preset, ok := presets[sig.Format]; ok {
 		p.presetFields(s, a, sig, preset, given)
 		return sig
@@ -119,6 +120,10 @@ func (p *parser) unreadFields(sig *model.Signature, given []pair) {
 		case "timestampHeader":
 			if sig.TimestampKey == "" && !signs("{timestamp}") {
 				why = "counts only when content signs {timestamp}; add it to content or remove the field"
+			}
+		case "timestampFormat":
+			if sig.TimestampKey == "" && sig.TimestampHeader == "" {
+				why = "says how the timestamp is written, which timestampHeader or timestampKey carries; set one of them or remove the field"
 			}
 		case "idHeader":
 			if !signs("{id}") {

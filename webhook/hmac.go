@@ -56,6 +56,12 @@ type HMACConfig struct {
 	// seconds ("webhook-timestamp"). At most one of TimestampKey and
 	// TimestampHeader may be set.
 	TimestampHeader string
+	// TimestampFormat is how the timestamp is written: "unix" (the
+	// default: seconds since the epoch, digits only) or "rfc3339" (RFC
+	// 3339 with optional fractional seconds, as Twitch EventSub's
+	// "2019-11-16T10:11:12.634234626Z"). Sign writes RFC 3339 in UTC with
+	// nanoseconds. Requires TimestampKey or TimestampHeader.
+	TimestampFormat string
 	// IDHeader carries the message id ("webhook-id"), required when Content
 	// uses {id}.
 	IDHeader string
@@ -101,6 +107,7 @@ type HMAC struct {
 	sep       string
 	kvSep     string
 	tsKey     string
+	tsRFC3339 bool // the timestamp is RFC 3339, not unix seconds
 	content   []segment
 	usesID    bool
 	usesTS    bool
@@ -230,6 +237,16 @@ func NewHMAC(cfg HMACConfig) (*HMAC, error) {
 	hasTS := h.tsKey != "" || cfg.TimestampHeader != ""
 	if h.usesTS && !hasTS {
 		return nil, errors.New("webhook: HMAC Content uses {timestamp} but neither TimestampKey nor TimestampHeader is set")
+	}
+	switch strings.ToLower(cfg.TimestampFormat) {
+	case "", "unix":
+	case "rfc3339":
+		h.tsRFC3339 = true
+	default:
+		return nil, fmt.Errorf("webhook: HMAC TimestampFormat %q: want unix or rfc3339", cfg.TimestampFormat)
+	}
+	if cfg.TimestampFormat != "" && !hasTS {
+		return nil, errors.New("webhook: HMAC TimestampFormat is set but neither TimestampKey nor TimestampHeader is")
 	}
 	if h.usesID && cfg.IDHeader == "" {
 		return nil, errors.New("webhook: HMAC Content uses {id} but IDHeader is not set")
@@ -374,12 +391,12 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 		if ts == "" {
 			return unauthorized("hmac: missing timestamp")
 		}
-		sec, ok := parseUnix(ts)
+		at, ok := h.parseTimestamp(ts)
 		if !ok {
 			return unauthorized("hmac: malformed timestamp")
 		}
 		if h.tolerance > 0 {
-			d := h.now().Sub(time.Unix(sec, 0))
+			d := h.now().Sub(at)
 			if d > h.tolerance {
 				return unauthorized("hmac: timestamp too old")
 			}
@@ -553,6 +570,21 @@ func (h *HMAC) parseHeader(value string) (sigs []string, ts string, err error) {
 		return nil, "", unauthorized("hmac: empty signature")
 	}
 	return sigs, ts, nil
+}
+
+// parseTimestamp reads a signed timestamp in the configured format.
+func (h *HMAC) parseTimestamp(s string) (time.Time, bool) {
+	if !h.tsRFC3339 {
+		sec, ok := parseUnix(s)
+		return time.Unix(sec, 0), ok
+	}
+	// The longest RFC 3339 time: nanoseconds and a numeric offset.
+	if len(s) > len("2006-01-02T15:04:05.999999999-07:00") {
+		return time.Time{}, false
+	}
+	// time.RFC3339 accepts fractional seconds when parsing.
+	t, err := time.Parse(time.RFC3339, s)
+	return t, err == nil
 }
 
 // parseUnix accepts only plain decimal digits: no sign, no spaces, no
@@ -739,6 +771,9 @@ func (h *HMAC) sign(header http.Header, body []byte, id string, ts time.Time, r 
 		ts = h.now()
 	}
 	tsStr := strconv.FormatInt(ts.Unix(), 10)
+	if h.tsRFC3339 {
+		tsStr = ts.UTC().Format(time.RFC3339Nano)
+	}
 	sig := h.encode(h.mac(h.secrets[0], id, tsStr, body, req))
 	var value string
 	switch h.mode {

@@ -340,6 +340,75 @@ func TestStripeSignature(t *testing.T) {
 	})
 }
 
+// TestHMACRFC3339Timestamp: Twitch EventSub's signature, built as its
+// "Handling webhook events" (dev.twitch.tv/docs/eventsub) describes and
+// the Twitch CLI sends it: Twitch-Eventsub-Message-Signature: sha256=<hex
+// HMAC-SHA256 of id + timestamp + body>, the timestamp an RFC 3339 time
+// with nanoseconds in Twitch-Eventsub-Message-Timestamp, signed as sent,
+// and refused when older than 10 minutes.
+func TestHMACRFC3339Timestamp(t *testing.T) {
+	const secret = "s3cRe7s3cRe7"
+	const id = "befa7b53-d79d-478f-86b9-120f112b044e"
+	const ts = "2019-11-16T10:11:12.634234626Z"
+	body := []byte(`{"subscription":{"type":"channel.follow"},"event":{"user_id":"1234"}}`)
+	sig := "sha256=" + hexHMACSHA256(secret, []byte(id+ts+string(body)))
+	sent, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewHMAC(HMACConfig{
+		Header: "Twitch-Eventsub-Message-Signature", Prefix: "sha256=",
+		TimestampHeader: "Twitch-Eventsub-Message-Timestamp", TimestampFormat: "rfc3339",
+		IDHeader: "Twitch-Eventsub-Message-Id", Content: "{id}{timestamp}{body}",
+		Tolerance: 10 * time.Minute, Secrets: [][]byte{[]byte(secret)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = withNow(h, fixedNow(sent.Add(9*time.Minute)))
+	req := func(ts, sig string) *http.Request {
+		r := newReq(string(body), "Twitch-Eventsub-Message-Signature", sig)
+		r.Header.Set("Twitch-Eventsub-Message-Id", id)
+		r.Header.Set("Twitch-Eventsub-Message-Timestamp", ts)
+		return r
+	}
+	if err := h.Verify(req(ts, sig), body); err != nil {
+		t.Fatalf("Twitch's request: %v", err)
+	}
+	// The text is signed as sent: the same instant spelled otherwise is
+	// another signed text.
+	if err := h.Verify(req("2019-11-16T10:11:12.634234626+00:00", sig), body); err == nil {
+		t.Error("a respelled timestamp passed")
+	}
+	offset := "2019-11-16T11:11:12.5+01:00"
+	if err := h.Verify(req(offset, "sha256="+hexHMACSHA256(secret, []byte(id+offset+string(body)))), body); err != nil {
+		t.Errorf("an offset and a fraction: %v", err)
+	}
+	for name, bad := range map[string]string{
+		"unix seconds": strconv.FormatInt(sent.Unix(), 10),
+		"no zone":      "2019-11-16T10:11:12.634234626",
+		"too long":     "2019-11-16T10:11:12.6342346260000000000Z",
+		"date only":    "2019-11-16",
+	} {
+		t.Run(name, func(t *testing.T) {
+			mustContain(t, h.Verify(req(bad, "sha256="+hexHMACSHA256(secret, []byte(id+bad+string(body)))), body), "malformed timestamp")
+		})
+	}
+	mustContain(t, withNow(h, fixedNow(sent.Add(10*time.Minute+time.Second))).Verify(req(ts, sig), body), "too old")
+	mustContain(t, withNow(h, fixedNow(sent.Add(-10*time.Minute-time.Second))).Verify(req(ts, sig), body), "future")
+
+	hdr := http.Header{}
+	if err := h.Sign(hdr, body, id, sent); err != nil {
+		t.Fatal(err)
+	}
+	if got := hdr.Get("Twitch-Eventsub-Message-Timestamp"); got != ts {
+		t.Errorf("Sign wrote timestamp %q, want %q", got, ts)
+	}
+	if got := hdr.Get("Twitch-Eventsub-Message-Signature"); got != sig {
+		t.Errorf("Sign wrote signature %q, want %q", got, sig)
+	}
+}
+
 func TestHMACGeneric(t *testing.T) {
 	body := []byte(`{"event":"ORDER_IN_TRANSIT_TO_PICKUP"}`)
 	secret := []byte("0123456789abcdef")
@@ -474,6 +543,8 @@ func TestNewHMACConfigErrors(t *testing.T) {
 		{HMACConfig{Header: "X", Secrets: s, SignatureKey: "v1", Separator: ",", KeyValueSeparator: ","}, "both"},
 		{HMACConfig{Header: "X", Secrets: s, TimestampHeader: "T", Tolerance: time.Minute}, "does not sign {timestamp}"},
 		{HMACConfig{Header: "X", Secrets: s, TimestampHeader: "T", Content: "{timestamp}{body}", Tolerance: -time.Second}, "negative"},
+		{HMACConfig{Header: "X", Secrets: s, TimestampHeader: "T", Content: "{timestamp}{body}", TimestampFormat: "iso"}, "TimestampFormat"},
+		{HMACConfig{Header: "X", Secrets: s, TimestampFormat: "rfc3339"}, "TimestampFormat is set"},
 	}
 	for _, c := range cases {
 		_, err := NewHMAC(c.cfg)
