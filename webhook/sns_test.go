@@ -235,6 +235,13 @@ func TestSNSSignature(t *testing.T) {
 		{"unknown type", snsNotification.with("Type", "Ping").signed(t, keys[0], "1", certURL).json(), `unknown Type "Ping"`},
 		{"malformed signature", good.with("Signature", "***").json(), "malformed signature"},
 		{"message given twice", strings.Replace(good.json(), "{\n", `{"Message":"Goodbye world!",`, 1), "Message given twice"},
+		// The generated decoders match keys case-insensitively, as
+		// encoding/json does, and take the last: these would replace
+		// signed values, or add a Subject the signature does not cover.
+		{"message in other case", good.with("message", "Goodbye world!").json(), `field Message spelled "message"`},
+		{"topic in other case", good.with("TOPICARN", "arn:aws:sns:us-west-2:210987654321:TheirTopic").json(), `field TopicArn spelled "TOPICARN"`},
+		{"subject added in other case", snsNotification.without("Subject").signed(t, keys[0], "1", certURL).with("subject", "Forged").json(), `field Subject spelled "subject"`},
+		{"subject spelled with a long s", snsNotification.without("Subject").signed(t, keys[0], "1", certURL).with("\u017fubject", "Forged").json(), `field Subject spelled "ſubject"`},
 		{"number field", strings.Replace(good.json(), `"Subject" : "My First Message"`, `"Subject" : 7`, 1), "Subject is not a string"},
 		{"not an object", `["Notification"]`, "not a JSON object"},
 		{"trailing data", good.json() + "{}", "data after"},
