@@ -250,13 +250,22 @@ func (src *snsSource) verify(r *http.Request, body []byte, s *Signature) error {
 	return nil
 }
 
-// allowed reports whether raw is an HTTPS URL on one of the hosts.
+// allowed reports whether raw is an HTTPS URL on one of the hosts, which
+// it names in ASCII.
 func (src *snsSource) allowed(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" || u.User != nil || u.Host == "" || u.Opaque != "" {
 		return false
 	}
 	host := strings.ToLower(u.Host)
+	// net/http converts a Unicode host to ASCII (IDNA) for the request,
+	// and "。" or "．" then separate labels: the host checked must be the
+	// one reached.
+	for i := range len(host) {
+		if host[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
 	for _, p := range src.hosts {
 		if matchHost(p, host) {
 			return true

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -13,6 +14,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -517,5 +519,36 @@ func TestSNSSignerWritesURLs(t *testing.T) {
 	}
 	if !strings.Contains(string(body), `"SubscribeURL":"https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t"`) || strings.HasSuffix(string(body), "\n") {
 		t.Errorf("%s", body)
+	}
+}
+
+// TestSNSHostLabels: a host the URL spells in Unicode is converted to
+// ASCII (IDNA) for the fetch, where U+3002 and U+FF0E are dots: "*"
+// would match several labels of the host actually reached.
+func TestSNSHostLabels(t *testing.T) {
+	var dialed []string
+	var mu sync.Mutex
+	client := &http.Client{Transport: &http.Transport{DialContext: func(_ context.Context, _, addr string) (net.Conn, error) {
+		mu.Lock()
+		dialed = append(dialed, addr)
+		mu.Unlock()
+		return nil, errors.New("no network in tests")
+	}}}
+	key := testRSAKeys()[0]
+	s := mustSignature(t, SignatureConfig{Format: "aws-sns", HTTPClient: client})
+	for _, u := range []string{
+		"https://sns.us-east-1\u3002evil.amazonaws.com/cert.pem",
+		"https://sns.us-east-1\uff0eevil.amazonaws.com/cert.pem",
+		"https://sns.%E3%80%82.amazonaws.com/cert.pem",
+	} {
+		if err := snsVerify(s, snsNotification.signed(t, key, "1", u)); !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "not on an allowed HTTPS host") {
+			t.Errorf("Verify with %q: %v", u, err)
+		}
+		if err := s.ConfirmSubscription(t.Context(), u); err == nil || !strings.Contains(err.Error(), "not on an allowed HTTPS host") {
+			t.Errorf("ConfirmSubscription(%q): %v", u, err)
+		}
+	}
+	if len(dialed) > 0 {
+		t.Errorf("dialed %q", dialed)
 	}
 }
