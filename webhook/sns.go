@@ -183,6 +183,13 @@ func (m snsMessage) stringToSign() (string, error) {
 			}
 			return "", fmt.Errorf("no %s", n)
 		}
+		// Names and values are joined by newlines: with one in another
+		// field than Message, a Message's text could be read as fields,
+		// or fields as its text, under the same signature. AWS writes
+		// none (a Subject with a line break cannot be published).
+		if n != "Message" && strings.Contains(v, "\n") {
+			return "", fmt.Errorf("%s holds a line break", n)
+		}
 		b.WriteString(n + "\n" + v + "\n")
 	}
 	return b.String(), nil

@@ -552,3 +552,23 @@ func TestSNSHostLabels(t *testing.T) {
 		t.Errorf("dialed %q", dialed)
 	}
 }
+
+// TestSNSFieldsSplitDifferently: the string to sign joins names and
+// values with newlines, so a published Message holding "\nMessageId\n"
+// and "\nSubject\n" signs the same string as another message with a
+// shorter Message, another MessageId and a Subject. AWS never sends a
+// newline in a field but Message (a Subject with one cannot be published),
+// which makes the split unique.
+func TestSNSFieldsSplitDifferently(t *testing.T) {
+	key := testRSAKeys()[0]
+	h := newCertHost(t, key, time.Now().Add(24*time.Hour))
+	s := h.verifier(t, nil)
+	certURL := h.srv.URL + "/cert.pem"
+	genuine := snsNotification.without("Subject").with("Message", "Hello\nMessageId\nforged-id\nSubject\nForged").signed(t, key, "1", certURL)
+	if err := snsVerify(s, genuine); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := genuine.get("MessageId")
+	forged := genuine.with("Message", "Hello").with("MessageId", "forged-id").with("Subject", "Forged\nMessageId\n"+id)
+	mustContain(t, snsVerify(s, forged), "Subject holds a line break")
+}
