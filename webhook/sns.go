@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -90,9 +91,31 @@ type snsMessage map[string]string
 var snsFields = []string{"Type", "MessageId", "Token", "TopicArn", "Subject", "Message", "Timestamp",
 	"SignatureVersion", "Signature", "SigningCertURL", "SubscribeURL"}
 
+// snsField returns the field of snsFields that the object key names as
+// the generated decoders (and encoding/json) match keys: exactly, else
+// case-insensitively, folding each rune as ToUpper(ToLower(r)); "" for
+// none.
+func snsField(key string) string {
+	if slices.Contains(snsFields, key) {
+		return key
+	}
+	fold := func(s string) string {
+		return strings.Map(func(r rune) rune { return unicode.ToUpper(unicode.ToLower(r)) }, s)
+	}
+	k := fold(key)
+	for _, f := range snsFields {
+		if fold(f) == k {
+			return f
+		}
+	}
+	return ""
+}
+
 // parseSNS reads the top-level string fields of an SNS message. A field
 // given twice is refused: the verifier and the payload's decoder might
-// read different ones.
+// read different ones. So is a field spelled in other letter cases
+// ("message"): the payload's decoder reads it as the field, and would
+// take its value over the signed one, or where the signature covers none.
 func parseSNS(body []byte) (snsMessage, error) {
 	if !utf8.Valid(body) {
 		return nil, errors.New("body is not UTF-8")
@@ -108,12 +131,16 @@ func parseSNS(body []byte) (snsMessage, error) {
 			return nil, errors.New("malformed JSON")
 		}
 		key, _ := tok.(string)
-		if !slices.Contains(snsFields, key) {
+		name := snsField(key)
+		if name == "" {
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
 				return nil, errors.New("malformed JSON")
 			}
 			continue
+		}
+		if name != key {
+			return nil, fmt.Errorf("field %s spelled %q", name, key)
 		}
 		if _, dup := m[key]; dup {
 			return nil, fmt.Errorf("field %s given twice", key)
@@ -155,6 +182,13 @@ func (m snsMessage) stringToSign() (string, error) {
 				continue
 			}
 			return "", fmt.Errorf("no %s", n)
+		}
+		// Names and values are joined by newlines: with one in another
+		// field than Message, a Message's text could be read as fields,
+		// or fields as its text, under the same signature. AWS writes
+		// none (a Subject with a line break cannot be published).
+		if n != "Message" && strings.Contains(v, "\n") {
+			return "", fmt.Errorf("%s holds a line break", n)
 		}
 		b.WriteString(n + "\n" + v + "\n")
 	}
@@ -223,13 +257,22 @@ func (src *snsSource) verify(r *http.Request, body []byte, s *Signature) error {
 	return nil
 }
 
-// allowed reports whether raw is an HTTPS URL on one of the hosts.
+// allowed reports whether raw is an HTTPS URL on one of the hosts, which
+// it names in ASCII.
 func (src *snsSource) allowed(raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" || u.User != nil || u.Host == "" || u.Opaque != "" {
 		return false
 	}
 	host := strings.ToLower(u.Host)
+	// net/http converts a Unicode host to ASCII (IDNA) for the request,
+	// and "。" or "．" then separate labels: the host checked must be the
+	// one reached.
+	for i := range len(host) {
+		if host[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
 	for _, p := range src.hosts {
 		if matchHost(p, host) {
 			return true

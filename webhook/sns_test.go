@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -13,6 +14,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -235,6 +237,13 @@ func TestSNSSignature(t *testing.T) {
 		{"unknown type", snsNotification.with("Type", "Ping").signed(t, keys[0], "1", certURL).json(), `unknown Type "Ping"`},
 		{"malformed signature", good.with("Signature", "***").json(), "malformed signature"},
 		{"message given twice", strings.Replace(good.json(), "{\n", `{"Message":"Goodbye world!",`, 1), "Message given twice"},
+		// The generated decoders match keys case-insensitively, as
+		// encoding/json does, and take the last: these would replace
+		// signed values, or add a Subject the signature does not cover.
+		{"message in other case", good.with("message", "Goodbye world!").json(), `field Message spelled "message"`},
+		{"topic in other case", good.with("TOPICARN", "arn:aws:sns:us-west-2:210987654321:TheirTopic").json(), `field TopicArn spelled "TOPICARN"`},
+		{"subject added in other case", snsNotification.without("Subject").signed(t, keys[0], "1", certURL).with("subject", "Forged").json(), `field Subject spelled "subject"`},
+		{"subject spelled with a long s", snsNotification.without("Subject").signed(t, keys[0], "1", certURL).with("\u017fubject", "Forged").json(), `field Subject spelled "ſubject"`},
 		{"number field", strings.Replace(good.json(), `"Subject" : "My First Message"`, `"Subject" : 7`, 1), "Subject is not a string"},
 		{"not an object", `["Notification"]`, "not a JSON object"},
 		{"trailing data", good.json() + "{}", "data after"},
@@ -511,4 +520,55 @@ func TestSNSSignerWritesURLs(t *testing.T) {
 	if !strings.Contains(string(body), `"SubscribeURL":"https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t"`) || strings.HasSuffix(string(body), "\n") {
 		t.Errorf("%s", body)
 	}
+}
+
+// TestSNSHostLabels: a host the URL spells in Unicode is converted to
+// ASCII (IDNA) for the fetch, where U+3002 and U+FF0E are dots: "*"
+// would match several labels of the host actually reached.
+func TestSNSHostLabels(t *testing.T) {
+	var dialed []string
+	var mu sync.Mutex
+	client := &http.Client{Transport: &http.Transport{DialContext: func(_ context.Context, _, addr string) (net.Conn, error) {
+		mu.Lock()
+		dialed = append(dialed, addr)
+		mu.Unlock()
+		return nil, errors.New("no network in tests")
+	}}}
+	key := testRSAKeys()[0]
+	s := mustSignature(t, SignatureConfig{Format: "aws-sns", HTTPClient: client})
+	for _, u := range []string{
+		"https://sns.us-east-1\u3002evil.amazonaws.com/cert.pem",
+		"https://sns.us-east-1\uff0eevil.amazonaws.com/cert.pem",
+		"https://sns.%E3%80%82.amazonaws.com/cert.pem",
+	} {
+		if err := snsVerify(s, snsNotification.signed(t, key, "1", u)); !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "not on an allowed HTTPS host") {
+			t.Errorf("Verify with %q: %v", u, err)
+		}
+		if err := s.ConfirmSubscription(t.Context(), u); err == nil || !strings.Contains(err.Error(), "not on an allowed HTTPS host") {
+			t.Errorf("ConfirmSubscription(%q): %v", u, err)
+		}
+	}
+	if len(dialed) > 0 {
+		t.Errorf("dialed %q", dialed)
+	}
+}
+
+// TestSNSFieldsSplitDifferently: the string to sign joins names and
+// values with newlines, so a published Message holding "\nMessageId\n"
+// and "\nSubject\n" signs the same string as another message with a
+// shorter Message, another MessageId and a Subject. AWS never sends a
+// newline in a field but Message (a Subject with one cannot be published),
+// which makes the split unique.
+func TestSNSFieldsSplitDifferently(t *testing.T) {
+	key := testRSAKeys()[0]
+	h := newCertHost(t, key, time.Now().Add(24*time.Hour))
+	s := h.verifier(t, nil)
+	certURL := h.srv.URL + "/cert.pem"
+	genuine := snsNotification.without("Subject").with("Message", "Hello\nMessageId\nforged-id\nSubject\nForged").signed(t, key, "1", certURL)
+	if err := snsVerify(s, genuine); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := genuine.get("MessageId")
+	forged := genuine.with("Message", "Hello").with("MessageId", "forged-id").with("Subject", "Forged\nMessageId\n"+id)
+	mustContain(t, snsVerify(s, forged), "Subject holds a line break")
 }

@@ -105,6 +105,16 @@ func (m snsFields) get(k string) string {
 	return ""
 }
 
+func (m snsFields) without(k string) snsFields {
+	var out snsFields
+	for _, kv := range m {
+		if kv[0] != k {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 func (m snsFields) with(k, v string) snsFields {
 	out := append(snsFields(nil), m...)
 	for i := range out {
@@ -342,6 +352,13 @@ func TestSNSRefused(t *testing.T) {
 		{"tampered Subject", good.with("Subject", "My Second Message")},
 		{"unaccepted TopicArn", snsNotification.with("TopicArn", "arn:aws:sns:us-west-2:210987654321:TheirTopic").with("MessageId", "d").sign(t, h.key, "1", h.certURL())},
 		{"malformed Signature", good.with("Signature", "not base64!")},
+		// sns.Notification is decoded as encoding/json decodes, matching
+		// keys case-insensitively and taking the last: each of these
+		// would reach the handler in place of a signed value.
+		{"Message again in lower case", snsNotification.with("MessageId", "f").sign(t, h.key, "1", h.certURL()).with("message", "Goodbye world!")},
+		{"TopicArn again in upper case", snsNotification.with("MessageId", "g").sign(t, h.key, "1", h.certURL()).with("TOPICARN", "arn:aws:sns:us-west-2:210987654321:TheirTopic")},
+		{"Subject added in lower case", snsNotification.with("MessageId", "e").without("Subject").sign(t, h.key, "1", h.certURL()).with("subject", "Forged")},
+		{"SubscribeURL again in lower case", snsUnsubscribe(h).sign(t, h.key, "1", h.certURL()).with("subscribeURL", elsewhere.srv.URL+"/?Action=ConfirmSubscription&Token=x")},
 		{"SubscribeURL outside the hosts", snsConfirmation(h, "/").with("SubscribeURL", elsewhere.srv.URL+"/?Action=ConfirmSubscription&Token=x").sign(t, h.key, "1", h.certURL())},
 	} {
 		if a := post(t, url, c.m.body(), snsHeaders(c.m)); a.status != http.StatusUnauthorized {
