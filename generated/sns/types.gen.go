@@ -7,13 +7,14 @@ import "time"
 // ConfirmationHeaders is an object defined at
 // #/components/schemas/ConfirmationHeaders.
 type ConfirmationHeaders struct {
-	// The message's Type.
+	// The message's Type. Not signed; the body's Type is.
 	XAmzSNSMessageType *string `json:"x-amz-sns-message-type,omitzero"`
 
-	// The message's MessageId.
+	// The message's MessageId. Not signed; the body's MessageId is.
 	XAmzSNSMessageID *string `json:"x-amz-sns-message-id,omitzero"`
 
-	// The topic's ARN.
+	// The topic's ARN. Not signed; the body's TopicArn is, and is the one WithSNS
+	// checks.
 	XAmzSNSTopicArn *string `json:"x-amz-sns-topic-arn,omitzero"`
 }
 
@@ -50,16 +51,18 @@ func (x *ConfirmationHeaders) GetXAmzSNSTopicArn() string {
 // NotificationHeaders is an object defined at
 // #/components/schemas/NotificationHeaders.
 type NotificationHeaders struct {
-	// The message's Type.
+	// The message's Type. Not signed; the body's Type is.
 	XAmzSNSMessageType *string `json:"x-amz-sns-message-type,omitzero"`
 
-	// The message's MessageId, the same on each retry.
+	// The message's MessageId, the same on each retry. Not signed; the body's
+	// MessageId is.
 	XAmzSNSMessageID *string `json:"x-amz-sns-message-id,omitzero"`
 
-	// The topic's ARN.
+	// The topic's ARN. Not signed; the body's TopicArn is, and is the one WithSNS
+	// checks.
 	XAmzSNSTopicArn *string `json:"x-amz-sns-topic-arn,omitzero"`
 
-	// The subscription's ARN.
+	// The subscription's ARN. Not signed.
 	XAmzSNSSubscriptionArn *string `json:"x-amz-sns-subscription-arn,omitzero"`
 }
 
