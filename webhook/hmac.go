@@ -624,12 +624,14 @@ func (h *HMAC) decode(s string) ([]byte, bool) {
 	return b, true
 }
 
-// decodeBase64 accepts the padded and the unpadded form.
+// decodeBase64 accepts the padded and the unpadded form, strictly: the
+// bits after the last byte must be zero, so that one signature has one
+// spelling (a MAC's last character is otherwise one of four).
 func decodeBase64(enc *base64.Encoding, s string) ([]byte, error) {
-	if strings.HasSuffix(s, "=") {
-		return enc.DecodeString(s)
+	if !strings.HasSuffix(s, "=") {
+		enc = enc.WithPadding(base64.NoPadding)
 	}
-	return enc.WithPadding(base64.NoPadding).DecodeString(s)
+	return enc.Strict().DecodeString(s)
 }
 
 func (h *HMAC) encode(b []byte) string {

@@ -152,6 +152,11 @@ func TestShopifyLibraryVector(t *testing.T) {
 	if a := send("C23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7g="); a.status != http.StatusUnauthorized {
 		t.Errorf("a changed HMAC: %d %s, want 401", a.status, a.body)
 	}
+	// The same MAC bytes with a nonzero bit after the last byte: another
+	// spelling of the signature, which no signer writes.
+	if a := send("B23tXN681gZ0qIWNRrgtzBE9XSDo5yaUu6wfmhu3a7h="); a.status != http.StatusUnauthorized {
+		t.Errorf("a non-canonical base64 signature: %d %s, want 401", a.status, a.body)
+	}
 	if h.calls() != 0 || unknown != 1 {
 		t.Errorf("handler called %d times, hook %d", h.calls(), unknown)
 	}
