@@ -371,6 +371,11 @@ func TestGitHubLargePush(t *testing.T) {
 	if a := do(t, githubRequest(url, "push", "3a2f9c00-773f-11e9-8f9e-2a86e4085a60", string(big), githubSecret)); a.status != http.StatusOK || len(h.pushes) != 1 || len(h.pushes[0].Commits) != 2048 {
 		t.Fatalf("a %d-byte push: %d %s, %d calls", len(big), a.status, a.body, h.calls())
 	}
+	// A limit that is no limit keeps the spec's, not the runtime's 1 MiB.
+	url2, h2 := newGitHub(t, github.WithBodyLimit(-1))
+	if a := do(t, githubRequest(url2, "push", "3a2f9c00-773f-11e9-8f9e-2a86e4085a62", string(big), githubSecret)); a.status != http.StatusOK || h2.calls() != 1 {
+		t.Fatalf("a %d-byte push under WithBodyLimit(-1): %d %s", len(big), a.status, a.body)
+	}
 	huge := `{"zen":"` + strings.Repeat("x", 25_000_000) + `","hook_id":1}`
 	if a := do(t, githubRequest(url, "ping", "3a2f9c00-773f-11e9-8f9e-2a86e4085a61", huge, githubSecret)); a.status != http.StatusRequestEntityTooLarge || h.calls() != 1 {
 		t.Errorf("a body above 25 MB: %d, %d calls", a.status, h.calls())

@@ -144,10 +144,11 @@ func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(s *Settings) { s.Runner.Logger = l })
 }
 
-// WithBodyLimit sets the largest body accepted (webhook.DefaultBodyLimit when
-// unset); larger deliveries get 413.
+// WithBodyLimit sets the largest body accepted (the package's default when
+// unset: webhook.DefaultBodyLimit, or its spec's x-hookgen-body-limit);
+// larger deliveries get 413. n <= 0 keeps that default.
 func WithBodyLimit(n int64) Option {
-	return optionFunc(func(s *Settings) { s.BodyLimit = n })
+	return optionFunc(func(s *Settings) { s.BodyLimit = max(n, 0) })
 }
 
 // WithUnknownEventHandler receives events the spec does not know, with the
