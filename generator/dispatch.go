@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -496,6 +497,13 @@ func (g *gen) headerDecoder(f *jen.File, t *model.Type) {
 			}
 		} else {
 			inner = []jen.Code{jen.Id("x").Op(":=").Add(conv), set}
+		}
+		if c, ok := fl.Const.(string); ok && fl.HasConst {
+			// A value the spec fixes is checked where the header is
+			// sent: a delivery saying otherwise is another message.
+			inner = append([]jen.Code{jen.If(jen.Id("v").Op("!=").Lit(c)).Block(
+				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("header "+key+" is %q; the spec fixes it to "+strconv.Quote(c)), jen.Id("v"))),
+			)}, inner...)
 		}
 		stmt := jen.If(jen.Id("v").Op(":=").Id("h").Dot("Get").Call(jen.Lit(key)), jen.Id("v").Op("!=").Lit("")).Block(inner...)
 		if fl.Required {

@@ -165,7 +165,7 @@ func (d *Dispatcher) runChannelFollow(ctx context.Context, del *webhook.Delivery
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
-	headers, err := decodeNotificationHeaders(del.Header)
+	headers, err := decodeChannelFollowHeaders(del.Header)
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
@@ -191,7 +191,7 @@ func (d *Dispatcher) runStreamOnline(ctx context.Context, del *webhook.Delivery,
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
-	headers, err := decodeNotificationHeaders(del.Header)
+	headers, err := decodeStreamOnlineHeaders(del.Header)
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
@@ -217,7 +217,7 @@ func (d *Dispatcher) runChannelSubscribe(ctx context.Context, del *webhook.Deliv
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
-	headers, err := decodeNotificationHeaders(del.Header)
+	headers, err := decodeChannelSubscribeHeaders(del.Header)
 	if err != nil {
 		return hookimpl.InvalidPayload(err)
 	}
@@ -252,6 +252,9 @@ func decodeVerificationHeaders(h http.Header) (*VerificationHeaders, error) {
 		out.TwitchEventsubMessageRetry = &x
 	}
 	if v := h.Get("Twitch-Eventsub-Message-Type"); v != "" {
+		if v != "webhook_callback_verification" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Type is %q; the spec fixes it to \"webhook_callback_verification\"", v)
+		}
 		x := v
 		out.TwitchEventsubMessageType = x
 	} else {
@@ -299,6 +302,9 @@ func decodeRevocationHeaders(h http.Header) (*RevocationHeaders, error) {
 		out.TwitchEventsubMessageRetry = &x
 	}
 	if v := h.Get("Twitch-Eventsub-Message-Type"); v != "" {
+		if v != "revocation" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Type is %q; the spec fixes it to \"revocation\"", v)
+		}
 		x := v
 		out.TwitchEventsubMessageType = x
 	} else {
@@ -332,9 +338,9 @@ func decodeRevocationHeaders(h http.Header) (*RevocationHeaders, error) {
 	return out, nil
 }
 
-// decodeNotificationHeaders reads NotificationHeaders from HTTP headers.
-func decodeNotificationHeaders(h http.Header) (*NotificationHeaders, error) {
-	out := new(NotificationHeaders)
+// decodeChannelFollowHeaders reads ChannelFollowHeaders from HTTP headers.
+func decodeChannelFollowHeaders(h http.Header) (*ChannelFollowHeaders, error) {
+	out := new(ChannelFollowHeaders)
 	if v := h.Get("Twitch-Eventsub-Message-Id"); v != "" {
 		x := v
 		out.TwitchEventsubMessageID = x
@@ -346,6 +352,9 @@ func decodeNotificationHeaders(h http.Header) (*NotificationHeaders, error) {
 		out.TwitchEventsubMessageRetry = &x
 	}
 	if v := h.Get("Twitch-Eventsub-Message-Type"); v != "" {
+		if v != "notification" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Type is %q; the spec fixes it to \"notification\"", v)
+		}
 		x := v
 		out.TwitchEventsubMessageType = x
 	} else {
@@ -365,6 +374,116 @@ func decodeNotificationHeaders(h http.Header) (*NotificationHeaders, error) {
 		return nil, errors.New("missing header Twitch-Eventsub-Message-Timestamp")
 	}
 	if v := h.Get("Twitch-Eventsub-Subscription-Type"); v != "" {
+		if v != "channel.follow" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Subscription-Type is %q; the spec fixes it to \"channel.follow\"", v)
+		}
+		x := v
+		out.TwitchEventsubSubscriptionType = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Subscription-Type")
+	}
+	if v := h.Get("Twitch-Eventsub-Subscription-Version"); v != "" {
+		x := v
+		out.TwitchEventsubSubscriptionVersion = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Subscription-Version")
+	}
+	return out, nil
+}
+
+// decodeStreamOnlineHeaders reads StreamOnlineHeaders from HTTP headers.
+func decodeStreamOnlineHeaders(h http.Header) (*StreamOnlineHeaders, error) {
+	out := new(StreamOnlineHeaders)
+	if v := h.Get("Twitch-Eventsub-Message-Id"); v != "" {
+		x := v
+		out.TwitchEventsubMessageID = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Message-Id")
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Retry"); v != "" {
+		x := v
+		out.TwitchEventsubMessageRetry = &x
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Type"); v != "" {
+		if v != "notification" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Type is %q; the spec fixes it to \"notification\"", v)
+		}
+		x := v
+		out.TwitchEventsubMessageType = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Message-Type")
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Signature"); v != "" {
+		x := v
+		out.TwitchEventsubMessageSignature = &x
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Timestamp"); v != "" {
+		x, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Timestamp: %w", err)
+		}
+		out.TwitchEventsubMessageTimestamp = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Message-Timestamp")
+	}
+	if v := h.Get("Twitch-Eventsub-Subscription-Type"); v != "" {
+		if v != "stream.online" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Subscription-Type is %q; the spec fixes it to \"stream.online\"", v)
+		}
+		x := v
+		out.TwitchEventsubSubscriptionType = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Subscription-Type")
+	}
+	if v := h.Get("Twitch-Eventsub-Subscription-Version"); v != "" {
+		x := v
+		out.TwitchEventsubSubscriptionVersion = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Subscription-Version")
+	}
+	return out, nil
+}
+
+// decodeChannelSubscribeHeaders reads ChannelSubscribeHeaders from HTTP
+// headers.
+func decodeChannelSubscribeHeaders(h http.Header) (*ChannelSubscribeHeaders, error) {
+	out := new(ChannelSubscribeHeaders)
+	if v := h.Get("Twitch-Eventsub-Message-Id"); v != "" {
+		x := v
+		out.TwitchEventsubMessageID = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Message-Id")
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Retry"); v != "" {
+		x := v
+		out.TwitchEventsubMessageRetry = &x
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Type"); v != "" {
+		if v != "notification" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Type is %q; the spec fixes it to \"notification\"", v)
+		}
+		x := v
+		out.TwitchEventsubMessageType = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Message-Type")
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Signature"); v != "" {
+		x := v
+		out.TwitchEventsubMessageSignature = &x
+	}
+	if v := h.Get("Twitch-Eventsub-Message-Timestamp"); v != "" {
+		x, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Message-Timestamp: %w", err)
+		}
+		out.TwitchEventsubMessageTimestamp = x
+	} else {
+		return nil, errors.New("missing header Twitch-Eventsub-Message-Timestamp")
+	}
+	if v := h.Get("Twitch-Eventsub-Subscription-Type"); v != "" {
+		if v != "channel.subscribe" {
+			return nil, fmt.Errorf("header Twitch-Eventsub-Subscription-Type is %q; the spec fixes it to \"channel.subscribe\"", v)
+		}
 		x := v
 		out.TwitchEventsubSubscriptionType = x
 	} else {

@@ -22,14 +22,14 @@ type Handler interface {
 	HandleRevocation(ctx context.Context, event *Revocation, headers *RevocationHeaders) error
 	// HandleChannelFollow receives ChannelFollow (channel.follow). A user followed
 	// the broadcaster's channel (subscription version 2).
-	HandleChannelFollow(ctx context.Context, event *ChannelFollowNotification, headers *NotificationHeaders) error
+	HandleChannelFollow(ctx context.Context, event *ChannelFollowNotification, headers *ChannelFollowHeaders) error
 	// HandleStreamOnline receives StreamOnline (stream.online). The broadcaster
 	// went live (or started a rerun, a premiere, a watch party, a playlist).
-	HandleStreamOnline(ctx context.Context, event *StreamOnlineNotification, headers *NotificationHeaders) error
+	HandleStreamOnline(ctx context.Context, event *StreamOnlineNotification, headers *StreamOnlineHeaders) error
 	// HandleChannelSubscribe receives ChannelSubscribe (channel.subscribe). A user
 	// subscribed to the broadcaster's channel (a gifted subscription too, with
 	// is_gift).
-	HandleChannelSubscribe(ctx context.Context, event *ChannelSubscribeNotification, headers *NotificationHeaders) error
+	HandleChannelSubscribe(ctx context.Context, event *ChannelSubscribeNotification, headers *ChannelSubscribeHeaders) error
 }
 
 // UnimplementedHandler answers every event with webhook.ErrNotImplemented, so
@@ -53,17 +53,17 @@ func (f EventFunc) HandleRevocation(ctx context.Context, event *Revocation, head
 }
 
 // HandleChannelFollow calls f with "ChannelFollow".
-func (f EventFunc) HandleChannelFollow(ctx context.Context, event *ChannelFollowNotification, headers *NotificationHeaders) error {
+func (f EventFunc) HandleChannelFollow(ctx context.Context, event *ChannelFollowNotification, headers *ChannelFollowHeaders) error {
 	return f(ctx, "ChannelFollow", event)
 }
 
 // HandleStreamOnline calls f with "StreamOnline".
-func (f EventFunc) HandleStreamOnline(ctx context.Context, event *StreamOnlineNotification, headers *NotificationHeaders) error {
+func (f EventFunc) HandleStreamOnline(ctx context.Context, event *StreamOnlineNotification, headers *StreamOnlineHeaders) error {
 	return f(ctx, "StreamOnline", event)
 }
 
 // HandleChannelSubscribe calls f with "ChannelSubscribe".
-func (f EventFunc) HandleChannelSubscribe(ctx context.Context, event *ChannelSubscribeNotification, headers *NotificationHeaders) error {
+func (f EventFunc) HandleChannelSubscribe(ctx context.Context, event *ChannelSubscribeNotification, headers *ChannelSubscribeHeaders) error {
 	return f(ctx, "ChannelSubscribe", event)
 }
 
@@ -73,16 +73,16 @@ func (UnimplementedHandler) HandleRevocation(context.Context, *Revocation, *Revo
 }
 
 // HandleChannelFollow returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleChannelFollow(context.Context, *ChannelFollowNotification, *NotificationHeaders) error {
+func (UnimplementedHandler) HandleChannelFollow(context.Context, *ChannelFollowNotification, *ChannelFollowHeaders) error {
 	return fmt.Errorf("twitch: ChannelFollow: %w", webhook.ErrNotImplemented)
 }
 
 // HandleStreamOnline returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleStreamOnline(context.Context, *StreamOnlineNotification, *NotificationHeaders) error {
+func (UnimplementedHandler) HandleStreamOnline(context.Context, *StreamOnlineNotification, *StreamOnlineHeaders) error {
 	return fmt.Errorf("twitch: StreamOnline: %w", webhook.ErrNotImplemented)
 }
 
 // HandleChannelSubscribe returns webhook.ErrNotImplemented.
-func (UnimplementedHandler) HandleChannelSubscribe(context.Context, *ChannelSubscribeNotification, *NotificationHeaders) error {
+func (UnimplementedHandler) HandleChannelSubscribe(context.Context, *ChannelSubscribeNotification, *ChannelSubscribeHeaders) error {
 	return fmt.Errorf("twitch: ChannelSubscribe: %w", webhook.ErrNotImplemented)
 }

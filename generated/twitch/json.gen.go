@@ -613,6 +613,432 @@ func (x *NotificationHeaders) encodeJSON(e *jsonx.Encoder) {
 	e.ObjEnd()
 }
 
+// jsonField returns the index of the field of ChannelFollowHeaders that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*ChannelFollowHeaders) jsonField(key []byte) int {
+	switch string(key) {
+	case "Twitch-Eventsub-Message-Id":
+		return 0
+	case "Twitch-Eventsub-Message-Retry":
+		return 1
+	case "Twitch-Eventsub-Message-Type":
+		return 2
+	case "Twitch-Eventsub-Message-Signature":
+		return 3
+	case "Twitch-Eventsub-Message-Timestamp":
+		return 4
+	case "Twitch-Eventsub-Subscription-Type":
+		return 5
+	case "Twitch-Eventsub-Subscription-Version":
+		return 6
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TWITCH-EVENTSUB-MESSAGE-ID":
+		return 0
+	case "TWITCH-EVENTSUB-MESSAGE-RETRY":
+		return 1
+	case "TWITCH-EVENTSUB-MESSAGE-TYPE":
+		return 2
+	case "TWITCH-EVENTSUB-MESSAGE-SIGNATURE":
+		return 3
+	case "TWITCH-EVENTSUB-MESSAGE-TIMESTAMP":
+		return 4
+	case "TWITCH-EVENTSUB-SUBSCRIPTION-TYPE":
+		return 5
+	case "TWITCH-EVENTSUB-SUBSCRIPTION-VERSION":
+		return 6
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ChannelFollowHeaders) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		TwitchEventsubMessageRetry     string
+		TwitchEventsubMessageSignature string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Id")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubMessageID); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.TwitchEventsubMessageRetry, &jsonx.Alloc(&st).TwitchEventsubMessageRetry, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Retry")
+			}
+		case 2:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Type")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubMessageType); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Type")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.TwitchEventsubMessageSignature, &jsonx.Alloc(&st).TwitchEventsubMessageSignature, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Signature")
+			}
+		case 4:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Timestamp")
+			}
+			if err := jsonx.ReadTime(d, &x.TwitchEventsubMessageTimestamp); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Timestamp")
+			}
+		case 5:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Type")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubSubscriptionType); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Type")
+			}
+		case 6:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Version")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubSubscriptionVersion); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Version")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1f) {
+		return d.Missing(seen[:], []string{"Twitch-Eventsub-Message-Id", "Twitch-Eventsub-Message-Type", "Twitch-Eventsub-Message-Timestamp", "Twitch-Eventsub-Subscription-Type", "Twitch-Eventsub-Subscription-Version"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ChannelFollowHeaders) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"Twitch-Eventsub-Message-Id\":")
+	e.Str(x.TwitchEventsubMessageID)
+	if x.TwitchEventsubMessageRetry != nil {
+		e.Key(m, "\"Twitch-Eventsub-Message-Retry\":")
+		e.Str(*x.TwitchEventsubMessageRetry)
+	}
+	e.Key(m, "\"Twitch-Eventsub-Message-Type\":")
+	e.Str(x.TwitchEventsubMessageType)
+	if x.TwitchEventsubMessageSignature != nil {
+		e.Key(m, "\"Twitch-Eventsub-Message-Signature\":")
+		e.Str(*x.TwitchEventsubMessageSignature)
+	}
+	e.Key(m, "\"Twitch-Eventsub-Message-Timestamp\":")
+	e.Time(x.TwitchEventsubMessageTimestamp)
+	e.Key(m, "\"Twitch-Eventsub-Subscription-Type\":")
+	e.Str(x.TwitchEventsubSubscriptionType)
+	e.Key(m, "\"Twitch-Eventsub-Subscription-Version\":")
+	e.Str(x.TwitchEventsubSubscriptionVersion)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of StreamOnlineHeaders that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*StreamOnlineHeaders) jsonField(key []byte) int {
+	switch string(key) {
+	case "Twitch-Eventsub-Message-Id":
+		return 0
+	case "Twitch-Eventsub-Message-Retry":
+		return 1
+	case "Twitch-Eventsub-Message-Type":
+		return 2
+	case "Twitch-Eventsub-Message-Signature":
+		return 3
+	case "Twitch-Eventsub-Message-Timestamp":
+		return 4
+	case "Twitch-Eventsub-Subscription-Type":
+		return 5
+	case "Twitch-Eventsub-Subscription-Version":
+		return 6
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TWITCH-EVENTSUB-MESSAGE-ID":
+		return 0
+	case "TWITCH-EVENTSUB-MESSAGE-RETRY":
+		return 1
+	case "TWITCH-EVENTSUB-MESSAGE-TYPE":
+		return 2
+	case "TWITCH-EVENTSUB-MESSAGE-SIGNATURE":
+		return 3
+	case "TWITCH-EVENTSUB-MESSAGE-TIMESTAMP":
+		return 4
+	case "TWITCH-EVENTSUB-SUBSCRIPTION-TYPE":
+		return 5
+	case "TWITCH-EVENTSUB-SUBSCRIPTION-VERSION":
+		return 6
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *StreamOnlineHeaders) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		TwitchEventsubMessageRetry     string
+		TwitchEventsubMessageSignature string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Id")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubMessageID); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.TwitchEventsubMessageRetry, &jsonx.Alloc(&st).TwitchEventsubMessageRetry, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Retry")
+			}
+		case 2:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Type")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubMessageType); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Type")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.TwitchEventsubMessageSignature, &jsonx.Alloc(&st).TwitchEventsubMessageSignature, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Signature")
+			}
+		case 4:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Timestamp")
+			}
+			if err := jsonx.ReadTime(d, &x.TwitchEventsubMessageTimestamp); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Timestamp")
+			}
+		case 5:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Type")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubSubscriptionType); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Type")
+			}
+		case 6:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Version")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubSubscriptionVersion); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Version")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1f) {
+		return d.Missing(seen[:], []string{"Twitch-Eventsub-Message-Id", "Twitch-Eventsub-Message-Type", "Twitch-Eventsub-Message-Timestamp", "Twitch-Eventsub-Subscription-Type", "Twitch-Eventsub-Subscription-Version"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *StreamOnlineHeaders) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"Twitch-Eventsub-Message-Id\":")
+	e.Str(x.TwitchEventsubMessageID)
+	if x.TwitchEventsubMessageRetry != nil {
+		e.Key(m, "\"Twitch-Eventsub-Message-Retry\":")
+		e.Str(*x.TwitchEventsubMessageRetry)
+	}
+	e.Key(m, "\"Twitch-Eventsub-Message-Type\":")
+	e.Str(x.TwitchEventsubMessageType)
+	if x.TwitchEventsubMessageSignature != nil {
+		e.Key(m, "\"Twitch-Eventsub-Message-Signature\":")
+		e.Str(*x.TwitchEventsubMessageSignature)
+	}
+	e.Key(m, "\"Twitch-Eventsub-Message-Timestamp\":")
+	e.Time(x.TwitchEventsubMessageTimestamp)
+	e.Key(m, "\"Twitch-Eventsub-Subscription-Type\":")
+	e.Str(x.TwitchEventsubSubscriptionType)
+	e.Key(m, "\"Twitch-Eventsub-Subscription-Version\":")
+	e.Str(x.TwitchEventsubSubscriptionVersion)
+	e.ObjEnd()
+}
+
+// jsonField returns the index of the field of ChannelSubscribeHeaders that the
+// object key names, matched as encoding/json matches it: exactly, else
+// case-insensitively; -1 for none.
+func (*ChannelSubscribeHeaders) jsonField(key []byte) int {
+	switch string(key) {
+	case "Twitch-Eventsub-Message-Id":
+		return 0
+	case "Twitch-Eventsub-Message-Retry":
+		return 1
+	case "Twitch-Eventsub-Message-Type":
+		return 2
+	case "Twitch-Eventsub-Message-Signature":
+		return 3
+	case "Twitch-Eventsub-Message-Timestamp":
+		return 4
+	case "Twitch-Eventsub-Subscription-Type":
+		return 5
+	case "Twitch-Eventsub-Subscription-Version":
+		return 6
+	}
+	var buf [64]byte
+	switch string(jsonx.Fold(buf[:0], key)) {
+	case "TWITCH-EVENTSUB-MESSAGE-ID":
+		return 0
+	case "TWITCH-EVENTSUB-MESSAGE-RETRY":
+		return 1
+	case "TWITCH-EVENTSUB-MESSAGE-TYPE":
+		return 2
+	case "TWITCH-EVENTSUB-MESSAGE-SIGNATURE":
+		return 3
+	case "TWITCH-EVENTSUB-MESSAGE-TIMESTAMP":
+		return 4
+	case "TWITCH-EVENTSUB-SUBSCRIPTION-TYPE":
+		return 5
+	case "TWITCH-EVENTSUB-SUBSCRIPTION-VERSION":
+		return 6
+	}
+	return -1
+}
+
+// decodeJSON decodes an object into x as encoding/json would, in one pass:
+// unknown properties are skipped, null leaves x alone, and a required property
+// that is absent is an error.
+func (x *ChannelSubscribeHeaders) decodeJSON(d *jsonx.Decoder) error {
+	if ok, err := jsonx.Object(d); !ok {
+		return err
+	}
+	var seen [1]uint64
+	// The optional values share one allocation, made when the first arrives.
+	type store struct {
+		TwitchEventsubMessageRetry     string
+		TwitchEventsubMessageSignature string
+	}
+	var st *store
+	it, err := d.ObjIter()
+	if err != nil {
+		return err
+	}
+	for it.Next() {
+		switch x.jsonField(it.Key()) {
+		case 0:
+			if err := d.Required(&seen[0], 1<<0); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Id")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubMessageID); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Id")
+			}
+		case 1:
+			if err := jsonx.Opt(d, &x.TwitchEventsubMessageRetry, &jsonx.Alloc(&st).TwitchEventsubMessageRetry, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Retry")
+			}
+		case 2:
+			if err := d.Required(&seen[0], 1<<1); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Type")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubMessageType); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Type")
+			}
+		case 3:
+			if err := jsonx.Opt(d, &x.TwitchEventsubMessageSignature, &jsonx.Alloc(&st).TwitchEventsubMessageSignature, jsonx.ReadStr); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Signature")
+			}
+		case 4:
+			if err := d.Required(&seen[0], 1<<2); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Timestamp")
+			}
+			if err := jsonx.ReadTime(d, &x.TwitchEventsubMessageTimestamp); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Message-Timestamp")
+			}
+		case 5:
+			if err := d.Required(&seen[0], 1<<3); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Type")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubSubscriptionType); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Type")
+			}
+		case 6:
+			if err := d.Required(&seen[0], 1<<4); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Version")
+			}
+			if err := jsonx.ReadStr(d, &x.TwitchEventsubSubscriptionVersion); err != nil {
+				return jsonx.Field(err, "Twitch-Eventsub-Subscription-Version")
+			}
+		default:
+			if err := d.Skip(); err != nil {
+				return jsonx.FieldBytes(err, it.Key())
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if seen[0] != uint64(0x1f) {
+		return d.Missing(seen[:], []string{"Twitch-Eventsub-Message-Id", "Twitch-Eventsub-Message-Type", "Twitch-Eventsub-Message-Timestamp", "Twitch-Eventsub-Subscription-Type", "Twitch-Eventsub-Subscription-Version"})
+	}
+	return nil
+}
+
+// encodeJSON encodes x as json.Marshal would.
+func (x *ChannelSubscribeHeaders) encodeJSON(e *jsonx.Encoder) {
+	m := e.ObjStart()
+	e.Key(m, "\"Twitch-Eventsub-Message-Id\":")
+	e.Str(x.TwitchEventsubMessageID)
+	if x.TwitchEventsubMessageRetry != nil {
+		e.Key(m, "\"Twitch-Eventsub-Message-Retry\":")
+		e.Str(*x.TwitchEventsubMessageRetry)
+	}
+	e.Key(m, "\"Twitch-Eventsub-Message-Type\":")
+	e.Str(x.TwitchEventsubMessageType)
+	if x.TwitchEventsubMessageSignature != nil {
+		e.Key(m, "\"Twitch-Eventsub-Message-Signature\":")
+		e.Str(*x.TwitchEventsubMessageSignature)
+	}
+	e.Key(m, "\"Twitch-Eventsub-Message-Timestamp\":")
+	e.Time(x.TwitchEventsubMessageTimestamp)
+	e.Key(m, "\"Twitch-Eventsub-Subscription-Type\":")
+	e.Str(x.TwitchEventsubSubscriptionType)
+	e.Key(m, "\"Twitch-Eventsub-Subscription-Version\":")
+	e.Str(x.TwitchEventsubSubscriptionVersion)
+	e.ObjEnd()
+}
+
 // jsonField returns the index of the field of Subscription that the object key
 // names, matched as encoding/json matches it: exactly, else case-insensitively;
 // -1 for none.

@@ -64,6 +64,45 @@ var jsonCodecs = []jsontest.Codec{
 	},
 	{
 		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ChannelFollowHeaders))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ChannelFollowHeaders))
+		},
+		Name: "ChannelFollowHeaders",
+		New: func() any {
+			return new(ChannelFollowHeaders)
+		},
+		Random: jsonRandomChannelFollowHeaders,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*StreamOnlineHeaders))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*StreamOnlineHeaders))
+		},
+		Name: "StreamOnlineHeaders",
+		New: func() any {
+			return new(StreamOnlineHeaders)
+		},
+		Random: jsonRandomStreamOnlineHeaders,
+	},
+	{
+		Decode: func(data []byte, v any) error {
+			return Unmarshal(data, v.(*ChannelSubscribeHeaders))
+		},
+		Encode: func(v any) ([]byte, error) {
+			return Marshal(v.(*ChannelSubscribeHeaders))
+		},
+		Name: "ChannelSubscribeHeaders",
+		New: func() any {
+			return new(ChannelSubscribeHeaders)
+		},
+		Random: jsonRandomChannelSubscribeHeaders,
+	},
+	{
+		Decode: func(data []byte, v any) error {
 			return Unmarshal(data, v.(*Subscription))
 		},
 		Encode: func(v any) ([]byte, error) {
@@ -248,11 +287,11 @@ var jsonCodecs = []jsontest.Codec{
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"CallbackVerification": jsonCodecs[8],
-	"Revocation":           jsonCodecs[9],
-	"ChannelFollow":        jsonCodecs[10],
-	"StreamOnline":         jsonCodecs[12],
-	"ChannelSubscribe":     jsonCodecs[15],
+	"CallbackVerification": jsonCodecs[11],
+	"Revocation":           jsonCodecs[12],
+	"ChannelFollow":        jsonCodecs[13],
+	"StreamOnline":         jsonCodecs[15],
+	"ChannelSubscribe":     jsonCodecs[18],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with
@@ -497,6 +536,150 @@ func jsonRandomNotificationHeaders(r *jsontest.Rand, depth int) {
 		r.Key(m, "Twitch-Eventsub-Subscription-Type")
 		if !r.Null(true, 32) {
 			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Subscription-Version")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomChannelFollowHeaders writes a random valid JSON value of ChannelFollowHeaders.
+func jsonRandomChannelFollowHeaders(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Retry")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Type")
+		if !r.Null(true, 32) {
+			r.Enum("notification")
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Signature")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Timestamp")
+		if !r.Null(true, 32) {
+			r.Time()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Subscription-Type")
+		if !r.Null(true, 32) {
+			r.Enum("channel.follow")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Subscription-Version")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomStreamOnlineHeaders writes a random valid JSON value of StreamOnlineHeaders.
+func jsonRandomStreamOnlineHeaders(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Retry")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Type")
+		if !r.Null(true, 32) {
+			r.Enum("notification")
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Signature")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Timestamp")
+		if !r.Null(true, 32) {
+			r.Time()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Subscription-Type")
+		if !r.Null(true, 32) {
+			r.Enum("stream.online")
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Subscription-Version")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	r.ObjEnd()
+}
+
+// jsonRandomChannelSubscribeHeaders writes a random valid JSON value of ChannelSubscribeHeaders.
+func jsonRandomChannelSubscribeHeaders(r *jsontest.Rand, depth int) {
+	m := r.ObjStart()
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Id")
+		if !r.Null(true, 32) {
+			r.String()
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Retry")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Type")
+		if !r.Null(true, 32) {
+			r.Enum("notification")
+		}
+	}
+	for range r.Times(false, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Signature")
+		if !r.Nullable(depth, 16) {
+			r.String()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Message-Timestamp")
+		if !r.Null(true, 32) {
+			r.Time()
+		}
+	}
+	for range r.Times(true, depth) {
+		r.Key(m, "Twitch-Eventsub-Subscription-Type")
+		if !r.Null(true, 32) {
+			r.Enum("channel.subscribe")
 		}
 	}
 	for range r.Times(true, depth) {

@@ -21,15 +21,15 @@ func (r *recorder) HandleRevocation(_ context.Context, event *Revocation, header
 	return r.Record("Revocation", event, headers)
 }
 
-func (r *recorder) HandleChannelFollow(_ context.Context, event *ChannelFollowNotification, headers *NotificationHeaders) error {
+func (r *recorder) HandleChannelFollow(_ context.Context, event *ChannelFollowNotification, headers *ChannelFollowHeaders) error {
 	return r.Record("ChannelFollow", event, headers)
 }
 
-func (r *recorder) HandleStreamOnline(_ context.Context, event *StreamOnlineNotification, headers *NotificationHeaders) error {
+func (r *recorder) HandleStreamOnline(_ context.Context, event *StreamOnlineNotification, headers *StreamOnlineHeaders) error {
 	return r.Record("StreamOnline", event, headers)
 }
 
-func (r *recorder) HandleChannelSubscribe(_ context.Context, event *ChannelSubscribeNotification, headers *NotificationHeaders) error {
+func (r *recorder) HandleChannelSubscribe(_ context.Context, event *ChannelSubscribeNotification, headers *ChannelSubscribeHeaders) error {
 	return r.Record("ChannelSubscribe", event, headers)
 }
 

@@ -406,6 +406,324 @@ const (
 	NotificationHeadersTwitchEventsubMessageType = "notification"
 )
 
+// ChannelFollowHeaders is an object defined at
+// #/components/schemas/ChannelFollowHeaders.
+type ChannelFollowHeaders struct {
+	// Identifies the message; the same when Twitch resends it.
+	TwitchEventsubMessageID string `json:"Twitch-Eventsub-Message-Id"`
+
+	// How many times Twitch has resent the message, in decimal.
+	TwitchEventsubMessageRetry *string `json:"Twitch-Eventsub-Message-Retry,omitzero"`
+
+	// notification, webhook_callback_verification or revocation.
+	//
+	// The spec fixes its value to ChannelFollowHeadersTwitchEventsubMessageType.
+	TwitchEventsubMessageType      string  `json:"Twitch-Eventsub-Message-Type"`
+	TwitchEventsubMessageSignature *string `json:"Twitch-Eventsub-Message-Signature,omitzero"`
+
+	// When Twitch sent the message (RFC 3339, nanoseconds).
+	TwitchEventsubMessageTimestamp time.Time `json:"Twitch-Eventsub-Message-Timestamp"`
+
+	// The subscription's type, e.g. channel.follow.
+	//
+	// The spec fixes its value to
+	// ChannelFollowHeadersTwitchEventsubSubscriptionType.
+	TwitchEventsubSubscriptionType string `json:"Twitch-Eventsub-Subscription-Type"`
+
+	// The version of the subscription type's definition.
+	TwitchEventsubSubscriptionVersion string `json:"Twitch-Eventsub-Subscription-Version"`
+}
+
+// GetTwitchEventsubMessageID returns the Twitch-Eventsub-Message-Id property,
+// or the zero value when x is nil.
+func (x *ChannelFollowHeaders) GetTwitchEventsubMessageID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubMessageID
+}
+
+// GetTwitchEventsubMessageRetry returns the Twitch-Eventsub-Message-Retry
+// property, or the zero value when it is absent.
+func (x *ChannelFollowHeaders) GetTwitchEventsubMessageRetry() string {
+	if x == nil || x.TwitchEventsubMessageRetry == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwitchEventsubMessageRetry
+}
+
+// GetTwitchEventsubMessageType returns the Twitch-Eventsub-Message-Type
+// property, or the zero value when x is nil.
+func (x *ChannelFollowHeaders) GetTwitchEventsubMessageType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubMessageType
+}
+
+// GetTwitchEventsubMessageSignature returns the
+// Twitch-Eventsub-Message-Signature property, or the zero value when it is
+// absent.
+func (x *ChannelFollowHeaders) GetTwitchEventsubMessageSignature() string {
+	if x == nil || x.TwitchEventsubMessageSignature == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwitchEventsubMessageSignature
+}
+
+// GetTwitchEventsubMessageTimestamp returns the
+// Twitch-Eventsub-Message-Timestamp property, or the zero value when x is nil.
+func (x *ChannelFollowHeaders) GetTwitchEventsubMessageTimestamp() time.Time {
+	if x == nil {
+		var zero time.Time
+		return zero
+	}
+	return x.TwitchEventsubMessageTimestamp
+}
+
+// GetTwitchEventsubSubscriptionType returns the
+// Twitch-Eventsub-Subscription-Type property, or the zero value when x is nil.
+func (x *ChannelFollowHeaders) GetTwitchEventsubSubscriptionType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubSubscriptionType
+}
+
+// GetTwitchEventsubSubscriptionVersion returns the
+// Twitch-Eventsub-Subscription-Version property, or the zero value when x is
+// nil.
+func (x *ChannelFollowHeaders) GetTwitchEventsubSubscriptionVersion() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubSubscriptionVersion
+}
+
+// The values the spec fixes for properties of ChannelFollowHeaders.
+const (
+	ChannelFollowHeadersTwitchEventsubMessageType      = "notification"
+	ChannelFollowHeadersTwitchEventsubSubscriptionType = "channel.follow"
+)
+
+// StreamOnlineHeaders is an object defined at
+// #/components/schemas/StreamOnlineHeaders.
+type StreamOnlineHeaders struct {
+	// Identifies the message; the same when Twitch resends it.
+	TwitchEventsubMessageID string `json:"Twitch-Eventsub-Message-Id"`
+
+	// How many times Twitch has resent the message, in decimal.
+	TwitchEventsubMessageRetry *string `json:"Twitch-Eventsub-Message-Retry,omitzero"`
+
+	// notification, webhook_callback_verification or revocation.
+	//
+	// The spec fixes its value to StreamOnlineHeadersTwitchEventsubMessageType.
+	TwitchEventsubMessageType      string  `json:"Twitch-Eventsub-Message-Type"`
+	TwitchEventsubMessageSignature *string `json:"Twitch-Eventsub-Message-Signature,omitzero"`
+
+	// When Twitch sent the message (RFC 3339, nanoseconds).
+	TwitchEventsubMessageTimestamp time.Time `json:"Twitch-Eventsub-Message-Timestamp"`
+
+	// The subscription's type, e.g. channel.follow.
+	//
+	// The spec fixes its value to
+	// StreamOnlineHeadersTwitchEventsubSubscriptionType.
+	TwitchEventsubSubscriptionType string `json:"Twitch-Eventsub-Subscription-Type"`
+
+	// The version of the subscription type's definition.
+	TwitchEventsubSubscriptionVersion string `json:"Twitch-Eventsub-Subscription-Version"`
+}
+
+// GetTwitchEventsubMessageID returns the Twitch-Eventsub-Message-Id property,
+// or the zero value when x is nil.
+func (x *StreamOnlineHeaders) GetTwitchEventsubMessageID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubMessageID
+}
+
+// GetTwitchEventsubMessageRetry returns the Twitch-Eventsub-Message-Retry
+// property, or the zero value when it is absent.
+func (x *StreamOnlineHeaders) GetTwitchEventsubMessageRetry() string {
+	if x == nil || x.TwitchEventsubMessageRetry == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwitchEventsubMessageRetry
+}
+
+// GetTwitchEventsubMessageType returns the Twitch-Eventsub-Message-Type
+// property, or the zero value when x is nil.
+func (x *StreamOnlineHeaders) GetTwitchEventsubMessageType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubMessageType
+}
+
+// GetTwitchEventsubMessageSignature returns the
+// Twitch-Eventsub-Message-Signature property, or the zero value when it is
+// absent.
+func (x *StreamOnlineHeaders) GetTwitchEventsubMessageSignature() string {
+	if x == nil || x.TwitchEventsubMessageSignature == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwitchEventsubMessageSignature
+}
+
+// GetTwitchEventsubMessageTimestamp returns the
+// Twitch-Eventsub-Message-Timestamp property, or the zero value when x is nil.
+func (x *StreamOnlineHeaders) GetTwitchEventsubMessageTimestamp() time.Time {
+	if x == nil {
+		var zero time.Time
+		return zero
+	}
+	return x.TwitchEventsubMessageTimestamp
+}
+
+// GetTwitchEventsubSubscriptionType returns the
+// Twitch-Eventsub-Subscription-Type property, or the zero value when x is nil.
+func (x *StreamOnlineHeaders) GetTwitchEventsubSubscriptionType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubSubscriptionType
+}
+
+// GetTwitchEventsubSubscriptionVersion returns the
+// Twitch-Eventsub-Subscription-Version property, or the zero value when x is
+// nil.
+func (x *StreamOnlineHeaders) GetTwitchEventsubSubscriptionVersion() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubSubscriptionVersion
+}
+
+// The values the spec fixes for properties of StreamOnlineHeaders.
+const (
+	StreamOnlineHeadersTwitchEventsubMessageType      = "notification"
+	StreamOnlineHeadersTwitchEventsubSubscriptionType = "stream.online"
+)
+
+// ChannelSubscribeHeaders is an object defined at
+// #/components/schemas/ChannelSubscribeHeaders.
+type ChannelSubscribeHeaders struct {
+	// Identifies the message; the same when Twitch resends it.
+	TwitchEventsubMessageID string `json:"Twitch-Eventsub-Message-Id"`
+
+	// How many times Twitch has resent the message, in decimal.
+	TwitchEventsubMessageRetry *string `json:"Twitch-Eventsub-Message-Retry,omitzero"`
+
+	// notification, webhook_callback_verification or revocation.
+	//
+	// The spec fixes its value to ChannelSubscribeHeadersTwitchEventsubMessageType.
+	TwitchEventsubMessageType      string  `json:"Twitch-Eventsub-Message-Type"`
+	TwitchEventsubMessageSignature *string `json:"Twitch-Eventsub-Message-Signature,omitzero"`
+
+	// When Twitch sent the message (RFC 3339, nanoseconds).
+	TwitchEventsubMessageTimestamp time.Time `json:"Twitch-Eventsub-Message-Timestamp"`
+
+	// The subscription's type, e.g. channel.follow.
+	//
+	// The spec fixes its value to
+	// ChannelSubscribeHeadersTwitchEventsubSubscriptionType.
+	TwitchEventsubSubscriptionType string `json:"Twitch-Eventsub-Subscription-Type"`
+
+	// The version of the subscription type's definition.
+	TwitchEventsubSubscriptionVersion string `json:"Twitch-Eventsub-Subscription-Version"`
+}
+
+// GetTwitchEventsubMessageID returns the Twitch-Eventsub-Message-Id property,
+// or the zero value when x is nil.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubMessageID() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubMessageID
+}
+
+// GetTwitchEventsubMessageRetry returns the Twitch-Eventsub-Message-Retry
+// property, or the zero value when it is absent.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubMessageRetry() string {
+	if x == nil || x.TwitchEventsubMessageRetry == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwitchEventsubMessageRetry
+}
+
+// GetTwitchEventsubMessageType returns the Twitch-Eventsub-Message-Type
+// property, or the zero value when x is nil.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubMessageType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubMessageType
+}
+
+// GetTwitchEventsubMessageSignature returns the
+// Twitch-Eventsub-Message-Signature property, or the zero value when it is
+// absent.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubMessageSignature() string {
+	if x == nil || x.TwitchEventsubMessageSignature == nil {
+		var zero string
+		return zero
+	}
+	return *x.TwitchEventsubMessageSignature
+}
+
+// GetTwitchEventsubMessageTimestamp returns the
+// Twitch-Eventsub-Message-Timestamp property, or the zero value when x is nil.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubMessageTimestamp() time.Time {
+	if x == nil {
+		var zero time.Time
+		return zero
+	}
+	return x.TwitchEventsubMessageTimestamp
+}
+
+// GetTwitchEventsubSubscriptionType returns the
+// Twitch-Eventsub-Subscription-Type property, or the zero value when x is nil.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubSubscriptionType() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubSubscriptionType
+}
+
+// GetTwitchEventsubSubscriptionVersion returns the
+// Twitch-Eventsub-Subscription-Version property, or the zero value when x is
+// nil.
+func (x *ChannelSubscribeHeaders) GetTwitchEventsubSubscriptionVersion() string {
+	if x == nil {
+		var zero string
+		return zero
+	}
+	return x.TwitchEventsubSubscriptionVersion
+}
+
+// The values the spec fixes for properties of ChannelSubscribeHeaders.
+const (
+	ChannelSubscribeHeadersTwitchEventsubMessageType      = "notification"
+	ChannelSubscribeHeadersTwitchEventsubSubscriptionType = "channel.subscribe"
+)
+
 // Subscription is an object defined at #/components/schemas/Subscription.
 //
 // The subscription the message is about.

@@ -61,7 +61,7 @@ type twitchHandler struct {
 	onlines     []*twitch.StreamOnlineNotification
 	subscribes  []*twitch.ChannelSubscribeNotification
 	revocations []*twitch.Revocation
-	headers     []*twitch.NotificationHeaders
+	headers     []*twitch.ChannelFollowHeaders // of the follows
 	ids         []string
 }
 
@@ -78,16 +78,16 @@ func (h *twitchHandler) HandleRevocation(ctx context.Context, e *twitch.Revocati
 	return h.record(ctx, func() { h.revocations = append(h.revocations, e) })
 }
 
-func (h *twitchHandler) HandleChannelFollow(ctx context.Context, e *twitch.ChannelFollowNotification, hd *twitch.NotificationHeaders) error {
+func (h *twitchHandler) HandleChannelFollow(ctx context.Context, e *twitch.ChannelFollowNotification, hd *twitch.ChannelFollowHeaders) error {
 	return h.record(ctx, func() { h.follows = append(h.follows, e); h.headers = append(h.headers, hd) })
 }
 
-func (h *twitchHandler) HandleStreamOnline(ctx context.Context, e *twitch.StreamOnlineNotification, hd *twitch.NotificationHeaders) error {
-	return h.record(ctx, func() { h.onlines = append(h.onlines, e); h.headers = append(h.headers, hd) })
+func (h *twitchHandler) HandleStreamOnline(ctx context.Context, e *twitch.StreamOnlineNotification, _ *twitch.StreamOnlineHeaders) error {
+	return h.record(ctx, func() { h.onlines = append(h.onlines, e) })
 }
 
-func (h *twitchHandler) HandleChannelSubscribe(ctx context.Context, e *twitch.ChannelSubscribeNotification, hd *twitch.NotificationHeaders) error {
-	return h.record(ctx, func() { h.subscribes = append(h.subscribes, e); h.headers = append(h.headers, hd) })
+func (h *twitchHandler) HandleChannelSubscribe(ctx context.Context, e *twitch.ChannelSubscribeNotification, _ *twitch.ChannelSubscribeHeaders) error {
+	return h.record(ctx, func() { h.subscribes = append(h.subscribes, e) })
 }
 
 func (h *twitchHandler) calls() int {
@@ -171,7 +171,7 @@ func TestTwitchNotifications(t *testing.T) {
 		t.Errorf("follow %+v", e)
 	}
 	hd := h.headers[0]
-	if hd.TwitchEventsubMessageID != followID || hd.TwitchEventsubMessageType != twitch.NotificationHeadersTwitchEventsubMessageType ||
+	if hd.TwitchEventsubMessageID != followID || hd.TwitchEventsubMessageType != twitch.ChannelFollowHeadersTwitchEventsubMessageType ||
 		hd.TwitchEventsubSubscriptionType != "channel.follow" || hd.TwitchEventsubSubscriptionVersion != "2" ||
 		hd.GetTwitchEventsubMessageRetry() != "0" || !hd.TwitchEventsubMessageTimestamp.Equal(sent) {
 		t.Errorf("headers %+v", hd)
@@ -246,6 +246,12 @@ func TestTwitchRefused(t *testing.T) {
 	}
 	if h.calls() != 0 {
 		t.Fatalf("handler called %d times", h.calls())
+	}
+	// A signed follow whose header names another subscription type than
+	// its body is no message of the spec: 400, no call.
+	if a := do(t, twitchRequest(url, "notification", "stream.online", "1", id, twitchFollow, twitchSecret, now)); a.status != http.StatusBadRequest ||
+		!strings.Contains(a.body, "Twitch-Eventsub-Subscription-Type") || h.calls() != 0 {
+		t.Errorf("header and body disagree: %d %s, %d calls; want 400 naming the header", a.status, a.body, h.calls())
 	}
 	// Nine minutes old is within Twitch's ten, and the id was not spent.
 	if a := do(t, twitchRequest(url, "notification", "channel.follow", "2", id, twitchFollow, twitchSecret, now.Add(-9*time.Minute))); a.status != http.StatusOK || h.calls() != 1 {

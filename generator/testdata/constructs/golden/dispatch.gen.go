@@ -185,6 +185,9 @@ func decodeCommonHeaders(h http.Header) (*CommonHeaders, error) {
 		return nil, errors.New("missing header X-Request-Id")
 	}
 	if v := h.Get("X-Schema-Version"); v != "" {
+		if v != "2024-01" {
+			return nil, fmt.Errorf("header X-Schema-Version is %q; the spec fixes it to \"2024-01\"", v)
+		}
 		x := v
 		out.XSchemaVersion = x
 	} else {
@@ -197,6 +200,9 @@ func decodeCommonHeaders(h http.Header) (*CommonHeaders, error) {
 func decodeCatalogSyncHeaders(h http.Header) (*CatalogSyncHeaders, error) {
 	out := new(CatalogSyncHeaders)
 	if v := h.Get("X-Catalog-Source"); v != "" {
+		if v != "warehouse" {
+			return nil, fmt.Errorf("header X-Catalog-Source is %q; the spec fixes it to \"warehouse\"", v)
+		}
 		x := v
 		out.XCatalogSource = x
 	} else {

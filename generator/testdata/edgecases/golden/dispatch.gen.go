@@ -229,6 +229,9 @@ func (d *Dispatcher) runThingB(ctx context.Context, del *webhook.Delivery, event
 func decodeThingAHeaders(h http.Header) (*ThingAHeaders, error) {
 	out := new(ThingAHeaders)
 	if v := h.Get("X-Event"); v != "" {
+		if v != "thing.a" {
+			return nil, fmt.Errorf("header X-Event is %q; the spec fixes it to \"thing.a\"", v)
+		}
 		x := v
 		out.XEvent = x
 	} else {
@@ -250,6 +253,9 @@ func decodeThingAHeaders(h http.Header) (*ThingAHeaders, error) {
 func decodeThingBHeaders(h http.Header) (*ThingBHeaders, error) {
 	out := new(ThingBHeaders)
 	if v := h.Get("X-Event"); v != "" {
+		if v != "thing.b" {
+			return nil, fmt.Errorf("header X-Event is %q; the spec fixes it to \"thing.b\"", v)
+		}
 		x := v
 		out.XEvent = x
 	} else {

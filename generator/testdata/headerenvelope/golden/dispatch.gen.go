@@ -171,6 +171,9 @@ func (d *Dispatcher) runOnline(ctx context.Context, del *webhook.Delivery, event
 func decodeRevocationHeaders(h http.Header) (*RevocationHeaders, error) {
 	out := new(RevocationHeaders)
 	if v := h.Get("X-Kind"); v != "" {
+		if v != "revocation" {
+			return nil, fmt.Errorf("header X-Kind is %q; the spec fixes it to \"revocation\"", v)
+		}
 		x := v
 		out.XKind = x
 	} else {
@@ -189,6 +192,9 @@ func decodeRevocationHeaders(h http.Header) (*RevocationHeaders, error) {
 func decodeNotificationHeaders(h http.Header) (*NotificationHeaders, error) {
 	out := new(NotificationHeaders)
 	if v := h.Get("X-Kind"); v != "" {
+		if v != "notification" {
+			return nil, fmt.Errorf("header X-Kind is %q; the spec fixes it to \"notification\"", v)
+		}
 		x := v
 		out.XKind = x
 	} else {

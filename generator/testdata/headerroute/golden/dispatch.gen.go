@@ -140,6 +140,9 @@ func decodeUserCreatedHeaders(h http.Header) (*UserCreatedHeaders, error) {
 func decodeUserDeletedHeaders(h http.Header) (*UserDeletedHeaders, error) {
 	out := new(UserDeletedHeaders)
 	if v := h.Get("X-Topic"); v != "" {
+		if v != "users/delete" {
+			return nil, fmt.Errorf("header X-Topic is %q; the spec fixes it to \"users/delete\"", v)
+		}
 		x := v
 		out.XTopic = x
 	} else {

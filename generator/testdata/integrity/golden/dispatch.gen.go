@@ -151,6 +151,9 @@ func (d *Dispatcher) runOrderShipped(ctx context.Context, del *webhook.Delivery,
 func decodeOrderPlacedHeaders(h http.Header) (*OrderPlacedHeaders, error) {
 	out := new(OrderPlacedHeaders)
 	if v := h.Get("X-Event"); v != "" {
+		if v != "order.placed" {
+			return nil, fmt.Errorf("header X-Event is %q; the spec fixes it to \"order.placed\"", v)
+		}
 		x := v
 		out.XEvent = &x
 	}
@@ -161,6 +164,9 @@ func decodeOrderPlacedHeaders(h http.Header) (*OrderPlacedHeaders, error) {
 func decodeOrderShippedHeaders(h http.Header) (*OrderShippedHeaders, error) {
 	out := new(OrderShippedHeaders)
 	if v := h.Get("X-Event"); v != "" {
+		if v != "order.shipped" {
+			return nil, fmt.Errorf("header X-Event is %q; the spec fixes it to \"order.shipped\"", v)
+		}
 		x := v
 		out.XEvent = &x
 	}
