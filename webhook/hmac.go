@@ -450,32 +450,31 @@ func (h *HMAC) Verify(r *http.Request, body []byte) error {
 }
 
 // portVariants are the spellings of an absolute URL a signature over it
-// may have used: without its port, and with its port or the scheme's
-// default one. Twilio signs the URL it was given, and may add :443 or
-// drop a port; its libraries accept both, and so does Verify. The URL is
-// the receiver's own public URL, so the variants name the same endpoint.
+// may have used: as given, and without its port or, when it has none,
+// with the scheme's default one. Twilio signs the URL it was given, and
+// may add :443 or drop a port; its libraries accept both, and so does
+// Verify. The URL is the receiver's own public URL, so the variants name
+// the same endpoint.
 func portVariants(raw string) []string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return []string{raw}
 	}
 	host, port := u.Hostname(), u.Port()
-	if port == "" {
-		switch u.Scheme {
-		case "https":
-			port = "443"
-		case "http":
-			port = "80"
-		default:
-			return []string{raw}
-		}
-	}
 	if strings.Contains(host, ":") {
 		host = "[" + host + "]" // IPv6
 	}
-	without, with := *u, *u
-	without.Host, with.Host = host, host+":"+port
-	return []string{without.String(), with.String()}
+	switch {
+	case port != "":
+		u.Host = host
+	case u.Scheme == "https":
+		u.Host = host + ":443"
+	case u.Scheme == "http":
+		u.Host = host + ":80"
+	default:
+		return []string{raw}
+	}
+	return []string{raw, u.String()}
 }
 
 // setBodyHash sets the URL's parameter name to the hex SHA-256 of body,
