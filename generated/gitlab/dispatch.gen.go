@@ -75,6 +75,8 @@ func (d *Dispatcher) routeWebhook(ctx context.Context, del *webhook.Delivery) er
 		return d.deliverMergeRequest(ctx, del)
 	case "Issue Hook":
 		return d.deliverIssue(ctx, del)
+	case "Confidential Issue Hook":
+		return d.deliverConfidentialIssue(ctx, del)
 	case "Pipeline Hook":
 		return d.deliverPipeline(ctx, del)
 	}
@@ -181,6 +183,32 @@ func (d *Dispatcher) runIssue(ctx context.Context, del *webhook.Delivery, event 
 	del.EventID = del.Header.Get("Idempotency-Key")
 	return d.runner.Run(ctx, del, func(ctx context.Context) error {
 		return d.handler.HandleIssue(ctx, event, headers)
+	})
+}
+
+// deliverConfidentialIssue decodes the payload of ConfidentialIssue and passes
+// it to runConfidentialIssue.
+func (d *Dispatcher) deliverConfidentialIssue(ctx context.Context, del *webhook.Delivery) error {
+	event := new(IssueEvent)
+	err := decodeDelivery(del.Body, event)
+	return d.runConfidentialIssue(ctx, del, event, err)
+}
+
+// runConfidentialIssue calls HandleConfidentialIssue once per event id
+// ($message.header#/Idempotency-Key) with the payload of ConfidentialIssue,
+// unless decoding it failed with err.
+func (d *Dispatcher) runConfidentialIssue(ctx context.Context, del *webhook.Delivery, event *IssueEvent, err error) error {
+	del.Message = "ConfidentialIssue"
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	headers, err := decodeDeliveryHeaders(del.Header)
+	if err != nil {
+		return hookimpl.InvalidPayload(err)
+	}
+	del.EventID = del.Header.Get("Idempotency-Key")
+	return d.runner.Run(ctx, del, func(ctx context.Context) error {
+		return d.handler.HandleConfidentialIssue(ctx, event, headers)
 	})
 }
 

@@ -8,7 +8,7 @@
 // pipeline's status changed. Webhooks are created under a project's or group's
 // Settings > Webhooks, each with a URL, an optional secret token and the events
 // it receives. This document covers Push Hook, Tag Push Hook, Merge Request
-// Hook, Issue Hook and Pipeline Hook.
+// Hook, Issue Hook, Confidential Issue Hook and Pipeline Hook.
 //
 // hookgen generated it from gitlab.yaml (AsyncAPI 3.0.0); see README.md for the
 // event catalog.

@@ -44,6 +44,13 @@ func Examples() []webhook.Example {
 		},
 		{
 			Channel: "/webhook",
+			Headers: map[string]string{"X-Gitlab-Event": "Confidential Issue Hook"},
+			Message: "ConfidentialIssue",
+			Payload: []byte(exampleConfidentialIssue1),
+			Summary: "Built from the schema: the spec gives no example.",
+		},
+		{
+			Channel: "/webhook",
 			Headers: map[string]string{"X-Gitlab-Event": "Pipeline Hook"},
 			Message: "Pipeline",
 			Payload: []byte(examplePipeline1),
@@ -134,6 +141,23 @@ const (
   }
 }`
 	exampleIssue1 = `{
+  "object_kind": "string",
+  "user": {
+    "id": 1,
+    "username": "string"
+  },
+  "project": {
+    "id": 1,
+    "name": "string"
+  },
+  "object_attributes": {
+    "id": 1,
+    "iid": 1,
+    "title": "string",
+    "state": "string"
+  }
+}`
+	exampleConfidentialIssue1 = `{
   "object_kind": "string",
   "user": {
     "id": 1,

@@ -23,6 +23,9 @@ var testPayloads = map[string]func() any{
 	"Issue": func() any {
 		return new(IssueEvent)
 	},
+	"ConfidentialIssue": func() any {
+		return new(IssueEvent)
+	},
 	"Pipeline": func() any {
 		return new(PipelineEvent)
 	},

@@ -28,6 +28,10 @@ type Handler interface {
 	// HandleIssue receives Issue (Issue Hook). An issue or another work item was
 	// opened, updated, closed or reopened (object_attributes.action).
 	HandleIssue(ctx context.Context, event *IssueEvent, headers *DeliveryHeaders) error
+	// HandleConfidentialIssue receives ConfidentialIssue (Confidential Issue Hook).
+	// A confidential issue was opened, updated, closed or reopened; sent only to
+	// webhooks that subscribe to confidential issues.
+	HandleConfidentialIssue(ctx context.Context, event *IssueEvent, headers *DeliveryHeaders) error
 	// HandlePipeline receives Pipeline (Pipeline Hook). A pipeline's status
 	// changed.
 	HandlePipeline(ctx context.Context, event *PipelineEvent, headers *DeliveryHeaders) error
@@ -68,6 +72,11 @@ func (f EventFunc) HandleIssue(ctx context.Context, event *IssueEvent, headers *
 	return f(ctx, "Issue", event)
 }
 
+// HandleConfidentialIssue calls f with "ConfidentialIssue".
+func (f EventFunc) HandleConfidentialIssue(ctx context.Context, event *IssueEvent, headers *DeliveryHeaders) error {
+	return f(ctx, "ConfidentialIssue", event)
+}
+
 // HandlePipeline calls f with "Pipeline".
 func (f EventFunc) HandlePipeline(ctx context.Context, event *PipelineEvent, headers *DeliveryHeaders) error {
 	return f(ctx, "Pipeline", event)
@@ -91,6 +100,11 @@ func (UnimplementedHandler) HandleMergeRequest(context.Context, *MergeRequestEve
 // HandleIssue returns webhook.ErrNotImplemented.
 func (UnimplementedHandler) HandleIssue(context.Context, *IssueEvent, *DeliveryHeaders) error {
 	return fmt.Errorf("gitlab: Issue: %w", webhook.ErrNotImplemented)
+}
+
+// HandleConfidentialIssue returns webhook.ErrNotImplemented.
+func (UnimplementedHandler) HandleConfidentialIssue(context.Context, *IssueEvent, *DeliveryHeaders) error {
+	return fmt.Errorf("gitlab: ConfidentialIssue: %w", webhook.ErrNotImplemented)
 }
 
 // HandlePipeline returns webhook.ErrNotImplemented.

@@ -209,11 +209,12 @@ var jsonCodecs = []jsontest.Codec{
 
 // jsonMessages are the payload codecs by message.
 var jsonMessages = map[string]jsontest.Codec{
-	"Push":         jsonCodecs[6],
-	"TagPush":      jsonCodecs[6],
-	"MergeRequest": jsonCodecs[7],
-	"Issue":        jsonCodecs[9],
-	"Pipeline":     jsonCodecs[11],
+	"Push":              jsonCodecs[6],
+	"TagPush":           jsonCodecs[6],
+	"MergeRequest":      jsonCodecs[7],
+	"Issue":             jsonCodecs[9],
+	"ConfidentialIssue": jsonCodecs[9],
+	"Pipeline":          jsonCodecs[11],
 }
 
 // TestJSONExamples decodes every example with the generated decoder and with

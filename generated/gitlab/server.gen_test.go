@@ -32,6 +32,10 @@ func (r *recorder) HandleIssue(_ context.Context, event *IssueEvent, headers *De
 	return r.Record("Issue", event, headers)
 }
 
+func (r *recorder) HandleConfidentialIssue(_ context.Context, event *IssueEvent, headers *DeliveryHeaders) error {
+	return r.Record("ConfidentialIssue", event, headers)
+}
+
 func (r *recorder) HandlePipeline(_ context.Context, event *PipelineEvent, headers *DeliveryHeaders) error {
 	return r.Record("Pipeline", event, headers)
 }
@@ -69,6 +73,14 @@ var testRoutes = []webhooktest.Route{
 		Name:    "X-Gitlab-Event",
 		Path:    "/webhook",
 		Value:   "Issue Hook",
+	},
+	{
+		Channel: ChannelWebhook,
+		In:      "header",
+		Message: "ConfidentialIssue",
+		Name:    "X-Gitlab-Event",
+		Path:    "/webhook",
+		Value:   "Confidential Issue Hook",
 	},
 	{
 		Channel: ChannelWebhook,
@@ -145,6 +157,13 @@ func TestRequestHelpers(t *testing.T) {
 				return NewIssueRequest(url, nil, c)
 			},
 			message: "Issue",
+			url:     "http://receiver.test/webhook",
+		},
+		{
+			build: func(url string, c Credentials) (*http.Request, error) {
+				return NewConfidentialIssueRequest(url, nil, c)
+			},
+			message: "ConfidentialIssue",
 			url:     "http://receiver.test/webhook",
 		},
 		{

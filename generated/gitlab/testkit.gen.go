@@ -74,6 +74,18 @@ func NewIssueRequest(url string, event *IssueEvent, creds Credentials) (*http.Re
 	return newRequest(url, "Issue", v, kitRoute{header: "X-Gitlab-Event", value: "Issue Hook"}, creds)
 }
 
+// NewConfidentialIssueRequest builds the POST a provider sends for
+// ConfidentialIssue to url (where channel /webhook is served), authenticated
+// with creds. A nil event sends the spec's example. The headers are the spec
+// example's; change them on the request as needed (an event id header, say).
+func NewConfidentialIssueRequest(url string, event *IssueEvent, creds Credentials) (*http.Request, error) {
+	var v any
+	if event != nil {
+		v = event
+	}
+	return newRequest(url, "ConfidentialIssue", v, kitRoute{header: "X-Gitlab-Event", value: "Confidential Issue Hook"}, creds)
+}
+
 // NewPipelineRequest builds the POST a provider sends for Pipeline to url
 // (where channel /webhook is served), authenticated with creds. A nil event
 // sends the spec's example. The headers are the spec example's; change them on

@@ -84,6 +84,9 @@ const (
 		`"state_id":1,"confidential":false,"due_date":null,"type":"Issue","iid":23,"url":"http://example.com/diaspora/issues/23","state":"opened","action":"open"},` +
 		`"assignees":[{"id":51,"name":"User1","username":"user1","avatar_url":"http://www.gravatar.com/avatar/e64c7d89f26bd1972efa854d13d7dd61?s=40\u0026d=identicon"}],` +
 		`"labels":[],"changes":{"updated_at":{"previous":"2017-09-15 16:50:55 UTC","current":"2017-09-15 16:52:00 UTC"}}}`
+	gitlabConfidentialIssue = `{"object_kind":"issue","event_type":"confidential_issue","user":` + gitlabUser + `,"project":` + gitlabProject + `,` +
+		`"object_attributes":{"id":302,"title":"A security fix","author_id":51,"project_id":14,"created_at":"2013-12-03T17:15:43Z","updated_at":"2013-12-03T17:15:43Z",` +
+		`"description":"Not for everyone's eyes","confidential":true,"type":"Issue","iid":23,"url":"http://example.com/diaspora/issues/23","state":"opened","action":"open"}}`
 	gitlabPipeline = `{"object_kind":"pipeline","object_attributes":{"id":31,"iid":3,"name":"Pipeline for branch: master","ref":"master","tag":false,` +
 		`"sha":"bcbb5ec396a2c0f828686f14fac9b80b780504f2","before_sha":"bcbb5ec396a2c0f828686f14fac9b80b780504f2","source":"merge_request_event","status":"success",` +
 		`"stages":["build","test","deploy"],"created_at":"2016-08-12 15:23:28 UTC","finished_at":"2016-08-12 15:26:29 UTC","duration":63,` +
@@ -107,6 +110,7 @@ type gitlabHandler struct {
 	tags      []*gitlab.PushEvent
 	merges    []*gitlab.MergeRequestEvent
 	issues    []*gitlab.IssueEvent
+	secret    []*gitlab.IssueEvent
 	pipelines []*gitlab.PipelineEvent
 	headers   []*gitlab.DeliveryHeaders
 	ids       []string
@@ -136,6 +140,10 @@ func (h *gitlabHandler) HandleMergeRequest(ctx context.Context, e *gitlab.MergeR
 
 func (h *gitlabHandler) HandleIssue(ctx context.Context, e *gitlab.IssueEvent, hd *gitlab.DeliveryHeaders) error {
 	return h.record(ctx, hd, func() { h.issues = append(h.issues, e) })
+}
+
+func (h *gitlabHandler) HandleConfidentialIssue(ctx context.Context, e *gitlab.IssueEvent, hd *gitlab.DeliveryHeaders) error {
+	return h.record(ctx, hd, func() { h.secret = append(h.secret, e) })
 }
 
 func (h *gitlabHandler) HandlePipeline(ctx context.Context, e *gitlab.PipelineEvent, hd *gitlab.DeliveryHeaders) error {
@@ -168,14 +176,16 @@ func TestGitLabEvents(t *testing.T) {
 		{"Tag Push Hook", "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e", gitlabTagPush},
 		{"Merge Request Hook", "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", gitlabMergeRequest},
 		{"Issue Hook", "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a", gitlabIssue},
+		{"Confidential Issue Hook", "4e5f6a7b-8c9d-4eaf-9b0c-1d2e3f4a5b6c", gitlabConfidentialIssue},
 		{"Pipeline Hook", "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b", gitlabPipeline},
 	} {
 		if a := do(t, gitlabRequest(url, d.event, d.key, d.body, gitlabToken)); a.status != http.StatusOK {
 			t.Fatalf("%s: %d %s", d.event, a.status, a.body)
 		}
 	}
-	if len(h.pushes) != 1 || len(h.tags) != 1 || len(h.merges) != 1 || len(h.issues) != 1 || len(h.pipelines) != 1 {
-		t.Fatalf("%d pushes, %d tag pushes, %d merge requests, %d issues, %d pipelines", len(h.pushes), len(h.tags), len(h.merges), len(h.issues), len(h.pipelines))
+	if len(h.pushes) != 1 || len(h.tags) != 1 || len(h.merges) != 1 || len(h.issues) != 1 || len(h.secret) != 1 || len(h.pipelines) != 1 {
+		t.Fatalf("%d pushes, %d tag pushes, %d merge requests, %d issues, %d confidential issues, %d pipelines",
+			len(h.pushes), len(h.tags), len(h.merges), len(h.issues), len(h.secret), len(h.pipelines))
 	}
 	if h.ids[0] != "f5e5f430-f57b-4e6e-9fac-d9128cd7232f" {
 		t.Errorf("event id %q, want the Idempotency-Key", h.ids[0])
@@ -210,6 +220,9 @@ func TestGitLabEvents(t *testing.T) {
 	if i.ObjectKind != "issue" || i.ObjectAttributes.Iid != 23 || i.ObjectAttributes.GetAction() != "open" || i.ObjectAttributes.GetType() != "Issue" ||
 		i.ObjectAttributes.GetConfidential() || len(i.ObjectAttributes.AssigneeIDs) != 1 || i.ObjectAttributes.AssigneeIDs[0] != 51 {
 		t.Errorf("issue %+v", i)
+	}
+	if c := h.secret[0]; c.GetEventType() != "confidential_issue" || !c.ObjectAttributes.GetConfidential() || c.ObjectAttributes.Iid != 23 {
+		t.Errorf("confidential issue %+v", c)
 	}
 	pl := h.pipelines[0]
 	if pl.ObjectKind != gitlab.PipelineEventObjectKind || pl.ObjectAttributes.ID != 31 || pl.ObjectAttributes.Status != "success" ||
