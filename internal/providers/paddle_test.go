@@ -228,9 +228,9 @@ func TestPaddleEvents(t *testing.T) {
 
 // TestPaddleRefused: the signature covers ts and the body: a tampered
 // body, another secret, a ts more than 5 seconds away (either way), a ts
-// other than the one signed, a signature without ts or h1, the SHA-256
-// written in base64, and ts and h1 split by a comma are 401, with no
-// handler call.
+// other than the one signed, a signature without ts or h1 (or with h2
+// alone), an HMAC over the body alone, and ts and h1 split by a comma are
+// 401, with no handler call; a ts 3 seconds away passes.
 func TestPaddleRefused(t *testing.T) {
 	url, h := newPaddle(t)
 	now := time.Now().Unix()
@@ -259,6 +259,13 @@ func TestPaddleRefused(t *testing.T) {
 	}
 	if h.calls() != 0 {
 		t.Errorf("handler called %d times", h.calls())
+	}
+	// Within the 5 seconds, either way, it passes.
+	if a := do(t, paddleRequestAt(url, paddleSubscriptionCreated, paddleSecret, now-3)); a.status != http.StatusOK || h.calls() != 1 {
+		t.Errorf("3 s old: %d %s, %d calls", a.status, a.body, h.calls())
+	}
+	if a := do(t, paddleRequestAt(url, paddleSubscriptionCanceled, paddleSecret, now+3)); a.status != http.StatusOK || h.calls() != 2 {
+		t.Errorf("3 s ahead: %d %s, %d calls", a.status, a.body, h.calls())
 	}
 }
 
