@@ -73,23 +73,16 @@ func githubRequest(url, event, delivery, body, secret string) *http.Request {
 
 // githubHandler records what the generated Server hands over.
 type githubHandler struct {
-	mu       sync.Mutex
+	ledger
 	pushes   []*github.PushEvent
 	pulls    []*github.PullRequestEvent
 	issues   []*github.IssuesEvent
 	releases []*github.ReleaseEvent
 	headers  []*github.DeliveryHeaders
-	ids      []string // webhook.DeliveryFrom(ctx).EventID of each call
 }
 
 func (h *githubHandler) record(ctx context.Context, hd *github.DeliveryHeaders, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	h.headers = append(h.headers, hd)
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
+	return h.ledger.record(ctx, func() { add(); h.headers = append(h.headers, hd) })
 }
 
 func (h *githubHandler) HandlePush(ctx context.Context, e *github.PushEvent, hd *github.DeliveryHeaders) error {
@@ -106,12 +99,6 @@ func (h *githubHandler) HandleIssues(ctx context.Context, e *github.IssuesEvent,
 
 func (h *githubHandler) HandleRelease(ctx context.Context, e *github.ReleaseEvent, hd *github.DeliveryHeaders) error {
 	return h.record(ctx, hd, func() { h.releases = append(h.releases, e) })
-}
-
-func (h *githubHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.headers)
 }
 
 func newGitHub(t *testing.T, opts ...github.Option) (string, *githubHandler) {

@@ -105,7 +105,7 @@ const (
 
 // gitlabHandler records what the generated Server hands over.
 type gitlabHandler struct {
-	mu        sync.Mutex
+	ledger
 	pushes    []*gitlab.PushEvent
 	tags      []*gitlab.PushEvent
 	merges    []*gitlab.MergeRequestEvent
@@ -113,17 +113,10 @@ type gitlabHandler struct {
 	secret    []*gitlab.IssueEvent
 	pipelines []*gitlab.PipelineEvent
 	headers   []*gitlab.DeliveryHeaders
-	ids       []string
 }
 
 func (h *gitlabHandler) record(ctx context.Context, hd *gitlab.DeliveryHeaders, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	h.headers = append(h.headers, hd)
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
+	return h.ledger.record(ctx, func() { add(); h.headers = append(h.headers, hd) })
 }
 
 func (h *gitlabHandler) HandlePush(ctx context.Context, e *gitlab.PushEvent, hd *gitlab.DeliveryHeaders) error {
@@ -148,12 +141,6 @@ func (h *gitlabHandler) HandleConfidentialIssue(ctx context.Context, e *gitlab.I
 
 func (h *gitlabHandler) HandlePipeline(ctx context.Context, e *gitlab.PipelineEvent, hd *gitlab.DeliveryHeaders) error {
 	return h.record(ctx, hd, func() { h.pipelines = append(h.pipelines, e) })
-}
-
-func (h *gitlabHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.ids)
 }
 
 func newGitLab(t *testing.T, opts ...gitlab.Option) (string, *gitlabHandler) {

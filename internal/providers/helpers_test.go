@@ -1,6 +1,7 @@
 package providers_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hookgen/hookgen/webhook"
 )
 
 // calls records handler calls, safe for concurrent use.
@@ -28,6 +31,31 @@ func (c *calls) all() []any {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]any(nil), c.seen...)
+}
+
+// ledger records, under one lock, what a provider's handler was given
+// and the event id of each call (webhook.DeliveryFrom(ctx).EventID).
+type ledger struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+// record runs add, which keeps the call's values, under the lock and
+// notes the call's event id.
+func (l *ledger) record(ctx context.Context, add func()) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	add()
+	d, _ := webhook.DeliveryFrom(ctx)
+	l.ids = append(l.ids, d.EventID)
+	return nil
+}
+
+// calls is how many calls were recorded.
+func (l *ledger) calls() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.ids)
 }
 
 // hexHMAC is the hex HMAC-SHA256 of msg under secret.

@@ -85,21 +85,11 @@ var paddleSubscriptionCanceled = strings.NewReplacer(
 ).Replace(paddleSubscriptionCreated)
 
 type paddleHandler struct {
-	mu           sync.Mutex
+	ledger
 	transactions []*paddle.TransactionCompletedEvent
 	created      []*paddle.SubscriptionCreatedEvent
 	canceled     []*paddle.SubscriptionCanceledEvent
 	prices       []*paddle.PriceCreatedEvent
-	ids          []string
-}
-
-func (h *paddleHandler) record(ctx context.Context, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
 }
 
 func (h *paddleHandler) HandleTransactionCompleted(ctx context.Context, e *paddle.TransactionCompletedEvent) error {
@@ -116,12 +106,6 @@ func (h *paddleHandler) HandleSubscriptionCanceled(ctx context.Context, e *paddl
 
 func (h *paddleHandler) HandlePriceCreated(ctx context.Context, e *paddle.PriceCreatedEvent) error {
 	return h.record(ctx, func() { h.prices = append(h.prices, e) })
-}
-
-func (h *paddleHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.ids)
 }
 
 func newPaddle(t *testing.T, opts ...paddle.Option) (string, *paddleHandler) {

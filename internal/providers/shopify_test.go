@@ -60,23 +60,16 @@ const (
 )
 
 type shopifyHandler struct {
-	mu       sync.Mutex
+	ledger
 	created  []*shopify.Order
 	paid     []*shopify.Order
 	products []*shopify.Product
 	shops    []*shopify.Shop
 	headers  []*shopify.DeliveryHeaders
-	ids      []string
 }
 
 func (h *shopifyHandler) record(ctx context.Context, hd *shopify.DeliveryHeaders, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	h.headers = append(h.headers, hd)
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
+	return h.ledger.record(ctx, func() { add(); h.headers = append(h.headers, hd) })
 }
 
 func (h *shopifyHandler) HandleOrdersCreate(ctx context.Context, e *shopify.Order, hd *shopify.DeliveryHeaders) error {
@@ -93,12 +86,6 @@ func (h *shopifyHandler) HandleProductsUpdate(ctx context.Context, e *shopify.Pr
 
 func (h *shopifyHandler) HandleAppUninstalled(ctx context.Context, e *shopify.Shop, hd *shopify.DeliveryHeaders) error {
 	return h.record(ctx, hd, func() { h.shops = append(h.shops, e) })
-}
-
-func (h *shopifyHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.ids)
 }
 
 func newShopify(t *testing.T, opts ...shopify.Option) (string, *shopifyHandler) {

@@ -66,23 +66,16 @@ const (
 )
 
 type squareHandler struct {
-	mu      sync.Mutex
+	ledger
 	created []*square.PaymentCreatedEvent
 	updated []*square.PaymentUpdatedEvent
 	refunds []*square.RefundCreatedEvent
 	changed []*square.RefundUpdatedEvent
 	headers []*square.NotificationHeaders
-	ids     []string
 }
 
 func (h *squareHandler) record(ctx context.Context, hd *square.NotificationHeaders, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	h.headers = append(h.headers, hd)
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
+	return h.ledger.record(ctx, func() { add(); h.headers = append(h.headers, hd) })
 }
 
 func (h *squareHandler) HandlePaymentCreated(ctx context.Context, e *square.PaymentCreatedEvent, hd *square.NotificationHeaders) error {
@@ -99,12 +92,6 @@ func (h *squareHandler) HandleRefundCreated(ctx context.Context, e *square.Refun
 
 func (h *squareHandler) HandleRefundUpdated(ctx context.Context, e *square.RefundUpdatedEvent, hd *square.NotificationHeaders) error {
 	return h.record(ctx, hd, func() { h.changed = append(h.changed, e) })
-}
-
-func (h *squareHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.ids)
 }
 
 // newSquare serves the package as the notification URL

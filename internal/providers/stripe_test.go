@@ -411,22 +411,12 @@ func stripeSigned(url, body, secret string, t int64) *http.Request {
 
 // stripeHandler records what the generated Server hands over.
 type stripeHandler struct {
-	mu        sync.Mutex
+	ledger
 	succeeded []*stripe.PaymentIntentSucceededEvent
 	failed    []*stripe.PaymentIntentPaymentFailedEvent
 	refunded  []*stripe.ChargeRefundedEvent
 	deleted   []*stripe.CustomerSubscriptionDeletedEvent
 	paid      []*stripe.InvoicePaidEvent
-	ids       []string // webhook.DeliveryFrom(ctx).EventID of each call
-}
-
-func (h *stripeHandler) record(ctx context.Context, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
 }
 
 func (h *stripeHandler) HandlePaymentIntentSucceeded(ctx context.Context, e *stripe.PaymentIntentSucceededEvent) error {
@@ -447,12 +437,6 @@ func (h *stripeHandler) HandleCustomerSubscriptionDeleted(ctx context.Context, e
 
 func (h *stripeHandler) HandleInvoicePaid(ctx context.Context, e *stripe.InvoicePaidEvent) error {
 	return h.record(ctx, func() { h.paid = append(h.paid, e) })
-}
-
-func (h *stripeHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.ids)
 }
 
 func newStripe(t *testing.T, opts ...stripe.Option) (string, *stripeHandler) {

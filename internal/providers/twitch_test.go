@@ -56,22 +56,12 @@ var (
 )
 
 type twitchHandler struct {
-	mu          sync.Mutex
+	ledger
 	follows     []*twitch.ChannelFollowNotification
 	onlines     []*twitch.StreamOnlineNotification
 	subscribes  []*twitch.ChannelSubscribeNotification
 	revocations []*twitch.Revocation
 	headers     []*twitch.ChannelFollowHeaders // of the follows
-	ids         []string
-}
-
-func (h *twitchHandler) record(ctx context.Context, add func()) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	add()
-	d, _ := webhook.DeliveryFrom(ctx)
-	h.ids = append(h.ids, d.EventID)
-	return nil
 }
 
 func (h *twitchHandler) HandleRevocation(ctx context.Context, e *twitch.Revocation, _ *twitch.RevocationHeaders) error {
@@ -88,12 +78,6 @@ func (h *twitchHandler) HandleStreamOnline(ctx context.Context, e *twitch.Stream
 
 func (h *twitchHandler) HandleChannelSubscribe(ctx context.Context, e *twitch.ChannelSubscribeNotification, _ *twitch.ChannelSubscribeHeaders) error {
 	return h.record(ctx, func() { h.subscribes = append(h.subscribes, e) })
-}
-
-func (h *twitchHandler) calls() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.ids)
 }
 
 func newTwitch(t *testing.T, opts ...twitch.Option) (string, *twitchHandler) {
