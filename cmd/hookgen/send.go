@@ -67,8 +67,8 @@ func send(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "hookgen send:", err)
 		return code
 	}
-	httpClient := &http.Client{Timeout: *timeout}
-	replies := replyCheck{schemas: schemas, secret: *secret}
+	s := sender{client: &http.Client{Timeout: *timeout}, base: strings.TrimSuffix(*base, "/"),
+		signers: signers, verifyToken: *verifyToken, replies: replyCheck{schemas: schemas, secret: *secret}}
 	sent, failed, invalid := 0, 0, 0
 	plan, listed := planDeliveries(api, *only, *example)
 	if target, ok := sameTarget(plan); ok && listed > 1 {
@@ -76,45 +76,11 @@ func send(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, d := range plan {
 		sent++
-		url := strings.TrimSuffix(*base, "/") + model.FillParams(d.channel.Path, func(n string) string { return "example-" + n })
-		var req sentRequest
-		var got received
-		if d.example != nil {
-			req, got, err = deliver(ctx, httpClient, url, d.message, d.example, signers)
-		} else {
-			req, got, err = handshake(ctx, httpClient, url, d.message.Handshake, *verifyToken)
-		}
-		label := d.label
-		if len(d.same) > 0 {
-			label += fmt.Sprintf(" (also %s: the same delivery)", strings.Join(d.same, ", "))
-		}
-		if err != nil {
+		switch s.send(ctx, d, stdout) {
+		case notAnswered:
 			failed++
-			fmt.Fprintf(stdout, "%s -> error: %v\n", label, err)
-			continue
-		}
-		if got.status != http.StatusOK {
-			failed++
-			fmt.Fprintf(stdout, "%s -> %d %s\n", label, got.status, http.StatusText(got.status))
-			continue
-		}
-		if !wantsReply(d.message) {
-			fmt.Fprintf(stdout, "%s -> %d %s\n", label, got.status, http.StatusText(got.status))
-			continue
-		}
-		bad := replies.check(d.message, req, got)
-		if len(bad) == 0 {
-			verdict := "reply ok"
-			if len(got.body) == 0 {
-				verdict = "no reply"
-			}
-			fmt.Fprintf(stdout, "%s -> %d %s, %s\n", label, got.status, http.StatusText(got.status), verdict)
-			continue
-		}
-		invalid++
-		fmt.Fprintf(stdout, "%s -> %d %s, reply invalid:\n", label, got.status, http.StatusText(got.status))
-		for _, b := range bad {
-			fmt.Fprintf(stdout, "\t%s\n", b)
+		case badReply:
+			invalid++
 		}
 	}
 	if sent == 0 {
@@ -130,6 +96,71 @@ func send(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// sender sends planned deliveries to one receiver.
+type sender struct {
+	client      *http.Client
+	base        string // the receiver's base URL, without a trailing slash
+	signers     []func(*http.Request, []byte) error
+	verifyToken string
+	replies     replyCheck
+}
+
+// outcome is how a receiver answered one delivery.
+type outcome int
+
+const (
+	answered    outcome = iota // 200, with a valid reply where one is declared
+	notAnswered                // an error, or a status other than 200
+	badReply                   // 200 with a reply its schema or handshake refuses
+)
+
+// send sends d, prints one report line (and the reply's faults) to out,
+// and says how it was answered.
+func (s sender) send(ctx context.Context, d *plannedDelivery, out io.Writer) outcome {
+	url := s.base + model.FillParams(d.channel.Path, func(n string) string { return "example-" + n })
+	var (
+		req sentRequest
+		got received
+		err error
+	)
+	if d.example != nil {
+		req, got, err = deliver(ctx, s.client, url, d.message, d.example, s.signers)
+	} else {
+		req, got, err = handshake(ctx, s.client, url, d.message.Handshake, s.verifyToken)
+	}
+	label := d.label
+	if len(d.same) > 0 {
+		label += fmt.Sprintf(" (also %s: the same delivery)", strings.Join(d.same, ", "))
+	}
+	if err != nil {
+		fmt.Fprintf(out, "%s -> error: %v\n", label, err)
+		return notAnswered
+	}
+	status := fmt.Sprintf("%s -> %d %s", label, got.status, http.StatusText(got.status))
+	if got.status != http.StatusOK {
+		fmt.Fprintln(out, status)
+		return notAnswered
+	}
+	if !wantsReply(d.message) {
+		fmt.Fprintln(out, status)
+		return answered
+	}
+	bad := s.replies.check(d.message, req, got)
+	if len(bad) > 0 {
+		fmt.Fprintf(out, "%s, reply invalid:\n", status)
+		for _, b := range bad {
+			fmt.Fprintf(out, "\t%s\n", b)
+		}
+		return badReply
+	}
+	verdict := "reply ok"
+	if len(got.body) == 0 {
+		verdict = "no reply"
+	}
+	fmt.Fprintf(out, "%s, %s\n", status, verdict)
+	return answered
 }
 
 // credentialFlags are send's credentials as the command line gives them.
